@@ -1,0 +1,101 @@
+/**
+ * bench:db — 100,000 findings upserted into a file database (then the same upsert again, as a re-scan does),
+ * and the median time to fetch one filtered, sorted page of them. Prints one JSON object on its last line.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openAndMigrate } from '../src/main/db/database';
+import { upsertAccount } from '../src/main/db/repos/accounts';
+import { createScan } from '../src/main/db/repos/scans';
+import { ResourceWriter, listFindings } from '../src/main/db/repos/resources';
+import type { Finding, ResourceType } from '../src/main/handlers/handler';
+
+const N = Number(process.env.BENCH_ROWS ?? 100_000);
+const BATCH = 1000;
+const ACCOUNT = '111122223333';
+const TYPES: ResourceType[] = ['ec2:instance', 'ec2:volume', 'ec2:elastic-ip', 'ec2:snapshot', 'ec2:image'];
+const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1', 'ap-southeast-2'];
+
+function makeFinding(i: number): Finding {
+  const type = TYPES[i % TYPES.length]!;
+  return {
+    resourceType: type,
+    resourceId: `${type.split(':')[1]}-${i.toString(16).padStart(17, '0')}`,
+    region: REGIONS[i % REGIONS.length]!,
+    name: i % 3 === 0 ? `workload-${i % 977}` : null,
+    state: 'available',
+    tags: i % 4 === 0 ? { team: `t${i % 17}`, env: 'dev' } : {},
+    createdAt: new Date(Date.UTC(2024, 0, 1) + (i % 700) * 86_400_000).toISOString(),
+    unused: i % 5 !== 0,
+    unusedReason: i % 5 !== 0 ? 'Not attached to any instance' : null,
+    unusedSince: i % 9 === 0 ? null : new Date(Date.UTC(2025, 0, 1) + (i % 600) * 86_400_000).toISOString(),
+    monthlyCost: i % 23 === 0 ? null : ((i * 7919) % 100_000) / 1000,
+    costBasis: `gp3 ${(i % 500) + 1} GiB × $0.08 (us-east-1)`,
+    protected: i % 31 === 0,
+    protectedReason: i % 31 === 0 ? 'Tagged cloud-cleaner:keep' : null,
+    details: { volumeType: 'gp3', sizeGiB: (i % 500) + 1, attachments: [] },
+  };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-bench-db-'));
+  const h = await openAndMigrate({ file: path.join(dir, 'bench.db') });
+  try {
+    await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'bench' });
+    const rows = Array.from({ length: N }, (_, i) => makeFinding(i));
+    const writer = new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2Other');
+
+    const upsert = async (): Promise<number> => {
+      const scanId = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+      const t0 = performance.now();
+      const now = new Date().toISOString();
+      for (let i = 0; i < rows.length; i += BATCH) writer.write(rows.slice(i, i + BATCH), scanId, now);
+      return performance.now() - t0;
+    };
+    const firstMs = await upsert();
+    const rerunMs = await upsert(); // a re-scan: every row exists, all updated
+    const count = (h.sqlite.prepare('SELECT COUNT(*) AS n FROM resources').get() as { n: number }).n;
+    if (count !== N) throw new Error(`expected ${N} rows, found ${count}`);
+
+    const queries = [
+      { accountId: ACCOUNT, limit: 100 },
+      { accountId: ACCOUNT, regions: ['eu-west-1'], limit: 100, sort: { column: 'unusedSince', direction: 'asc' } },
+      { accountId: ACCOUNT, resourceTypes: ['ec2:volume'], minMonthlyCost: 10, limit: 100 },
+      { accountId: ACCOUNT, protected: false, sort: { column: 'region', direction: 'desc' }, limit: 100, offset: 5000 },
+      { accountId: ACCOUNT, search: 'workload-12', limit: 100 },
+    ] as const;
+    const times: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      for (const q of queries) {
+        const t0 = performance.now();
+        const page = await listFindings(h.db, { ...q, regions: 'regions' in q ? [...q.regions] : undefined, resourceTypes: 'resourceTypes' in q ? [...q.resourceTypes] : undefined });
+        times.push(performance.now() - t0);
+        if (page.rows.length === 0) throw new Error(`query returned nothing: ${JSON.stringify(q)}`);
+      }
+    }
+    const result = {
+      rows: N,
+      upsert_first_ms: Math.round(firstMs),
+      upsert_rerun_ms: Math.round(rerunMs),
+      upsert_100k_ms: Math.round(Math.max(firstMs, rerunMs)),
+      query_ms: Number(median(times).toFixed(2)),
+      query_p90_ms: Number([...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)]!.toFixed(2)),
+      queries: times.length,
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await h.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

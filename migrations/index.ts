@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely/migration';
+import * as m0001 from './0001_initial';
+import * as m0002 from './0002_costs_prices_plans';
+
+/**
+ * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
+ * Append only. Names are stored in `kysely_migration` and must never change.
+ */
+export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
+  ['0001_initial', m0001],
+  ['0002_costs_prices_plans', m0002],
+];

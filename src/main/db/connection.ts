@@ -1,0 +1,96 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
+import { AppError } from '../../shared/errors';
+import type { Database } from './schema';
+
+/**
+ * SQLite does run DDL inside transactions; kysely's adapter says it does not, which would make its migrator run
+ * migrations outside a transaction (a crash mid-migration would leave half a schema). Say the truth.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class AppSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+export interface OpenOptions {
+  /** Path of the database file, or ':memory:'. */
+  file: string;
+  /**
+   * Path of a better-sqlite3 native addon built for the running ABI. The Electron app passes the
+   * Electron-ABI build (scripts/electron-native.mjs); Node (tests, CLI) uses the one in node_modules.
+   */
+  nativeBinding?: string;
+  readonly?: boolean;
+}
+
+export interface DbHandle {
+  /** kysely over the connection: typed queries for everything but the hottest paths. */
+  db: Kysely<Database>;
+  /** The raw connection: prepared statements for bulk upserts, transactions, pragmas. */
+  sqlite: BetterSqlite3.Database;
+  file: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (creating if needed) the database with the app's pragmas. Does not migrate: see migrator.ts.
+ * A file that is not an SQLite database raises `db.corrupt` naming the file; the file is left untouched.
+ */
+export function openDatabase(opts: OpenOptions): DbHandle {
+  let sqlite: BetterSqlite3.Database;
+  try {
+    sqlite = new BetterSqlite3(opts.file, {
+      ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+      ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}),
+    });
+  } catch (e) {
+    throw new AppError('db.corrupt', `Cannot open the database ${opts.file}: ${(e as Error).message}`, { file: opts.file }, { cause: e });
+  }
+  try {
+    // The first read of the header fails on a file that is not a database ("file is not a database").
+    sqlite.pragma('schema_version');
+    if (!opts.readonly) {
+      // WAL: readers never block the writer (the UI pages findings while a scan writes).
+      if (opts.file !== ':memory:') sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+    }
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (e) {
+    sqlite.close();
+    throw new AppError(
+      'db.corrupt',
+      `The database ${opts.file} is not a readable Cloud Cleaner database (${(e as Error).message}). It was left untouched; move it away to start fresh.`,
+      { file: opts.file },
+      { cause: e },
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new AppSqliteDialect({ database: sqlite }) });
+  let closed = false;
+  return {
+    db,
+    sqlite,
+    file: opts.file,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy(); // closes the better-sqlite3 connection too
+    },
+  };
+}
+
+/** Runs `fn` in one IMMEDIATE transaction on the raw connection (synchronous, so nothing interleaves). */
+export function inTransaction<T>(sqlite: BetterSqlite3.Database, fn: () => T): T {
+  return sqlite.transaction(fn).immediate();
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,148 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Finding } from '../../handlers/handler';
+import type { DbHandle } from '../connection';
+import { openMemoryDatabase } from '../database';
+import { upsertAccount } from './accounts';
+import { createScan } from './scans';
+import { ResourceWriter, listFindings, markDeleted, markGone, findingFacets } from './resources';
+
+const ACCOUNT = '111122223333';
+const OTHER = '444455556666';
+
+function finding(i: number, over: Partial<Finding> = {}): Finding {
+  return {
+    resourceType: i % 2 === 0 ? 'ec2:volume' : 'ec2:snapshot',
+    resourceId: `res-${i}`,
+    region: i % 3 === 0 ? 'eu-west-1' : 'us-east-1',
+    name: i % 5 === 0 ? `name-${i}` : null,
+    state: 'available',
+    tags: i % 7 === 0 ? { team: 'blue' } : {},
+    createdAt: '2025-01-01T00:00:00.000Z',
+    unused: i % 4 !== 0,
+    unusedReason: i % 4 !== 0 ? 'Not attached to any instance' : null,
+    unusedSince: i % 10 === 0 ? null : `2026-0${(i % 9) + 1}-01T00:00:00.000Z`,
+    monthlyCost: i % 11 === 0 ? null : i / 100,
+    costBasis: 'test',
+    protected: i % 13 === 0,
+    protectedReason: i % 13 === 0 ? 'Tagged cloud-cleaner:keep' : null,
+    details: { i },
+    ...over,
+  };
+}
+
+let h: DbHandle;
+beforeEach(async () => {
+  h = await openMemoryDatabase();
+  await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
+  await upsertAccount(h.db, { id: OTHER, alias: null, partition: 'aws', arn: null, profile: 'q' });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const count = (where = '1=1') => (h.sqlite.prepare(`SELECT COUNT(*) AS n FROM resources WHERE ${where}`).get() as { n: number }).n;
+
+describe('resources repo', () => {
+  it('upserts idempotently: re-running the same writes changes no row count, but updates values', async () => {
+    const scan1 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2Other');
+    const rows = Array.from({ length: 500 }, (_, i) => finding(i));
+    w.write(rows, scan1, '2026-11-01T00:00:00.000Z');
+    expect(count()).toBe(500);
+    const scan2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    w.write(rows.map((r) => ({ ...r, monthlyCost: 9 })), scan2, '2026-11-02T00:00:00.000Z');
+    expect(count()).toBe(500);
+    const r = h.sqlite.prepare(`SELECT * FROM resources WHERE resource_id = 'res-1'`).get() as Record<string, unknown>;
+    expect(r).toMatchObject({ monthly_cost: 9, first_seen: '2026-11-01T00:00:00.000Z', last_seen: '2026-11-02T00:00:00.000Z', last_scan_id: scan2 });
+  });
+
+  it('keeps accounts apart: the same resource id in two accounts is two rows, and queries never mix them', async () => {
+    new ResourceWriter(h.sqlite, ACCOUNT, () => 'x').write([finding(1)], null);
+    new ResourceWriter(h.sqlite, OTHER, () => 'x').write([finding(1)], null);
+    expect(count()).toBe(2);
+    const page = await listFindings(h.db, { accountId: OTHER });
+    expect(page.total).toBe(1);
+    expect(page.rows[0]!.accountId).toBe(OTHER);
+  });
+
+  it('marks unseen resources of a succeeded task gone, never deletes them, and revives them when seen again', async () => {
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'x');
+    const s1 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    w.write([finding(1, { region: 'us-east-1' }), finding(3, { region: 'us-east-1' })], s1);
+    const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    w.write([finding(1, { region: 'us-east-1' })], s2);
+    expect(markGone(h.sqlite, { accountId: ACCOUNT, resourceType: 'ec2:snapshot', region: 'us-east-1', scanId: s2 })).toBe(1);
+    expect(count(`status = 'gone'`)).toBe(1);
+    expect(count()).toBe(2);
+    const s3 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    w.write([finding(3, { region: 'us-east-1' })], s3);
+    expect(count(`status = 'gone'`)).toBe(0);
+  });
+
+  it('deleted resources are not marked gone', async () => {
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'x');
+    const s1 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    w.write([finding(1)], s1);
+    const id = (h.sqlite.prepare(`SELECT id FROM resources`).get() as { id: number }).id;
+    markDeleted(h.sqlite, id);
+    const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    markGone(h.sqlite, { accountId: ACCOUNT, resourceType: 'ec2:snapshot', region: 'us-east-1', scanId: s2 });
+    expect(count(`status = 'deleted'`)).toBe(1);
+  });
+
+  it('filters, sorts (unknown costs last in both directions) and pages in SQL, with totals for the filter', async () => {
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2Other');
+    const rows = Array.from({ length: 300 }, (_, i) => finding(i));
+    w.write(rows, null);
+    const unused = rows.filter((r) => r.unused);
+    const page = await listFindings(h.db, { accountId: ACCOUNT, limit: 10 });
+    expect(page.total).toBe(unused.length);
+    const known = unused.filter((r) => r.monthlyCost !== null);
+    expect(page.totalMonthlyCost).toBeCloseTo(known.reduce((s, r) => s + r.monthlyCost!, 0), 9);
+    expect(page.unknownCostCount).toBe(unused.length - known.length);
+    const costs = page.rows.map((r) => r.monthlyCost!);
+    expect(costs).toEqual([...costs].sort((a, b) => b - a));
+
+    const asc = await listFindings(h.db, { accountId: ACCOUNT, sort: { column: 'monthlyCost', direction: 'asc' }, limit: 1000 });
+    expect(asc.rows.at(-1)!.monthlyCost).toBeNull();
+    expect(asc.rows[0]!.monthlyCost).toBe(Math.min(...known.map((r) => r.monthlyCost!)));
+
+    const filtered = await listFindings(h.db, {
+      accountId: ACCOUNT,
+      regions: ['eu-west-1'],
+      resourceTypes: ['ec2:volume'],
+      protected: false,
+      minMonthlyCost: 1,
+    });
+    const expected = unused.filter(
+      (r) => r.region === 'eu-west-1' && r.resourceType === 'ec2:volume' && !r.protected && (r.monthlyCost ?? -1) >= 1,
+    );
+    expect(filtered.total).toBe(expected.length);
+    expect(new Set(filtered.rows.map((r) => r.resourceId))).toEqual(new Set(expected.map((r) => r.resourceId)));
+
+    const search = await listFindings(h.db, { accountId: ACCOUNT, search: 'NAME-295' });
+    expect(search.rows.map((r) => r.resourceId)).toEqual(['res-295']);
+    const byTag = await listFindings(h.db, { accountId: ACCOUNT, search: 'blue' });
+    expect(byTag.total).toBe(unused.filter((r) => r.tags.team === 'blue').length);
+    // A literal % is not a wildcard.
+    expect((await listFindings(h.db, { accountId: ACCOUNT, search: '%' })).total).toBe(0);
+
+    const p2 = await listFindings(h.db, { accountId: ACCOUNT, limit: 50, offset: 50 });
+    const all = await listFindings(h.db, { accountId: ACCOUNT, limit: 100 });
+    expect(p2.rows.map((r) => r.id)).toEqual(all.rows.slice(50).map((r) => r.id));
+  });
+
+  it('age filter never matches an unknown "since"', async () => {
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'x');
+    w.write([finding(1, { unusedSince: null }), finding(2, { unused: true, unusedReason: 'x', unusedSince: '2020-01-01T00:00:00.000Z' })], null);
+    const page = await listFindings(h.db, { accountId: ACCOUNT, minAgeDays: 30, now: new Date('2026-11-25T00:00:00Z') });
+    expect(page.rows.map((r) => r.resourceId)).toEqual(['res-2']);
+  });
+
+  it('facets list what is present', async () => {
+    new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2Other').write(Array.from({ length: 20 }, (_, i) => finding(i)), null);
+    const f = await findingFacets(h.db, ACCOUNT);
+    expect(f.regions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(f.resourceTypes).toEqual(['ec2:snapshot', 'ec2:volume']);
+  });
+});

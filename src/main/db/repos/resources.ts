@@ -1,0 +1,315 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import type { Finding } from '../../handlers/handler';
+import type { Database, ResourceRow, ResourceStatus } from '../schema';
+
+/** A stored resource (a "finding" when unused) as a plain DTO. */
+export interface ResourceDto {
+  id: number;
+  accountId: string;
+  resourceType: string;
+  region: string;
+  resourceId: string;
+  serviceCode: string;
+  name: string | null;
+  state: string | null;
+  unused: boolean;
+  unusedReason: string | null;
+  unusedSince: string | null;
+  monthlyCost: number | null;
+  costBasis: string;
+  protected: boolean;
+  protectedReason: string | null;
+  tags: Record<string, string>;
+  details: Record<string, unknown>;
+  createdAt: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  lastScanId: number | null;
+  status: ResourceStatus;
+  statusChangedAt: string | null;
+}
+
+export function toResourceDto(r: ResourceRow): ResourceDto {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    resourceType: r.resource_type,
+    region: r.region,
+    resourceId: r.resource_id,
+    serviceCode: r.service_code,
+    name: r.name,
+    state: r.state,
+    unused: r.unused === 1,
+    unusedReason: r.unused_reason,
+    unusedSince: r.unused_since,
+    monthlyCost: r.monthly_cost,
+    costBasis: r.cost_basis,
+    protected: r.protected === 1,
+    protectedReason: r.protected_reason,
+    tags: JSON.parse(r.tags) as Record<string, string>,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+    createdAt: r.created_at,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    lastScanId: r.last_scan_id,
+    status: r.status,
+    statusChangedAt: r.status_changed_at,
+  };
+}
+
+const UPSERT_SQL = `
+INSERT INTO resources (
+  account_id, resource_type, region, resource_id, service_code, name, state, unused, unused_reason, unused_since,
+  monthly_cost, cost_basis, protected, protected_reason, tags, details, created_at, first_seen, last_seen,
+  last_scan_id, status, status_changed_at
+) VALUES (
+  @account_id, @resource_type, @region, @resource_id, @service_code, @name, @state, @unused, @unused_reason,
+  @unused_since, @monthly_cost, @cost_basis, @protected, @protected_reason, @tags, @details, @created_at, @now, @now,
+  @scan_id, 'active', NULL
+)
+ON CONFLICT (account_id, resource_type, region, resource_id) DO UPDATE SET
+  service_code = excluded.service_code,
+  name = excluded.name,
+  state = excluded.state,
+  unused = excluded.unused,
+  unused_reason = excluded.unused_reason,
+  unused_since = excluded.unused_since,
+  monthly_cost = excluded.monthly_cost,
+  cost_basis = excluded.cost_basis,
+  protected = excluded.protected,
+  protected_reason = excluded.protected_reason,
+  tags = excluded.tags,
+  details = excluded.details,
+  created_at = excluded.created_at,
+  last_seen = excluded.last_seen,
+  last_scan_id = excluded.last_scan_id,
+  status_changed_at = CASE WHEN resources.status <> 'active' THEN excluded.last_seen ELSE resources.status_changed_at END,
+  status = 'active'`;
+
+/**
+ * Upserts scan findings in batches on the raw connection: one prepared statement, one transaction per batch.
+ * (kysely builds SQL per call; at 100k rows a scan would spend more time compiling SQL than writing it.)
+ */
+export class ResourceWriter {
+  private readonly stmt: BetterSqlite3.Statement;
+  private readonly writeBatch: (rows: readonly Finding[], scanId: number | null, now: string) => void;
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly accountId: string,
+    private readonly serviceCodeFor: (f: Finding) => string,
+  ) {
+    this.stmt = sqlite.prepare(UPSERT_SQL);
+    this.writeBatch = sqlite.transaction((rows: readonly Finding[], scanId: number | null, now: string) => {
+      for (const f of rows) {
+        this.stmt.run({
+          account_id: this.accountId,
+          resource_type: f.resourceType,
+          region: f.region,
+          resource_id: f.resourceId,
+          service_code: this.serviceCodeFor(f),
+          name: f.name,
+          state: f.state,
+          unused: f.unused ? 1 : 0,
+          unused_reason: f.unusedReason,
+          unused_since: f.unusedSince,
+          monthly_cost: f.monthlyCost,
+          cost_basis: f.costBasis,
+          protected: f.protected ? 1 : 0,
+          protected_reason: f.protectedReason,
+          tags: JSON.stringify(f.tags),
+          details: JSON.stringify(f.details),
+          created_at: f.createdAt,
+          now,
+          scan_id: scanId,
+        });
+      }
+    });
+  }
+
+  /** Writes one batch atomically. */
+  write(rows: readonly Finding[], scanId: number | null, now = new Date().toISOString()): void {
+    if (rows.length > 0) this.writeBatch(rows, scanId, now);
+  }
+}
+
+/**
+ * After a task (region × type) succeeded: what it did not see in this scan is `gone` (kept, never deleted).
+ * Resources the app deleted stay `deleted`.
+ */
+export function markGone(
+  sqlite: BetterSqlite3.Database,
+  q: { accountId: string; resourceType: string; region: string; scanId: number },
+  now = new Date().toISOString(),
+): number {
+  const res = sqlite
+    .prepare(
+      `UPDATE resources SET status = 'gone', status_changed_at = ?
+       WHERE account_id = ? AND resource_type = ? AND region = ? AND status = 'active'
+         AND (last_scan_id IS NULL OR last_scan_id <> ?)`,
+    )
+    .run(now, q.accountId, q.resourceType, q.region, q.scanId);
+  return res.changes;
+}
+
+export function markDeleted(sqlite: BetterSqlite3.Database, id: number, now = new Date().toISOString()): void {
+  sqlite.prepare(`UPDATE resources SET status = 'deleted', status_changed_at = ? WHERE id = ?`).run(now, id);
+}
+
+export const FINDING_SORT_COLUMNS = {
+  monthlyCost: 'monthly_cost',
+  unusedSince: 'unused_since',
+  region: 'region',
+  resourceType: 'resource_type',
+  resourceId: 'resource_id',
+  name: 'name',
+  createdAt: 'created_at',
+  lastSeen: 'last_seen',
+  serviceCode: 'service_code',
+  state: 'state',
+} as const;
+export type FindingSortColumn = keyof typeof FINDING_SORT_COLUMNS;
+
+export interface FindingsQuery {
+  accountId: string;
+  /** Default: only unused resources. */
+  unusedOnly?: boolean;
+  /** Default: ['active']. */
+  statuses?: ResourceStatus[];
+  resourceTypes?: string[];
+  regions?: string[];
+  serviceCodes?: string[];
+  /** Exact reasons (as stored). */
+  reasons?: string[];
+  protected?: boolean;
+  minMonthlyCost?: number;
+  /** Unused for at least this many days (unknown "since" never matches). */
+  minAgeDays?: number;
+  /** Case-insensitive substring of id, name, reason or a tag value. */
+  search?: string;
+  /** Resources last seen by this scan. */
+  scanId?: number;
+  sort?: { column: FindingSortColumn; direction: 'asc' | 'desc' };
+  limit?: number;
+  offset?: number;
+  now?: Date;
+}
+
+export interface FindingsPage {
+  rows: ResourceDto[];
+  /** Rows matching the filter (all pages). */
+  total: number;
+  /** Sum of known monthly costs matching the filter. */
+  totalMonthlyCost: number;
+  /** Matching rows whose cost is unknown. */
+  unknownCostCount: number;
+  limit: number;
+  offset: number;
+}
+
+function applyFilters(db: Kysely<Database>, q: FindingsQuery) {
+  let query = db.selectFrom('resources').where('account_id', '=', q.accountId);
+  query = query.where('status', 'in', q.statuses && q.statuses.length > 0 ? q.statuses : ['active']);
+  if (q.unusedOnly ?? true) query = query.where('unused', '=', 1);
+  if (q.resourceTypes?.length) query = query.where('resource_type', 'in', q.resourceTypes);
+  if (q.regions?.length) query = query.where('region', 'in', q.regions);
+  if (q.serviceCodes?.length) query = query.where('service_code', 'in', q.serviceCodes);
+  if (q.reasons?.length) query = query.where('unused_reason', 'in', q.reasons);
+  if (q.protected !== undefined) query = query.where('protected', '=', q.protected ? 1 : 0);
+  if (q.minMonthlyCost !== undefined) query = query.where('monthly_cost', '>=', q.minMonthlyCost);
+  if (q.scanId !== undefined) query = query.where('last_scan_id', '=', q.scanId);
+  if (q.minAgeDays !== undefined) {
+    const cutoff = new Date((q.now ?? new Date()).getTime() - q.minAgeDays * 86_400_000).toISOString();
+    query = query.where('unused_since', 'is not', null).where('unused_since', '<=', cutoff);
+  }
+  if (q.search && q.search.trim() !== '') {
+    const like = `%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`resource_id LIKE ${like} ESCAPE '\\'`,
+        sql<boolean>`name LIKE ${like} ESCAPE '\\'`,
+        sql<boolean>`unused_reason LIKE ${like} ESCAPE '\\'`,
+        sql<boolean>`tags LIKE ${like} ESCAPE '\\'`,
+      ]),
+    );
+  }
+  return query;
+}
+
+/** One page of findings, filtered and sorted in SQL, with totals for the whole filter. */
+export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Promise<FindingsPage> {
+  const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+  const offset = Math.max(q.offset ?? 0, 0);
+  const column = FINDING_SORT_COLUMNS[q.sort?.column ?? 'monthlyCost'];
+  const dir = q.sort?.direction ?? 'desc';
+  // NULLs (unknown cost / since) always last, whatever the direction: unknown is not "cheapest".
+  const rows = await applyFilters(db, q)
+    .selectAll()
+    .orderBy(sql`${sql.ref(column)} IS NULL`)
+    .orderBy(sql.ref(column), dir)
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const totals = await applyFilters(db, q)
+    .select([
+      sql<number>`COUNT(*)`.as('total'),
+      sql<number | null>`SUM(monthly_cost)`.as('cost'),
+      sql<number>`SUM(CASE WHEN monthly_cost IS NULL THEN 1 ELSE 0 END)`.as('unknown'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    rows: rows.map(toResourceDto),
+    total: Number(totals.total),
+    totalMonthlyCost: totals.cost ?? 0,
+    unknownCostCount: Number(totals.unknown ?? 0),
+    limit,
+    offset,
+  };
+}
+
+export async function getResource(db: Kysely<Database>, accountId: string, id: number): Promise<ResourceDto | null> {
+  const row = await db
+    .selectFrom('resources')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return row ? toResourceDto(row) : null;
+}
+
+export async function getResourcesByIds(db: Kysely<Database>, accountId: string, ids: number[]): Promise<ResourceDto[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('resources')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('id', 'in', ids)
+    .execute();
+  return rows.map(toResourceDto);
+}
+
+/** Distinct values present in the account's active findings, for the filter menus. */
+export async function findingFacets(
+  db: Kysely<Database>,
+  accountId: string,
+): Promise<{ resourceTypes: string[]; regions: string[]; serviceCodes: string[]; reasons: string[] }> {
+  const base = db
+    .selectFrom('resources')
+    .where('account_id', '=', accountId)
+    .where('status', '=', 'active')
+    .where('unused', '=', 1);
+  const [types, regions, services, reasons] = await Promise.all([
+    base.select('resource_type as v').distinct().orderBy('v').execute(),
+    base.select('region as v').distinct().orderBy('v').execute(),
+    base.select('service_code as v').distinct().orderBy('v').execute(),
+    base.select('unused_reason as v').distinct().orderBy('v').execute(),
+  ]);
+  return {
+    resourceTypes: types.map((r) => r.v),
+    regions: regions.map((r) => r.v),
+    serviceCodes: services.map((r) => r.v),
+    reasons: reasons.map((r) => r.v).filter((v): v is string => v !== null),
+  };
+}

@@ -1,0 +1,179 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** kysely's view of the SQLite schema built by `migrations/`. Keep in step with the migrations. */
+
+export interface AccountsTable {
+  id: string;
+  alias: Generated<string | null>;
+  partition: Generated<string>;
+  arn: Generated<string | null>;
+  last_profile: Generated<string | null>;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface ServicesTable {
+  id: Generated<number>;
+  account_id: string;
+  code: string;
+  display_name: string;
+  category: string;
+  active: Generated<number>;
+  period_cost: Generated<number>;
+  period_start: Generated<string | null>;
+  period_end: Generated<string | null>;
+  first_seen: string;
+  last_seen: string;
+  metadata: Generated<string>;
+}
+
+export interface CostHistoryTable {
+  id: Generated<number>;
+  service_id: number;
+  date: string;
+  cost: number;
+  cost_text: string;
+  usage_quantity: Generated<number | null>;
+  usage_unit: Generated<string | null>;
+  estimated: Generated<number>;
+  updated_at: string;
+}
+
+export type ScanKind = 'discovery' | 'resources';
+export type ScanStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface ScansTable {
+  id: Generated<number>;
+  account_id: string | null;
+  kind: ScanKind;
+  parent_scan_id: Generated<number | null>;
+  regions: Generated<string>;
+  status: ScanStatus;
+  started_at: string;
+  completed_at: Generated<string | null>;
+  duration_ms: Generated<number | null>;
+  tasks_total: Generated<number>;
+  tasks_failed: Generated<number>;
+  resources_seen: Generated<number>;
+  findings_count: Generated<number>;
+  monthly_savings: Generated<number>;
+  services_found: Generated<number>;
+  requests: Generated<number>;
+  error_code: Generated<string | null>;
+  error: Generated<string | null>;
+  options: Generated<string>;
+}
+
+export interface ScanFailuresTable {
+  id: Generated<number>;
+  scan_id: number;
+  region: string;
+  handler: string;
+  error_code: string;
+  message: string;
+  at: string;
+}
+
+export type ResourceStatus = 'active' | 'gone' | 'deleted';
+
+export interface ResourcesTable {
+  id: Generated<number>;
+  account_id: string;
+  resource_type: string;
+  region: string;
+  resource_id: string;
+  service_code: string;
+  name: Generated<string | null>;
+  state: Generated<string | null>;
+  unused: number;
+  unused_reason: Generated<string | null>;
+  unused_since: Generated<string | null>;
+  monthly_cost: Generated<number | null>;
+  cost_basis: Generated<string>;
+  protected: Generated<number>;
+  protected_reason: Generated<string | null>;
+  tags: Generated<string>;
+  details: Generated<string>;
+  created_at: Generated<string | null>;
+  first_seen: string;
+  last_seen: string;
+  last_scan_id: Generated<number | null>;
+  status: Generated<ResourceStatus>;
+  status_changed_at: Generated<string | null>;
+}
+
+export type DeletionOutcome = 'pending' | 'succeeded' | 'dry-run-ok' | 'unauthorized' | 'refused' | 'failed';
+
+export interface DeletionsTable {
+  id: Generated<number>;
+  account_id: string;
+  plan_id: string;
+  resource_pk: Generated<number | null>;
+  resource_type: string;
+  region: string;
+  resource_id: string;
+  action: string;
+  target: string;
+  dry_run: number;
+  dry_run_result: Generated<string | null>;
+  outcome: DeletionOutcome;
+  error_code: Generated<string | null>;
+  error_message: Generated<string | null>;
+  requested_at: string;
+  completed_at: Generated<string | null>;
+  details: Generated<string>;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface CeRequestsTable {
+  account_id: string;
+  day: string;
+  requests: Generated<number>;
+}
+
+export interface PriceCacheTable {
+  region: string;
+  prices: string;
+  fetched_at: string;
+}
+
+export type PlanStatus = 'planned' | 'dry-run' | 'running' | 'completed' | 'cancelled' | 'refused' | 'interrupted';
+
+export interface CleanupPlansTable {
+  id: string;
+  account_id: string;
+  created_at: string;
+  status: PlanStatus;
+  items: string;
+  monthly_savings: Generated<number>;
+  options: Generated<string>;
+  completed_at: Generated<string | null>;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  services: ServicesTable;
+  cost_history: CostHistoryTable;
+  scans: ScansTable;
+  scan_failures: ScanFailuresTable;
+  resources: ResourcesTable;
+  deletions: DeletionsTable;
+  settings: SettingsTable;
+  ce_requests: CeRequestsTable;
+  price_cache: PriceCacheTable;
+  cleanup_plans: CleanupPlansTable;
+}
+
+export type AccountRow = Selectable<AccountsTable>;
+export type ServiceRow = Selectable<ServicesTable>;
+export type CostHistoryRow = Selectable<CostHistoryTable>;
+export type ScanRow = Selectable<ScansTable>;
+export type NewScan = Insertable<ScansTable>;
+export type ScanUpdate = Updateable<ScansTable>;
+export type ResourceRow = Selectable<ResourcesTable>;
+export type DeletionRow = Selectable<DeletionsTable>;
+export type CleanupPlanRow = Selectable<CleanupPlansTable>;

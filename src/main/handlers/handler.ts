@@ -1,0 +1,172 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { RegionPrices } from '../pricing/types';
+
+/** Resource type ids. Stable: they are stored in the database and shown in the UI. */
+export const RESOURCE_TYPES = [
+  'ec2:instance',
+  'ec2:volume',
+  'ec2:elastic-ip',
+  'ec2:snapshot',
+  'ec2:image',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+export type HandlerCategory = 'Compute' | 'Storage' | 'Networking';
+
+/** One resource as a handler saw it in one region. Every resource listed is reported, used or not. */
+export interface Finding {
+  resourceType: ResourceType;
+  resourceId: string;
+  region: string;
+  /** The Name tag, or null. */
+  name: string | null;
+  state: string | null;
+  tags: Record<string, string>;
+  /** AWS creation time (ISO 8601), or null when AWS does not say. */
+  createdAt: string | null;
+  unused: boolean;
+  /** Why the resource is unused, in a sentence a user understands; null when it is in use. */
+  unusedReason: string | null;
+  /** Since when it has been unused (ISO 8601); null = unknown (never guessed). */
+  unusedSince: string | null;
+  /** Monthly cost in USD at 730 hours, or null when it cannot be priced (unknown, never $0). */
+  monthlyCost: number | null;
+  /** The formula behind monthlyCost, naming every price used, e.g. `gp3 500 GiB × $0.088 (eu-west-1)`. */
+  costBasis: string;
+  protected: boolean;
+  /** Why it is protected (tag or termination protection), or null. */
+  protectedReason: string | null;
+  /** Type-specific facts (JSON-serializable): attachments, snapshots, volumes that go with it, … */
+  details: Record<string, unknown>;
+}
+
+export interface HandlerSettings {
+  /** An instance is flagged only when stopped by the user at least this many days ago. */
+  stoppedInstanceDays: number;
+  /** Tag key that protects a resource; any value but `false` protects. */
+  protectionTagKey: string;
+}
+
+export const DEFAULT_HANDLER_SETTINGS: HandlerSettings = {
+  stoppedInstanceDays: 30,
+  protectionTagKey: 'cloud-cleaner:keep',
+};
+
+export interface HandlerContext {
+  region: string;
+  accountId: string;
+  /** EC2 client for `region` (built by aws/clients.ts). */
+  ec2: EC2Client;
+  /** Prices for `region`, or null when unknown (costs then null). */
+  prices: RegionPrices | null;
+  settings: HandlerSettings;
+  /** The scan's clock (tests pass a fixed date). */
+  now: Date;
+  /** Passed to every SDK call as `abortSignal`. */
+  signal?: AbortSignal;
+  /** Page size for Describe calls; handlers clamp it to each API's documented bounds. */
+  pageSize?: number;
+}
+
+/** A stored finding as the cleanup hands it back (what was reviewed). */
+export interface StoredFinding extends Finding {
+  /** Primary key of the `resources` row. */
+  id: number;
+}
+
+export type RecheckResult =
+  | { status: 'unchanged'; current: Finding }
+  | { status: 'changed'; reason: string; current: Finding | null }
+  | { status: 'protected'; reason: string; current: Finding }
+  | { status: 'gone'; reason: string };
+
+/** One mutating AWS call, recorded in the audit log before it is made and completed after it. */
+export interface AuditedCall {
+  /** API action, e.g. `TerminateInstances`, `DeleteSnapshot`, `CreateSnapshot`. */
+  action: string;
+  /** The AWS id the call acts on. */
+  target: string;
+  dryRun: boolean;
+}
+
+export interface DeleteContext extends HandlerContext {
+  /**
+   * Wraps every mutating AWS call (dry run included): writes the audit row, runs `fn`, completes the row.
+   * Errors thrown by `fn` are recorded and rethrown.
+   */
+  audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T>;
+  /** Plan id, used to tag safety-net snapshots. */
+  planId: string;
+  /** Snapshot an unattached volume before deleting it (volume handler only). */
+  snapshotBeforeDelete?: boolean;
+}
+
+export type DeleteOutcome =
+  /** dryRun: AWS answered DryRunOperation (permission ok). Otherwise: the resource was removed. */
+  | { kind: 'dry-run-ok'; calls: string[] }
+  | { kind: 'deleted'; calls: string[]; safetySnapshotId?: string }
+  | { kind: 'unauthorized'; code: string; message: string }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'failed'; code: string; message: string };
+
+/** A resource that goes with a finding when it is deleted (or explicitly stays). */
+export interface RelatedResource {
+  resourceType: ResourceType;
+  resourceId: string;
+  /** `deleted` goes with it; `kept` stays (and keeps billing). */
+  fate: 'deleted' | 'kept';
+  note: string;
+}
+
+export interface ResourceHandler {
+  type: ResourceType;
+  label: string;
+  category: HandlerCategory;
+  /** Service codes (service-catalog.ts) whose spend this handler can reduce. */
+  serviceCodes: readonly string[];
+  /** Order in a cleanup: lower runs first (instances before images before snapshots before volumes). */
+  deleteOrder: number;
+  /** Lists every resource of this type in `ctx.region`, page by page. */
+  scan(ctx: HandlerContext): AsyncIterable<Finding[]>;
+  /** Describes the resource again; says whether it is still unused, unprotected and unchanged. */
+  recheck(ctx: HandlerContext, finding: StoredFinding): Promise<RecheckResult>;
+  /** Removes the resource (or, with dryRun, asks AWS whether it may). Never throws for AWS errors. */
+  delete(ctx: DeleteContext, finding: StoredFinding, opts: { dryRun: boolean }): Promise<DeleteOutcome>;
+  /** What goes with the resource when it is deleted, from the stored details. */
+  related(finding: Finding): RelatedResource[];
+}
+
+/** Tags as a plain object. */
+export function tagsToRecord(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+/**
+ * The protection rule, the same in scan, recheck and delete: the tag present with any value but `false`
+ * (case-insensitive, surrounding spaces ignored) protects.
+ */
+export function protectionByTag(tags: Record<string, string>, key: string): string | null {
+  if (!Object.prototype.hasOwnProperty.call(tags, key)) return null;
+  const value = tags[key] ?? '';
+  if (value.trim().toLowerCase() === 'false') return null;
+  return `Tagged ${key}${value === '' ? '' : `=${value}`}`;
+}
+
+/** Money for cost bases: `$0.088`, `$0.0055`, `$3.65` (no rounding below the published precision). */
+export function usd(n: number): string {
+  const s = n.toFixed(8).replace(/0+$/, '').replace(/\.$/, '');
+  const [i, f = ''] = s.split('.');
+  return `$${i}.${f.padEnd(2, '0')}`;
+}
+
+/** Integers with thousands separators for cost bases: 1,000. */
+export function num(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: 3 });
+}
+
+/** Rounds a monthly cost to 1/10,000 of a cent (keeps sums stable without hiding sub-cent costs). */
+export function roundCost(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}

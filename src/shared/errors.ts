@@ -1,0 +1,67 @@
+/**
+ * Stable error codes. They cross IPC as `{ ok: false, error: { code, message, details? } }` and the CLI prints
+ * `message`. Add codes; never rename one (the renderer and scripts key on them).
+ */
+export const ERROR_CODES = [
+  // input
+  'validation',
+  // AWS configuration and credentials
+  'aws.config_malformed',
+  'aws.profile_not_found',
+  'aws.credentials_missing',
+  'aws.credentials_invalid',
+  'aws.sso_expired',
+  'aws.mfa_required',
+  'aws.mfa_cancelled',
+  'aws.access_denied',
+  'aws.region_disabled',
+  'aws.throttled',
+  'aws.network',
+  'aws.service_error',
+  // Cost Explorer
+  'ce.not_enabled',
+  'ce.access_denied',
+  'ce.data_unavailable',
+  'ce.limit_exceeded',
+  'ce.bill_expired',
+  // local data
+  'db.newer_version',
+  'db.corrupt',
+  'db.migration_failed',
+  'db.busy',
+  // app
+  'not_found',
+  'conflict',
+  'cancelled',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface AppErrorDto {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** An error with a stable code and a message fit to show a user as is. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+    if (details !== undefined) this.details = details;
+  }
+
+  toDto(): AppErrorDto {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
