@@ -1,0 +1,186 @@
+/**
+ * THE ONLY place SDK clients are built. One factory per chosen profile; clients cached per (service, region).
+ *
+ * Cancelling: pass an AbortSignal per command — `client.send(cmd, { abortSignal })`; an aborted request rejects
+ * with an `AbortError`, which toAppError maps to `cancelled`. Clients are not tied to a signal, so one cancelled
+ * scan does not poison the cached client.
+ */
+import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { PricingClient } from '@aws-sdk/client-pricing';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { Logger, MiddlewareStack } from '@smithy/types';
+import { loadProfileEndpointSettings } from './configured-endpoints';
+import { getCredentialProvider } from './credentials';
+import type { CredentialClientConfig } from './credentials';
+import { REQUEST_HOST } from './errors';
+import { costExplorerRegion, iamRegion, partitionOfRegion, pricingRegion } from './partition';
+import { redactingLogger } from './redacting-logger';
+import { ENVIRONMENT_PROFILE } from './types';
+import type { MfaPrompt, Partition } from './types';
+
+export interface ClientFactoryOptions {
+  /** A profile name, or ENVIRONMENT_PROFILE for the environment credentials. */
+  profile: string;
+  /** Tests: explicit credentials instead of the profile's. */
+  credentials?: AwsCredentialIdentityProvider;
+  mfaPrompt?: MfaPrompt;
+  /** Home region (STS, partition). Default: AWS_REGION, the profile's region, AWS_DEFAULT_REGION, us-east-1. */
+  defaultRegion?: string;
+  /** EC2 attempts per request (adaptive retry). Default 8. */
+  maxAttemptsEc2?: number;
+  /** Receives SDK logs, with secrets redacted. Default: no logging. */
+  logger?: Logger;
+}
+
+export interface ClientFactory {
+  readonly profile: string;
+  readonly partition: Partition;
+  readonly defaultRegion: string;
+  ec2(region: string): EC2Client;
+  /** Always in the partition's Cost Explorer region (us-east-1 for `aws`). Standard retries: each call costs $0.01. */
+  costExplorer(): CostExplorerClient;
+  sts(region?: string): STSClient;
+  iam(): IAMClient;
+  pricing(): PricingClient;
+  /** Closes every client's sockets; the factory must not be used afterwards. */
+  destroy(): void;
+}
+
+export const DEFAULT_EC2_MAX_ATTEMPTS = 8;
+
+// SDK service ids (`serviceId` in each client's runtime config); they name the endpoint settings.
+const SERVICE_IDS = { ec2: 'EC2', ce: 'Cost Explorer', sts: 'STS', iam: 'IAM', pricing: 'Pricing', sso: 'SSO' } as const;
+
+interface Destroyable {
+  destroy(): void;
+}
+
+/** Records the host a failed request went to, so network errors can name it. Touches no headers. */
+function addRequestHostTag<I extends object, O extends object>(stack: MiddlewareStack<I, O>): void {
+  stack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        const req = (args as { request?: { hostname?: unknown; port?: unknown } }).request;
+        if (typeof err === 'object' && err !== null && typeof req?.hostname === 'string') {
+          const host = typeof req.port === 'number' ? `${req.hostname}:${req.port}` : req.hostname;
+          try {
+            Object.defineProperty(err, REQUEST_HOST, { value: host, enumerable: false, configurable: true });
+          } catch {
+            // A frozen error just goes untagged.
+          }
+        }
+        throw err;
+      }
+    },
+    { step: 'finalizeRequest', name: 'cloudCleanerRequestHost', priority: 'low' },
+  );
+}
+
+export async function createClientFactory(opts: ClientFactoryOptions): Promise<ClientFactory> {
+  const isEnv = opts.profile === ENVIRONMENT_PROFILE;
+  const settings = await loadProfileEndpointSettings(isEnv ? null : opts.profile);
+  const env = process.env;
+  const defaultRegion =
+    opts.defaultRegion || env.AWS_REGION || settings.profileRegion || env.AWS_DEFAULT_REGION || 'us-east-1';
+  const partition = partitionOfRegion(defaultRegion);
+  const logger = redactingLogger(opts.logger);
+
+  const credentialClientConfig: CredentialClientConfig = { region: defaultRegion };
+  // Inner STS (AssumeRole) and SSO clients of the SDK's providers must follow this profile's endpoints too.
+  const innerEndpoint = settings.endpointFor(settings.usesSso ? SERVICE_IDS.sso : SERVICE_IDS.sts);
+  if (innerEndpoint) credentialClientConfig.endpoint = innerEndpoint;
+  else credentialClientConfig.ignoreConfiguredEndpointUrls = true;
+  const credentials =
+    opts.credentials ?? getCredentialProvider(opts.profile, { mfaPrompt: opts.mfaPrompt, clientConfig: credentialClientConfig });
+
+  const base = (serviceId: string, region: string) => {
+    const endpoint = settings.endpointFor(serviceId);
+    return {
+      region,
+      credentials,
+      logger,
+      // `profile` makes the SDK read the rest of this profile's settings (defaults mode, retry, …).
+      ...(isEnv ? {} : { profile: opts.profile }),
+      ...(endpoint ? { endpoint } : { ignoreConfiguredEndpointUrls: true }),
+    };
+  };
+
+  const cache = new Map<string, Destroyable>();
+  function cached<T extends Destroyable>(key: string, build: () => T): T {
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit as T;
+    const client = build();
+    cache.set(key, client);
+    return client;
+  }
+  let destroyed = false;
+  const alive = (): void => {
+    if (destroyed) throw new Error('client factory used after destroy()');
+  };
+
+  return {
+    profile: opts.profile,
+    partition,
+    defaultRegion,
+    ec2(region) {
+      alive();
+      return cached(`ec2|${region}`, () => {
+        const client = new EC2Client({
+          ...base(SERVICE_IDS.ec2, region),
+          // Adaptive: client-side rate limiting for bulk describe/delete per region.
+          retryMode: 'adaptive',
+          maxAttempts: opts.maxAttemptsEc2 ?? DEFAULT_EC2_MAX_ATTEMPTS,
+        });
+        addRequestHostTag(client.middlewareStack);
+        return client;
+      });
+    },
+    costExplorer() {
+      alive();
+      const region = costExplorerRegion(partition);
+      return cached(`ce|${region}`, () => {
+        // Standard, not adaptive: every request (and retry) costs $0.01.
+        const client = new CostExplorerClient({ ...base(SERVICE_IDS.ce, region), retryMode: 'standard', maxAttempts: 3 });
+        addRequestHostTag(client.middlewareStack);
+        return client;
+      });
+    },
+    sts(region) {
+      alive();
+      const r = region ?? defaultRegion;
+      return cached(`sts|${r}`, () => {
+        const client = new STSClient({ ...base(SERVICE_IDS.sts, r), retryMode: 'standard' });
+        addRequestHostTag(client.middlewareStack);
+        return client;
+      });
+    },
+    iam() {
+      alive();
+      const region = iamRegion(partition);
+      return cached(`iam|${region}`, () => {
+        const client = new IAMClient({ ...base(SERVICE_IDS.iam, region), retryMode: 'standard' });
+        addRequestHostTag(client.middlewareStack);
+        return client;
+      });
+    },
+    pricing() {
+      alive();
+      const region = pricingRegion(partition);
+      return cached(`pricing|${region}`, () => {
+        const client = new PricingClient({ ...base(SERVICE_IDS.pricing, region), retryMode: 'standard' });
+        addRequestHostTag(client.middlewareStack);
+        return client;
+      });
+    },
+    destroy() {
+      destroyed = true;
+      for (const client of cache.values()) client.destroy();
+      cache.clear();
+    },
+  };
+}
