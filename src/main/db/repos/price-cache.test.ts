@@ -1,0 +1,52 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createBundledPriceBook } from '../../pricing/price-book';
+import type { RegionPrices } from '../../pricing/types';
+import { openMemoryDatabase } from '../database';
+import { getCachedPrices, putCachedPrices } from './price-cache';
+
+const WEEK = 7 * 24 * 3600 * 1000;
+let handle: Awaited<ReturnType<typeof openMemoryDatabase>>;
+
+function fetched(region: string, gp3: number): RegionPrices {
+  const p = createBundledPriceBook().forRegion('us-east-1')!;
+  return { ...p, region, source: 'price-list', asOf: '2026-06-01', ebsGbMonth: { ...p.ebsGbMonth, gp3 } };
+}
+
+beforeEach(async () => {
+  handle = await openMemoryDatabase();
+});
+afterEach(async () => {
+  await handle.close();
+});
+
+describe('price cache', () => {
+  it('returns what was stored while fresh, and nothing once older than maxAge', async () => {
+    const at = new Date('2026-06-01T00:00:00Z');
+    await putCachedPrices(handle.db, fetched('us-east-1', 0.08), at);
+    const hit = await getCachedPrices(handle.db, 'us-east-1', WEEK, new Date(at.getTime() + WEEK - 1));
+    expect(hit?.prices.ebsGbMonth.gp3).toBe(0.08);
+    expect(hit?.prices.source).toBe('price-list');
+    expect(hit?.fetchedAt.toISOString()).toBe(at.toISOString());
+    expect(await getCachedPrices(handle.db, 'us-east-1', WEEK, new Date(at.getTime() + WEEK + 1))).toBeNull();
+  });
+
+  it('keeps one row per region and replaces it on refresh', async () => {
+    await putCachedPrices(handle.db, fetched('eu-west-1', 0.088), new Date('2026-06-01T00:00:00Z'));
+    await putCachedPrices(handle.db, fetched('eu-west-1', 0.09), new Date('2026-06-05T00:00:00Z'));
+    await putCachedPrices(handle.db, fetched('us-east-1', 0.08), new Date('2026-06-05T00:00:00Z'));
+    const now = new Date('2026-06-06T00:00:00Z');
+    expect((await getCachedPrices(handle.db, 'eu-west-1', WEEK, now))?.prices.ebsGbMonth.gp3).toBe(0.09);
+    expect((await getCachedPrices(handle.db, 'us-east-1', WEEK, now))?.prices.ebsGbMonth.gp3).toBe(0.08);
+    const rows = handle.sqlite.prepare('SELECT region FROM price_cache ORDER BY region').all();
+    expect(rows).toEqual([{ region: 'eu-west-1' }, { region: 'us-east-1' }]);
+  });
+
+  it('treats a missing region or an unreadable row as a miss', async () => {
+    const now = new Date('2026-06-01T00:00:00Z');
+    expect(await getCachedPrices(handle.db, 'ap-south-1', WEEK, now)).toBeNull();
+    handle.sqlite
+      .prepare('INSERT INTO price_cache (region, prices, fetched_at) VALUES (?, ?, ?)')
+      .run('ap-south-1', '{not json', now.toISOString());
+    expect(await getCachedPrices(handle.db, 'ap-south-1', WEEK, now)).toBeNull();
+  });
+});

@@ -1,0 +1,212 @@
+import type { EbsVolumeType, Io2IopsTier, RegionPrices } from './types';
+
+/*
+ * The bundled price book: on-demand USD as AWS publishes them, used when the Price List API cannot be reached.
+ * Every number below was read from a public copy of AWS's own price data; nothing is derived by a regional factor.
+ * An item no source confirmed for a region is `null` (the app shows "unknown", never $0).
+ *
+ * Sources (stored public copies, read through the project's search tool):
+ *  [FEED-2023] AWS's EBS pricing-page feed b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/ec2/USD/current/ebs.json,
+ *      per-region extracts vendored by github.com/jimgarrett123/rosa-calculator at frontend/public/prices/<region>-ebs.json
+ *      (prices/info.json last_updated 1676852071 = 2023-02-20) and, for us-east-1, the same feed copied into
+ *      frontend/src/lib/cost.test.ts. Keys used: "Storage General Purpose gp2/gp3 GB Mo", "Storage Provisioned IOPS
+ *      io1 GB Mo", "Storage Provisioned IOPS io2 GB month", "Storage Throughput Optimized HDD st1 GB Mo", "Storage Cold
+ *      HDD sc1 GB Mo", "Storage Magnetic standard GB Mo", "Provisioned EBS IOPS gp3/io1/io2 (Tier 2, Tier 3) Volumes
+ *      per IOPS Mo", "Provisioned Throughput gp3 per GiBps mo" (÷ 1024 → per MiB/s), "Provisioned EBS I O Requests
+ *      standard Volumes per IOs" (× 1e6), "Storage Snapshot Amazon S3 GB Mo", "... SnapshotArchiveStorage GB Mo".
+ *      us-east-1 also agrees with /work/shared/AWS-FACTS.md (late 2026).
+ *  [APN1-2026] Tokyo Price List API rates with SKUs and usage types (APN1-EBS:VolumeUsage.gp3 C8Y3GJZBQTH8T5JV, …,
+ *      APN1-EBS:SnapshotUsage 4NHX4ZW7X52XZACJ, APN1-EBS:SnapshotArchiveStorage 9F9M9TDCUDMPZPAV), retrieved 2026-09-13,
+ *      recorded in a public FSx-vs-EBS cost model (search-tool file id 68351973613).
+ *  [CK-2021] github.com/cloudkeep-io/ebs-pricing docs/aws.ebs_pricing.json, a dump of the AmazonEC2 Price List API
+ *      (docs/last_checked 2021-10-22). Only its st1, sc1, Magnetic (GB and I/O) and Provisioned IOPS GB prices are
+ *      used: its gp2 column mixes gp2 with gp3 and its IOPS column mixes io1 with io2/gp3 (they share a volumeType),
+ *      so those columns are NOT used. Where it overlaps [FEED-2023]/[APN1-2026] (us-east-1, us-west-1, ca-central-1,
+ *      ap-southeast-1, ap-northeast-1, me-south-1) every used value agrees.
+ *  [AFS1-2024] A recorded AmazonEC2 GetProducts item, AFS1-EBS:VolumeUsage.gp3 SKU XWCTMRRUJM7TGYST, $0.1047 GB-Mo,
+ *      publicationDate 2024-07-05 (github.com/grafana/cloudcost-exporter test data).
+ *  [IPV4-2024] AWS announcement "New – AWS Public IPv4 Address Charge + Public IP Insights" (2023-07-28): $0.005 per
+ *      IP per hour for all public IPv4 addresses from 2024-02-01. It names one price and no regional variation; no
+ *      per-region AmazonVPC price-list record was found, so this is the one item applied to every region on the
+ *      strength of the announcement rather than a per-region record.
+ */
+
+const IPV4_HOUR = 0.005; // [IPV4-2024]
+
+interface Entry {
+  asOf: string;
+  ebsGbMonth?: Partial<Record<EbsVolumeType, number>>;
+  gp3IopsMonth?: number;
+  /** As published: per GiB/s-month. Converted to per MiB/s-month below. */
+  gp3ThroughputGibpsMonth?: number;
+  io1IopsMonth?: number;
+  /** Tier 1 (≤ 32,000), tier 2 (32,001–64,000), tier 3 (> 64,000) per IOPS-month. */
+  io2Tiers?: [number, number, number];
+  /** As published: per I/O request. Converted to per million below. */
+  standardIoPerRequest?: number;
+  snapshotStandardGbMonth?: number;
+  snapshotArchiveGbMonth?: number;
+  publicIpv4Hour?: number;
+}
+
+/** A full [FEED-2023] region: every EBS item from the feed, plus public IPv4. */
+function feed2023(
+  gb: Record<EbsVolumeType, number>,
+  gp3Iops: number,
+  gp3Gibps: number,
+  io1Iops: number,
+  io2: [number, number, number],
+  ioPerRequest: number,
+  snapshot: number,
+  archive: number,
+): Entry {
+  return {
+    asOf: '2023-02-20',
+    ebsGbMonth: gb,
+    gp3IopsMonth: gp3Iops,
+    gp3ThroughputGibpsMonth: gp3Gibps,
+    io1IopsMonth: io1Iops,
+    io2Tiers: io2,
+    standardIoPerRequest: ioPerRequest,
+    snapshotStandardGbMonth: snapshot,
+    snapshotArchiveGbMonth: archive,
+    publicIpv4Hour: IPV4_HOUR,
+  };
+}
+
+/** A [CK-2021] region: only st1, sc1, Magnetic and io1 storage are confirmed. */
+function ck2021(io1: number, st1: number, sc1: number, standard: number, ioPerRequest: number): Entry {
+  return {
+    asOf: '2021-10-22',
+    ebsGbMonth: { io1, st1, sc1, standard },
+    standardIoPerRequest: ioPerRequest,
+    publicIpv4Hour: IPV4_HOUR,
+  };
+}
+
+/** A region for which only the public IPv4 price is known. */
+const IPV4_ONLY: Entry = { asOf: '2024-02-01', publicIpv4Hour: IPV4_HOUR };
+
+const ENTRIES: Record<string, Entry> = {
+  'us-east-1': feed2023(
+    { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
+    0.005, 40.96, 0.065, [0.065, 0.0455, 0.03185], 0.00000005, 0.05, 0.0125,
+  ),
+  'us-west-1': feed2023(
+    { gp2: 0.12, gp3: 0.096, io1: 0.138, io2: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
+    0.006, 49.152, 0.072, [0.072, 0.0504, 0.03528], 0.00000008, 0.055, 0.01375,
+  ),
+  'ca-central-1': feed2023(
+    { gp2: 0.11, gp3: 0.088, io1: 0.138, io2: 0.138, st1: 0.05, sc1: 0.0168, standard: 0.055 },
+    0.0055, 45.056, 0.072, [0.072, 0.0504, 0.03528], 0.000000055, 0.055, 0.01375,
+  ),
+  'eu-west-1': feed2023(
+    { gp2: 0.11, gp3: 0.088, io1: 0.138, io2: 0.138, st1: 0.05, sc1: 0.0168, standard: 0.055 },
+    0.0055, 45.056, 0.072, [0.072, 0.0504, 0.03528], 0.000000055, 0.05, 0.0125,
+  ),
+  'eu-north-1': feed2023(
+    { gp2: 0.1045, gp3: 0.0836, io1: 0.1311, io2: 0.1311, st1: 0.0475, sc1: 0.01596, standard: 0.05225 },
+    0.0052, 42.8032, 0.0684, [0.0684, 0.04788, 0.033516], 0.000000052, 0.0475, 0.011875,
+  ),
+  'ap-southeast-1': feed2023(
+    { gp2: 0.12, gp3: 0.096, io1: 0.138, io2: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
+    0.006, 49.152, 0.072, [0.072, 0.0504, 0.03528], 0.00000008, 0.05, 0.0125,
+  ),
+  'me-south-1': feed2023(
+    { gp2: 0.121, gp3: 0.0968, io1: 0.1518, io2: 0.1518, st1: 0.055, sc1: 0.01848, standard: 0.0605 },
+    0.0061, 49.5616, 0.0792, [0.0792, 0.05544, 0.038808], 0.0000000605, 0.055, 0.01375,
+  ),
+  // [APN1-2026] for everything but Magnetic, which comes from [CK-2021]; asOf is the older of the two.
+  'ap-northeast-1': {
+    asOf: '2021-10-22',
+    ebsGbMonth: { gp2: 0.12, gp3: 0.096, io1: 0.142, io2: 0.142, st1: 0.054, sc1: 0.018, standard: 0.08 },
+    gp3IopsMonth: 0.006,
+    gp3ThroughputGibpsMonth: 49.152,
+    io1IopsMonth: 0.074,
+    io2Tiers: [0.074, 0.0518, 0.03626],
+    standardIoPerRequest: 0.00000008,
+    snapshotStandardGbMonth: 0.05,
+    snapshotArchiveGbMonth: 0.0125,
+    publicIpv4Hour: IPV4_HOUR,
+  },
+  'us-east-2': ck2021(0.125, 0.045, 0.015, 0.05, 0.00000005),
+  'us-west-2': ck2021(0.125, 0.045, 0.015, 0.05, 0.00000005),
+  'sa-east-1': ck2021(0.238, 0.086, 0.0288, 0.12, 0.00000012),
+  'ap-east-1': ck2021(0.1518, 0.0594, 0.0198, 0.088, 0.000000088),
+  'ap-northeast-2': ck2021(0.1278, 0.051, 0.0174, 0.08, 0.00000008),
+  'ap-northeast-3': ck2021(0.142, 0.054, 0.018, 0.08, 0.00000008),
+  'ap-south-1': ck2021(0.131, 0.051, 0.0174, 0.08, 0.00000008),
+  'ap-southeast-2': ck2021(0.138, 0.054, 0.018, 0.08, 0.00000008),
+  // [CK-2021] plus gp3 from [AFS1-2024].
+  'af-south-1': {
+    ...ck2021(0.16422, 0.0595, 0.019992, 0.06545, 0.0000000655),
+    ebsGbMonth: { gp3: 0.1047, io1: 0.16422, st1: 0.0595, sc1: 0.019992, standard: 0.06545 },
+  },
+  // No public source for these regions' EBS prices was found: only public IPv4 is known.
+  'ca-west-1': IPV4_ONLY,
+  'eu-west-2': IPV4_ONLY,
+  'eu-west-3': IPV4_ONLY,
+  'eu-central-1': IPV4_ONLY,
+  'eu-central-2': IPV4_ONLY,
+  'eu-south-1': IPV4_ONLY,
+  'eu-south-2': IPV4_ONLY,
+  'ap-south-2': IPV4_ONLY,
+  'ap-southeast-3': IPV4_ONLY,
+  'ap-southeast-4': IPV4_ONLY,
+  'ap-southeast-5': IPV4_ONLY,
+  'ap-southeast-7': IPV4_ONLY,
+  'me-central-1': IPV4_ONLY,
+  'il-central-1': IPV4_ONLY,
+  'mx-central-1': IPV4_ONLY,
+};
+
+// Round away binary noise from the unit conversions (the published prices have at most 10 decimals).
+function round10(n: number): number {
+  return Number(n.toFixed(10));
+}
+
+function toRegionPrices(region: string, e: Entry): RegionPrices {
+  const gb = e.ebsGbMonth ?? {};
+  const io2Tiers: Io2IopsTier[] | null = e.io2Tiers
+    ? [
+        { upTo: 32_000, pricePerIopsMonth: e.io2Tiers[0] },
+        { upTo: 64_000, pricePerIopsMonth: e.io2Tiers[1] },
+        { upTo: null, pricePerIopsMonth: e.io2Tiers[2] },
+      ]
+    : null;
+  return {
+    region,
+    source: 'bundled',
+    asOf: e.asOf,
+    ebsGbMonth: {
+      gp2: gb.gp2 ?? null,
+      gp3: gb.gp3 ?? null,
+      io1: gb.io1 ?? null,
+      io2: gb.io2 ?? null,
+      st1: gb.st1 ?? null,
+      sc1: gb.sc1 ?? null,
+      standard: gb.standard ?? null,
+    },
+    gp3IopsMonth: e.gp3IopsMonth ?? null,
+    gp3ThroughputMibpsMonth: e.gp3ThroughputGibpsMonth === undefined ? null : round10(e.gp3ThroughputGibpsMonth / 1024),
+    io1IopsMonth: e.io1IopsMonth ?? null,
+    io2IopsTiers: io2Tiers,
+    standardIoPerMillion: e.standardIoPerRequest === undefined ? null : round10(e.standardIoPerRequest * 1_000_000),
+    snapshotStandardGbMonth: e.snapshotStandardGbMonth ?? null,
+    snapshotArchiveGbMonth: e.snapshotArchiveGbMonth ?? null,
+    publicIpv4Hour: e.publicIpv4Hour ?? null,
+  };
+}
+
+/** The bundled prices, one entry per commercial (aws partition) region the app scans. */
+export const BUNDLED_PRICES: Readonly<Record<string, RegionPrices>> = Object.freeze(
+  Object.fromEntries(Object.entries(ENTRIES).map(([r, e]) => [r, Object.freeze(toRegionPrices(r, e))])),
+);
+
+/** Regions the bundled book has an entry for. */
+export const BUNDLED_REGIONS: readonly string[] = Object.freeze(Object.keys(ENTRIES));
+
+/** The oldest publication date behind any bundled price: every bundled price is at least this recent. */
+export const BUNDLED_PRICES_AS_OF: string = Object.values(ENTRIES)
+  .map((e) => e.asOf)
+  .reduce((a, b) => (a < b ? a : b));

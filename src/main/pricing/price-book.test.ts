@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { BUNDLED_PRICES_AS_OF, createBundledPriceBook, priceItems } from './price-book';
+import type { RegionPrices } from './types';
+
+/*
+ * Expected numbers are AWS's published on-demand prices as found in public copies of AWS price data
+ * (details and links in bundled-prices.ts):
+ *  - us-east-1, eu-west-1: AWS's EBS pricing feed (meteredUnitMaps/ec2/USD/current/ebs.json) vendored by
+ *    jimgarrett123/rosa-calculator (2023-02-20); us-east-1 also matches /work/shared/AWS-FACTS.md.
+ *  - ap-northeast-1: Price List API rates with SKUs (APN1-EBS:*) retrieved 2026-09-13; Magnetic from
+ *    cloudkeep-io/ebs-pricing (Price List dump, 2021-10-22).
+ *  - public IPv4: AWS's announcement, $0.005 per IP per hour from 2024-02-01.
+ */
+
+const LISTED_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1', 'sa-east-1', 'eu-west-1',
+  'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-central-2', 'eu-north-1', 'eu-south-1', 'eu-south-2',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3',
+  'ap-southeast-4', 'ap-southeast-5', 'ap-south-1', 'ap-south-2', 'ap-east-1', 'me-south-1', 'me-central-1',
+  'il-central-1', 'af-south-1', 'mx-central-1', 'ap-southeast-7',
+];
+
+function prices(region: string): RegionPrices {
+  const p = createBundledPriceBook().forRegion(region);
+  if (!p) throw new Error(`no bundled prices for ${region}`);
+  return p;
+}
+
+describe('bundled price book', () => {
+  it('gives the published us-east-1 prices', () => {
+    const p = prices('us-east-1');
+    expect(p.source).toBe('bundled');
+    expect(p.ebsGbMonth).toEqual({ gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 });
+    expect(p.gp3IopsMonth).toBe(0.005);
+    expect(p.gp3ThroughputMibpsMonth).toBe(0.04);
+    expect(p.io1IopsMonth).toBe(0.065);
+    expect(p.io2IopsTiers).toEqual([
+      { upTo: 32_000, pricePerIopsMonth: 0.065 },
+      { upTo: 64_000, pricePerIopsMonth: 0.0455 },
+      { upTo: null, pricePerIopsMonth: 0.03185 },
+    ]);
+    expect(p.standardIoPerMillion).toBe(0.05);
+    expect(p.snapshotStandardGbMonth).toBe(0.05);
+    expect(p.snapshotArchiveGbMonth).toBe(0.0125);
+    expect(p.publicIpv4Hour).toBe(0.005);
+  });
+
+  it('gives the published eu-west-1 prices', () => {
+    const p = prices('eu-west-1');
+    expect(p.ebsGbMonth).toEqual({ gp2: 0.11, gp3: 0.088, io1: 0.138, io2: 0.138, st1: 0.05, sc1: 0.0168, standard: 0.055 });
+    expect(p.gp3IopsMonth).toBe(0.0055);
+    expect(p.gp3ThroughputMibpsMonth).toBe(0.044); // 45.056 per GiBps-mo
+    expect(p.io1IopsMonth).toBe(0.072);
+    expect(p.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.072, 0.0504, 0.03528]);
+    expect(p.standardIoPerMillion).toBe(0.055);
+    expect(p.snapshotStandardGbMonth).toBe(0.05);
+    expect(p.snapshotArchiveGbMonth).toBe(0.0125);
+    expect(p.publicIpv4Hour).toBe(0.005);
+  });
+
+  it('gives the published ap-northeast-1 prices', () => {
+    const p = prices('ap-northeast-1');
+    expect(p.ebsGbMonth).toEqual({ gp2: 0.12, gp3: 0.096, io1: 0.142, io2: 0.142, st1: 0.054, sc1: 0.018, standard: 0.08 });
+    expect(p.gp3IopsMonth).toBe(0.006);
+    expect(p.gp3ThroughputMibpsMonth).toBe(0.048); // 49.152 per GiBps-mo
+    expect(p.io1IopsMonth).toBe(0.074);
+    expect(p.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.074, 0.0518, 0.03626]);
+    expect(p.standardIoPerMillion).toBe(0.08);
+    expect(p.snapshotStandardGbMonth).toBe(0.05);
+    expect(p.snapshotArchiveGbMonth).toBe(0.0125);
+    expect(p.publicIpv4Hour).toBe(0.005);
+  });
+
+  it('prices differ per item between regions, not by one factor', () => {
+    const use1 = prices('us-east-1');
+    const euw1 = prices('eu-west-1');
+    // gp3 is 10% dearer in Ireland, snapshots are not.
+    expect(euw1.ebsGbMonth.gp3! / use1.ebsGbMonth.gp3!).toBeCloseTo(1.1, 10);
+    expect(euw1.snapshotStandardGbMonth).toBe(use1.snapshotStandardGbMonth);
+  });
+
+  it('has an entry for every region the app scans', () => {
+    const book = createBundledPriceBook();
+    for (const r of LISTED_REGIONS) {
+      const p = book.forRegion(r);
+      expect(p, r).not.toBeNull();
+      expect(p?.region).toBe(r);
+      expect(p?.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    }
+  });
+
+  it('never prices anything at 0 (unknown is null)', () => {
+    const book = createBundledPriceBook();
+    for (const r of LISTED_REGIONS) {
+      for (const [item, value] of priceItems(book.forRegion(r)!)) {
+        if (value !== null) expect(value, `${r} ${item}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('returns null for a region it has no prices for', () => {
+    expect(createBundledPriceBook().forRegion('xx-nowhere-9')).toBeNull();
+    expect(createBundledPriceBook().forRegion('toString')).toBeNull();
+  });
+
+  it('hands out copies, so a caller cannot corrupt the book', () => {
+    const book = createBundledPriceBook();
+    const p = book.forRegion('us-east-1')!;
+    p.ebsGbMonth.gp3 = 999;
+    p.io2IopsTiers![0]!.pricePerIopsMonth = 999;
+    expect(book.forRegion('us-east-1')?.ebsGbMonth.gp3).toBe(0.08);
+    expect(book.forRegion('us-east-1')?.io2IopsTiers?.[0]?.pricePerIopsMonth).toBe(0.065);
+  });
+
+  it('dates the book by its oldest source', () => {
+    expect(BUNDLED_PRICES_AS_OF).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    for (const r of LISTED_REGIONS) expect(prices(r).asOf >= BUNDLED_PRICES_AS_OF).toBe(true);
+  });
+});
