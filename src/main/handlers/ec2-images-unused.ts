@@ -1,0 +1,412 @@
+/**
+ * Unused AMIs: owned by the account, used by no instance (in any state but shutting-down/terminated) and named
+ * by no version of any launch template in the region. Deleting one deregisters it, then deletes the snapshots
+ * only it uses (a snapshot shared by several AMIs keeps billing until the last one goes, so it stays).
+ */
+import { DeregisterImageCommand, DeleteSnapshotCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import type { Image, ImageState } from '@aws-sdk/client-ec2';
+import { SERVICE_EC2_OTHER, clampPageSize } from './ec2-common';
+import {
+  auditedMutation,
+  callLabel,
+  describeSnapshotFacts,
+  imageSnapshotIds,
+  imagesUsingSnapshots,
+  instancesUsingImage,
+  isNotFound,
+  loadImageSnapshotUsage,
+  loadInstanceImageIds,
+  loadLaunchTemplateImageUsage,
+  managedByPolicyReason,
+  recheckVerdict,
+} from './ec2-usage-index';
+import type { LaunchTemplateImageUsage, SnapshotFacts } from './ec2-usage-index';
+import { protectionByTag, roundCost, tagsToRecord } from './handler';
+import type { DeleteContext, DeleteOutcome, Finding, HandlerContext, RecheckResult, RelatedResource, ResourceHandler, StoredFinding } from './handler';
+import { priceSnapshotTerms } from './snapshot-pricing';
+
+/** One snapshot of an AMI, as stored in `details.snapshots`. */
+export interface ImageSnapshot {
+  snapshotId: string;
+  sizeGiB: number | null;
+  /** Other AMIs of the account that also use this snapshot: it stays (and bills) while any remains. */
+  sharedWithImages: string[];
+  fullSnapshotSizeBytes: number | null;
+  storageTier: string | null;
+}
+
+interface ImageLookups {
+  /** Why an instance counts as using the AMI (`instance i-…`), or null. */
+  instanceUser(imageId: string): string | null;
+  launchTemplates: LaunchTemplateImageUsage;
+  imagesUsingSnapshot(snapshotId: string): readonly string[];
+  snapshotFacts(snapshotId: string): SnapshotFacts | undefined;
+}
+
+type Verdict = { unused: true; reason: string } | { unused: false; why: string };
+
+function classify(image: Image, lookups: ImageLookups): Verdict {
+  const id = image.ImageId ?? '';
+  const state = (image.State ?? 'unknown') as ImageState | 'unknown';
+  switch (state) {
+    case 'available':
+    case 'disabled':
+      break;
+    case 'pending':
+    case 'transient':
+    case 'failed':
+    case 'error':
+    case 'invalid':
+    case 'deregistered':
+    case 'unknown':
+      // Being created, broken or going: not a cleanup candidate on this handler's rule.
+      return { unused: false, why: `State is ${state}` };
+    default:
+      return assertNever(state);
+  }
+  const user = lookups.instanceUser(id);
+  if (user !== null) return { unused: false, why: `Used by ${user}` };
+  if (lookups.launchTemplates.imageIds.has(id)) return { unused: false, why: 'Named by a launch template version' };
+  const last = image.LastLaunchedTime ? `; last used to launch an instance ${image.LastLaunchedTime}` : '';
+  return {
+    unused: true,
+    reason: `No instance (in any state but terminated) and no launch template version in this region uses this AMI${last}`,
+  };
+}
+
+/**
+ * Why the AMI may not be deleted. A launch template version that takes its AMI from an SSM parameter
+ * (`resolve:ssm:…`) may launch ANY AMI the parameter points to, now or later; the app cannot tell which. An
+ * AMI otherwise unused is then still reported (it is a candidate) but protected with that reason, so it is
+ * shown and never deleted on a guess. Once the template names AMI ids, the protection lifts on the next scan.
+ */
+function protection(
+  ctx: HandlerContext,
+  image: Image,
+  tags: Record<string, string>,
+  verdict: Verdict,
+  templates: LaunchTemplateImageUsage,
+): string | null {
+  const byTag = protectionByTag(tags, ctx.settings.protectionTagKey);
+  if (byTag !== null) return byTag;
+  const managed = managedByPolicyReason(tags);
+  if (managed !== null) return managed;
+  const dp = image.DeregistrationProtection;
+  if (dp !== undefined && dp.startsWith('enabled')) return `Deregistration protection is on (${dp})`;
+  // Only matters for a candidate: an AMI in use is not deleted anyway.
+  return verdict.unused ? ssmAmbiguity(templates) : null;
+}
+
+function ssmAmbiguity(t: LaunchTemplateImageUsage): string | null {
+  if (t.firstUnresolved === null) return null;
+  const f = t.firstUnresolved;
+  const version = f.version === null ? '' : ` version ${f.version}`;
+  const more = t.unresolvedCount > 1 ? ` (and ${t.unresolvedCount - 1} more version(s))` : '';
+  return `Launch template ${f.launchTemplateId}${version}${more} picks its AMI at launch from ${f.imageRef}; the app cannot tell which AMI that is, so this AMI may be in use`;
+}
+
+function imageSnapshots(image: Image, lookups: ImageLookups): ImageSnapshot[] {
+  const out: ImageSnapshot[] = [];
+  const seen = new Set<string>();
+  for (const m of image.BlockDeviceMappings ?? []) {
+    const snapshotId = m.Ebs?.SnapshotId;
+    if (snapshotId === undefined || snapshotId === '' || seen.has(snapshotId)) continue;
+    seen.add(snapshotId);
+    const facts = lookups.snapshotFacts(snapshotId);
+    out.push({
+      snapshotId,
+      sizeGiB: facts?.volumeSizeGiB ?? m.Ebs?.VolumeSize ?? null,
+      sharedWithImages: lookups.imagesUsingSnapshot(snapshotId).filter((other) => other !== image.ImageId),
+      fullSnapshotSizeBytes: facts?.fullSnapshotSizeBytes ?? null,
+      storageTier: facts?.storageTier ?? null,
+    });
+  }
+  return out;
+}
+
+/** What deleting the AMI saves: its own snapshots; shared ones keep billing until their last AMI goes. */
+function priceImage(image: Image, snapshots: readonly ImageSnapshot[], ctx: HandlerContext): { monthlyCost: number | null; costBasis: string } {
+  const prices = ctx.prices;
+  if (prices === null) return { monthlyCost: null, costBasis: 'Cost unknown: no prices for this region' };
+  const region = prices.region;
+  if (snapshots.length === 0) {
+    const why = image.RootDeviceType === 'instance-store'
+      ? 'instance-store AMI (its bundle is stored in S3, not priced here)'
+      : 'AWS listed no EBS snapshots for this AMI';
+    return { monthlyCost: null, costBasis: `Cost unknown: ${why} (${region})` };
+  }
+  const own = snapshots.filter((s) => s.sharedWithImages.length === 0);
+  const shared = snapshots.filter((s) => s.sharedWithImages.length > 0);
+  const sharedNote = shared.map((s) => `${s.snapshotId} also backs ${s.sharedWithImages.join(', ')}`).join('; ');
+  if (own.length === 0) {
+    return {
+      monthlyCost: 0,
+      costBasis: `$0: every snapshot is shared (${sharedNote}) and keeps billing until the last of those AMIs goes (${region})`,
+    };
+  }
+  let total = 0;
+  const terms: string[] = [];
+  for (const s of own) {
+    const t = priceSnapshotTerms(
+      { sizeGiB: s.sizeGiB, fullSnapshotSizeBytes: s.fullSnapshotSizeBytes, storageTier: s.storageTier },
+      prices,
+    );
+    if (t.monthlyCost === null) {
+      return { monthlyCost: null, costBasis: `Cost unknown for ${s.snapshotId}: ${t.terms.replace(/^Cost unknown: /, '')} (${region})` };
+    }
+    total += t.monthlyCost;
+    terms.push(`${s.snapshotId} ${t.terms}`);
+  }
+  const excluded = shared.length > 0 ? ` (not counted, shared: ${sharedNote})` : '';
+  return { monthlyCost: roundCost(total), costBasis: `${terms.join(' + ')}${excluded} (${region})` };
+}
+
+function toFinding(ctx: HandlerContext, image: Image, lookups: ImageLookups): { finding: Finding; verdict: Verdict } {
+  const tags = tagsToRecord(image.Tags);
+  const verdict = classify(image, lookups);
+  const protectedReason = protection(ctx, image, tags, verdict, lookups.launchTemplates);
+  const snapshots = imageSnapshots(image, lookups);
+  const price = priceImage(image, snapshots, ctx);
+  const finding: Finding = {
+    resourceType: 'ec2:image',
+    resourceId: image.ImageId ?? '',
+    region: ctx.region,
+    name: tags['Name'] ?? null,
+    state: image.State ?? null,
+    tags,
+    createdAt: image.CreationDate ?? null,
+    unused: verdict.unused,
+    unusedReason: verdict.unused ? verdict.reason : null,
+    // LastLaunchedTime is the last launch from this AMI (AWS reports it with up to 24 h delay); without it the
+    // time is unknown, never guessed from the creation date.
+    unusedSince: verdict.unused ? (image.LastLaunchedTime ?? null) : null,
+    monthlyCost: price.monthlyCost,
+    costBasis: price.costBasis,
+    protected: protectedReason !== null,
+    protectedReason,
+    details: {
+      name: image.Name ?? null,
+      state: image.State ?? null,
+      creationDate: image.CreationDate ?? null,
+      lastLaunchedTime: image.LastLaunchedTime ?? null,
+      snapshots,
+      platform: image.PlatformDetails ?? image.Platform ?? null,
+      architecture: image.Architecture ?? null,
+      rootDeviceType: image.RootDeviceType ?? null,
+      deregistrationProtection: image.DeregistrationProtection ?? null,
+      usedBy: verdict.unused ? null : verdict.why,
+    },
+  };
+  return { finding, verdict };
+}
+
+async function* scan(ctx: HandlerContext): AsyncIterable<Finding[]> {
+  // Read once per region, before the first page (sets of ids only).
+  const snapshotUsage = await loadImageSnapshotUsage(ctx);
+  const instanceImages = await loadInstanceImageIds(ctx);
+  const launchTemplates = await loadLaunchTemplateImageUsage(ctx);
+  let token: string | undefined;
+  do {
+    const out = await ctx.ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        // Without it AWS omits disabled AMIs, which still hold (and bill for) their snapshots.
+        IncludeDisabled: true,
+        MaxResults: clampPageSize(ctx.pageSize, 5, 1000),
+        NextToken: token,
+      }),
+      { abortSignal: ctx.signal },
+    );
+    const images = (out.Images ?? []).filter((i) => i.ImageId !== undefined && i.State !== 'deregistered');
+    const facts = await describeSnapshotFacts(ctx, images.flatMap(imageSnapshotIds));
+    const lookups: ImageLookups = {
+      instanceUser: (id) => (instanceImages.has(id) ? 'an instance that is not terminated' : null),
+      launchTemplates,
+      imagesUsingSnapshot: (id) => snapshotUsage.get(id) ?? [],
+      snapshotFacts: (id) => facts.get(id),
+    };
+    const page = images.map((i) => toFinding(ctx, i, lookups).finding);
+    if (page.length > 0) yield page;
+    token = out.NextToken;
+  } while (token);
+}
+
+async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<RecheckResult> {
+  const gone: RecheckResult = { status: 'gone', reason: `AMI ${stored.resourceId} is no longer registered` };
+  let image: Image | undefined;
+  try {
+    const out = await ctx.ec2.send(
+      new DescribeImagesCommand({ ImageIds: [stored.resourceId], Owners: ['self'], IncludeDisabled: true }),
+      { abortSignal: ctx.signal },
+    );
+    image = (out.Images ?? []).find((i) => i.ImageId === stored.resourceId);
+  } catch (err) {
+    if (isNotFound(err)) return gone;
+    throw err;
+  }
+  if (image === undefined || image.State === 'deregistered') return gone;
+
+  const instances = await instancesUsingImage(ctx, stored.resourceId);
+  const launchTemplates = await loadLaunchTemplateImageUsage(ctx);
+  const snapshotIds = imageSnapshotIds(image);
+  const sharing = await imagesUsingSnapshots(ctx, snapshotIds);
+  const facts = await describeSnapshotFacts(ctx, snapshotIds);
+  const lookups: ImageLookups = {
+    instanceUser: () => (instances.length > 0 ? `instance ${instances.join(', ')}` : null),
+    launchTemplates,
+    imagesUsingSnapshot: (id) => sharing.get(id) ?? [],
+    snapshotFacts: (id) => facts.get(id),
+  };
+  const { finding: current, verdict } = toFinding(ctx, image, lookups);
+  const result = recheckVerdict(stored, current, verdict.unused ? null : verdict.why);
+  if (result.status !== 'unchanged') return result;
+  // Delete acts on the reviewed list of its own snapshots: if that list moved, the review is stale.
+  const before = ownSnapshotIds(parseSnapshots(stored.details) ?? []);
+  const after = ownSnapshotIds(parseSnapshots(current.details) ?? []);
+  if (before !== after) {
+    return { status: 'changed', reason: `The snapshots deleted with it changed (was: ${before || 'none'}; now: ${after || 'none'})`, current };
+  }
+  return result;
+}
+
+function ownSnapshotIds(snapshots: readonly ImageSnapshot[]): string {
+  return snapshots.filter((s) => s.sharedWithImages.length === 0).map((s) => s.snapshotId).sort().join(', ');
+}
+
+/** `details.snapshots` read back from storage (JSON), or null when it is not what the scan wrote. */
+export function parseSnapshots(details: Record<string, unknown>): ImageSnapshot[] | null {
+  const raw = details['snapshots'];
+  if (!Array.isArray(raw)) return null;
+  const out: ImageSnapshot[] = [];
+  for (const item of raw as unknown[]) {
+    if (typeof item !== 'object' || item === null) return null;
+    const s = item as Record<string, unknown>;
+    const shared = s['sharedWithImages'];
+    if (typeof s['snapshotId'] !== 'string' || !Array.isArray(shared) || !shared.every((x) => typeof x === 'string')) return null;
+    const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+    out.push({
+      snapshotId: s['snapshotId'],
+      sizeGiB: num(s['sizeGiB']),
+      sharedWithImages: shared as string[],
+      fullSnapshotSizeBytes: num(s['fullSnapshotSizeBytes']),
+      storageTier: typeof s['storageTier'] === 'string' ? s['storageTier'] : null,
+    });
+  }
+  return out;
+}
+
+async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dryRun: boolean }): Promise<DeleteOutcome> {
+  const reason =
+    protectionByTag(stored.tags, ctx.settings.protectionTagKey) ??
+    managedByPolicyReason(stored.tags) ??
+    (stored.protected ? (stored.protectedReason ?? 'Protected') : null);
+  if (reason !== null) return { kind: 'refused', reason };
+  const snapshots = parseSnapshots(stored.details);
+  // Without the reviewed snapshot list, deregistering would strand snapshots nobody reviewed.
+  if (snapshots === null) return { kind: 'refused', reason: 'The reviewed details do not list its snapshots: scan again' };
+  const own = snapshots.filter((s) => s.sharedWithImages.length === 0).map((s) => s.snapshotId);
+  const { dryRun } = opts;
+  const calls: string[] = [];
+
+  const deregister = { action: 'DeregisterImage', target: stored.resourceId, dryRun };
+  const first = await auditedMutation(ctx, deregister, () =>
+    ctx.ec2.send(new DeregisterImageCommand({ ImageId: stored.resourceId, DryRun: dryRun }), { abortSignal: ctx.signal }),
+  );
+  switch (first.kind) {
+    case 'unauthorized':
+      return { kind: 'unauthorized', code: first.code, message: first.message };
+    case 'error':
+      return { kind: 'failed', code: first.code, message: first.message };
+    case 'done':
+      if (dryRun) return dryRunIgnored('DeregisterImage');
+      break;
+    case 'dry-run-ok':
+      break;
+    default:
+      return assertNever(first);
+  }
+  calls.push(callLabel(deregister));
+
+  // Snapshots only after the AMI is gone: AWS refuses to delete a snapshot a registered AMI uses.
+  const failures: { snapshotId: string; code: string; message: string }[] = [];
+  for (const snapshotId of own) {
+    const call = { action: 'DeleteSnapshot', target: snapshotId, dryRun };
+    const r = await auditedMutation(ctx, call, () =>
+      ctx.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId, DryRun: dryRun }), { abortSignal: ctx.signal }),
+    );
+    switch (r.kind) {
+      case 'dry-run-ok':
+        calls.push(callLabel(call));
+        break;
+      case 'done':
+        if (dryRun) return dryRunIgnored('DeleteSnapshot');
+        calls.push(callLabel(call));
+        break;
+      case 'unauthorized':
+      case 'error':
+        if (dryRun) {
+          // In a dry run the AMI is still registered, so "in use" by it is expected, not a failure.
+          if (r.code === 'InvalidSnapshot.InUse') {
+            calls.push(`${callLabel(call)}: in use by ${stored.resourceId} until it is deregistered`);
+            break;
+          }
+          return r.kind === 'unauthorized'
+            ? { kind: 'unauthorized', code: r.code, message: r.message }
+            : { kind: 'failed', code: r.code, message: r.message };
+        }
+        // The AMI is already deregistered: try the other snapshots too, then report what remains.
+        failures.push({ snapshotId, code: r.code, message: r.message });
+        calls.push(`${callLabel(call)} (failed: ${r.code})`);
+        break;
+      default:
+        return assertNever(r);
+    }
+  }
+  if (dryRun) return { kind: 'dry-run-ok', calls };
+  const firstFailure = failures[0];
+  if (firstFailure !== undefined) {
+    const remain = failures.map((f) => `${f.snapshotId} (${f.code}: ${f.message})`).join('; ');
+    return {
+      kind: 'failed',
+      code: firstFailure.code,
+      message:
+        `AMI ${stored.resourceId} was deregistered, but ${failures.length} of its snapshots could not be deleted and ` +
+        `still exist (and bill): ${remain}. Calls made: ${calls.join(', ')}`,
+    };
+  }
+  return { kind: 'deleted', calls };
+}
+
+function dryRunIgnored(action: string): DeleteOutcome {
+  return { kind: 'failed', code: 'DryRunIgnored', message: `The endpoint ran ${action} instead of a dry run` };
+}
+
+function related(finding: Finding): RelatedResource[] {
+  return (parseSnapshots(finding.details) ?? []).map((s): RelatedResource => {
+    const size = s.sizeGiB === null ? '' : ` (${s.sizeGiB} GiB volume)`;
+    return s.sharedWithImages.length === 0
+      ? { resourceType: 'ec2:snapshot', resourceId: s.snapshotId, fate: 'deleted', note: `Its own snapshot${size}: deleted after the AMI is deregistered` }
+      : {
+          resourceType: 'ec2:snapshot',
+          resourceId: s.snapshotId,
+          fate: 'kept',
+          note: `Also backs ${s.sharedWithImages.join(', ')}: kept, and bills until the last of those AMIs goes`,
+        };
+  });
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
+}
+
+export const unusedImagesHandler: ResourceHandler = {
+  type: 'ec2:image',
+  label: 'Unused AMIs',
+  category: 'Compute',
+  serviceCodes: [SERVICE_EC2_OTHER],
+  deleteOrder: 20,
+  scan,
+  recheck,
+  delete: deleteImage,
+  related,
+};

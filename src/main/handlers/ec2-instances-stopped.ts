@@ -1,0 +1,397 @@
+import {
+  DescribeAddressesCommand,
+  DescribeInstanceAttributeCommand,
+  DescribeInstancesCommand,
+  DescribeVolumesCommand,
+  paginateDescribeInstances,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
+import { priceVolumeTerms } from './ebs-pricing';
+import { callLabel, pricePublicIpv4 } from './ec2-elastic-ips-idle';
+import {
+  awsErrorCode,
+  awsErrorMessage,
+  chunk,
+  clampPageSize,
+  isAbort,
+  isDryRunSuccess,
+  isUnauthorized,
+  SERVICE_EC2_COMPUTE,
+  SERVICE_EC2_OTHER,
+} from './ec2-common';
+import { protectionByTag, roundCost, tagsToRecord } from './handler';
+import type {
+  DeleteOutcome,
+  Finding,
+  HandlerContext,
+  RecheckResult,
+  RelatedResource,
+  ResourceHandler,
+} from './handler';
+
+const DAY_MS = 86_400_000;
+const TERMINATION_PROTECTION = 'Termination protection is on';
+/** DescribeInstanceAttribute is one call per instance: keep a few in flight, not hundreds. */
+const ATTRIBUTE_CONCURRENCY = 8;
+const VOLUME_ID_BATCH = 100;
+
+// `User initiated (2019-09-12 16:38:34 GMT)`; emulators write UTC; seconds are optional to be safe.
+const USER_STOP = /^User initiated \((\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))? (?:GMT|UTC)\)/;
+
+/** The time a user stopped the instance, from StateTransitionReason; null when AWS does not say. */
+export function parseUserStopTime(reason: string | undefined): Date | null {
+  const m = USER_STOP.exec(reason ?? '');
+  if (m === null) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((p) => (p === undefined ? 0 : Number(p))) as [
+    number, number, number, number, number, number,
+  ];
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Date.UTC rolls 2024-02-31 over into March: reject what does not round-trip.
+  const ok = t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+  return ok ? t : null;
+}
+
+/** What the scan learns beyond DescribeInstances, for the stopped instances of one page. */
+interface Facts {
+  /** Volumes by id; an id missing from the map was not found (deleted meanwhile). Null: could not list. */
+  volumes: Map<string, Volume> | null;
+  /** Elastic IPs by instance id; null: could not list. */
+  addresses: Map<string, Address[]> | null;
+  /** disableApiTermination by instance id; missing or null: unknown. */
+  terminationProtection: Map<string, boolean | null>;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Missing permission leaves a fact unknown instead of failing the whole scan. */
+async function unlessUnauthorized<T>(fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isUnauthorized(err)) return null;
+    throw err;
+  }
+}
+
+async function loadAddresses(ctx: HandlerContext): Promise<Map<string, Address[]>> {
+  const out = await ctx.ec2.send(new DescribeAddressesCommand({}), { abortSignal: ctx.signal });
+  const byInstance = new Map<string, Address[]>();
+  for (const a of out.Addresses ?? []) {
+    if (a.InstanceId === undefined) continue;
+    byInstance.set(a.InstanceId, [...(byInstance.get(a.InstanceId) ?? []), a]);
+  }
+  return byInstance;
+}
+
+async function loadVolumes(ctx: HandlerContext, ids: readonly string[]): Promise<Map<string, Volume>> {
+  const found = new Map<string, Volume>();
+  const describe = async (volumeIds: string[]): Promise<void> => {
+    const out = await ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }), { abortSignal: ctx.signal });
+    for (const v of out.Volumes ?? []) if (v.VolumeId !== undefined) found.set(v.VolumeId, v);
+  };
+  for (const batch of chunk([...new Set(ids)], VOLUME_ID_BATCH)) {
+    try {
+      await describe(batch);
+    } catch (err) {
+      if (awsErrorCode(err) !== 'InvalidVolume.NotFound') throw err;
+      // One id of the batch went away since DescribeInstances: ask one by one and skip the missing.
+      for (const id of batch) {
+        try {
+          await describe([id]);
+        } catch (e) {
+          if (awsErrorCode(e) !== 'InvalidVolume.NotFound') throw e;
+        }
+      }
+    }
+  }
+  return found;
+}
+
+async function loadTerminationProtection(ctx: HandlerContext, instanceId: string): Promise<boolean | null> {
+  try {
+    const out = await ctx.ec2.send(
+      new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'disableApiTermination' }),
+      { abortSignal: ctx.signal },
+    );
+    return out.DisableApiTermination?.Value ?? null;
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    // Unknown is safe: TerminateInstances itself refuses a protected instance (OperationNotPermitted).
+    return null;
+  }
+}
+
+/**
+ * Looks up what DescribeInstances does not say: Elastic IPs (for every instance), and volumes and termination
+ * protection (for the stopped ones, the only ones that can be flagged and priced).
+ */
+async function loadFacts(
+  ctx: HandlerContext,
+  instances: readonly Instance[],
+  addresses: () => Promise<Map<string, Address[]> | null>,
+): Promise<Facts> {
+  const terminationProtection = new Map<string, boolean | null>();
+  if (instances.length === 0) return { volumes: new Map(), addresses: new Map(), terminationProtection };
+  const stopped = instances.filter((i) => i.State?.Name === 'stopped');
+  const volumeIds = stopped.flatMap((i) =>
+    (i.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.VolumeId ? [m.Ebs.VolumeId] : [])),
+  );
+  const volumes = volumeIds.length === 0 ? new Map<string, Volume>() : await unlessUnauthorized(() => loadVolumes(ctx, volumeIds));
+  const ids = stopped.flatMap((i) => (i.InstanceId ? [i.InstanceId] : []));
+  const flags = await mapLimit(ids, ATTRIBUTE_CONCURRENCY, (id) => loadTerminationProtection(ctx, id));
+  ids.forEach((id, n) => terminationProtection.set(id, flags[n] ?? null));
+  return { volumes, addresses: await addresses(), terminationProtection };
+}
+
+/** Monthly cost while stopped: EBS volumes and Elastic IPs, never compute. */
+function stoppedCost(
+  ctx: HandlerContext,
+  volumeIds: readonly string[],
+  addresses: readonly Address[] | null,
+  facts: Facts,
+): { monthlyCost: number | null; costBasis: string } {
+  const region = ctx.prices?.region ?? ctx.region;
+  if (ctx.prices === null && (volumeIds.length > 0 || addresses === null || addresses.length > 0)) {
+    return { monthlyCost: null, costBasis: `Cost unknown: no prices for this region (${region})` };
+  }
+  const parts: string[] = [];
+  const unknowns: string[] = [];
+  let total = 0;
+  for (const id of volumeIds) {
+    const v = facts.volumes?.get(id);
+    if (facts.volumes === null) unknowns.push(`${id}: volumes could not be listed`);
+    else if (v === undefined) unknowns.push(`${id}: not found`);
+    else if (v.Size === undefined) unknowns.push(`${id}: AWS did not report the size`);
+    else {
+      const t = priceVolumeTerms(
+        { type: v.VolumeType, sizeGiB: v.Size, iops: v.Iops, throughputMiBps: v.Throughput },
+        ctx.prices,
+      );
+      if (t.monthlyCost === null) unknowns.push(`${id}: ${t.terms}`);
+      else {
+        total += t.monthlyCost;
+        parts.push(`${id} ${t.terms}`);
+      }
+    }
+  }
+  if (addresses === null) unknowns.push('Elastic IPs could not be listed');
+  for (const a of addresses ?? []) {
+    const p = pricePublicIpv4(a, ctx.prices, ctx.region);
+    const label = `Elastic IP ${a.PublicIp ?? a.AllocationId ?? ''}`;
+    if (p.monthlyCost === null) unknowns.push(`${label}: ${p.terms}`);
+    else {
+      total += p.monthlyCost;
+      parts.push(`${label} ${p.terms}`);
+    }
+  }
+  if (unknowns.length > 0) {
+    const priced = parts.length > 0 ? `; priced: ${parts.join(' + ')}` : '';
+    return { monthlyCost: null, costBasis: `Cost unknown: ${unknowns.join('; ')}${priced} (${region})` };
+  }
+  if (parts.length === 0) {
+    return { monthlyCost: 0, costBasis: `No EBS volumes or Elastic IPs; no compute while stopped (${region})` };
+  }
+  return { monthlyCost: roundCost(total), costBasis: `${parts.join(' + ')}; no compute while stopped (${region})` };
+}
+
+function toFinding(ctx: HandlerContext, i: Instance, facts: Facts): Finding {
+  const id = i.InstanceId ?? '';
+  const tags = tagsToRecord(i.Tags);
+  const state = i.State?.Name ?? null;
+  const stopped = state === 'stopped';
+  const stopTime = stopped ? parseUserStopTime(i.StateTransitionReason) : null;
+  const days = ctx.settings.stoppedInstanceDays;
+  // Unknown stop time is never treated as old: only a user stop at least N days ago flags the instance.
+  const unused = stopTime !== null && ctx.now.getTime() - stopTime.getTime() >= days * DAY_MS;
+  const ageDays = stopTime === null ? 0 : Math.floor((ctx.now.getTime() - stopTime.getTime()) / DAY_MS);
+
+  const termination = facts.terminationProtection.get(id) ?? null;
+  const reasons = [
+    protectionByTag(tags, ctx.settings.protectionTagKey),
+    termination === true ? TERMINATION_PROTECTION : null,
+  ].filter((r): r is string => r !== null);
+
+  const mappings = (i.BlockDeviceMappings ?? []).filter((m) => m.Ebs?.VolumeId !== undefined);
+  const volumes = mappings.map((m) => {
+    const v = facts.volumes?.get(m.Ebs?.VolumeId ?? '');
+    return {
+      volumeId: m.Ebs?.VolumeId ?? '',
+      deviceName: m.DeviceName ?? null,
+      sizeGiB: v?.Size ?? null,
+      volumeType: v?.VolumeType ?? null,
+      deleteOnTermination: m.Ebs?.DeleteOnTermination ?? false,
+    };
+  });
+  const addresses = facts.addresses === null ? null : (facts.addresses.get(id) ?? []);
+  const cost = stopped
+    ? stoppedCost(ctx, volumes.map((v) => v.volumeId), addresses, facts)
+    : { monthlyCost: null, costBasis: `Not priced: only stopped instances are priced (${ctx.region})` };
+  // LaunchTime moves on every start; the primary network interface keeps the original launch time.
+  const primaryEni = (i.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
+
+  return {
+    resourceType: 'ec2:instance',
+    resourceId: id,
+    region: ctx.region,
+    name: tags['Name'] ?? null,
+    state,
+    tags,
+    createdAt: primaryEni?.Attachment?.AttachTime?.toISOString() ?? null,
+    unused,
+    unusedReason: unused ? `Stopped by the user ${ageDays} days ago` : null,
+    unusedSince: unused && stopTime !== null ? stopTime.toISOString() : null,
+    monthlyCost: cost.monthlyCost,
+    costBasis: cost.costBasis,
+    protected: reasons.length > 0,
+    protectedReason: reasons.length > 0 ? reasons.join('; ') : null,
+    details: {
+      instanceType: i.InstanceType ?? null,
+      launchTime: i.LaunchTime?.toISOString() ?? null,
+      stateTransitionReason: i.StateTransitionReason ?? null,
+      stopTime: stopTime?.toISOString() ?? null,
+      stopTimeKnown: stopTime !== null,
+      terminationProtection: stopped ? termination : null,
+      volumes,
+      elasticIps: (addresses ?? []).map((a) => ({ allocationId: a.AllocationId ?? null, publicIp: a.PublicIp ?? null })),
+      imageId: i.ImageId ?? null,
+    },
+  };
+}
+
+/** Terminated instances linger for about an hour; they are gone for every purpose here. */
+const isGone = (i: Instance): boolean => i.State?.Name === 'terminated';
+
+function changeReason(stored: Finding, current: Finding): string | null {
+  if (stored.state !== current.state) {
+    return `State changed from ${stored.state ?? 'unknown'} to ${current.state ?? 'unknown'}`;
+  }
+  const before = stored.details['stopTime'] ?? null;
+  const after = current.details['stopTime'] ?? null;
+  if (before !== after) return `Stop time changed from ${String(before ?? 'unknown')} to ${String(after ?? 'unknown')}`;
+  if (stored.unused && !current.unused) return 'No longer flagged as stopped long enough';
+  return null;
+}
+
+interface StoredVolume {
+  volumeId: string;
+  deleteOnTermination: boolean;
+}
+interface StoredAddress {
+  allocationId: string | null;
+  publicIp: string | null;
+}
+
+function storedList<T>(details: Record<string, unknown>, key: string, isItem: (x: unknown) => x is T): T[] {
+  const value = details[key];
+  return Array.isArray(value) ? value.filter(isItem) : [];
+}
+const isStoredVolume = (x: unknown): x is StoredVolume =>
+  typeof x === 'object' && x !== null && typeof (x as StoredVolume).volumeId === 'string';
+const isStoredAddress = (x: unknown): x is StoredAddress =>
+  typeof x === 'object' &&
+  x !== null &&
+  (typeof (x as StoredAddress).allocationId === 'string' || typeof (x as StoredAddress).publicIp === 'string');
+
+export const stoppedInstancesHandler: ResourceHandler = {
+  type: 'ec2:instance',
+  label: 'Stopped instances',
+  category: 'Compute',
+  serviceCodes: [SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER],
+  deleteOrder: 10,
+
+  async *scan(ctx) {
+    const pageSize = clampPageSize(ctx.pageSize, 5, 1000);
+    // One DescribeAddresses per region (not paginated), made when the first page has instances.
+    let addresses: Promise<Map<string, Address[]> | null> | undefined;
+    const lazyAddresses = (): Promise<Map<string, Address[]> | null> =>
+      (addresses ??= unlessUnauthorized(() => loadAddresses(ctx)));
+    const pages = paginateDescribeInstances({ client: ctx.ec2, pageSize }, {}, { abortSignal: ctx.signal });
+    for await (const page of pages) {
+      ctx.signal?.throwIfAborted();
+      const instances = (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => !isGone(i));
+      const facts = await loadFacts(ctx, instances, lazyAddresses);
+      yield instances.map((i) => toFinding(ctx, i, facts));
+    }
+  },
+
+  async recheck(ctx, stored): Promise<RecheckResult> {
+    let instance: Instance | undefined;
+    try {
+      const out = await ctx.ec2.send(new DescribeInstancesCommand({ InstanceIds: [stored.resourceId] }), {
+        abortSignal: ctx.signal,
+      });
+      instance = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+    } catch (err) {
+      if (awsErrorCode(err) === 'InvalidInstanceID.NotFound') {
+        return { status: 'gone', reason: 'The instance no longer exists' };
+      }
+      throw err;
+    }
+    if (instance === undefined || isGone(instance)) return { status: 'gone', reason: 'The instance has been terminated' };
+    const facts = await loadFacts(ctx, [instance], () => unlessUnauthorized(() => loadAddresses(ctx)));
+    const current = toFinding(ctx, instance, facts);
+    if (current.protected) return { status: 'protected', reason: current.protectedReason ?? 'Protected', current };
+    const reason = changeReason(stored, current);
+    return reason === null ? { status: 'unchanged', current } : { status: 'changed', reason, current };
+  },
+
+  async delete(ctx, stored, { dryRun }): Promise<DeleteOutcome> {
+    const refusal =
+      protectionByTag(stored.tags, ctx.settings.protectionTagKey) ??
+      (stored.protected ? (stored.protectedReason ?? 'Protected') : null);
+    if (refusal !== null) return { kind: 'refused', reason: refusal };
+
+    const id = stored.resourceId;
+    const call = { action: 'TerminateInstances', target: id, dryRun };
+    try {
+      // Termination protection is reported (OperationNotPermitted), never switched off.
+      await ctx.audited(call, () =>
+        ctx.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: dryRun }), { abortSignal: ctx.signal }),
+      );
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      if (!(dryRun && isDryRunSuccess(err))) {
+        const code = awsErrorCode(err) ?? 'Unknown';
+        const message = awsErrorMessage(err);
+        return isUnauthorized(err) ? { kind: 'unauthorized', code, message } : { kind: 'failed', code, message };
+      }
+    }
+    const calls = [callLabel(call)];
+    return dryRun ? { kind: 'dry-run-ok', calls } : { kind: 'deleted', calls };
+  },
+
+  related(finding): RelatedResource[] {
+    const volumes = storedList(finding.details, 'volumes', isStoredVolume).map(
+      (v): RelatedResource =>
+        v.deleteOnTermination === true
+          ? { resourceType: 'ec2:volume', resourceId: v.volumeId, fate: 'deleted', note: 'Deleted on termination' }
+          : {
+              resourceType: 'ec2:volume',
+              resourceId: v.volumeId,
+              fate: 'kept',
+              note: 'Not deleted on termination: stays and keeps billing',
+            },
+    );
+    const addresses = storedList(finding.details, 'elasticIps', isStoredAddress).map(
+      (a): RelatedResource => ({
+        resourceType: 'ec2:elastic-ip',
+        resourceId: a.allocationId ?? a.publicIp ?? '',
+        fate: 'kept',
+        note: `Terminating does not release ${a.publicIp ?? 'the address'}: it stays allocated, idle, and keeps billing`,
+      }),
+    );
+    return [...volumes, ...addresses];
+  },
+};

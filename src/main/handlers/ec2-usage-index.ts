@@ -1,0 +1,361 @@
+/**
+ * Who uses a snapshot or an AMI, read once per scan of a region and kept as sets of ids (thousands of ids per
+ * region × many regions: keep no SDK objects). Shared by the snapshot and AMI handlers.
+ */
+import {
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+} from '@aws-sdk/client-ec2';
+import type { Image, InstanceStateName } from '@aws-sdk/client-ec2';
+import { awsErrorCode, awsErrorMessage, chunk, clampPageSize, isAbort, isDryRunSuccess, isUnauthorized } from './ec2-common';
+import type { AuditedCall, DeleteContext, Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
+
+/** CopySnapshot (and AMI copies) write this placeholder: a copy has no source volume in its region. */
+export const COPIED_SNAPSHOT_VOLUME_ID = 'vol-ffffffff';
+
+/**
+ * Instance states in which an instance still uses its AMI. `shutting-down` and `terminated` do not count:
+ * the instance is going or gone.
+ */
+export function instanceStateUsesImage(state: InstanceStateName | string | undefined): boolean {
+  switch (state as InstanceStateName) {
+    case 'pending':
+    case 'running':
+    case 'stopping':
+    case 'stopped':
+      return true;
+    case 'shutting-down':
+    case 'terminated':
+      return false;
+    default:
+      // Unknown (or missing) state: count it as using the AMI rather than guess it is gone.
+      return true;
+  }
+}
+
+/** The distinct EBS snapshot ids an AMI's block-device mappings reference. */
+export function imageSnapshotIds(image: Image): string[] {
+  const ids = new Set<string>();
+  for (const m of image.BlockDeviceMappings ?? []) {
+    const id = m.Ebs?.SnapshotId;
+    if (id !== undefined && id !== '') ids.add(id);
+  }
+  return [...ids];
+}
+
+/** Every volume id in the region (DescribeVolumes, paged 5–500). */
+export async function loadExistingVolumeIds(ctx: HandlerContext): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let token: string | undefined;
+  do {
+    const out = await ctx.ec2.send(
+      new DescribeVolumesCommand({ MaxResults: clampPageSize(ctx.pageSize, 5, 500), NextToken: token }),
+      { abortSignal: ctx.signal },
+    );
+    for (const v of out.Volumes ?? []) if (v.VolumeId !== undefined) ids.add(v.VolumeId);
+    token = out.NextToken;
+  } while (token);
+  return ids;
+}
+
+/** Whether one volume exists (explicit id: no MaxResults). */
+export async function volumeExists(ctx: HandlerContext, volumeId: string): Promise<boolean> {
+  try {
+    const out = await ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }), {
+      abortSignal: ctx.signal,
+    });
+    return (out.Volumes ?? []).some((v) => v.VolumeId === volumeId);
+  } catch (err) {
+    if (awsErrorCode(err) === 'InvalidVolume.NotFound') return false;
+    throw err;
+  }
+}
+
+/**
+ * snapshot id → the account's AMIs in the region that reference it, disabled AMIs included (without
+ * `IncludeDisabled` AWS omits them, yet they still hold their snapshots). Paged 5–1000.
+ */
+export async function loadImageSnapshotUsage(ctx: HandlerContext): Promise<Map<string, string[]>> {
+  const usage = new Map<string, string[]>();
+  let token: string | undefined;
+  do {
+    const out = await ctx.ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        IncludeDisabled: true,
+        MaxResults: clampPageSize(ctx.pageSize, 5, 1000),
+        NextToken: token,
+      }),
+      { abortSignal: ctx.signal },
+    );
+    for (const image of out.Images ?? []) addImageToUsage(usage, image);
+    token = out.NextToken;
+  } while (token);
+  return usage;
+}
+
+function addImageToUsage(usage: Map<string, string[]>, image: Image): void {
+  if (image.ImageId === undefined || image.State === 'deregistered') return;
+  for (const snapshotId of imageSnapshotIds(image)) {
+    const users = usage.get(snapshotId);
+    if (users === undefined) usage.set(snapshotId, [image.ImageId]);
+    else if (!users.includes(image.ImageId)) users.push(image.ImageId);
+  }
+}
+
+/**
+ * The same map restricted to a few snapshots (recheck). The filter narrows the answer; the mappings are
+ * checked again here so a server that ignored the filter cannot make an unrelated AMI count.
+ */
+export async function imagesUsingSnapshots(
+  ctx: HandlerContext,
+  snapshotIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const usage = new Map<string, string[]>();
+  if (snapshotIds.length === 0) return usage;
+  const wanted = new Set(snapshotIds);
+  let token: string | undefined;
+  do {
+    const out = await ctx.ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        IncludeDisabled: true,
+        Filters: [{ Name: 'block-device-mapping.snapshot-id', Values: [...snapshotIds] }],
+        NextToken: token,
+      }),
+      { abortSignal: ctx.signal },
+    );
+    for (const image of out.Images ?? []) addImageToUsage(usage, image);
+    token = out.NextToken;
+  } while (token);
+  for (const id of [...usage.keys()]) if (!wanted.has(id)) usage.delete(id);
+  return usage;
+}
+
+/** What pricing needs from DescribeSnapshots about one snapshot. */
+export interface SnapshotFacts {
+  volumeSizeGiB: number | null;
+  fullSnapshotSizeBytes: number | null;
+  storageTier: string | null;
+}
+
+/** Snapshot facts (full size, tier) by id, in batches. Missing ones fall back to the mappings' VolumeSize. */
+export async function describeSnapshotFacts(ctx: HandlerContext, ids: readonly string[]): Promise<Map<string, SnapshotFacts>> {
+  const facts = new Map<string, SnapshotFacts>();
+  for (const batch of chunk([...new Set(ids)], 100)) {
+    try {
+      const out = await ctx.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], SnapshotIds: batch }), {
+        abortSignal: ctx.signal,
+      });
+      for (const s of out.Snapshots ?? []) {
+        if (s.SnapshotId === undefined) continue;
+        facts.set(s.SnapshotId, {
+          volumeSizeGiB: s.VolumeSize ?? null,
+          fullSnapshotSizeBytes: s.FullSnapshotSizeInBytes ?? null,
+          storageTier: s.StorageTier ?? null,
+        });
+      }
+    } catch (err) {
+      // One vanished id fails the whole batch: price that batch from the mappings' volume sizes instead.
+      if (awsErrorCode(err) !== 'InvalidSnapshot.NotFound') throw err;
+    }
+  }
+  return facts;
+}
+
+/** AMI ids used by an instance in any state but shutting-down/terminated (all states listed, paged 5–1000). */
+export async function loadInstanceImageIds(ctx: HandlerContext): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let token: string | undefined;
+  do {
+    const out = await ctx.ec2.send(
+      new DescribeInstancesCommand({ MaxResults: clampPageSize(ctx.pageSize, 5, 1000), NextToken: token }),
+      { abortSignal: ctx.signal },
+    );
+    for (const r of out.Reservations ?? []) {
+      for (const i of r.Instances ?? []) {
+        if (i.ImageId !== undefined && instanceStateUsesImage(i.State?.Name)) ids.add(i.ImageId);
+      }
+    }
+    token = out.NextToken;
+  } while (token);
+  return ids;
+}
+
+/** Instances (not shutting-down/terminated) launched from one AMI (recheck). */
+export async function instancesUsingImage(ctx: HandlerContext, imageId: string): Promise<string[]> {
+  const found: string[] = [];
+  let token: string | undefined;
+  do {
+    const out = await ctx.ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'image-id', Values: [imageId] }], NextToken: token }),
+      { abortSignal: ctx.signal },
+    );
+    for (const r of out.Reservations ?? []) {
+      for (const i of r.Instances ?? []) {
+        if (i.ImageId === imageId && i.InstanceId !== undefined && instanceStateUsesImage(i.State?.Name)) {
+          found.push(i.InstanceId);
+        }
+      }
+    }
+    token = out.NextToken;
+  } while (token);
+  return found;
+}
+
+/** A launch template version whose AMI is chosen at launch time (`resolve:ssm:…`), so no AMI id is known. */
+export interface UnresolvedImageRef {
+  launchTemplateId: string;
+  version: number | null;
+  imageRef: string;
+}
+
+export interface LaunchTemplateImageUsage {
+  /** AMI ids named by any version (not only the latest or default) of any launch template in the region. */
+  imageIds: Set<string>;
+  /** How many versions name their AMI through an SSM parameter, and the first one (for the reason shown). */
+  unresolvedCount: number;
+  firstUnresolved: UnresolvedImageRef | null;
+}
+
+/**
+ * Every version of every launch template in the region (DescribeLaunchTemplates 1–200, then
+ * DescribeLaunchTemplateVersions per template 1–200). Versions are read without `ResolveAlias`: an SSM
+ * parameter can point at another AMI tomorrow, so what it resolves to today does not prove the others unused.
+ */
+export async function loadLaunchTemplateImageUsage(ctx: HandlerContext): Promise<LaunchTemplateImageUsage> {
+  const usage: LaunchTemplateImageUsage = { imageIds: new Set(), unresolvedCount: 0, firstUnresolved: null };
+  let token: string | undefined;
+  do {
+    const out = await ctx.ec2.send(
+      new DescribeLaunchTemplatesCommand({ MaxResults: clampPageSize(ctx.pageSize, 1, 200), NextToken: token }),
+      { abortSignal: ctx.signal },
+    );
+    for (const t of out.LaunchTemplates ?? []) {
+      if (t.LaunchTemplateId !== undefined) await addTemplateVersions(ctx, t.LaunchTemplateId, usage);
+    }
+    token = out.NextToken;
+  } while (token);
+  return usage;
+}
+
+async function addTemplateVersions(
+  ctx: HandlerContext,
+  launchTemplateId: string,
+  usage: LaunchTemplateImageUsage,
+): Promise<void> {
+  let token: string | undefined;
+  do {
+    let out;
+    try {
+      out = await ctx.ec2.send(
+        new DescribeLaunchTemplateVersionsCommand({
+          LaunchTemplateId: launchTemplateId,
+          MaxResults: clampPageSize(ctx.pageSize, 1, 200),
+          NextToken: token,
+        }),
+        { abortSignal: ctx.signal },
+      );
+    } catch (err) {
+      // Deleted between the two calls: it references nothing any more.
+      if (awsErrorCode(err) === 'InvalidLaunchTemplateId.NotFound') return;
+      throw err;
+    }
+    for (const v of out.LaunchTemplateVersions ?? []) {
+      const ref = v.LaunchTemplateData?.ImageId?.trim();
+      if (ref === undefined || ref === '') continue;
+      if (ref.startsWith('ami-')) {
+        usage.imageIds.add(ref);
+      } else {
+        // `resolve:ssm:…` (or anything else that is not an AMI id): the AMI is chosen at launch time.
+        usage.unresolvedCount += 1;
+        usage.firstUnresolved ??= { launchTemplateId, version: v.VersionNumber ?? null, imageRef: ref };
+      }
+    }
+    token = out.NextToken;
+  } while (token);
+}
+
+/**
+ * Snapshots and AMIs made by AWS Backup or Amazon Data Lifecycle Manager belong to a policy with its own
+ * retention: deleting them behind the policy's back is not what the user asked for (and AWS Backup refuses
+ * EC2-API deletes of its recovery points anyway). They are reported as protected, with this reason.
+ */
+export function managedByPolicyReason(tags: Record<string, string>, description?: string | null): string | null {
+  for (const [key, value] of Object.entries(tags)) {
+    if (key.startsWith('aws:backup:')) {
+      return `Managed by AWS Backup (tag ${key}${value === '' ? '' : `=${value}`}): remove it through its backup plan`;
+    }
+  }
+  const dlmPolicy = tags['aws:dlm:lifecycle-policy-id'];
+  if (dlmPolicy !== undefined) {
+    return `Managed by Data Lifecycle Manager policy ${dlmPolicy}: the policy's retention deletes it`;
+  }
+  for (const key of Object.keys(tags)) {
+    if (key.startsWith('aws:dlm:')) return `Managed by Data Lifecycle Manager (tag ${key}): the policy's retention deletes it`;
+  }
+  if (description?.startsWith('This snapshot is created by the AWS Backup service')) {
+    return 'Managed by AWS Backup (its description says so): remove it through its backup plan';
+  }
+  return null;
+}
+
+/** Error codes that mean "this id no longer exists" for the describes the handlers re-run. */
+export function isNotFound(err: unknown): boolean {
+  const code = awsErrorCode(err);
+  return (
+    code === 'InvalidSnapshot.NotFound' ||
+    code === 'InvalidAMIID.NotFound' ||
+    code === 'InvalidAMIID.Unavailable' ||
+    code === 'InvalidVolume.NotFound'
+  );
+}
+
+/**
+ * The recheck verdict shared by the snapshot and AMI handlers, from the finding built again with the same
+ * rules as the scan. `whyUsed` says why the resource no longer counts as unused (null when it still does).
+ */
+export function recheckVerdict(stored: StoredFinding, current: Finding, whyUsed: string | null): RecheckResult {
+  if (current.protected) return { status: 'protected', reason: current.protectedReason ?? 'Protected', current };
+  if (!current.unused) return { status: 'changed', reason: whyUsed ?? 'No longer unused', current };
+  if (!stored.unused) return { status: 'changed', reason: 'Now unused (it was in use when reviewed)', current };
+  if (stored.protected) return { status: 'changed', reason: 'No longer protected (it was when reviewed)', current };
+  if (current.state !== stored.state) {
+    return { status: 'changed', reason: `State changed from ${stored.state ?? 'unknown'} to ${current.state ?? 'unknown'}`, current };
+  }
+  return { status: 'unchanged', current };
+}
+
+/** One audited mutating call, its AWS error (if any) classified. Aborts are rethrown, never classified. */
+export type MutationResult =
+  | { kind: 'done' }
+  | { kind: 'dry-run-ok' }
+  | { kind: 'unauthorized'; code: string; message: string }
+  | { kind: 'error'; code: string; message: string };
+
+export async function auditedMutation(
+  ctx: DeleteContext,
+  call: AuditedCall,
+  send: () => Promise<unknown>,
+): Promise<MutationResult> {
+  try {
+    await ctx.audited(call, send);
+    return { kind: 'done' };
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    if (call.dryRun && isDryRunSuccess(err)) return { kind: 'dry-run-ok' };
+    const code = awsErrorCode(err) ?? 'Unknown';
+    const message = awsErrorMessage(err);
+    if (isUnauthorized(err)) return { kind: 'unauthorized', code, message };
+    return { kind: 'error', code, message };
+  }
+}
+
+/** `DeleteSnapshot snap-1` / `DeleteSnapshot snap-1 (dry run)`: how calls are listed in outcomes. */
+export function callLabel(call: AuditedCall): string {
+  return `${call.action} ${call.target}${call.dryRun ? ' (dry run)' : ''}`;
+}

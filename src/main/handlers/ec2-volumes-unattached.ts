@@ -1,0 +1,270 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CreateSnapshotCommand,
+  DeleteVolumeCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+  paginateDescribeVolumes,
+} from '@aws-sdk/client-ec2';
+import type { Volume } from '@aws-sdk/client-ec2';
+import { priceVolume } from './ebs-pricing';
+import { callLabel } from './ec2-elastic-ips-idle';
+import {
+  awsErrorCode,
+  awsErrorMessage,
+  clampPageSize,
+  isAbort,
+  isDryRunSuccess,
+  isUnauthorized,
+  SERVICE_EC2_OTHER,
+} from './ec2-common';
+import { protectionByTag, tagsToRecord } from './handler';
+import type {
+  AuditedCall,
+  DeleteContext,
+  DeleteOutcome,
+  Finding,
+  HandlerContext,
+  RecheckResult,
+  ResourceHandler,
+} from './handler';
+
+const UNUSED_REASON = 'Not attached to any instance';
+
+export interface UnattachedVolumesOptions {
+  /** How often to look at a safety snapshot while it is being taken. */
+  snapshotPollMs?: number;
+  /** Give up (and keep the volume) when the safety snapshot takes longer than this. */
+  snapshotMaxWaitMs?: number;
+}
+
+function toFinding(ctx: HandlerContext, v: Volume): Finding {
+  const tags = tagsToRecord(v.Tags);
+  const protectedReason = protectionByTag(tags, ctx.settings.protectionTagKey);
+  const attachments = (v.Attachments ?? []).map((a) => ({
+    instanceId: a.InstanceId ?? null,
+    device: a.Device ?? null,
+    state: a.State ?? null,
+    deleteOnTermination: a.DeleteOnTermination ?? null,
+  }));
+  // `available` is the only state in which a volume is attached to nothing; `in-use` counts as used even
+  // when the instance is stopped (that instance is the stopped-instance handler's business).
+  const unused = v.State === 'available' && attachments.length === 0;
+  const sizeGiB = v.Size ?? 0;
+  const cost =
+    v.Size === undefined
+      ? { monthlyCost: null, costBasis: `Cost unknown: AWS did not report the size (${ctx.region})` }
+      : priceVolume({ type: v.VolumeType, sizeGiB, iops: v.Iops, throughputMiBps: v.Throughput }, ctx.prices);
+  return {
+    resourceType: 'ec2:volume',
+    resourceId: v.VolumeId ?? '',
+    region: ctx.region,
+    name: tags['Name'] ?? null,
+    state: v.State ?? null,
+    tags,
+    createdAt: v.CreateTime?.toISOString() ?? null,
+    unused,
+    unusedReason: unused ? UNUSED_REASON : null,
+    // AWS records no detach time: unknown, never guessed.
+    unusedSince: null,
+    monthlyCost: cost.monthlyCost,
+    costBasis: cost.costBasis,
+    protected: protectedReason !== null,
+    protectedReason,
+    details: {
+      volumeType: v.VolumeType ?? null,
+      sizeGiB: v.Size ?? null,
+      iops: v.Iops ?? null,
+      throughput: v.Throughput ?? null,
+      availabilityZone: v.AvailabilityZone ?? null,
+      snapshotId: v.SnapshotId ?? null,
+      encrypted: v.Encrypted ?? null,
+      attachments,
+    },
+  };
+}
+
+/** Runs one mutating call through the audit log and maps EC2's answers (dry run included) to an outcome. */
+async function mutate<T>(
+  ctx: DeleteContext,
+  call: AuditedCall,
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T | undefined } | { ok: false; outcome: DeleteOutcome }> {
+  try {
+    return { ok: true, value: await ctx.audited(call, fn) };
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    if (call.dryRun && isDryRunSuccess(err)) return { ok: true, value: undefined };
+    const code = awsErrorCode(err) ?? 'Unknown';
+    const message = awsErrorMessage(err);
+    return {
+      ok: false,
+      outcome: isUnauthorized(err) ? { kind: 'unauthorized', code, message } : { kind: 'failed', code, message },
+    };
+  }
+}
+
+/** Waits until the snapshot is `completed`; a failure outcome when it errors, vanishes or takes too long. */
+async function waitForSnapshot(
+  ctx: DeleteContext,
+  snapshotId: string,
+  pollMs: number,
+  maxWaitMs: number,
+): Promise<DeleteOutcome | null> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    let state: string | undefined;
+    let stateMessage: string | undefined;
+    try {
+      const out = await ctx.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), {
+        abortSignal: ctx.signal,
+      });
+      state = out.Snapshots?.[0]?.State;
+      stateMessage = out.Snapshots?.[0]?.StateMessage;
+    } catch (err) {
+      if (isAbort(err)) throw err;
+      // A snapshot just created can take a moment to become visible (eventual consistency).
+      if (awsErrorCode(err) !== 'InvalidSnapshot.NotFound') {
+        return { kind: 'failed', code: awsErrorCode(err) ?? 'Unknown', message: awsErrorMessage(err) };
+      }
+    }
+    if (state === 'completed') return null;
+    if (state === 'error') {
+      return {
+        kind: 'failed',
+        code: 'SafetySnapshotFailed',
+        message: `Safety snapshot ${snapshotId} failed${stateMessage ? `: ${stateMessage}` : ''}; the volume was kept`,
+      };
+    }
+    if (Date.now() + pollMs > deadline) {
+      return {
+        kind: 'failed',
+        code: 'SafetySnapshotTimeout',
+        message: `Safety snapshot ${snapshotId} did not complete in time; the volume was kept`,
+      };
+    }
+    await sleep(pollMs, undefined, { signal: ctx.signal });
+  }
+}
+
+export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions = {}): ResourceHandler {
+  const pollMs = options.snapshotPollMs ?? 5_000;
+  const maxWaitMs = options.snapshotMaxWaitMs ?? 6 * 60 * 60 * 1000;
+
+  return {
+    type: 'ec2:volume',
+    label: 'Unattached volumes',
+    category: 'Storage',
+    serviceCodes: [SERVICE_EC2_OTHER],
+    deleteOrder: 40,
+
+    async *scan(ctx) {
+      const pageSize = clampPageSize(ctx.pageSize, 5, 500);
+      const pages = paginateDescribeVolumes({ client: ctx.ec2, pageSize }, {}, { abortSignal: ctx.signal });
+      for await (const page of pages) {
+        ctx.signal?.throwIfAborted();
+        yield (page.Volumes ?? []).filter((v) => v.State !== 'deleted').map((v) => toFinding(ctx, v));
+      }
+    },
+
+    async recheck(ctx, stored): Promise<RecheckResult> {
+      let volume: Volume | undefined;
+      try {
+        const out = await ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: [stored.resourceId] }), {
+          abortSignal: ctx.signal,
+        });
+        volume = out.Volumes?.[0];
+      } catch (err) {
+        if (awsErrorCode(err) === 'InvalidVolume.NotFound') return { status: 'gone', reason: 'The volume no longer exists' };
+        throw err;
+      }
+      if (volume === undefined || volume.State === 'deleted') {
+        return { status: 'gone', reason: 'The volume no longer exists' };
+      }
+      const current = toFinding(ctx, volume);
+      if (current.protected) return { status: 'protected', reason: current.protectedReason ?? 'Protected', current };
+      if (stored.unused && !current.unused) {
+        const to = (volume.Attachments ?? []).map((a) => a.InstanceId).filter(Boolean);
+        const reason =
+          to.length > 0 ? `Now attached to ${to.join(', ')}` : `State changed from ${stored.state ?? 'unknown'} to ${current.state ?? 'unknown'}`;
+        return { status: 'changed', reason, current };
+      }
+      if (stored.state !== current.state) {
+        return {
+          status: 'changed',
+          reason: `State changed from ${stored.state ?? 'unknown'} to ${current.state ?? 'unknown'}`,
+          current,
+        };
+      }
+      return { status: 'unchanged', current };
+    },
+
+    async delete(ctx, stored, { dryRun }) {
+      const refusal =
+        protectionByTag(stored.tags, ctx.settings.protectionTagKey) ??
+        (stored.protected ? (stored.protectedReason ?? 'Protected') : null);
+      if (refusal !== null) return { kind: 'refused', reason: refusal };
+
+      const volumeId = stored.resourceId;
+      const calls: string[] = [];
+      let safetySnapshotId: string | undefined;
+
+      if (ctx.snapshotBeforeDelete) {
+        const snapshotCall: AuditedCall = { action: 'CreateSnapshot', target: volumeId, dryRun };
+        const created = await mutate(ctx, snapshotCall, () =>
+          ctx.ec2.send(
+            new CreateSnapshotCommand({
+              VolumeId: volumeId,
+              Description: `Cloud Cleaner safety snapshot of ${volumeId} before deletion (plan ${ctx.planId})`,
+              TagSpecifications: [
+                {
+                  ResourceType: 'snapshot',
+                  Tags: [
+                    { Key: 'cloud-cleaner:source-volume', Value: volumeId },
+                    { Key: 'cloud-cleaner:plan', Value: ctx.planId },
+                  ],
+                },
+              ],
+              DryRun: dryRun,
+            }),
+            { abortSignal: ctx.signal },
+          ),
+        );
+        if (!created.ok) return created.outcome;
+        calls.push(callLabel(snapshotCall));
+        if (!dryRun) {
+          const snapshotId = created.value?.SnapshotId;
+          if (snapshotId === undefined) {
+            return { kind: 'failed', code: 'SafetySnapshotFailed', message: 'AWS returned no snapshot id; the volume was kept' };
+          }
+          safetySnapshotId = snapshotId;
+          const waited = await waitForSnapshot(ctx, snapshotId, pollMs, maxWaitMs);
+          if (waited !== null) return waited;
+        }
+      }
+
+      const deleteCall: AuditedCall = { action: 'DeleteVolume', target: volumeId, dryRun };
+      const deleted = await mutate(ctx, deleteCall, () =>
+        ctx.ec2.send(new DeleteVolumeCommand({ VolumeId: volumeId, DryRun: dryRun }), { abortSignal: ctx.signal }),
+      );
+      if (!deleted.ok) {
+        const o = deleted.outcome;
+        // Say where the data is when the snapshot was taken but the volume could not go.
+        if (o.kind === 'failed' && safetySnapshotId !== undefined) {
+          return { ...o, message: `${o.message} (safety snapshot ${safetySnapshotId} was kept)` };
+        }
+        return o;
+      }
+      calls.push(callLabel(deleteCall));
+      if (dryRun) return { kind: 'dry-run-ok', calls };
+      return safetySnapshotId === undefined ? { kind: 'deleted', calls } : { kind: 'deleted', calls, safetySnapshotId };
+    },
+
+    related() {
+      // An unattached volume takes nothing with it (a safety snapshot, if asked for, is made at delete time).
+      return [];
+    },
+  };
+}
+
+export const unattachedVolumesHandler: ResourceHandler = createUnattachedVolumesHandler();

@@ -1,0 +1,39 @@
+import type { ResourceHandler, ResourceType } from './handler';
+
+export interface HandlerRegistry {
+  /** Adds a handler; returns a function that removes it again. Registering a type twice throws. */
+  register(handler: ResourceHandler): () => void;
+  get(type: ResourceType): ResourceHandler | undefined;
+  /** Every handler, in cleanup order (`deleteOrder` ascending; ties by type for a stable order). */
+  list(): ResourceHandler[];
+  has(type: ResourceType): boolean;
+}
+
+/** A registry that knows nothing about any specific service: handlers bring everything themselves. */
+export function createHandlerRegistry(): HandlerRegistry {
+  const handlers = new Map<ResourceType, ResourceHandler>();
+
+  return {
+    register(handler) {
+      if (handlers.has(handler.type)) {
+        throw new Error(`A handler for ${handler.type} is already registered`);
+      }
+      handlers.set(handler.type, handler);
+      return () => {
+        // Only remove what this registration added: a later re-registration of the type stays.
+        if (handlers.get(handler.type) === handler) handlers.delete(handler.type);
+      };
+    },
+    get(type) {
+      return handlers.get(type);
+    },
+    list() {
+      return [...handlers.values()].sort(
+        (a, b) => a.deleteOrder - b.deleteOrder || (a.type < b.type ? -1 : a.type > b.type ? 1 : 0),
+      );
+    },
+    has(type) {
+      return handlers.has(type);
+    },
+  };
+}

@@ -1,0 +1,275 @@
+import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { AppError, type AppErrorDto } from '../../shared/errors';
+import { awsErrorCode, toAppError } from '../aws/errors';
+import type { DbHandle } from '../db/connection';
+import { ResourceWriter, markGone } from '../db/repos/resources';
+import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
+import { discover, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
+import { handlersForService } from '../discovery/service-catalog';
+import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
+import type { HandlerRegistry } from '../handlers/registry';
+import type { PriceBook } from '../pricing/types';
+import { createLimiter } from './limiter';
+import { listRegions } from './regions';
+
+export type TaskStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface ScanTaskProgress {
+  region: string;
+  resourceType: ResourceType;
+  status: TaskStatus;
+  /** Resources listed so far. */
+  found: number;
+  /** Unused resources among them. */
+  findings: number;
+  monthlySavings: number;
+  error?: AppErrorDto & { awsCode?: string };
+}
+
+export interface ScanProgressEvent {
+  scanId: number;
+  task?: ScanTaskProgress;
+  totals: { tasksDone: number; tasksFailed: number; tasksTotal: number; found: number; findings: number; monthlySavings: number };
+  /** Set on the last event of a scan. */
+  status?: ScanOutcome['status'];
+}
+
+export interface ScanSettings extends HandlerSettings {
+  /** Tasks (region × handler) running at once, all regions together. */
+  concurrency: number;
+  /** Tasks running at once in one region (EC2's request buckets are per account per region). */
+  perRegionConcurrency: number;
+  /** Describe page size (clamped per API by the handlers). */
+  pageSize?: number;
+  discovery?: DiscoveryOptions;
+}
+
+export const DEFAULT_SCAN_SETTINGS = {
+  concurrency: 32,
+  // All five EC2 handlers of a region at once stay well inside the Describe bucket (100 burst, 20/s refill);
+  // adaptive retries absorb the rest.
+  perRegionConcurrency: 5,
+} as const;
+
+export interface ScanDeps {
+  db: DbHandle;
+  accountId: string;
+  ec2: (region: string) => EC2Client;
+  costExplorer: () => CostExplorerClient;
+  /** Region used for DescribeRegions. */
+  homeRegion: string;
+  registry: HandlerRegistry;
+  prices: PriceBook;
+  settings: ScanSettings;
+  emit?: (ev: ScanProgressEvent) => void;
+  now?: () => Date;
+}
+
+export interface ScanRequest {
+  /** 'all' = every region enabled for the account. */
+  regions: 'all' | string[];
+  forceDiscovery?: boolean;
+  /** Skip Cost Explorer entirely (every handler runs). */
+  skipDiscovery?: boolean;
+  signal?: AbortSignal;
+  /** Called as soon as the scan record exists (the UI gets the id before the scan ends). */
+  onStarted?: (scanId: number) => void;
+}
+
+export interface ScanOutcome {
+  scanId: number;
+  status: 'succeeded' | 'partial' | 'failed' | 'cancelled';
+  regions: string[];
+  handlers: ResourceType[];
+  discovery: DiscoveryResult | null;
+  tasksTotal: number;
+  tasksFailed: number;
+  resourcesSeen: number;
+  findings: number;
+  monthlySavings: number;
+  failures: { region: string; handler: string; errorCode: string; message: string }[];
+  error?: AppErrorDto;
+}
+
+/** Handlers covering a service discovery found active; every handler when discovery failed or was skipped. */
+export function selectHandlers(registry: HandlerRegistry, discovery: DiscoveryResult | null): ResourceHandler[] {
+  const all = registry.list();
+  if (!discovery || discovery.status === 'failed') return all;
+  const covered = new Set<ResourceType>();
+  for (const s of discovery.services) if (s.active) for (const t of handlersForService(s.code)) covered.add(t);
+  return all.filter((h) => covered.has(h.type));
+}
+
+function isAbortError(e: unknown, signal?: AbortSignal): boolean {
+  if (signal?.aborted) return true;
+  return typeof e === 'object' && e !== null && ((e as { name?: string }).name === 'AbortError' || (e as AppError).code === 'cancelled');
+}
+
+/**
+ * One scan: discovery (cached unless forced) → regions → (region × handler) tasks in a bounded pool, each streaming
+ * its pages into SQLite in one transaction per page. A task that succeeds marks what it no longer saw `gone`; a
+ * task that fails leaves its previous data untouched and is recorded in `scan_failures`.
+ */
+export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
+  const now = deps.now ?? (() => new Date());
+  const { db, accountId, signal } = { ...deps, signal: req.signal };
+  const scanId = await createScan(db.db, {
+    accountId,
+    kind: 'resources',
+    regions: req.regions === 'all' ? [] : req.regions,
+    options: { regions: req.regions, concurrency: deps.settings.concurrency, stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
+    startedAt: now().toISOString(),
+  });
+  req.onStarted?.(scanId);
+  const totals = { tasksDone: 0, tasksFailed: 0, tasksTotal: 0, found: 0, findings: 0, monthlySavings: 0 };
+  const failures: ScanOutcome['failures'] = [];
+  const emit = (ev: Omit<ScanProgressEvent, 'scanId' | 'totals'>) => deps.emit?.({ scanId, totals: { ...totals }, ...ev });
+
+  const finish = async (
+    status: ScanOutcome['status'],
+    extra: { regions: string[]; handlers: ResourceType[]; discovery: DiscoveryResult | null; error?: AppError },
+  ): Promise<ScanOutcome> => {
+    await completeScan(db.db, scanId, {
+      status,
+      completedAt: now().toISOString(),
+      regions: extra.regions,
+      tasksTotal: totals.tasksTotal,
+      tasksFailed: totals.tasksFailed,
+      resourcesSeen: totals.found,
+      findingsCount: totals.findings,
+      monthlySavings: totals.monthlySavings,
+      servicesFound: extra.discovery?.services.filter((s) => s.active).length ?? 0,
+      requests: extra.discovery?.requests ?? 0,
+      errorCode: extra.error?.code ?? null,
+      error: extra.error?.message ?? null,
+    });
+    emit({ status });
+    return {
+      scanId,
+      status,
+      regions: extra.regions,
+      handlers: extra.handlers,
+      discovery: extra.discovery,
+      tasksTotal: totals.tasksTotal,
+      tasksFailed: totals.tasksFailed,
+      resourcesSeen: totals.found,
+      findings: totals.findings,
+      monthlySavings: totals.monthlySavings,
+      failures,
+      ...(extra.error ? { error: extra.error.toDto() } : {}),
+    };
+  };
+
+  // 1. Discovery: which services does the account pay for? (never blocks the scan)
+  let discovery: DiscoveryResult | null = null;
+  if (!req.skipDiscovery) {
+    discovery = await discover(
+      { db, ce: deps.costExplorer, accountId, now: now(), ...(signal ? { signal } : {}) },
+      { ...deps.settings.discovery, ...(req.forceDiscovery ? { force: true } : {}) },
+    );
+  }
+  if (signal?.aborted) return finish('cancelled', { regions: [], handlers: [], discovery });
+  const handlers = selectHandlers(deps.registry, discovery);
+
+  // 2. Regions: every enabled region, or the user's subset.
+  let regions: string[];
+  try {
+    if (req.regions === 'all') {
+      regions = (await listRegions(deps.ec2(deps.homeRegion), signal)).filter((r) => r.enabled).map((r) => r.name);
+    } else {
+      regions = [...new Set(req.regions)];
+    }
+  } catch (e) {
+    if (isAbortError(e, signal)) return finish('cancelled', { regions: [], handlers: handlers.map((h) => h.type), discovery });
+    const err = e instanceof AppError ? e : toAppError(e, { service: 'ec2', region: deps.homeRegion });
+    return finish('failed', { regions: [], handlers: handlers.map((h) => h.type), discovery, error: err });
+  }
+
+  // 3. Tasks.
+  const writer = new ResourceWriter(db.sqlite, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown');
+  const global = createLimiter(Math.max(1, deps.settings.concurrency));
+  const perRegion = new Map(regions.map((r) => [r, createLimiter(Math.max(1, deps.settings.perRegionConcurrency))]));
+  const tasks = regions.flatMap((region) => handlers.map((handler) => ({ region, handler })));
+  totals.tasksTotal = tasks.length;
+  for (const t of tasks) emit({ task: { region: t.region, resourceType: t.handler.type, status: 'queued', found: 0, findings: 0, monthlySavings: 0 } });
+
+  let cancelled = false;
+  const runTask = async ({ region, handler }: { region: string; handler: ResourceHandler }): Promise<void> => {
+    const progress: ScanTaskProgress = { region, resourceType: handler.type, status: 'running', found: 0, findings: 0, monthlySavings: 0 };
+    if (signal?.aborted) {
+      cancelled = true;
+      emit({ task: { ...progress, status: 'cancelled' } });
+      return;
+    }
+    emit({ task: { ...progress } });
+    try {
+      const ctx = {
+        region,
+        accountId,
+        ec2: deps.ec2(region),
+        prices: deps.prices.forRegion(region),
+        settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
+        now: now(),
+        ...(signal ? { signal } : {}),
+        ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),
+      };
+      for await (const page of handler.scan(ctx)) {
+        if (signal?.aborted) throw Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
+        writer.write(page, scanId, now().toISOString());
+        const { findings, savings } = countFindings(page);
+        progress.found += page.length;
+        progress.findings += findings;
+        progress.monthlySavings += savings;
+        totals.found += page.length;
+        totals.findings += findings;
+        totals.monthlySavings += savings;
+        emit({ task: { ...progress } });
+      }
+      // The task saw everything there is: what it did not see is gone.
+      markGone(db.sqlite, { accountId, resourceType: handler.type, region, scanId }, now().toISOString());
+      totals.tasksDone++;
+      emit({ task: { ...progress, status: 'done' } });
+    } catch (e) {
+      if (isAbortError(e, signal)) {
+        cancelled = true;
+        emit({ task: { ...progress, status: 'cancelled' } });
+        return;
+      }
+      const app = toAppError(e, { service: 'ec2', region });
+      const awsCode = awsErrorCode(e) || app.code;
+      const failure = { region, handler: handler.type, errorCode: awsCode, message: app.message };
+      failures.push(failure);
+      await recordScanFailure(db.db, scanId, failure);
+      totals.tasksFailed++;
+      totals.tasksDone++;
+      emit({ task: { ...progress, status: 'failed', error: { ...app.toDto(), awsCode } } });
+    }
+  };
+  await Promise.all(tasks.map((t) => global(() => perRegion.get(t.region)!(() => runTask(t)))));
+
+  const handlerTypes = handlers.map((h) => h.type);
+  if (cancelled || signal?.aborted) return finish('cancelled', { regions, handlers: handlerTypes, discovery });
+  if (tasks.length > 0 && totals.tasksFailed === tasks.length) {
+    const first = failures[0]!;
+    return finish('failed', {
+      regions,
+      handlers: handlerTypes,
+      discovery,
+      error: new AppError('aws.service_error', `Every task failed; the first: ${first.region} ${first.handler}: ${first.message}`),
+    });
+  }
+  return finish(totals.tasksFailed > 0 ? 'partial' : 'succeeded', { regions, handlers: handlerTypes, discovery });
+}
+
+/** Findings = unused resources; savings = their known monthly cost, protected ones excluded (they stay). */
+function countFindings(page: readonly Finding[]): { findings: number; savings: number } {
+  let findings = 0;
+  let savings = 0;
+  for (const f of page) {
+    if (!f.unused) continue;
+    findings++;
+    if (!f.protected && f.monthlyCost !== null) savings += f.monthlyCost;
+  }
+  return { findings, savings };
+}
