@@ -1,0 +1,118 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../connection';
+import { openMemoryDatabase } from '../database';
+import { upsertAccount } from './accounts';
+import { upsertCostHistory } from './cost-history';
+import { getServiceByCode, listServices, saveDiscoveredServices, type DiscoveredService } from './services';
+
+const ACCOUNT = '123456789012';
+const OTHER = '210987654321';
+const P1 = { start: '2026-02-13', end: '2026-03-15' };
+const P2 = { start: '2026-02-14', end: '2026-03-16' };
+
+function svc(code: string, displayName: string, category: string, cost: string): DiscoveredService {
+  return { code, displayName, category, periodCost: Number(cost), periodCostText: cost };
+}
+
+let h: DbHandle;
+beforeEach(async () => {
+  h = await openMemoryDatabase();
+  for (const id of [ACCOUNT, OTHER]) {
+    await upsertAccount(h.db, { id, alias: null, partition: 'aws', arn: null, profile: 'default' }, '2026-03-01T00:00:00.000Z');
+  }
+});
+afterEach(async () => {
+  await h.close();
+});
+
+describe('services repo', () => {
+  it('upserts per (account, code) with active flag, period and handler coverage', async () => {
+    const ids = saveDiscoveredServices(h.sqlite, {
+      accountId: ACCOUNT,
+      period: P1,
+      now: '2026-03-15T10:00:00.000Z',
+      services: [
+        svc('AmazonEC2Other', 'EC2 - Other', 'Compute', '241.0000000123'),
+        svc('AmazonVPC', 'Amazon Virtual Private Cloud', 'Networking', '3.6'),
+        svc('awskms', 'AWS Key Management Service', 'Security', '0.000037035'),
+        svc('ce:amazon-quantum', 'Amazon Quantum', 'Other', '0.01'),
+      ],
+    });
+    expect(ids.size).toBe(4);
+    const list = await listServices(h.db, { accountId: ACCOUNT });
+    expect(list.map((s) => s.code)).toEqual(['AmazonEC2Other', 'AmazonVPC', 'ce:amazon-quantum', 'awskms']);
+    expect(list[0]).toMatchObject({
+      id: ids.get('AmazonEC2Other'),
+      accountId: ACCOUNT,
+      displayName: 'EC2 - Other',
+      category: 'Compute',
+      active: true,
+      periodCost: 241.0000000123,
+      periodCostText: '241.0000000123',
+      periodStart: P1.start,
+      periodEnd: P1.end,
+      firstSeen: '2026-03-15T10:00:00.000Z',
+      lastSeen: '2026-03-15T10:00:00.000Z',
+      covered: true,
+    });
+    expect(list[0]?.handlerTypes.sort()).toEqual(['ec2:elastic-ip', 'ec2:image', 'ec2:instance', 'ec2:snapshot', 'ec2:volume']);
+    expect(list[1]).toMatchObject({ handlerTypes: ['ec2:elastic-ip'], covered: true });
+    // Exactly the minimum counts as active; below it does not.
+    expect(list[2]).toMatchObject({ active: true, covered: false, handlerTypes: [] });
+    expect(list[3]).toMatchObject({ active: false, periodCostText: '0.000037035' });
+    expect((await listServices(h.db, { accountId: ACCOUNT, activeOnly: true })).map((s) => s.code)).toEqual(['AmazonEC2Other', 'AmazonVPC', 'ce:amazon-quantum']);
+    expect(await listServices(h.db, { accountId: OTHER })).toEqual([]);
+  });
+
+  it('keeps first seen and ids, retires services missing from the next result, and keeps their history', async () => {
+    const first = saveDiscoveredServices(h.sqlite, {
+      accountId: ACCOUNT,
+      period: P1,
+      now: '2026-03-15T10:00:00.000Z',
+      services: [svc('AmazonS3', 'Amazon Simple Storage Service', 'Storage', '5'), svc('AmazonRDS', 'Amazon Relational Database Service', 'Database', '100')],
+    });
+    const rdsId = first.get('AmazonRDS') as number;
+    upsertCostHistory(h.sqlite, [{ serviceId: rdsId, date: '2026-03-01', cost: 100, costText: '100', usageQuantity: null, usageUnit: null, estimated: false }]);
+    saveDiscoveredServices(h.sqlite, { accountId: OTHER, period: P1, services: [svc('AmazonRDS', 'Amazon Relational Database Service', 'Database', '7')] });
+
+    const second = saveDiscoveredServices(h.sqlite, {
+      accountId: ACCOUNT,
+      period: P2,
+      now: '2026-03-16T10:00:00.000Z',
+      minCost: 1,
+      services: [svc('AmazonS3', 'Amazon Simple Storage Service', 'Storage', '0.5')],
+    });
+    expect(second.get('AmazonS3')).toBe(first.get('AmazonS3'));
+    const s3 = await getServiceByCode(h.db, ACCOUNT, 'AmazonS3');
+    expect(s3).toMatchObject({ active: false, periodCost: 0.5, firstSeen: '2026-03-15T10:00:00.000Z', lastSeen: '2026-03-16T10:00:00.000Z', periodStart: P2.start });
+    const rds = await getServiceByCode(h.db, ACCOUNT, 'AmazonRDS');
+    expect(rds).toMatchObject({ id: rdsId, active: false, periodCost: 0, periodCostText: '0', periodStart: P2.start, periodEnd: P2.end, lastSeen: '2026-03-15T10:00:00.000Z' });
+    expect(h.sqlite.prepare('SELECT COUNT(*) AS n FROM cost_history WHERE service_id = ?').get(rdsId)).toEqual({ n: 1 });
+    // The other account's service is untouched.
+    expect(await getServiceByCode(h.db, OTHER, 'AmazonRDS')).toMatchObject({ active: true, periodCost: 7 });
+  });
+
+  it('sorts by name, category and last seen', async () => {
+    saveDiscoveredServices(h.sqlite, {
+      accountId: ACCOUNT,
+      period: P1,
+      services: [svc('b', 'Bravo', 'Storage', '1'), svc('a', 'Alpha', 'Storage', '3'), svc('c', 'Charlie', 'Compute', '2')],
+    });
+    expect((await listServices(h.db, { accountId: ACCOUNT, sort: 'name' })).map((s) => s.code)).toEqual(['a', 'b', 'c']);
+    expect((await listServices(h.db, { accountId: ACCOUNT, sort: 'category' })).map((s) => s.code)).toEqual(['c', 'a', 'b']);
+    expect((await listServices(h.db, { accountId: ACCOUNT, sort: 'cost' })).map((s) => s.code)).toEqual(['a', 'c', 'b']);
+    expect(await listServices(h.db, { accountId: ACCOUNT, sort: 'lastSeen' })).toHaveLength(3);
+  });
+
+  it('writes all or nothing', () => {
+    expect(() =>
+      saveDiscoveredServices(h.sqlite, {
+        accountId: ACCOUNT,
+        period: P1,
+        // The second row breaks NOT NULL on category: the first must not stay behind.
+        services: [svc('a', 'Alpha', 'Storage', '1'), { ...svc('b', 'Bravo', 'Storage', '1'), category: null as unknown as string }],
+      }),
+    ).toThrow();
+    expect(h.sqlite.prepare('SELECT COUNT(*) AS n FROM services').get()).toEqual({ n: 0 });
+  });
+});
