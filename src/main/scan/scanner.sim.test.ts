@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateAccount, type GeneratedAccount } from '../../../e2e/aws-sim/index';
+import { listFindings } from '../db/repos/resources';
+import { createScan, getScan, markInterruptedScans } from '../db/repos/scans';
+import { openSimSession, type SimSession } from '../test-support/sim-session';
+import { runScan, type ScanProgressEvent } from './scanner';
+
+const SMALL = { regions: ['us-east-1', 'eu-west-1', 'ap-northeast-1'], instances: 20, volumes: 40, snapshots: 30, addresses: 10, images: 10 };
+
+let s: SimSession | null = null;
+afterEach(async () => {
+  await s?.close();
+  s = null;
+});
+
+async function storedFindings(session: SimSession): Promise<Set<string>> {
+  const page = await listFindings(session.db.db, { accountId: session.accountId, limit: 1000 });
+  expect(page.total).toBeLessThanOrEqual(1000);
+  return new Set(page.rows.map((r) => `${r.resourceType}|${r.region}|${r.resourceId}`));
+}
+const expectedSet = (g: GeneratedAccount, regions?: string[]) =>
+  new Set(g.unused.filter((u) => !regions || regions.includes(u.region)).map((u) => `${u.type}|${u.region}|${u.id}`));
+
+describe('scanner against the simulator', () => {
+  it('scans three regions and stores exactly the expected findings, with progress and a succeeded record', async () => {
+    const g = generateAccount(SMALL);
+    s = await openSimSession({ fixture: g.fixture });
+    const events: ScanProgressEvent[] = [];
+    const out = await runScan(s.scanDeps({ emit: (e) => events.push(e) }), { regions: SMALL.regions });
+    expect(out.status).toBe('succeeded');
+    expect(out.tasksTotal).toBe(15);
+    expect(out.discovery?.requests).toBe(1);
+    expect(await storedFindings(s)).toEqual(expectedSet(g));
+    expect(out.findings).toBe(g.unused.length);
+    const rec = await getScan(s.db.db, out.scanId);
+    expect(rec).toMatchObject({ status: 'succeeded', findingsCount: g.unused.length, tasksFailed: 0, regions: SMALL.regions });
+    expect(rec!.monthlySavings).toBeCloseTo(out.monthlySavings, 6);
+    // Every task went queued → running → done, and the last event carries the final status.
+    expect(events.filter((e) => e.task?.status === 'done')).toHaveLength(15);
+    expect(events.at(-1)?.status).toBe('succeeded');
+  });
+
+  it("'all' scans every enabled region from DescribeRegions and skips not-opted-in ones", async () => {
+    const g = generateAccount({ ...SMALL, regions: ['us-east-1', 'eu-west-1'] });
+    s = await openSimSession({ fixture: g.fixture });
+    const out = await runScan(s.scanDeps(), { regions: 'all' });
+    expect(out.status).toBe('succeeded');
+    const enabled = s.sim.state.regionInfo.filter((r) => r.optInStatus !== 'not-opted-in').map((r) => r.name).sort();
+    expect([...out.regions].sort()).toEqual(enabled);
+    expect(await storedFindings(s)).toEqual(expectedSet(g));
+  });
+
+  it('one region answering AuthFailure → partial; the others stored; the failure recorded with the AWS code', async () => {
+    const g = generateAccount(SMALL);
+    s = await openSimSession({ fixture: g.fixture, faults: { authFailureRegions: ['eu-west-1'] } });
+    const out = await runScan(s.scanDeps(), { regions: SMALL.regions });
+    expect(out.status).toBe('partial');
+    expect(out.tasksFailed).toBe(5);
+    expect(await storedFindings(s)).toEqual(expectedSet(g, ['us-east-1', 'ap-northeast-1']));
+    const rec = await getScan(s.db.db, out.scanId);
+    expect(rec!.failures).toHaveLength(5);
+    expect(new Set(rec!.failures.map((f) => `${f.region}|${f.errorCode}`))).toEqual(new Set(['eu-west-1|AuthFailure']));
+  });
+
+  it('survives throttling (adaptive retries) with the same findings', async () => {
+    const g = generateAccount(SMALL);
+    s = await openSimSession({ fixture: g.fixture, faults: { throttleRate: 0.1, seed: 7 } });
+    const out = await runScan(s.scanDeps({ settings: { ...s.scanDeps().settings, pageSize: 10 } }), { regions: SMALL.regions, skipDiscovery: true });
+    expect(out.status).toBe('succeeded');
+    expect(await storedFindings(s)).toEqual(expectedSet(g));
+  });
+
+  it('cancel mid-scan → cancelled, and what was stored is consistent (every stored row is a real resource)', async () => {
+    const g = generateAccount(SMALL);
+    s = await openSimSession({ fixture: g.fixture, faults: { latencyMs: 30 } });
+    const ac = new AbortController();
+    const p = runScan(s.scanDeps({ settings: { ...s.scanDeps().settings, pageSize: 5, concurrency: 2 } }), {
+      regions: SMALL.regions,
+      skipDiscovery: true,
+      signal: ac.signal,
+    });
+    setTimeout(() => ac.abort(), 250);
+    const out = await p;
+    expect(out.status).toBe('cancelled');
+    const rec = await getScan(s.db.db, out.scanId);
+    expect(rec!.status).toBe('cancelled');
+    const stored = await storedFindings(s);
+    const expected = expectedSet(g);
+    for (const k of stored) expect(expected.has(k)).toBe(true);
+    expect(stored.size).toBeLessThan(expected.size);
+  });
+
+  it('a resource removed between two scans is marked gone only when its task succeeded', async () => {
+    const g = generateAccount(SMALL);
+    s = await openSimSession({ fixture: g.fixture });
+    await runScan(s.scanDeps(), { regions: SMALL.regions, skipDiscovery: true });
+    const vol = g.unused.find((u) => u.type === 'ec2:volume' && u.region === 'eu-west-1')!;
+    const vol2 = g.unused.find((u) => u.type === 'ec2:volume' && u.region === 'us-east-1')!;
+    s.sim.state.region('eu-west-1').volumes.delete(vol.id);
+    s.sim.state.region('us-east-1').volumes.delete(vol2.id);
+    // eu-west-1 fails this time: its data must stay untouched; us-east-1 succeeds: its removed volume is gone.
+    s.sim.setFaults({ authFailureRegions: ['eu-west-1'] });
+    const out = await runScan(s.scanDeps(), { regions: SMALL.regions, skipDiscovery: true });
+    expect(out.status).toBe('partial');
+    const status = (region: string, id: string) =>
+      (s!.db.sqlite.prepare(`SELECT status FROM resources WHERE region = ? AND resource_id = ?`).get(region, id) as { status: string }).status;
+    expect(status('eu-west-1', vol.id)).toBe('active');
+    expect(status('us-east-1', vol2.id)).toBe('gone');
+  });
+
+  it('Cost Explorer not enabled: discovery fails, every handler still runs', async () => {
+    const g = generateAccount(SMALL);
+    s = await openSimSession({ fixture: g.fixture, faults: { costExplorerError: 'AccessDeniedException' } });
+    const out = await runScan(s.scanDeps(), { regions: SMALL.regions });
+    expect(out.discovery?.status).toBe('failed');
+    expect(out.discovery?.error?.code).toBe('ce.not_enabled');
+    expect(out.handlers).toHaveLength(5);
+    expect(out.status).toBe('succeeded');
+    expect(await storedFindings(s)).toEqual(expectedSet(g));
+  });
+
+  it('a scan left running by a crash is marked interrupted at the next start', async () => {
+    const g = generateAccount({ ...SMALL, regions: ['us-east-1'] });
+    s = await openSimSession({ fixture: g.fixture });
+    const id = await createScan(s.db.db, { accountId: s.accountId, kind: 'resources' });
+    expect(await markInterruptedScans(s.db.db)).toBe(1);
+    expect((await getScan(s.db.db, id))!.status).toBe('interrupted');
+  });
+});
