@@ -14,21 +14,45 @@ import type { EbsVolumeType, Io2IopsTier, RegionPrices } from './types';
  *      HDD sc1 GB Mo", "Storage Magnetic standard GB Mo", "Provisioned EBS IOPS gp3/io1/io2 (Tier 2, Tier 3) Volumes
  *      per IOPS Mo", "Provisioned Throughput gp3 per GiBps mo" (÷ 1024 → per MiB/s), "Provisioned EBS I O Requests
  *      standard Volumes per IOs" (× 1e6), "Storage Snapshot Amazon S3 GB Mo", "... SnapshotArchiveStorage GB Mo".
+ *      Regions: us-east-1, us-west-1, ca-central-1, eu-west-1, eu-north-1, ap-southeast-1, me-south-1.
  *      us-east-1 also agrees with /work/shared/AWS-FACTS.md (late 2026).
  *  [APN1-2026] Tokyo Price List API rates with SKUs and usage types (APN1-EBS:VolumeUsage.gp3 C8Y3GJZBQTH8T5JV, …,
  *      APN1-EBS:SnapshotUsage 4NHX4ZW7X52XZACJ, APN1-EBS:SnapshotArchiveStorage 9F9M9TDCUDMPZPAV), retrieved 2026-09-13,
  *      recorded in a public FSx-vs-EBS cost model (search-tool file id 68351973613).
- *  [CK-2021] github.com/cloudkeep-io/ebs-pricing docs/aws.ebs_pricing.json, a dump of the AmazonEC2 Price List API
- *      (docs/last_checked 2021-10-22). Only its st1, sc1, Magnetic (GB and I/O) and Provisioned IOPS GB prices are
- *      used: its gp2 column mixes gp2 with gp3 and its IOPS column mixes io1 with io2/gp3 (they share a volumeType),
- *      so those columns are NOT used. Where it overlaps [FEED-2023]/[APN1-2026] (us-east-1, us-west-1, ca-central-1,
- *      ap-southeast-1, ap-northeast-1, me-south-1) every used value agrees.
+ *  [CK-2022] github.com/cloudkeep-io/ebs-pricing docs/ebs_pricing.json, the project's AmazonEC2 Price List dump keyed by
+ *      volumeApiName (productFamily Storage / System Operation / Provisioned Throughput, io2 tiers by `group`; see its
+ *      README and Notes.md). Two stored versions, identical for every value used here: commit 8a8dd0f2 (its
+ *      docs/last_checked reads 2021-10-26T21:47:03Z) and the later commit d76ed276, the only one listing ap-southeast-3
+ *      (a region AWS opened on 2021-12-13; the repo's docs/last_updated reads 2022-01-05). Keys used: gp2/gp3/io1/io2/
+ *      st1/sc1/standard pricePerGBMonth, gp3 pricePerIOPSMonth and pricePerGiBpsMonth (÷ 1024), io1 pricePerIOPSMonth,
+ *      io2 pricePerTier1/2/3IOPSMonth, standard pricePerIOs (× 1e6). It has NO snapshot prices, and no io2 for regions
+ *      where AWS did not sell io2 then (sa-east-1, eu-south-1, eu-west-3, ap-northeast-3, ap-southeast-3, af-south-1):
+ *      those stay null unless another source below gives them. Where it overlaps [FEED-2023] and [APN1-2026] (the eight
+ *      regions above) every value agrees, so the newer feed/API values are kept there and [CK-2022] is used for the rest.
+ *      (The repo's older docs/aws.ebs_pricing.json of 2021-10-22, used before, is superseded: its gp2 column mixes gp2
+ *      with gp3 and its IOPS column mixes io1 with io2/gp3; its st1/sc1/Magnetic/io1-GB values equal [CK-2022]'s.)
+ *      Newer sources confirm [CK-2022] is still current where they overlap: af-south-1 gp3 0.1047 [AFS1-2024];
+ *      eu-central-1 gp3 0.0952 [FRA-2026]; ap-northeast-2 gp3 0.0912, gp3 IOPS 0.0057, io2 tier-1 0.0666 [SEL-2026].
  *  [AFS1-2024] A recorded AmazonEC2 GetProducts item, AFS1-EBS:VolumeUsage.gp3 SKU XWCTMRRUJM7TGYST, $0.1047 GB-Mo,
- *      publicationDate 2024-07-05 (github.com/grafana/cloudcost-exporter test data).
+ *      publicationDate 2024-07-05 (github.com/grafana/cloudcost-exporter pkg/aws/ec2 test data).
+ *  [FRA-2026] eu-central-1: a dated research note (search-tool file id 68372589174, research date 2026-09-04) reading
+ *      AWS's ebs.json feed (publication 2026-09-03T19:52:06Z): regions["EU (Frankfurt)"] "Storage General Purpose gp3
+ *      GB Mo" $0.0952 and "Storage Snapshot Amazon S3 GB Mo" $0.054; and a Pricing API record of 2026-08-26 (file id
+ *      63216343377): EUC1-EBS:VolumeUsage.gp3 $0.0952/GB-mo, EUC1-PublicIPv4:InUseAddress $0.005/h.
+ *  [LON-2026] eu-west-2: rows "from the eu-west-2 offer files" (Price List CSV, Publication Date 2026-09-11T12:45:44Z)
+ *      quoted in a Go test fixture (search-tool file id 69613379798): EUW2-EBS:SnapshotUsage $0.053 GB-Mo,
+ *      EUW2-EBS:SnapshotArchiveStorage $0.01325 GB-Mo, EUW2-PublicIPv4:InUseAddress / IdleAddress $0.005 Hrs. The
+ *      $0.053 snapshot rate also appears for eu-west-2 in AWS's older pricing-ebs.js feed as mocked by
+ *      github.com/ligoj/plugin-prov-aws src/test/resources/mock-server/aws/pricing-ebs.js.
+ *  [SEL-2026] ap-northeast-2: a cost catalogue (search-tool file id 70096080417) citing the AmazonEC2 offer file for
+ *      ap-northeast-2 (published 2026-09-25, read 2026-10-01): APN2-EBS:SnapshotUsage $0.05, APN2-EBS:
+ *      SnapshotArchiveStorage $0.0125 per GB-month; AmazonVPC APN2-PublicIPv4:InUseAddress $0.005/h.
  *  [IPV4-2024] AWS announcement "New – AWS Public IPv4 Address Charge + Public IP Insights" (2023-07-28): $0.005 per
- *      IP per hour for all public IPv4 addresses from 2024-02-01. It names one price and no regional variation; no
- *      per-region AmazonVPC price-list record was found, so this is the one item applied to every region on the
- *      strength of the announcement rather than a per-region record.
+ *      IP per hour for all public IPv4 addresses from 2024-02-01. It names one price and no regional variation; per-region
+ *      records were found only for eu-central-1, eu-west-2 and ap-northeast-2 (above, all $0.005), so for the other
+ *      regions this item rests on the announcement rather than a per-region record.
+ *  Rejected: test fixtures whose numbers are visibly made up or rounded (e.g. an eu-central-1 fixture with io2 tiers
+ *  0.078/0.055/0.038 where the real tiers are 0.078/0.0546/0.03822) were not used for anything.
  */
 
 const IPV4_HOUR = 0.005; // [IPV4-2024]
@@ -74,12 +98,30 @@ function feed2023(
   };
 }
 
-/** A [CK-2021] region: only st1, sc1, Magnetic and io1 storage are confirmed. */
-function ck2021(io1: number, st1: number, sc1: number, standard: number, ioPerRequest: number): Entry {
+/**
+ * A [CK-2022] region: every volume item of the dump (io2 storage and tiers only where the dump has them), plus
+ * public IPv4. No snapshot prices: add them with `snapshots` only from another source.
+ */
+function ck2022(
+  gb: Partial<Record<EbsVolumeType, number>>,
+  gp3Iops: number,
+  gp3Gibps: number,
+  io1Iops: number,
+  io2: [number, number, number] | null,
+  ioPerRequest: number,
+  snapshots: { standard?: number; archive?: number } = {},
+  asOf = '2021-10-26',
+): Entry {
   return {
-    asOf: '2021-10-22',
-    ebsGbMonth: { io1, st1, sc1, standard },
+    asOf,
+    ebsGbMonth: gb,
+    gp3IopsMonth: gp3Iops,
+    gp3ThroughputGibpsMonth: gp3Gibps,
+    io1IopsMonth: io1Iops,
+    ...(io2 ? { io2Tiers: io2 } : {}),
     standardIoPerRequest: ioPerRequest,
+    ...(snapshots.standard !== undefined ? { snapshotStandardGbMonth: snapshots.standard } : {}),
+    ...(snapshots.archive !== undefined ? { snapshotArchiveGbMonth: snapshots.archive } : {}),
     publicIpv4Hour: IPV4_HOUR,
   };
 }
@@ -116,9 +158,10 @@ const ENTRIES: Record<string, Entry> = {
     { gp2: 0.121, gp3: 0.0968, io1: 0.1518, io2: 0.1518, st1: 0.055, sc1: 0.01848, standard: 0.0605 },
     0.0061, 49.5616, 0.0792, [0.0792, 0.05544, 0.038808], 0.0000000605, 0.055, 0.01375,
   ),
-  // [APN1-2026] for everything but Magnetic, which comes from [CK-2021]; asOf is the older of the two.
+  // [APN1-2026] for everything but Magnetic (GB and I/O), which comes from [CK-2022] (the older 2021-10-22 dump has
+  // the same values); asOf is the older of the two. [CK-2022]'s other Tokyo values equal [APN1-2026]'s.
   'ap-northeast-1': {
-    asOf: '2021-10-22',
+    asOf: '2021-10-26',
     ebsGbMonth: { gp2: 0.12, gp3: 0.096, io1: 0.142, io2: 0.142, st1: 0.054, sc1: 0.018, standard: 0.08 },
     gp3IopsMonth: 0.006,
     gp3ThroughputGibpsMonth: 49.152,
@@ -129,29 +172,75 @@ const ENTRIES: Record<string, Entry> = {
     snapshotArchiveGbMonth: 0.0125,
     publicIpv4Hour: IPV4_HOUR,
   },
-  'us-east-2': ck2021(0.125, 0.045, 0.015, 0.05, 0.00000005),
-  'us-west-2': ck2021(0.125, 0.045, 0.015, 0.05, 0.00000005),
-  'sa-east-1': ck2021(0.238, 0.086, 0.0288, 0.12, 0.00000012),
-  'ap-east-1': ck2021(0.1518, 0.0594, 0.0198, 0.088, 0.000000088),
-  'ap-northeast-2': ck2021(0.1278, 0.051, 0.0174, 0.08, 0.00000008),
-  'ap-northeast-3': ck2021(0.142, 0.054, 0.018, 0.08, 0.00000008),
-  'ap-south-1': ck2021(0.131, 0.051, 0.0174, 0.08, 0.00000008),
-  'ap-southeast-2': ck2021(0.138, 0.054, 0.018, 0.08, 0.00000008),
-  // [CK-2021] plus gp3 from [AFS1-2024].
-  'af-south-1': {
-    ...ck2021(0.16422, 0.0595, 0.019992, 0.06545, 0.0000000655),
-    ebsGbMonth: { gp3: 0.1047, io1: 0.16422, st1: 0.0595, sc1: 0.019992, standard: 0.06545 },
-  },
-  // No public source for these regions' EBS prices was found: only public IPv4 is known.
+  // [CK-2022] regions (no snapshot prices unless noted).
+  'us-east-2': ck2022(
+    { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
+    0.005, 40.96, 0.065, [0.065, 0.0455, 0.03185], 0.00000005,
+  ),
+  'us-west-2': ck2022(
+    { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
+    0.005, 40.96, 0.065, [0.065, 0.0455, 0.03185], 0.00000005,
+  ),
+  'sa-east-1': ck2022(
+    { gp2: 0.19, gp3: 0.152, io1: 0.238, st1: 0.086, sc1: 0.0288, standard: 0.12 },
+    0.0095, 77.824, 0.091, null, 0.00000012,
+  ),
+  'eu-central-1': ck2022(
+    { gp2: 0.119, gp3: 0.0952, io1: 0.149, io2: 0.149, st1: 0.054, sc1: 0.018, standard: 0.059 },
+    0.006, 48.7424, 0.078, [0.078, 0.0546, 0.03822], 0.000000059,
+    { standard: 0.054 }, // [FRA-2026]
+  ),
+  'eu-west-2': ck2022(
+    { gp2: 0.116, gp3: 0.0928, io1: 0.145, io2: 0.145, st1: 0.053, sc1: 0.0174, standard: 0.058 },
+    0.0058, 47.5136, 0.076, [0.076, 0.0532, 0.03724], 0.000000058,
+    { standard: 0.053, archive: 0.01325 }, // [LON-2026]
+  ),
+  'eu-west-3': ck2022(
+    { gp2: 0.116, gp3: 0.0928, io1: 0.145, st1: 0.053, sc1: 0.0174, standard: 0.058 },
+    0.0058, 47.5136, 0.076, null, 0.000000058,
+  ),
+  'eu-south-1': ck2022(
+    { gp2: 0.1155, gp3: 0.0924, io1: 0.1449, st1: 0.0525, sc1: 0.01764, standard: 0.05775 },
+    0.0058, 47.3088, 0.0756, null, 0.0000000578,
+  ),
+  'ap-east-1': ck2022(
+    { gp2: 0.132, gp3: 0.1056, io1: 0.1518, io2: 0.1518, st1: 0.0594, sc1: 0.0198, standard: 0.088 },
+    0.0066, 54.0672, 0.0792, [0.0792, 0.05544, 0.038808], 0.000000088,
+  ),
+  'ap-northeast-2': ck2022(
+    { gp2: 0.114, gp3: 0.0912, io1: 0.1278, io2: 0.1278, st1: 0.051, sc1: 0.0174, standard: 0.08 },
+    0.0057, 46.6944, 0.0666, [0.0666, 0.04662, 0.032634], 0.00000008,
+    { standard: 0.05, archive: 0.0125 }, // [SEL-2026]
+  ),
+  'ap-northeast-3': ck2022(
+    { gp2: 0.12, gp3: 0.096, io1: 0.142, st1: 0.054, sc1: 0.018, standard: 0.08 },
+    0.006, 49.152, 0.074, null, 0.00000008,
+  ),
+  'ap-south-1': ck2022(
+    { gp2: 0.114, gp3: 0.0912, io1: 0.131, io2: 0.131, st1: 0.051, sc1: 0.0174, standard: 0.08 },
+    0.0057, 46.6944, 0.068, [0.068, 0.0476, 0.03332], 0.00000008,
+  ),
+  'ap-southeast-2': ck2022(
+    { gp2: 0.12, gp3: 0.096, io1: 0.138, io2: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
+    0.006, 49.152, 0.072, [0.072, 0.0504, 0.03528], 0.00000008,
+  ),
+  // Only in the later [CK-2022] version (commit d76ed276), which cannot predate the region's 2021-12-13 opening.
+  'ap-southeast-3': ck2022(
+    { gp2: 0.12, gp3: 0.096, io1: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
+    0.006, 49.152, 0.072, null, 0.00000008,
+    {}, '2021-12-13',
+  ),
+  // [CK-2022]; its gp3 0.1047 is confirmed by [AFS1-2024].
+  'af-south-1': ck2022(
+    { gp2: 0.1309, gp3: 0.1047, io1: 0.16422, st1: 0.0595, sc1: 0.019992, standard: 0.06545 },
+    0.0065, 53.6576, 0.08568, null, 0.0000000655,
+  ),
+  // No public source for these regions' EBS prices was found (all opened after the [CK-2022] dump; no feed or
+  // Price List copy for them was found): only public IPv4 is known.
   'ca-west-1': IPV4_ONLY,
-  'eu-west-2': IPV4_ONLY,
-  'eu-west-3': IPV4_ONLY,
-  'eu-central-1': IPV4_ONLY,
   'eu-central-2': IPV4_ONLY,
-  'eu-south-1': IPV4_ONLY,
   'eu-south-2': IPV4_ONLY,
   'ap-south-2': IPV4_ONLY,
-  'ap-southeast-3': IPV4_ONLY,
   'ap-southeast-4': IPV4_ONLY,
   'ap-southeast-5': IPV4_ONLY,
   'ap-southeast-7': IPV4_ONLY,

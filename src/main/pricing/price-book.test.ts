@@ -9,6 +9,9 @@ import type { RegionPrices } from './types';
  *    jimgarrett123/rosa-calculator (2023-02-20); us-east-1 also matches /work/shared/AWS-FACTS.md.
  *  - ap-northeast-1: Price List API rates with SKUs (APN1-EBS:*) retrieved 2026-09-13; Magnetic from
  *    cloudkeep-io/ebs-pricing (Price List dump, 2021-10-22).
+ *  - eu-central-1, eu-west-2, ap-northeast-2, sa-east-1: volume prices from cloudkeep-io/ebs-pricing
+ *    docs/ebs_pricing.json (Price List dump, 2021-10-26); snapshot prices from 2026 copies of AWS's ebs.json feed
+ *    (Frankfurt) and of the eu-west-2 / ap-northeast-2 Price List offer files.
  *  - public IPv4: AWS's announcement, $0.005 per IP per hour from 2024-02-01.
  */
 
@@ -69,6 +72,47 @@ describe('bundled price book', () => {
     expect(p.snapshotStandardGbMonth).toBe(0.05);
     expect(p.snapshotArchiveGbMonth).toBe(0.0125);
     expect(p.publicIpv4Hour).toBe(0.005);
+  });
+
+  it('gives the published eu-central-1 prices (snapshot archive unknown)', () => {
+    const p = prices('eu-central-1');
+    expect(p.asOf).toBe('2021-10-26');
+    expect(p.ebsGbMonth).toEqual({ gp2: 0.119, gp3: 0.0952, io1: 0.149, io2: 0.149, st1: 0.054, sc1: 0.018, standard: 0.059 });
+    expect(p.gp3IopsMonth).toBe(0.006);
+    expect(p.gp3ThroughputMibpsMonth).toBe(0.0476); // 48.7424 per GiBps-mo
+    expect(p.io1IopsMonth).toBe(0.078);
+    expect(p.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.078, 0.0546, 0.03822]);
+    expect(p.standardIoPerMillion).toBe(0.059);
+    expect(p.snapshotStandardGbMonth).toBe(0.054);
+    expect(p.snapshotArchiveGbMonth).toBeNull();
+    expect(p.publicIpv4Hour).toBe(0.005);
+  });
+
+  it('gives the published eu-west-2 and ap-northeast-2 prices', () => {
+    const lon = prices('eu-west-2');
+    expect(lon.ebsGbMonth).toEqual({ gp2: 0.116, gp3: 0.0928, io1: 0.145, io2: 0.145, st1: 0.053, sc1: 0.0174, standard: 0.058 });
+    expect(lon.gp3ThroughputMibpsMonth).toBe(0.0464); // 47.5136 per GiBps-mo
+    expect(lon.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.076, 0.0532, 0.03724]);
+    expect(lon.snapshotStandardGbMonth).toBe(0.053);
+    expect(lon.snapshotArchiveGbMonth).toBe(0.01325);
+    const sel = prices('ap-northeast-2');
+    expect(sel.ebsGbMonth.gp3).toBe(0.0912);
+    expect(sel.gp3IopsMonth).toBe(0.0057);
+    expect(sel.gp3ThroughputMibpsMonth).toBe(0.0456); // 46.6944 per GiBps-mo
+    expect(sel.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.0666, 0.04662, 0.032634]);
+    expect(sel.snapshotStandardGbMonth).toBe(0.05);
+    expect(sel.snapshotArchiveGbMonth).toBe(0.0125);
+  });
+
+  it('keeps unsourced items null (sa-east-1 io2 and snapshots, EBS in regions newer than every source)', () => {
+    const sao = prices('sa-east-1');
+    expect(sao.ebsGbMonth.gp3).toBe(0.152);
+    expect(sao.gp3ThroughputMibpsMonth).toBe(0.076); // 77.824 per GiBps-mo
+    expect(sao.ebsGbMonth.io2).toBeNull();
+    expect(sao.io2IopsTiers).toBeNull();
+    expect(sao.snapshotStandardGbMonth).toBeNull();
+    const zrh = prices('eu-central-2');
+    expect(priceItems(zrh).filter(([, v]) => v !== null)).toEqual([['publicIpv4Hour', 0.005]]);
   });
 
   it('prices differ per item between regions, not by one factor', () => {
