@@ -1,0 +1,47 @@
+/**
+ * `npm run sim [-- --fixture <file>] [-- --port N]`: starts the simulator and prints, FIRST, the line
+ * `endpoint=http://127.0.0.1:PORT` (scripts parse it), then an AWS config snippet. Runs until SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { loadFixture, startSimulator } from './index';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { fixture: { type: 'string' }, port: { type: 'string' }, latency: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
+  const fixture = values.fixture ? await loadFixture(values.fixture) : undefined;
+  const sim = await startSimulator({ fixture, port, faults: values.latency ? { latencyMs: Number(values.latency) } : {} });
+  const region = sim.state.regionInfo[0]?.name ?? 'us-east-1';
+  process.stdout.write(
+    [
+      `endpoint=${sim.endpoint}`,
+      '',
+      `# AWS simulator for account ${sim.state.accountId}${sim.state.alias ? ` (${sim.state.alias})` : ''}.`,
+      '# Add to ~/.aws/config (or a file named by AWS_CONFIG_FILE):',
+      '[profile cloud-cleaner-sim]',
+      `region = ${region}`,
+      `endpoint_url = ${sim.endpoint}`,
+      '# The simulator accepts any credentials; static test keys (not real):',
+      'aws_access_key_id = AKIDSIM',
+      'aws_secret_access_key = sim-secret',
+      '',
+      '# Or for one shell: AWS_PROFILE=cloud-cleaner-sim, or',
+      `#   AWS_ENDPOINT_URL=${sim.endpoint} AWS_ACCESS_KEY_ID=AKIDSIM AWS_SECRET_ACCESS_KEY=sim-secret AWS_REGION=${region}`,
+      '# Ctrl-C stops the simulator.',
+      '',
+    ].join('\n'),
+  );
+  const stop = (): void => {
+    void sim.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`aws-sim: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,178 @@
+/**
+ * The account fixture format (see README.md). Ages are relative to the simulator's clock ("now") so a fixture
+ * stays meaningful whenever it is loaded; absolute ISO timestamps are accepted wherever an age is.
+ * `resolve-fixture.ts` turns a fixture into the live `SimAccount` state.
+ */
+
+/** Tags are written as a plain object in fixtures: `{ "Name": "web", "cloud-cleaner:keep": "true" }`. */
+export type FixtureTags = Record<string, string>;
+
+export type OptInStatus = 'opt-in-not-required' | 'opted-in' | 'not-opted-in';
+
+export interface RegionFixture {
+  name: string;
+  optInStatus?: OptInStatus; // default 'opt-in-not-required'
+}
+
+export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+
+export interface InstanceVolumeFixture {
+  volumeId: string;
+  device: string; // e.g. '/dev/xvda'
+  deleteOnTermination?: boolean; // default: true for the root device, false otherwise
+}
+
+export interface InstanceFixture {
+  id: string;
+  type?: string; // default 't3.micro'
+  state: InstanceStateName;
+  launchedDaysAgo?: number;
+  launchTime?: string; // ISO; wins over launchedDaysAgo
+  /** A user stop: StateTransitionReason becomes `User initiated (YYYY-MM-DD HH:MM:SS GMT)`. */
+  stoppedDaysAgo?: number;
+  /** Raw StateTransitionReason, used verbatim (e.g. '' or a non-user reason). Wins over stoppedDaysAgo. */
+  stateTransitionReason?: string;
+  /** StateReason {Code, Message}; defaults to Client.UserInitiatedShutdown for user stops. */
+  stateReason?: { code: string; message: string };
+  imageId?: string; // default 'ami-0sim00000000000000'
+  terminationProtection?: boolean;
+  rootDeviceName?: string; // default '/dev/xvda'
+  volumes?: InstanceVolumeFixture[];
+  availabilityZone?: string; // default `${region}a`
+  tags?: FixtureTags;
+}
+
+export type VolumeType = 'gp2' | 'gp3' | 'io1' | 'io2' | 'st1' | 'sc1' | 'standard';
+
+export interface VolumeFixture {
+  id: string;
+  type: VolumeType;
+  sizeGiB: number;
+  iops?: number;
+  throughput?: number; // MiB/s, gp3 only
+  /** Ignored when an instance lists this volume (then it is 'in-use'); default 'available'. */
+  state?: 'creating' | 'available' | 'in-use' | 'deleting' | 'error';
+  createdDaysAgo?: number;
+  createTime?: string;
+  snapshotId?: string;
+  encrypted?: boolean;
+  availabilityZone?: string;
+  tags?: FixtureTags;
+}
+
+export type ServiceManaged = 'alb' | 'nlb' | 'rds' | 'rnat';
+
+export interface AddressFixture {
+  allocationId: string;
+  publicIp: string;
+  /** Associated with this instance (AssociationId is generated when not given). */
+  instanceId?: string;
+  /** Associated with a network interface that is not an instance's (e.g. a NAT gateway's). */
+  networkInterfaceId?: string;
+  associationId?: string;
+  privateIp?: string;
+  serviceManaged?: ServiceManaged;
+  tags?: FixtureTags;
+}
+
+export interface SnapshotFixture {
+  id: string;
+  volumeId: string; // may name a volume that no longer exists
+  volumeSizeGiB: number;
+  fullSnapshotSizeInBytes?: number;
+  storageTier?: 'standard' | 'archive'; // default 'standard'
+  startedDaysAgo?: number;
+  startTime?: string;
+  state?: 'pending' | 'completed' | 'error' | 'recoverable' | 'recovering'; // default 'completed'
+  description?: string;
+  encrypted?: boolean;
+  tags?: FixtureTags;
+}
+
+export interface ImageDeviceFixture {
+  device: string;
+  snapshotId: string;
+  volumeSizeGiB: number;
+  volumeType?: VolumeType; // default 'gp3'
+  deleteOnTermination?: boolean; // default true
+}
+
+export interface ImageFixture {
+  id: string;
+  name: string;
+  state?: 'pending' | 'available' | 'invalid' | 'deregistered' | 'transient' | 'failed' | 'error' | 'disabled';
+  createdDaysAgo?: number;
+  creationDate?: string;
+  description?: string;
+  rootDeviceName?: string; // default '/dev/xvda'
+  devices?: ImageDeviceFixture[];
+  tags?: FixtureTags;
+}
+
+export interface LaunchTemplateVersionFixture {
+  number: number;
+  imageId?: string;
+  instanceType?: string;
+  description?: string;
+  createdDaysAgo?: number;
+}
+
+export interface LaunchTemplateFixture {
+  id: string;
+  name: string;
+  defaultVersion?: number; // default 1
+  createdDaysAgo?: number;
+  versions: LaunchTemplateVersionFixture[];
+  tags?: FixtureTags;
+}
+
+export interface NatGatewayFixture {
+  id: string;
+  state?: 'pending' | 'failed' | 'available' | 'deleting' | 'deleted'; // default 'available'
+  subnetId?: string;
+  vpcId?: string;
+  connectivityType?: 'public' | 'private';
+  createdDaysAgo?: number;
+  addresses?: { allocationId?: string; publicIp?: string; privateIp: string; networkInterfaceId: string }[];
+  tags?: FixtureTags;
+}
+
+export interface RegionResourcesFixture {
+  instances?: InstanceFixture[];
+  volumes?: VolumeFixture[];
+  addresses?: AddressFixture[];
+  snapshots?: SnapshotFixture[];
+  images?: ImageFixture[];
+  launchTemplates?: LaunchTemplateFixture[];
+  natGateways?: NatGatewayFixture[];
+}
+
+export type RecordType = 'Usage' | 'Credit' | 'Tax' | 'Refund' | 'DiscountedUsage' | 'SavingsPlanCoveredUsage';
+
+/** One cost line: a CE SERVICE display name, a record type and one amount per day. */
+export interface CostSeriesFixture {
+  service: string; // CE display name, e.g. 'EC2 - Other'
+  recordType?: RecordType; // default 'Usage'
+  /** Decimal strings, oldest first; the LAST element is yesterday (relative to the clock). Kept verbatim. null: no record that day. */
+  daily: (string | null)[];
+  /** Optional UsageQuantity per day (same length as daily); default '0'. */
+  usageQuantity?: string[];
+}
+
+export interface CostExplorerFixture {
+  /** false → every CE call answers AccessDeniedException "User not enabled for cost explorer access". */
+  enabled?: boolean;
+  series?: CostSeriesFixture[];
+}
+
+export interface AccountFixture {
+  accountId: string;
+  arn?: string; // default arn:aws:iam::<accountId>:user/sim-user
+  userId?: string; // default AIDASIMULATORUSER01
+  alias?: string | null;
+  regions: RegionFixture[];
+  /** Denied actions: EC2 action names ('TerminateInstances' or 'ec2:TerminateInstances') and 'iam:ListAccountAliases'. */
+  deny?: string[];
+  resources?: Record<string, RegionResourcesFixture>;
+  costExplorer?: CostExplorerFixture;
+}

@@ -1,0 +1,230 @@
+/** Fixture (relative ages) → live SimAccount (absolute dates), checked for dangling references. */
+import { readFile } from 'node:fs/promises';
+import { isDecimal } from './decimal';
+import type { AccountFixture, FixtureTags, RegionResourcesFixture } from './fixture';
+import { SimAccount } from './state';
+import type { SimInstance, SimRegion, SimTag } from './state';
+
+const DAY_MS = 86_400_000;
+
+export async function loadFixture(path: string): Promise<AccountFixture> {
+  return JSON.parse(await readFile(path, 'utf8')) as AccountFixture;
+}
+
+export function toTags(tags: FixtureTags | undefined): SimTag[] {
+  return Object.entries(tags ?? {}).map(([key, value]) => ({ key, value }));
+}
+
+function when(now: Date, iso: string | undefined, daysAgo: number | undefined, fallbackDays: number): Date {
+  if (iso !== undefined) return new Date(iso);
+  return new Date(now.getTime() - (daysAgo ?? fallbackDays) * DAY_MS);
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** `User initiated (YYYY-MM-DD HH:MM:SS GMT)` — the exact form EC2 writes for a user stop. */
+export function userInitiatedReason(at: Date): string {
+  const d = `${at.getUTCFullYear()}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}`;
+  const t = `${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())}`;
+  return `User initiated (${d} ${t} GMT)`;
+}
+
+export function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+/** Small stable hash so derived ids (reservations, IPs) do not depend on load order. */
+function hashHex(s: string, len: number): string {
+  let h = 2166136261;
+  let out = '';
+  for (let round = 0; out.length < len; round++) {
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619) >>> 0;
+    h = Math.imul(h ^ round, 16777619) >>> 0;
+    out += h.toString(16).padStart(8, '0');
+  }
+  return out.slice(0, len);
+}
+
+export function resolveFixture(fx: AccountFixture, now: Date = new Date()): SimAccount {
+  const account = new SimAccount(
+    fx.accountId,
+    fx.arn ?? `arn:aws:iam::${fx.accountId}:user/sim-user`,
+    fx.userId ?? 'AIDASIMULATORUSER01',
+    fx.alias ?? null,
+    now,
+  );
+  for (const r of fx.regions) account.regionInfo.push({ name: r.name, optInStatus: r.optInStatus ?? 'opt-in-not-required' });
+  for (const d of fx.deny ?? []) account.deny.add(d.includes(':') ? d : `ec2:${d}`);
+  for (const [regionName, res] of Object.entries(fx.resources ?? {})) resolveRegion(account.region(regionName), res, now);
+
+  const ce = fx.costExplorer ?? {};
+  account.costExplorerEnabled = ce.enabled ?? true;
+  const yesterday = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS;
+  for (const s of ce.series ?? []) {
+    const n = s.daily.length;
+    s.daily.forEach((amount, i) => {
+      if (amount === null) return;
+      if (!isDecimal(amount)) throw new Error(`fixture: cost '${amount}' for ${s.service} is not a plain decimal string`);
+      account.costs.push({
+        date: isoDay(new Date(yesterday - (n - 1 - i) * DAY_MS)),
+        service: s.service,
+        recordType: s.recordType ?? 'Usage',
+        amount,
+        usageQuantity: s.usageQuantity?.[i] ?? '0',
+      });
+    });
+  }
+  return account;
+}
+
+function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date): void {
+  const az = `${region.name}a`;
+  for (const v of res.volumes ?? []) {
+    region.volumes.set(v.id, {
+      volumeId: v.id,
+      volumeType: v.type,
+      size: v.sizeGiB,
+      iops: v.iops ?? defaultIops(v.type, v.sizeGiB),
+      throughput: v.throughput ?? (v.type === 'gp3' ? 125 : undefined),
+      state: v.state === 'in-use' ? 'available' : (v.state ?? 'available'), // 'in-use' only via an instance
+      createTime: when(now, v.createTime, v.createdDaysAgo, 100),
+      snapshotId: v.snapshotId ?? '',
+      encrypted: v.encrypted ?? false,
+      availabilityZone: v.availabilityZone ?? az,
+      attachments: [],
+      tags: toTags(v.tags),
+    });
+  }
+  for (const i of res.instances ?? []) {
+    const launchTime = when(now, i.launchTime, i.launchedDaysAgo, 200);
+    const stoppedAt = i.stoppedDaysAgo === undefined ? undefined : new Date(now.getTime() - i.stoppedDaysAgo * DAY_MS);
+    const userStop = stoppedAt !== undefined && i.stateTransitionReason === undefined;
+    const inst: SimInstance = {
+      instanceId: i.id,
+      reservationId: `r-${hashHex(i.id, 17)}`,
+      instanceType: i.type ?? 't3.micro',
+      state: i.state,
+      launchTime,
+      stateTransitionReason: i.stateTransitionReason ?? (stoppedAt ? userInitiatedReason(stoppedAt) : ''),
+      stateReason:
+        i.stateReason ??
+        (userStop ? { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' } : undefined),
+      imageId: i.imageId ?? 'ami-0sim00000000000000',
+      disableApiTermination: i.terminationProtection ?? false,
+      rootDeviceName: i.rootDeviceName ?? '/dev/xvda',
+      availabilityZone: i.availabilityZone ?? az,
+      privateIpAddress: `10.0.${parseInt(hashHex(i.id, 2), 16)}.${parseInt(hashHex(`${i.id}#`, 2), 16) % 250 + 4}`,
+      subnetId: 'subnet-0sim0000000000001',
+      vpcId: 'vpc-0sim00000000000001',
+      tags: toTags(i.tags),
+    };
+    region.instances.set(i.id, inst);
+    for (const bd of i.volumes ?? []) {
+      const vol = region.volumes.get(bd.volumeId);
+      if (!vol) throw new Error(`fixture: instance ${i.id} lists volume ${bd.volumeId}, which is not in region ${region.name}`);
+      if (i.state === 'terminated') throw new Error(`fixture: terminated instance ${i.id} cannot hold volumes`);
+      vol.state = 'in-use';
+      vol.attachments.push({
+        instanceId: i.id,
+        device: bd.device,
+        deleteOnTermination: bd.deleteOnTermination ?? bd.device === inst.rootDeviceName,
+        attachTime: launchTime,
+      });
+    }
+  }
+  for (const a of res.addresses ?? []) {
+    if (a.instanceId && !region.instances.has(a.instanceId)) {
+      throw new Error(`fixture: address ${a.allocationId} is associated with unknown instance ${a.instanceId}`);
+    }
+    const associated = a.instanceId !== undefined || a.networkInterfaceId !== undefined;
+    region.addresses.set(a.allocationId, {
+      allocationId: a.allocationId,
+      publicIp: a.publicIp,
+      associationId: associated ? (a.associationId ?? `eipassoc-${hashHex(a.allocationId, 17)}`) : undefined,
+      instanceId: a.instanceId,
+      networkInterfaceId: associated ? (a.networkInterfaceId ?? `eni-${hashHex(a.allocationId, 17)}`) : undefined,
+      privateIpAddress: associated ? (a.privateIp ?? region.instances.get(a.instanceId ?? '')?.privateIpAddress ?? '10.0.0.10') : undefined,
+      serviceManaged: a.serviceManaged,
+      tags: toTags(a.tags),
+    });
+  }
+  for (const s of res.snapshots ?? []) {
+    region.snapshots.set(s.id, {
+      snapshotId: s.id,
+      volumeId: s.volumeId,
+      volumeSize: s.volumeSizeGiB,
+      fullSnapshotSizeInBytes: s.fullSnapshotSizeInBytes,
+      storageTier: s.storageTier ?? 'standard',
+      startTime: when(now, s.startTime, s.startedDaysAgo, 100),
+      state: s.state ?? 'completed',
+      description: s.description ?? '',
+      encrypted: s.encrypted ?? false,
+      tags: toTags(s.tags),
+    });
+  }
+  for (const im of res.images ?? []) {
+    for (const d of im.devices ?? []) {
+      if (!region.snapshots.has(d.snapshotId)) throw new Error(`fixture: image ${im.id} uses unknown snapshot ${d.snapshotId}`);
+    }
+    region.images.set(im.id, {
+      imageId: im.id,
+      name: im.name,
+      state: im.state ?? 'available',
+      creationDate: when(now, im.creationDate, im.createdDaysAgo, 100),
+      description: im.description,
+      rootDeviceName: im.rootDeviceName ?? '/dev/xvda',
+      devices: (im.devices ?? []).map((d) => ({
+        device: d.device,
+        snapshotId: d.snapshotId,
+        volumeSize: d.volumeSizeGiB,
+        volumeType: d.volumeType ?? 'gp3',
+        deleteOnTermination: d.deleteOnTermination ?? true,
+      })),
+      tags: toTags(im.tags),
+    });
+  }
+  for (const lt of res.launchTemplates ?? []) {
+    const created = when(now, undefined, lt.createdDaysAgo, 100);
+    region.launchTemplates.set(lt.id, {
+      launchTemplateId: lt.id,
+      launchTemplateName: lt.name,
+      defaultVersionNumber: lt.defaultVersion ?? 1,
+      createTime: created,
+      versions: lt.versions.map((v) => ({
+        versionNumber: v.number,
+        imageId: v.imageId,
+        instanceType: v.instanceType,
+        description: v.description,
+        createTime: v.createdDaysAgo === undefined ? created : when(now, undefined, v.createdDaysAgo, 0),
+      })),
+      tags: toTags(lt.tags),
+    });
+  }
+  for (const n of res.natGateways ?? []) {
+    region.natGateways.set(n.id, {
+      natGatewayId: n.id,
+      state: n.state ?? 'available',
+      subnetId: n.subnetId ?? 'subnet-0sim0000000000001',
+      vpcId: n.vpcId ?? 'vpc-0sim00000000000001',
+      connectivityType: n.connectivityType ?? 'public',
+      createTime: when(now, undefined, n.createdDaysAgo, 100),
+      addresses: n.addresses ?? [],
+      tags: toTags(n.tags),
+    });
+  }
+}
+
+/** EC2 reports IOPS for SSD and io volumes; gp2 has a size-derived baseline (3 IOPS/GiB, 100–16,000). */
+function defaultIops(type: string, size: number): number | undefined {
+  switch (type) {
+    case 'gp2':
+      return Math.min(16_000, Math.max(100, size * 3));
+    case 'gp3':
+      return 3000;
+    case 'io1':
+    case 'io2':
+      return 100;
+    default:
+      return undefined;
+  }
+}
