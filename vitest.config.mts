@@ -7,6 +7,8 @@ export default defineConfig({
     // Never reach real AWS or the instance-metadata address from a test.
     env: {
       AWS_EC2_METADATA_DISABLED: 'true',
+      // The SDK warns once per process that Node 20 support ends in 2027; tests need not repeat it.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_ACCESS_KEY_ID: 'AKIDTESTONLY',
       AWS_SECRET_ACCESS_KEY: 'test-secret-not-real',
       AWS_REGION: 'us-east-1',

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AppError, type AppErrorDto } from '../../shared/errors';
@@ -114,6 +115,8 @@ function isAbortError(e: unknown, signal?: AbortSignal): boolean {
 export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
   const now = deps.now ?? (() => new Date());
   const { db, accountId, signal } = { ...deps, signal: req.signal };
+  // Every in-flight SDK call listens on the one scan signal: dozens at once is expected, not a leak.
+  if (signal) setMaxListeners(0, signal);
   const scanId = await createScan(db.db, {
     accountId,
     kind: 'resources',

@@ -1,0 +1,110 @@
+import type { CleanupItemResultDto, CleanupPlanDto, CleanupProgressEvent, CleanupRunDto, DeleteOutcomeDto } from '../../shared/dto/cleanup';
+import { runPlan } from '../cleanup/cleanup';
+import { createPlan } from '../cleanup/plan';
+import { getPlan } from '../db/repos/cleanup-plans';
+import type { CleanupItemResult } from '../cleanup/types';
+import type { DbHandle } from '../db/connection';
+import type { PriceBook } from '../pricing/types';
+import type { AccountSession } from './account-session';
+import type { AppSettings } from './settings';
+
+/** Builds a plan from stored finding ids (main decides everything else) and shapes it for the renderer. */
+export async function planCleanup(
+  deps: { db: DbHandle; session: AccountSession },
+  input: { findingIds: number[]; snapshotVolumes: boolean },
+): Promise<CleanupPlanDto> {
+  const plan = await createPlan(
+    { db: deps.db, registry: deps.session.registry },
+    { accountId: deps.session.account.id, findingIds: input.findingIds, snapshotVolumes: input.snapshotVolumes },
+  );
+  return {
+    id: plan.id,
+    accountId: plan.accountId,
+    createdAt: plan.createdAt,
+    status: plan.status,
+    snapshotVolumes: plan.options.snapshotVolumes,
+    items: plan.items.map((i) => ({
+      findingId: i.findingId,
+      resourceType: i.resourceType,
+      region: i.region,
+      resourceId: i.resourceId,
+      name: i.name,
+      monthlyCost: i.monthlyCost,
+      costBasis: i.costBasis,
+      related: i.related,
+    })),
+    totalMonthlySavings: plan.monthlySavings,
+    refusedAtPlan: plan.refused.map((r) => ({ findingId: r.findingId, resourceId: r.resourceId, reason: r.reason })),
+  };
+}
+
+function outcomeDto(r: CleanupItemResult): DeleteOutcomeDto | null {
+  switch (r.outcome) {
+    case 'deleted':
+      return { kind: 'deleted', calls: r.calls, ...(r.safetySnapshotId ? { safetySnapshotId: r.safetySnapshotId } : {}) };
+    case 'dry-run-ok':
+      return { kind: 'dry-run-ok', calls: r.calls };
+    case 'unauthorized':
+      return { kind: 'unauthorized', code: r.errorCode ?? 'UnauthorizedOperation', message: r.errorMessage ?? '' };
+    case 'failed':
+      return { kind: 'failed', code: r.errorCode ?? 'Unknown', message: r.errorMessage ?? '' };
+    case 'refused':
+      return { kind: 'refused', reason: r.reason ?? 'Refused' };
+    case 'cancelled':
+      return null;
+  }
+}
+
+function itemDto(r: CleanupItemResult): CleanupItemResultDto {
+  const refused = r.outcome === 'refused';
+  const reason = r.reason ?? null;
+  const recheck = !refused
+    ? 'unchanged'
+    : /protect/i.test(reason ?? '')
+      ? 'protected'
+      : /gone|no longer exists|not found/i.test(reason ?? '')
+        ? 'gone'
+        : 'changed';
+  return {
+    findingId: r.findingId,
+    resourceType: r.resourceType,
+    region: r.region,
+    resourceId: r.resourceId,
+    recheck,
+    recheckReason: refused || r.outcome === 'cancelled' ? reason : null,
+    outcome: outcomeDto(r),
+  };
+}
+
+/** Runs a stored plan (dry run or execute) with the session's clients; progress goes to `emit`. */
+export async function runCleanup(
+  deps: { db: DbHandle; session: AccountSession; prices: PriceBook; settings: AppSettings; emit: (ev: CleanupProgressEvent) => void },
+  input: { planId: string; mode: 'dry-run' | 'execute'; confirmAccountId?: string; signal?: AbortSignal },
+): Promise<CleanupRunDto> {
+  const s = deps.session;
+  let monthlySavings = 0;
+  const result = await runPlan(
+    {
+      db: deps.db,
+      accountId: s.account.id,
+      registry: s.registry,
+      ec2: (r) => s.clients.ec2(r),
+      prices: deps.prices,
+      settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
+      emit: (ev) =>
+        deps.emit({
+          planId: ev.planId,
+          findingId: ev.findingId,
+          phase: ev.phase,
+          done: ev.completed,
+          total: ev.total,
+        }),
+    },
+    input,
+  );
+  const costs = new Map<number, number>();
+  const plan = await getPlan(deps.db.db, input.planId);
+  for (const i of plan?.items ?? []) if (i.monthlyCost !== null) costs.set(i.findingId, i.monthlyCost);
+  for (const r of result.items) if (r.outcome === 'deleted') monthlySavings += costs.get(r.findingId) ?? 0;
+  return { planId: result.planId, status: result.status, dryRun: result.mode === 'dry-run', items: result.items.map(itemDto), monthlySavings };
+}

@@ -1,0 +1,60 @@
+import { openAccountSession } from '../app/account-session';
+import { runCleanup, planCleanup } from '../app/cleanup-service';
+import { loadSettings } from '../app/settings';
+import { createPriceService } from '../pricing/prices';
+import { openCliDatabase } from './cli-db';
+import { money } from './findings-command';
+import type { CliIo } from './main';
+
+export interface CleanCommandInput {
+  profile: string;
+  db: string | undefined;
+  findingIds: number[];
+  confirmAccountId: string | undefined;
+  dryRun: boolean;
+  snapshotVolumes: boolean;
+  json: boolean;
+}
+
+/** Plan from stored finding ids → re-check → dry run → (typed confirmation) → delete. Prints each item's outcome. */
+export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Promise<number> {
+  const handle = await openCliDatabase(input.db);
+  let session;
+  try {
+    session = await openAccountSession({ db: handle, profile: input.profile });
+    const s = session;
+    // A wrong confirmation refuses the whole plan before anything else happens.
+    if (!input.dryRun && (input.confirmAccountId ?? '').trim() !== s.account.id) {
+      io.err(`cloud-cleaner: --confirm-account ${input.confirmAccountId ?? ''} is not the account of profile ${input.profile} (${s.account.id}); nothing was deleted.`);
+      return 2;
+    }
+    const st = await loadSettings(handle);
+    const plan = await planCleanup({ db: handle, session: s }, { findingIds: input.findingIds, snapshotVolumes: input.snapshotVolumes });
+    const prices = createPriceService({ db: handle.db });
+    const run = await runCleanup(
+      { db: handle, session: s, prices: prices.book(), settings: st, emit: () => undefined },
+      { planId: plan.id, mode: input.dryRun ? 'dry-run' : 'execute', ...(input.confirmAccountId ? { confirmAccountId: input.confirmAccountId } : {}) },
+    );
+    if (input.json) io.out(JSON.stringify({ plan, run }, null, 2));
+    else {
+      for (const r of plan.refusedAtPlan) io.out(`refused\t${r.findingId}\t${r.resourceId ?? '-'}\t${r.reason}`);
+      for (const i of run.items) {
+        const o = i.outcome;
+        const text =
+          o === null ? `cancelled\t${i.recheckReason ?? ''}`
+          : o.kind === 'deleted' ? `deleted${o.safetySnapshotId ? ` (safety snapshot ${o.safetySnapshotId})` : ''}`
+          : o.kind === 'dry-run-ok' ? 'dry-run ok'
+          : o.kind === 'refused' ? `refused\t${o.reason}`
+          : `${o.kind}\t${o.code}: ${o.message}`;
+        io.out(`${i.findingId}\t${i.resourceType}\t${i.region}\t${i.resourceId}\t${text}`);
+      }
+      io.out(`plan ${plan.id} ${run.status}; ${input.dryRun ? 'would save' : 'saved'} ${money(input.dryRun ? plan.totalMonthlySavings : run.monthlySavings)}/month`);
+    }
+    const wanted = input.dryRun ? 'dry-run-ok' : 'deleted';
+    const allOk = plan.refusedAtPlan.length === 0 && run.items.length > 0 && run.items.every((i) => i.outcome?.kind === wanted);
+    return allOk ? 0 : 3;
+  } finally {
+    session?.close();
+    await handle.close();
+  }
+}

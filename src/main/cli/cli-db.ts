@@ -1,0 +1,34 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError } from '../../shared/errors';
+import { defaultDbFile } from '../app/paths';
+import type { DbHandle } from '../db/connection';
+import { openAndMigrate } from '../db/database';
+import { listAccounts } from '../db/repos/accounts';
+import { markInterruptedScans } from '../db/repos/scans';
+
+/** The CLI uses the app's database unless --db says otherwise (created, migrated, crashed scans marked). */
+export async function openCliDatabase(file: string | undefined): Promise<DbHandle> {
+  const target = path.resolve(file ?? defaultDbFile());
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const handle = await openAndMigrate({ file: target });
+  await markInterruptedScans(handle.db);
+  return handle;
+}
+
+/** Which account's findings to show: --account, else the account last used with --profile, else the only one. */
+export async function resolveAccountId(handle: DbHandle, o: { profile?: string | undefined; account?: string | undefined }): Promise<string> {
+  const accounts = await listAccounts(handle.db);
+  if (o.account) {
+    if (!accounts.some((a) => a.id === o.account)) throw new AppError('not_found', `No data for account ${o.account} in ${handle.file}.`);
+    return o.account;
+  }
+  if (o.profile) {
+    const a = accounts.find((x) => x.lastProfile === o.profile);
+    if (!a) throw new AppError('not_found', `No scan of profile ${o.profile} in ${handle.file}; run: cloud-cleaner scan --profile ${o.profile}`);
+    return a.id;
+  }
+  if (accounts.length === 1) return accounts[0]!.id;
+  if (accounts.length === 0) throw new AppError('not_found', `No scan yet in ${handle.file}; run: cloud-cleaner scan --profile P`);
+  throw new AppError('validation', `${handle.file} holds several accounts (${accounts.map((a) => a.id).join(', ')}); pass --account ID or --profile P.`);
+}

@@ -1,0 +1,144 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../../e2e/aws-sim/index';
+import { unusedByDefinition } from '../../../e2e/aws-sim/unused-oracle';
+import { runCli } from './main';
+
+let sim: Simulator;
+let dir: string;
+const saved: Record<string, string | undefined> = {};
+
+function setEnv(k: string, v: string | undefined): void {
+  if (!(k in saved)) saved[k] = process.env[k];
+  if (v === undefined) delete process.env[k];
+  else process.env[k] = v;
+}
+
+beforeAll(async () => {
+  sim = await startSimulator();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-cli-'));
+  // A profile pointed at the simulator exactly as a user points the AWS CLI at an emulator.
+  fs.writeFileSync(
+    path.join(dir, 'config'),
+    `[profile sim]\nregion = us-east-1\nendpoint_url = ${sim.endpoint}\n`,
+  );
+  fs.writeFileSync(path.join(dir, 'credentials'), `[sim]\naws_access_key_id = AKIDCLITEST\naws_secret_access_key = cli-secret-not-real\n`);
+  setEnv('AWS_CONFIG_FILE', path.join(dir, 'config'));
+  setEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(dir, 'credentials'));
+  setEnv('AWS_ENDPOINT_URL', undefined);
+  setEnv('AWS_ACCESS_KEY_ID', undefined);
+  setEnv('AWS_SECRET_ACCESS_KEY', undefined);
+  setEnv('AWS_REGION', undefined);
+  setEnv('AWS_PROFILE', undefined);
+});
+
+afterAll(async () => {
+  await sim.close();
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cloud-cleaner CLI against the simulator', () => {
+  it('scan --json prints the scan, discovery and exactly the expected findings with prices', async () => {
+    const db = path.join(dir, 'scan.db');
+    const r = await cli(['scan', '--profile', 'sim', '--db', db, '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as {
+      scan: { status: string; findingsCount: number };
+      discovery: { ceRequests: number; services: { name: string; cost: number }[] };
+      findings: { id: number; resourceId: string; type: string; region: string; reason: string; since: string | null; monthlyCost: number | null; costBasis: string; protected: boolean }[];
+    };
+    expect(j.scan.status).toBe('succeeded');
+    expect(j.discovery.ceRequests).toBe(1);
+    expect(j.discovery.services.length).toBeGreaterThanOrEqual(5);
+    const expected = unusedByDefinition(sim.state).map((u) => `${u.type}|${u.region}|${u.id}`).sort();
+    expect(j.findings.map((f) => `${f.type}|${f.region}|${f.resourceId}`).sort()).toEqual(expected);
+    for (const f of j.findings) {
+      expect(f.id).toBeGreaterThan(0);
+      expect(typeof f.reason).toBe('string');
+      expect(f.costBasis).not.toBe('');
+    }
+    const byId = new Map(j.findings.map((f) => [f.resourceId, f]));
+    // gp2 50 GiB in us-east-1: 50 × $0.10.
+    expect(byId.get('vol-0a100000000000011')!.monthlyCost).toBeCloseTo(5, 6);
+    // gp3 100 GiB, 4,000 IOPS, 200 MiB/s: 100 × $0.08 + 1,000 × $0.005 + 75 × $0.04.
+    expect(byId.get('vol-0a100000000000010')!.monthlyCost).toBeCloseTo(16, 6);
+    // An idle Elastic IP: 730 h × $0.005.
+    expect(byId.get('eipalloc-0a100000000000003')!.monthlyCost).toBeCloseTo(3.65, 6);
+    // Protection tag honoured, `false` does not protect; termination protection protects.
+    expect(byId.get('vol-0a100000000000016')!.protected).toBe(true);
+    expect(byId.get('vol-0a100000000000017')!.protected).toBe(false);
+    expect(byId.get('i-0a100000000000005')!.protected).toBe(true);
+
+    // findings reads the same back from the database.
+    const f = await cli(['findings', '--db', db, '--json']);
+    expect(f.code).toBe(0);
+    expect((JSON.parse(f.out) as { findings: unknown[] }).findings).toHaveLength(expected.length);
+    const csv = await cli(['findings', '--db', db, '--csv']);
+    expect(csv.out.split('\r\n').length).toBe(expected.length + 1);
+  });
+
+  it('clean: a wrong confirmation exits 2 and deletes nothing; the right one deletes and exits 0', async () => {
+    const db = path.join(dir, 'clean.db');
+    const scan = JSON.parse((await cli(['scan', '--profile', 'sim', '--db', db, '--json'])).out) as {
+      findings: { id: number; resourceId: string; type: string }[];
+    };
+    const vol = scan.findings.find((f) => f.resourceId === 'vol-0a100000000000011')!;
+    const eip = scan.findings.find((f) => f.resourceId === 'eipalloc-0a100000000000003')!;
+    sim.resetCounts();
+    const wrong = await cli(['clean', '--profile', 'sim', '--db', db, '--finding', String(vol.id), '--confirm-account', '999999999999']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/not the account/);
+    const mutations = Object.keys(sim.counts().byOperation).filter((op) => /Delete|Release|Terminate|Deregister|Create/.test(op));
+    expect(mutations).toEqual([]);
+
+    const dry = await cli(['clean', '--profile', 'sim', '--db', db, '--finding', String(vol.id), '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/dry-run ok/);
+    expect(sim.state.region('us-east-1').volumes.has('vol-0a100000000000011')).toBe(true);
+
+    const ok = await cli(['clean', '--profile', 'sim', '--db', db, '--finding', String(vol.id), '--finding', String(eip.id), '--confirm-account', sim.state.accountId]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/deleted/);
+    expect(sim.state.region('us-east-1').volumes.has('vol-0a100000000000011')).toBe(false);
+    expect(sim.state.region('us-east-1').addresses.has('eipalloc-0a100000000000003')).toBe(false);
+
+    // A protected finding is refused: exit 3.
+    const prot = scan.findings.find((f) => f.resourceId === 'vol-0a100000000000016')!;
+    const refused = await cli(['clean', '--profile', 'sim', '--db', db, '--finding', String(prot.id), '--confirm-account', sim.state.accountId]);
+    expect(refused.code).toBe(3);
+    expect(refused.out).toMatch(/refused/);
+  });
+
+  it('bad usage exits 2 with one clear line and the usage', async () => {
+    for (const args of [['scan'], ['scan', '--profile', 'sim', '--bogus'], ['scan', '--profile', 'sim', '--regions', 'mars-1'], ['nope'], ['clean', '--profile', 'sim', '--finding', 'x'], ['findings', '--json', '--csv']]) {
+      const r = await cli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err.split('\n')[0]).toMatch(/^cloud-cleaner: /);
+    }
+  });
+
+  it('the bin entry runs the CLI with Node and passes the exit code', () => {
+    const bin = path.resolve(__dirname, '../../../bin/cloud-cleaner.mjs');
+    const r = spawnSync(process.execPath, [bin, 'scan', '--bogus'], { encoding: 'utf8', env: { ...process.env } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cloud-cleaner: /);
+    const p = spawnSync(process.execPath, [bin, 'profiles'], { encoding: 'utf8', env: { ...process.env } });
+    expect(p.status).toBe(0);
+    expect(p.stdout).toMatch(/sim\tstatic\tus-east-1/);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * cloud-cleaner — the headless command line over the same services as the app (for scripts and cron).
+ *
+ *   cloud-cleaner profiles [--json]
+ *   cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
+ *   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
+ *   cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID…] --confirm-account ACCOUNT
+ *                       [--dry-run] [--snapshot-volumes]
+ *
+ * Exit codes: 0 success, 1 failure, 2 bad usage (or a wrong confirmation), 3 partial (some tasks or items failed).
+ * Errors are one clear line on stderr.
+ */
+import { parseArgs } from 'node:util';
+import { AppError, isAppError } from '../../shared/errors';
+import { toAppError } from '../aws/errors';
+import { listProfiles } from '../aws/profiles';
+import { runCleanupCommand } from './clean-command';
+import { openCliDatabase, resolveAccountId } from './cli-db';
+import { findingsCommand } from './findings-command';
+import { scanCommand } from './scan-command';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, partial: 3 } as const;
+
+export class UsageError extends Error {}
+
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+}
+
+const USAGE = `usage:
+  cloud-cleaner profiles [--json]
+  cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
+  cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
+  cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID...] --confirm-account ACCOUNT [--dry-run] [--snapshot-volumes]`;
+
+const OPTIONS = {
+  profile: { type: 'string' },
+  regions: { type: 'string' },
+  db: { type: 'string' },
+  json: { type: 'boolean' },
+  csv: { type: 'boolean' },
+  account: { type: 'string' },
+  finding: { type: 'string', multiple: true },
+  'confirm-account': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'snapshot-volumes': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ALLOWED: Record<string, readonly string[]> = {
+  profiles: ['json'],
+  scan: ['profile', 'regions', 'db', 'json'],
+  findings: ['db', 'profile', 'account', 'json', 'csv'],
+  clean: ['profile', 'db', 'finding', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
+};
+
+export function parseRegions(v: string | undefined): 'all' | string[] {
+  if (v === undefined || v === 'all') return 'all';
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((r) => !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(r));
+  if (list.length === 0 || bad.length > 0) throw new UsageError(`--regions: not a region name: ${bad.join(', ') || '(empty)'}`);
+  return list;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return command ? EXIT.ok : EXIT.usage;
+  }
+  try {
+    if (!(command in ALLOWED)) throw new UsageError(`unknown command "${command}"`);
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: OPTIONS, strict: true, allowPositionals: false });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    const v = parsed.values;
+    if (v.help) {
+      io.out(USAGE);
+      return EXIT.ok;
+    }
+    const extra = Object.keys(v).filter((k) => !ALLOWED[command]!.includes(k));
+    if (extra.length) throw new UsageError(`${command} does not take --${extra.join(', --')}`);
+    if (v.json && v.csv) throw new UsageError('choose one of --json and --csv');
+
+    switch (command) {
+      case 'profiles': {
+        const list = await listProfiles();
+        for (const p of list.problems) io.err(`warning: ${p.message}`);
+        if (v.json) io.out(JSON.stringify(list, null, 2));
+        else for (const p of list.profiles) io.out(`${p.isDefault ? '*' : ' '} ${p.name}\t${p.kind}\t${p.region ?? '-'}${p.mfaRequired ? '\tmfa' : ''}${p.customEndpoint ? '\tcustom-endpoint' : ''}`);
+        return EXIT.ok;
+      }
+      case 'scan': {
+        if (!v.profile) throw new UsageError('scan needs --profile P');
+        const regions = parseRegions(v.regions);
+        return await scanCommand({ profile: v.profile, regions, db: v.db, json: v.json === true }, io);
+      }
+      case 'findings': {
+        const handle = await openCliDatabase(v.db);
+        try {
+          const accountId = await resolveAccountId(handle, { profile: v.profile, account: v.account });
+          return await findingsCommand(handle, accountId, v.csv ? 'csv' : v.json ? 'json' : 'table', io);
+        } finally {
+          await handle.close();
+        }
+      }
+      case 'clean': {
+        if (!v.profile) throw new UsageError('clean needs --profile P');
+        const ids = (v.finding ?? []).map((s) => {
+          if (!/^\d+$/.test(s) || Number(s) <= 0) throw new UsageError(`--finding: not a finding id: ${s}`);
+          return Number(s);
+        });
+        if (ids.length === 0) throw new UsageError('clean needs at least one --finding ID (ids as printed by scan --json)');
+        const confirm = v['confirm-account'];
+        if (!v['dry-run'] && !confirm) throw new UsageError('clean needs --confirm-account ACCOUNT (the 12-digit account id) unless --dry-run');
+        return await runCleanupCommand(
+          {
+            profile: v.profile,
+            db: v.db,
+            findingIds: ids,
+            confirmAccountId: confirm,
+            dryRun: v['dry-run'] === true,
+            snapshotVolumes: v['snapshot-volumes'] === true,
+            json: v.json === true,
+          },
+          io,
+        );
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`cloud-cleaner: ${e.message}`);
+      io.err(USAGE);
+      return EXIT.usage;
+    }
+    const app = isAppError(e) ? e : e instanceof AppError ? e : toAppError(e);
+    io.err(`cloud-cleaner: ${app.message}`);
+    return app.code === 'validation' ? EXIT.usage : EXIT.failure;
+  }
+}
+
+// Run when executed directly (bin/cloud-cleaner.mjs or `npm run cli --`), not when imported by tests.
+if (process.argv[1] && /cli[\\/]main\.(ts|js|mjs)$/.test(process.argv[1])) {
+  void runCli(process.argv.slice(2), { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
+}

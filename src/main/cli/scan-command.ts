@@ -1,0 +1,114 @@
+import { openAccountSession } from '../app/account-session';
+import { loadSettings } from '../app/settings';
+import { listFindings, type ResourceDto } from '../db/repos/resources';
+import { getScan } from '../db/repos/scans';
+import { createPriceService } from '../pricing/prices';
+import { runScan } from '../scan/scanner';
+import { openCliDatabase } from './cli-db';
+import { findingJson, money } from './findings-command';
+import type { CliIo } from './main';
+
+export interface ScanCommandInput {
+  profile: string;
+  regions: 'all' | string[];
+  db: string | undefined;
+  json: boolean;
+}
+
+/** A full scan (discovery from cache unless stale + every region × handler), then a summary or one JSON object. */
+export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<number> {
+  const handle = await openCliDatabase(input.db);
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let session;
+  try {
+    session = await openAccountSession({ db: handle, profile: input.profile });
+    const st = await loadSettings(handle);
+    const prices = createPriceService({ db: handle.db, pricingClient: () => session!.clients.pricing() });
+    const s = session;
+    const out = await runScan(
+      {
+        db: handle,
+        accountId: s.account.id,
+        ec2: (r) => s.clients.ec2(r),
+        costExplorer: () => s.clients.costExplorer(),
+        homeRegion: s.clients.defaultRegion,
+        registry: s.registry,
+        prices: prices.book(),
+        settings: {
+          concurrency: st.scanConcurrency,
+          perRegionConcurrency: 5,
+          stoppedInstanceDays: st.stoppedInstanceDays,
+          protectionTagKey: st.protectionTagKey,
+          discovery: { lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },
+        },
+        ...(input.json
+          ? {}
+          : {
+              emit: (ev) => {
+                if (ev.task?.status === 'failed') io.err(`warning: ${ev.task.region} ${ev.task.resourceType}: ${ev.task.error?.message ?? 'failed'}`);
+              },
+            }),
+      },
+      { regions: input.regions, signal: controller.signal },
+    );
+    const scan = await getScan(handle.db, out.scanId);
+    const findings: ResourceDto[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await listFindings(handle.db, { accountId: s.account.id, scanId: out.scanId, limit: 1000, offset });
+      findings.push(...page.rows);
+      if (page.rows.length < 1000) break;
+    }
+    if (input.json) {
+      io.out(
+        JSON.stringify(
+          {
+            account: { id: s.account.id, alias: s.account.alias },
+            scan,
+            discovery: out.discovery
+              ? {
+                  status: out.discovery.status,
+                  fromCache: out.discovery.fromCache,
+                  ceRequests: out.discovery.requests,
+                  period: out.discovery.period,
+                  totalCost: out.discovery.totalCost,
+                  error: out.discovery.error ?? null,
+                  services: out.discovery.services.map((x) => ({
+                    code: x.code,
+                    name: x.displayName,
+                    category: x.category,
+                    cost: x.periodCost,
+                    active: x.active,
+                    covered: x.covered,
+                  })),
+                }
+              : null,
+            findings: findings.map(findingJson),
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      if (out.discovery?.error) io.err(`warning: ${out.discovery.error.message}`);
+      for (const f of findings) io.out([f.id, f.resourceType, f.region, f.resourceId, money(f.monthlyCost), f.protected ? 'protected' : '', f.unusedReason ?? ''].join('\t'));
+      io.out(
+        `scan ${out.scanId} ${out.status}: ${out.regions.length} regions, ${out.resourcesSeen} resources, ${out.findings} findings, ${money(out.monthlySavings)}/month to save` +
+          (out.discovery ? `; Cost Explorer requests this run: ${out.discovery.requests}` : ''),
+      );
+    }
+    if (out.status === 'failed') {
+      if (out.error) io.err(`cloud-cleaner: ${out.error.message}`);
+      return 1;
+    }
+    if (out.status === 'cancelled') return 1;
+    return out.status === 'partial' ? 3 : 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    session?.close();
+    await handle.close();
+  }
+}
