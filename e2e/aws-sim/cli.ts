@@ -1,5 +1,5 @@
 /**
- * `npm run sim [-- --fixture <file>] [-- --port N]`: starts the simulator and prints, FIRST, the line
+ * `npm run sim [-- --fixture <file>] [-- --port N] [-- --latency MS] [-- --throttle-rate 0.1] [-- --seed N]`: starts the simulator and prints, FIRST, the line
  * `endpoint=http://127.0.0.1:PORT` (scripts parse it), then an AWS config snippet. Runs until SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -7,13 +7,25 @@ import { loadFixture, startSimulator } from './index';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { fixture: { type: 'string' }, port: { type: 'string' }, latency: { type: 'string' } },
+    options: {
+      fixture: { type: 'string' },
+      port: { type: 'string' },
+      latency: { type: 'string' },
+      'throttle-rate': { type: 'string' },
+      seed: { type: 'string' },
+    },
     allowPositionals: false,
   });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}`);
   const fixture = values.fixture ? await loadFixture(values.fixture) : undefined;
-  const sim = await startSimulator({ fixture, port, faults: values.latency ? { latencyMs: Number(values.latency) } : {} });
+  const faults = {
+    ...(values.latency ? { latencyMs: Number(values.latency) } : {}),
+    ...(values['throttle-rate'] ? { throttleRate: Number(values['throttle-rate']) } : {}),
+    ...(values.seed ? { seed: Number(values.seed) } : {}),
+  };
+  for (const [k, v] of Object.entries(faults)) if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a number, got ${String(v)}`);
+  const sim = await startSimulator({ fixture, port, faults });
   const region = sim.state.regionInfo[0]?.name ?? 'us-east-1';
   process.stdout.write(
     [

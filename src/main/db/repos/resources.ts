@@ -58,32 +58,19 @@ export function toResourceDto(r: ResourceRow): ResourceDto {
   };
 }
 
+const UPSERT_COLUMNS = [
+  'account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason',
+  'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at',
+  'first_seen', 'last_seen', 'last_scan_id',
+] as const;
+const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resource_type', 'region', 'resource_id', 'first_seen'].includes(c));
+
+// Positional parameters: binding by name costs a property lookup per column per row on the hot path.
 const UPSERT_SQL = `
-INSERT INTO resources (
-  account_id, resource_type, region, resource_id, service_code, name, state, unused, unused_reason, unused_since,
-  monthly_cost, cost_basis, protected, protected_reason, tags, details, created_at, first_seen, last_seen,
-  last_scan_id, status, status_changed_at
-) VALUES (
-  @account_id, @resource_type, @region, @resource_id, @service_code, @name, @state, @unused, @unused_reason,
-  @unused_since, @monthly_cost, @cost_basis, @protected, @protected_reason, @tags, @details, @created_at, @now, @now,
-  @scan_id, 'active', NULL
-)
+INSERT INTO resources (${UPSERT_COLUMNS.join(', ')}, status)
+VALUES (${UPSERT_COLUMNS.map(() => '?').join(', ')}, 'active')
 ON CONFLICT (account_id, resource_type, region, resource_id) DO UPDATE SET
-  service_code = excluded.service_code,
-  name = excluded.name,
-  state = excluded.state,
-  unused = excluded.unused,
-  unused_reason = excluded.unused_reason,
-  unused_since = excluded.unused_since,
-  monthly_cost = excluded.monthly_cost,
-  cost_basis = excluded.cost_basis,
-  protected = excluded.protected,
-  protected_reason = excluded.protected_reason,
-  tags = excluded.tags,
-  details = excluded.details,
-  created_at = excluded.created_at,
-  last_seen = excluded.last_seen,
-  last_scan_id = excluded.last_scan_id,
+  ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(',\n  ')},
   status_changed_at = CASE WHEN resources.status <> 'active' THEN excluded.last_seen ELSE resources.status_changed_at END,
   status = 'active'`;
 
@@ -103,27 +90,28 @@ export class ResourceWriter {
     this.stmt = sqlite.prepare(UPSERT_SQL);
     this.writeBatch = sqlite.transaction((rows: readonly Finding[], scanId: number | null, now: string) => {
       for (const f of rows) {
-        this.stmt.run({
-          account_id: this.accountId,
-          resource_type: f.resourceType,
-          region: f.region,
-          resource_id: f.resourceId,
-          service_code: this.serviceCodeFor(f),
-          name: f.name,
-          state: f.state,
-          unused: f.unused ? 1 : 0,
-          unused_reason: f.unusedReason,
-          unused_since: f.unusedSince,
-          monthly_cost: f.monthlyCost,
-          cost_basis: f.costBasis,
-          protected: f.protected ? 1 : 0,
-          protected_reason: f.protectedReason,
-          tags: JSON.stringify(f.tags),
-          details: JSON.stringify(f.details),
-          created_at: f.createdAt,
+        this.stmt.run(
+          this.accountId,
+          f.resourceType,
+          f.region,
+          f.resourceId,
+          this.serviceCodeFor(f),
+          f.name,
+          f.state,
+          f.unused ? 1 : 0,
+          f.unusedReason,
+          f.unusedSince,
+          f.monthlyCost,
+          f.costBasis,
+          f.protected ? 1 : 0,
+          f.protectedReason,
+          JSON.stringify(f.tags),
+          JSON.stringify(f.details),
+          f.createdAt,
           now,
-          scan_id: scanId,
-        });
+          now,
+          scanId,
+        );
       }
     });
   }
@@ -243,11 +231,12 @@ export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Prom
   const offset = Math.max(q.offset ?? 0, 0);
   const column = FINDING_SORT_COLUMNS[q.sort?.column ?? 'monthlyCost'];
   const dir = q.sort?.direction ?? 'desc';
-  // NULLs (unknown cost / since) always last, whatever the direction: unknown is not "cheapest".
+  // NULLs (unknown cost / since) always last, whatever the direction: unknown is not "cheapest". SQLite sorts
+  // NULLs first ascending and last descending, so only ascending needs NULLS LAST — and descending (the default
+  // cost sort) stays a plain walk of the (account, status, unused, monthly_cost DESC) index.
   const rows = await applyFilters(db, q)
     .selectAll()
-    .orderBy(sql`${sql.ref(column)} IS NULL`)
-    .orderBy(sql.ref(column), dir)
+    .orderBy(sql`${sql.ref(column)} ${sql.raw(dir === 'asc' ? 'ASC NULLS LAST' : 'DESC')}`)
     .orderBy('id', 'asc')
     .limit(limit)
     .offset(offset)

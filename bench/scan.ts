@@ -1,0 +1,227 @@
+/**
+ * bench:scan — a full scan of a generated large account (17 regions × 1,000 instances, 3,000 volumes, 3,000
+ * snapshots, 300 Elastic IPs, 200 AMIs) served by the simulator in a child process with 20 ms of latency per
+ * request, through the same code the app uses (client factory → runScan → SQLite file). Two runs: no throttling,
+ * then 10% of requests throttled. One JSON object per run on its own line.
+ *
+ * lower_bound_ms = (longest chain of sequential requests of one task, measured in the unthrottled run) × latency
+ *                  + the time to ingest the same findings into SQLite alone.
+ * BENCH_SCALE (default 1) scales the per-region counts down for a quick look.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { generateAccount } from '../e2e/aws-sim/generator';
+import { createClientFactory } from '../src/main/aws/clients';
+import { ENVIRONMENT_PROFILE } from '../src/main/aws/types';
+import { openAndMigrate } from '../src/main/db/database';
+import { upsertAccount } from '../src/main/db/repos/accounts';
+import { ResourceWriter, toResourceDto } from '../src/main/db/repos/resources';
+import type { ResourceRow } from '../src/main/db/schema';
+import type { Finding, ResourceType } from '../src/main/handlers/handler';
+import { registerBuiltinHandlers } from '../src/main/handlers/builtin';
+import { createHandlerRegistry } from '../src/main/handlers/registry';
+import { createBundledPriceBook } from '../src/main/pricing/price-book';
+import { DEFAULT_SCAN_SETTINGS, runScan } from '../src/main/scan/scanner';
+
+const LATENCY_MS = 20;
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const root = path.resolve(__dirname, '..');
+
+interface Interval {
+  start: number;
+  end: number;
+}
+
+async function startSimChild(fixtureFile: string, throttleRate: number): Promise<{ endpoint: string; child: ChildProcess }> {
+  const args = [require.resolve('tsx/cli'), path.join(root, 'e2e/aws-sim/cli.ts'), '--fixture', fixtureFile, '--latency', String(LATENCY_MS)];
+  if (throttleRate > 0) args.push('--throttle-rate', String(throttleRate), '--seed', '11');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const m = /^endpoint=(\S+)/m.exec(buf);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  return { endpoint, child };
+}
+
+/** Longest chain of requests where each starts after the previous ended (an interval order's longest chain). */
+function longestChain(iv: Interval[]): number {
+  const xs = [...iv].sort((a, b) => a.start - b.start);
+  const best: number[] = [];
+  let max = 0;
+  for (let i = 0; i < xs.length; i++) {
+    let b = 1;
+    for (let j = 0; j < i; j++) if (xs[j]!.end <= xs[i]!.start && best[j]! + 1 > b) b = best[j]! + 1;
+    best.push(b);
+    if (b > max) max = b;
+  }
+  return max;
+}
+
+async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate: number) {
+  const { endpoint, child } = await startSimChild(fixtureFile, throttleRate);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-bench-scan-'));
+  process.env.AWS_ENDPOINT_URL = endpoint;
+  process.env.AWS_REGION = 'us-east-1';
+  const clients = await createClientFactory({
+    profile: ENVIRONMENT_PROFILE,
+    credentials: async () => ({ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' }),
+  });
+  const db = await openAndMigrate({ file: path.join(dir, 'bench.db') });
+  const accountId = '123456789012';
+  await upsertAccount(db.db, { id: accountId, alias: null, partition: 'aws', arn: null, profile: 'bench' });
+  const builtin = createHandlerRegistry();
+  registerBuiltinHandlers(builtin);
+  const registry = createHandlerRegistry();
+
+  const byOperation: Record<string, number> = {};
+  let attempts = 0;
+  let throttled = 0;
+  const taskIntervals: Interval[][] = [];
+  // Requests are attributed to their (region × handler) task through AsyncLocalStorage: the app's shared
+  // per-region clients stay exactly as in the app.
+  const als = new AsyncLocalStorage<Interval[]>();
+  const instrumented = new Set<string>();
+  const ec2 = (region: string): EC2Client => {
+    const client = clients.ec2(region);
+    if (!instrumented.has(region)) {
+      instrumented.add(region);
+      client.middlewareStack.add(
+        (next, ctx) => async (args) => {
+          const start = performance.now();
+          attempts++;
+          const op = (ctx as { commandName?: string }).commandName?.replace(/Command$/, '') ?? 'unknown';
+          byOperation[op] = (byOperation[op] ?? 0) + 1;
+          try {
+            return await next(args);
+          } catch (e) {
+            if (/RequestLimitExceeded|Throttling/.test((e as Error).name)) throttled++;
+            throw e;
+          } finally {
+            als.getStore()?.push({ start, end: performance.now() });
+          }
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'benchAttempts' },
+      );
+    }
+    return client;
+  };
+  for (const h of builtin.list()) {
+    registry.register({
+      ...h,
+      scan(ctx) {
+        const intervals: Interval[] = [];
+        taskIntervals.push(intervals);
+        const it = h.scan(ctx)[Symbol.asyncIterator]();
+        return { [Symbol.asyncIterator]: () => ({ next: () => als.run(intervals, () => it.next()) }) };
+      },
+    });
+  }
+
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+  const t0 = performance.now();
+  const out = await runScan(
+    {
+      db,
+      accountId,
+      ec2,
+      costExplorer: () => clients.costExplorer(),
+      homeRegion: 'us-east-1',
+      registry,
+      prices: createBundledPriceBook(),
+      settings: { ...DEFAULT_SCAN_SETTINGS, stoppedInstanceDays: 30, protectionTagKey: 'cloud-cleaner:keep' },
+    },
+    { regions: 'all' },
+  );
+  const wallMs = performance.now() - t0;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  const rows = db.sqlite.prepare(`SELECT * FROM resources WHERE status = 'active'`).all() as ResourceRow[];
+  const found = new Set(rows.filter((r) => r.unused === 1).map((r) => `${r.resource_type}|${r.region}|${r.resource_id}`));
+  let hit = 0;
+  for (const k of found) if (expected.has(k)) hit++;
+
+  // Ingest alone: the same resources written again into a fresh database, in pages as a scan writes them.
+  const ingestDb = await openAndMigrate({ file: path.join(dir, 'ingest.db') });
+  await upsertAccount(ingestDb.db, { id: accountId, alias: null, partition: 'aws', arn: null, profile: 'bench' });
+  const findings: Finding[] = rows.map((r) => {
+    const d = toResourceDto(r);
+    return { ...d, resourceType: d.resourceType as ResourceType };
+  });
+  const writer = new ResourceWriter(ingestDb.sqlite, accountId, () => 'AmazonEC2Other');
+  const ti = performance.now();
+  for (let i = 0; i < findings.length; i += 500) writer.write(findings.slice(i, i + 500), null);
+  const ingestMs = performance.now() - ti;
+
+  clients.destroy();
+  await db.close();
+  await ingestDb.close();
+  child.kill('SIGTERM');
+  fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    status: out.status,
+    error: out.error?.message ?? out.failures[0]?.message,
+    wallMs,
+    byOperation,
+    attempts,
+    throttled,
+    chain: Math.max(...taskIntervals.map(longestChain)),
+    ingestMs,
+    peakRssMb: peakRss / 2 ** 20,
+    resources: rows.length,
+    found: found.size,
+    expectedFound: hit,
+    unexpected: found.size - hit,
+  };
+}
+
+async function main(): Promise<void> {
+  const scaled = (n: number) => Math.max(1, Math.round(n * SCALE));
+  const g = generateAccount({ regions: 17, instances: scaled(1000), volumes: scaled(3000), snapshots: scaled(3000), addresses: scaled(300), images: scaled(200) });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-bench-fixture-'));
+  const fixtureFile = path.join(dir, 'account.json');
+  fs.writeFileSync(fixtureFile, JSON.stringify(g.fixture));
+  const expected = new Set(g.unused.map((u) => `${u.type}|${u.region}|${u.id}`));
+  let lowerChain: number | null = null;
+  for (const throttleRate of [0, 0.1]) {
+    const r = await runOnce(fixtureFile, expected, throttleRate);
+    lowerChain ??= r.chain; // the request chain is a property of the account and the code, not of the faults
+    const lowerBound = lowerChain * LATENCY_MS + r.ingestMs;
+    console.log(
+      JSON.stringify({
+        run: throttleRate === 0 ? 'no-throttling' : 'throttled-10pct',
+        status: r.status,
+        ...(r.error ? { error: r.error } : {}),
+        wall_ms: Math.round(r.wallMs),
+        requests: r.byOperation,
+        attempts: r.attempts,
+        lower_bound_ms: Math.round(lowerBound),
+        longest_chain: lowerChain,
+        ingest_ms: Math.round(r.ingestMs),
+        ratio: Number((r.wallMs / lowerBound).toFixed(2)),
+        peak_rss_mb: Math.round(r.peakRssMb),
+        resources_seen: r.resources,
+        findings_found: r.expectedFound,
+        findings_expected: expected.size,
+        findings_unexpected: r.unexpected,
+        throttle_rate: r.attempts ? Number((r.throttled / r.attempts).toFixed(3)) : 0,
+      }),
+    );
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exit(1);
+});

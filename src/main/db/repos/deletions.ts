@@ -1,0 +1,202 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import type { Database, DeletionOutcome, DeletionRow } from '../schema';
+
+/**
+ * The audit log of cleanups: one row per mutating AWS call (dry runs included), written BEFORE the call and
+ * completed after it, plus one row per refusal. A row still `pending` is a call that may have reached AWS
+ * while the app died: its result is unknown, never guessed.
+ */
+export interface DeletionDto {
+  id: number;
+  accountId: string;
+  planId: string;
+  resourcePk: number | null;
+  resourceType: string;
+  region: string;
+  resourceId: string;
+  /** API action (`TerminateInstances`, `DeleteSnapshot`, …), `Refuse` for a refusal, `Recheck` for a failed re-check. */
+  action: string;
+  target: string;
+  dryRun: boolean;
+  /** For dry runs: the code AWS answered (`DryRunOperation`, `UnauthorizedOperation`, …). */
+  dryRunResult: string | null;
+  outcome: DeletionOutcome;
+  errorCode: string | null;
+  /** The AWS error message, or the reason of a refusal. */
+  errorMessage: string | null;
+  requestedAt: string;
+  completedAt: string | null;
+  details: Record<string, unknown>;
+}
+
+export function toDeletionDto(r: DeletionRow): DeletionDto {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    planId: r.plan_id,
+    resourcePk: r.resource_pk,
+    resourceType: r.resource_type,
+    region: r.region,
+    resourceId: r.resource_id,
+    action: r.action,
+    target: r.target,
+    dryRun: r.dry_run === 1,
+    dryRunResult: r.dry_run_result,
+    outcome: r.outcome,
+    errorCode: r.error_code,
+    errorMessage: r.error_message,
+    requestedAt: r.requested_at,
+    completedAt: r.completed_at,
+    details: JSON.parse(r.details) as Record<string, unknown>,
+  };
+}
+
+/** Which resource a row is about. */
+export interface DeletionSubject {
+  accountId: string;
+  planId: string;
+  /** `resources.id` of the finding, or null when it is not stored. */
+  resourcePk: number | null;
+  resourceType: string;
+  region: string;
+  resourceId: string;
+}
+
+export interface PendingCall extends DeletionSubject {
+  action: string;
+  target: string;
+  dryRun: boolean;
+}
+
+/**
+ * Writes the `pending` row of a call about to be made and returns its id. Synchronous on the raw connection, in
+ * autocommit: when this returns, the row is on disk. Refuses to run inside an open transaction, whose rollback
+ * would erase the record of a call that was made.
+ */
+export function insertPendingDeletion(sqlite: BetterSqlite3.Database, call: PendingCall, requestedAt: string): number {
+  if (sqlite.inTransaction) throw new Error('An audit row must be committed before the AWS call: called inside a transaction');
+  const res = sqlite
+    .prepare(
+      `INSERT INTO deletions (account_id, plan_id, resource_pk, resource_type, region, resource_id, action, target,
+         dry_run, outcome, requested_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+    )
+    .run(
+      call.accountId,
+      call.planId,
+      call.resourcePk,
+      call.resourceType,
+      call.region,
+      call.resourceId,
+      call.action,
+      call.target,
+      call.dryRun ? 1 : 0,
+      requestedAt,
+    );
+  return Number(res.lastInsertRowid);
+}
+
+export interface DeletionCompletion {
+  outcome: Exclude<DeletionOutcome, 'pending'>;
+  dryRunResult?: string | null;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Completes a pending row with what AWS answered. Only a pending row changes: the log is append-only otherwise. */
+export function completeDeletion(
+  sqlite: BetterSqlite3.Database,
+  id: number,
+  c: DeletionCompletion,
+  completedAt: string,
+): void {
+  sqlite
+    .prepare(
+      `UPDATE deletions SET outcome = ?, dry_run_result = ?, error_code = ?, error_message = ?, details = ?,
+         completed_at = ?
+       WHERE id = ? AND outcome = 'pending'`,
+    )
+    .run(
+      c.outcome,
+      c.dryRunResult ?? null,
+      c.errorCode ?? null,
+      c.errorMessage ?? null,
+      JSON.stringify(c.details ?? {}),
+      completedAt,
+      id,
+    );
+}
+
+/**
+ * A complete row for something decided without a mutating call: a refusal (`Refuse`, outcome `refused`, the
+ * reason in error_message) or a re-check that could not be made (`Recheck`, `failed` / `unauthorized`).
+ */
+export function insertDecision(
+  sqlite: BetterSqlite3.Database,
+  d: DeletionSubject & {
+    action: 'Refuse' | 'Recheck';
+    dryRun: boolean;
+    outcome: 'refused' | 'failed' | 'unauthorized';
+    errorCode?: string | null;
+    message: string;
+    details?: Record<string, unknown>;
+  },
+  at: string,
+): number {
+  const res = sqlite
+    .prepare(
+      `INSERT INTO deletions (account_id, plan_id, resource_pk, resource_type, region, resource_id, action, target,
+         dry_run, outcome, error_code, error_message, requested_at, completed_at, details)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      d.accountId,
+      d.planId,
+      d.resourcePk,
+      d.resourceType,
+      d.region,
+      d.resourceId,
+      d.action,
+      d.resourceId,
+      d.dryRun ? 1 : 0,
+      d.outcome,
+      d.errorCode ?? null,
+      d.message,
+      at,
+      at,
+      JSON.stringify(d.details ?? {}),
+    );
+  return Number(res.lastInsertRowid);
+}
+
+export interface DeletionsQuery {
+  accountId: string;
+  planId?: string;
+  resourcePk?: number;
+  limit?: number;
+  offset?: number;
+}
+
+/** The audit log, newest first (by id: several rows share a timestamp). */
+export async function listDeletions(db: Kysely<Database>, q: DeletionsQuery): Promise<DeletionDto[]> {
+  const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+  const offset = Math.max(q.offset ?? 0, 0);
+  let query = db.selectFrom('deletions').selectAll().where('account_id', '=', q.accountId);
+  if (q.planId !== undefined) query = query.where('plan_id', '=', q.planId);
+  if (q.resourcePk !== undefined) query = query.where('resource_pk', '=', q.resourcePk);
+  const rows = await query.orderBy('id', 'desc').limit(limit).offset(offset).execute();
+  return rows.map(toDeletionDto);
+}
+
+/**
+ * Calls written but never completed, oldest first: after a crash, these may or may not have reached AWS (the
+ * next scan tells). Call at start-up, before any cleanup runs (a running cleanup has pending rows of its own).
+ */
+export async function pendingDeletions(db: Kysely<Database>, accountId?: string): Promise<DeletionDto[]> {
+  let query = db.selectFrom('deletions').selectAll().where('outcome', '=', 'pending');
+  if (accountId !== undefined) query = query.where('account_id', '=', accountId);
+  const rows = await query.orderBy('id', 'asc').execute();
+  return rows.map(toDeletionDto);
+}
