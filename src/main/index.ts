@@ -1,22 +1,172 @@
-import { app, BrowserWindow } from 'electron';
+/**
+ * Lifecycle only: single-instance lock → security baseline → database opened and migrated (before any window) →
+ * services → IPC → window and menu. Everything with logic lives in window/, ipc/, log/ and app/.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
+import { isAppError } from '../shared/errors';
+import { createAppServices } from './app/app-services';
+import { DB_FILE_NAME } from './app/paths';
+import type { DbHandle } from './db/connection';
+import { openAndMigrate } from './db/database';
+import { bindIpc } from './ipc/electron-ipc';
+import { createRouter } from './ipc/router';
+import { setUpMainLog, type AppLogger } from './log/logger';
+import { appMenuTemplate } from './window/app-menu';
+import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './window/app-protocol';
+import { createMainWindow } from './window/main-window';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  buildCsp,
+  createNonce,
+  denyAllPermissions,
+  installContentGuards,
+  isAppUrl,
+  openExternalSafely,
+} from './window/security';
+import { loadWindowState, type WindowStateIo } from './window/window-state';
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    show: false,
-    webPreferences: {
-      preload: path.join(__dirname, '../preload/index.js'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(path.join(__dirname, '../renderer/index.html'));
+// Only a dev build (not packaged) may load the electron-vite dev server.
+const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+
+// Must happen before `ready`: app:// behaves like https (standard, secure, fetch) for CSP 'self' and modules.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+let mainWindow: BrowserWindow | null = null;
+let db: DbHandle | null = null;
+
+/** The Electron-ABI better-sqlite3 (scripts/electron-native.mjs); node_modules holds the Node build. */
+function electronNativeBinding(): string {
+  if (app.isPackaged) return path.join(process.resourcesPath, 'native', 'better_sqlite3.node');
+  const osName = ({ darwin: 'mac', win32: 'win', linux: 'linux' } as Record<string, string>)[process.platform] ?? process.platform;
+  return path.join(app.getAppPath(), 'build', 'native', `${osName}-${process.arch}`, 'better_sqlite3.node');
 }
 
-void app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+const windowStateIo: WindowStateIo = {
+  readText: (file) => readFile(file, 'utf8').catch(() => null),
+  writeText: async (file, text) => {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  },
+};
+
+const openExternal = async (url: string): Promise<void> => {
+  await openExternalSafely(url, (u) => shell.openExternal(u));
+};
+
+function fatal(title: string, body: string): void {
+  dialog.showErrorBox(title, body);
+  app.exit(1);
+}
+
+function setUpSecurity(log: AppLogger): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler(denyAllPermissions);
+  ses.setPermissionCheckHandler(() => false);
+  // Guards on every webContents ever created (not just the main window's).
+  app.on('web-contents-created', (_e, contents) => {
+    installContentGuards(contents, { devServerUrl, openExternal, log: (m) => log.warn(m) });
+  });
+  void ses.protocol.handle(APP_SCHEME, createAppProtocolHandler({ rootDir: path.join(__dirname, '../renderer') }));
+  if (devServerUrl) {
+    // The dev server's HTML does not pass through app://, so its CSP comes as a response header here.
+    const csp = buildCsp({ nonce: createNonce(), devServerUrl });
+    ses.webRequest.onHeadersReceived({ urls: [`${new URL(devServerUrl).origin}/*`] }, (details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+    });
+  }
+}
+
+async function openDatabase(log: AppLogger): Promise<DbHandle | null> {
+  const file = path.join(app.getPath('userData'), DB_FILE_NAME);
+  const nativeBinding = electronNativeBinding();
+  if (!existsSync(nativeBinding)) {
+    fatal(
+      'Cloud Cleaner cannot start',
+      `The SQLite engine built for Electron is missing:\n${nativeBinding}\n\nRun \`node scripts/electron-native.mjs\` (npm run dev does this).`,
+    );
+    return null;
+  }
+  try {
+    const handle = await openAndMigrate({ file, nativeBinding });
+    log.info(`database ${file}: ${JSON.stringify(handle.migration)}`);
+    return handle;
+  } catch (e) {
+    log.error('database open failed', e);
+    const reason = isAppError(e) ? e.message : `Unexpected error: ${e instanceof Error ? e.message : String(e)}`;
+    // The file is left as it is: a newer or damaged database is never migrated, repaired or replaced.
+    fatal('Cloud Cleaner cannot open its database', `${reason}\n\nDatabase file: ${file}`);
+    return null;
+  }
+}
+
+async function start(): Promise<void> {
+  const { logger: log, logFile } = setUpMainLog({ dev: !app.isPackaged });
+  log.info(`Cloud Cleaner ${app.getVersion()} starting (${process.platform}-${process.arch}, Electron ${process.versions.electron})`);
+  setUpSecurity(log);
+
+  db = await openDatabase(log);
+  if (!db) return;
+
+  const services = createAppServices({ db, appInfo: { version: app.getVersion(), logFile }, logger: log, openExternal });
+  const router = createRouter(services, log);
+  bindIpc({
+    ipcMain,
+    router,
+    isTrustedUrl: (url) => isAppUrl(url, { devServerUrl }),
+    target: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
+    logger: log,
+  });
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(appMenuTemplate({ isMac: process.platform === 'darwin', openExternal: (url) => void openExternal(url) })),
+  );
+  await openWindow(log);
+}
+
+async function openWindow(log: AppLogger): Promise<void> {
+  const userDataDir = app.getPath('userData');
+  const state = await loadWindowState(
+    userDataDir,
+    windowStateIo,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
+  mainWindow = createMainWindow({
+    BrowserWindow,
+    state,
+    preloadPath: path.join(__dirname, '../preload/index.js'),
+    startUrl: devServerUrl ?? `${APP_ORIGIN}/index.html`,
+    userDataDir,
+    io: windowStateIo,
+    log: (m) => log.warn(m),
+  });
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (db && BrowserWindow.getAllWindows().length === 0) void openWindow(setUpMainLog({ dev: !app.isPackaged }).logger);
+  });
+  app.on('will-quit', () => {
+    void db?.close();
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => fatal('Cloud Cleaner cannot start', e instanceof Error ? (e.stack ?? e.message) : String(e)));
+}

@@ -1,0 +1,128 @@
+/** Cleanup: plan → re-check + dry run → execute, and the deletion audit log. */
+import { z } from 'zod';
+import { accountIdSchema, idSchema, pageSchema } from './common';
+import type { PageDto } from './common';
+import type { RelatedResourceDto } from './findings';
+
+export type PlanStatus = 'planned' | 'dry-run' | 'running' | 'completed' | 'cancelled' | 'refused' | 'interrupted';
+
+const planIdSchema = z.string().min(1).max(100);
+
+export const cleanupPlanInput = z.strictObject({
+  findingIds: z.array(idSchema).min(1).max(1000),
+  /** Take a safety snapshot of each unattached volume before deleting it. */
+  snapshotVolumes: z.boolean(),
+});
+
+export const planIdInput = z.strictObject({ planId: planIdSchema });
+
+export const cleanupExecuteInput = z.strictObject({
+  planId: planIdSchema,
+  /** The user types the account id: main refuses when it is not the plan's account. */
+  confirmAccountId: accountIdSchema,
+});
+
+export interface CleanupPlanItemDto {
+  /** The finding (resources.id). */
+  findingId: number;
+  resourceType: string;
+  region: string;
+  resourceId: string;
+  name: string | null;
+  monthlyCost: number | null;
+  costBasis: string;
+  related: RelatedResourceDto[];
+}
+
+export interface RefusedFindingDto {
+  findingId: number;
+  /** null when the id matched no finding of the account. */
+  resourceId: string | null;
+  reason: string;
+}
+
+export interface CleanupPlanDto {
+  id: string;
+  accountId: string;
+  createdAt: string;
+  status: PlanStatus;
+  snapshotVolumes: boolean;
+  /** In deletion order. */
+  items: CleanupPlanItemDto[];
+  /** Sum of the known monthly costs of the items. */
+  totalMonthlySavings: number;
+  /** Findings left out of the plan (protected, gone, already deleted, unknown id) and why. */
+  refusedAtPlan: RefusedFindingDto[];
+}
+
+/** Mirrors DeleteOutcome of src/main/handlers/handler.ts. */
+export type DeleteOutcomeDto =
+  | { kind: 'dry-run-ok'; calls: string[] }
+  | { kind: 'deleted'; calls: string[]; safetySnapshotId?: string }
+  | { kind: 'unauthorized'; code: string; message: string }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'failed'; code: string; message: string };
+
+export type RecheckStatus = 'unchanged' | 'changed' | 'protected' | 'gone';
+
+export interface CleanupItemResultDto {
+  findingId: number;
+  resourceType: string;
+  region: string;
+  resourceId: string;
+  recheck: RecheckStatus;
+  /** Why the re-check stopped the item (changed / protected / gone). */
+  recheckReason: string | null;
+  /** null when the re-check stopped the item before any AWS call. */
+  outcome: DeleteOutcomeDto | null;
+}
+
+export interface CleanupRunDto {
+  planId: string;
+  status: PlanStatus;
+  dryRun: boolean;
+  items: CleanupItemResultDto[];
+  /** Sum of the monthly costs of the items deleted (execute) or cleared by the dry run. */
+  monthlySavings: number;
+}
+
+export type CleanupPhase = 'queued' | 'recheck' | 'dry-run' | 'snapshot' | 'delete' | 'done';
+
+/** Event: one item of a plan moved on. `outcome` is set when phase is `done`. */
+export interface CleanupProgressEvent {
+  planId: string;
+  findingId: number;
+  phase: CleanupPhase;
+  outcome?: DeleteOutcomeDto;
+  done: number;
+  total: number;
+}
+
+export type DeletionOutcome = 'pending' | 'succeeded' | 'dry-run-ok' | 'unauthorized' | 'refused' | 'failed';
+
+/** One audited mutating AWS call (deletions table). */
+export interface DeletionDto {
+  id: number;
+  accountId: string;
+  planId: string;
+  resourcePk: number | null;
+  resourceType: string;
+  region: string;
+  resourceId: string;
+  action: string;
+  target: string;
+  dryRun: boolean;
+  dryRunResult: string | null;
+  outcome: DeletionOutcome;
+  errorCode: string | null;
+  errorMessage: string | null;
+  requestedAt: string;
+  completedAt: string | null;
+  details: Record<string, unknown>;
+}
+
+export const deletionsListInput = z
+  .strictObject({ planId: planIdSchema.optional(), resourcePk: idSchema.optional(), ...pageSchema(100, 1000) })
+  .optional();
+
+export type DeletionPageDto = PageDto<DeletionDto>;

@@ -1,0 +1,73 @@
+/** Resource scans and their progress. Mirrors ScanDto / ScanFailureDto of src/main/db/repos/scans.ts. */
+import { z } from 'zod';
+import type { AppErrorDto } from '../errors';
+import { idSchema, pageSchema, regionSchema } from './common';
+
+export type ScanKind = 'discovery' | 'resources';
+export type ScanStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface ScanFailureDto {
+  region: string;
+  handler: string;
+  errorCode: string;
+  message: string;
+  at: string;
+}
+
+export interface ScanDto {
+  id: number;
+  accountId: string | null;
+  kind: ScanKind;
+  parentScanId: number | null;
+  regions: string[];
+  status: ScanStatus;
+  startedAt: string;
+  completedAt: string | null;
+  durationMs: number | null;
+  tasksTotal: number;
+  tasksFailed: number;
+  resourcesSeen: number;
+  findingsCount: number;
+  monthlySavings: number;
+  servicesFound: number;
+  requests: number;
+  errorCode: string | null;
+  error: string | null;
+  options: Record<string, unknown>;
+}
+
+export interface ScanDetailDto extends ScanDto {
+  failures: ScanFailureDto[];
+}
+
+export const scansStartInput = z.strictObject({
+  /** 'all' = every enabled region of the account. */
+  regions: z.union([z.literal('all'), z.array(regionSchema).min(1).max(64)]),
+});
+
+export const scanIdInput = z.strictObject({ scanId: idSchema });
+
+export const scansListInput = z.strictObject({ ...pageSchema(50, 500) }).optional();
+
+export type ScanTaskStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** One region × resource type of a scan. */
+export interface ScanTaskDto {
+  region: string;
+  resourceType: string;
+  status: ScanTaskStatus;
+  /** Resources listed so far. */
+  found: number;
+  /** Of which unused. */
+  findings: number;
+  error?: AppErrorDto;
+}
+
+/** Event: a task changed, or the scan ended (then `status` is no longer `running`). */
+export interface ScanProgressEvent {
+  scanId: number;
+  /** The task that changed; absent on the scan-level events (start, end). */
+  task?: ScanTaskDto;
+  totals: { tasksDone: number; tasksTotal: number; findings: number; monthlySavings: number };
+  status: ScanStatus;
+}
