@@ -2,13 +2,14 @@
  * Lifecycle only: single-instance lock → security baseline → database opened and migrated (before any window) →
  * services → IPC → window and menu. Everything with logic lives in window/, ipc/, log/ and app/.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import { isAppError } from '../shared/errors';
 import { createAppServices } from './app/app-services';
 import { DB_FILE_NAME } from './app/paths';
+import { recoverAfterCrash } from './app/recovery';
+import { electronNativeBindingPath } from './db/native-binding';
 import type { DbHandle } from './db/connection';
 import { openAndMigrate } from './db/database';
 import { bindIpc } from './ipc/electron-ipc';
@@ -37,13 +38,6 @@ protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let mainWindow: BrowserWindow | null = null;
 let db: DbHandle | null = null;
-
-/** The Electron-ABI better-sqlite3 (scripts/electron-native.mjs); node_modules holds the Node build. */
-function electronNativeBinding(): string {
-  if (app.isPackaged) return path.join(process.resourcesPath, 'native', 'better_sqlite3.node');
-  const osName = ({ darwin: 'mac', win32: 'win', linux: 'linux' } as Record<string, string>)[process.platform] ?? process.platform;
-  return path.join(app.getAppPath(), 'build', 'native', `${osName}-${process.arch}`, 'better_sqlite3.node');
-}
 
 const windowStateIo: WindowStateIo = {
   readText: (file) => readFile(file, 'utf8').catch(() => null),
@@ -82,17 +76,20 @@ function setUpSecurity(log: AppLogger): void {
 
 async function openDatabase(log: AppLogger): Promise<DbHandle | null> {
   const file = path.join(app.getPath('userData'), DB_FILE_NAME);
-  const nativeBinding = electronNativeBinding();
-  if (!existsSync(nativeBinding)) {
-    fatal(
-      'Cloud Cleaner cannot start',
-      `The SQLite engine built for Electron is missing:\n${nativeBinding}\n\nRun \`node scripts/electron-native.mjs\` (npm run dev does this).`,
-    );
+  let nativeBinding: string;
+  try {
+    nativeBinding = electronNativeBindingPath({ isPackaged: app.isPackaged, appPath: app.getAppPath(), resourcesPath: process.resourcesPath });
+  } catch (e) {
+    fatal('Cloud Cleaner cannot start', isAppError(e) ? e.message : String(e));
     return null;
   }
   try {
     const handle = await openAndMigrate({ file, nativeBinding });
     log.info(`database ${file}: ${JSON.stringify(handle.migration)}`);
+    const recovered = await recoverAfterCrash(handle);
+    if (recovered.interruptedScans || recovered.interruptedPlans.length || recovered.pendingCalls.length) {
+      log.warn(`recovered after an unclean stop: ${JSON.stringify(recovered)}`);
+    }
     return handle;
   } catch (e) {
     log.error('database open failed', e);

@@ -189,9 +189,9 @@ describe('client settings', () => {
     const f = await factory('p');
     const ec2Strategy = await f.ec2('eu-west-1').config.retryStrategy();
     const ceStrategy = await f.costExplorer().config.retryStrategy();
-    expect(ec2Strategy.mode).toBe('adaptive');
+    expect((ec2Strategy as { mode?: string }).mode).toBe('adaptive');
     expect(await f.ec2('eu-west-1').config.maxAttempts()).toBe(8);
-    expect(ceStrategy.mode).toBe('standard');
+    expect((ceStrategy as { mode?: string }).mode).toBe('standard');
     expect(await f.costExplorer().config.maxAttempts()).toBe(3);
     expect(await f.costExplorer().config.region()).toBe('us-east-1');
   });
