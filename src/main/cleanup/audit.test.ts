@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DeleteVolumeCommand, EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../db/connection';
+import { openAndMigrate, openMemoryDatabase } from '../db/database';
+import { upsertAccount } from '../db/repos/accounts';
+import { listDeletions, pendingDeletions } from '../db/repos/deletions';
+import { createAudited } from './audit';
+
+const ACCOUNT = '111122223333';
+const ec2Mock = mockClient(EC2Client);
+const awsError = (code: string, message = code) =>
+  new EC2ServiceException({ name: code, $fault: 'client', $metadata: { requestId: `req-${code}`, attempts: 1 }, message });
+
+let h: DbHandle;
+let ec2: EC2Client;
+let clock: number;
+beforeEach(async () => {
+  h = await openMemoryDatabase();
+  await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
+  ec2Mock.reset();
+  ec2 = new EC2Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
+  clock = Date.parse('2026-11-20T10:00:00.000Z');
+});
+afterEach(async () => {
+  ec2.destroy();
+  await h.close();
+});
+
+const audited = () =>
+  createAudited({
+    sqlite: h.sqlite,
+    subject: { accountId: ACCOUNT, planId: 'plan-1', resourcePk: null, resourceType: 'ec2:volume', region: 'us-east-1', resourceId: 'vol-1' },
+    // Each reading moves the clock a second on: requested_at and completed_at differ.
+    now: () => new Date((clock += 1000)),
+  });
+const rows = () => listDeletions(h.db, { accountId: ACCOUNT, limit: 100, offset: 0 });
+const deleteVolume = (dryRun: boolean) => () => ec2.send(new DeleteVolumeCommand({ VolumeId: 'vol-1', DryRun: dryRun }));
+
+describe('audited', () => {
+  it('writes the pending row before the call and completes it after', async () => {
+    ec2Mock.on(DeleteVolumeCommand).callsFake(async () => {
+      // What a crash at this moment would leave behind.
+      const seen = await pendingDeletions(h.db);
+      expect(seen).toEqual([expect.objectContaining({ action: 'DeleteVolume', target: 'vol-1', outcome: 'pending', completedAt: null })]);
+      return { $metadata: { requestId: 'req-ok', attempts: 3 } };
+    });
+    await audited()({ action: 'DeleteVolume', target: 'vol-1', dryRun: false }, deleteVolume(false));
+    const [row] = await rows();
+    expect(row).toMatchObject({
+      planId: 'plan-1',
+      resourceType: 'ec2:volume',
+      region: 'us-east-1',
+      resourceId: 'vol-1',
+      action: 'DeleteVolume',
+      dryRun: false,
+      outcome: 'succeeded',
+      dryRunResult: null,
+      errorCode: null,
+      requestedAt: '2026-11-20T10:00:01.000Z',
+      completedAt: '2026-11-20T10:00:02.000Z',
+    });
+    expect(row?.details).toMatchObject({ attempts: 3 });
+    expect(await pendingDeletions(h.db)).toEqual([]);
+  });
+
+  it('records a dry run answered DryRunOperation as dry-run-ok, and rethrows the answer', async () => {
+    const answer = awsError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.');
+    ec2Mock.on(DeleteVolumeCommand).rejects(answer);
+    await expect(audited()({ action: 'DeleteVolume', target: 'vol-1', dryRun: true }, deleteVolume(true))).rejects.toBe(answer);
+    expect((await rows())[0]).toMatchObject({ dryRun: true, outcome: 'dry-run-ok', dryRunResult: 'DryRunOperation', errorCode: null, details: { requestId: 'req-DryRunOperation' } });
+  });
+
+  it.each([
+    ['UnauthorizedOperation', true, 'unauthorized'],
+    ['UnauthorizedOperation', false, 'unauthorized'],
+    ['VolumeInUse', false, 'failed'],
+    ['DryRunOperation', false, 'failed'], // not a dry run: the code means nothing good
+  ] as const)('records %s (dry run %s) as %s with the code and message', async (code, dryRun, outcome) => {
+    ec2Mock.on(DeleteVolumeCommand).rejects(awsError(code, `message of ${code}`));
+    await expect(audited()({ action: 'DeleteVolume', target: 'vol-1', dryRun }, deleteVolume(dryRun))).rejects.toMatchObject({ name: code });
+    expect((await rows())[0]).toMatchObject({
+      outcome,
+      errorCode: code,
+      errorMessage: `message of ${code}`,
+      dryRunResult: dryRun ? code : null,
+      completedAt: expect.any(String),
+    });
+  });
+
+  it('never calls a dry run that returned normally dry-run-ok: the endpoint made the change', async () => {
+    ec2Mock.on(DeleteVolumeCommand).resolves({});
+    await audited()({ action: 'DeleteVolume', target: 'vol-1', dryRun: true }, deleteVolume(true));
+    expect((await rows())[0]).toMatchObject({ dryRun: true, outcome: 'succeeded', dryRunResult: 'DryRunIgnored' });
+  });
+
+  it('records the snapshot a CreateSnapshot made', async () => {
+    await audited()({ action: 'CreateSnapshot', target: 'vol-1', dryRun: false }, async () => ({ SnapshotId: 'snap-9', $metadata: {} }));
+    expect((await rows())[0]?.details).toEqual({ snapshotId: 'snap-9' });
+  });
+
+  it('leaves the row pending, on disk, when the run dies after the INSERT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cloud-cleaner-audit-'));
+    try {
+      const file = join(dir, 'app.sqlite');
+      const disk = await openAndMigrate({ file });
+      await upsertAccount(disk.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
+      const auditedOnDisk = createAudited({
+        sqlite: disk.sqlite,
+        subject: { accountId: ACCOUNT, planId: 'plan-1', resourcePk: null, resourceType: 'ec2:volume', region: 'us-east-1', resourceId: 'vol-1' },
+        now: () => new Date(),
+      });
+      // The process dies while the call is in flight: the connection goes, the UPDATE can never run.
+      const dying = async (): Promise<never> => {
+        await disk.close();
+        throw new Error('killed');
+      };
+      await expect(auditedOnDisk({ action: 'DeleteVolume', target: 'vol-1', dryRun: false }, dying)).rejects.toThrow();
+      const reopened = await openAndMigrate({ file });
+      try {
+        expect(await pendingDeletions(reopened.db)).toEqual([
+          expect.objectContaining({ action: 'DeleteVolume', target: 'vol-1', outcome: 'pending', completedAt: null }),
+        ]);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to write inside an open transaction, whose rollback would erase the record', async () => {
+    let called = false;
+    h.sqlite.exec('BEGIN');
+    await expect(
+      audited()({ action: 'DeleteVolume', target: 'vol-1', dryRun: false }, async () => {
+        called = true;
+      }),
+    ).rejects.toThrow(/transaction/);
+    h.sqlite.exec('ROLLBACK');
+    expect(called).toBe(false);
+  });
+});

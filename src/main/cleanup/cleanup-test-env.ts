@@ -1,0 +1,148 @@
+/**
+ * Test support for the cleanup (not shipped): a simulated account (e2e/aws-sim) scanned by the real handlers into
+ * a real database, and real EC2 clients pointed at the simulator (127.0.0.1 only, explicit test credentials).
+ */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { startSimulator } from '../../../e2e/aws-sim/index';
+import type { Faults, Simulator } from '../../../e2e/aws-sim/index';
+import { openAndMigrate } from '../db/database';
+import type { DbHandle } from '../db/connection';
+import { upsertAccount } from '../db/repos/accounts';
+import { ResourceWriter } from '../db/repos/resources';
+import type { DeletionRow } from '../db/schema';
+import { orphanedSnapshotsHandler } from '../handlers/ec2-snapshots-orphaned';
+import { idleElasticIpsHandler } from '../handlers/ec2-elastic-ips-idle';
+import { unusedImagesHandler } from '../handlers/ec2-images-unused';
+import { stoppedInstancesHandler } from '../handlers/ec2-instances-stopped';
+import { createUnattachedVolumesHandler } from '../handlers/ec2-volumes-unattached';
+import { DEFAULT_HANDLER_SETTINGS } from '../handlers/handler';
+import { createHandlerRegistry } from '../handlers/registry';
+import type { HandlerRegistry } from '../handlers/registry';
+import { createBundledPriceBook } from '../pricing/price-book';
+import type { RunPlanDeps } from './types';
+
+/** The sample fixture's account and the regions it has resources in. */
+export const ACCOUNT = '123456789012';
+export const REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1'] as const;
+export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } as const;
+
+/** The EC2 calls that change something (what a wrong confirmation must never send). */
+export const MUTATING_OPERATIONS = [
+  'ec2:TerminateInstances',
+  'ec2:DeregisterImage',
+  'ec2:DeleteSnapshot',
+  'ec2:DeleteVolume',
+  'ec2:ReleaseAddress',
+  'ec2:CreateSnapshot',
+  'ec2:CreateTags',
+] as const;
+
+export interface CleanupEnv {
+  sim: Simulator;
+  h: DbHandle;
+  registry: HandlerRegistry;
+  ec2: (region: string) => EC2Client;
+  deps(over?: Partial<RunPlanDeps>): RunPlanDeps;
+  /** `resources.id` of a scanned resource. */
+  idOf(resourceId: string): number;
+  /** `resources.status` of a scanned resource. */
+  statusOf(resourceId: string): string;
+  /** The plan's audit rows, in the order they were written. */
+  audit(planId: string): DeletionRow[];
+  /** Mutating requests the simulator received (faulted ones included). */
+  mutatingRequests(): number;
+  /** SDK `send`s made by the clients (each counted once, however many attempts it took). */
+  sends(): number;
+  close(): Promise<void>;
+}
+
+export interface EnvOptions {
+  /** A database file (default: in memory). */
+  dbFile?: string;
+  snapshotCompletionDelayMs?: number;
+  faults?: Faults;
+  /** Changes the simulated account before the scan. */
+  beforeScan?: (sim: Simulator) => void;
+}
+
+/** Starts a simulator on the sample account, scans its regions with every handler and stores the findings. */
+export async function createCleanupEnv(o: EnvOptions = {}): Promise<CleanupEnv> {
+  const sim = await startSimulator({ snapshotCompletionDelayMs: o.snapshotCompletionDelayMs ?? 0 });
+  if (!sim.endpoint.startsWith('http://127.0.0.1:')) throw new Error(`refusing a non-local endpoint ${sim.endpoint}`);
+  o.beforeScan?.(sim);
+  const h = await openAndMigrate({ file: o.dbFile ?? ':memory:' });
+  await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'test' });
+
+  const registry = createHandlerRegistry();
+  registry.register(stoppedInstancesHandler);
+  registry.register(unusedImagesHandler);
+  registry.register(orphanedSnapshotsHandler);
+  // Polls the safety snapshot quickly: the simulator completes it in milliseconds, not minutes.
+  registry.register(createUnattachedVolumesHandler({ snapshotPollMs: 20, snapshotMaxWaitMs: 5_000 }));
+  registry.register(idleElasticIpsHandler);
+
+  const clients = new Map<string, EC2Client>();
+  let sends = 0;
+  const ec2 = (region: string): EC2Client => {
+    let c = clients.get(region);
+    if (c === undefined) {
+      c = new EC2Client({ region, endpoint: sim.endpoint, credentials: TEST_CREDENTIALS, retryMode: 'adaptive', maxAttempts: 8 });
+      // `initialize` runs once per send, before the retry loop: sends vs. requests received tells retries apart.
+      c.middlewareStack.add((next) => (args) => {
+        sends += 1;
+        return next(args);
+      }, { step: 'initialize', name: 'countSends' });
+      clients.set(region, c);
+    }
+    return c;
+  };
+  const prices = createBundledPriceBook();
+  const now = new Date();
+  const writer = new ResourceWriter(h.sqlite, ACCOUNT, (f) => registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown');
+  for (const region of REGIONS) {
+    for (const handler of registry.list()) {
+      const ctx = { region, accountId: ACCOUNT, ec2: ec2(region), prices: prices.forRegion(region), settings: DEFAULT_HANDLER_SETTINGS, now };
+      for await (const page of handler.scan(ctx)) writer.write(page, null);
+    }
+  }
+  if (o.faults) sim.setFaults(o.faults);
+  sim.resetCounts();
+  sends = 0;
+
+  const row = (resourceId: string): { id: number; status: string } => {
+    const r = h.sqlite.prepare('SELECT id, status FROM resources WHERE resource_id = ?').get(resourceId) as
+      | { id: number; status: string }
+      | undefined;
+    if (r === undefined) throw new Error(`${resourceId} was not scanned`);
+    return r;
+  };
+
+  return {
+    sim,
+    h,
+    registry,
+    ec2,
+    deps: (over = {}) => ({
+      db: h,
+      accountId: ACCOUNT,
+      registry,
+      ec2,
+      prices,
+      settings: DEFAULT_HANDLER_SETTINGS,
+      ...over,
+    }),
+    idOf: (id) => row(id).id,
+    statusOf: (id) => row(id).status,
+    audit: (planId) => h.sqlite.prepare('SELECT * FROM deletions WHERE plan_id = ? ORDER BY id').all(planId) as DeletionRow[],
+    sends: () => sends,
+    mutatingRequests: () => {
+      const by = sim.counts().byOperation;
+      return MUTATING_OPERATIONS.reduce((s, op) => s + (by[op] ?? 0), 0);
+    },
+    close: async () => {
+      for (const c of clients.values()) c.destroy();
+      await h.close();
+      await sim.close();
+    },
+  };
+}

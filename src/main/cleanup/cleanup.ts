@@ -1,0 +1,357 @@
+import { AppError } from '../../shared/errors';
+import { awsErrorCode } from '../aws/errors';
+import type { DbHandle } from '../db/connection';
+import { getPlan, markRunningPlansInterrupted, transitionPlan, updatePlanStatus } from '../db/repos/cleanup-plans';
+import type { CleanupPlanDto, PlanItemDto } from '../db/repos/cleanup-plans';
+import { insertDecision } from '../db/repos/deletions';
+import { getResourcesByIds, markDeleted } from '../db/repos/resources';
+import type { PlanStatus } from '../db/schema';
+import { RESOURCE_TYPES } from '../handlers/handler';
+import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
+import { createAudited } from './audit';
+import { refusalReason, reviewedFinding } from './plan';
+import { ITEM_OUTCOMES } from './types';
+import type {
+  CleanupItemResult,
+  CleanupPhase,
+  CleanupProgressEvent,
+  CleanupResult,
+  ItemOutcome,
+  RunPlanDeps,
+  RunPlanInput,
+} from './types';
+
+/** Plans that may run (again: every run re-checks). `completed` and `refused` are final: a new plan re-reads the findings. */
+const RUNNABLE: readonly PlanStatus[] = ['planned', 'dry-run', 'interrupted', 'cancelled'];
+const DEFAULT_CONCURRENCY = 4;
+const UNAUTHORIZED = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException']);
+
+/** One plan item and, once known, its outcome. */
+interface Slot {
+  item: PlanItemDto;
+  result: CleanupItemResult | null;
+  /** The latest re-check's verdict. */
+  recheck?: RecheckResult['status'];
+}
+
+/** A slot still on its way through the run. */
+interface Work extends Slot {
+  handler: ResourceHandler;
+  stored: StoredFinding;
+}
+
+type Final = Omit<CleanupItemResult, 'findingId' | 'resourceType' | 'region' | 'resourceId' | 'calls'> & { calls?: string[] };
+
+function isResourceType(t: string): t is ResourceType {
+  return (RESOURCE_TYPES as readonly string[]).includes(t);
+}
+
+function assertNever(x: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function byRegion(works: readonly Work[]): Work[][] {
+  const map = new Map<string, Work[]>();
+  for (const w of works) map.set(w.item.region, [...(map.get(w.item.region) ?? []), w]);
+  return [...map.values()];
+}
+
+/**
+ * Runs a stored plan: (1) for `execute`, the typed account id must match, else the whole plan is refused and
+ * nothing is sent to AWS; (2) every item is re-checked against AWS; (3) every remaining item is dry-run, so
+ * missing permissions are reported before anything is deleted; (4) `execute` only: per region, deleteOrder group
+ * after group, a few items at a time, each re-checked once more just before its delete. Every mutating call is
+ * audited (pending row first), every refusal logged, every deleted finding marked `deleted`.
+ *
+ * A wrong confirmation is a result, not an error: the plan becomes `refused`, each item `refused` with the reason,
+ * and the audit log records it. Errors (AppError) are for plans that cannot run: unknown (`not_found`), another
+ * account's or already final or running (`conflict`).
+ */
+export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<CleanupResult> {
+  const now = deps.now ?? (() => new Date());
+  const { db, sqlite } = deps.db;
+  const plan = await getPlan(db, input.planId);
+  if (plan === null) throw new AppError('not_found', `No cleanup plan ${input.planId}`);
+  if (plan.accountId !== deps.accountId) {
+    throw new AppError('conflict', `Plan ${plan.id} is for account ${plan.accountId}, but the credentials are for ${deps.accountId}`);
+  }
+  if (!RUNNABLE.includes(plan.status)) {
+    throw new AppError('conflict', `Plan ${plan.id} is ${plan.status}; build a new plan to clean up again`);
+  }
+  const dryRun = input.mode === 'dry-run';
+  const total = plan.items.length;
+  let completed = 0;
+  const emit = (findingId: number, phase: CleanupPhase, outcome?: ItemOutcome, reason?: string): void =>
+    safeEmit(deps, { planId: plan.id, findingId, phase, completed, total, ...(outcome ? { outcome } : {}), ...(reason ? { reason } : {}) });
+  const subject = (w: Slot) => ({
+    accountId: plan.accountId,
+    planId: plan.id,
+    resourcePk: w.item.findingId,
+    resourceType: w.item.resourceType,
+    region: w.item.region,
+    resourceId: w.item.resourceId,
+  });
+
+  if (!dryRun && (input.confirmAccountId ?? '').trim() !== plan.accountId) {
+    return refuseWholePlan(deps, plan, input, now);
+  }
+  if (!(await transitionPlan(db, plan.id, RUNNABLE, 'running', null))) {
+    throw new AppError('conflict', `Plan ${plan.id} is already running or has finished`);
+  }
+
+  const finish = (w: Slot, f: Final): void => {
+    if (w.result !== null) return;
+    w.result = {
+      findingId: w.item.findingId,
+      resourceType: w.item.resourceType,
+      region: w.item.region,
+      resourceId: w.item.resourceId,
+      ...f,
+      ...(w.recheck ? { recheck: w.recheck } : {}),
+      calls: f.calls ?? [],
+    };
+    completed += 1;
+    emit(w.item.findingId, 'done', f.outcome, f.reason);
+  };
+  const refuse = (w: Slot, reason: string, stage: string): void => {
+    insertDecision(
+      sqlite,
+      { ...subject(w), action: 'Refuse', dryRun, outcome: 'refused', message: reason, details: { stage } },
+      now().toISOString(),
+    );
+    finish(w, { outcome: 'refused', reason });
+  };
+  const aborted = (): boolean => input.signal?.aborted === true;
+
+  const ctxFor = (w: Work, withSignal: boolean): DeleteContext => ({
+    region: w.item.region,
+    accountId: plan.accountId,
+    ec2: deps.ec2(w.item.region),
+    prices: deps.prices.forRegion(w.item.region),
+    settings: deps.settings,
+    now: now(),
+    // Only re-checks (reads) are aborted mid-call; a mutating call in flight finishes and is recorded.
+    ...(withSignal && input.signal ? { signal: input.signal } : {}),
+    planId: plan.id,
+    snapshotBeforeDelete: plan.options.snapshotVolumes,
+    audited: createAudited({ sqlite, subject: subject(w), now }),
+  });
+
+  /** Re-check; true when the item may proceed. */
+  const recheck = async (w: Work, stage: 'recheck' | 'before-delete'): Promise<boolean> => {
+    let r: RecheckResult;
+    try {
+      r = await w.handler.recheck(ctxFor(w, true), w.stored);
+    } catch (err) {
+      if (aborted()) return false; // ends `cancelled`
+      const code = awsErrorCode(err);
+      const message = err instanceof Error ? err.message : String(err);
+      const outcome = UNAUTHORIZED.has(code) ? 'unauthorized' : 'failed';
+      insertDecision(
+        sqlite,
+        { ...subject(w), action: 'Recheck', dryRun, outcome, errorCode: code, message, details: { stage } },
+        now().toISOString(),
+      );
+      finish(w, { outcome, reason: 'Could not re-check it, so it was not touched', errorCode: code, errorMessage: message });
+      return false;
+    }
+    w.recheck = r.status;
+    switch (r.status) {
+      case 'unchanged':
+        return true;
+      case 'changed':
+      case 'gone':
+        refuse(w, r.reason, stage);
+        return false;
+      case 'protected':
+        refuse(w, `protected: ${r.reason}`, stage);
+        return false;
+      default:
+        return assertNever(r);
+    }
+  };
+
+  /** Maps a handler outcome to the item's end (or, for a passed dry run in execute mode, to "go on"). */
+  const settle = (w: Work, o: DeleteOutcome, stage: 'dry-run' | 'delete'): boolean => {
+    switch (o.kind) {
+      case 'dry-run-ok':
+        if (stage === 'delete') {
+          finish(w, { outcome: 'failed', errorCode: 'UnexpectedDryRun', errorMessage: 'The delete answered like a dry run', calls: o.calls });
+          return false;
+        }
+        if (dryRun) finish(w, { outcome: 'dry-run-ok', calls: o.calls });
+        return !dryRun;
+      case 'deleted':
+        markDeleted(sqlite, w.item.findingId, now().toISOString());
+        finish(w, { outcome: 'deleted', calls: o.calls, ...(o.safetySnapshotId ? { safetySnapshotId: o.safetySnapshotId } : {}) });
+        return false;
+      case 'unauthorized':
+        finish(w, { outcome: 'unauthorized', errorCode: o.code, errorMessage: o.message });
+        return false;
+      case 'failed':
+        finish(w, { outcome: 'failed', errorCode: o.code, errorMessage: o.message });
+        return false;
+      case 'refused':
+        refuse(w, o.reason, stage);
+        return false;
+      default:
+        return assertNever(o);
+    }
+  };
+
+  try {
+    const { slots, works } = await prepare(deps, plan, refuse, finish);
+    const open = (): Work[] => works.filter((w) => w.result === null);
+    const concurrency = Math.max(1, deps.concurrencyPerRegion ?? DEFAULT_CONCURRENCY);
+    const perRegion = async (list: Work[], fn: (w: Work) => Promise<void>): Promise<void> => {
+      await Promise.all(byRegion(list).map((ws) => pool(ws, concurrency, async (w) => (aborted() ? undefined : fn(w)))));
+    };
+
+    // (2) Re-check everything, then (3) dry-run everything: refusals and missing permissions are known and
+    // reported before the first delete, in any region.
+    await perRegion(open(), async (w) => {
+      emit(w.item.findingId, 'recheck');
+      await recheck(w, 'recheck');
+    });
+    await perRegion(open(), async (w) => {
+      emit(w.item.findingId, 'dry-run');
+      settle(w, await w.handler.delete(ctxFor(w, false), w.stored, { dryRun: true }), 'dry-run');
+    });
+
+    // (4) Per region, group by group in deleteOrder: all instances finish before the AMIs start, and so on.
+    if (!dryRun) {
+      await Promise.all(
+        byRegion(open()).map(async (ws) => {
+          const orders = [...new Set(ws.map((w) => w.item.deleteOrder))].sort((a, b) => a - b);
+          for (const order of orders) {
+            if (aborted()) return;
+            await pool(ws.filter((w) => w.item.deleteOrder === order), concurrency, async (w) => {
+              if (aborted()) return;
+              emit(w.item.findingId, 'delete');
+              if (!(await recheck(w, 'before-delete'))) return;
+              settle(w, await w.handler.delete(ctxFor(w, false), w.stored, { dryRun: false }), 'delete');
+            });
+          }
+        }),
+      );
+    }
+
+    for (const w of open()) finish(w, { outcome: 'cancelled', reason: 'Cancelled before it was started' });
+    const items = slots.map((w) => w.result as CleanupItemResult);
+    const status: PlanStatus = items.some((i) => i.outcome === 'cancelled') ? 'cancelled' : dryRun ? 'dry-run' : 'completed';
+    await updatePlanStatus(db, plan.id, status, now().toISOString());
+    return { planId: plan.id, mode: input.mode, status, items, counts: countOutcomes(items) };
+  } catch (err) {
+    // Not an AWS answer (those are outcomes): the database failed or a bug. Leave the plan as a crash would.
+    await updatePlanStatus(db, plan.id, 'interrupted', now().toISOString()).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Turns plan items into work, ending at once those the database now rules out: gone from the store, deleted by
+ * another plan, found in use or protected by a newer scan, or of a type no handler takes any more.
+ */
+async function prepare(
+  deps: RunPlanDeps,
+  plan: CleanupPlanDto,
+  refuse: (w: Slot, reason: string, stage: string) => void,
+  finish: (w: Slot, f: Final) => void,
+): Promise<{ slots: Slot[]; works: Work[] }> {
+  const rows = await getResourcesByIds(deps.db.db, plan.accountId, plan.items.map((i) => i.findingId));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const slots: Slot[] = [];
+  const works: Work[] = [];
+  for (const item of plan.items) {
+    const slot: Slot = { item, result: null };
+    slots.push(slot);
+    const type = item.resourceType;
+    const handler = isResourceType(type) ? deps.registry.get(type) : undefined;
+    const row = byId.get(item.findingId);
+    if (row === undefined) {
+      finish(slot, { outcome: 'refused', reason: 'The finding is no longer stored' });
+      continue;
+    }
+    const reason = refusalReason(row, handler);
+    if (reason !== null || handler === undefined || !isResourceType(type)) {
+      refuse(slot, reason ?? `No handler can delete ${type}`, 'stored');
+      continue;
+    }
+    const work: Work = Object.assign(slot, { handler, stored: reviewedFinding({ ...item, resourceType: type }) });
+    works.push(work);
+  }
+  return { slots, works };
+}
+
+function safeEmit(deps: RunPlanDeps, ev: CleanupProgressEvent): void {
+  try {
+    deps.emit?.(ev);
+  } catch {
+    // A listener that throws (a closed window) must not stop a cleanup half-way.
+  }
+}
+
+function countOutcomes(items: readonly CleanupItemResult[]): Record<ItemOutcome, number> {
+  const counts = Object.fromEntries(ITEM_OUTCOMES.map((o) => [o, 0])) as Record<ItemOutcome, number>;
+  for (const i of items) counts[i.outcome] += 1;
+  return counts;
+}
+
+/** A wrong confirmation: nothing is sent to AWS; every item is refused and logged; the plan is final. */
+async function refuseWholePlan(
+  deps: RunPlanDeps,
+  plan: CleanupPlanDto,
+  input: RunPlanInput,
+  now: () => Date,
+): Promise<CleanupResult> {
+  const at = now().toISOString();
+  if (!(await transitionPlan(deps.db.db, plan.id, RUNNABLE, 'refused', at))) {
+    throw new AppError('conflict', `Plan ${plan.id} is already running or has finished`);
+  }
+  const reason = `The confirmation did not match account ${plan.accountId}: nothing was deleted`;
+  const items = plan.items.map((item, n): CleanupItemResult => {
+    insertDecision(
+      deps.db.sqlite,
+      {
+        accountId: plan.accountId,
+        planId: plan.id,
+        resourcePk: item.findingId,
+        resourceType: item.resourceType,
+        region: item.region,
+        resourceId: item.resourceId,
+        action: 'Refuse',
+        dryRun: false,
+        outcome: 'refused',
+        message: reason,
+        details: { stage: 'confirmation' },
+      },
+      at,
+    );
+    const r: CleanupItemResult = {
+      findingId: item.findingId,
+      resourceType: item.resourceType,
+      region: item.region,
+      resourceId: item.resourceId,
+      outcome: 'refused',
+      reason,
+      calls: [],
+    };
+    safeEmit(deps, { planId: plan.id, findingId: item.findingId, phase: 'done', outcome: 'refused', reason, completed: n + 1, total: plan.items.length });
+    return r;
+  });
+  return { planId: plan.id, mode: input.mode, status: 'refused', items, counts: countOutcomes(items) };
+}
+
+/** At start-up: plans a crash left `running` become `interrupted`. Returns their ids. */
+export function markInterruptedPlans(handle: DbHandle, now: Date = new Date()): Promise<string[]> {
+  return markRunningPlansInterrupted(handle.db, now.toISOString());
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+import type { DbHandle } from '../db/connection';
+import { getAccount } from '../db/repos/accounts';
+import { insertPlan } from '../db/repos/cleanup-plans';
+import type { CleanupPlanDto, PlanItemDto, PlanRefusalDto } from '../db/repos/cleanup-plans';
+import { insertDecision } from '../db/repos/deletions';
+import { getResourcesByIds } from '../db/repos/resources';
+import type { ResourceDto } from '../db/repos/resources';
+import { RESOURCE_TYPES } from '../handlers/handler';
+import type { Finding, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
+import type { HandlerRegistry } from '../handlers/registry';
+
+/** A plan names findings by id; more than this in one plan is a UI bug, not a cleanup. */
+export const MAX_PLAN_FINDINGS = 10_000;
+
+export interface CreatePlanDeps {
+  db: DbHandle;
+  registry: HandlerRegistry;
+  now?: () => Date;
+}
+
+export interface CreatePlanInput {
+  accountId: string;
+  /** `resources.id` values as the renderer got them; nothing else from the renderer is trusted. */
+  findingIds: number[];
+  snapshotVolumes: boolean;
+}
+
+function isResourceType(t: string): t is ResourceType {
+  return (RESOURCE_TYPES as readonly string[]).includes(t);
+}
+
+/** A stored row as the handlers see it. */
+export function storedFindingOf(r: ResourceDto & { resourceType: ResourceType }): StoredFinding {
+  return {
+    id: r.id,
+    resourceType: r.resourceType,
+    resourceId: r.resourceId,
+    region: r.region,
+    name: r.name,
+    state: r.state,
+    tags: r.tags,
+    createdAt: r.createdAt,
+    unused: r.unused,
+    unusedReason: r.unusedReason,
+    unusedSince: r.unusedSince,
+    monthlyCost: r.monthlyCost,
+    costBasis: r.costBasis,
+    protected: r.protected,
+    protectedReason: r.protectedReason,
+    details: r.details,
+  };
+}
+
+/** The plan item back as the finding the user reviewed (what re-check and delete act on). */
+export function reviewedFinding(item: PlanItemDto & { resourceType: ResourceType }): StoredFinding {
+  const r = item.reviewed;
+  return {
+    id: item.findingId,
+    resourceType: item.resourceType,
+    resourceId: item.resourceId,
+    region: item.region,
+    name: item.name,
+    state: r.state,
+    tags: r.tags,
+    createdAt: r.createdAt,
+    unused: r.unused,
+    unusedReason: r.unusedReason,
+    unusedSince: r.unusedSince,
+    monthlyCost: item.monthlyCost,
+    costBasis: item.costBasis,
+    protected: r.protected,
+    protectedReason: r.protectedReason,
+    details: r.details,
+  };
+}
+
+/** Why a stored row cannot be in a plan, or null when it can. */
+export function refusalReason(r: ResourceDto, handler: ResourceHandler | undefined): string | null {
+  if (r.status === 'deleted') return 'Already deleted by Cloud Cleaner';
+  if (r.status === 'gone') return 'No longer seen in the account (not found by the last scan)';
+  if (handler === undefined) return `No handler can delete ${r.resourceType}`;
+  if (r.protected) return `protected: ${r.protectedReason ?? 'Protected'}`;
+  if (!r.unused) return 'In use: not an unused-resource finding';
+  return null;
+}
+
+function planItem(r: ResourceDto & { resourceType: ResourceType }, handler: ResourceHandler): PlanItemDto {
+  const finding: Finding = storedFindingOf(r);
+  return {
+    findingId: r.id,
+    resourceType: r.resourceType,
+    region: r.region,
+    resourceId: r.resourceId,
+    name: r.name,
+    monthlyCost: r.monthlyCost,
+    costBasis: r.costBasis,
+    unusedReason: r.unusedReason,
+    deleteOrder: handler.deleteOrder,
+    related: handler.related(finding).map((x) => ({ ...x })),
+    reviewed: {
+      state: r.state,
+      tags: r.tags,
+      createdAt: r.createdAt,
+      unused: r.unused,
+      unusedReason: r.unusedReason,
+      unusedSince: r.unusedSince,
+      protected: r.protected,
+      protectedReason: r.protectedReason,
+      details: r.details,
+    },
+  };
+}
+
+/**
+ * Items in the order a cleanup runs them: by deleteOrder (instances → AMIs → snapshots → volumes → addresses),
+ * so an AMI is deregistered before snapshots go and an instance is terminated before a volume it held; then by
+ * region and id for a stable listing.
+ */
+export function compareItems(a: PlanItemDto, b: PlanItemDto): number {
+  return (
+    a.deleteOrder - b.deleteOrder ||
+    cmp(a.region, b.region) ||
+    cmp(a.resourceType, b.resourceType) ||
+    cmp(a.resourceId, b.resourceId) ||
+    a.findingId - b.findingId
+  );
+}
+
+const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Adds money without float drift on long lists (costs are stored to 1e-6). */
+function sumCosts(items: readonly PlanItemDto[]): number {
+  const micro = items.reduce((s, i) => s + (i.monthlyCost === null ? 0 : Math.round(i.monthlyCost * 1e6)), 0);
+  return micro / 1e6;
+}
+
+/**
+ * Builds a plan from stored findings only: the caller names finding ids; types, regions and AWS ids come from the
+ * database. What cannot be deleted is listed as refused with the reason (and, when it names a stored resource of
+ * this account, in the audit log). The plan is stored `planned`; nothing is sent to AWS.
+ */
+export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): Promise<CleanupPlanDto> {
+  const now = (deps.now ?? (() => new Date()))();
+  const ids = [...new Set(input.findingIds)];
+  if (ids.length === 0) throw new AppError('validation', 'Choose at least one finding to clean up');
+  if (ids.length > MAX_PLAN_FINDINGS) {
+    throw new AppError('validation', `A plan takes at most ${MAX_PLAN_FINDINGS} findings (got ${ids.length})`);
+  }
+  if ((await getAccount(deps.db.db, input.accountId)) === null) {
+    throw new AppError('not_found', `Unknown account ${input.accountId}`);
+  }
+
+  const valid = ids.filter((id) => Number.isSafeInteger(id) && id > 0);
+  const rows = await getResourcesByIds(deps.db.db, input.accountId, valid);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const planId = randomUUID();
+  const items: PlanItemDto[] = [];
+  const refused: PlanRefusalDto[] = [];
+  const logged: { row: ResourceDto; reason: string }[] = [];
+
+  for (const id of ids) {
+    const row = byId.get(id);
+    if (row === undefined) {
+      // Another account's finding reads the same as a missing one: the plan leaks nothing across accounts.
+      refused.push({ findingId: id, resourceType: null, region: null, resourceId: null, reason: 'Not a finding of this account' });
+      continue;
+    }
+    const type = row.resourceType;
+    const handler = isResourceType(type) ? deps.registry.get(type) : undefined;
+    const reason = refusalReason(row, handler);
+    if (reason !== null || handler === undefined || !isResourceType(type)) {
+      const why = reason ?? `No handler can delete ${type}`;
+      refused.push({ findingId: id, resourceType: type, region: row.region, resourceId: row.resourceId, reason: why });
+      logged.push({ row, reason: why });
+      continue;
+    }
+    items.push(planItem({ ...row, resourceType: type }, handler));
+  }
+  items.sort(compareItems);
+
+  const plan = await insertPlan(deps.db.db, {
+    id: planId,
+    accountId: input.accountId,
+    createdAt: now.toISOString(),
+    items,
+    refused,
+    monthlySavings: sumCosts(items),
+    options: { snapshotVolumes: input.snapshotVolumes },
+  });
+  for (const { row, reason } of logged) {
+    insertDecision(
+      deps.db.sqlite,
+      {
+        accountId: input.accountId,
+        planId,
+        resourcePk: row.id,
+        resourceType: row.resourceType,
+        region: row.region,
+        resourceId: row.resourceId,
+        action: 'Refuse',
+        dryRun: false,
+        outcome: 'refused',
+        message: reason,
+        details: { stage: 'plan' },
+      },
+      now.toISOString(),
+    );
+  }
+  return plan;
+}
