@@ -4,7 +4,7 @@
  * writes it. Only main logs through this; the renderer is not bridged (no electron-log preload is injected).
  */
 import log from 'electron-log/main';
-import { configureLog, type AppLogger, type MainLog } from './configure';
+import { configureLog, type ElectronLogLike, type MainLog } from './configure';
 
 export type { AppLogger, MainLog } from './configure';
 
