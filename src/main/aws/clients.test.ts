@@ -190,6 +190,8 @@ describe('client settings', () => {
     const ec2Strategy = await f.ec2('eu-west-1').config.retryStrategy();
     const ceStrategy = await f.costExplorer().config.retryStrategy();
     expect((ec2Strategy as { mode?: string }).mode).toBe('adaptive');
+    // After a throttle the limiter never drops below EC2's slowest documented Describe refill (10/s).
+    expect((ec2Strategy as unknown as { rateLimiter: { minFillRate: number } }).rateLimiter.minFillRate).toBe(10);
     expect(await f.ec2('eu-west-1').config.maxAttempts()).toBe(8);
     expect((ceStrategy as { mode?: string }).mode).toBe('standard');
     expect(await f.costExplorer().config.maxAttempts()).toBe(3);
