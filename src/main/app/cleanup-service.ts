@@ -58,13 +58,8 @@ function outcomeDto(r: CleanupItemResult): DeleteOutcomeDto | null {
 function itemDto(r: CleanupItemResult): CleanupItemResultDto {
   const refused = r.outcome === 'refused';
   const reason = r.reason ?? null;
-  const recheck = !refused
-    ? 'unchanged'
-    : /protect/i.test(reason ?? '')
-      ? 'protected'
-      : /gone|no longer exists|not found/i.test(reason ?? '')
-        ? 'gone'
-        : 'changed';
+  // The latest re-check's verdict (an item refused at plan time or by the confirmation has none: 'changed').
+  const recheck = r.recheck ?? (refused ? 'changed' : 'unchanged');
   return {
     findingId: r.findingId,
     resourceType: r.resourceType,
