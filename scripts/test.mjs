@@ -30,9 +30,11 @@ function step(name, cmd, args, opts = {}) {
 const only = process.argv.slice(2);
 const want = (s) => only.length === 0 || only.includes(s);
 
-if (want('typecheck')) step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json', '--noEmit']) &&
-  step('typecheck (web)', 'npx', ['tsc', '-p', 'tsconfig.web.json', '--noEmit']) &&
-  step('typecheck (e2e)', 'npx', ['tsc', '-p', 'tsconfig.e2e.json', '--noEmit']);
+if (want('typecheck')) {
+  for (const [name, config] of [['typecheck', 'tsconfig.node.json'], ['typecheck (web)', 'tsconfig.web.json'], ['typecheck (e2e)', 'tsconfig.e2e.json']]) {
+    step(name, 'npx', ['tsc', '-p', config, '--noEmit']);
+  }
+}
 if (want('lint')) step('lint', 'npx', ['eslint', '--max-warnings=0', '.']);
 if (want('build')) {
   if (step('build', 'npx', ['electron-vite', 'build'])) {
