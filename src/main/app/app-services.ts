@@ -29,6 +29,8 @@ export interface AppServicesDeps {
   db: DbHandle;
   appInfo?: { version: string; logFile: string };
   logger?: Logger;
+  /** The SDK's own request/response logs (debugging only: at 100k resources they cost seconds and megabytes). */
+  sdkLogger?: Logger;
   /** Opens an allowlisted URL in the system browser (Electron's shell.openExternal); absent in the harness. */
   openExternal?: (url: string) => Promise<void>;
   /** Tests: explicit credentials for a profile instead of resolving it. */
@@ -130,7 +132,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
         profile,
         mfaPrompt,
         ...(credentials ? { credentials } : {}),
-        ...(deps.logger ? { logger: deps.logger } : {}),
+        ...(deps.sdkLogger ? { logger: deps.sdkLogger } : {}),
       });
       for (const r of scans.values()) r.controller.abort();
       session?.close();

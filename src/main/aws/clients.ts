@@ -32,7 +32,7 @@ export interface ClientFactoryOptions {
   defaultRegion?: string;
   /** EC2 attempts per request (adaptive retry). Default 8. */
   maxAttemptsEc2?: number;
-  /** Receives SDK logs, with secrets redacted. Default: no logging. */
+  /** Receives the SDK's own logs (every request and response), with secrets redacted. Default: none. */
   logger?: Logger;
 }
 
@@ -97,7 +97,9 @@ export async function createClientFactory(opts: ClientFactoryOptions): Promise<C
   const defaultRegion =
     opts.defaultRegion || env.AWS_REGION || settings.profileRegion || env.AWS_DEFAULT_REGION || 'us-east-1';
   const partition = partitionOfRegion(defaultRegion);
-  const logger = redactingLogger(opts.logger);
+  // No logger unless asked: the SDK's logger middleware filters and logs every whole response at info level,
+  // which at 100k resources costs seconds of CPU and megabytes of log.
+  const logger = opts.logger ? redactingLogger(opts.logger) : undefined;
 
   const credentialClientConfig: CredentialClientConfig = { region: defaultRegion };
   // Inner STS (AssumeRole) and SSO clients of the SDK's providers must follow this profile's endpoints too.
@@ -112,7 +114,7 @@ export async function createClientFactory(opts: ClientFactoryOptions): Promise<C
     return {
       region,
       credentials,
-      logger,
+      ...(logger ? { logger } : {}),
       // `profile` makes the SDK read the rest of this profile's settings (defaults mode, retry, …).
       ...(isEnv ? {} : { profile: opts.profile }),
       ...(endpoint ? { endpoint } : { ignoreConfiguredEndpointUrls: true }),
