@@ -1,25 +1,18 @@
 import '@mantine/core/styles.css';
+import '@mantine/charts/styles.css';
+import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { AppShell, MantineProvider, Title, Text } from '@mantine/core';
+import { App } from './app/app';
+import { Providers } from './app/providers';
 
-function App(): React.JSX.Element {
-  return (
-    <AppShell header={{ height: 56 }} padding="md">
-      <AppShell.Header p="sm">
-        <Title order={3}>Cloud Cleaner</Title>
-      </AppShell.Header>
-      <AppShell.Main>
-        <Text>Find and remove the AWS resources you pay for but do not use.</Text>
-      </AppShell.Main>
-    </AppShell>
-  );
-}
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
 
-createRoot(document.getElementById('root')!).render(
+createRoot(root).render(
   <StrictMode>
-    <MantineProvider defaultColorScheme="auto">
+    <Providers>
       <App />
-    </MantineProvider>
+    </Providers>
   </StrictMode>,
 );

@@ -1,0 +1,81 @@
+/** Screenshots of every page in light and dark, against the simulated sample account: docs/screenshots/<page>-<theme>.png. */
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect } from './pages/fixtures';
+import { SIM_PROFILE } from './pages/profile-names';
+import { ACCOUNT_ID } from './pages/sample-account';
+import type { CloudCleanerApi } from '../src/shared/ipc/contract';
+
+const OUT = path.resolve(__dirname, '..', 'docs', 'screenshots');
+test.use({ viewport: { width: 1440, height: 960 } });
+
+async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  await page.evaluate((t) => (globalThis as unknown as { cloudCleaner: CloudCleanerApi }).cloudCleaner.settings.update({ theme: t }), theme);
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', theme);
+}
+
+async function shoot(page: Page, name: string, theme: string): Promise<void> {
+  // Let charts finish their entry animation and toasts leave.
+  await page.waitForTimeout(900);
+  await page.screenshot({ path: path.join(OUT, `${name}-${theme}.png`) });
+}
+
+test('every page, light and dark', async ({ ui, page }) => {
+  test.setTimeout(180_000);
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await ui.goto('profiles');
+    if (theme === 'light') {
+      await ui.selectProfile(SIM_PROFILE);
+      await expect(page.getByTestId('account-id')).toHaveText(ACCOUNT_ID);
+    }
+    await expect(page.getByTestId('session-confirmed')).toBeVisible();
+    await shoot(page, 'profiles', theme);
+
+    await ui.goto('dashboard');
+    await expect(page.getByTestId('services-table')).toBeVisible({ timeout: 20_000 });
+    if (theme === 'light') {
+      await ui.startScan();
+      await ui.goto('dashboard');
+    }
+    await expect(page.getByTestId('potential-savings-value')).not.toHaveText('$0.00');
+    await shoot(page, 'dashboard', theme);
+
+    await ui.goto('scan');
+    if (theme === 'dark') await ui.startScan();
+    await expect(page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', 'succeeded', { timeout: 60_000 });
+    await shoot(page, 'scan', theme);
+
+    await ui.goto('findings');
+    await expect(ui.findingRows().first()).toBeVisible();
+    await shoot(page, 'findings', theme);
+
+    await ui.findingRows().first().getByTestId('finding-open').click();
+    await expect(page.getByTestId('related').or(page.getByText('Nothing else is affected.'))).toBeVisible();
+    await shoot(page, 'finding-detail', theme);
+    await page.keyboard.press('Escape');
+
+    for (const id of ['vol-0a100000000000013', 'eipalloc-0e100000000000002']) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
+    await page.getByTestId('delete-selected').click();
+    const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
+    await expect(modal.locator('[data-testid="plan-items"] tbody tr')).toHaveCount(2);
+    await shoot(page, 'cleanup-review', theme);
+    await modal.getByTestId('start-dry-run').click();
+    await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(2, { timeout: 20_000 });
+    await shoot(page, 'cleanup-dry-run', theme);
+    await modal.getByTestId('to-confirm').click();
+    await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID.slice(0, 8));
+    await shoot(page, 'cleanup-confirm', theme);
+    await modal.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+
+    await ui.goto('history');
+    await expect(page.getByTestId('scans-history')).toBeVisible();
+    await shoot(page, 'history', theme);
+
+    await ui.goto('settings');
+    await expect(page.getByTestId('save-settings')).toBeVisible();
+    await shoot(page, 'settings', theme);
+  }
+});

@@ -1,0 +1,150 @@
+/**
+ * TEST-ONLY host process (run with tsx by app-process.ts): the AWS simulator, AWS config files pointing a profile at
+ * it, a migrated SQLite file, the real main-side services (createAppServices) and the browser harness serving the
+ * built renderer. A separate process because the simulator is ESM (import.meta) while Playwright loads specs as CJS,
+ * and so the services read AWS_CONFIG_FILE from their own environment, as the app does on a user's machine.
+ *
+ * Protocol: argv[2] = JSON HostOptions. stdout: `READY {url, endpoint, dir, accountId}`, then `RES {id, ok, value|error}`
+ * per command. stdin: one JSON command per line `{id, cmd, args}`. Logs go to stderr.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { startSimulator, type Faults } from '../aws-sim/index';
+import { startHarness } from '../harness/server';
+import { createAppServices } from '../../src/main/app/app-services';
+import { openAndMigrate } from '../../src/main/db/database';
+import { upsertAccount } from '../../src/main/db/repos/accounts';
+import { MFA_PROFILE, SIM_PROFILE, SSO_PROFILE } from './profile-names';
+import { seedFindings } from './seed-findings';
+
+export interface HostOptions {
+  /** Seed this many synthetic findings for the simulator's account before the services start. */
+  seedFindings?: number;
+  faults?: Faults;
+}
+
+
+function awsFiles(endpoint: string): { config: string; credentials: string } {
+  const config = [
+    `[profile ${SIM_PROFILE}]`,
+    'region = us-east-1',
+    `endpoint_url = ${endpoint}`,
+    '',
+    `[profile ${MFA_PROFILE}]`,
+    'role_arn = arn:aws:iam::123456789012:role/cleanup',
+    `source_profile = ${SIM_PROFILE}`,
+    'mfa_serial = arn:aws:iam::123456789012:mfa/demo',
+    'region = us-east-1',
+    `endpoint_url = ${endpoint}`,
+    '',
+    `[profile ${SSO_PROFILE}]`,
+    'sso_session = sim-sso',
+    'sso_account_id = 123456789012',
+    'sso_role_name = ReadOnly',
+    'region = us-east-1',
+    '',
+    '[sso-session sim-sso]',
+    'sso_start_url = https://example.awsapps.com/start',
+    'sso_region = us-east-1',
+    'sso_registration_scopes = sso:account:access',
+    '',
+  ].join('\n');
+  const credentials = [`[${SIM_PROFILE}]`, 'aws_access_key_id = AKIDSIMTEST', 'aws_secret_access_key = sim-secret-for-tests', ''].join('\n');
+  return { config, credentials };
+}
+
+async function main(): Promise<void> {
+  const opts = JSON.parse(process.argv[2] ?? '{}') as HostOptions;
+  const dir = await mkdtemp(path.join(tmpdir(), 'cc-e2e-'));
+  const sim = await startSimulator(opts.faults ? { faults: opts.faults } : {});
+  const files = awsFiles(sim.endpoint);
+  await writeFile(path.join(dir, 'config'), files.config);
+  await writeFile(path.join(dir, 'credentials'), files.credentials);
+  Object.assign(process.env, {
+    AWS_CONFIG_FILE: path.join(dir, 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // An empty home: no real ~/.aws, no SSO token cache.
+    HOME: dir,
+  });
+  for (const k of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_REGION']) delete process.env[k];
+
+  const db = await openAndMigrate({ file: path.join(dir, 'cloud-cleaner.db') });
+  if (opts.seedFindings) {
+    const acct = sim.state;
+    await upsertAccount(db.db, { id: acct.accountId, alias: acct.alias, partition: 'aws', arn: acct.arn, profile: SIM_PROFILE });
+    const t0 = performance.now();
+    seedFindings(db.sqlite, acct.accountId, opts.seedFindings);
+    process.stderr.write(`seeded ${opts.seedFindings} findings in ${Math.round(performance.now() - t0)} ms\n`);
+  }
+  const opened: string[] = [];
+  const services = createAppServices({ db, openExternal: async (url) => void opened.push(url) });
+  const harness = await startHarness({ services, rendererDir: path.resolve('out/renderer'), logger: { error: (m, ...meta) => console.error(m, ...meta) } });
+
+  const reply = (id: number, body: { ok: true; value: unknown } | { ok: false; error: string }): void => {
+    process.stdout.write(`RES ${JSON.stringify({ id, ...body })}\n`);
+  };
+  const commands: Record<string, (args: Record<string, string>) => unknown> = {
+    setFaults: (a) => sim.setFaults(a as unknown as Faults),
+    counts: () => sim.counts(),
+    opened: () => opened,
+    /** Attach an unused volume to an instance behind the app's back ("changed since the scan"). */
+    attachVolume: ({ region = '', volumeId = '', instanceId = '' }) => {
+      const v = sim.state.region(region).volumes.get(volumeId);
+      if (!v) throw new Error(`no volume ${volumeId}`);
+      v.state = 'in-use';
+      v.attachments.push({ instanceId, device: '/dev/sdf', deleteOnTermination: false, attachTime: new Date() });
+    },
+    /** What the simulated account still holds: state of a resource, or null when it is gone. */
+    resource: ({ region = '', kind = '', id = '' }) => {
+      const r = sim.state.region(region);
+      switch (kind) {
+        case 'volume':
+          return r.volumes.get(id)?.state ?? null;
+        case 'address':
+          return r.addresses.has(id) ? 'present' : null;
+        case 'snapshot':
+          return r.snapshots.has(id) ? 'present' : null;
+        case 'image':
+          return r.images.has(id) ? 'present' : null;
+        case 'instance':
+          return r.instances.get(id)?.state ?? null;
+        default:
+          throw new Error(`unknown kind ${kind}`);
+      }
+    },
+  };
+
+  const rl = createInterface({ input: process.stdin });
+  rl.on('line', (line) => {
+    const { id, cmd, args } = JSON.parse(line) as { id: number; cmd: string; args?: Record<string, string> };
+    if (cmd === 'close') {
+      void (async () => {
+        await harness.close();
+        await db.close();
+        await sim.close();
+        await rm(dir, { recursive: true, force: true });
+        reply(id, { ok: true, value: null });
+        process.exit(0);
+      })();
+      return;
+    }
+    try {
+      const fn = commands[cmd];
+      if (!fn) throw new Error(`unknown command ${cmd}`);
+      reply(id, { ok: true, value: fn(args ?? {}) ?? null });
+    } catch (e) {
+      reply(id, { ok: false, error: (e as Error).message });
+    }
+  });
+  rl.on('close', () => process.exit(0));
+
+  process.stdout.write(`READY ${JSON.stringify({ url: harness.url, endpoint: sim.endpoint, dir, accountId: sim.state.accountId })}\n`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

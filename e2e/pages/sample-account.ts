@@ -1,0 +1,68 @@
+/**
+ * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 35 unused resources of
+ * sample-account.expected.md, and the monthly costs that follow from AWS's public us-east-1 / eu-west-1 /
+ * ap-northeast-1 prices, computed here by hand (730 hours a month) — independent of the app's price book.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const ACCOUNT_ID = '123456789012';
+
+/** sample-account.expected.md, "Unused (35)": region → ids. */
+export const UNUSED: Record<string, string[]> = {
+  'us-east-1': [
+    'i-0a100000000000002', 'i-0a100000000000005', 'i-0a100000000000007',
+    'vol-0a100000000000010', 'vol-0a100000000000011', 'vol-0a100000000000012', 'vol-0a100000000000013',
+    'vol-0a100000000000014', 'vol-0a100000000000015', 'vol-0a100000000000016', 'vol-0a100000000000017',
+    'eipalloc-0a100000000000003', 'eipalloc-0a100000000000004', 'eipalloc-0a100000000000006',
+    'snap-0a100000000000002', 'snap-0a100000000000003', 'snap-0a100000000000004', 'snap-0a100000000000009', 'snap-0a100000000000010',
+    'ami-0a100000000000002', 'ami-0a100000000000004', 'ami-0a100000000000005', 'ami-0a100000000000006',
+  ],
+  'eu-west-1': ['i-0e100000000000002', 'i-0e100000000000003', 'vol-0e100000000000010', 'vol-0e100000000000011', 'eipalloc-0e100000000000002', 'snap-0e100000000000001', 'ami-0e100000000000002'],
+  'ap-northeast-1': ['vol-0c100000000000010', 'vol-0c100000000000011', 'eipalloc-0c100000000000001', 'snap-0c100000000000001', 'ami-0c100000000000001'],
+};
+
+export const ALL_UNUSED = Object.values(UNUSED).flat();
+
+const EIP_MONTH = 0.005 * 730; // $0.005 per idle public IPv4 address-hour
+
+/** Monthly costs (USD) from the public price lists, per GiB-month / IOPS-month / MiB/s-month. */
+export const EXPECTED_COST: Record<string, number> = {
+  // us-east-1: gp3 $0.08/GiB + $0.005 per IOPS over 3,000 + $0.04 per MiB/s over 125
+  'vol-0a100000000000010': 100 * 0.08 + 1000 * 0.005 + 75 * 0.04,
+  'vol-0a100000000000011': 50 * 0.1, // gp2 $0.10
+  'vol-0a100000000000012': 64 * 0.125 + 16000 * 0.065, // io2 $0.125/GiB + $0.065/IOPS (first 32,000)
+  'vol-0a100000000000013': 500 * 0.045, // st1
+  'vol-0a100000000000014': 1000 * 0.015, // sc1
+  'vol-0a100000000000017': 10 * 0.1, // gp2
+  'eipalloc-0a100000000000003': EIP_MONTH,
+  'eipalloc-0a100000000000006': EIP_MONTH,
+  // eu-west-1: gp3 $0.088, st1 $0.05
+  'vol-0e100000000000010': 250 * 0.088,
+  'vol-0e100000000000011': 1000 * 0.05,
+  'eipalloc-0e100000000000002': EIP_MONTH,
+  // ap-northeast-1: sc1 $0.018
+  'vol-0c100000000000010': 2000 * 0.018,
+  'eipalloc-0c100000000000001': EIP_MONTH,
+};
+
+const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+export const formatUsd = (n: number): string => usd.format(n);
+
+/**
+ * The fixture's 30-day costs per Cost Explorer service (usage records only: the app leaves Credit, Refund and Tax
+ * out, as Cost Explorer's console does by default), and their total over services above the $0.01 minimum.
+ */
+export function fixtureCosts(): { services: Map<string, number>; total: number } {
+  const file = path.join(__dirname, '..', 'aws-sim', 'fixtures', 'sample-account.json');
+  const f = JSON.parse(readFileSync(file, 'utf8')) as { costExplorer: { series: { service: string; recordType?: string; daily: (string | null)[] }[] } };
+  const services = new Map<string, number>();
+  for (const s of f.costExplorer.series) {
+    if (s.recordType && s.recordType !== 'Usage') continue;
+    // Sum in integer units of 1e-10 dollars: exact for the fixture's 10-decimal amounts.
+    const units = s.daily.reduce((sum, d) => sum + (d === null ? 0n : BigInt(d.replace('.', '').replace(/^(-?)0+(?=\d)/, '$1')) * 10n ** BigInt(10 - (d.split('.')[1]?.length ?? 0))), 0n);
+    services.set(s.service, (services.get(s.service) ?? 0) + Number(units) / 1e10);
+  }
+  const active = [...services.entries()].filter(([, v]) => v >= 0.01);
+  return { services: new Map(active), total: active.reduce((a, [, v]) => a + v, 0) };
+}

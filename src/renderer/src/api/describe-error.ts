@@ -1,0 +1,83 @@
+/** Turns an API error into something a person can act on: a title, what happened, and what to do next. */
+import type { IpcError } from '../../../shared/ipc/api-builder';
+
+export interface ErrorAdvice {
+  title: string;
+  message: string;
+  /** What to do, when the app knows. */
+  action?: string;
+  /** A shell command to copy (e.g. `aws sso login`). */
+  command?: string;
+  /** Where a malformed file is, when main says. */
+  location?: string;
+}
+
+function detail(e: IpcError, key: string): string | undefined {
+  const v = e.details?.[key];
+  return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+}
+
+export function describeError(e: IpcError, profile?: string): ErrorAdvice {
+  const p = detail(e, 'profile') ?? profile;
+  switch (e.code) {
+    case 'aws.sso_expired':
+      return {
+        title: 'AWS SSO session expired',
+        message: e.message,
+        action: 'Sign in again in a terminal, then choose the profile again.',
+        command: `aws sso login --profile ${p ?? 'PROFILE'}`,
+      };
+    case 'aws.access_denied':
+      return {
+        title: 'Access denied',
+        message: e.message,
+        action: 'The profile lacks a permission Cloud Cleaner needs. Ask an administrator to grant it, or use another profile.',
+      };
+    case 'aws.config_malformed': {
+      const file = detail(e, 'file');
+      const line = detail(e, 'line');
+      return {
+        title: 'AWS configuration file is malformed',
+        message: e.message,
+        action: 'Fix the file (the rest of your profiles stay usable).',
+        ...(file ? { location: line ? `${file}, line ${line}` : file } : {}),
+      };
+    }
+    case 'aws.credentials_missing':
+      return {
+        title: 'No credentials for this profile',
+        message: e.message,
+        action: `Add keys for it to ~/.aws/credentials, or run \`aws configure --profile ${p ?? 'PROFILE'}\`.`,
+      };
+    case 'aws.credentials_invalid':
+      return { title: 'Credentials rejected by AWS', message: e.message, action: 'The keys may be revoked or mistyped: check them with `aws sts get-caller-identity`.' };
+    case 'aws.profile_not_found':
+      return { title: 'Profile not found', message: e.message, action: 'Choose a profile from the list.' };
+    case 'aws.mfa_required':
+      return { title: 'MFA code needed', message: e.message, action: 'Enter the 6-digit code from your MFA device.' };
+    case 'aws.mfa_cancelled':
+      return { title: 'MFA cancelled', message: e.message, action: 'Choose the profile again to enter a code.' };
+    case 'aws.network':
+      return { title: 'Cannot reach AWS', message: e.message, action: 'Check the network connection (and any proxy or custom endpoint), then retry.' };
+    case 'aws.throttled':
+      return { title: 'AWS is throttling requests', message: e.message, action: 'Wait a minute and retry.' };
+    case 'aws.region_disabled':
+      return { title: 'Region not enabled', message: e.message, action: 'Enable (opt in to) the region in the AWS account settings, or leave it out.' };
+    case 'ce.not_enabled':
+      return { title: 'Cost Explorer is not enabled', message: e.message, action: 'Enable it in the Billing console (data appears within 24 hours).' };
+    case 'ce.access_denied':
+      return { title: 'No access to Cost Explorer', message: e.message, action: 'Grant ce:GetCostAndUsage to this identity.' };
+    case 'validation':
+      return { title: 'Invalid input', message: e.message };
+    case 'conflict':
+      return { title: 'Not possible right now', message: e.message };
+    case 'not_found':
+      return { title: 'Not found', message: e.message };
+    case 'cancelled':
+      return { title: 'Cancelled', message: e.message };
+    case 'db.busy':
+      return { title: 'Database busy', message: e.message, action: 'Retry in a moment.' };
+    default:
+      return { title: 'Something went wrong', message: e.message };
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * react-query keys. Everything account-scoped starts with the account id so switching profile never shows another
+ * account's cached data; invalidating a prefix (e.g. ['findings']) refreshes every page and total under it.
+ */
+import type { FindingsFilter } from '../../../shared/dto/findings';
+
+export const queryKeys = {
+  session: ['session'] as const,
+  profiles: ['profiles'] as const,
+  settings: ['settings'] as const,
+  regions: (accountId: string) => ['regions', accountId] as const,
+  discovery: (accountId: string) => ['discovery', accountId] as const,
+  services: (accountId: string) => ['services', accountId] as const,
+  costHistory: (accountId: string) => ['cost-history', accountId] as const,
+  ceUsage: ['ce-usage'] as const,
+  findingsRoot: ['findings'] as const,
+  findingsPage: (accountId: string, filter: FindingsFilter, page: number, pageSize: number) =>
+    ['findings', accountId, 'page', filter, page, pageSize] as const,
+  findingsTotals: (accountId: string) => ['findings', accountId, 'totals'] as const,
+  facets: (accountId: string) => ['findings', accountId, 'facets'] as const,
+  resource: (id: number) => ['findings', 'resource', id] as const,
+  scansRoot: ['scans'] as const,
+  scans: (accountId: string) => ['scans', accountId] as const,
+  scan: (scanId: number) => ['scans', 'detail', scanId] as const,
+  deletionsRoot: ['deletions'] as const,
+  deletions: (accountId: string, planId: string | null, page: number) => ['deletions', accountId, planId, page] as const,
+};

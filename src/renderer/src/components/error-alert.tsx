@@ -1,0 +1,47 @@
+import { Alert, Code, CopyButton, Button, Group, Stack, Text } from '@mantine/core';
+import { asAppError } from '../api/client';
+import { describeError } from '../api/describe-error';
+
+interface ErrorAlertProps {
+  error: unknown;
+  profile?: string;
+  onRetry?: () => void;
+}
+
+/** An API error as an actionable alert: what happened, what to do, and a command to copy when there is one. */
+export function ErrorAlert({ error, profile, onRetry }: ErrorAlertProps): React.JSX.Element {
+  const e = asAppError(error);
+  const advice = describeError(e, profile);
+  return (
+    <Alert color="red" title={advice.title} data-error-code={e.code} role="alert">
+      <Stack gap="xs">
+        <Text size="sm">{advice.message}</Text>
+        {advice.location && (
+          <Text size="sm">
+            Where: <Code>{advice.location}</Code>
+          </Text>
+        )}
+        {advice.action && <Text size="sm">{advice.action}</Text>}
+        {advice.command && (
+          <Group gap="xs">
+            <Code data-testid="error-command">{advice.command}</Code>
+            <CopyButton value={advice.command}>
+              {({ copied, copy }) => (
+                <Button size="compact-xs" variant="light" color={copied ? 'teal' : 'gray'} onClick={copy}>
+                  {copied ? 'Copied' : 'Copy'}
+                </Button>
+              )}
+            </CopyButton>
+          </Group>
+        )}
+        {onRetry && (
+          <Group>
+            <Button size="xs" variant="light" color="red" onClick={onRetry}>
+              Retry
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    </Alert>
+  );
+}

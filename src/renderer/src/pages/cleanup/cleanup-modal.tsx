@@ -1,0 +1,210 @@
+import { useState } from 'react';
+import { Alert, Button, Group, Modal, Progress, Skeleton, Stack, Stepper, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { CleanupItemResultDto, CleanupRunDto } from '../../../../shared/dto/cleanup';
+import type { ResourceDto } from '../../../../shared/dto/findings';
+import { api, asAppError } from '../../api/client';
+import { useRequiredSession } from '../../api/queries';
+import { queryKeys } from '../../api/query-keys';
+import { ErrorAlert } from '../../components/error-alert';
+import { Money } from '../../components/money';
+import { formatCount } from '../../lib/format';
+import { outcomeOf } from './outcome';
+import { PlanReview } from './plan-review';
+import { RunResults } from './run-results';
+import { useCleanupProgress } from './use-cleanup-progress';
+
+/** Review → dry run → typed confirmation → execution and results. Nothing is deleted before the last step. */
+export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; onClose: (deletedIds: number[]) => void }): React.JSX.Element {
+  const qc = useQueryClient();
+  const session = useRequiredSession();
+  const accountId = session?.account.id ?? '';
+  const [step, setStep] = useState(0);
+  const [snapshotVolumes, setSnapshotVolumes] = useState(true);
+  const [typed, setTyped] = useState('');
+  const ids = findings.map((f) => f.id).sort((a, b) => a - b);
+  const hasVolumes = findings.some((f) => f.resourceType === 'ec2:volume');
+
+  // A plan is made for these findings and this snapshot choice; changing the choice makes a new plan.
+  const plan = useQuery({
+    queryKey: ['cleanup-plan', accountId, ids, snapshotVolumes],
+    queryFn: () => api().cleanup.plan({ findingIds: ids, snapshotVolumes }),
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  const planId = plan.data?.id ?? null;
+  const progress = useCleanupProgress(planId);
+
+  const refreshAfterChange = (): void => {
+    void qc.invalidateQueries({ queryKey: queryKeys.findingsRoot });
+    void qc.invalidateQueries({ queryKey: queryKeys.deletionsRoot });
+    void qc.invalidateQueries({ queryKey: queryKeys.scansRoot });
+  };
+
+  const dryRun = useMutation({
+    mutationFn: (id: string) => api().cleanup.dryRun({ planId: id }),
+    onMutate: () => progress.reset(),
+  });
+  const execute = useMutation({
+    mutationFn: (id: string) => api().cleanup.execute({ planId: id, confirmAccountId: typed.trim() }),
+    onMutate: () => progress.reset(),
+    onSuccess: (run: CleanupRunDto) => {
+      const deleted = run.items.filter((i) => outcomeOf(i).kind === 'deleted').length;
+      notifications.show({
+        color: deleted === run.items.length ? 'teal' : 'yellow',
+        title: 'Cleanup finished',
+        message: `${formatCount(deleted)} of ${formatCount(run.items.length)} deleted; ${run.monthlySavings.toFixed(2)} USD/month saved.`,
+      });
+    },
+    onError: (e) => notifications.show({ color: 'red', title: 'Cleanup failed', message: asAppError(e).message }),
+    onSettled: refreshAfterChange,
+  });
+
+  const okIds = new Set(dryRun.data ? dryRun.data.items.filter((i) => outcomeOf(i).kind === 'ok').map((i) => i.findingId) : []);
+  const dryOk = okIds.size;
+  // What the items that passed the dry run would save (from the plan's own costs; unknown costs count as 0).
+  const drySavings = (plan.data?.items ?? []).filter((i) => okIds.has(i.findingId)).reduce((s, i) => s + (i.monthlyCost ?? 0), 0);
+  const confirmed = typed.trim() === accountId && accountId !== '';
+  const deletedIds = execute.data ? execute.data.items.filter((i) => outcomeOf(i).kind === 'deleted').map((i) => i.findingId) : [];
+  const running = execute.isPending;
+
+  // While executing, show every planned item with its live phase (results arrive in one piece at the end).
+  const liveItems: CleanupItemResultDto[] = (plan.data?.items ?? []).map((it) => ({
+    findingId: it.findingId,
+    resourceType: it.resourceType,
+    region: it.region,
+    resourceId: it.resourceId,
+    recheck: 'unchanged',
+    recheckReason: null,
+    outcome: progress.byFinding.get(it.findingId)?.outcome ?? null,
+  }));
+
+  return (
+    <Modal opened onClose={() => !running && onClose(deletedIds)} title="Delete selected resources" size="xl" closeOnClickOutside={false} data-testid="cleanup-modal">
+      <Stepper active={step} size="sm" allowNextStepsSelect={false} mb="md">
+        <Stepper.Step label="Review" description="What goes" />
+        <Stepper.Step label="Dry run" description="AWS checks permissions" />
+        <Stepper.Step label="Confirm" description="Type the account id" />
+        <Stepper.Step label="Delete" description="Results" />
+      </Stepper>
+
+      {step === 0 && (
+        <Stack>
+          {plan.isPending && <Skeleton h={200} />}
+          {plan.isError && <ErrorAlert error={plan.error} />}
+          {plan.data && <PlanReview plan={plan.data} hasVolumes={hasVolumes} snapshotVolumes={snapshotVolumes} onSnapshotVolumes={setSnapshotVolumes} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => onClose([])}>
+              Cancel
+            </Button>
+            <Button
+              disabled={!plan.data || plan.data.items.length === 0}
+              onClick={() => {
+                if (!planId) return;
+                setStep(1);
+                dryRun.mutate(planId);
+              }}
+              data-testid="start-dry-run"
+            >
+              Dry run
+            </Button>
+          </Group>
+        </Stack>
+      )}
+
+      {step === 1 && (
+        <Stack>
+          {dryRun.isPending && (
+            <>
+              <Text size="sm">Re-checking each resource and asking AWS for a dry run…</Text>
+              <Progress value={progress.total ? (100 * progress.done) / progress.total : 5} animated />
+            </>
+          )}
+          {dryRun.isError && <ErrorAlert error={dryRun.error} />}
+          {dryRun.data && (
+            <>
+              <Text size="sm" data-testid="dry-run-summary">
+                {formatCount(dryOk)} of {formatCount(dryRun.data.items.length)} would be deleted, saving <Money value={drySavings} size="sm" fw={700} /> per month.
+              </Text>
+              <RunResults items={dryRun.data.items} testId="dry-run-results" />
+            </>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => onClose([])}>
+              Cancel
+            </Button>
+            <Button disabled={dryOk === 0} onClick={() => setStep(2)} data-testid="to-confirm">
+              Continue
+            </Button>
+          </Group>
+        </Stack>
+      )}
+
+      {step === 2 && (
+        <Stack>
+          <Alert color="red" title="This deletes resources in AWS">
+            Deleted resources cannot be restored{snapshotVolumes && hasVolumes ? ' (volumes get a safety snapshot first)' : ''}. Each item is re-checked just before it is deleted.
+          </Alert>
+          <TextInput
+            label={`Type the account id ${accountId} to confirm`}
+            value={typed}
+            onChange={(e) => setTyped(e.currentTarget.value)}
+            placeholder="123456789012"
+            autoComplete="off"
+            error={typed.trim().length === 12 && !confirmed ? 'That is not the account id of this plan' : undefined}
+            data-testid="confirm-account-id"
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => onClose([])}>
+              Cancel
+            </Button>
+            <Button
+              color="red"
+              disabled={!confirmed}
+              onClick={() => {
+                if (!planId) return;
+                setStep(3);
+                execute.mutate(planId);
+              }}
+              data-testid="execute"
+            >
+              Delete {formatCount(dryOk)} resources
+            </Button>
+          </Group>
+        </Stack>
+      )}
+
+      {step === 3 && (
+        <Stack>
+          {running && (
+            <>
+              <Progress value={progress.total ? (100 * progress.done) / progress.total : 3} animated aria-label="Deletion progress" />
+              <RunResults items={liveItems} live={progress.byFinding} testId="execute-progress" />
+            </>
+          )}
+          {execute.isError && <ErrorAlert error={execute.error} />}
+          {execute.data?.status === 'refused' && (
+            <Alert color="red" title="Cloud Cleaner refused to run this plan" data-testid="execute-refused">
+              The typed account id did not match the plan's account, or the plan can no longer run. Nothing was deleted.
+            </Alert>
+          )}
+          {execute.data && (
+            <>
+              <Text size="sm" data-testid="execute-summary">
+                {formatCount(deletedIds.length)} deleted, {formatCount(execute.data.items.length - deletedIds.length)} not deleted · saving{' '}
+                <Money value={execute.data.monthlySavings} size="sm" fw={700} /> per month.
+              </Text>
+              <RunResults items={execute.data.items} testId="execute-results" />
+            </>
+          )}
+          <Group justify="flex-end">
+            <Button onClick={() => onClose(deletedIds)} disabled={running} data-testid="close-cleanup">
+              Close
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,41 @@
+import { Badge, Text } from '@mantine/core';
+import type { CleanupItemResultDto } from '../../../../shared/dto/cleanup';
+
+export type OutcomeKind = 'ok' | 'deleted' | 'refused' | 'failed';
+
+/** One item's result as a verdict, a colour and an explanation (re-check refusals included). */
+export function outcomeOf(item: CleanupItemResultDto): { kind: OutcomeKind; label: string; color: string; text: string } {
+  // The re-check speaks first: a resource that changed since the scan is refused whatever the outcome says.
+  if (item.recheck !== 'unchanged' || item.outcome === null) {
+    const why = item.recheckReason ?? (item.outcome?.kind === 'refused' ? item.outcome.reason : item.recheck);
+    const label = item.recheck === 'changed' ? 'changed since scan' : item.recheck === 'gone' ? 'already gone' : item.recheck === 'protected' ? 'protected now' : 'not run';
+    return { kind: 'refused', label, color: 'orange', text: why };
+  }
+  const o = item.outcome;
+  switch (o.kind) {
+    case 'dry-run-ok':
+      return { kind: 'ok', label: 'dry run OK', color: 'teal', text: o.calls.join(', ') };
+    case 'deleted':
+      return { kind: 'deleted', label: 'deleted', color: 'teal', text: [o.calls.join(', '), o.safetySnapshotId ? `safety snapshot ${o.safetySnapshotId}` : ''].filter(Boolean).join(' · ') };
+    case 'unauthorized':
+      return { kind: 'failed', label: 'not permitted', color: 'red', text: `${o.code}: ${o.message}` };
+    case 'refused':
+      return { kind: 'refused', label: 'refused', color: 'orange', text: o.reason };
+    case 'failed':
+      return { kind: 'failed', label: 'failed', color: 'red', text: `${o.code}: ${o.message}` };
+  }
+}
+
+export function OutcomeBadge({ item }: { item: CleanupItemResultDto }): React.JSX.Element {
+  const o = outcomeOf(item);
+  return (
+    <>
+      <Badge color={o.color} variant="light" data-outcome={o.kind}>
+        {o.label}
+      </Badge>
+      <Text size="xs" c="dimmed" mt={2}>
+        {o.text}
+      </Text>
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+import { Table, Text } from '@mantine/core';
+import type { CleanupItemResultDto, CleanupProgressEvent } from '../../../../shared/dto/cleanup';
+import { formatResourceType } from '../../lib/format';
+import { OutcomeBadge } from './outcome';
+
+/** Per-item results of a dry run or an execution; while running, the live phase of each item. */
+export function RunResults({ items, live, testId }: { items: CleanupItemResultDto[]; live?: ReadonlyMap<number, CleanupProgressEvent>; testId: string }): React.JSX.Element {
+  return (
+    <Table.ScrollContainer minWidth={560} mah={360}>
+      <Table stickyHeader data-testid={testId}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Resource</Table.Th>
+            <Table.Th>Region</Table.Th>
+            <Table.Th>Result</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {items.map((it) => (
+            <Table.Tr key={it.findingId} data-resource-id={it.resourceId}>
+              <Table.Td>
+                <Text size="sm" ff="monospace">
+                  {it.resourceId}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {formatResourceType(it.resourceType)}
+                </Text>
+              </Table.Td>
+              <Table.Td>{it.region}</Table.Td>
+              <Table.Td>{live && !it.outcome && it.recheck === 'unchanged' ? <Text size="sm">{live.get(it.findingId)?.phase ?? 'queued'}</Text> : <OutcomeBadge item={it} />}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,144 @@
+import { Button, Card, EmptyState, Group, SimpleGrid, Skeleton, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { asAppError } from '../../api/client';
+import { navigate } from '../../app/routes';
+import { ErrorAlert } from '../../components/error-alert';
+import { Money } from '../../components/money';
+import { PageHeader } from '../../components/page-header';
+import { RelativeDate } from '../../components/relative-date';
+import { formatCount, formatDay, formatUsd } from '../../lib/format';
+import { CostExplorerBanner } from './ce-banner';
+import { DailyCostChart } from './daily-cost-chart';
+import { ServicesTable } from './services-table';
+import { StatCard } from './stat-card';
+import { useDashboardData } from './use-dashboard-data';
+
+function isCostExplorerError(e: unknown): boolean {
+  return asAppError(e).code.startsWith('ce.') || asAppError(e).code === 'aws.access_denied';
+}
+
+export function DashboardPage(): React.JSX.Element {
+  const { discovery, services, history, ceUsage, savings, lastScan, scans, refresh } = useDashboardData();
+
+  // Cost Explorer failures come either as a rejected call or as a failed discovery carrying its error.
+  const ceError = discovery.error ?? discovery.data?.error ?? (refresh.error && isCostExplorerError(refresh.error) ? refresh.error : null);
+  const list = services.data;
+  const period = list?.period ?? discovery.data?.period ?? null;
+  const loadingCosts = discovery.isPending || services.isPending;
+
+  const onRefresh = (): void =>
+    refresh.mutate(undefined, {
+      onSuccess: (r) =>
+        notifications.show({
+          color: r.error ? 'yellow' : 'teal',
+          title: r.error ? 'Costs not refreshed' : 'Costs refreshed',
+          message: r.error ? r.error.message : `${r.requests} Cost Explorer request(s) made (${formatUsd(r.requests * 0.01)}).`,
+        }),
+      onError: (e) => notifications.show({ color: 'red', title: 'Costs not refreshed', message: asAppError(e).message }),
+    });
+
+  return (
+    <Stack>
+      <PageHeader
+        title="Dashboard"
+        description={period ? `Costs from ${formatDay(period.start)} to ${formatDay(period.end)} (end excluded), from Cost Explorer.` : 'What the account pays for, and what could go.'}
+      >
+        <Tooltip label="Asks Cost Explorer again, bypassing the cache. Each request costs $0.01." multiline maw={280}>
+          <Button variant="light" onClick={onRefresh} loading={refresh.isPending} data-testid="refresh-costs">
+            Refresh costs ($0.01 per request)
+          </Button>
+        </Tooltip>
+      </PageHeader>
+
+      {ceError ? (
+        isCostExplorerError(ceError) ? <CostExplorerBanner error={ceError} /> : <ErrorAlert error={ceError} onRetry={() => void discovery.refetch()} />
+      ) : null}
+
+      <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
+        <StatCard label={period ? `Spend, ${Math.round((Date.parse(period.end) - Date.parse(period.start)) / 86_400_000)} days` : 'Spend'} loading={loadingCosts} testId="period-total">
+          {list && list.period ? (
+            <Money value={list.totalCost} size="xl" fw={700} data-testid="period-total-value" />
+          ) : (
+            <Text c="dimmed" size="sm" mt={6}>
+              {ceError ? 'unavailable' : 'no cost data yet'}
+            </Text>
+          )}
+        </StatCard>
+        <StatCard label="Potential monthly savings" loading={savings.isPending} testId="potential-savings">
+          {savings.data && (
+            <>
+              <Money value={savings.data.totalMonthlyCost} size="xl" fw={700} c="teal" data-testid="potential-savings-value" />
+              <Text size="xs" c="dimmed">
+                {formatCount(savings.data.total)} deletable findings
+                {savings.data.unknownCostCount > 0 ? `, ${formatCount(savings.data.unknownCostCount)} of unknown cost` : ''}
+              </Text>
+            </>
+          )}
+        </StatCard>
+        <StatCard label="Last scan" loading={scans.isPending} testId="last-scan">
+          {lastScan ? (
+            <>
+              <Text size="lg" fw={600}>
+                {formatCount(lastScan.findingsCount)} findings · <Money value={lastScan.monthlySavings} suffix="/mo" />
+              </Text>
+              <Text size="xs" c="dimmed">
+                {lastScan.status} · {lastScan.regions.length} regions · <RelativeDate iso={lastScan.startedAt} size="xs" />
+              </Text>
+            </>
+          ) : (
+            <Button variant="subtle" px={0} onClick={() => navigate('scan')}>
+              No scan yet — start one
+            </Button>
+          )}
+        </StatCard>
+        <StatCard label="Cost Explorer requests" loading={ceUsage.isPending} testId="ce-usage">
+          {ceUsage.data && (
+            <>
+              <Text size="lg" fw={600} data-testid="ce-usage-value">
+                {formatCount(ceUsage.data.total)} × $0.01 = {formatUsd(ceUsage.data.costUsd)}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {formatCount(ceUsage.data.today)} today · {formatCount(ceUsage.data.last30Days)} in 30 days
+              </Text>
+            </>
+          )}
+        </StatCard>
+      </SimpleGrid>
+
+      <Card withBorder>
+        <Title order={4} mb="sm">
+          Daily cost by service
+        </Title>
+        {history.isPending && !ceError ? (
+          <Skeleton h={300} />
+        ) : history.data && history.data.rows.length > 0 ? (
+          <DailyCostChart history={history.data} />
+        ) : (
+          <EmptyState size="sm" title="No daily costs" description={ceError ? 'Cost Explorer did not answer (see above).' : 'Refresh costs to load the daily history.'} />
+        )}
+      </Card>
+
+      <Card withBorder>
+        <Title order={4} mb="sm">
+          Services
+        </Title>
+        {loadingCosts ? (
+          <Stack gap="xs">
+            {[0, 1, 2, 3].map((i) => (
+              <Skeleton key={i} h={32} />
+            ))}
+          </Stack>
+        ) : list && list.services.length > 0 ? (
+          <ServicesTable services={list.services} history={history.data} />
+        ) : (
+          <EmptyState size="sm" title="No paid services found" description={ceError ? 'Cost Explorer did not answer; scan the account for unused resources instead.' : 'Nothing cost more than the minimum in the period.'} />
+        )}
+      </Card>
+      <Group justify="flex-end">
+        <Button onClick={() => navigate('scan')} data-testid="go-scan">
+          Scan for unused resources
+        </Button>
+      </Group>
+    </Stack>
+  );
+}

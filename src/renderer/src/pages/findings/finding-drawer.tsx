@@ -1,0 +1,132 @@
+import { Badge, Button, Code, Drawer, Group, List, ScrollArea, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useQuery } from '@tanstack/react-query';
+import { api, asAppError } from '../../api/client';
+import { queryKeys } from '../../api/query-keys';
+import { ErrorAlert } from '../../components/error-alert';
+import { Money } from '../../components/money';
+import { RelativeDate } from '../../components/relative-date';
+import { consoleUrl } from '../../lib/console-url';
+import { formatResourceType } from '../../lib/format';
+
+function Field({ label, children }: { label: string; children: React.ReactNode }): React.JSX.Element {
+  return (
+    <Group gap="xs" wrap="nowrap" align="flex-start">
+      <Text size="sm" c="dimmed" w={130} style={{ flexShrink: 0 }}>
+        {label}
+      </Text>
+      <div>{children}</div>
+    </Group>
+  );
+}
+
+/** Everything known about one finding: why it is unused, what it costs and why, what goes with it. */
+export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () => void }): React.JSX.Element {
+  const q = useQuery({ queryKey: queryKeys.resource(id ?? 0), queryFn: () => api().resources.get({ id: id ?? 0 }), enabled: id !== null });
+  const r = q.data;
+  const url = r ? consoleUrl(r.resourceType, r.region, r.resourceId) : null;
+  const open = async (): Promise<void> => {
+    if (!url) return;
+    try {
+      await api().shell.openExternal({ url });
+    } catch (e) {
+      notifications.show({ color: 'red', title: 'Could not open the AWS console', message: asAppError(e).message });
+    }
+  };
+  const tags = r ? Object.entries(r.tags) : [];
+
+  return (
+    <Drawer opened={id !== null} onClose={onClose} position="right" size="lg" title={r ? <Title order={4}>{r.name ?? r.resourceId}</Title> : 'Finding'} scrollAreaComponent={ScrollArea.Autosize} data-testid="finding-drawer">
+      {q.isPending && id !== null && <Skeleton h={240} />}
+      {q.isError && <ErrorAlert error={q.error} />}
+      {r && (
+        <Stack gap="sm">
+          <Group gap="xs">
+            <Badge variant="light">{formatResourceType(r.resourceType)}</Badge>
+            <Badge variant="outline">{r.region}</Badge>
+            {r.protected && <Badge color="grape">protected</Badge>}
+            {r.status !== 'active' && <Badge color="gray">{r.status}</Badge>}
+          </Group>
+          <Field label="Resource id">
+            <Code>{r.resourceId}</Code>
+          </Field>
+          <Field label="State">{r.state ?? '—'}</Field>
+          <Field label="Why unused">
+            <Text size="sm">{r.unusedReason ?? '—'}</Text>
+          </Field>
+          <Field label="Unused since">
+            <RelativeDate iso={r.unusedSince} size="sm" />
+          </Field>
+          <Field label="Monthly cost">
+            <Money value={r.monthlyCost} fw={700} />
+            <Text size="xs" c="dimmed">
+              {r.costBasis}
+            </Text>
+          </Field>
+          {r.protected && (
+            <Field label="Protected">
+              <Text size="sm">{r.protectedReason ?? 'yes'}</Text>
+            </Field>
+          )}
+          <Field label="Created">
+            <RelativeDate iso={r.createdAt} size="sm" />
+          </Field>
+          <Field label="First / last seen">
+            <Text size="sm">
+              <RelativeDate iso={r.firstSeen} size="sm" /> / <RelativeDate iso={r.lastSeen} size="sm" />
+            </Text>
+          </Field>
+          {url && (
+            <Group>
+              <Button variant="light" onClick={() => void open()} data-testid="open-console">
+                Open in the AWS console
+              </Button>
+            </Group>
+          )}
+          <Title order={5} mt="sm">
+            Goes with it / stays
+          </Title>
+          {r.related.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              Nothing else is affected.
+            </Text>
+          ) : (
+            <List size="sm" spacing={4} data-testid="related">
+              {r.related.map((rel) => (
+                <List.Item key={`${rel.resourceType}|${rel.resourceId}`}>
+                  <Badge size="xs" color={rel.fate === 'deleted' ? 'red' : 'gray'} mr={6}>
+                    {rel.fate === 'deleted' ? 'deleted too' : 'stays'}
+                  </Badge>
+                  {formatResourceType(rel.resourceType)} <Code>{rel.resourceId}</Code> — {rel.note}
+                </List.Item>
+              ))}
+            </List>
+          )}
+          <Title order={5} mt="sm">
+            Tags
+          </Title>
+          {tags.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              No tags.
+            </Text>
+          ) : (
+            <Table withTableBorder withColumnBorders>
+              <Table.Tbody>
+                {tags.map(([k, v]) => (
+                  <Table.Tr key={k}>
+                    <Table.Td ff="monospace">{k}</Table.Td>
+                    <Table.Td ff="monospace">{v}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          )}
+          <Title order={5} mt="sm">
+            Details
+          </Title>
+          <Code block>{JSON.stringify(r.details, null, 2)}</Code>
+        </Stack>
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,139 @@
+import { useCallback, useMemo, useState } from 'react';
+import { Button, Card, EmptyState, Group, Stack, Text } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import type { ResourceDto } from '../../../../shared/dto/findings';
+import { api } from '../../api/client';
+import { useAccountId } from '../../api/queries';
+import { queryKeys } from '../../api/query-keys';
+import { navigate } from '../../app/routes';
+import { ErrorAlert } from '../../components/error-alert';
+import { Money } from '../../components/money';
+import { PageHeader } from '../../components/page-header';
+import { formatCount } from '../../lib/format';
+import { CleanupModal } from '../cleanup/cleanup-modal';
+import { ExportMenu } from './export-menu';
+import { FindingDrawer } from './finding-drawer';
+import { EMPTY_FILTER, FindingsFilters, type FilterState } from './findings-filters';
+import { FindingsTable, type SortState } from './findings-table';
+import { toApiFilter } from './to-api-filter';
+import { useFindingsPages } from './use-findings-pages';
+
+/** A plan takes at most this many findings (the contract's limit). */
+const MAX_PLAN = 1000;
+
+export function FindingsPage(): React.JSX.Element {
+  const accountId = useAccountId();
+  const [filter, setFilter] = useState<FilterState>(EMPTY_FILTER);
+  const [sort, setSort] = useState<SortState>({ column: 'monthlyCost', direction: 'desc' });
+  const [search] = useDebouncedValue(filter.search, 250);
+  const [range, setRange] = useState<[number, number]>([0, 50]);
+  const [selected, setSelected] = useState<ReadonlyMap<number, ResourceDto>>(new Map());
+  const [openId, setOpenId] = useState<number | null>(null);
+  const [cleanupOpen, setCleanupOpen] = useState(false);
+
+  const apiFilter = useMemo(() => toApiFilter(filter, search, sort), [filter, search, sort]);
+  const win = useFindingsPages(apiFilter, range[0], range[1]);
+  const facets = useQuery({ queryKey: queryKeys.facets(accountId), queryFn: () => api().findings.facets() });
+  const onRange = useCallback((a: number, b: number) => setRange((r) => (r[0] === a && r[1] === b ? r : [a, b])), []);
+
+  const toggle = useCallback((row: ResourceDto) => {
+    setSelected((prev) => {
+      const next = new Map(prev);
+      if (next.has(row.id)) next.delete(row.id);
+      else next.set(row.id, row);
+      return next;
+    });
+  }, []);
+  const selectable = win.loaded.filter((r) => !r.protected);
+  const loadedSelected = selectable.filter((r) => selected.has(r.id)).length;
+  const allLoaded: boolean | 'some' = loadedSelected === 0 ? false : loadedSelected === selectable.length ? true : 'some';
+  const toggleLoaded = (): void => {
+    setSelected((prev) => {
+      const next = new Map(prev);
+      if (allLoaded === true) selectable.forEach((r) => next.delete(r.id));
+      else selectable.forEach((r) => next.set(r.id, r));
+      return next;
+    });
+  };
+  const selectedCost = [...selected.values()].reduce((s, r) => s + (r.monthlyCost ?? 0), 0);
+  const totals = win.totals;
+  const count = totals?.total ?? 0;
+  const noFindingsAtAll = totals !== undefined && !win.isPlaceholder && count === 0 && JSON.stringify(filter) === JSON.stringify(EMPTY_FILTER);
+
+  return (
+    <Stack gap="sm">
+      <PageHeader title="Findings" description="Unused resources from the last scans. Select some to plan their deletion.">
+        <ExportMenu filter={apiFilter} />
+        <Button color="red" disabled={selected.size === 0 || selected.size > MAX_PLAN} onClick={() => setCleanupOpen(true)} data-testid="delete-selected">
+          Delete selected ({formatCount(selected.size)})
+        </Button>
+      </PageHeader>
+      <Card withBorder padding="sm">
+        <FindingsFilters value={filter} onChange={setFilter} facets={facets.data} />
+      </Card>
+      <Group gap="lg" data-testid="findings-totals" aria-live="polite">
+        <Text size="sm">
+          <b data-testid="totals-count">{totals ? formatCount(count) : '…'}</b> findings
+        </Text>
+        <Text size="sm">
+          <Money value={totals?.totalMonthlyCost ?? null} fw={700} size="sm" data-testid="totals-cost" /> per month
+        </Text>
+        <Text size="sm" c="dimmed">
+          <span data-testid="totals-unknown">{totals ? formatCount(totals.unknownCostCount) : '…'}</span> of unknown cost
+        </Text>
+        {selected.size > 0 && (
+          <Group gap="xs">
+            <Text size="sm" data-testid="selection-summary">
+              {formatCount(selected.size)} selected · <Money value={selectedCost} size="sm" /> /month
+            </Text>
+            <Button size="compact-xs" variant="subtle" onClick={() => setSelected(new Map())}>
+              Clear selection
+            </Button>
+          </Group>
+        )}
+        {selected.size > MAX_PLAN && (
+          <Text size="sm" c="red">
+            A deletion plan takes at most {MAX_PLAN} findings.
+          </Text>
+        )}
+      </Group>
+      {win.error ? <ErrorAlert error={win.error} /> : null}
+      {noFindingsAtAll ? (
+        <EmptyState title="No findings" description="No scan yet, or the account is clean. Start a scan to look for unused resources.">
+          <Button onClick={() => navigate('scan')}>Start a scan</Button>
+        </EmptyState>
+      ) : (
+        <FindingsTable
+          count={totals ? count : 12}
+          rowAt={win.rowAt}
+          sort={sort}
+          onSort={setSort}
+          selected={selected}
+          onToggle={toggle}
+          allLoadedSelected={allLoaded}
+          onToggleLoaded={toggleLoaded}
+          onOpen={setOpenId}
+          onRange={onRange}
+          resetKey={JSON.stringify(apiFilter)}
+        />
+      )}
+      <FindingDrawer id={openId} onClose={() => setOpenId(null)} />
+      {cleanupOpen && (
+        <CleanupModal
+          findings={[...selected.values()]}
+          onClose={(deletedIds) => {
+            setCleanupOpen(false);
+            if (deletedIds.length > 0) {
+              setSelected((prev) => {
+                const next = new Map(prev);
+                deletedIds.forEach((id) => next.delete(id));
+                return next;
+              });
+            }
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,28 @@
+import { Tabs } from '@mantine/core';
+import { PageHeader } from '../../components/page-header';
+import { DeletionsHistory } from './deletions-history';
+import { ScansHistory } from './scans-history';
+
+export function HistoryPage(): React.JSX.Element {
+  return (
+    <>
+      <PageHeader title="History" description="Scans of this account, and every deletion the app made (the audit log)." />
+      <Tabs defaultValue="scans" keepMounted={false}>
+        <Tabs.List mb="md">
+          <Tabs.Tab value="scans" data-testid="tab-scans">
+            Scans
+          </Tabs.Tab>
+          <Tabs.Tab value="deletions" data-testid="tab-deletions">
+            Deletions
+          </Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="scans">
+          <ScansHistory />
+        </Tabs.Panel>
+        <Tabs.Panel value="deletions">
+          <DeletionsHistory />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

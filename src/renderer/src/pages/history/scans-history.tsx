@@ -1,0 +1,111 @@
+import { Fragment, useState } from 'react';
+import { Badge, Button, EmptyState, Skeleton, Table, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import type { ScanDto, ScanStatus } from '../../../../shared/dto/scans';
+import { api } from '../../api/client';
+import { useAccountId } from '../../api/queries';
+import { queryKeys } from '../../api/query-keys';
+import { navigate } from '../../app/routes';
+import { ErrorAlert } from '../../components/error-alert';
+import { Money } from '../../components/money';
+import { RelativeDate } from '../../components/relative-date';
+import { formatCount, formatDuration } from '../../lib/format';
+import { ScanFailures } from '../scan/scan-failures';
+
+export const SCAN_STATUS_COLOR: Record<ScanStatus, string> = {
+  running: 'blue',
+  succeeded: 'teal',
+  partial: 'yellow',
+  failed: 'red',
+  cancelled: 'gray',
+  interrupted: 'orange',
+};
+
+function Failures({ scanId }: { scanId: number }): React.JSX.Element {
+  const q = useQuery({ queryKey: queryKeys.scan(scanId), queryFn: () => api().scans.get({ scanId }) });
+  if (q.isPending) return <Skeleton h={60} />;
+  if (q.isError) return <ErrorAlert error={q.error} />;
+  return q.data.failures.length === 0 ? (
+    <Text size="sm">{q.data.error ?? 'No task failed.'}</Text>
+  ) : (
+    <ScanFailures failures={q.data.failures.map((f) => ({ region: f.region, handler: f.handler, code: f.errorCode, message: f.message }))} />
+  );
+}
+
+function regionsText(s: ScanDto): string {
+  return s.regions.length <= 3 ? s.regions.join(', ') : `${s.regions.slice(0, 3).join(', ')} +${s.regions.length - 3}`;
+}
+
+export function ScansHistory(): React.JSX.Element {
+  const accountId = useAccountId();
+  const q = useQuery({ queryKey: queryKeys.scans(accountId), queryFn: () => api().scans.list({ limit: 50, offset: 0 }) });
+  const [open, setOpen] = useState<number | null>(null);
+  if (q.isPending) return <Skeleton h={160} />;
+  if (q.isError) return <ErrorAlert error={q.error} />;
+  if (q.data.length === 0) {
+    return (
+      <EmptyState title="No scan yet — start one" description="Scans and Cost Explorer refreshes are listed here.">
+        <Button onClick={() => navigate('scan')}>Go to Scan</Button>
+      </EmptyState>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={760}>
+      <Table highlightOnHover data-testid="scans-history">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>#</Table.Th>
+            <Table.Th>Kind</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Started</Table.Th>
+            <Table.Th>Duration</Table.Th>
+            <Table.Th>Regions</Table.Th>
+            <Table.Th ta="right">Resources</Table.Th>
+            <Table.Th ta="right">Findings</Table.Th>
+            <Table.Th ta="right">Savings / month</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {q.data.map((s) => (
+            <Fragment key={s.id}>
+              <Table.Tr data-scan-id={s.id} data-kind={s.kind} data-status={s.status}>
+                <Table.Td>{s.id}</Table.Td>
+                <Table.Td>{s.kind === 'resources' ? 'Resource scan' : 'Cost discovery'}</Table.Td>
+                <Table.Td>
+                  <Badge color={SCAN_STATUS_COLOR[s.status]} variant="light">
+                    {s.status}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <RelativeDate iso={s.startedAt} size="sm" />
+                </Table.Td>
+                <Table.Td>{formatDuration(s.durationMs)}</Table.Td>
+                <Table.Td title={s.regions.join(', ')}>{s.kind === 'resources' ? regionsText(s) : '—'}</Table.Td>
+                <Table.Td ta="right">{formatCount(s.resourcesSeen)}</Table.Td>
+                <Table.Td ta="right">{formatCount(s.findingsCount)}</Table.Td>
+                <Table.Td ta="right">
+                  <Money value={s.monthlySavings} size="sm" />
+                </Table.Td>
+                <Table.Td>
+                  {(s.tasksFailed > 0 || s.error) && (
+                    <Button size="compact-xs" variant="subtle" onClick={() => setOpen(open === s.id ? null : s.id)} aria-expanded={open === s.id}>
+                      {open === s.id ? 'Hide' : `${s.tasksFailed || 1} failure${s.tasksFailed > 1 ? 's' : ''}`}
+                    </Button>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+              {open === s.id && (
+                <Table.Tr>
+                  <Table.Td colSpan={10}>
+                    <Failures scanId={s.id} />
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Fragment>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import { Button, Card, Group, NumberInput, SegmentedControl, SimpleGrid, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { settingsUpdateInput, type SettingsDto, type Theme } from '../../../../shared/dto/settings';
+import { asAppError } from '../../api/client';
+import { useSettings, useUpdateSettings } from '../../api/queries';
+import { ErrorAlert } from '../../components/error-alert';
+import { PageHeader } from '../../components/page-header';
+
+type Form = Omit<SettingsDto, 'theme'>;
+type Errors = Partial<Record<keyof Form, string>>;
+
+/** Validates with the contract's own schema, so the form and main agree on every range. */
+function validate(form: Form): Errors {
+  const r = settingsUpdateInput.safeParse(form);
+  if (r.success) return {};
+  const errors: Errors = {};
+  for (const issue of r.error.issues) {
+    const key = issue.path[0] as keyof Form | undefined;
+    if (key && !errors[key]) errors[key] = issue.message;
+  }
+  return errors;
+}
+
+const num = (v: string | number): number => (typeof v === 'number' ? v : Number.NaN);
+
+function SettingsForm({ initial }: { initial: SettingsDto }): React.JSX.Element {
+  const update = useUpdateSettings();
+  const [form, setForm] = useState<Form>({
+    lookbackDays: initial.lookbackDays,
+    minServiceCost: initial.minServiceCost,
+    stoppedInstanceDays: initial.stoppedInstanceDays,
+    protectionTagKey: initial.protectionTagKey,
+    ceCacheHours: initial.ceCacheHours,
+    scanConcurrency: initial.scanConcurrency,
+  });
+  const [touched, setTouched] = useState(false);
+  const errors = validate(form);
+  const valid = Object.keys(errors).length === 0;
+  const set = <K extends keyof Form>(k: K, v: Form[K]): void => {
+    setTouched(true);
+    setForm((f) => ({ ...f, [k]: v }));
+  };
+  const err = (k: keyof Form): string | undefined => (touched ? errors[k] : undefined);
+
+  const save = (): void =>
+    update.mutate(form, {
+      onSuccess: () => {
+        setTouched(false);
+        notifications.show({ color: 'teal', title: 'Settings saved', message: 'They apply to the next discovery and scan.' });
+      },
+    });
+
+  const setTheme = (theme: Theme): void =>
+    update.mutate({ theme }, { onError: (e) => notifications.show({ color: 'red', title: 'Theme not saved', message: asAppError(e).message }) });
+
+  return (
+    <Stack>
+      <Card withBorder>
+        <Text fw={600} mb="xs">
+          Appearance
+        </Text>
+        <SegmentedControl
+          value={initial.theme}
+          onChange={(v) => setTheme(v as Theme)}
+          data={[
+            { value: 'light', label: 'Light' },
+            { value: 'dark', label: 'Dark' },
+            { value: 'system', label: 'System' },
+          ]}
+          aria-label="Theme"
+          data-testid="theme"
+        />
+      </Card>
+      <Card withBorder>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setTouched(true);
+            if (valid) save();
+          }}
+        >
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <NumberInput label="Cost lookback (days)" description="Days of cost history discovery asks Cost Explorer for (1–395)." min={1} max={395} allowDecimal={false} value={form.lookbackDays} onChange={(v) => set('lookbackDays', num(v))} error={err('lookbackDays')} data-testid="setting-lookbackDays" />
+            <NumberInput label="Minimum service cost (USD)" description="Services that cost less over the period are hidden." min={0} max={1_000_000} decimalScale={4} value={form.minServiceCost} onChange={(v) => set('minServiceCost', num(v))} error={err('minServiceCost')} data-testid="setting-minServiceCost" />
+            <NumberInput label="Stopped instance age (days)" description="An instance counts as unused when stopped at least this long (1–3650)." min={1} max={3650} allowDecimal={false} value={form.stoppedInstanceDays} onChange={(v) => set('stoppedInstanceDays', num(v))} error={err('stoppedInstanceDays')} data-testid="setting-stoppedInstanceDays" />
+            <TextInput label="Protection tag key" description="Resources tagged with this key (any value but false) are never deleted." value={form.protectionTagKey} onChange={(e) => set('protectionTagKey', e.currentTarget.value)} error={err('protectionTagKey')} data-testid="setting-protectionTagKey" />
+            <NumberInput label="Cost Explorer cache (hours)" description="Reuse Cost Explorer answers this long (0–168; 0 = always ask, $0.01 a request)." min={0} max={168} value={form.ceCacheHours} onChange={(v) => set('ceCacheHours', num(v))} error={err('ceCacheHours')} data-testid="setting-ceCacheHours" />
+            <NumberInput label="Scan concurrency" description="Region × resource-type tasks at once (1–64)." min={1} max={64} allowDecimal={false} value={form.scanConcurrency} onChange={(v) => set('scanConcurrency', num(v))} error={err('scanConcurrency')} data-testid="setting-scanConcurrency" />
+          </SimpleGrid>
+          {update.isError && (
+            <div style={{ marginTop: 12 }}>
+              <ErrorAlert error={update.error} />
+            </div>
+          )}
+          <Group justify="flex-end" mt="md">
+            <Button type="submit" disabled={!valid || !touched} loading={update.isPending} data-testid="save-settings">
+              Save
+            </Button>
+          </Group>
+        </form>
+      </Card>
+    </Stack>
+  );
+}
+
+export function SettingsPage(): React.JSX.Element {
+  const settings = useSettings();
+  return (
+    <>
+      <PageHeader title="Settings" description="Stored in the local database; they apply to this computer only." />
+      {settings.isPending && <Skeleton h={300} />}
+      {settings.isError && <ErrorAlert error={settings.error} onRetry={() => void settings.refetch()} />}
+      {settings.data && <SettingsForm initial={settings.data} />}
+    </>
+  );
+}
