@@ -251,6 +251,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
                       status: ev.task.status === 'cancelled' ? 'failed' : ev.task.status,
                       found: ev.task.found,
                       findings: ev.task.findings,
+                      monthlySavings: ev.task.monthlySavings,
                       ...(ev.task.error ? { error: ev.task.error } : {}),
                     },
                   }

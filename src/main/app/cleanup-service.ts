@@ -100,6 +100,16 @@ export async function runCleanup(
   const costs = new Map<number, number>();
   const plan = await getPlan(deps.db.db, input.planId);
   for (const i of plan?.items ?? []) if (i.monthlyCost !== null) costs.set(i.findingId, i.monthlyCost);
-  for (const r of result.items) if (r.outcome === 'deleted') monthlySavings += costs.get(r.findingId) ?? 0;
-  return { planId: result.planId, status: result.status, dryRun: result.mode === 'dry-run', items: result.items.map(itemDto), monthlySavings };
+  // Execute: what was deleted. Dry run: what the dry run cleared (would be saved if executed now).
+  const counted = result.mode === 'dry-run' ? 'dry-run-ok' : 'deleted';
+  for (const r of result.items) if (r.outcome === counted) monthlySavings += costs.get(r.findingId) ?? 0;
+  const refusedReason = result.status === 'refused' ? result.items.find((i) => i.reason)?.reason : undefined;
+  return {
+    planId: result.planId,
+    status: result.status,
+    dryRun: result.mode === 'dry-run',
+    items: result.items.map(itemDto),
+    monthlySavings,
+    ...(refusedReason ? { refusedReason } : {}),
+  };
 }

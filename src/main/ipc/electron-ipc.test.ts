@@ -16,6 +16,7 @@ function setup() {
     ceCacheHours: 12,
     scanConcurrency: 8,
     theme: 'system' as const,
+    lastProfile: null,
   }));
   const services = createTestServices({ settingsGet });
   const router = createRouter(services, { error: vi.fn() });

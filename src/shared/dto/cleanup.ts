@@ -84,6 +84,8 @@ export interface CleanupRunDto {
   items: CleanupItemResultDto[];
   /** Sum of the monthly costs of the items deleted (execute) or cleared by the dry run. */
   monthlySavings: number;
+  /** Why the whole plan was refused (a wrong confirmation), when status is `refused`. */
+  refusedReason?: string;
 }
 
 export type CleanupPhase = 'queued' | 'recheck' | 'dry-run' | 'snapshot' | 'delete' | 'done';

@@ -60,6 +60,8 @@ export interface ScanTaskDto {
   found: number;
   /** Of which unused. */
   findings: number;
+  /** Known monthly cost of those findings, protected ones excluded. */
+  monthlySavings: number;
   error?: AppErrorDto;
 }
 

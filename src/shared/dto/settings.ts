@@ -4,6 +4,8 @@ export const THEMES = ['light', 'dark', 'system'] as const;
 export type Theme = (typeof THEMES)[number];
 
 export interface SettingsDto {
+  /** The profile chosen last (read-only: set by profiles:select). */
+  lastProfile: string | null;
   /** Days of cost history discovery asks for. */
   lookbackDays: number;
   /** USD over the period for a service to count as active. */

@@ -7,7 +7,7 @@ import { useSettings, useUpdateSettings } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 
-type Form = Omit<SettingsDto, 'theme'>;
+type Form = Omit<SettingsDto, 'theme' | 'lastProfile'>;
 type Errors = Partial<Record<keyof Form, string>>;
 
 /** Validates with the contract's own schema, so the form and main agree on every range. */
