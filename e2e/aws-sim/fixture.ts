@@ -165,14 +165,33 @@ export interface CostExplorerFixture {
   series?: CostSeriesFixture[];
 }
 
+/** An IAM role STS AssumeRole can assume (`arn:aws:iam::<accountId>:role/<path><name>`). */
+export interface RoleFixture {
+  name: string;
+  path?: string; // default '/'
+  /** The trust policy demands `aws:MultiFactorAuthPresent`: AssumeRole needs SerialNumber + the right TokenCode. */
+  requireMfa?: boolean;
+  /** The role's unique id (AROA…); default derived from the ARN. */
+  roleId?: string;
+  /** Upper bound of AssumeRole's DurationSeconds (3,600–43,200; default 3,600). */
+  maxSessionDurationSeconds?: number;
+}
+
 export interface AccountFixture {
   accountId: string;
   arn?: string; // default arn:aws:iam::<accountId>:user/sim-user
   userId?: string; // default AIDASIMULATORUSER01
   alias?: string | null;
   regions: RegionFixture[];
-  /** Denied actions: EC2 action names ('TerminateInstances' or 'ec2:TerminateInstances') and 'iam:ListAccountAliases'. */
+  /** Denied actions: EC2 action names ('TerminateInstances' or 'ec2:TerminateInstances'), 'iam:ListAccountAliases', 'sts:AssumeRole'. */
   deny?: string[];
+  /**
+   * Roles STS AssumeRole accepts (this account's). Absent: any well-formed role ARN is assumable without MFA unless
+   * the request names an MFA device (then its TokenCode must be right).
+   */
+  roles?: RoleFixture[];
+  /** The one MFA code AssumeRole accepts (6 digits; default '123456'); `sim.state.mfaCode` changes it at runtime. */
+  mfaCode?: string;
   resources?: Record<string, RegionResourcesFixture>;
   costExplorer?: CostExplorerFixture;
 }

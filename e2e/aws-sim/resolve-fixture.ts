@@ -45,6 +45,11 @@ function hashHex(s: string, len: number): string {
   return out.slice(0, len);
 }
 
+/** A stable role unique id (AROA + 17 characters) for a role ARN. */
+export function defaultRoleId(roleArn: string): string {
+  return `AROA${hashHex(roleArn, 17).toUpperCase()}`;
+}
+
 export function resolveFixture(fx: AccountFixture, now: Date = new Date()): SimAccount {
   const account = new SimAccount(
     fx.accountId,
@@ -56,6 +61,25 @@ export function resolveFixture(fx: AccountFixture, now: Date = new Date()): SimA
   for (const r of fx.regions) account.regionInfo.push({ name: r.name, optInStatus: r.optInStatus ?? 'opt-in-not-required' });
   for (const d of fx.deny ?? []) account.deny.add(d.includes(':') ? d : `ec2:${d}`);
   for (const [regionName, res] of Object.entries(fx.resources ?? {})) resolveRegion(account.region(regionName), res, now);
+  if (fx.mfaCode !== undefined) {
+    if (!/^\d{6}$/.test(fx.mfaCode)) throw new Error(`fixture: mfaCode '${fx.mfaCode}' is not 6 digits`);
+    account.mfaCode = fx.mfaCode;
+  }
+  if (fx.roles) {
+    account.roles = new Map();
+    for (const r of fx.roles) {
+      const path = r.path ?? '/';
+      if (!path.startsWith('/') || !path.endsWith('/')) throw new Error(`fixture: role ${r.name} path '${path}' must start and end with '/'`);
+      const arn = `arn:aws:iam::${fx.accountId}:role${path}${r.name}`;
+      account.roles.set(arn, {
+        arn,
+        roleName: r.name,
+        roleId: r.roleId ?? defaultRoleId(arn),
+        requireMfa: r.requireMfa ?? false,
+        maxSessionDurationSeconds: r.maxSessionDurationSeconds ?? 3600,
+      });
+    }
+  }
 
   const ce = fx.costExplorer ?? {};
   account.costExplorerEnabled = ce.enabled ?? true;

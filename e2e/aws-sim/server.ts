@@ -170,7 +170,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
         return;
       }
       case 'sts':
-        send(res, 200, 'text/xml', handleSts(deps.account, params as QueryParams, requestId), requestId);
+        send(res, 200, 'text/xml', handleSts(deps.account, params as QueryParams, requestId, req.headers.authorization), requestId);
         return;
       case 'iam':
         send(res, 200, 'text/xml', handleIam(deps.account, params as QueryParams, requestId), requestId);

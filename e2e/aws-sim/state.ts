@@ -142,12 +142,58 @@ export interface SimCostRecord {
   usageQuantity: string;
 }
 
+export interface SimRole {
+  arn: string;
+  roleName: string;
+  roleId: string;
+  requireMfa: boolean;
+  maxSessionDurationSeconds: number;
+}
+
+/** Temporary credentials issued by AssumeRole; GetCallerIdentity signed with `accessKeyId` answers this identity. */
+export interface SimSession {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** Wall clock (the SDK compares it with its own clock), not the simulated one. */
+  expiration: Date;
+  accountId: string;
+  /** `arn:aws:sts::<account>:assumed-role/<role>/<session>` */
+  arn: string;
+  /** `AROA…:<session>` */
+  userId: string;
+  roleArn: string;
+}
+
+/** One AssumeRole request as received (recorded before any check, so failed ones are visible too). */
+export interface SimAssumeRoleRequest {
+  roleArn?: string;
+  roleSessionName?: string;
+  serialNumber?: string;
+  tokenCode?: string;
+  durationSeconds?: number;
+  /** The caller's ARN (the base user, or an assumed role when chaining). */
+  callerArn: string;
+  /** 'ok' or the error code answered. */
+  outcome: string;
+  /** The issued access key id when outcome is 'ok'. */
+  accessKeyId?: string;
+}
+
 export class SimAccount {
   readonly regions = new Map<string, SimRegion>();
   readonly regionInfo: { name: string; optInStatus: OptInStatus }[] = [];
   readonly deny = new Set<string>();
   costExplorerEnabled = true;
   costs: SimCostRecord[] = [];
+  /** Roles AssumeRole accepts, by ARN; null: any well-formed role ARN (none requires MFA). */
+  roles: Map<string, SimRole> | null = null;
+  /** The MFA code AssumeRole accepts; tests may change it at runtime. */
+  mfaCode = '123456';
+  /** Every AssumeRole request, oldest first. */
+  readonly assumeRoleRequests: SimAssumeRoleRequest[] = [];
+  /** Sessions issued by AssumeRole, by access key id. */
+  readonly sessions = new Map<string, SimSession>();
   private readonly loadedAtMs = Date.now();
   private idCounter = 0;
 
@@ -181,7 +227,12 @@ export class SimAccount {
     return `${prefix}-0${this.idCounter.toString(16).padStart(16, 'f')}`;
   }
 
-  isDenied(service: 'ec2' | 'iam', action: string): boolean {
+  /** The last AssumeRole request received, if any. */
+  get lastAssumeRole(): SimAssumeRoleRequest | undefined {
+    return this.assumeRoleRequests.at(-1);
+  }
+
+  isDenied(service: 'ec2' | 'iam' | 'sts', action: string): boolean {
     return this.deny.has(`${service}:${action}`);
   }
 }
