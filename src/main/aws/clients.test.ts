@@ -192,6 +192,8 @@ describe('client settings', () => {
     expect((ec2Strategy as { mode?: string }).mode).toBe('adaptive');
     // After a throttle the limiter never drops below EC2's slowest documented Describe refill (10/s).
     expect((ec2Strategy as unknown as { rateLimiter: { minFillRate: number } }).rateLimiter.minFillRate).toBe(10);
+    // The attempts the strategy really makes (not just the client's config value).
+    expect(await (ec2Strategy as unknown as { standardRetryStrategy: { getMaxAttempts(): Promise<number> } }).standardRetryStrategy.getMaxAttempts()).toBe(8);
     expect(await f.ec2('eu-west-1').config.maxAttempts()).toBe(8);
     expect((ceStrategy as { mode?: string }).mode).toBe('standard');
     expect(await f.costExplorer().config.maxAttempts()).toBe(3);

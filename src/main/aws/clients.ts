@@ -147,7 +147,8 @@ export async function createClientFactory(opts: ClientFactoryOptions): Promise<C
           // Adaptive: client-side rate limiting for bulk describe/delete per region.
           retryMode: 'adaptive',
           maxAttempts,
-          retryStrategy: new AdaptiveRetryStrategy(async () => maxAttempts, {
+          // A number, not a provider: with options, a provider function silently falls back to 3 attempts.
+          retryStrategy: new AdaptiveRetryStrategy(maxAttempts, {
             rateLimiter: new DefaultRateLimiter({ minFillRate: EC2_MIN_FILL_RATE }),
           }),
         });

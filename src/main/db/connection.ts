@@ -61,6 +61,9 @@ export function openDatabase(opts: OpenOptions): DbHandle {
       if (opts.file !== ':memory:') sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
     }
+    // 64 MiB of page cache (the default is 2 MiB): a scan's upserts touch index pages all over the file, and
+    // re-reading them for every batch doubled the cost of writing 100k findings.
+    sqlite.pragma('cache_size = -65536');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
   } catch (e) {

@@ -66,6 +66,7 @@ describe('scanner against the simulator', () => {
     const g = generateAccount(SMALL);
     s = await openSimSession({ fixture: g.fixture, faults: { throttleRate: 0.1, seed: 7 } });
     const out = await runScan(s.scanDeps({ settings: { ...s.scanDeps().settings, pageSize: 10 } }), { regions: SMALL.regions, skipDiscovery: true });
+    expect(out.failures).toEqual([]);
     expect(out.status).toBe('succeeded');
     expect(await storedFindings(s)).toEqual(expectedSet(g));
   });

@@ -11,6 +11,7 @@ import { handlersForService } from '../discovery/service-catalog';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
 import type { HandlerRegistry } from '../handlers/registry';
 import type { PriceBook } from '../pricing/types';
+import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
 import { listRegions } from './regions';
 
@@ -190,7 +191,11 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   }
 
   // 3. Tasks.
-  const writer = new ResourceWriter(db.sqlite, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown');
+  const writer = new BatchedWriter(
+    new ResourceWriter(db.sqlite, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown'),
+    scanId,
+    now,
+  );
   const global = createLimiter(Math.max(1, deps.settings.concurrency));
   const perRegion = new Map(regions.map((r) => [r, createLimiter(Math.max(1, deps.settings.perRegionConcurrency))]));
   const tasks = regions.flatMap((region) => handlers.map((handler) => ({ region, handler })));
@@ -219,7 +224,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
       };
       for await (const page of handler.scan(ctx)) {
         if (signal?.aborted) throw Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
-        writer.write(page, scanId, now().toISOString());
+        writer.add(page);
         const { findings, savings } = countFindings(page);
         progress.found += page.length;
         progress.findings += findings;
@@ -229,7 +234,8 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
         totals.monthlySavings += savings;
         emit({ task: { ...progress } });
       }
-      // The task saw everything there is: what it did not see is gone.
+      // The task saw everything there is: what it did not see is gone (once its rows are committed).
+      writer.flush();
       markGone(db.sqlite, { accountId, resourceType: handler.type, region, scanId }, now().toISOString());
       totals.tasksDone++;
       emit({ task: { ...progress, status: 'done' } });
@@ -249,7 +255,12 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
       emit({ task: { ...progress, status: 'failed', error: { ...app.toDto(), awsCode } } });
     }
   };
-  await Promise.all(tasks.map((t) => global(() => perRegion.get(t.region)!(() => runTask(t)))));
+  try {
+    await Promise.all(tasks.map((t) => global(() => perRegion.get(t.region)!(() => runTask(t)))));
+  } finally {
+    // What was seen is stored, whatever ended the scan.
+    writer.flush();
+  }
 
   const handlerTypes = handlers.map((h) => h.type);
   if (cancelled || signal?.aborted) return finish('cancelled', { regions, handlers: handlerTypes, discovery });

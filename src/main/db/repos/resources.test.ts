@@ -145,4 +145,28 @@ describe('resources repo', () => {
     expect(f.regions).toEqual(['eu-west-1', 'us-east-1']);
     expect(f.resourceTypes).toEqual(['ec2:snapshot', 'ec2:volume']);
   });
+
+  it('totals are reused for the same filter but never stale after a write or a deletion', async () => {
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'x');
+    w.write(Array.from({ length: 40 }, (_, i) => finding(i, { unused: true, unusedReason: 'r', protected: false })), null);
+    const a = await listFindings(h.db, { accountId: ACCOUNT, limit: 5 });
+    const b = await listFindings(h.db, { accountId: ACCOUNT, limit: 5, offset: 5, sort: { column: 'name', direction: 'asc' } });
+    expect(b.total).toBe(a.total);
+    w.write([finding(1000, { unused: true, unusedReason: 'r', monthlyCost: 7 })], null);
+    const c = await listFindings(h.db, { accountId: ACCOUNT, limit: 5 });
+    expect(c.total).toBe(a.total + 1);
+    expect(c.totalMonthlyCost).toBeCloseTo(a.totalMonthlyCost + 7, 9);
+    markDeleted(h.sqlite, c.rows[0]!.id);
+    expect((await listFindings(h.db, { accountId: ACCOUNT, limit: 5 })).total).toBe(a.total);
+  });
+
+  it('pages of an unindexed sort come back in sort order with whole rows', async () => {
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'x');
+    w.write(Array.from({ length: 120 }, (_, i) => finding(i, { unused: true, unusedReason: 'r', name: `n-${String((i * 37) % 120).padStart(3, '0')}` })), null);
+    const p1 = await listFindings(h.db, { accountId: ACCOUNT, sort: { column: 'name', direction: 'desc' }, limit: 50 });
+    const p2 = await listFindings(h.db, { accountId: ACCOUNT, sort: { column: 'name', direction: 'desc' }, limit: 50, offset: 50 });
+    const names = [...p1.rows, ...p2.rows].map((r) => r.name!);
+    expect(names).toEqual([...names].sort().reverse());
+    expect(p1.rows[0]!.details).toMatchObject({ i: expect.any(Number) });
+  });
 });

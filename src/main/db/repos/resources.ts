@@ -196,6 +196,12 @@ export interface FindingsPage {
   offset: number;
 }
 
+/** "Unused for at least N days" as a cutoff time, to the minute (so repeated queries share cached totals). */
+function ageCutoffMinute(q: FindingsQuery): number {
+  const t = (q.now ?? new Date()).getTime() - (q.minAgeDays ?? 0) * 86_400_000;
+  return Math.floor(t / 60_000) * 60_000;
+}
+
 function applyFilters(db: Kysely<Database>, q: FindingsQuery) {
   let query = db.selectFrom('resources').where('account_id', '=', q.accountId);
   query = query.where('status', 'in', q.statuses && q.statuses.length > 0 ? q.statuses : ['active']);
@@ -208,7 +214,7 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery) {
   if (q.minMonthlyCost !== undefined) query = query.where('monthly_cost', '>=', q.minMonthlyCost);
   if (q.scanId !== undefined) query = query.where('last_scan_id', '=', q.scanId);
   if (q.minAgeDays !== undefined) {
-    const cutoff = new Date((q.now ?? new Date()).getTime() - q.minAgeDays * 86_400_000).toISOString();
+    const cutoff = new Date(ageCutoffMinute(q)).toISOString();
     query = query.where('unused_since', 'is not', null).where('unused_since', '<=', cutoff);
   }
   if (q.search && q.search.trim() !== '') {
@@ -225,34 +231,71 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery) {
   return query;
 }
 
-/** One page of findings, filtered and sorted in SQL, with totals for the whole filter. */
-export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Promise<FindingsPage> {
-  const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
-  const offset = Math.max(q.offset ?? 0, 0);
-  const column = FINDING_SORT_COLUMNS[q.sort?.column ?? 'monthlyCost'];
-  const dir = q.sort?.direction ?? 'desc';
-  // NULLs (unknown cost / since) always last, whatever the direction: unknown is not "cheapest". SQLite sorts
-  // NULLs first ascending and last descending, so only ascending needs NULLS LAST — and descending (the default
-  // cost sort) stays a plain walk of the (account, status, unused, monthly_cost DESC) index.
-  const rows = await applyFilters(db, q)
-    .selectAll()
-    .orderBy(sql`${sql.ref(column)} ${sql.raw(dir === 'asc' ? 'ASC NULLS LAST' : 'DESC')}`)
-    .orderBy('id', 'asc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
-  const totals = await applyFilters(db, q)
+interface FindingTotals {
+  total: number;
+  totalMonthlyCost: number;
+  unknownCostCount: number;
+}
+
+/**
+ * Totals per filter, reused while the data has not changed: scrolling and re-sorting ask the same filter again and
+ * again, and counting 100k rows is most of a page's cost. The version is `total_changes()` (this connection's
+ * writes) with `data_version` (other connections' commits, e.g. the CLI), both free to read.
+ */
+const totalsCache = new WeakMap<Kysely<Database>, Map<string, { version: string; totals: FindingTotals }>>();
+const TOTALS_CACHE_SIZE = 64;
+
+function filterKey(q: FindingsQuery, cutoffMinute: number | null): string {
+  const { sort: _sort, limit: _limit, offset: _offset, now: _now, ...filter } = q;
+  return JSON.stringify([filter, cutoffMinute]);
+}
+
+async function findingTotals(db: Kysely<Database>, q: FindingsQuery): Promise<FindingTotals> {
+  const { rows } = await sql<{ c: number; v: number }>`SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v`.execute(db);
+  const version = `${rows[0]?.c}|${rows[0]?.v}`;
+  const key = filterKey(q, q.minAgeDays === undefined ? null : ageCutoffMinute(q));
+  let cache = totalsCache.get(db);
+  if (!cache) totalsCache.set(db, (cache = new Map()));
+  const hit = cache.get(key);
+  if (hit && hit.version === version) return hit.totals;
+  const t = await applyFilters(db, q)
     .select([
       sql<number>`COUNT(*)`.as('total'),
       sql<number | null>`SUM(monthly_cost)`.as('cost'),
       sql<number>`SUM(CASE WHEN monthly_cost IS NULL THEN 1 ELSE 0 END)`.as('unknown'),
     ])
     .executeTakeFirstOrThrow();
+  const totals = { total: Number(t.total), totalMonthlyCost: t.cost ?? 0, unknownCostCount: Number(t.unknown ?? 0) };
+  if (cache.size >= TOTALS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  cache.set(key, { version, totals });
+  return totals;
+}
+
+/** One page of findings, filtered and sorted in SQL, with totals for the whole filter. */
+export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Promise<FindingsPage> {
+  const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+  const offset = Math.max(q.offset ?? 0, 0);
+  const column = FINDING_SORT_COLUMNS[q.sort?.column ?? 'monthlyCost'];
+  const dir = q.sort?.direction ?? 'desc';
+  // Two steps: the page's ids first, so that a sort without an index (any column but cost and age) carries only
+  // (key, id) pairs through SQLite's sorter instead of whole rows with their JSON; then those rows by id.
+  // NULLs (unknown cost / since) always last, whatever the direction: unknown is not "cheapest". SQLite sorts
+  // NULLs first ascending and last descending, so only ascending needs NULLS LAST — and descending (the default
+  // cost sort) stays a plain walk of the (account, status, unused, monthly_cost DESC) index.
+  const idRows = await applyFilters(db, q)
+    .select('id')
+    .orderBy(sql`${sql.ref(column)} ${sql.raw(dir === 'asc' ? 'ASC NULLS LAST' : 'DESC')}`)
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const ids = idRows.map((r) => r.id);
+  const full = ids.length === 0 ? [] : await db.selectFrom('resources').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(full.map((r) => [r.id, r]));
+  const totals = await findingTotals(db, q);
   return {
-    rows: rows.map(toResourceDto),
-    total: Number(totals.total),
-    totalMonthlyCost: totals.cost ?? 0,
-    unknownCostCount: Number(totals.unknown ?? 0),
+    rows: ids.map((id) => toResourceDto(byId.get(id)!)),
+    ...totals,
     limit,
     offset,
   };
