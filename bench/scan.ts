@@ -52,6 +52,20 @@ async function startSimChild(fixtureFile: string, throttleRate: number): Promise
   return { endpoint, child };
 }
 
+/** CPU time (user + system) of a process and its descendants so far, from /proc (Linux), in ms; NaN elsewhere. */
+function childCpuMs(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    let ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      for (const c of fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean)) ms += childCpuMs(Number(c));
+    }
+    return ms;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** Longest chain of requests where each starts after the previous ended (an interval order's longest chain). */
 function longestChain(iv: Interval[]): number {
   const xs = [...iv].sort((a, b) => a.start - b.start);
@@ -126,6 +140,8 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
     });
   }
 
+  const cpu0 = process.cpuUsage();
+  const simCpu0 = childCpuMs(child.pid!);
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
   const t0 = performance.now();
@@ -138,11 +154,19 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
       homeRegion: 'us-east-1',
       registry,
       prices: createBundledPriceBook(),
-      settings: { ...DEFAULT_SCAN_SETTINGS, stoppedInstanceDays: 30, protectionTagKey: 'cloud-cleaner:keep' },
+      settings: {
+        ...DEFAULT_SCAN_SETTINGS,
+        ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}),
+        ...(process.env.BENCH_PAGE_SIZE ? { pageSize: Number(process.env.BENCH_PAGE_SIZE) } : {}),
+        stoppedInstanceDays: 30,
+        protectionTagKey: 'cloud-cleaner:keep',
+      },
     },
     { regions: 'all' },
   );
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const simCpuMs = childCpuMs(child.pid!) - simCpu0;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
@@ -172,6 +196,8 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
     status: out.status,
     error: out.error?.message ?? out.failures[0]?.message,
     wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    simCpuMs,
     byOperation,
     attempts,
     throttled,
@@ -209,6 +235,8 @@ async function main(): Promise<void> {
         longest_chain: lowerChain,
         ingest_ms: Math.round(r.ingestMs),
         ratio: Number((r.wallMs / lowerBound).toFixed(2)),
+        scanner_cpu_ms: Math.round(r.cpuMs),
+        simulator_cpu_ms: Math.round(r.simCpuMs),
         peak_rss_mb: Math.round(r.peakRssMb),
         resources_seen: r.resources,
         findings_found: r.expectedFound,

@@ -6,6 +6,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-test-'));
@@ -45,6 +48,20 @@ if (want('build')) {
       console.log(`── build check: FAILED, missing ${missing.join(', ')}`);
       failedSteps.push('build check');
     } else console.log('── build check: out/main, out/preload and out/renderer present');
+    // Electronegativity over the built app: no high or medium finding. OPEN_EXTERNAL_JS_CHECK is a "review every
+    // openExternal" reminder that fires on any non-literal argument; every call goes through openExternalSafely
+    // (src/main/window/security.ts), whose https allowlist is unit-tested.
+    const report = path.join(tmp, 'electronegativity.csv');
+    if (step('electronegativity', 'npx', ['electronegativity', '-i', 'out', '-e', require('electron/package.json').version, '-s', 'medium', '-x', 'OpenExternalJSCheck', '-r', '-o', report])) {
+      const rows = fs.existsSync(report) ? fs.readFileSync(report, 'utf8').trim().split('\n').slice(1).filter((r) => /"(CRITICAL|HIGH|MEDIUM)"/.test(r)) : null;
+      if (rows === null) {
+        console.log('── electronegativity: FAILED, no report written');
+        failedSteps.push('electronegativity report');
+      } else if (rows.length > 0) {
+        console.log(`── electronegativity: FAILED, ${rows.length} medium or high findings:\n${rows.join('\n')}`);
+        failedSteps.push('electronegativity findings');
+      } else console.log('── electronegativity: no medium or high finding');
+    }
   }
 }
 
