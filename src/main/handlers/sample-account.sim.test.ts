@@ -1,0 +1,105 @@
+/**
+ * Every handler against the simulator's sample account (real SDK clients over HTTP): exactly the resources that are
+ * unused by definition (the simulator's independent oracle), each with the monthly cost AWS's published prices give.
+ * The expected costs are written out by hand from the price pages (us-east-1 as in AWS-FACTS.md; eu-west-1 and
+ * ap-northeast-1 from AWS's regional EBS prices), not computed with the app's own pricing code.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unusedByDefinition } from '../../../e2e/aws-sim/unused-oracle';
+import { createBundledPriceBook } from '../pricing/price-book';
+import { openSimSession, type SimSession } from '../test-support/sim-session';
+import { DEFAULT_HANDLER_SETTINGS, RESOURCE_TYPES, type Finding, type ResourceType } from './handler';
+
+const EXPECTED_COST: Record<string, number> = {
+  // Stopped instances: their volumes (+ an Elastic IP), never compute.
+  'i-0a100000000000002': 16 * 0.08 + 500 * 0.08 + 3000 * 0.005 + 125 * 0.04 + 730 * 0.005, // gp3 16 + gp3 500 (6k IOPS, 250 MiB/s) + EIP
+  'i-0a100000000000005': 20 * 0.08 + 200 * 0.125 + 5000 * 0.065, // gp3 20 + io1 200 GiB, 5,000 IOPS
+  'i-0a100000000000007': 8 * 0.08,
+  'i-0e100000000000002': 200 * 0.088, // eu-west-1 gp3
+  'i-0e100000000000003': 40 * 0.11, // eu-west-1 gp2
+  // Unattached volumes.
+  'vol-0a100000000000010': 100 * 0.08 + 1000 * 0.005 + 75 * 0.04, // gp3, 4,000 IOPS, 200 MiB/s
+  'vol-0a100000000000011': 50 * 0.1, // gp2
+  'vol-0a100000000000012': 64 * 0.125 + 16000 * 0.065, // io2 first IOPS tier
+  'vol-0a100000000000013': 500 * 0.045, // st1
+  'vol-0a100000000000014': 1000 * 0.015, // sc1
+  'vol-0a100000000000015': 20 * 0.05, // magnetic storage (I/O is usage-based)
+  'vol-0a100000000000016': 20 * 0.08,
+  'vol-0a100000000000017': 10 * 0.1,
+  'vol-0e100000000000010': 250 * 0.088, // eu-west-1 gp3, baseline IOPS/throughput
+  'vol-0e100000000000011': 1000 * 0.05, // eu-west-1 st1
+  'vol-0c100000000000010': 2000 * 0.018, // ap-northeast-1 sc1
+  'vol-0c100000000000011': 100 * 0.142 + 32000 * 0.074 + 8000 * 0.0518, // ap-northeast-1 io2, two IOPS tiers
+  // Idle Elastic IPs: 730 h × $0.005.
+  'eipalloc-0a100000000000003': 3.65,
+  'eipalloc-0a100000000000004': 3.65,
+  'eipalloc-0a100000000000006': 3.65,
+  'eipalloc-0e100000000000002': 3.65,
+  'eipalloc-0c100000000000001': 3.65,
+  // Orphaned snapshots: full size (upper bound) × standard, or × archive.
+  'snap-0a100000000000002': 4 * 0.05,
+  'snap-0a100000000000003': 100 * 0.0125,
+  'snap-0a100000000000004': 50 * 0.05, // no FullSnapshotSizeInBytes: the volume size
+  'snap-0a100000000000009': 40 * 0.05,
+  'snap-0a100000000000010': 2 * 0.05,
+  'snap-0e100000000000001': 140 * 0.0125,
+  'snap-0c100000000000001': 20 * 0.05,
+  // Unused AMIs: their own snapshots.
+  'ami-0a100000000000002': 8 * 0.05,
+  'ami-0a100000000000004': 8 * 0.05,
+  'ami-0a100000000000005': 8 * 0.05,
+  'ami-0a100000000000006': 8 * 0.05,
+  'ami-0e100000000000002': 20 * 0.05,
+  'ami-0c100000000000001': 20 * 0.05,
+};
+
+const PROTECTED = new Set([
+  'i-0a100000000000005', // termination protection
+  'i-0a100000000000007',
+  'i-0e100000000000002',
+  'vol-0a100000000000016',
+  'eipalloc-0a100000000000004',
+  'snap-0a100000000000009',
+  'ami-0a100000000000006',
+]);
+
+let s: SimSession;
+const found = new Map<ResourceType, Finding[]>();
+
+beforeAll(async () => {
+  s = await openSimSession();
+  const prices = createBundledPriceBook();
+  for (const type of RESOURCE_TYPES) {
+    const handler = s.registry.get(type)!;
+    const all: Finding[] = [];
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-northeast-1']) {
+      const ctx = { region, accountId: s.accountId, ec2: s.clients.ec2(region), prices: prices.forRegion(region), settings: DEFAULT_HANDLER_SETTINGS, now: new Date() };
+      for await (const page of handler.scan(ctx)) all.push(...page);
+    }
+    found.set(type, all);
+  }
+});
+afterAll(async () => {
+  await s.close();
+});
+
+describe('each handler against the sample account', () => {
+  it.each(RESOURCE_TYPES)('%s: exactly the unused resources, at the published monthly price, protection honoured', (type) => {
+    const expected = unusedByDefinition(s.sim.state).filter((u) => u.type === type).map((u) => u.id).sort();
+    const unused = found.get(type)!.filter((f) => f.unused);
+    expect(unused.map((f) => f.resourceId).sort()).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const f of unused) {
+      expect(EXPECTED_COST[f.resourceId], f.resourceId).toBeDefined();
+      expect(f.monthlyCost, `${f.resourceId}: ${f.costBasis}`).toBeCloseTo(EXPECTED_COST[f.resourceId]!, 6);
+      expect(f.protected, f.resourceId).toBe(PROTECTED.has(f.resourceId));
+      expect(f.unusedReason).toBeTruthy();
+      expect(f.costBasis).toMatch(/\$/);
+    }
+  });
+
+  it('covers every expected finding of the account (35) and no other', () => {
+    const all = [...found.values()].flat().filter((f) => f.unused).map((f) => f.resourceId).sort();
+    expect(all).toEqual(Object.keys(EXPECTED_COST).sort());
+  });
+});
