@@ -1,6 +1,12 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { DeletionOutcome, PlanStatus } from '../../shared/dto/cleanup';
+import type { ResourceStatus } from '../../shared/dto/findings';
+import type { ScanKind, ScanStatus } from '../../shared/dto/scans';
 
 /** kysely's view of the SQLite schema built by `migrations/`. Keep in step with the migrations. */
+
+/** The status columns' values are declared once, with the IPC contract's DTOs (src/shared/dto). */
+export type { DeletionOutcome, PlanStatus, ResourceStatus, ScanKind, ScanStatus };
 
 export interface AccountsTable {
   id: string;
@@ -39,9 +45,6 @@ export interface CostHistoryTable {
   updated_at: string;
 }
 
-export type ScanKind = 'discovery' | 'resources';
-export type ScanStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
-
 export interface ScansTable {
   id: Generated<number>;
   account_id: string | null;
@@ -74,8 +77,6 @@ export interface ScanFailuresTable {
   at: string;
 }
 
-export type ResourceStatus = 'active' | 'gone' | 'deleted';
-
 export interface ResourcesTable {
   id: Generated<number>;
   account_id: string;
@@ -101,8 +102,6 @@ export interface ResourcesTable {
   status: Generated<ResourceStatus>;
   status_changed_at: Generated<string | null>;
 }
-
-export type DeletionOutcome = 'pending' | 'succeeded' | 'dry-run-ok' | 'unauthorized' | 'refused' | 'failed';
 
 export interface DeletionsTable {
   id: Generated<number>;
@@ -140,8 +139,6 @@ export interface PriceCacheTable {
   prices: string;
   fetched_at: string;
 }
-
-export type PlanStatus = 'planned' | 'dry-run' | 'running' | 'completed' | 'cancelled' | 'refused' | 'interrupted';
 
 export interface CleanupPlansTable {
   id: string;

@@ -102,7 +102,10 @@ export interface CleanupProgressEvent {
 
 export type DeletionOutcome = 'pending' | 'succeeded' | 'dry-run-ok' | 'unauthorized' | 'refused' | 'failed';
 
-/** One audited mutating AWS call (deletions table). */
+/**
+ * One audited mutating AWS call (deletions table), or one refusal. `pending`: the call may have reached AWS while the
+ * app died (result unknown). Re-exported by src/main/db/repos/deletions.ts.
+ */
 export interface DeletionDto {
   id: number;
   accountId: string;
@@ -111,12 +114,15 @@ export interface DeletionDto {
   resourceType: string;
   region: string;
   resourceId: string;
+  /** API action (`TerminateInstances`, `DeleteSnapshot`, …), `Refuse` for a refusal, `Recheck` for a failed re-check. */
   action: string;
   target: string;
   dryRun: boolean;
+  /** For dry runs: the code AWS answered (`DryRunOperation`, `UnauthorizedOperation`, …). */
   dryRunResult: string | null;
   outcome: DeletionOutcome;
   errorCode: string | null;
+  /** The AWS error message, or the reason of a refusal. */
   errorMessage: string | null;
   requestedAt: string;
   completedAt: string | null;

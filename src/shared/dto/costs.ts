@@ -1,4 +1,7 @@
-/** Daily cost history and the Cost Explorer bill of the app itself. Mirrors main's cost-history / ce-requests repos. */
+/**
+ * Daily cost history and the Cost Explorer bill of the app itself. CostHistoryPointDto / DailyCostTotalDto are
+ * re-exported (as CostHistoryPoint / DailyCostTotal) by src/main/db/repos/cost-history.ts.
+ */
 import { z } from 'zod';
 import { daySchema, shortText } from './common';
 
@@ -25,8 +28,10 @@ export interface CostHistoryPointDto {
 
 export interface DailyCostTotalDto {
   date: string;
+  /** Sum over the services that had a row that day. */
   cost: number;
   costText: string;
+  /** Any of the day's amounts may still change. */
   estimated: boolean;
   services: number;
 }

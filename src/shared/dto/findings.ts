@@ -1,9 +1,10 @@
-/** Stored resources ("findings" when unused). Mirrors ResourceDto / FindingsPage of src/main/db/repos/resources.ts. */
+/** Stored resources ("findings" when unused). ResourceDto / FindingsPage are re-exported by src/main/db/repos/resources.ts. */
 import { z } from 'zod';
 import { idSchema, regionSchema, shortText } from './common';
 
 export type ResourceStatus = 'active' | 'gone' | 'deleted';
 
+/** A stored resource (a "finding" when unused) as a plain DTO. */
 export interface ResourceDto {
   id: number;
   accountId: string;
@@ -33,8 +34,11 @@ export interface ResourceDto {
 
 export interface FindingsPage {
   rows: ResourceDto[];
+  /** Rows matching the filter (all pages). */
   total: number;
+  /** Sum of known monthly costs matching the filter. */
   totalMonthlyCost: number;
+  /** Matching rows whose cost is unknown. */
   unknownCostCount: number;
   limit: number;
   offset: number;

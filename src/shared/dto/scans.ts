@@ -1,4 +1,4 @@
-/** Resource scans and their progress. Mirrors ScanDto / ScanFailureDto of src/main/db/repos/scans.ts. */
+/** Resource scans and their progress. ScanDto / ScanFailureDto are re-exported by src/main/db/repos/scans.ts. */
 import { z } from 'zod';
 import type { AppErrorDto } from '../errors';
 import { idSchema, pageSchema, regionSchema } from './common';

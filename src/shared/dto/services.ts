@@ -1,4 +1,7 @@
-/** Services the account pays for (Cost Explorer discovery). Mirrors ServiceDto / DiscoveryResult of main. */
+/**
+ * Services the account pays for (Cost Explorer discovery). ServiceDto is re-exported by src/main/db/repos/services.ts;
+ * DiscoveryResultDto mirrors main's DiscoveryResult.
+ */
 import { z } from 'zod';
 import type { AppErrorDto } from '../errors';
 import { pageSchema, regionSchema, shortText } from './common';
@@ -13,13 +16,14 @@ export interface ServiceDto {
   category: string;
   active: boolean;
   periodCost: number;
+  /** The exact decimal sum behind periodCost. */
   periodCostText: string;
   periodStart: string | null;
   /** Exclusive. */
   periodEnd: string | null;
   firstSeen: string;
   lastSeen: string;
-  /** Resource types whose handlers look at this service's resources. */
+  /** Resource types (main's ResourceType) whose handlers look for this service's resources. */
   handlerTypes: string[];
   covered: boolean;
 }

@@ -1,15 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { AccountDto } from '../../../shared/dto/aws';
 import type { AccountRow, Database } from '../schema';
 
-export interface AccountDto {
-  id: string;
-  alias: string | null;
-  partition: string;
-  arn: string | null;
-  lastProfile: string | null;
-  firstSeen: string;
-  lastSeen: string;
-}
+export type { AccountDto };
 
 export function toAccountDto(r: AccountRow): AccountDto {
   return {

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type { CostHistoryPointDto as CostHistoryPoint, DailyCostTotalDto as DailyCostTotal } from '../../../shared/dto/costs';
 import { AppError } from '../../../shared/errors';
 import { sumDecimalStrings } from '../../discovery/decimal';
 import { inTransaction } from '../connection';
@@ -56,26 +57,7 @@ export interface CostHistoryQuery {
   to: string;
 }
 
-export interface CostHistoryPoint {
-  serviceCode: string;
-  displayName: string;
-  date: string;
-  cost: number;
-  costText: string;
-  usageQuantity: number | null;
-  usageUnit: string | null;
-  estimated: boolean;
-}
-
-export interface DailyCostTotal {
-  date: string;
-  /** Sum over the services that had a row that day. */
-  cost: number;
-  costText: string;
-  /** Any of the day's amounts may still change. */
-  estimated: boolean;
-  services: number;
-}
+export type { CostHistoryPoint, DailyCostTotal };
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 

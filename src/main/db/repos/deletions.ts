@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type { DeletionDto } from '../../../shared/dto/cleanup';
 import type { Database, DeletionOutcome, DeletionRow } from '../schema';
 
 /**
@@ -7,28 +8,7 @@ import type { Database, DeletionOutcome, DeletionRow } from '../schema';
  * completed after it, plus one row per refusal. A row still `pending` is a call that may have reached AWS
  * while the app died: its result is unknown, never guessed.
  */
-export interface DeletionDto {
-  id: number;
-  accountId: string;
-  planId: string;
-  resourcePk: number | null;
-  resourceType: string;
-  region: string;
-  resourceId: string;
-  /** API action (`TerminateInstances`, `DeleteSnapshot`, …), `Refuse` for a refusal, `Recheck` for a failed re-check. */
-  action: string;
-  target: string;
-  dryRun: boolean;
-  /** For dry runs: the code AWS answered (`DryRunOperation`, `UnauthorizedOperation`, …). */
-  dryRunResult: string | null;
-  outcome: DeletionOutcome;
-  errorCode: string | null;
-  /** The AWS error message, or the reason of a refusal. */
-  errorMessage: string | null;
-  requestedAt: string;
-  completedAt: string | null;
-  details: Record<string, unknown>;
-}
+export type { DeletionDto };
 
 export function toDeletionDto(r: DeletionRow): DeletionDto {
   return {

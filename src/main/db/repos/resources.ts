@@ -1,34 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Finding } from '../../handlers/handler';
-import type { Database, ResourceRow, ResourceStatus } from '../schema';
+import type { FindingsPage, ResourceDto, ResourceStatus } from '../../../shared/dto/findings';
+import type { Database, ResourceRow } from '../schema';
 
-/** A stored resource (a "finding" when unused) as a plain DTO. */
-export interface ResourceDto {
-  id: number;
-  accountId: string;
-  resourceType: string;
-  region: string;
-  resourceId: string;
-  serviceCode: string;
-  name: string | null;
-  state: string | null;
-  unused: boolean;
-  unusedReason: string | null;
-  unusedSince: string | null;
-  monthlyCost: number | null;
-  costBasis: string;
-  protected: boolean;
-  protectedReason: string | null;
-  tags: Record<string, string>;
-  details: Record<string, unknown>;
-  createdAt: string | null;
-  firstSeen: string;
-  lastSeen: string;
-  lastScanId: number | null;
-  status: ResourceStatus;
-  statusChangedAt: string | null;
-}
+export type { FindingsPage, ResourceDto };
 
 export function toResourceDto(r: ResourceRow): ResourceDto {
   return {
@@ -182,18 +158,6 @@ export interface FindingsQuery {
   limit?: number;
   offset?: number;
   now?: Date;
-}
-
-export interface FindingsPage {
-  rows: ResourceDto[];
-  /** Rows matching the filter (all pages). */
-  total: number;
-  /** Sum of known monthly costs matching the filter. */
-  totalMonthlyCost: number;
-  /** Matching rows whose cost is unknown. */
-  unknownCostCount: number;
-  limit: number;
-  offset: number;
 }
 
 /** "Unused for at least N days" as a cutoff time, to the minute (so repeated queries share cached totals). */

@@ -1,35 +1,8 @@
 import type { Kysely } from 'kysely';
+import type { ScanDto, ScanFailureDto } from '../../../shared/dto/scans';
 import type { Database, ScanKind, ScanRow, ScanStatus } from '../schema';
 
-export interface ScanFailureDto {
-  region: string;
-  handler: string;
-  errorCode: string;
-  message: string;
-  at: string;
-}
-
-export interface ScanDto {
-  id: number;
-  accountId: string | null;
-  kind: ScanKind;
-  parentScanId: number | null;
-  regions: string[];
-  status: ScanStatus;
-  startedAt: string;
-  completedAt: string | null;
-  durationMs: number | null;
-  tasksTotal: number;
-  tasksFailed: number;
-  resourcesSeen: number;
-  findingsCount: number;
-  monthlySavings: number;
-  servicesFound: number;
-  requests: number;
-  errorCode: string | null;
-  error: string | null;
-  options: Record<string, unknown>;
-}
+export type { ScanDto, ScanFailureDto };
 
 export function toScanDto(r: ScanRow): ScanDto {
   return {

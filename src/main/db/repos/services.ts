@@ -1,33 +1,14 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import type { ServiceDto } from '../../../shared/dto/services';
 import { handlersForService } from '../../discovery/service-catalog';
-import type { ResourceType } from '../../handlers/handler';
 import { inTransaction } from '../connection';
 import type { Database, ServiceRow } from '../schema';
 
 /** A service counts as active when it cost at least this much (USD) over the period. */
 export const DEFAULT_MIN_COST = 0.01;
 
-export interface ServiceDto {
-  id: number;
-  accountId: string;
-  /** Stable code (price-list code, or `ce:<slug>` for names the catalog does not know). */
-  code: string;
-  displayName: string;
-  category: string;
-  active: boolean;
-  periodCost: number;
-  /** The exact decimal sum behind periodCost. */
-  periodCostText: string;
-  periodStart: string | null;
-  /** Exclusive. */
-  periodEnd: string | null;
-  firstSeen: string;
-  lastSeen: string;
-  /** Resource handlers that look for this service's resources. */
-  handlerTypes: ResourceType[];
-  covered: boolean;
-}
+export type { ServiceDto };
 
 export function toServiceDto(r: ServiceRow): ServiceDto {
   const handlerTypes = handlersForService(r.code);
