@@ -49,8 +49,39 @@ import type { EbsVolumeType, Io2IopsTier, RegionPrices } from './types';
  *      SnapshotArchiveStorage $0.0125 per GB-month; AmazonVPC APN2-PublicIPv4:InUseAddress $0.005/h.
  *  [IPV4-2024] AWS announcement "New – AWS Public IPv4 Address Charge + Public IP Insights" (2023-07-28): $0.005 per
  *      IP per hour for all public IPv4 addresses from 2024-02-01. It names one price and no regional variation; per-region
- *      records were found only for eu-central-1, eu-west-2 and ap-northeast-2 (above, all $0.005), so for the other
- *      regions this item rests on the announcement rather than a per-region record.
+ *      records were found for eu-central-1, eu-west-2 and ap-northeast-2 (above, all $0.005) and, in [V26]'s copy of
+ *      AWS's vpc.json feed (2026-08-31), for 23 regions (all $0.005 in use and idle); for the regions neither covers
+ *      (ca-west-1, eu-central-2, eu-south-2, ap-south-2, ap-southeast-4/5/7, me-central-1, mx-central-1) this item
+ *      rests on the announcement rather than a per-region record.
+ *  [FEED-R23] AWS's full EBS pricing-page feed (ebs.json, all regions), manifest hawkFilePublicationDate
+ *      2023-02-16T18:06:53Z, vendored by github.com/jimgarrett123/rosa-calculator at price/data/ebs.json (commit
+ *      3a214e40; search-tool file id 10662050972; an older stored version, commit a88449f5, is the 2023-01-27 feed).
+ *      Same keys as [FEED-2023] plus "Storage Snapshot Amazon S3 SnapshotArchiveStorage GB Mo". Used for:
+ *      - snapshot standard and archive GB-month in us-east-2, us-west-2, sa-east-1, eu-west-3, eu-south-1, ap-east-1,
+ *        ap-northeast-3, ap-south-1, ap-southeast-2, ap-southeast-3, af-south-1, and archive in eu-central-1
+ *        (standard snapshot values are confirmed unchanged by [V26] for every one of these regions);
+ *      - io2 GB-month and io2 IOPS tiers for sa-east-1 and ap-northeast-3 (the feed lists no io2 at all for eu-west-3,
+ *        eu-south-1, ap-southeast-3, af-south-1: those stay null);
+ *      - every EBS item of eu-central-2 ("EU (Zurich)"), eu-south-2 ("EU (Spain)"), ap-south-2 ("Asia Pacific
+ *        (Hyderabad)"), ap-southeast-4 ("Asia Pacific (Melbourne)") and me-central-1 ("Middle East (UAE)"). Zurich has
+ *        no io2 in the feed; Spain, Hyderabad and Melbourne list io2 tier 1 and tier 2 but no tier 3, so their io2
+ *        IOPS tiers stay null (io2 GB-month is kept). Zurich's "SnapshotArchiveStorage" is 0.01475 (its
+ *        "ArchiveEarlyDelete" row reads 0.0149; the storage row is used).
+ *      Where it overlaps the older sources it agrees with them (checked: every [CK-2022] value of us-east-2, eu-west-3,
+ *      eu-south-1, sa-east-1, ap-northeast-3, ap-southeast-2, af-south-1, and [FEED-2023]/[FRA-2026] eu-central-1).
+ *  [V26] github.com/iammanis/ec2-vps _data/rates.json (commit 01472877; search-tool file id 67128407378), written by
+ *      its tools/build_pricing.py from AWS's live ebs.json and vpc.json feeds; _data/meta.json of the same commit:
+ *      generated 2026-09-03T19:28:36Z, ebs feed published 2026-09-03T16:32:44Z, vpc feed 2026-08-31T09:22:32Z. Per
+ *      region (rounded to 6 decimals by the script): gp2, gp3, gp3 IOPS, gp3 throughput per GiBps, Magnetic, st1, sc1,
+ *      snapshot standard, public IPv4 in-use/idle per hour. No io1, io2, Magnetic I/O or snapshot archive. Used for
+ *      il-central-1 ("Israel (Tel Aviv)", not in any older source), and to confirm snapshot standard prices above.
+ *      Its values equal the book's for all 22 other regions it lists, with one exception: af-south-1 sc1 reads 0.0199
+ *      in this 2026 feed against 0.019992 in [CK-2022] and [FEED-R23]; the newer 0.0199 is used.
+ *  Still unsourced (every EBS item null): ca-west-1, ap-southeast-5, ap-southeast-7, mx-central-1 (all opened after
+ *  [FEED-R23]; [V26] does not cover them). Searched without result: usage types CAN2-EBS, MEC1-EBS, ILC1-EBS,
+ *  EUC2-EBS (only a mapping table), APS5-EBS (only a made-up Cost Explorer fixture), feed keys "Canada West (Calgary)",
+ *  "Israel (Tel Aviv)" with "Storage ... GB Mo", io2 "Tier 2" keys in other repos. An eu-south-2 Cost Explorer
+ *  transcript (file ids 71620775219, 71444333431) was rejected: cost/quantity ratios, not published rates.
  *  Rejected: test fixtures whose numbers are visibly made up or rounded (e.g. an eu-central-1 fixture with io2 tiers
  *  0.078/0.055/0.038 where the real tiers are 0.078/0.0546/0.03822) were not used for anything.
  */
@@ -126,6 +157,35 @@ function ck2022(
   };
 }
 
+/**
+ * A region whose every EBS item comes from [FEED-R23] (2023-02-16), plus public IPv4. `io2` is the GB-month price
+ * (null when the feed has no io2 for the region); `io2Tiers` only when the feed lists all three tiers.
+ */
+function feedR23(
+  gb: Omit<Record<EbsVolumeType, number>, 'io2'>,
+  io2: number | null,
+  gp3Iops: number,
+  gp3Gibps: number,
+  io1Iops: number,
+  io2Tiers: [number, number, number] | null,
+  ioPerRequest: number,
+  snapshot: number,
+  archive: number,
+): Entry {
+  return {
+    asOf: '2023-02-16',
+    ebsGbMonth: io2 === null ? { ...gb } : { ...gb, io2 },
+    gp3IopsMonth: gp3Iops,
+    gp3ThroughputGibpsMonth: gp3Gibps,
+    io1IopsMonth: io1Iops,
+    ...(io2Tiers ? { io2Tiers } : {}),
+    standardIoPerRequest: ioPerRequest,
+    snapshotStandardGbMonth: snapshot,
+    snapshotArchiveGbMonth: archive,
+    publicIpv4Hour: IPV4_HOUR,
+  };
+}
+
 /** A region for which only the public IPv4 price is known. */
 const IPV4_ONLY: Entry = { asOf: '2024-02-01', publicIpv4Hour: IPV4_HOUR };
 
@@ -172,80 +232,121 @@ const ENTRIES: Record<string, Entry> = {
     snapshotArchiveGbMonth: 0.0125,
     publicIpv4Hour: IPV4_HOUR,
   },
-  // [CK-2022] regions (no snapshot prices unless noted).
+  // [CK-2022] volume prices; snapshot prices from [FEED-R23] (2023-02-16) unless noted, the standard ones confirmed
+  // unchanged by [V26] (2026-09-03). asOf stays the [CK-2022] date, the oldest source behind each entry.
   'us-east-2': ck2022(
     { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
     0.005, 40.96, 0.065, [0.065, 0.0455, 0.03185], 0.00000005,
+    { standard: 0.05, archive: 0.0125 },
   ),
   'us-west-2': ck2022(
     { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
     0.005, 40.96, 0.065, [0.065, 0.0455, 0.03185], 0.00000005,
+    { standard: 0.05, archive: 0.0125 },
   ),
+  // io2 GB-month and tiers from [FEED-R23] ([CK-2022] predates io2 in São Paulo).
   'sa-east-1': ck2022(
-    { gp2: 0.19, gp3: 0.152, io1: 0.238, st1: 0.086, sc1: 0.0288, standard: 0.12 },
-    0.0095, 77.824, 0.091, null, 0.00000012,
+    { gp2: 0.19, gp3: 0.152, io1: 0.238, io2: 0.238, st1: 0.086, sc1: 0.0288, standard: 0.12 },
+    0.0095, 77.824, 0.091, [0.091, 0.0637, 0.04459], 0.00000012,
+    { standard: 0.068, archive: 0.017 },
   ),
   'eu-central-1': ck2022(
     { gp2: 0.119, gp3: 0.0952, io1: 0.149, io2: 0.149, st1: 0.054, sc1: 0.018, standard: 0.059 },
     0.006, 48.7424, 0.078, [0.078, 0.0546, 0.03822], 0.000000059,
-    { standard: 0.054 }, // [FRA-2026]
+    { standard: 0.054, archive: 0.0135 }, // standard [FRA-2026] (= [FEED-R23], [V26]); archive [FEED-R23]
   ),
   'eu-west-2': ck2022(
     { gp2: 0.116, gp3: 0.0928, io1: 0.145, io2: 0.145, st1: 0.053, sc1: 0.0174, standard: 0.058 },
     0.0058, 47.5136, 0.076, [0.076, 0.0532, 0.03724], 0.000000058,
-    { standard: 0.053, archive: 0.01325 }, // [LON-2026]
+    { standard: 0.053, archive: 0.01325 }, // [LON-2026] (= [FEED-R23])
   ),
   'eu-west-3': ck2022(
     { gp2: 0.116, gp3: 0.0928, io1: 0.145, st1: 0.053, sc1: 0.0174, standard: 0.058 },
     0.0058, 47.5136, 0.076, null, 0.000000058,
+    { standard: 0.053, archive: 0.01325 },
   ),
   'eu-south-1': ck2022(
     { gp2: 0.1155, gp3: 0.0924, io1: 0.1449, st1: 0.0525, sc1: 0.01764, standard: 0.05775 },
     0.0058, 47.3088, 0.0756, null, 0.0000000578,
+    { standard: 0.0525, archive: 0.013125 },
   ),
   'ap-east-1': ck2022(
     { gp2: 0.132, gp3: 0.1056, io1: 0.1518, io2: 0.1518, st1: 0.0594, sc1: 0.0198, standard: 0.088 },
     0.0066, 54.0672, 0.0792, [0.0792, 0.05544, 0.038808], 0.000000088,
+    { standard: 0.055, archive: 0.01375 },
   ),
   'ap-northeast-2': ck2022(
     { gp2: 0.114, gp3: 0.0912, io1: 0.1278, io2: 0.1278, st1: 0.051, sc1: 0.0174, standard: 0.08 },
     0.0057, 46.6944, 0.0666, [0.0666, 0.04662, 0.032634], 0.00000008,
-    { standard: 0.05, archive: 0.0125 }, // [SEL-2026]
+    { standard: 0.05, archive: 0.0125 }, // [SEL-2026] (= [FEED-R23])
   ),
+  // io2 GB-month and tiers from [FEED-R23] ([CK-2022] predates io2 in Osaka).
   'ap-northeast-3': ck2022(
-    { gp2: 0.12, gp3: 0.096, io1: 0.142, st1: 0.054, sc1: 0.018, standard: 0.08 },
-    0.006, 49.152, 0.074, null, 0.00000008,
+    { gp2: 0.12, gp3: 0.096, io1: 0.142, io2: 0.142, st1: 0.054, sc1: 0.018, standard: 0.08 },
+    0.006, 49.152, 0.074, [0.074, 0.0518, 0.03626], 0.00000008,
+    { standard: 0.05, archive: 0.0125 },
   ),
   'ap-south-1': ck2022(
     { gp2: 0.114, gp3: 0.0912, io1: 0.131, io2: 0.131, st1: 0.051, sc1: 0.0174, standard: 0.08 },
     0.0057, 46.6944, 0.068, [0.068, 0.0476, 0.03332], 0.00000008,
+    { standard: 0.05, archive: 0.0125 },
   ),
   'ap-southeast-2': ck2022(
     { gp2: 0.12, gp3: 0.096, io1: 0.138, io2: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
     0.006, 49.152, 0.072, [0.072, 0.0504, 0.03528], 0.00000008,
+    { standard: 0.055, archive: 0.01375 },
   ),
   // Only in the later [CK-2022] version (commit d76ed276), which cannot predate the region's 2021-12-13 opening.
   'ap-southeast-3': ck2022(
     { gp2: 0.12, gp3: 0.096, io1: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
     0.006, 49.152, 0.072, null, 0.00000008,
-    {}, '2021-12-13',
+    { standard: 0.05, archive: 0.0125 }, '2021-12-13',
   ),
-  // [CK-2022]; its gp3 0.1047 is confirmed by [AFS1-2024].
+  // [CK-2022]; its gp3 0.1047 is confirmed by [AFS1-2024] and [V26]. sc1 0.0199 is [V26] (2026), which supersedes
+  // the 0.019992 of [CK-2022] and [FEED-R23].
   'af-south-1': ck2022(
-    { gp2: 0.1309, gp3: 0.1047, io1: 0.16422, st1: 0.0595, sc1: 0.019992, standard: 0.06545 },
+    { gp2: 0.1309, gp3: 0.1047, io1: 0.16422, st1: 0.0595, sc1: 0.0199, standard: 0.06545 },
     0.0065, 53.6576, 0.08568, null, 0.0000000655,
+    { standard: 0.0595, archive: 0.014875 },
   ),
-  // No public source for these regions' EBS prices was found (all opened after the [CK-2022] dump; no feed or
-  // Price List copy for them was found): only public IPv4 is known.
+  // [FEED-R23] regions: every EBS item from the 2023-02-16 feed.
+  // Zurich: no io2 in the feed.
+  'eu-central-2': feedR23(
+    { gp2: 0.143, gp3: 0.1142, io1: 0.179, st1: 0.065, sc1: 0.022, standard: 0.071 },
+    null, 0.007, 58.4909, 0.094, null, 0.000000071, 0.059, 0.01475,
+  ),
+  // Spain, Hyderabad, Melbourne: io2 tier 3 absent from the feed, so no io2 IOPS tiers.
+  'eu-south-2': feedR23(
+    { gp2: 0.11, gp3: 0.088, io1: 0.138, st1: 0.05, sc1: 0.0168, standard: 0.055 },
+    0.138, 0.0055, 45.056, 0.072, null, 0.000000055, 0.05, 0.0125,
+  ),
+  'ap-south-2': feedR23(
+    { gp2: 0.114, gp3: 0.0912, io1: 0.131, st1: 0.051, sc1: 0.0174, standard: 0.08 },
+    0.131, 0.0057, 46.6944, 0.068, null, 0.00000008, 0.05, 0.0125,
+  ),
+  'ap-southeast-4': feedR23(
+    { gp2: 0.12, gp3: 0.096, io1: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
+    0.138, 0.006, 49.152, 0.072, null, 0.00000008, 0.055, 0.01375,
+  ),
+  'me-central-1': feedR23(
+    { gp2: 0.121, gp3: 0.0968, io1: 0.1518, st1: 0.055, sc1: 0.01848, standard: 0.0605 },
+    0.1518, 0.0061, 49.5616, 0.0792, [0.0792, 0.05544, 0.038808], 0.0000000605, 0.055, 0.01375,
+  ),
+  // [V26] (2026-09-03): gp2/gp3/st1/sc1/Magnetic GB-month, gp3 IOPS and throughput, snapshot standard, IPv4.
+  // io1, io2, Magnetic I/O and snapshot archive are not in that source and stay null.
+  'il-central-1': {
+    asOf: '2026-09-03',
+    ebsGbMonth: { gp2: 0.132, gp3: 0.1056, st1: 0.06, sc1: 0.0202, standard: 0.066 },
+    gp3IopsMonth: 0.0066,
+    gp3ThroughputGibpsMonth: 54.0672,
+    snapshotStandardGbMonth: 0.06,
+    publicIpv4Hour: IPV4_HOUR,
+  },
+  // No public source for these regions' EBS prices was found (all opened after [FEED-R23]; [V26] does not list
+  // them): only public IPv4 is known.
   'ca-west-1': IPV4_ONLY,
-  'eu-central-2': IPV4_ONLY,
-  'eu-south-2': IPV4_ONLY,
-  'ap-south-2': IPV4_ONLY,
-  'ap-southeast-4': IPV4_ONLY,
   'ap-southeast-5': IPV4_ONLY,
   'ap-southeast-7': IPV4_ONLY,
-  'me-central-1': IPV4_ONLY,
-  'il-central-1': IPV4_ONLY,
   'mx-central-1': IPV4_ONLY,
 };
 

@@ -12,6 +12,10 @@ import type { RegionPrices } from './types';
  *  - eu-central-1, eu-west-2, ap-northeast-2, sa-east-1: volume prices from cloudkeep-io/ebs-pricing
  *    docs/ebs_pricing.json (Price List dump, 2021-10-26); snapshot prices from 2026 copies of AWS's ebs.json feed
  *    (Frankfurt) and of the eu-west-2 / ap-northeast-2 Price List offer files.
+ *  - snapshot standard/archive of the older regions, io2 of sa-east-1 and ap-northeast-3, and every EBS item of
+ *    eu-central-2, eu-south-2, ap-south-2, ap-southeast-4, me-central-1: AWS's full ebs.json feed of 2023-02-16
+ *    vendored by jimgarrett123/rosa-calculator (price/data/ebs.json); standard snapshot rates confirmed by the
+ *    2026-09-03 feed copy in iammanis/ec2-vps (_data/rates.json), which is also the source for il-central-1.
  *  - public IPv4: AWS's announcement, $0.005 per IP per hour from 2024-02-01.
  */
 
@@ -74,7 +78,7 @@ describe('bundled price book', () => {
     expect(p.publicIpv4Hour).toBe(0.005);
   });
 
-  it('gives the published eu-central-1 prices (snapshot archive unknown)', () => {
+  it('gives the published eu-central-1 prices', () => {
     const p = prices('eu-central-1');
     expect(p.asOf).toBe('2021-10-26');
     expect(p.ebsGbMonth).toEqual({ gp2: 0.119, gp3: 0.0952, io1: 0.149, io2: 0.149, st1: 0.054, sc1: 0.018, standard: 0.059 });
@@ -84,7 +88,7 @@ describe('bundled price book', () => {
     expect(p.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.078, 0.0546, 0.03822]);
     expect(p.standardIoPerMillion).toBe(0.059);
     expect(p.snapshotStandardGbMonth).toBe(0.054);
-    expect(p.snapshotArchiveGbMonth).toBeNull();
+    expect(p.snapshotArchiveGbMonth).toBe(0.0135);
     expect(p.publicIpv4Hour).toBe(0.005);
   });
 
@@ -104,15 +108,100 @@ describe('bundled price book', () => {
     expect(sel.snapshotArchiveGbMonth).toBe(0.0125);
   });
 
-  it('keeps unsourced items null (sa-east-1 io2 and snapshots, EBS in regions newer than every source)', () => {
+  it('gives the published snapshot prices of the older regions (2023 feed, standard tier confirmed in 2026)', () => {
+    const expected: Record<string, [number, number]> = {
+      'us-east-2': [0.05, 0.0125],
+      'us-west-2': [0.05, 0.0125],
+      'sa-east-1': [0.068, 0.017],
+      'eu-west-3': [0.053, 0.01325],
+      'eu-south-1': [0.0525, 0.013125],
+      'ap-east-1': [0.055, 0.01375],
+      'ap-northeast-3': [0.05, 0.0125],
+      'ap-south-1': [0.05, 0.0125],
+      'ap-southeast-2': [0.055, 0.01375],
+      'ap-southeast-3': [0.05, 0.0125],
+      'af-south-1': [0.0595, 0.014875],
+    };
+    for (const [r, [standard, archive]] of Object.entries(expected)) {
+      expect(prices(r).snapshotStandardGbMonth, r).toBe(standard);
+      expect(prices(r).snapshotArchiveGbMonth, r).toBe(archive);
+    }
+  });
+
+  it('gives the published io2 prices of sa-east-1 and ap-northeast-3', () => {
     const sao = prices('sa-east-1');
     expect(sao.ebsGbMonth.gp3).toBe(0.152);
     expect(sao.gp3ThroughputMibpsMonth).toBe(0.076); // 77.824 per GiBps-mo
-    expect(sao.ebsGbMonth.io2).toBeNull();
-    expect(sao.io2IopsTiers).toBeNull();
-    expect(sao.snapshotStandardGbMonth).toBeNull();
+    expect(sao.ebsGbMonth.io2).toBe(0.238);
+    expect(sao.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.091, 0.0637, 0.04459]);
+    const kix = prices('ap-northeast-3');
+    expect(kix.ebsGbMonth.io2).toBe(0.142);
+    expect(kix.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.074, 0.0518, 0.03626]);
+  });
+
+  it('gives the published prices of regions first found in the 2023 feed', () => {
     const zrh = prices('eu-central-2');
-    expect(priceItems(zrh).filter(([, v]) => v !== null)).toEqual([['publicIpv4Hour', 0.005]]);
+    expect(zrh.asOf).toBe('2023-02-16');
+    expect(zrh.ebsGbMonth).toEqual({ gp2: 0.143, gp3: 0.1142, io1: 0.179, io2: null, st1: 0.065, sc1: 0.022, standard: 0.071 });
+    expect(zrh.gp3IopsMonth).toBe(0.007);
+    expect(zrh.gp3ThroughputMibpsMonth).toBe(0.0571200195); // 58.4909 per GiBps-mo
+    expect(zrh.io1IopsMonth).toBe(0.094);
+    expect(zrh.io2IopsTiers).toBeNull();
+    expect(zrh.standardIoPerMillion).toBe(0.071);
+    expect(zrh.snapshotStandardGbMonth).toBe(0.059);
+    expect(zrh.snapshotArchiveGbMonth).toBe(0.01475);
+
+    const mad = prices('eu-south-2');
+    expect(mad.ebsGbMonth).toEqual({ gp2: 0.11, gp3: 0.088, io1: 0.138, io2: 0.138, st1: 0.05, sc1: 0.0168, standard: 0.055 });
+    expect(mad.gp3ThroughputMibpsMonth).toBe(0.044);
+    expect(mad.io2IopsTiers).toBeNull(); // the feed has no tier 3 for Spain
+    expect(mad.snapshotArchiveGbMonth).toBe(0.0125);
+
+    const hyd = prices('ap-south-2');
+    expect(hyd.ebsGbMonth.gp3).toBe(0.0912);
+    expect(hyd.io1IopsMonth).toBe(0.068);
+    expect(hyd.standardIoPerMillion).toBe(0.08);
+
+    const mel = prices('ap-southeast-4');
+    expect(mel.ebsGbMonth.io2).toBe(0.138);
+    expect(mel.snapshotStandardGbMonth).toBe(0.055);
+    expect(mel.snapshotArchiveGbMonth).toBe(0.01375);
+
+    const uae = prices('me-central-1');
+    expect(uae.ebsGbMonth).toEqual({ gp2: 0.121, gp3: 0.0968, io1: 0.1518, io2: 0.1518, st1: 0.055, sc1: 0.01848, standard: 0.0605 });
+    expect(uae.gp3IopsMonth).toBe(0.0061);
+    expect(uae.gp3ThroughputMibpsMonth).toBe(0.0484); // 49.5616 per GiBps-mo
+    expect(uae.io2IopsTiers?.map((t) => t.pricePerIopsMonth)).toEqual([0.0792, 0.05544, 0.038808]);
+    expect(uae.standardIoPerMillion).toBe(0.0605);
+    expect(uae.snapshotStandardGbMonth).toBe(0.055);
+    expect(uae.snapshotArchiveGbMonth).toBe(0.01375);
+  });
+
+  it('gives the published il-central-1 prices from the 2026 feed, the rest unknown', () => {
+    const tlv = prices('il-central-1');
+    expect(tlv.asOf).toBe('2026-09-03');
+    expect(tlv.ebsGbMonth).toEqual({ gp2: 0.132, gp3: 0.1056, io1: null, io2: null, st1: 0.06, sc1: 0.0202, standard: 0.066 });
+    expect(tlv.gp3IopsMonth).toBe(0.0066);
+    expect(tlv.gp3ThroughputMibpsMonth).toBe(0.0528); // 54.0672 per GiBps-mo
+    expect(tlv.io1IopsMonth).toBeNull();
+    expect(tlv.io2IopsTiers).toBeNull();
+    expect(tlv.standardIoPerMillion).toBeNull();
+    expect(tlv.snapshotStandardGbMonth).toBe(0.06);
+    expect(tlv.snapshotArchiveGbMonth).toBeNull();
+  });
+
+  it('prefers the newer feed where sources disagree (af-south-1 sc1)', () => {
+    expect(prices('af-south-1').ebsGbMonth.sc1).toBe(0.0199);
+  });
+
+  it('keeps unsourced items null (io2 where no feed lists it, EBS in regions newer than every source)', () => {
+    const par = prices('eu-west-3');
+    expect(par.ebsGbMonth.io2).toBeNull();
+    expect(par.io2IopsTiers).toBeNull();
+    for (const r of ['eu-south-1', 'ap-southeast-3', 'af-south-1']) expect(prices(r).io2IopsTiers, r).toBeNull();
+    for (const r of ['ca-west-1', 'ap-southeast-5', 'ap-southeast-7', 'mx-central-1']) {
+      expect(priceItems(prices(r)).filter(([, v]) => v !== null), r).toEqual([['publicIpv4Hour', 0.005]]);
+    }
   });
 
   it('prices differ per item between regions, not by one factor', () => {
