@@ -52,30 +52,51 @@ test.describe('one region failing', () => {
   });
 });
 
-test('MFA: the prompt appears, the answer reaches AWS, cancelling is reported', async ({ app, ui, page }) => {
-  // Cancel first: the selection fails with the MFA-cancelled message.
-  await ui.selectProfile(MFA_PROFILE);
+test('MFA: cancelling is reported, a wrong code is rejected clearly, the right code selects the account', async ({ app, ui, page }) => {
+  type AssumeRoleRequest = { roleArn?: string; serialNumber?: string; tokenCode?: string; outcome: string };
   const dialog = page.getByRole('dialog', { name: 'MFA code' });
-  await expect(dialog).toBeVisible();
-  await expect(dialog).toContainText('arn:aws:iam::123456789012:mfa/demo');
-  await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.locator('[data-error-code="aws.mfa_cancelled"]')).toBeVisible();
-  await expect(page.getByTestId('account-none')).toBeVisible();
+  const enterCode = async (code: string): Promise<void> => {
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Continue' })).toBeDisabled();
+    await dialog.locator('input').first().click();
+    await page.keyboard.type(code);
+    await dialog.getByRole('button', { name: 'Continue' }).click();
+    await expect(dialog).toBeHidden();
+  };
 
-  // Answer: the code goes to STS AssumeRole. The simulator has no AssumeRole (it answers InvalidAction), so the
-  // selection then fails — but the request proves the code was passed on, and the error is shown, not swallowed.
-  const before = (await app.command<{ byOperation: Record<string, number> }>('counts')).byOperation['sts:AssumeRole'] ?? 0;
-  await page.getByTestId('select-profile').click();
-  await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('button', { name: 'Continue' })).toBeDisabled();
-  await dialog.locator('input').first().click();
-  await page.keyboard.type('123456');
-  await dialog.getByRole('button', { name: 'Continue' }).click();
-  await expect(dialog).toBeHidden();
-  await expect(page.locator('[data-error-code]')).toBeVisible({ timeout: 20_000 });
-  await expect(page.locator('[data-error-code="aws.mfa_cancelled"]')).toHaveCount(0);
-  const after = (await app.command<{ byOperation: Record<string, number> }>('counts')).byOperation['sts:AssumeRole'] ?? 0;
-  expect(after).toBeGreaterThan(before);
+  await test.step('cancel: the selection fails with the MFA-cancelled message', async () => {
+    await ui.selectProfile(MFA_PROFILE);
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText('arn:aws:iam::123456789012:mfa/demo');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.locator('[data-error-code="aws.mfa_cancelled"]')).toBeVisible();
+    await expect(page.getByTestId('account-none')).toBeVisible();
+  });
+
+  const right = await app.command<string>('mfaCode');
+  const wrong = right === '654321' ? '123456' : '654321';
+
+  await test.step('a wrong code: STS refuses it and the error says so (not "a permission is missing")', async () => {
+    await page.getByTestId('select-profile').click();
+    await enterCode(wrong);
+    const alert = page.getByRole('alert').filter({ hasText: 'MFA code rejected' });
+    await expect(alert).toBeVisible({ timeout: 20_000 });
+    await expect(alert).toContainText('Choose the profile again and enter the current code');
+    await expect(page.getByTestId('account-none')).toBeVisible();
+    const last = (await app.command<AssumeRoleRequest[]>('assumeRoleRequests')).at(-1);
+    expect(last).toMatchObject({ roleArn: 'arn:aws:iam::123456789012:role/cleanup', serialNumber: 'arn:aws:iam::123456789012:mfa/demo', tokenCode: wrong });
+    expect(last?.outcome).not.toBe('ok');
+  });
+
+  await test.step('the right code: AssumeRole succeeds and the assumed role is the confirmed identity', async () => {
+    await page.getByTestId('select-profile').click();
+    await enterCode(right);
+    await expect(page.getByTestId('account-id')).toHaveText(ACCOUNT_ID, { timeout: 20_000 });
+    await expect(page.getByTestId('session-confirmed')).toContainText('assumed-role/cleanup');
+    await expect(page.getByRole('alert').filter({ hasText: 'MFA code rejected' })).toHaveCount(0);
+    const last = (await app.command<AssumeRoleRequest[]>('assumeRoleRequests')).at(-1);
+    expect(last).toMatchObject({ tokenCode: right, outcome: 'ok' });
+  });
 });
 
 test('expired SSO: the message says how to sign in again, with a command to copy', async ({ ui, page }) => {
@@ -120,13 +141,14 @@ test.describe('cleanup refusals', () => {
       try {
         const run = await api.cleanup.execute({ planId: p, confirmAccountId: '210987654321' });
         // Main may answer with a refused run instead of an error: then nothing may have been deleted.
-        return run.status === 'refused' && run.items.every((i) => i.outcome?.kind !== 'deleted') ? 'refused' : `executed (${run.status})`;
+        return run.status === 'refused' && run.items.every((i) => i.outcome?.kind !== 'deleted') ? `refused: ${run.refusedReason ?? ''}` : `executed (${run.status})`;
       } catch (e) {
         return (e as { code?: string }).code ?? 'unknown';
       }
     }, planId);
     console.log(JSON.stringify({ wrongAccountExecute: refused }));
-    expect(refused).not.toMatch(/^executed/);
+    // Refused, with main's reason for the whole plan (what the modal shows).
+    expect(refused).toMatch(/^refused: \S/);
     expect(await app.command('resource', { region: 'us-east-1', kind: 'volume', id })).toBe('available');
   });
 
@@ -145,5 +167,40 @@ test.describe('cleanup refusals', () => {
     await expect(result).toContainText('i-0a100000000000001');
     await expect(modal.getByTestId('to-confirm')).toBeDisabled();
     expect(await app.command('resource', { region: 'us-east-1', kind: 'volume', id })).toBe('in-use');
+  });
+
+  test('cancelling a running cleanup: what was not started is listed as cancelled and stays in AWS', async ({ app, page }) => {
+    // Deletion order: snapshots (30), then volumes (40), then addresses (50) — cancelling during the snapshot leaves the other two.
+    const ids = { snapshot: 'snap-0a100000000000002', volume: 'vol-0a100000000000014', address: 'eipalloc-0a100000000000006' };
+    for (const id of Object.values(ids)) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
+    await page.getByTestId('delete-selected').click();
+    const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
+    await modal.getByTestId('start-dry-run').click();
+    await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(3, { timeout: 20_000 });
+    await modal.getByTestId('to-confirm').click();
+    await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID);
+
+    // Slow AWS down so that the run can be caught in the middle.
+    await app.command('setFaults', { latencyMs: 700 });
+    await modal.getByTestId('execute').click();
+    const progress = modal.getByTestId('execute-progress');
+    await expect(progress.locator(`tr[data-resource-id="${ids.snapshot}"] [data-phase="delete"]`)).toBeVisible({ timeout: 20_000 });
+    await modal.getByTestId('cancel-cleanup').click();
+    await expect(modal.getByTestId('execute-cancelled')).toBeVisible({ timeout: 30_000 });
+    await app.command('setFaults', {});
+
+    const results = modal.getByTestId('execute-results');
+    await expect(results.locator(`tr[data-resource-id="${ids.volume}"] [data-outcome="cancelled"]`)).toBeVisible();
+    await expect(results.locator(`tr[data-resource-id="${ids.address}"] [data-outcome="cancelled"]`)).toBeVisible();
+    expect(await app.command('resource', { region: 'us-east-1', kind: 'volume', id: ids.volume })).toBe('available');
+    expect(await app.command('resource', { region: 'us-east-1', kind: 'address', id: ids.address })).toBe('present');
+    // The snapshot was in flight: its re-check may have been stopped (cancelled, still there) or its delete finished.
+    const snapshotOutcome = await results.locator(`tr[data-resource-id="${ids.snapshot}"] [data-outcome]`).getAttribute('data-outcome');
+    expect(['cancelled', 'deleted']).toContain(snapshotOutcome);
+    expect(await app.command('resource', { region: 'us-east-1', kind: 'snapshot', id: ids.snapshot })).toBe(snapshotOutcome === 'deleted' ? null : 'present');
+    const cancelled = snapshotOutcome === 'cancelled' ? 3 : 2;
+    await expect(modal.getByTestId('execute-summary')).toContainText(`(${cancelled} cancelled)`);
+    await expect(modal.getByTestId('execute-cancelled')).toContainText(`${cancelled} items were not started`);
+    console.log(JSON.stringify({ cancelledCleanup: { snapshot: snapshotOutcome, cancelled } }));
   });
 });

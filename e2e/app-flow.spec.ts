@@ -39,6 +39,16 @@ test('choose profile, see costs, scan, review, delete two findings, see history'
     await expect(page.getByTestId('scan-findings-total')).toHaveText(String(ALL_UNUSED.length));
     // 3 enabled regions × 5 resource types; af-south-1 (not opted in) is not scanned.
     await expect(page.locator('[data-testid="scan-tasks"] tbody tr')).toHaveCount(15);
+    // Savings per task: eu-west-1's two unattached volumes (gp3 250 GiB + st1 1,000 GiB), and the tasks add up to the total.
+    await expect(page.locator('[data-testid="scan-tasks"] tr[data-task="eu-west-1|ec2:volume"] [data-col="savings"]')).toHaveText(
+      formatUsd((EXPECTED_COST['vol-0e100000000000010'] ?? 0) + (EXPECTED_COST['vol-0e100000000000011'] ?? 0)),
+    );
+    const money = (t: string | null): number => Number((t ?? '').replace(/[$,]/g, ''));
+    const perTask = (await page.locator('[data-testid="scan-tasks"] tbody [data-col="savings"]').allTextContents()).map(money);
+    const total = money(await page.locator('[data-testid="scan-tasks-total"] [data-col="savings"]').textContent());
+    expect(total).toBeGreaterThan(0);
+    expect(Math.abs(perTask.reduce((a, b) => a + b, 0) - total)).toBeLessThan(0.01 * perTask.length);
+    await expect(page.getByTestId('scan-savings-total')).toHaveText(`${formatUsd(total)}/mo`);
   });
 
   await test.step('findings: exactly the expected ones, with the expected costs', async () => {
@@ -53,6 +63,25 @@ test('choose profile, see costs, scan, review, delete two findings, see history'
     const known = await Promise.all((await ui.visibleResourceIds()).map((id) => ui.row(id).locator('[data-col="cost"]').textContent()));
     const numbers = known.filter((v) => v !== 'unknown').map((v) => Number((v ?? '').replace(/[$,]/g, '')));
     expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+  });
+
+  await test.step('"unknown" is said, never a dash or $0: unused-since of volumes, Elastic IPs and snapshots', async () => {
+    for (const id of ['vol-0a100000000000013', 'eipalloc-0a100000000000003', 'snap-0a100000000000002']) {
+      await expect(ui.row(id).locator('[data-col="unused-since"]'), id).toHaveText('unknown');
+    }
+    // A stopped instance has a time: when it was stopped.
+    await expect(ui.row('i-0a100000000000002').locator('[data-col="unused-since"] time')).toBeVisible();
+    await ui.row('vol-0a100000000000013').locator('[data-col="unused-since"] [data-unknown]').hover();
+    await expect(page.getByRole('tooltip')).toHaveText('AWS records no time for this; it may have been unused much longer');
+    // No dash and no $0.00 in the cost column: a cost is either an amount or "unknown".
+    for (const text of await page.locator('[data-testid="finding-row"] [data-col="cost"]').allTextContents()) expect(text).toMatch(/^(\$[\d,]+\.\d+|unknown)$/);
+    await ui.row('vol-0a100000000000013').getByTestId('finding-open').click();
+    const drawer = page.getByRole('dialog').filter({ has: page.getByText('Unused since') });
+    await expect(drawer.getByTestId('unused-since')).toHaveText('unknown');
+    await expect(drawer).toContainText('AWS records no time for this; it may have been unused much longer.');
+    await expect(drawer.getByTestId('drawer-cost')).toHaveText(formatUsd(EXPECTED_COST['vol-0a100000000000013'] ?? 0));
+    await page.keyboard.press('Escape');
+    await expect(drawer).toBeHidden();
   });
 
   await test.step('filter by region, then sort by cost ascending', async () => {
@@ -89,6 +118,8 @@ test('choose profile, see costs, scan, review, delete two findings, see history'
     await expect(modal.getByTestId('plan-savings')).toHaveText(formatUsd((EXPECTED_COST[doomed[0]!] ?? 0) + (EXPECTED_COST[doomed[1]!] ?? 0)));
     await modal.getByTestId('start-dry-run').click();
     await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(2, { timeout: 20_000 });
+    // What the dry run cleared, as main computed it.
+    await expect(modal.getByTestId('dry-run-savings')).toHaveText(formatUsd((EXPECTED_COST[doomed[0]!] ?? 0) + (EXPECTED_COST[doomed[1]!] ?? 0)));
     await modal.getByTestId('to-confirm').click();
     const execute = modal.getByTestId('execute');
     await expect(execute).toBeDisabled();

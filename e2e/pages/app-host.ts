@@ -90,6 +90,9 @@ async function main(): Promise<void> {
     setFaults: (a) => sim.setFaults(a as unknown as Faults),
     counts: () => sim.counts(),
     opened: () => opened,
+    /** The MFA code the simulated STS accepts, and what AssumeRole was asked (codes included: test data only). */
+    mfaCode: () => sim.state.mfaCode,
+    assumeRoleRequests: () => sim.state.assumeRoleRequests.map((r) => ({ roleArn: r.roleArn, serialNumber: r.serialNumber, tokenCode: r.tokenCode, outcome: r.outcome })),
     /** Attach an unused volume to an instance behind the app's back ("changed since the scan"). */
     attachVolume: ({ region = '', volumeId = '', instanceId = '' }) => {
       const v = sim.state.region(region).volumes.get(volumeId);
@@ -122,10 +125,13 @@ async function main(): Promise<void> {
     const { id, cmd, args } = JSON.parse(line) as { id: number; cmd: string; args?: Record<string, string> };
     if (cmd === 'close') {
       void (async () => {
-        await harness.close();
-        await db.close();
-        await sim.close();
-        await rm(dir, { recursive: true, force: true });
+        // Each step is bounded: a connection left open (an event stream, an SDK keep-alive socket) must not keep
+        // this process alive after the test.
+        const bounded = (p: Promise<unknown>): Promise<unknown> => Promise.race([p.catch((e: unknown) => console.error(e)), new Promise((r) => setTimeout(r, 1500))]);
+        await bounded(harness.close());
+        await bounded(sim.close());
+        await bounded(db.close());
+        await bounded(rm(dir, { recursive: true, force: true }));
         reply(id, { ok: true, value: null });
         process.exit(0);
       })();

@@ -21,8 +21,10 @@ export async function startAppProcess(opts: HostOptions = {}): Promise<AppProces
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(__dirname, 'app-host.ts'), JSON.stringify(opts)], {
     cwd: ROOT,
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+    // NODE_NO_WARNINGS: the SDK's "upgrade to Node 22" notice, printed by every host, drowns the test output.
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', NODE_NO_WARNINGS: '1' },
   });
+  child.stdin?.on('error', () => undefined); // EPIPE after the host exited: close() handles that case
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[app-host] ${d.toString()}`));
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
@@ -54,11 +56,22 @@ export async function startAppProcess(opts: HostOptions = {}): Promise<AppProces
     ...info,
     command,
     async close() {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      await command('close').catch(() => undefined);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-      if (child.exitCode === null) child.kill();
+      const within = (ms: number): Promise<void> => Promise.race([exited, new Promise<void>((r) => setTimeout(r, ms).unref())]);
+      // A host that does not answer must never hang the test's teardown (nor stay behind for the next spec).
+      void command('close').catch(() => undefined);
+      await within(5000);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await within(2000);
+      }
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await within(2000);
+      }
+      for (const p of pending.values()) p.reject(new Error('app-host closed'));
+      pending.clear();
     },
   };
 }

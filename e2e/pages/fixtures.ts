@@ -1,4 +1,8 @@
-/** TEST-ONLY Playwright fixtures: Debian's Chromium, one app process per test, the page object. */
+/**
+ * TEST-ONLY Playwright fixtures: one app process per test, the page object. The browser (Debian's Chromium) comes
+ * from playwright.config.ts: a `test.use()` here, in a helper shared by several spec files, makes Playwright fail
+ * whichever spec loads it second ("inconsistent test.use() options", reported at 0 ms before the test started).
+ */
 import { test as base, expect } from '@playwright/test';
 import type { HostOptions } from './app-host';
 import { AppPage } from './app-page';
@@ -15,10 +19,9 @@ export const test = base.extend<{ hostOptions: HostOptions; app: AppProcess; ui:
     page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
     await page.goto(app.url);
     await use(new AppPage(page));
+    // Close the page before the app process goes: its open event stream must not keep the host's server alive.
+    await page.close();
   },
 });
-
-// No browser downloads here: Debian's Chromium (playwright.config may set the same).
-test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' } });
 
 export { expect };

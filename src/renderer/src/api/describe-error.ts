@@ -17,7 +17,12 @@ function detail(e: IpcError, key: string): string | undefined {
   return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
 }
 
-export function describeError(e: IpcError, profile?: string): ErrorAdvice {
+export interface ErrorContext {
+  /** The call used a profile that assumes a role with an MFA code the user just typed. */
+  mfa?: boolean;
+}
+
+export function describeError(e: IpcError, profile?: string, context: ErrorContext = {}): ErrorAdvice {
   const p = detail(e, 'profile') ?? profile;
   switch (e.code) {
     case 'aws.sso_expired':
@@ -28,6 +33,15 @@ export function describeError(e: IpcError, profile?: string): ErrorAdvice {
         command: `aws sso login --profile ${p ?? 'PROFILE'}`,
       };
     case 'aws.access_denied':
+      // STS answers a wrong or expired MFA code with AccessDenied on AssumeRole: that is not a missing permission.
+      if (/MultiFactorAuthentication|one time pass ?code/i.test(e.message) || (context.mfa && detail(e, 'service') === 'sts')) {
+        return {
+          title: 'MFA code rejected',
+          message: `AWS STS refused to assume the role of profile "${p ?? 'this profile'}" with that MFA code.`,
+          action:
+            'The code was mistyped or has expired (codes change every 30 seconds). Choose the profile again and enter the current code. If the code was right, the role\'s trust policy may not allow this identity.',
+        };
+      }
       return {
         title: 'Access denied',
         message: e.message,

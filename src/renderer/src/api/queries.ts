@@ -32,11 +32,8 @@ export function useUpdateSettings() {
   });
 }
 
-/**
- * The last profile chosen. Main keeps it in its settings (`lastProfile`); the SettingsDto of the contract does not
- * declare it yet, so it is read defensively.
- */
+/** The last profile chosen (main records it on profiles:select). */
 export function lastProfileOf(settings: SettingsDto | undefined): string | null {
-  const v = (settings as (SettingsDto & { lastProfile?: unknown }) | undefined)?.lastProfile;
-  return typeof v === 'string' && v.length > 0 ? v : null;
+  const v = settings?.lastProfile ?? null;
+  return v !== null && v.length > 0 ? v : null;
 }

@@ -5,13 +5,15 @@ import { describeError } from '../api/describe-error';
 interface ErrorAlertProps {
   error: unknown;
   profile?: string;
+  /** The profile assumes a role with an MFA code (an STS denial then most likely means a wrong code). */
+  mfa?: boolean;
   onRetry?: () => void;
 }
 
 /** An API error as an actionable alert: what happened, what to do, and a command to copy when there is one. */
-export function ErrorAlert({ error, profile, onRetry }: ErrorAlertProps): React.JSX.Element {
+export function ErrorAlert({ error, profile, mfa, onRetry }: ErrorAlertProps): React.JSX.Element {
   const e = asAppError(error);
-  const advice = describeError(e, profile);
+  const advice = describeError(e, profile, { mfa: mfa ?? false });
   return (
     <Alert color="red" title={advice.title} data-error-code={e.code} role="alert">
       <Stack gap="xs">

@@ -9,7 +9,7 @@ import { useRequiredSession } from '../../api/queries';
 import { queryKeys } from '../../api/query-keys';
 import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatUsd } from '../../lib/format';
 import { outcomeOf } from './outcome';
 import { PlanReview } from './plan-review';
 import { RunResults } from './run-results';
@@ -50,24 +50,31 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
     mutationFn: (id: string) => api().cleanup.execute({ planId: id, confirmAccountId: typed.trim() }),
     onMutate: () => progress.reset(),
     onSuccess: (run: CleanupRunDto) => {
+      if (run.status === 'refused') return; // shown in the modal with main's reason
       const deleted = run.items.filter((i) => outcomeOf(i).kind === 'deleted').length;
       notifications.show({
         color: deleted === run.items.length ? 'teal' : 'yellow',
-        title: 'Cleanup finished',
-        message: `${formatCount(deleted)} of ${formatCount(run.items.length)} deleted; ${run.monthlySavings.toFixed(2)} USD/month saved.`,
+        title: run.status === 'cancelled' ? 'Cleanup cancelled' : 'Cleanup finished',
+        message: `${formatCount(deleted)} of ${formatCount(run.items.length)} deleted; ${formatUsd(run.monthlySavings)}/month saved.`,
       });
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Cleanup failed', message: asAppError(e).message }),
     onSettled: refreshAfterChange,
   });
+  // Stops a running dry run or execution between items: items not started end `cancelled`, calls in flight finish.
+  const cancel = useMutation({
+    mutationFn: (id: string) => api().cleanup.cancel({ planId: id }),
+    onError: (e) => {
+      // The run may have ended just before the click.
+      if (asAppError(e).code !== 'not_found') notifications.show({ color: 'red', title: 'Could not cancel', message: asAppError(e).message });
+    },
+  });
 
-  const okIds = new Set(dryRun.data ? dryRun.data.items.filter((i) => outcomeOf(i).kind === 'ok').map((i) => i.findingId) : []);
-  const dryOk = okIds.size;
-  // What the items that passed the dry run would save (from the plan's own costs; unknown costs count as 0).
-  const drySavings = (plan.data?.items ?? []).filter((i) => okIds.has(i.findingId)).reduce((s, i) => s + (i.monthlyCost ?? 0), 0);
+  const dryOk = dryRun.data ? dryRun.data.items.filter((i) => outcomeOf(i).kind === 'ok').length : 0;
   const confirmed = typed.trim() === accountId && accountId !== '';
   const deletedIds = execute.data ? execute.data.items.filter((i) => outcomeOf(i).kind === 'deleted').map((i) => i.findingId) : [];
   const running = execute.isPending;
+  const notStarted = execute.data ? execute.data.items.filter((i) => outcomeOf(i).kind === 'cancelled').length : 0;
 
   // While executing, show every planned item with its live phase (results arrive in one piece at the end).
   const liveItems: CleanupItemResultDto[] = (plan.data?.items ?? []).map((it) => ({
@@ -122,19 +129,33 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
             </>
           )}
           {dryRun.isError && <ErrorAlert error={dryRun.error} />}
+          {dryRun.data?.status === 'refused' && (
+            <Alert color="red" title="Cloud Cleaner refused to run this plan" data-testid="dry-run-refused">
+              {dryRun.data.refusedReason ?? 'The plan can no longer run.'}
+            </Alert>
+          )}
           {dryRun.data && (
             <>
               <Text size="sm" data-testid="dry-run-summary">
-                {formatCount(dryOk)} of {formatCount(dryRun.data.items.length)} would be deleted, saving <Money value={drySavings} size="sm" fw={700} /> per month.
+                {formatCount(dryOk)} of {formatCount(dryRun.data.items.length)} would be deleted, saving{' '}
+                <Money value={dryRun.data.monthlySavings} size="sm" fw={700} data-testid="dry-run-savings" /> per month
+                {dryRun.data.status === 'cancelled' ? ' (the dry run was cancelled before it finished)' : ''}.
               </Text>
               <RunResults items={dryRun.data.items} testId="dry-run-results" />
             </>
           )}
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => onClose([])}>
+            <Button
+              variant="default"
+              onClick={() => {
+                // Closing during a dry run stops it in main too.
+                if (dryRun.isPending && planId) cancel.mutate(planId);
+                onClose([]);
+              }}
+            >
               Cancel
             </Button>
-            <Button disabled={dryOk === 0} onClick={() => setStep(2)} data-testid="to-confirm">
+            <Button disabled={dryOk === 0 || dryRun.data?.status !== 'dry-run'} onClick={() => setStep(2)} data-testid="to-confirm">
               Continue
             </Button>
           </Group>
@@ -186,19 +207,38 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
           {execute.isError && <ErrorAlert error={execute.error} />}
           {execute.data?.status === 'refused' && (
             <Alert color="red" title="Cloud Cleaner refused to run this plan" data-testid="execute-refused">
-              The typed account id did not match the plan's account, or the plan can no longer run. Nothing was deleted.
+              {execute.data.refusedReason ?? "The typed account id did not match the plan's account, or the plan can no longer run."} Nothing was deleted.
+            </Alert>
+          )}
+          {execute.data?.status === 'cancelled' && (
+            <Alert color="gray" title="Cleanup cancelled" data-testid="execute-cancelled">
+              {formatCount(notStarted)} {notStarted === 1 ? 'item was' : 'items were'} not started and {notStarted === 1 ? 'is' : 'are'} unchanged in AWS. Calls already in flight
+              when you cancelled finished and are listed below.
             </Alert>
           )}
           {execute.data && (
             <>
               <Text size="sm" data-testid="execute-summary">
-                {formatCount(deletedIds.length)} deleted, {formatCount(execute.data.items.length - deletedIds.length)} not deleted · saving{' '}
+                {formatCount(deletedIds.length)} deleted, {formatCount(execute.data.items.length - deletedIds.length)} not deleted
+                {notStarted > 0 ? ` (${formatCount(notStarted)} cancelled)` : ''} · saving{' '}
                 <Money value={execute.data.monthlySavings} size="sm" fw={700} /> per month.
               </Text>
               <RunResults items={execute.data.items} testId="execute-results" />
             </>
           )}
           <Group justify="flex-end">
+            {running && (
+              <Button
+                variant="default"
+                color="red"
+                onClick={() => planId && cancel.mutate(planId)}
+                loading={cancel.isPending}
+                disabled={cancel.isSuccess}
+                data-testid="cancel-cleanup"
+              >
+                {cancel.isSuccess ? 'Cancelling…' : 'Cancel remaining'}
+              </Button>
+            )}
             <Button onClick={() => onClose(deletedIds)} disabled={running} data-testid="close-cleanup">
               Close
             </Button>

@@ -1,10 +1,14 @@
 import { Badge, Text } from '@mantine/core';
 import type { CleanupItemResultDto } from '../../../../shared/dto/cleanup';
 
-export type OutcomeKind = 'ok' | 'deleted' | 'refused' | 'failed';
+export type OutcomeKind = 'ok' | 'deleted' | 'refused' | 'failed' | 'cancelled';
 
 /** One item's result as a verdict, a colour and an explanation (re-check refusals included). */
 export function outcomeOf(item: CleanupItemResultDto): { kind: OutcomeKind; label: string; color: string; text: string } {
+  // No AWS call and nothing against it at the re-check: the run was cancelled before this item started.
+  if (item.outcome === null && item.recheck === 'unchanged') {
+    return { kind: 'cancelled', label: 'cancelled', color: 'gray', text: item.recheckReason ?? 'Not started: the run was cancelled. Nothing was changed.' };
+  }
   // The re-check speaks first: a resource that changed since the scan is refused whatever the outcome says.
   if (item.recheck !== 'unchanged' || item.outcome === null) {
     const why = item.recheckReason ?? (item.outcome?.kind === 'refused' ? item.outcome.reason : item.recheck);

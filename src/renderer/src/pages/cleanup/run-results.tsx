@@ -27,7 +27,15 @@ export function RunResults({ items, live, testId }: { items: CleanupItemResultDt
                 </Text>
               </Table.Td>
               <Table.Td>{it.region}</Table.Td>
-              <Table.Td>{live && !it.outcome && it.recheck === 'unchanged' ? <Text size="sm">{live.get(it.findingId)?.phase ?? 'queued'}</Text> : <OutcomeBadge item={it} />}</Table.Td>
+              <Table.Td>
+                {live && !it.outcome && it.recheck === 'unchanged' ? (
+                  <Text size="sm" data-phase={live.get(it.findingId)?.phase ?? 'queued'}>
+                    {live.get(it.findingId)?.phase ?? 'queued'}
+                  </Text>
+                ) : (
+                  <OutcomeBadge item={it} />
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

@@ -5,7 +5,7 @@ import { api, asAppError } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
-import { RelativeDate } from '../../components/relative-date';
+import { RelativeDate, UNKNOWN_SINCE_HINT, UnusedSince } from '../../components/relative-date';
 import { consoleUrl } from '../../lib/console-url';
 import { formatResourceType } from '../../lib/format';
 
@@ -50,15 +50,26 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
           <Field label="Resource id">
             <Code>{r.resourceId}</Code>
           </Field>
-          <Field label="State">{r.state ?? '—'}</Field>
+          <Field label="State">
+            {r.state ?? (
+              <Text size="sm" c="dimmed" fs="italic">
+                unknown
+              </Text>
+            )}
+          </Field>
           <Field label="Why unused">
             <Text size="sm">{r.unusedReason ?? '—'}</Text>
           </Field>
           <Field label="Unused since">
-            <RelativeDate iso={r.unusedSince} size="sm" />
+            <UnusedSince iso={r.unusedSince} size="sm" />
+            {r.unusedSince === null && (
+              <Text size="xs" c="dimmed">
+                {UNKNOWN_SINCE_HINT}.
+              </Text>
+            )}
           </Field>
           <Field label="Monthly cost">
-            <Money value={r.monthlyCost} fw={700} />
+            <Money value={r.monthlyCost} fw={700} data-testid="drawer-cost" />
             <Text size="xs" c="dimmed">
               {r.costBasis}
             </Text>
@@ -69,7 +80,7 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
             </Field>
           )}
           <Field label="Created">
-            <RelativeDate iso={r.createdAt} size="sm" />
+            <RelativeDate iso={r.createdAt} size="sm" nullText="unknown" nullHint="AWS reports no creation time for this resource type" />
           </Field>
           <Field label="First / last seen">
             <Text size="sm">

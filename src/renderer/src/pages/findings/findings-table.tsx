@@ -3,7 +3,7 @@ import { Anchor, Badge, Checkbox, Skeleton, Text, Tooltip, UnstyledButton } from
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { FindingSortColumn, ResourceDto } from '../../../../shared/dto/findings';
 import { Money } from '../../components/money';
-import { RelativeDate } from '../../components/relative-date';
+import { UnusedSince } from '../../components/relative-date';
 import { formatResourceType } from '../../lib/format';
 import classes from './findings-table.module.css';
 
@@ -103,8 +103,8 @@ const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: {
       <div role="gridcell" className={classes.cell} title={row.unusedReason ?? undefined}>
         {row.unusedReason ?? '—'}
       </div>
-      <div role="gridcell" className={classes.cell}>
-        <RelativeDate iso={row.unusedSince} size="sm" />
+      <div role="gridcell" className={classes.cell} data-col="unused-since">
+        <UnusedSince iso={row.unusedSince} size="sm" />
       </div>
       <div role="gridcell" className={`${classes.cell} ${classes.right}`} data-col="cost">
         <Money value={row.monthlyCost} size="sm" hint={row.costBasis} />

@@ -98,7 +98,9 @@ export function ProfilesPage(): React.JSX.Element {
           </Group>
         </Card>
       )}
-      {select.isError && <ErrorAlert error={select.error} profile={select.variables} />}
+      {select.isError && (
+        <ErrorAlert error={select.error} profile={select.variables} mfa={list?.profiles.find((p) => p.name === select.variables)?.mfaRequired === true} />
+      )}
       {current && !select.isPending && (
         <Alert color="teal" title="Connected" data-testid="session-confirmed">
           <Stack gap={4}>

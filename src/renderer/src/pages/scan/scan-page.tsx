@@ -19,7 +19,7 @@ import { ScanProgressTable } from './scan-progress-table';
 
 function taskFailure(t: ScanTaskDto): FailureRow | null {
   if (t.status !== 'failed' || !t.error) return null;
-  const aws = (t.error as typeof t.error & { awsCode?: unknown }).awsCode;
+  const aws = t.error.details?.['awsCode'];
   return { region: t.region, handler: t.resourceType, code: typeof aws === 'string' ? aws : t.error.code, message: t.error.message };
 }
 
@@ -103,11 +103,11 @@ export function ScanPage(): React.JSX.Element {
                 Findings <b data-testid="scan-findings-total">{formatCount(totals.findings)}</b>
               </Text>
               <Text size="sm">
-                Savings <Money value={totals.monthlySavings} fw={700} size="sm" suffix="/mo" />
+                Savings <Money value={totals.monthlySavings} fw={700} size="sm" suffix="/mo" data-testid="scan-savings-total" />
               </Text>
               <Text size="sm">Failed {formatCount(tasks.filter((t) => t.status === 'failed').length)}</Text>
             </SimpleGrid>
-            {tasks.length > 0 && <ScanProgressTable tasks={tasks} />}
+            {tasks.length > 0 && <ScanProgressTable tasks={tasks} totals={totals} />}
           </Stack>
         </Card>
       ) : last ? (

@@ -1,18 +1,12 @@
 import { Badge, Loader, Table, Text } from '@mantine/core';
-import type { ScanTaskDto, ScanTaskStatus } from '../../../../shared/dto/scans';
+import type { ScanProgressEvent, ScanTaskDto, ScanTaskStatus } from '../../../../shared/dto/scans';
 import { Money } from '../../components/money';
 import { formatCount, formatResourceType } from '../../lib/format';
 
 const STATUS_COLOR: Record<ScanTaskStatus, string> = { queued: 'gray', running: 'blue', done: 'teal', failed: 'red' };
 
-/** Main's task events also carry the task's savings (not in the shared DTO yet): read it when present. */
-function taskSavings(t: ScanTaskDto): number | null {
-  const v = (t as ScanTaskDto & { monthlySavings?: unknown }).monthlySavings;
-  return typeof v === 'number' ? v : null;
-}
-
-/** One row per region × resource type of the running scan. */
-export function ScanProgressTable({ tasks }: { tasks: readonly ScanTaskDto[] }): React.JSX.Element {
+/** One row per region × resource type of the running scan, and the scan's totals as the last row. */
+export function ScanProgressTable({ tasks, totals }: { tasks: readonly ScanTaskDto[]; totals: ScanProgressEvent['totals'] }): React.JSX.Element {
   const sorted = [...tasks].sort((a, b) => a.region.localeCompare(b.region) || a.resourceType.localeCompare(b.resourceType));
   return (
     <Table.ScrollContainer minWidth={600} mah={420}>
@@ -39,10 +33,28 @@ export function ScanProgressTable({ tasks }: { tasks: readonly ScanTaskDto[] }):
               </Table.Td>
               <Table.Td ta="right">{formatCount(t.found)}</Table.Td>
               <Table.Td ta="right">{formatCount(t.findings)}</Table.Td>
-              <Table.Td ta="right">{taskSavings(t) === null ? <Text c="dimmed" size="sm">—</Text> : <Money value={taskSavings(t)} size="sm" />}</Table.Td>
+              <Table.Td ta="right" data-col="savings">
+                {t.status === 'failed' ? (
+                  <Text c="dimmed" size="sm" fs="italic">
+                    not scanned
+                  </Text>
+                ) : (
+                  <Money value={t.monthlySavings} size="sm" />
+                )}
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
+        <Table.Tfoot>
+          <Table.Tr data-testid="scan-tasks-total" fw={700}>
+            <Table.Td colSpan={3}>Total</Table.Td>
+            <Table.Td ta="right">{formatCount(tasks.reduce((n, t) => n + t.found, 0))}</Table.Td>
+            <Table.Td ta="right">{formatCount(totals.findings)}</Table.Td>
+            <Table.Td ta="right" data-col="savings">
+              <Money value={totals.monthlySavings} size="sm" fw={700} />
+            </Table.Td>
+          </Table.Tr>
+        </Table.Tfoot>
       </Table>
     </Table.ScrollContainer>
   );
