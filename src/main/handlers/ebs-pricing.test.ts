@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { RegionPrices } from '../pricing/types';
 import { priceVolume } from './ebs-pricing';
+import { US_EAST_1_PRICES } from './test-support';
 
 // us-east-1 as published (AWS-FACTS.md).
-const US_EAST_1: RegionPrices = {
-  region: 'us-east-1',
-  source: 'bundled',
-  asOf: '2026-10-01',
-  ebsGbMonth: { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
-  gp3IopsMonth: 0.005,
-  gp3ThroughputMibpsMonth: 0.04,
-  io1IopsMonth: 0.065,
-  io2IopsTiers: [
-    { upTo: 32_000, pricePerIopsMonth: 0.065 },
-    { upTo: 64_000, pricePerIopsMonth: 0.0455 },
-    { upTo: null, pricePerIopsMonth: 0.03185 },
-  ],
-  standardIoPerMillion: 0.05,
-  snapshotStandardGbMonth: 0.05,
-  snapshotArchiveGbMonth: 0.0125,
-  publicIpv4Hour: 0.005,
-};
+const US_EAST_1 = US_EAST_1_PRICES;
 
 const EU_WEST_1: RegionPrices = {
   ...US_EAST_1,

@@ -1,68 +1,14 @@
 import {
   DescribeAddressesCommand,
-  EC2Client,
-  EC2ServiceException,
   ReleaseAddressCommand,
 } from '@aws-sdk/client-ec2';
 import type { Address } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RegionPrices } from '../pricing/types';
 import { idleElasticIpsHandler as handler } from './ec2-elastic-ips-idle';
-import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { AuditedCall, DeleteContext, Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext, StoredFinding } from './handler';
+import { awsError, collectPages, ec2Mock, handlerContext as ctx, KEEP, recordingDeleteContext as deleteCtx } from './test-support';
 
-const ec2Mock = mockClient(EC2Client);
-const PRICES = { region: 'us-east-1', publicIpv4Hour: 0.005 } as RegionPrices;
-const KEEP = DEFAULT_HANDLER_SETTINGS.protectionTagKey;
-
-function awsError(code: string, message = code): EC2ServiceException {
-  return new EC2ServiceException({ name: code, $fault: 'client', $metadata: {}, message });
-}
-
-function ctx(over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region: 'us-east-1',
-    accountId: '111122223333',
-    ec2: new EC2Client({
-      region: 'us-east-1',
-      endpoint: 'http://127.0.0.1:9',
-      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-    }),
-    prices: PRICES,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: new Date('2026-06-01T00:00:00Z'),
-    signal: new AbortController().signal,
-    ...over,
-  };
-}
-
-/** A DeleteContext whose audit log records every call and whether the AWS call ran inside it. */
-function deleteCtx(): DeleteContext & { log: AuditedCall[]; inside: () => boolean } {
-  const log: AuditedCall[] = [];
-  let depth = 0;
-  return {
-    ...ctx(),
-    planId: 'plan-1',
-    log,
-    inside: () => depth > 0,
-    async audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
-      log.push(call);
-      depth++;
-      try {
-        return await fn();
-      } finally {
-        depth--;
-      }
-    },
-  };
-}
-
-async function scanAll(c: HandlerContext): Promise<Finding[][]> {
-  const pages: Finding[][] = [];
-  for await (const page of handler.scan(c)) pages.push(page);
-  return pages;
-}
+const scanAll = (c: HandlerContext): Promise<Finding[][]> => collectPages(handler.scan(c));
 
 const idle: Address = { AllocationId: 'eipalloc-1', PublicIp: '3.3.3.3', Domain: 'vpc', PublicIpv4Pool: 'amazon' };
 const associated: Address = {

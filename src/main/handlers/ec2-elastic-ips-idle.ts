@@ -2,25 +2,10 @@ import { DescribeAddressesCommand, ReleaseAddressCommand } from '@aws-sdk/client
 import type { Address } from '@aws-sdk/client-ec2';
 import { HOURS_PER_MONTH } from '../pricing/types';
 import type { RegionPrices } from '../pricing/types';
-import {
-  awsErrorCode,
-  awsErrorMessage,
-  isAbort,
-  isDryRunSuccess,
-  isUnauthorized,
-  SERVICE_EC2_OTHER,
-  SERVICE_VPC,
-} from './ec2-common';
+import { awsErrorCode, SERVICE_EC2_OTHER, SERVICE_VPC } from './ec2-common';
+import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, roundCost, tagsToRecord, usd } from './handler';
-import type {
-  AuditedCall,
-  DeleteContext,
-  DeleteOutcome,
-  Finding,
-  HandlerContext,
-  RecheckResult,
-  ResourceHandler,
-} from './handler';
+import type { AuditedCall, Finding, HandlerContext, RecheckResult, ResourceHandler } from './handler';
 
 const UNUSED_REASON = 'Not associated with any instance or network interface';
 
@@ -109,29 +94,6 @@ function isNotFound(err: unknown): boolean {
   return code.endsWith('.NotFound');
 }
 
-/** Runs one mutating call through the audit log and maps EC2's answers to a delete outcome. */
-async function mutate(
-  ctx: DeleteContext,
-  call: AuditedCall,
-  fn: () => Promise<unknown>,
-): Promise<DeleteOutcome | null> {
-  try {
-    await ctx.audited(call, fn);
-    return null;
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    if (call.dryRun && isDryRunSuccess(err)) return null;
-    const code = awsErrorCode(err) ?? 'Unknown';
-    const message = awsErrorMessage(err);
-    return isUnauthorized(err) ? { kind: 'unauthorized', code, message } : { kind: 'failed', code, message };
-  }
-}
-
-/** How a call is listed in an outcome (the same words as the other EC2 handlers). */
-export function callLabel(call: AuditedCall): string {
-  return `${call.action} ${call.target}${call.dryRun ? ' (dry run)' : ''}`;
-}
-
 function associationTarget(a: Address): string {
   return a.InstanceId ?? a.NetworkInterfaceId ?? a.AssociationId ?? 'a resource';
 }
@@ -189,7 +151,7 @@ export const idleElasticIpsHandler: ResourceHandler = {
     const id = stored.resourceId;
     const byAllocation = id.startsWith('eipalloc-');
     const call: AuditedCall = { action: 'ReleaseAddress', target: id, dryRun };
-    const failure = await mutate(ctx, call, () =>
+    const result = await auditedMutation(ctx, call, () =>
       ctx.ec2.send(
         new ReleaseAddressCommand(
           byAllocation ? { AllocationId: id, DryRun: dryRun } : { PublicIp: id, DryRun: dryRun },
@@ -197,7 +159,7 @@ export const idleElasticIpsHandler: ResourceHandler = {
         { abortSignal: ctx.signal },
       ),
     );
-    if (failure !== null) return failure;
+    if (isMutationFailure(result)) return failureOutcome(result);
     const calls = [callLabel(call)];
     return dryRun ? { kind: 'dry-run-ok', calls } : { kind: 'deleted', calls };
   },

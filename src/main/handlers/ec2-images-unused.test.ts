@@ -6,69 +6,16 @@ import {
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
   DescribeSnapshotsCommand,
-  EC2Client,
-  EC2ServiceException,
 } from '@aws-sdk/client-ec2';
 import type { Image, LaunchTemplateVersion } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RegionPrices } from '../pricing/types';
 import { unusedImagesHandler as handler } from './ec2-images-unused';
-import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { AuditedCall, DeleteContext, Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext, StoredFinding } from './handler';
+import { awsError, collectPages, ec2Mock, handlerContext as ctx, KEEP, recordingDeleteContext as deleteCtx } from './test-support';
 
-const ec2Mock = mockClient(EC2Client);
-const PRICES = { region: 'us-east-1', snapshotStandardGbMonth: 0.05, snapshotArchiveGbMonth: 0.0125 } as RegionPrices;
-const KEEP = DEFAULT_HANDLER_SETTINGS.protectionTagKey;
 const GIB = 2 ** 30;
 
-function awsError(code: string, message = code): EC2ServiceException {
-  return new EC2ServiceException({ name: code, $fault: 'client', $metadata: {}, message });
-}
-
-function ctx(over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region: 'us-east-1',
-    accountId: '111122223333',
-    ec2: new EC2Client({
-      region: 'us-east-1',
-      endpoint: 'http://127.0.0.1:9',
-      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-    }),
-    prices: PRICES,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: new Date('2026-06-01T00:00:00Z'),
-    signal: new AbortController().signal,
-    ...over,
-  };
-}
-
-/** Records every audited call, and every AWS call with whether it ran inside audited(). */
-function deleteCtx(): DeleteContext & { log: AuditedCall[]; inside: () => boolean } {
-  const log: AuditedCall[] = [];
-  let depth = 0;
-  return {
-    ...ctx(),
-    planId: 'plan-1',
-    log,
-    inside: () => depth > 0,
-    async audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
-      log.push(call);
-      depth++;
-      try {
-        return await fn();
-      } finally {
-        depth--;
-      }
-    },
-  };
-}
-
-async function scanAll(c: HandlerContext): Promise<Finding[][]> {
-  const pages: Finding[][] = [];
-  for await (const page of handler.scan(c)) pages.push(page);
-  return pages;
-}
+const scanAll = (c: HandlerContext): Promise<Finding[][]> => collectPages(handler.scan(c));
 
 function ami(id: string, snapshots: string[], over: Partial<Image> = {}): Image {
   return {

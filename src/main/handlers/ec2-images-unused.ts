@@ -5,10 +5,9 @@
  */
 import { DeregisterImageCommand, DeleteSnapshotCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import type { Image, ImageState } from '@aws-sdk/client-ec2';
-import { SERVICE_EC2_OTHER, clampPageSize } from './ec2-common';
+import { SERVICE_EC2_OTHER } from './ec2-common';
+import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
 import {
-  auditedMutation,
-  callLabel,
   describeSnapshotFacts,
   imageSnapshotIds,
   imagesUsingSnapshots,
@@ -18,6 +17,7 @@ import {
   loadInstanceImageIds,
   loadLaunchTemplateImageUsage,
   managedByPolicyReason,
+  ownImagePages,
   recheckVerdict,
 } from './ec2-usage-index';
 import type { LaunchTemplateImageUsage, SnapshotFacts } from './ec2-usage-index';
@@ -205,19 +205,8 @@ async function* scan(ctx: HandlerContext): AsyncIterable<Finding[]> {
   const snapshotUsage = await loadImageSnapshotUsage(ctx);
   const instanceImages = await loadInstanceImageIds(ctx);
   const launchTemplates = await loadLaunchTemplateImageUsage(ctx);
-  let token: string | undefined;
-  do {
-    const out = await ctx.ec2.send(
-      new DescribeImagesCommand({
-        Owners: ['self'],
-        // Without it AWS omits disabled AMIs, which still hold (and bill for) their snapshots.
-        IncludeDisabled: true,
-        MaxResults: clampPageSize(ctx.pageSize, 5, 1000),
-        NextToken: token,
-      }),
-      { abortSignal: ctx.signal },
-    );
-    const images = (out.Images ?? []).filter((i) => i.ImageId !== undefined && i.State !== 'deregistered');
+  for await (const all of ownImagePages(ctx)) {
+    const images = all.filter((i) => i.ImageId !== undefined && i.State !== 'deregistered');
     const facts = await describeSnapshotFacts(ctx, images.flatMap(imageSnapshotIds));
     const lookups: ImageLookups = {
       instanceUser: (id) => (instanceImages.has(id) ? 'an instance that is not terminated' : null),
@@ -227,8 +216,7 @@ async function* scan(ctx: HandlerContext): AsyncIterable<Finding[]> {
     };
     const page = images.map((i) => toFinding(ctx, i, lookups).finding);
     if (page.length > 0) yield page;
-    token = out.NextToken;
-  } while (token);
+  }
 }
 
 async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<RecheckResult> {
@@ -314,9 +302,8 @@ async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dr
   );
   switch (first.kind) {
     case 'unauthorized':
-      return { kind: 'unauthorized', code: first.code, message: first.message };
     case 'error':
-      return { kind: 'failed', code: first.code, message: first.message };
+      return failureOutcome(first);
     case 'done':
       if (dryRun) return dryRunIgnored('DeregisterImage');
       break;
@@ -350,9 +337,7 @@ async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dr
             calls.push(`${callLabel(call)}: in use by ${stored.resourceId} until it is deregistered`);
             break;
           }
-          return r.kind === 'unauthorized'
-            ? { kind: 'unauthorized', code: r.code, message: r.message }
-            : { kind: 'failed', code: r.code, message: r.message };
+          return failureOutcome(r);
         }
         // The AMI is already deregistered: try the other snapshots too, then report what remains.
         failures.push({ snapshotId, code: r.code, message: r.message });
@@ -375,10 +360,6 @@ async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dr
     };
   }
   return { kind: 'deleted', calls };
-}
-
-function dryRunIgnored(action: string): DeleteOutcome {
-  return { kind: 'failed', code: 'DryRunIgnored', message: `The endpoint ran ${action} instead of a dry run` };
 }
 
 function related(finding: Finding): RelatedResource[] {

@@ -8,18 +8,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
 import { priceVolumeTerms } from './ebs-pricing';
-import { callLabel, pricePublicIpv4 } from './ec2-elastic-ips-idle';
-import {
-  awsErrorCode,
-  awsErrorMessage,
-  chunk,
-  clampPageSize,
-  isAbort,
-  isDryRunSuccess,
-  isUnauthorized,
-  SERVICE_EC2_COMPUTE,
-  SERVICE_EC2_OTHER,
-} from './ec2-common';
+import { pricePublicIpv4 } from './ec2-elastic-ips-idle';
+import { awsErrorCode, chunk, clampPageSize, isAbort, isUnauthorized, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER } from './ec2-common';
+import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
 import type {
   DeleteOutcome,
@@ -355,19 +346,11 @@ export const stoppedInstancesHandler: ResourceHandler = {
 
     const id = stored.resourceId;
     const call = { action: 'TerminateInstances', target: id, dryRun };
-    try {
-      // Termination protection is reported (OperationNotPermitted), never switched off.
-      await ctx.audited(call, () =>
-        ctx.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: dryRun }), { abortSignal: ctx.signal }),
-      );
-    } catch (err) {
-      if (isAbort(err)) throw err;
-      if (!(dryRun && isDryRunSuccess(err))) {
-        const code = awsErrorCode(err) ?? 'Unknown';
-        const message = awsErrorMessage(err);
-        return isUnauthorized(err) ? { kind: 'unauthorized', code, message } : { kind: 'failed', code, message };
-      }
-    }
+    // Termination protection is reported (OperationNotPermitted), never switched off.
+    const result = await auditedMutation(ctx, call, () =>
+      ctx.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: dryRun }), { abortSignal: ctx.signal }),
+    );
+    if (isMutationFailure(result)) return failureOutcome(result);
     const calls = [callLabel(call)];
     return dryRun ? { kind: 'dry-run-ok', calls } : { kind: 'deleted', calls };
   },

@@ -5,10 +5,9 @@
 import { DeleteSnapshotCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '@aws-sdk/client-ec2';
 import { SERVICE_EC2_OTHER, clampPageSize } from './ec2-common';
+import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
 import {
   COPIED_SNAPSHOT_VOLUME_ID,
-  auditedMutation,
-  callLabel,
   imagesUsingSnapshots,
   isNotFound,
   loadExistingVolumeIds,
@@ -196,14 +195,11 @@ async function deleteSnapshot(
       return { kind: 'dry-run-ok', calls };
     case 'done':
       // A dry run that "succeeds" means the endpoint ignored DryRun: say so rather than report a dry run.
-      return opts.dryRun
-        ? { kind: 'failed', code: 'DryRunIgnored', message: 'The endpoint ran DeleteSnapshot instead of a dry run' }
-        : { kind: 'deleted', calls };
+      return opts.dryRun ? dryRunIgnored('DeleteSnapshot') : { kind: 'deleted', calls };
     case 'unauthorized':
-      return { kind: 'unauthorized', code: result.code, message: result.message };
     case 'error':
-      // InvalidSnapshot.InUse (an AMI registered since the review) lands here, with AWS's code.
-      return { kind: 'failed', code: result.code, message: result.message };
+      // InvalidSnapshot.InUse (an AMI registered since the review) lands here as `failed`, with AWS's code.
+      return failureOutcome(result);
     default:
       return assertNever(result);
   }

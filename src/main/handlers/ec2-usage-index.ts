@@ -11,8 +11,8 @@ import {
   DescribeVolumesCommand,
 } from '@aws-sdk/client-ec2';
 import type { Image, InstanceStateName } from '@aws-sdk/client-ec2';
-import { awsErrorCode, awsErrorMessage, chunk, clampPageSize, isAbort, isDryRunSuccess, isUnauthorized } from './ec2-common';
-import type { AuditedCall, DeleteContext, Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
+import { awsErrorCode, chunk, clampPageSize } from './ec2-common';
+import type { Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
 
 /** CopySnapshot (and AMI copies) write this placeholder: a copy has no source volume in its region. */
 export const COPIED_SNAPSHOT_VOLUME_ID = 'vol-ffffffff';
@@ -76,11 +76,10 @@ export async function volumeExists(ctx: HandlerContext, volumeId: string): Promi
 }
 
 /**
- * snapshot id → the account's AMIs in the region that reference it, disabled AMIs included (without
- * `IncludeDisabled` AWS omits them, yet they still hold their snapshots). Paged 5–1000.
+ * The account's AMIs in the region, page by page (DescribeImages, paged 5–1000), disabled AMIs included: without
+ * `IncludeDisabled` AWS omits them, yet they still hold (and bill for) their snapshots.
  */
-export async function loadImageSnapshotUsage(ctx: HandlerContext): Promise<Map<string, string[]>> {
-  const usage = new Map<string, string[]>();
+export async function* ownImagePages(ctx: HandlerContext): AsyncGenerator<Image[]> {
   let token: string | undefined;
   do {
     const out = await ctx.ec2.send(
@@ -92,9 +91,17 @@ export async function loadImageSnapshotUsage(ctx: HandlerContext): Promise<Map<s
       }),
       { abortSignal: ctx.signal },
     );
-    for (const image of out.Images ?? []) addImageToUsage(usage, image);
+    yield out.Images ?? [];
     token = out.NextToken;
   } while (token);
+}
+
+/** snapshot id → the account's AMIs in the region that reference it, disabled AMIs included. */
+export async function loadImageSnapshotUsage(ctx: HandlerContext): Promise<Map<string, string[]>> {
+  const usage = new Map<string, string[]>();
+  for await (const images of ownImagePages(ctx)) {
+    for (const image of images) addImageToUsage(usage, image);
+  }
   return usage;
 }
 
@@ -328,34 +335,4 @@ export function recheckVerdict(stored: StoredFinding, current: Finding, whyUsed:
     return { status: 'changed', reason: `State changed from ${stored.state ?? 'unknown'} to ${current.state ?? 'unknown'}`, current };
   }
   return { status: 'unchanged', current };
-}
-
-/** One audited mutating call, its AWS error (if any) classified. Aborts are rethrown, never classified. */
-export type MutationResult =
-  | { kind: 'done' }
-  | { kind: 'dry-run-ok' }
-  | { kind: 'unauthorized'; code: string; message: string }
-  | { kind: 'error'; code: string; message: string };
-
-export async function auditedMutation(
-  ctx: DeleteContext,
-  call: AuditedCall,
-  send: () => Promise<unknown>,
-): Promise<MutationResult> {
-  try {
-    await ctx.audited(call, send);
-    return { kind: 'done' };
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    if (call.dryRun && isDryRunSuccess(err)) return { kind: 'dry-run-ok' };
-    const code = awsErrorCode(err) ?? 'Unknown';
-    const message = awsErrorMessage(err);
-    if (isUnauthorized(err)) return { kind: 'unauthorized', code, message };
-    return { kind: 'error', code, message };
-  }
-}
-
-/** `DeleteSnapshot snap-1` / `DeleteSnapshot snap-1 (dry run)`: how calls are listed in outcomes. */
-export function callLabel(call: AuditedCall): string {
-  return `${call.action} ${call.target}${call.dryRun ? ' (dry run)' : ''}`;
 }

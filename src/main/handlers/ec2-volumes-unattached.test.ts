@@ -3,85 +3,19 @@ import {
   DeleteVolumeCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
-  EC2Client,
-  EC2ServiceException,
 } from '@aws-sdk/client-ec2';
 import type { Volume } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RegionPrices } from '../pricing/types';
 import { createUnattachedVolumesHandler, unattachedVolumesHandler } from './ec2-volumes-unattached';
-import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { AuditedCall, DeleteContext, Finding, HandlerContext, StoredFinding } from './handler';
+import type { DeleteContext, Finding, HandlerContext, StoredFinding } from './handler';
+import { awsError, collectPages, ec2Mock, handlerContext as ctx, KEEP, recordingDeleteContext, type RecordingDeleteContext } from './test-support';
 
-const ec2Mock = mockClient(EC2Client);
-const KEEP = DEFAULT_HANDLER_SETTINGS.protectionTagKey;
 const handler = createUnattachedVolumesHandler({ snapshotPollMs: 1 });
 
-const PRICES: RegionPrices = {
-  region: 'us-east-1',
-  source: 'bundled',
-  asOf: '2026-10-01',
-  ebsGbMonth: { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
-  gp3IopsMonth: 0.005,
-  gp3ThroughputMibpsMonth: 0.04,
-  io1IopsMonth: 0.065,
-  io2IopsTiers: [{ upTo: null, pricePerIopsMonth: 0.065 }],
-  standardIoPerMillion: 0.05,
-  snapshotStandardGbMonth: 0.05,
-  snapshotArchiveGbMonth: 0.0125,
-  publicIpv4Hour: 0.005,
-};
+const deleteCtx = (over: Partial<DeleteContext> = {}): RecordingDeleteContext =>
+  recordingDeleteContext({ planId: 'plan-7', ...over });
 
-function awsError(code: string, message = code): EC2ServiceException {
-  return new EC2ServiceException({ name: code, $fault: 'client', $metadata: {}, message });
-}
-
-function ctx(over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region: 'us-east-1',
-    accountId: '111122223333',
-    ec2: new EC2Client({
-      region: 'us-east-1',
-      endpoint: 'http://127.0.0.1:9',
-      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-    }),
-    prices: PRICES,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: new Date('2026-06-01T00:00:00Z'),
-    signal: new AbortController().signal,
-    ...over,
-  };
-}
-
-function deleteCtx(
-  over: Partial<DeleteContext> = {},
-): DeleteContext & { log: AuditedCall[]; inside: () => boolean } {
-  const log: AuditedCall[] = [];
-  let depth = 0;
-  return {
-    ...ctx(),
-    planId: 'plan-7',
-    log,
-    inside: () => depth > 0,
-    async audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
-      log.push(call);
-      depth++;
-      try {
-        return await fn();
-      } finally {
-        depth--;
-      }
-    },
-    ...over,
-  };
-}
-
-async function scanAll(c: HandlerContext): Promise<Finding[][]> {
-  const pages: Finding[][] = [];
-  for await (const page of handler.scan(c)) pages.push(page);
-  return pages;
-}
+const scanAll = (c: HandlerContext): Promise<Finding[][]> => collectPages(handler.scan(c));
 
 const available: Volume = {
   VolumeId: 'vol-1',

@@ -8,16 +8,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Volume } from '@aws-sdk/client-ec2';
 import { priceVolume } from './ebs-pricing';
-import { callLabel } from './ec2-elastic-ips-idle';
-import {
-  awsErrorCode,
-  awsErrorMessage,
-  clampPageSize,
-  isAbort,
-  isDryRunSuccess,
-  isUnauthorized,
-  SERVICE_EC2_OTHER,
-} from './ec2-common';
+import { awsErrorCode, awsErrorMessage, clampPageSize, isAbort, SERVICE_EC2_OTHER } from './ec2-common';
+import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, tagsToRecord } from './handler';
 import type {
   AuditedCall,
@@ -82,26 +74,6 @@ function toFinding(ctx: HandlerContext, v: Volume): Finding {
       attachments,
     },
   };
-}
-
-/** Runs one mutating call through the audit log and maps EC2's answers (dry run included) to an outcome. */
-async function mutate<T>(
-  ctx: DeleteContext,
-  call: AuditedCall,
-  fn: () => Promise<T>,
-): Promise<{ ok: true; value: T | undefined } | { ok: false; outcome: DeleteOutcome }> {
-  try {
-    return { ok: true, value: await ctx.audited(call, fn) };
-  } catch (err) {
-    if (isAbort(err)) throw err;
-    if (call.dryRun && isDryRunSuccess(err)) return { ok: true, value: undefined };
-    const code = awsErrorCode(err) ?? 'Unknown';
-    const message = awsErrorMessage(err);
-    return {
-      ok: false,
-      outcome: isUnauthorized(err) ? { kind: 'unauthorized', code, message } : { kind: 'failed', code, message },
-    };
-  }
 }
 
 /** Waits until the snapshot is `completed`; a failure outcome when it errors, vanishes or takes too long. */
@@ -211,7 +183,7 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
 
       if (ctx.snapshotBeforeDelete) {
         const snapshotCall: AuditedCall = { action: 'CreateSnapshot', target: volumeId, dryRun };
-        const created = await mutate(ctx, snapshotCall, () =>
+        const created = await auditedMutation(ctx, snapshotCall, () =>
           ctx.ec2.send(
             new CreateSnapshotCommand({
               VolumeId: volumeId,
@@ -230,10 +202,10 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
             { abortSignal: ctx.signal },
           ),
         );
-        if (!created.ok) return created.outcome;
+        if (isMutationFailure(created)) return failureOutcome(created);
         calls.push(callLabel(snapshotCall));
         if (!dryRun) {
-          const snapshotId = created.value?.SnapshotId;
+          const snapshotId = created.kind === 'done' ? created.value.SnapshotId : undefined;
           if (snapshotId === undefined) {
             return { kind: 'failed', code: 'SafetySnapshotFailed', message: 'AWS returned no snapshot id; the volume was kept' };
           }
@@ -244,11 +216,11 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
       }
 
       const deleteCall: AuditedCall = { action: 'DeleteVolume', target: volumeId, dryRun };
-      const deleted = await mutate(ctx, deleteCall, () =>
+      const deleted = await auditedMutation(ctx, deleteCall, () =>
         ctx.ec2.send(new DeleteVolumeCommand({ VolumeId: volumeId, DryRun: dryRun }), { abortSignal: ctx.signal }),
       );
-      if (!deleted.ok) {
-        const o = deleted.outcome;
+      if (isMutationFailure(deleted)) {
+        const o = failureOutcome(deleted);
         // Say where the data is when the snapshot was taken but the volume could not go.
         if (o.kind === 'failed' && safetySnapshotId !== undefined) {
           return { ...o, message: `${o.message} (safety snapshot ${safetySnapshotId} was kept)` };
