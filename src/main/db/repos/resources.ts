@@ -168,8 +168,16 @@ function ageCutoffMinute(q: FindingsQuery): number {
 
 function applyFilters(db: Kysely<Database>, q: FindingsQuery) {
   let query = db.selectFrom('resources').where('account_id', '=', q.accountId);
-  query = query.where('status', 'in', q.statuses && q.statuses.length > 0 ? q.statuses : ['active']);
-  if (q.unusedOnly ?? true) query = query.where('unused', '=', 1);
+  const statuses = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
+  const unusedOnly = q.unusedOnly ?? true;
+  if (statuses.length === 1 && statuses[0] === 'active' && unusedOnly) {
+    // Written as literals, not parameters: only then can SQLite prove the partial index
+    // resources_findings_browse (WHERE status = 'active' AND unused = 1) applies.
+    query = query.where(sql<boolean>`status = 'active' AND unused = 1`);
+  } else {
+    query = query.where('status', 'in', statuses);
+    if (unusedOnly) query = query.where('unused', '=', 1);
+  }
   if (q.resourceTypes?.length) query = query.where('resource_type', 'in', q.resourceTypes);
   if (q.regions?.length) query = query.where('region', 'in', q.regions);
   if (q.serviceCodes?.length) query = query.where('service_code', 'in', q.serviceCodes);
