@@ -226,10 +226,10 @@ describe("the app's credential path: an assume-role profile with mfa_serial", ()
     expect(sim.state.assumeRoleRequests.length).toBe(before + 1);
   });
 
-  it('a wrong code fails the selection with the AccessDenied from STS', async () => {
+  it('a wrong code fails the selection as an MFA error (STS AccessDenied: MultiFactorAuthentication failed)', async () => {
     const clients = await createClientFactory({ profile: 'mfa-role', mfaPrompt: async () => '999999' });
     factories.push(clients);
-    await expect(getIdentity(clients, 'mfa-role')).rejects.toMatchObject({ code: 'aws.access_denied' });
+    await expect(getIdentity(clients, 'mfa-role')).rejects.toMatchObject({ code: 'aws.mfa_invalid' });
     expect(sim.state.lastAssumeRole).toMatchObject({ serialNumber: SERIAL, tokenCode: '999999', outcome: 'AccessDenied' });
   });
 });

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'aws.sso_expired',
   'aws.mfa_required',
   'aws.mfa_cancelled',
+  'aws.mfa_invalid',
   'aws.access_denied',
   'aws.region_disabled',
   'aws.throttled',

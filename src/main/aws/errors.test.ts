@@ -22,6 +22,7 @@ const table: Array<[string, unknown, AwsErrorContext, ErrorCode, RegExp]> = [
   ['EC2 UnauthorizedOperation', svc('UnauthorizedOperation', DENIED_MSG, 403), { service: 'ec2', region: 'eu-west-1' }, 'aws.access_denied', /ec2:DescribeVolumes/],
   ['STS AccessDenied', svc('AccessDenied', 'User is not authorized to perform: sts:AssumeRole on resource x', 403), {}, 'aws.access_denied', /sts:AssumeRole/],
   ['UnauthorizedAccess', svc('UnauthorizedAccess', 'nope', 403), {}, 'aws.access_denied', /IAM policy/],
+  ['STS wrong MFA code', svc('AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code.', 403), { profile: 'mfa-role' }, 'aws.mfa_invalid', /MFA code was rejected for profile mfa-role/],
   ['CE not enabled', svc('AccessDeniedException', 'User not enabled for cost explorer access', 400), { service: 'ce' }, 'ce.not_enabled', /Billing console/],
   ['CE denied', svc('AccessDeniedException', 'User: x is not authorized to perform: ce:GetCostAndUsage', 400), { service: 'ce' }, 'ce.access_denied', /ce:GetCostAndUsage/],
   ['AuthFailure in an opt-in region', svc('AuthFailure', 'AWS was not able to validate the provided access credentials', 401), { region: 'af-south-1', regionOptIn: true }, 'aws.region_disabled', /af-south-1 is an opt-in region/],

@@ -183,6 +183,10 @@ export function toAppError(err: unknown, context: AwsErrorContext = {}): AppErro
         err,
       );
     }
+    if (/MultiFactorAuthentication failed/i.test(msg)) {
+      // STS rejected the one-time code of an assume-role profile with mfa_serial.
+      return make('aws.mfa_invalid', `The MFA code was rejected${ctx.profile ? ` for profile ${ctx.profile}` : ''}; enter the current code from your MFA device and try again.`, code, ctx, err);
+    }
     const action = missingAction(msg);
     const need = action ? ` Grant ${action} to this identity and try again.` : ' Check the IAM policy of this identity.';
     if (isCostExplorer(ctx.service)) {

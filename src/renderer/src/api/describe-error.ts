@@ -69,6 +69,12 @@ export function describeError(e: IpcError, profile?: string, context: ErrorConte
       return { title: 'Profile not found', message: e.message, action: 'Choose a profile from the list.' };
     case 'aws.mfa_required':
       return { title: 'MFA code needed', message: e.message, action: 'Enter the 6-digit code from your MFA device.' };
+    case 'aws.mfa_invalid':
+      return {
+        title: 'MFA code rejected',
+        message: e.message,
+        action: 'The code was mistyped or has expired (codes change every 30 seconds). Choose the profile again and enter the current code.',
+      };
     case 'aws.mfa_cancelled':
       return { title: 'MFA cancelled', message: e.message, action: 'Choose the profile again to enter a code.' };
     case 'aws.network':
