@@ -168,7 +168,7 @@ function ageCutoffMinute(q: FindingsQuery): number {
 
 function applyFilters(db: Kysely<Database>, q: FindingsQuery) {
   let query = db.selectFrom('resources').where('account_id', '=', q.accountId);
-  const statuses = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
+  const statuses: ResourceStatus[] = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
   const unusedOnly = q.unusedOnly ?? true;
   if (statuses.length === 1 && statuses[0] === 'active' && unusedOnly) {
     // Written as literals, not parameters: only then can SQLite prove the partial index
