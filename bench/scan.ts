@@ -150,6 +150,7 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
       db,
       accountId,
       ec2,
+      autoScaling: (r) => clients.autoScaling(r),
       costExplorer: () => clients.costExplorer(),
       homeRegion: 'us-east-1',
       registry,

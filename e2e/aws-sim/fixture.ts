@@ -126,6 +126,15 @@ export interface LaunchTemplateFixture {
   tags?: FixtureTags;
 }
 
+/** An Auto Scaling launch configuration: its AMI counts as used (an Auto Scaling group launches from it). */
+export interface LaunchConfigurationFixture {
+  name: string;
+  /** Any AMI id (it need not be the account's own, as in AWS). */
+  imageId: string;
+  instanceType?: string; // default 't3.micro'
+  createdDaysAgo?: number;
+}
+
 export interface NatGatewayFixture {
   id: string;
   state?: 'pending' | 'failed' | 'available' | 'deleting' | 'deleted'; // default 'available'
@@ -145,6 +154,7 @@ export interface RegionResourcesFixture {
   images?: ImageFixture[];
   launchTemplates?: LaunchTemplateFixture[];
   natGateways?: NatGatewayFixture[];
+  launchConfigurations?: LaunchConfigurationFixture[];
 }
 
 export type RecordType = 'Usage' | 'Credit' | 'Tax' | 'Refund' | 'DiscountedUsage' | 'SavingsPlanCoveredUsage';
@@ -183,7 +193,10 @@ export interface AccountFixture {
   userId?: string; // default AIDASIMULATORUSER01
   alias?: string | null;
   regions: RegionFixture[];
-  /** Denied actions: EC2 action names ('TerminateInstances' or 'ec2:TerminateInstances'), 'iam:ListAccountAliases', 'sts:AssumeRole'. */
+  /**
+   * Denied actions: EC2 action names ('TerminateInstances' or 'ec2:TerminateInstances'), 'iam:ListAccountAliases',
+   * 'sts:AssumeRole', 'autoscaling:DescribeLaunchConfigurations'.
+   */
   deny?: string[];
   /**
    * Roles STS AssumeRole accepts (this account's). Absent: any well-formed role ARN is assumable without MFA unless

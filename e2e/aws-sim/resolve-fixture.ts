@@ -60,7 +60,7 @@ export function resolveFixture(fx: AccountFixture, now: Date = new Date()): SimA
   );
   for (const r of fx.regions) account.regionInfo.push({ name: r.name, optInStatus: r.optInStatus ?? 'opt-in-not-required' });
   for (const d of fx.deny ?? []) account.deny.add(d.includes(':') ? d : `ec2:${d}`);
-  for (const [regionName, res] of Object.entries(fx.resources ?? {})) resolveRegion(account.region(regionName), res, now);
+  for (const [regionName, res] of Object.entries(fx.resources ?? {})) resolveRegion(account.region(regionName), res, now, fx.accountId);
   if (fx.mfaCode !== undefined) {
     if (!/^\d{6}$/.test(fx.mfaCode)) throw new Error(`fixture: mfaCode '${fx.mfaCode}' is not 6 digits`);
     account.mfaCode = fx.mfaCode;
@@ -101,7 +101,13 @@ export function resolveFixture(fx: AccountFixture, now: Date = new Date()): SimA
   return account;
 }
 
-function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date): void {
+/** A stable UUID-shaped id derived from a string (launch configuration ARNs carry one). */
+function uuidOf(s: string): string {
+  const h = hashHex(s, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date, accountId: string): void {
   const az = `${region.name}a`;
   for (const v of res.volumes ?? []) {
     region.volumes.set(v.id, {
@@ -222,6 +228,17 @@ function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date
         createTime: v.createdDaysAgo === undefined ? created : when(now, undefined, v.createdDaysAgo, 0),
       })),
       tags: toTags(lt.tags),
+    });
+  }
+  for (const lc of res.launchConfigurations ?? []) {
+    if (region.launchConfigurations.has(lc.name)) throw new Error(`fixture: launch configuration ${lc.name} appears twice in region ${region.name}`);
+    region.launchConfigurations.set(lc.name, {
+      name: lc.name,
+      // AWS's form: arn:aws:autoscaling:<region>:<account>:launchConfiguration:<uuid>:launchConfigurationName/<name>.
+      arn: `arn:aws:autoscaling:${region.name}:${accountId}:launchConfiguration:${uuidOf(`${region.name}/${lc.name}`)}:launchConfigurationName/${lc.name}`,
+      imageId: lc.imageId,
+      instanceType: lc.instanceType ?? 't3.micro',
+      createdTime: when(now, undefined, lc.createdDaysAgo, 100),
     });
   }
   for (const n of res.natGateways ?? []) {

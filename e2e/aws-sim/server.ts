@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError } from './api-error';
+import { AUTOSCALING_XMLNS, handleAutoScaling } from './autoscaling';
 import { getCostAndUsage, getDimensionValues } from './cost-explorer';
 import type { CeOptions } from './cost-explorer';
 import type { Counters } from './counters';
@@ -61,7 +62,7 @@ function send(res: ServerResponse, status: number, contentType: string, body: st
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-type Protocol = 'ec2' | 'ce' | 'sts' | 'iam';
+type Protocol = 'ec2' | 'ce' | 'sts' | 'iam' | 'autoscaling';
 
 function protocolOf(service: string): Protocol | undefined {
   switch (service) {
@@ -69,6 +70,7 @@ function protocolOf(service: string): Protocol | undefined {
     case 'ce':
     case 'sts':
     case 'iam':
+    case 'autoscaling':
       return service;
     default:
       return undefined;
@@ -103,6 +105,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       case 'iam':
         send(res, err.status, 'text/xml', queryErrorXml(IAM_XMLNS, err, requestId), requestId);
         return;
+      case 'autoscaling':
+        send(res, err.status, 'text/xml', queryErrorXml(AUTOSCALING_XMLNS, err, requestId), requestId);
+        return;
       case 'ec2':
       case undefined:
         send(res, err.status, 'text/xml;charset=UTF-8', ec2ErrorXml(err, requestId), requestId);
@@ -134,7 +139,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
         ? new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503)
         : protocol === 'ce'
           ? new ApiError('ThrottlingException', 'Rate exceeded', 400)
-          : new ApiError('Throttling', 'Rate exceeded', 400); // STS/IAM's own code (the SDK retries it as throttling)
+          : new ApiError('Throttling', 'Rate exceeded', 400); // STS/IAM/Auto Scaling's own code (the SDK retries it as throttling)
     }
     if (roll === 'server-error') {
       throw protocol === 'ec2'
@@ -175,6 +180,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       case 'iam':
         send(res, 200, 'text/xml', handleIam(deps.account, params as QueryParams, requestId), requestId);
         return;
+      case 'autoscaling': {
+        const account = deps.account;
+        send(res, 200, 'text/xml', handleAutoScaling(account, account.region(region), params as QueryParams, requestId), requestId);
+        return;
+      }
       default: {
         const never: never = protocol;
         throw new Error(`unhandled protocol ${String(never)}`);

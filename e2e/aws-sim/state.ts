@@ -111,6 +111,15 @@ export interface SimLaunchTemplate {
   tags: SimTag[];
 }
 
+/** An Auto Scaling launch configuration (legacy launch templates); only what the app reads. */
+export interface SimLaunchConfiguration {
+  name: string;
+  arn: string;
+  imageId: string;
+  instanceType: string;
+  createdTime: Date;
+}
+
 export interface SimNatGateway {
   natGatewayId: string;
   state: 'pending' | 'failed' | 'available' | 'deleting' | 'deleted';
@@ -130,6 +139,8 @@ export class SimRegion {
   readonly images = new Map<string, SimImage>();
   readonly launchTemplates = new Map<string, SimLaunchTemplate>();
   readonly natGateways = new Map<string, SimNatGateway>();
+  /** Auto Scaling launch configurations, by name (names are unique per region). */
+  readonly launchConfigurations = new Map<string, SimLaunchConfiguration>();
 
   constructor(readonly name: string) {}
 }
@@ -232,7 +243,7 @@ export class SimAccount {
     return this.assumeRoleRequests.at(-1);
   }
 
-  isDenied(service: 'ec2' | 'iam' | 'sts', action: string): boolean {
+  isDenied(service: 'ec2' | 'iam' | 'sts' | 'autoscaling', action: string): boolean {
     return this.deny.has(`${service}:${action}`);
   }
 }

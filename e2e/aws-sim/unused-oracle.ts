@@ -15,6 +15,8 @@ export function unusedByDefinition(account: SimAccount, now: Date = account.now)
     const usedImages = new Set<string>();
     for (const i of r.instances.values()) if (i.state !== 'terminated') usedImages.add(i.imageId);
     for (const lt of r.launchTemplates.values()) for (const v of lt.versions) if (v.imageId) usedImages.add(v.imageId);
+    // An Auto Scaling group launches from its launch configuration's AMI on scale-out: that is use too.
+    for (const lc of r.launchConfigurations.values()) usedImages.add(lc.imageId);
     const amiSnapshots = new Set<string>();
     for (const im of r.images.values()) for (const d of im.devices) amiSnapshots.add(d.snapshotId);
 

@@ -229,6 +229,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
           db,
           accountId: s.account.id,
           ec2: (r) => s.clients.ec2(r),
+          autoScaling: (r) => s.clients.autoScaling(r),
           costExplorer: () => s.clients.costExplorer(),
           homeRegion: s.clients.defaultRegion,
           registry: s.registry,

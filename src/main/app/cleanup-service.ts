@@ -84,6 +84,7 @@ export async function runCleanup(
       accountId: s.account.id,
       registry: s.registry,
       ec2: (r) => s.clients.ec2(r),
+      autoScaling: (r) => s.clients.autoScaling(r),
       prices: deps.prices,
       settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
       emit: (ev) =>

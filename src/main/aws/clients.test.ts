@@ -1,3 +1,4 @@
+import { DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
 import { GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -140,6 +141,40 @@ describe('configured endpoints', () => {
     // The same profile's EC2 request is signed for its own region (so the check above can fail).
     await ec2AnsweredBy(f, 'eu-west-1');
     expect(a.requests.at(-1)?.headers.authorization).toMatch(/\/eu-west-1\/ec2\/aws4_request/);
+  });
+
+  it("Auto Scaling follows the profile's endpoint_url, and AWS_ENDPOINT_URL_AUTO_SCALING beats it", async () => {
+    // The local servers do not know Auto Scaling: this one answers DescribeLaunchConfigurations with its name.
+    const asg = await startLocalAwsServer('asg', {
+      override: (req) =>
+        req.action === 'DescribeLaunchConfigurations'
+          ? {
+              status: 200,
+              contentType: 'text/xml',
+              body: `<DescribeLaunchConfigurationsResponse xmlns="http://autoscaling.amazonaws.com/doc/2011-01-01/"><DescribeLaunchConfigurationsResult><LaunchConfigurations><member><LaunchConfigurationName>lc-asg</LaunchConfigurationName><ImageId>ami-0123456789abcdef0</ImageId><InstanceType>t3.micro</InstanceType><CreatedTime>2026-01-01T00:00:00Z</CreatedTime></member></LaunchConfigurations></DescribeLaunchConfigurationsResult><ResponseMetadata><RequestId>req-1</RequestId></ResponseMetadata></DescribeLaunchConfigurationsResponse>`,
+            }
+          : undefined,
+    });
+    try {
+      await writeConfig(`[profile p]\nregion = eu-west-1\nendpoint_url = ${asg.url}\n`);
+      const f = await factory('p');
+      const out = await f.autoScaling('eu-west-1').send(new DescribeLaunchConfigurationsCommand({ MaxRecords: 100 }));
+      expect(out.LaunchConfigurations?.[0]?.LaunchConfigurationName).toBe('lc-asg');
+      expect(asg.requests).toHaveLength(1);
+      expect(asg.requests[0]?.params.get('Version')).toBe('2011-01-01');
+      expect(asg.requests[0]?.headers.authorization).toMatch(/\/eu-west-1\/autoscaling\/aws4_request/);
+      expect(f.autoScaling('eu-west-1')).toBe(f.autoScaling('eu-west-1'));
+      expect(((await f.autoScaling('eu-west-1').config.retryStrategy()) as { mode?: string }).mode).toBe('adaptive');
+
+      // The service's own variable (from the SDK service id `Auto Scaling`) wins over the profile's endpoint_url.
+      restoreEnv = chain(restoreEnv, setEnv({ AWS_ENDPOINT_URL_AUTO_SCALING: a.url }));
+      const g = await factory('p');
+      await g.autoScaling('eu-west-1').send(new DescribeLaunchConfigurationsCommand({})).catch(() => undefined);
+      expect(a.requests.map((r) => r.action)).toEqual(['DescribeLaunchConfigurations']);
+      expect(asg.requests).toHaveLength(1);
+    } finally {
+      await asg.close();
+    }
   });
 
   it('ignore_configured_endpoint_urls and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS send requests to AWS itself', async () => {

@@ -5,6 +5,7 @@
  * with an `AbortError`, which toAppError maps to `cancelled`. Clients are not tied to a signal, so one cancelled
  * scan does not poison the cached client.
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
@@ -30,7 +31,7 @@ export interface ClientFactoryOptions {
   mfaPrompt?: MfaPrompt;
   /** Home region (STS, partition). Default: AWS_REGION, the profile's region, AWS_DEFAULT_REGION, us-east-1. */
   defaultRegion?: string;
-  /** EC2 attempts per request (adaptive retry). Default 8. */
+  /** EC2 and Auto Scaling attempts per request (adaptive retry). Default 8. */
   maxAttemptsEc2?: number;
   /** Receives the SDK's own logs (every request and response), with secrets redacted. Default: none. */
   logger?: Logger;
@@ -41,6 +42,8 @@ export interface ClientFactory {
   readonly partition: Partition;
   readonly defaultRegion: string;
   ec2(region: string): EC2Client;
+  /** Auto Scaling for `region` (launch configurations name AMIs too). Adaptive retries, as EC2. */
+  autoScaling(region: string): AutoScalingClient;
   /** Always in the partition's Cost Explorer region (us-east-1 for `aws`). Standard retries: each call costs $0.01. */
   costExplorer(): CostExplorerClient;
   sts(region?: string): STSClient;
@@ -61,7 +64,7 @@ export const DEFAULT_EC2_MAX_ATTEMPTS = 8;
 export const EC2_MIN_FILL_RATE = 10;
 
 // SDK service ids (`serviceId` in each client's runtime config); they name the endpoint settings.
-const SERVICE_IDS = { ec2: 'EC2', ce: 'Cost Explorer', sts: 'STS', iam: 'IAM', pricing: 'Pricing', sso: 'SSO' } as const;
+const SERVICE_IDS = { ec2: 'EC2', autoScaling: 'Auto Scaling', ce: 'Cost Explorer', sts: 'STS', iam: 'IAM', pricing: 'Pricing', sso: 'SSO' } as const;
 
 interface Destroyable {
   destroy(): void;
@@ -151,6 +154,23 @@ export async function createClientFactory(opts: ClientFactoryOptions): Promise<C
           retryStrategy: new AdaptiveRetryStrategy(maxAttempts, {
             rateLimiter: new DefaultRateLimiter({ minFillRate: EC2_MIN_FILL_RATE }),
           }),
+        });
+        addRequestHostTag(client.middlewareStack);
+        return client;
+      });
+    },
+    autoScaling(region) {
+      alive();
+      return cached(`autoscaling|${region}`, () => {
+        const maxAttempts = opts.maxAttemptsEc2 ?? DEFAULT_EC2_MAX_ATTEMPTS;
+        const client = new AutoScalingClient({
+          ...base(SERVICE_IDS.autoScaling, region),
+          // Adaptive like EC2: a throttled read here fails the AMI task, so it gets the same patience. The SDK's
+          // default limiter floor is kept: Auto Scaling publishes no refill rates, and a scan makes one paged
+          // DescribeLaunchConfigurations per region.
+          retryMode: 'adaptive',
+          maxAttempts,
+          retryStrategy: new AdaptiveRetryStrategy(maxAttempts),
         });
         addRequestHostTag(client.middlewareStack);
         return client;

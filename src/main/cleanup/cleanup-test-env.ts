@@ -2,6 +2,7 @@
  * Test support for the cleanup (not shipped): a simulated account (e2e/aws-sim) scanned by the real handlers into
  * a real database, and real EC2 clients pointed at the simulator (127.0.0.1 only, explicit test credentials).
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { startSimulator } from '../../../e2e/aws-sim/index';
 import type { Faults, Simulator } from '../../../e2e/aws-sim/index';
@@ -96,12 +97,22 @@ export async function createCleanupEnv(o: EnvOptions = {}): Promise<CleanupEnv> 
     }
     return c;
   };
+  // The AMI handler reads launch configurations with it; without one it (rightly) protects every candidate AMI.
+  const asClients = new Map<string, AutoScalingClient>();
+  const autoScaling = (region: string): AutoScalingClient => {
+    let c = asClients.get(region);
+    if (c === undefined) {
+      c = new AutoScalingClient({ region, endpoint: sim.endpoint, credentials: TEST_CREDENTIALS, retryMode: 'adaptive', maxAttempts: 8 });
+      asClients.set(region, c);
+    }
+    return c;
+  };
   const prices = createBundledPriceBook();
   const now = new Date();
   const writer = new ResourceWriter(h.sqlite, ACCOUNT, (f) => registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown');
   for (const region of REGIONS) {
     for (const handler of registry.list()) {
-      const ctx = { region, accountId: ACCOUNT, ec2: ec2(region), prices: prices.forRegion(region), settings: DEFAULT_HANDLER_SETTINGS, now };
+      const ctx = { region, accountId: ACCOUNT, ec2: ec2(region), autoScaling: autoScaling(region), prices: prices.forRegion(region), settings: DEFAULT_HANDLER_SETTINGS, now };
       for await (const page of handler.scan(ctx)) writer.write(page, null);
     }
   }
@@ -127,6 +138,7 @@ export async function createCleanupEnv(o: EnvOptions = {}): Promise<CleanupEnv> 
       accountId: ACCOUNT,
       registry,
       ec2,
+      autoScaling,
       prices,
       settings: DEFAULT_HANDLER_SETTINGS,
       ...over,
@@ -141,6 +153,7 @@ export async function createCleanupEnv(o: EnvOptions = {}): Promise<CleanupEnv> 
     },
     close: async () => {
       for (const c of clients.values()) c.destroy();
+      for (const c of asClients.values()) c.destroy();
       await h.close();
       await sim.close();
     },

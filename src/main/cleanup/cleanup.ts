@@ -136,6 +136,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     region: w.item.region,
     accountId: plan.accountId,
     ec2: deps.ec2(w.item.region),
+    ...(deps.autoScaling ? { autoScaling: deps.autoScaling(w.item.region) } : {}),
     prices: deps.prices.forRegion(w.item.region),
     settings: deps.settings,
     now: now(),

@@ -1,3 +1,4 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { DbHandle } from '../db/connection';
 import type { PlanStatus } from '../db/schema';
@@ -61,6 +62,8 @@ export interface RunPlanDeps {
   registry: HandlerRegistry;
   /** The EC2 client for a region (aws/clients.ts: adaptive retries, maxAttempts 8). */
   ec2: (region: string) => EC2Client;
+  /** Auto Scaling for a region: the AMI recheck reads launch configurations (without it, AMIs recheck as protected). */
+  autoScaling?: (region: string) => AutoScalingClient;
   prices: PriceBook;
   settings: HandlerSettings;
   emit?: (ev: CleanupProgressEvent) => void;

@@ -1,3 +1,4 @@
+import { AutoScalingClient, AutoScalingServiceException, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
 import {
   DeleteSnapshotCommand,
   DeregisterImageCommand,
@@ -8,12 +9,32 @@ import {
   DescribeSnapshotsCommand,
 } from '@aws-sdk/client-ec2';
 import type { Image, LaunchTemplateVersion } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { unusedImagesHandler as handler } from './ec2-images-unused';
 import type { Finding, HandlerContext, StoredFinding } from './handler';
-import { awsError, collectPages, ec2Mock, handlerContext as ctx, KEEP, recordingDeleteContext as deleteCtx } from './test-support';
+import { awsError, collectPages, ec2Mock, handlerContext, KEEP, recordingDeleteContext as deleteCtx } from './test-support';
 
 const GIB = 2 ** 30;
+
+/** Every AutoScalingClient of this file answers from this mock (default: no launch configurations, see beforeEach). */
+const asMock = mockClient(AutoScalingClient);
+
+/** A real client that could never reach AWS (the mock answers first). */
+function testAutoScalingClient(): AutoScalingClient {
+  return new AutoScalingClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
+}
+
+/** The shared test context plus an Auto Scaling client: without one, every otherwise-unused AMI is protected. */
+function ctx(over: Partial<HandlerContext> = {}): HandlerContext {
+  return handlerContext({ autoScaling: testAutoScalingClient(), ...over });
+}
+
+function asError(code: string, message = code): AutoScalingServiceException {
+  return new AutoScalingServiceException({ name: code, $fault: 'client', $metadata: {}, message });
+}
+
+const LC_REASON = (why: string): string => `Could not check Auto Scaling launch configurations (${why}); this AMI may be in use`;
 
 const scanAll = (c: HandlerContext): Promise<Finding[][]> => collectPages(handler.scan(c));
 
@@ -87,6 +108,8 @@ async function scanned(id: string, opts?: Parameters<typeof mockRegion>[0]): Pro
 
 beforeEach(() => {
   ec2Mock.reset();
+  asMock.reset();
+  asMock.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [] });
 });
 
 describe('unusedImagesHandler.scan', () => {
@@ -122,7 +145,9 @@ describe('unusedImagesHandler.scan', () => {
       protected: false,
       createdAt: '2024-01-01T00:00:00.000Z',
     });
-    expect(f?.unusedReason).toContain('No instance (in any state but terminated) and no launch template version');
+    expect(f?.unusedReason).toContain(
+      'No instance (in any state but terminated), no launch template version and no Auto Scaling launch configuration in this region uses this AMI',
+    );
     expect(f?.costBasis).toBe(
       'snap-u1 ≤ 4 GiB full size × $0.05 standard snapshot (upper bound: billing is incremental)' +
         ' (not counted, shared: snap-shared also backs ami-other) (us-east-1)',
@@ -405,5 +430,111 @@ describe('unusedImagesHandler.delete', () => {
     const r = await handler.delete(deleteCtx(), { ...s, details: {} }, { dryRun: false });
     expect(r.kind).toBe('refused');
     expect(ec2Mock.calls()).toHaveLength(0);
+  });
+});
+
+describe('Auto Scaling launch configurations', () => {
+  const lc = (name: string, imageId: string) => ({ LaunchConfigurationName: name, ImageId: imageId, InstanceType: 't3.micro', CreatedTime: new Date('2025-01-01T00:00:00Z') });
+
+  it('an AMI named only by a launch configuration is in use; every launch configuration is read, 100 per page', async () => {
+    mockRegion();
+    asMock.on(DescribeLaunchConfigurationsCommand).resolves({ LaunchConfigurations: [lc('workers', 'ami-unused')] });
+    const c = ctx();
+    const f = byId(await scanAll(c));
+    expect(f.get('ami-unused')).toMatchObject({ unused: false, unusedReason: null, protected: false, protectedReason: null });
+    expect(f.get('ami-unused')?.details['usedBy']).toBe('Named by an Auto Scaling launch configuration');
+    expect(f.get('ami-terminated-only')).toMatchObject({ unused: true, protected: false });
+    const calls = asMock.commandCalls(DescribeLaunchConfigurationsCommand);
+    expect(calls.map((call) => call.args[0].input)).toEqual([{ MaxRecords: 100, NextToken: undefined }]);
+    expect((calls[0]?.args as unknown[])[1]).toMatchObject({ abortSignal: c.signal });
+  });
+
+  it('reads launch configurations across pages (NextToken), MaxRecords clamped to 1–100', async () => {
+    mockRegion();
+    asMock.on(DescribeLaunchConfigurationsCommand).callsFake((input: { NextToken?: string }) =>
+      input.NextToken === 'p2'
+        ? { LaunchConfigurations: [lc('b', 'ami-terminated-only')] }
+        : { LaunchConfigurations: [lc('a', 'ami-disabled')], NextToken: 'p2' },
+    );
+    const f = byId(await scanAll(ctx({ pageSize: 500 })));
+    expect(f.get('ami-disabled')).toMatchObject({ unused: false });
+    expect(f.get('ami-terminated-only')).toMatchObject({ unused: false }); // named on the second page only
+    expect(f.get('ami-unused')).toMatchObject({ unused: true, protected: false });
+    expect(asMock.commandCalls(DescribeLaunchConfigurationsCommand).map((call) => call.args[0].input)).toEqual([
+      { MaxRecords: 100, NextToken: undefined },
+      { MaxRecords: 100, NextToken: 'p2' },
+    ]);
+    asMock.resetHistory();
+    ec2Mock.reset();
+    mockRegion();
+    await scanAll(ctx({ pageSize: 0 }));
+    expect(asMock.commandCalls(DescribeLaunchConfigurationsCommand)[0]?.args[0].input.MaxRecords).toBe(1);
+  });
+
+  it.each(['AccessDenied', 'UnauthorizedOperation'])(
+    'DescribeLaunchConfigurations denied (%s): otherwise-unused AMIs are reported unused but protected, never guessed',
+    async (code) => {
+      mockRegion();
+      asMock.on(DescribeLaunchConfigurationsCommand).rejects(asError(code, 'not authorized to perform autoscaling:DescribeLaunchConfigurations'));
+      const f = byId(await scanAll(ctx()));
+      const reason = LC_REASON('autoscaling:DescribeLaunchConfigurations denied');
+      expect(f.get('ami-unused')).toMatchObject({ unused: true, protected: true, protectedReason: reason });
+      // The reason for "unused" claims only what was checked.
+      expect(f.get('ami-unused')?.unusedReason).toContain('No instance (in any state but terminated) and no launch template version in this region');
+      expect(f.get('ami-unused')?.unusedReason).not.toContain('launch configuration');
+      expect(f.get('ami-disabled')).toMatchObject({ unused: true, protected: true, protectedReason: reason });
+      // Stronger reasons keep their own wording; AMIs in use stay simply "in use".
+      expect(f.get('ami-keep')?.protectedReason).toBe(`Tagged ${KEEP}=prod`);
+      expect(f.get('ami-other')).toMatchObject({ unused: false, protected: false });
+    },
+  );
+
+  it('without an Auto Scaling client: the same conservative result', async () => {
+    mockRegion();
+    const f = byId(await scanAll(handlerContext()));
+    expect(f.get('ami-unused')).toMatchObject({ unused: true, protected: true, protectedReason: LC_REASON('no Auto Scaling client for this region') });
+    expect(f.get('ami-lt-new')).toMatchObject({ unused: false, protected: false });
+    expect(asMock.commandCalls(DescribeLaunchConfigurationsCommand)).toHaveLength(0);
+  });
+
+  it('other errors (throttling after the retries) fail the scan, as other Describe errors do', async () => {
+    mockRegion();
+    asMock.on(DescribeLaunchConfigurationsCommand).rejects(asError('Throttling', 'Rate exceeded'));
+    await expect(scanAll(ctx())).rejects.toMatchObject({ name: 'Throttling' });
+  });
+
+  describe('recheck', () => {
+    function mockRecheck(): void {
+      ec2Mock.on(DescribeImagesCommand).callsFake((input: { ImageIds?: string[] }) =>
+        input.ImageIds !== undefined ? { Images: [IMAGES[0] as Image] } : { Images: [IMAGES[0] as Image, IMAGES[1] as Image] },
+      );
+      ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+      ec2Mock.on(DescribeLaunchTemplatesCommand).resolves({ LaunchTemplates: [] });
+      ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: 'snap-u1', VolumeSize: 8, FullSnapshotSizeInBytes: 4 * GIB }] });
+    }
+
+    it('changed when a launch configuration now names it (every page read again)', async () => {
+      const s = await scanned('ami-unused');
+      mockRecheck();
+      expect((await handler.recheck(ctx(), s)).status).toBe('unchanged');
+      asMock.on(DescribeLaunchConfigurationsCommand).callsFake((input: { NextToken?: string }) =>
+        input.NextToken === 'p2' ? { LaunchConfigurations: [lc('b', 'ami-unused')] } : { LaunchConfigurations: [lc('a', 'ami-x')], NextToken: 'p2' },
+      );
+      expect(await handler.recheck(ctx(), s)).toMatchObject({ status: 'changed', reason: 'Named by an Auto Scaling launch configuration' });
+    });
+
+    it('protected when launch configurations cannot be read (denied, or no client): the delete does not go ahead', async () => {
+      const s = await scanned('ami-unused');
+      mockRecheck();
+      asMock.on(DescribeLaunchConfigurationsCommand).rejects(asError('AccessDenied'));
+      expect(await handler.recheck(ctx(), s)).toMatchObject({
+        status: 'protected',
+        reason: LC_REASON('autoscaling:DescribeLaunchConfigurations denied'),
+      });
+      expect(await handler.recheck(handlerContext(), s)).toMatchObject({
+        status: 'protected',
+        reason: LC_REASON('no Auto Scaling client for this region'),
+      });
+    });
   });
 });

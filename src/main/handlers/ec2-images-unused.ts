@@ -1,7 +1,8 @@
 /**
  * Unused AMIs: owned by the account, used by no instance (in any state but shutting-down/terminated) and named
- * by no version of any launch template in the region. Deleting one deregisters it, then deletes the snapshots
- * only it uses (a snapshot shared by several AMIs keeps billing until the last one goes, so it stays).
+ * by no version of any launch template nor by any Auto Scaling launch configuration in the region. Deleting one
+ * deregisters it, then deletes the snapshots only it uses (a snapshot shared by several AMIs keeps billing until the
+ * last one goes, so it stays).
  */
 import { DeregisterImageCommand, DeleteSnapshotCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import type { Image, ImageState } from '@aws-sdk/client-ec2';
@@ -15,12 +16,13 @@ import {
   isNotFound,
   loadImageSnapshotUsage,
   loadInstanceImageIds,
+  loadLaunchConfigurationImageUsage,
   loadLaunchTemplateImageUsage,
   managedByPolicyReason,
   ownImagePages,
   recheckVerdict,
 } from './ec2-usage-index';
-import type { LaunchTemplateImageUsage, SnapshotFacts } from './ec2-usage-index';
+import type { LaunchConfigurationImageUsage, LaunchTemplateImageUsage, SnapshotFacts } from './ec2-usage-index';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
 import type { DeleteContext, DeleteOutcome, Finding, HandlerContext, RecheckResult, RelatedResource, ResourceHandler, StoredFinding } from './handler';
 import { priceSnapshotTerms } from './snapshot-pricing';
@@ -39,6 +41,7 @@ interface ImageLookups {
   /** Why an instance counts as using the AMI (`instance i-…`), or null. */
   instanceUser(imageId: string): string | null;
   launchTemplates: LaunchTemplateImageUsage;
+  launchConfigurations: LaunchConfigurationImageUsage;
   imagesUsingSnapshot(snapshotId: string): readonly string[];
   snapshotFacts(snapshotId: string): SnapshotFacts | undefined;
 }
@@ -67,11 +70,15 @@ function classify(image: Image, lookups: ImageLookups): Verdict {
   const user = lookups.instanceUser(id);
   if (user !== null) return { unused: false, why: `Used by ${user}` };
   if (lookups.launchTemplates.imageIds.has(id)) return { unused: false, why: 'Named by a launch template version' };
+  const lcs = lookups.launchConfigurations;
+  if (lcs.status === 'read' && lcs.imageIds.has(id)) return { unused: false, why: 'Named by an Auto Scaling launch configuration' };
   const last = image.LastLaunchedTime ? `; last used to launch an instance ${image.LastLaunchedTime}` : '';
-  return {
-    unused: true,
-    reason: `No instance (in any state but terminated) and no launch template version in this region uses this AMI${last}`,
-  };
+  // Only claim what was checked: unread launch configurations are named in the protection reason instead.
+  const users =
+    lcs.status === 'read'
+      ? 'No instance (in any state but terminated), no launch template version and no Auto Scaling launch configuration'
+      : 'No instance (in any state but terminated) and no launch template version';
+  return { unused: true, reason: `${users} in this region uses this AMI${last}` };
 }
 
 /**
@@ -79,13 +86,15 @@ function classify(image: Image, lookups: ImageLookups): Verdict {
  * (`resolve:ssm:…`) may launch ANY AMI the parameter points to, now or later; the app cannot tell which. An
  * AMI otherwise unused is then still reported (it is a candidate) but protected with that reason, so it is
  * shown and never deleted on a guess. Once the template names AMI ids, the protection lifts on the next scan.
+ * Launch configurations that could not be read (no client, or the call denied) are the same kind of unknown: any
+ * of them may name this AMI, so an otherwise-unused AMI is protected with that reason.
  */
 function protection(
   ctx: HandlerContext,
   image: Image,
   tags: Record<string, string>,
   verdict: Verdict,
-  templates: LaunchTemplateImageUsage,
+  lookups: ImageLookups,
 ): string | null {
   const byTag = protectionByTag(tags, ctx.settings.protectionTagKey);
   if (byTag !== null) return byTag;
@@ -94,7 +103,13 @@ function protection(
   const dp = image.DeregistrationProtection;
   if (dp !== undefined && dp.startsWith('enabled')) return `Deregistration protection is on (${dp})`;
   // Only matters for a candidate: an AMI in use is not deleted anyway.
-  return verdict.unused ? ssmAmbiguity(templates) : null;
+  if (!verdict.unused) return null;
+  return ssmAmbiguity(lookups.launchTemplates) ?? launchConfigurationsUnknown(lookups.launchConfigurations);
+}
+
+function launchConfigurationsUnknown(lcs: LaunchConfigurationImageUsage): string | null {
+  if (lcs.status === 'read') return null;
+  return `Could not check Auto Scaling launch configurations (${lcs.reason}); this AMI may be in use`;
 }
 
 function ssmAmbiguity(t: LaunchTemplateImageUsage): string | null {
@@ -164,7 +179,7 @@ function priceImage(image: Image, snapshots: readonly ImageSnapshot[], ctx: Hand
 function toFinding(ctx: HandlerContext, image: Image, lookups: ImageLookups): { finding: Finding; verdict: Verdict } {
   const tags = tagsToRecord(image.Tags);
   const verdict = classify(image, lookups);
-  const protectedReason = protection(ctx, image, tags, verdict, lookups.launchTemplates);
+  const protectedReason = protection(ctx, image, tags, verdict, lookups);
   const snapshots = imageSnapshots(image, lookups);
   const price = priceImage(image, snapshots, ctx);
   const finding: Finding = {
@@ -205,12 +220,14 @@ async function* scan(ctx: HandlerContext): AsyncIterable<Finding[]> {
   const snapshotUsage = await loadImageSnapshotUsage(ctx);
   const instanceImages = await loadInstanceImageIds(ctx);
   const launchTemplates = await loadLaunchTemplateImageUsage(ctx);
+  const launchConfigurations = await loadLaunchConfigurationImageUsage(ctx);
   for await (const all of ownImagePages(ctx)) {
     const images = all.filter((i) => i.ImageId !== undefined && i.State !== 'deregistered');
     const facts = await describeSnapshotFacts(ctx, images.flatMap(imageSnapshotIds));
     const lookups: ImageLookups = {
       instanceUser: (id) => (instanceImages.has(id) ? 'an instance that is not terminated' : null),
       launchTemplates,
+      launchConfigurations,
       imagesUsingSnapshot: (id) => snapshotUsage.get(id) ?? [],
       snapshotFacts: (id) => facts.get(id),
     };
@@ -236,12 +253,15 @@ async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<Rech
 
   const instances = await instancesUsingImage(ctx, stored.resourceId);
   const launchTemplates = await loadLaunchTemplateImageUsage(ctx);
+  // The API filters by name only, so every launch configuration of the region is read again.
+  const launchConfigurations = await loadLaunchConfigurationImageUsage(ctx);
   const snapshotIds = imageSnapshotIds(image);
   const sharing = await imagesUsingSnapshots(ctx, snapshotIds);
   const facts = await describeSnapshotFacts(ctx, snapshotIds);
   const lookups: ImageLookups = {
     instanceUser: () => (instances.length > 0 ? `instance ${instances.join(', ')}` : null),
     launchTemplates,
+    launchConfigurations,
     imagesUsingSnapshot: (id) => sharing.get(id) ?? [],
     snapshotFacts: (id) => facts.get(id),
   };

@@ -2,6 +2,7 @@
  * Who uses a snapshot or an AMI, read once per scan of a region and kept as sets of ids (thousands of ids per
  * region × many regions: keep no SDK objects). Shared by the snapshot and AMI handlers.
  */
+import { DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
 import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
@@ -11,7 +12,7 @@ import {
   DescribeVolumesCommand,
 } from '@aws-sdk/client-ec2';
 import type { Image, InstanceStateName } from '@aws-sdk/client-ec2';
-import { awsErrorCode, chunk, clampPageSize } from './ec2-common';
+import { awsErrorCode, chunk, clampPageSize, isUnauthorized } from './ec2-common';
 import type { Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
 
 /** CopySnapshot (and AMI copies) write this placeholder: a copy has no source volume in its region. */
@@ -285,6 +286,44 @@ async function addTemplateVersions(
     }
     token = out.NextToken;
   } while (token);
+}
+
+/**
+ * AMI ids named by the region's Auto Scaling launch configurations (the legacy predecessor of launch templates: an
+ * Auto Scaling group launches from them on scale-out), or why they could not be read. `unknown` is never read as
+ * "none": the AMI handler then protects otherwise-unused AMIs instead of guessing.
+ */
+export type LaunchConfigurationImageUsage =
+  | { status: 'read'; imageIds: Set<string> }
+  | { status: 'unknown'; reason: string };
+
+/**
+ * Every launch configuration of the region (DescribeLaunchConfigurations, paged 1–100). A missing client or a denied
+ * call gives `unknown`; any other error (throttling after retries, network) fails the task like other Describes.
+ */
+export async function loadLaunchConfigurationImageUsage(ctx: HandlerContext): Promise<LaunchConfigurationImageUsage> {
+  const client = ctx.autoScaling;
+  if (client === undefined) return { status: 'unknown', reason: 'no Auto Scaling client for this region' };
+  const imageIds = new Set<string>();
+  let token: string | undefined;
+  do {
+    let out;
+    try {
+      out = await client.send(
+        new DescribeLaunchConfigurationsCommand({ MaxRecords: clampPageSize(ctx.pageSize, 1, 100), NextToken: token }),
+        { abortSignal: ctx.signal },
+      );
+    } catch (err) {
+      if (isUnauthorized(err)) return { status: 'unknown', reason: 'autoscaling:DescribeLaunchConfigurations denied' };
+      throw err;
+    }
+    for (const lc of out.LaunchConfigurations ?? []) {
+      const id = lc.ImageId?.trim();
+      if (id !== undefined && id !== '') imageIds.add(id);
+    }
+    token = out.NextToken;
+  } while (token);
+  return { status: 'read', imageIds };
 }
 
 /**

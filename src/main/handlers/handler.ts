@@ -1,3 +1,4 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RegionPrices } from '../pricing/types';
 
@@ -57,6 +58,11 @@ export interface HandlerContext {
   accountId: string;
   /** EC2 client for `region` (built by aws/clients.ts). */
   ec2: EC2Client;
+  /**
+   * Auto Scaling client for `region`: the AMI handler reads launch configurations with it. Optional so contexts
+   * built without one still compile; a handler that needs it and finds none must not guess (see the AMI handler).
+   */
+  autoScaling?: AutoScalingClient;
   /** Prices for `region`, or null when unknown (costs then null). */
   prices: RegionPrices | null;
   settings: HandlerSettings;

@@ -73,7 +73,16 @@ beforeAll(async () => {
     const handler = s.registry.get(type)!;
     const all: Finding[] = [];
     for (const region of ['us-east-1', 'eu-west-1', 'ap-northeast-1']) {
-      const ctx = { region, accountId: s.accountId, ec2: s.clients.ec2(region), prices: prices.forRegion(region), settings: DEFAULT_HANDLER_SETTINGS, now: new Date() };
+      const ctx = {
+        region,
+        accountId: s.accountId,
+        ec2: s.clients.ec2(region),
+        // Without it the AMI handler cannot see launch configurations and (rightly) protects every candidate AMI.
+        autoScaling: s.clients.autoScaling(region),
+        prices: prices.forRegion(region),
+        settings: DEFAULT_HANDLER_SETTINGS,
+        now: new Date(),
+      };
       for await (const page of handler.scan(ctx)) all.push(...page);
     }
     found.set(type, all);

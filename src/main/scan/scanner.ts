@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { AppError, type AppErrorDto } from '../../shared/errors';
 import { awsErrorCode, toAppError } from '../aws/errors';
@@ -58,6 +59,8 @@ export interface ScanDeps {
   db: DbHandle;
   accountId: string;
   ec2: (region: string) => EC2Client;
+  /** Auto Scaling for a region (the AMI handler reads launch configurations); without it AMIs are not called deletable. */
+  autoScaling?: (region: string) => AutoScalingClient;
   costExplorer: () => CostExplorerClient;
   /** Region used for DescribeRegions. */
   homeRegion: string;
@@ -216,6 +219,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
         region,
         accountId,
         ec2: deps.ec2(region),
+        ...(deps.autoScaling ? { autoScaling: deps.autoScaling(region) } : {}),
         prices: deps.prices.forRegion(region),
         settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
         now: now(),

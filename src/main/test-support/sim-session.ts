@@ -49,6 +49,7 @@ export async function openSimSession(opts: StartOptions = {}): Promise<SimSessio
       db,
       accountId,
       ec2: (r) => clients.ec2(r),
+      autoScaling: (r) => clients.autoScaling(r),
       costExplorer: () => clients.costExplorer(),
       homeRegion: 'us-east-1',
       registry,
