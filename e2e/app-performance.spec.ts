@@ -38,18 +38,24 @@ function expectedFirst(sortKey: keyof Finding, direction: 'asc' | 'desc', keep: 
   return best!.resourceId;
 }
 
-/** Clicks `selector` in the page and resolves with the ms until the top row of the table is `expectedId`. */
+/**
+ * Clicks `selector` in the page and resolves with the ms until the top row of the table is `expectedId` and the grid
+ * is not aria-busy. While a new filter's first page loads the table keeps the previous rows (grid aria-busy="true"):
+ * without that condition an action whose expected top row is already on top (name ▲ after unused since ▼ both start
+ * with vol-00000100000000000) would be "answered" by the previous query's rows.
+ */
 async function timeUntilFirstRow(page: Page, selector: string, expectedId: string): Promise<number> {
   return page.evaluate(
     ({ selector, expectedId }) =>
       new Promise<number>((resolve, reject) => {
         const firstId = (): string | null => document.querySelector('[data-testid="finding-row"][aria-rowindex="2"]')?.getAttribute('data-resource-id') ?? null;
+        const busy = (): boolean => document.querySelector('[data-testid="findings-grid"]')?.getAttribute('aria-busy') === 'true';
         const target = document.querySelector<HTMLElement>(selector);
         if (!target) return reject(new Error(`no ${selector}`));
         const t0 = performance.now();
-        const timer = setTimeout(() => reject(new Error(`first row never became ${expectedId} (is ${firstId()})`)), 10_000);
+        const timer = setTimeout(() => reject(new Error(`first row never became ${expectedId} (is ${firstId()}, busy ${busy()})`)), 10_000);
         const check = (): boolean => {
-          if (firstId() !== expectedId) return false;
+          if (firstId() !== expectedId || busy()) return false;
           // One frame later the new row is on screen, not just in the DOM.
           requestAnimationFrame(() => resolve(performance.now() - t0));
           clearTimeout(timer);
@@ -57,9 +63,12 @@ async function timeUntilFirstRow(page: Page, selector: string, expectedId: strin
           return true;
         };
         const observer = new MutationObserver(() => void check());
-        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-resource-id'] });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-resource-id', 'aria-busy'] });
         target.click();
-        check();
+        // First check one task later, not synchronously: React 19 renders a click's update in a microtask after the
+        // event, so right after click() the DOM still shows the previous query (not yet aria-busy) and an action whose
+        // expected top row is already on top would be "answered" before it was handled. Mutations trigger the rest.
+        setTimeout(check, 0);
       }),
     { selector, expectedId },
   );

@@ -1,4 +1,5 @@
-import { Button, Group, MultiSelect, NumberInput, SegmentedControl, TextInput } from '@mantine/core';
+import { memo, useCallback, useMemo, type Dispatch, type SetStateAction } from 'react';
+import { Button, Group, MultiSelect, NumberInput, SegmentedControl, TextInput, type ComboboxData } from '@mantine/core';
 import type { FindingFacetsDto } from '../../../../shared/dto/findings';
 import { formatResourceType } from '../../lib/format';
 
@@ -14,6 +15,8 @@ export interface FilterState {
   search: string;
 }
 
+const NONE: string[] = [];
+
 export const EMPTY_FILTER: FilterState = {
   serviceCodes: [],
   types: [],
@@ -27,47 +30,79 @@ export const EMPTY_FILTER: FilterState = {
 
 interface FindingsFiltersProps {
   value: FilterState;
-  onChange: (v: FilterState) => void;
+  /** A state setter: fields update through `(prev) => next`, so each input keeps a stable callback. */
+  onChange: Dispatch<SetStateAction<FilterState>>;
   facets: FindingFacetsDto | undefined;
 }
 
+type SetField = <K extends keyof FilterState>(k: K, v: FilterState[K]) => void;
+
 const asNumber = (v: string | number): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-export function FindingsFilters({ value, onChange, facets }: FindingsFiltersProps): React.JSX.Element {
-  const set = <K extends keyof FilterState>(k: K, v: FilterState[K]): void => onChange({ ...value, [k]: v });
+const PROTECTION_DATA = [
+  { value: 'all', label: 'All' },
+  { value: 'unprotected', label: 'Deletable' },
+  { value: 'protected', label: 'Protected' },
+];
+
+type ListField = 'serviceCodes' | 'types' | 'regions' | 'reasons';
+
+/** One multi-select, memoized: changing another field (or the protection segment) does not re-render it. */
+const ListFilter = memo(function ListFilter({
+  field,
+  label,
+  data,
+  value,
+  setField,
+  w,
+  searchable,
+  testId,
+}: {
+  field: ListField;
+  label: string;
+  data: ComboboxData;
+  value: string[];
+  setField: SetField;
+  w: number;
+  searchable: boolean;
+  testId: string;
+}): React.JSX.Element {
+  return <MultiSelect label={label} data={data} value={value} onChange={(v) => setField(field, v)} w={w} clearable searchable={searchable} data-testid={testId} />;
+});
+
+const SearchFilter = memo(function SearchFilter({ value, setField }: { value: string; setField: SetField }): React.JSX.Element {
+  return <TextInput label="Search" placeholder="id, name, tag…" value={value} onChange={(e) => setField('search', e.currentTarget.value)} w={200} data-testid="filter-search" />;
+});
+
+const NumberFilter = memo(function NumberFilter({ field, value, setField }: { field: 'minMonthlyCost' | 'minAgeDays'; value: number | null; setField: SetField }): React.JSX.Element {
+  return field === 'minMonthlyCost' ? (
+    <NumberInput label="Min. $/month" min={0} decimalScale={2} value={value ?? ''} onChange={(v) => setField(field, asNumber(v))} w={120} data-testid="filter-min-cost" />
+  ) : (
+    <NumberInput label="Unused ≥ days" min={0} max={36500} allowDecimal={false} value={value ?? ''} onChange={(v) => setField(field, asNumber(v))} w={120} data-testid="filter-min-age" />
+  );
+});
+
+/**
+ * Memoized, field by field: the page re-renders on every sort, page and selection change, and a change of one field
+ * re-renders that field only (a protection click must not re-render four MultiSelects before its request leaves).
+ */
+export const FindingsFilters = memo(function FindingsFilters({ value, onChange, facets }: FindingsFiltersProps): React.JSX.Element {
+  const setField = useCallback<SetField>((k, v) => onChange((prev) => ({ ...prev, [k]: v })), [onChange]);
+  const types = useMemo(() => (facets?.resourceTypes ?? []).map((t) => ({ value: t, label: formatResourceType(t) })), [facets]);
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" data-testid="findings-filters">
-      <TextInput
-        label="Search"
-        placeholder="id, name, tag…"
-        value={value.search}
-        onChange={(e) => set('search', e.currentTarget.value)}
-        w={200}
-        data-testid="filter-search"
-      />
-      <MultiSelect label="Service" data={facets?.serviceCodes ?? []} value={value.serviceCodes} onChange={(v) => set('serviceCodes', v)} w={170} clearable searchable data-testid="filter-service" />
-      <MultiSelect
-        label="Type"
-        data={(facets?.resourceTypes ?? []).map((t) => ({ value: t, label: formatResourceType(t) }))}
-        value={value.types}
-        onChange={(v) => set('types', v)}
-        w={180}
-        clearable
-        data-testid="filter-type"
-      />
-      <MultiSelect label="Region" data={facets?.regions ?? []} value={value.regions} onChange={(v) => set('regions', v)} w={180} clearable searchable data-testid="filter-region" />
-      <MultiSelect label="Reason" data={facets?.reasons ?? []} value={value.reasons} onChange={(v) => set('reasons', v)} w={220} clearable searchable data-testid="filter-reason" />
-      <NumberInput label="Min. $/month" min={0} decimalScale={2} value={value.minMonthlyCost ?? ''} onChange={(v) => set('minMonthlyCost', asNumber(v))} w={120} data-testid="filter-min-cost" />
-      <NumberInput label="Unused ≥ days" min={0} max={36500} allowDecimal={false} value={value.minAgeDays ?? ''} onChange={(v) => set('minAgeDays', asNumber(v))} w={120} data-testid="filter-min-age" />
+      <SearchFilter value={value.search} setField={setField} />
+      <ListFilter field="serviceCodes" label="Service" data={facets?.serviceCodes ?? NONE} value={value.serviceCodes} setField={setField} w={170} searchable testId="filter-service" />
+      <ListFilter field="types" label="Type" data={types} value={value.types} setField={setField} w={180} searchable={false} testId="filter-type" />
+      <ListFilter field="regions" label="Region" data={facets?.regions ?? NONE} value={value.regions} setField={setField} w={180} searchable testId="filter-region" />
+      <ListFilter field="reasons" label="Reason" data={facets?.reasons ?? NONE} value={value.reasons} setField={setField} w={220} searchable testId="filter-reason" />
+      <NumberFilter field="minMonthlyCost" value={value.minMonthlyCost} setField={setField} />
+      <NumberFilter field="minAgeDays" value={value.minAgeDays} setField={setField} />
       <SegmentedControl
         aria-label="Protection"
         value={value.protection}
-        onChange={(v) => set('protection', v as FilterState['protection'])}
-        data={[
-          { value: 'all', label: 'All' },
-          { value: 'unprotected', label: 'Deletable' },
-          { value: 'protected', label: 'Protected' },
-        ]}
+        onChange={(v) => setField('protection', v as FilterState['protection'])}
+        data={PROTECTION_DATA}
         data-testid="filter-protection"
       />
       <Button variant="subtle" onClick={() => onChange(EMPTY_FILTER)}>
@@ -75,4 +110,4 @@ export function FindingsFilters({ value, onChange, facets }: FindingsFiltersProp
       </Button>
     </Group>
   );
-}
+});

@@ -21,21 +21,31 @@ import { useFindingsPages } from './use-findings-pages';
 
 /** A plan takes at most this many findings (the contract's limit). */
 const MAX_PLAN = 1000;
+const INITIAL_RANGE: [number, number] = [0, 50];
 
 export function FindingsPage(): React.JSX.Element {
   const accountId = useAccountId();
   const [filter, setFilter] = useState<FilterState>(EMPTY_FILTER);
   const [sort, setSort] = useState<SortState>({ column: 'monthlyCost', direction: 'desc' });
   const [search] = useDebouncedValue(filter.search, 250);
-  const [range, setRange] = useState<[number, number]>([0, 50]);
+  // The rows in view, for the filter they were reported under: a new filter or sort starts at the top (the table
+  // scrolls back), so it asks for page 0 only, not also the pages under the previous filter's scroll position.
+  const [view, setView] = useState<{ key: string; range: [number, number] }>({ key: '', range: [0, 50] });
   const [selected, setSelected] = useState<ReadonlyMap<number, ResourceDto>>(new Map());
   const [openId, setOpenId] = useState<number | null>(null);
   const [cleanupOpen, setCleanupOpen] = useState(false);
 
   const apiFilter = useMemo(() => toApiFilter(filter, search, sort), [filter, search, sort]);
+  const filterKey = useMemo(() => JSON.stringify(apiFilter), [apiFilter]);
+  const range = view.key === filterKey ? view.range : INITIAL_RANGE;
   const win = useFindingsPages(apiFilter, range[0], range[1]);
-  const facets = useQuery({ queryKey: queryKeys.facets(accountId), queryFn: () => api().findings.facets() });
-  const onRange = useCallback((a: number, b: number) => setRange((r) => (r[0] === a && r[1] === b ? r : [a, b])), []);
+  // The filter menus' choices wait for the first page: main answers one request at a time, and the facets (four
+  // DISTINCT scans) would otherwise hold up the rows.
+  const facets = useQuery({ queryKey: queryKeys.facets(accountId), queryFn: () => api().findings.facets(), enabled: win.totals !== undefined });
+  const onRange = useCallback(
+    (a: number, b: number) => setView((v) => (v.key === filterKey && v.range[0] === a && v.range[1] === b ? v : { key: filterKey, range: [a, b] })),
+    [filterKey],
+  );
 
   const toggle = useCallback((row: ResourceDto) => {
     setSelected((prev) => {
@@ -115,7 +125,8 @@ export function FindingsPage(): React.JSX.Element {
           onToggleLoaded={toggleLoaded}
           onOpen={setOpenId}
           onRange={onRange}
-          resetKey={JSON.stringify(apiFilter)}
+          resetKey={filterKey}
+          stale={win.isPlaceholder}
         />
       )}
       <FindingDrawer id={openId} onClose={() => setOpenId(null)} />

@@ -1,10 +1,10 @@
 import { memo, useEffect, useRef } from 'react';
-import { Anchor, Badge, Checkbox, Skeleton, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Checkbox, UnstyledButton } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { FindingSortColumn, ResourceDto } from '../../../../shared/dto/findings';
-import { Money } from '../../components/money';
-import { UnusedSince } from '../../components/relative-date';
-import { formatResourceType } from '../../lib/format';
+import { LazyTooltip } from '../../components/lazy-tooltip';
+import { UNKNOWN_SINCE_HINT } from '../../components/relative-date';
+import { formatAbsolute, formatRelative, formatResourceType, formatUsd } from '../../lib/format';
 import classes from './findings-table.module.css';
 
 export interface SortState {
@@ -43,28 +43,71 @@ interface FindingsTableProps {
   onRange: (first: number, last: number) => void;
   /** Changes when the filter or sort changes: the table scrolls back to the top. */
   resetKey: string;
+  /** The rows shown are the previous filter's, until the new filter's first page arrives (aria-busy on the grid). */
+  stale?: boolean;
 }
 
-const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: { row: ResourceDto | undefined; index: number; top: number; selected: boolean; onToggle: (r: ResourceDto) => void; onOpen: (id: number) => void }) {
-  const style = { top, height: ROW_HEIGHT };
-  if (!row) {
+const SINCE_EVENTS = { hover: true, focus: true, touch: false };
+
+/** When the finding became unused, like <UnusedSince> but plain elements with a lazily mounted tooltip (cheap per row). */
+function SinceCell({ iso }: { iso: string | null }): React.JSX.Element {
+  if (iso === null) {
     return (
-      <div className={`${classes.grid} ${classes.row}`} style={style} role="row" aria-rowindex={index + 2} aria-busy="true">
-        <Skeleton h={14} w={14} />
-        <Skeleton h={12} />
-        <Skeleton h={12} />
-        <Skeleton h={12} />
-        <Skeleton h={12} />
-        <Skeleton h={12} />
-        <Skeleton h={12} />
-        <Skeleton h={12} />
-      </div>
+      <LazyTooltip label={UNKNOWN_SINCE_HINT} multiline maw={320} withArrow openDelay={200} events={SINCE_EVENTS}>
+        <span className={`${classes.dimmed} ${classes.italic}`} tabIndex={0} data-unknown="true" data-testid="unused-since">
+          unknown
+        </span>
+      </LazyTooltip>
     );
   }
   return (
+    <LazyTooltip label={formatAbsolute(iso)} withArrow openDelay={200} events={SINCE_EVENTS}>
+      <time dateTime={iso} tabIndex={0} data-testid="unused-since">
+        {formatRelative(iso)}
+      </time>
+    </LazyTooltip>
+  );
+}
+
+/** The monthly cost, like <Money>: unknown is a dimmed "unknown", never $0; the cost basis on hover. */
+function CostCell({ value, hint }: { value: number | null; hint: string | null }): React.JSX.Element {
+  const unknown = value === null;
+  const text = <span className={`${classes.mono} ${unknown ? `${classes.dimmed} ${classes.italic}` : ''}`}>{formatUsd(value)}</span>;
+  return hint ? (
+    <LazyTooltip label={hint} multiline maw={360} withArrow>
+      {text}
+    </LazyTooltip>
+  ) : (
+    text
+  );
+}
+
+/** A row waiting for its page: plain blocks (no Mantine component per cell, a screenful of these mounts on a jump). */
+function SkeletonRow({ index, top }: { index: number; top: number }): React.JSX.Element {
+  return (
+    <div className={`${classes.grid} ${classes.row}`} style={{ top, height: ROW_HEIGHT }} role="row" aria-rowindex={index + 2} aria-busy="true">
+      <div className={`${classes.skeleton} ${classes.skeletonBox}`} />
+      <div className={classes.skeleton} />
+      <div className={classes.skeleton} />
+      <div className={classes.skeleton} />
+      <div className={classes.skeleton} />
+      <div className={classes.skeleton} />
+      <div className={classes.skeleton} />
+      <div className={classes.skeleton} />
+    </div>
+  );
+}
+
+/**
+ * One finding. Built from plain elements and CSS-module classes (no Mantine Text/Anchor/Badge, tooltips mounted on
+ * first hover): a sort or filter replaces every visible row at once, so the cost of a row is the latency of the table.
+ */
+const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: { row: ResourceDto | undefined; index: number; top: number; selected: boolean; onToggle: (r: ResourceDto) => void; onOpen: (id: number) => void }) {
+  if (!row) return <SkeletonRow index={index} top={top} />;
+  return (
     <div
       className={`${classes.grid} ${classes.row} ${selected ? classes.selected : ''}`}
-      style={style}
+      style={{ top, height: ROW_HEIGHT }}
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
@@ -74,25 +117,25 @@ const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: {
     >
       <div role="gridcell">
         {row.protected ? (
-          <Tooltip label={row.protectedReason ?? 'Protected'}>
-            <Checkbox disabled checked={false} onChange={() => undefined} aria-label={`${row.resourceId} is protected`} />
-          </Tooltip>
+          <LazyTooltip label={row.protectedReason ?? 'Protected'}>
+            <span className={classes.checkWrap}>
+              <input type="checkbox" className={classes.check} disabled checked={false} readOnly aria-label={`${row.resourceId} is protected`} />
+            </span>
+          </LazyTooltip>
         ) : (
-          <Checkbox checked={selected} onChange={() => onToggle(row)} aria-label={`Select ${row.resourceId}`} />
+          <span className={classes.checkWrap}>
+            <input type="checkbox" className={classes.check} checked={selected} onChange={() => onToggle(row)} aria-label={`Select ${row.resourceId}`} />
+          </span>
         )}
       </div>
       <div role="gridcell" className={classes.cell}>
-        <Anchor component="button" type="button" size="sm" ff="monospace" onClick={() => onOpen(row.id)} data-testid="finding-open">
+        <button type="button" className={classes.link} onClick={() => onOpen(row.id)} data-testid="finding-open">
           {row.resourceId}
-        </Anchor>
+        </button>
       </div>
       <div role="gridcell" className={classes.cell}>
-        {row.name ?? <Text span c="dimmed" size="sm">—</Text>}
-        {row.protected && (
-          <Badge ml={6} size="xs" color="grape" variant="light">
-            protected
-          </Badge>
-        )}
+        {row.name ?? <span className={classes.dimmed}>—</span>}
+        {row.protected && <span className={classes.badge}>protected</span>}
       </div>
       <div role="gridcell" className={classes.cell}>
         {formatResourceType(row.resourceType)}
@@ -104,10 +147,10 @@ const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: {
         {row.unusedReason ?? '—'}
       </div>
       <div role="gridcell" className={classes.cell} data-col="unused-since">
-        <UnusedSince iso={row.unusedSince} size="sm" />
+        <SinceCell iso={row.unusedSince} />
       </div>
       <div role="gridcell" className={`${classes.cell} ${classes.right}`} data-col="cost">
-        <Money value={row.monthlyCost} size="sm" hint={row.costBasis} />
+        <CostCell value={row.monthlyCost} hint={row.costBasis} />
       </div>
     </div>
   );
@@ -115,7 +158,7 @@ const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: {
 
 /** The findings as a virtual grid: only the rows in view exist in the DOM, fed page by page by the caller. */
 export function FindingsTable(props: FindingsTableProps): React.JSX.Element {
-  const { count, rowAt, sort, onSort, selected, onToggle, onOpen, onRange, resetKey } = props;
+  const { count, rowAt, sort, onSort, selected, onToggle, onOpen, onRange, resetKey, stale = false } = props;
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/incompatible-library -- useVirtualizer returns functions React Compiler must not memoize.
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
@@ -141,7 +184,7 @@ export function FindingsTable(props: FindingsTableProps): React.JSX.Element {
   };
 
   return (
-    <div ref={scroller} className={classes.scroller} role="grid" aria-rowcount={count + 1} aria-label="Findings" data-testid="findings-grid" data-count={count}>
+    <div ref={scroller} className={classes.scroller} role="grid" aria-rowcount={count + 1} aria-label="Findings" aria-busy={stale} data-testid="findings-grid" data-count={count}>
       <div className={`${classes.grid} ${classes.header}`} role="row" aria-rowindex={1}>
         <div role="columnheader">
           <Checkbox

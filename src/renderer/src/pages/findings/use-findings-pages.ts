@@ -3,8 +3,8 @@
  * filter's totals) are fetched from main, each cached by react-query under (filter, page). Nothing loads the whole
  * result: at 100,000 findings the renderer holds a few hundred rows.
  */
-import { useCallback, useMemo } from 'react';
-import { keepPreviousData, useQueries, type UseQueryResult } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
+import { useQueries, type UseQueryResult } from '@tanstack/react-query';
 import type { FindingsFilter, FindingsPage, ResourceDto } from '../../../../shared/dto/findings';
 import { api } from '../../api/client';
 import { useAccountId } from '../../api/queries';
@@ -60,14 +60,23 @@ export function useFindingsPages(filter: FindingsFilter, firstIndex: number, las
     [pages],
   );
 
-  return useQueries({
+  const current = useQueries({
     queries: pages.map((page) => ({
       queryKey: queryKeys.findingsPage(accountId, filter, page, PAGE_SIZE),
       queryFn: () => api().findings.list({ ...filter, limit: PAGE_SIZE, offset: page * PAGE_SIZE }),
-      // Page 0 keeps the previous filter's rows on screen until the new ones arrive (no flash of empty table).
-      ...(page === 0 ? { placeholderData: keepPreviousData } : {}),
       staleTime: 60_000,
     })),
     combine,
   });
+
+  // The previous filter's rows stay on screen until page 0 of the new filter arrives (no flash of skeletons, and the
+  // rows already mounted are not re-rendered twice). Not react-query's keepPreviousData: useQueries matches its
+  // observers by query key, so a new filter gets a fresh observer whose placeholderData never sees the old rows.
+  const [shown, setShown] = useState<{ accountId: string; window: FindingsWindow } | null>(null);
+  if (current.totals !== undefined) {
+    if (shown?.window !== current) setShown({ accountId, window: current });
+    return current;
+  }
+  if (shown && shown.accountId === accountId && !current.error) return { ...shown.window, isFetchingFirst: true, isPlaceholder: true };
+  return current;
 }
