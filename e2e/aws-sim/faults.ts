@@ -1,5 +1,7 @@
 /** Fault injection, changeable at runtime. Random faults come from a seeded PRNG so runs are reproducible. */
 
+import { mulberry32 } from './prng';
+
 export type CostExplorerFault = 'AccessDeniedException' | 'LimitExceededException' | 'DataUnavailableException' | 'BillExpirationException';
 
 export interface Faults {
@@ -17,17 +19,6 @@ export interface Faults {
   costExplorerError?: CostExplorerFault | null;
 }
 
-/** mulberry32: tiny, fast, good enough for fault dice. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type Roll = 'throttle' | 'server-error' | null;
 

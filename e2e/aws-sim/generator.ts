@@ -14,6 +14,7 @@ import type {
   VolumeFixture,
   VolumeType,
 } from './fixture';
+import { mulberry32 } from './prng';
 
 export type UnusedResourceType = 'ec2:instance' | 'ec2:volume' | 'ec2:elastic-ip' | 'ec2:snapshot' | 'ec2:image';
 
@@ -53,16 +54,6 @@ export const STANDARD_REGIONS = [
   'eu-north-1', 'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2', 'sa-east-1',
 ];
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `prefix-0` + region (2 hex) + kind tag (1 hex) + counter (14 hex): 17 hex digits like EC2's long ids. */
 function idFor(prefix: string, region: number, kind: number, n: number): string {
