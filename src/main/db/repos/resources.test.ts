@@ -56,6 +56,42 @@ describe('resources repo', () => {
     expect(r).toMatchObject({ monthly_cost: 9, first_seen: '2026-11-01T00:00:00.000Z', last_seen: '2026-11-02T00:00:00.000Z', last_scan_id: scan2 });
   });
 
+  it('an unchanged re-scan moves only last seen and last scan; a changed or revived row is rewritten in full', async () => {
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2Other');
+    const s1 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    w.write([finding(1), finding(2), finding(3)], s1, '2026-11-01T00:00:00.000Z');
+    const before = h.sqlite.prepare(`SELECT * FROM resources ORDER BY resource_id`).all() as Record<string, unknown>[];
+    h.sqlite.prepare(`UPDATE resources SET status = 'gone', status_changed_at = '2026-11-01T12:00:00.000Z' WHERE resource_id = 'res-3'`).run();
+    const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    w.write([finding(1), finding(2, { name: 'renamed', tags: { team: 'red' } }), finding(3)], s2, '2026-11-02T00:00:00.000Z');
+    const after = h.sqlite.prepare(`SELECT * FROM resources ORDER BY resource_id`).all() as Record<string, unknown>[];
+    expect(after).toHaveLength(3);
+    // res-1: unchanged → identical but for last_seen / last_scan_id.
+    expect(after[0]).toEqual({ ...before[0], last_seen: '2026-11-02T00:00:00.000Z', last_scan_id: s2 });
+    // res-2: changed → new values, first seen kept.
+    expect(after[1]).toMatchObject({ name: 'renamed', tags: '{"team":"red"}', first_seen: '2026-11-01T00:00:00.000Z', last_scan_id: s2 });
+    // res-3 was gone: it comes back active, with the time it came back.
+    expect(after[2]).toMatchObject({ status: 'active', status_changed_at: '2026-11-02T00:00:00.000Z', last_scan_id: s2 });
+    // A cost that changes only in a fraction of a cent is a change too.
+    const s3 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    w.write([finding(1, { monthlyCost: (finding(1).monthlyCost ?? 0) + 0.0001 })], s3);
+    expect((h.sqlite.prepare(`SELECT monthly_cost FROM resources WHERE resource_id = 'res-1'`).pluck().get() as number)).toBeCloseTo((finding(1).monthlyCost ?? 0) + 0.0001, 10);
+  });
+
+  it('checks the account and scan of a batch itself, writes nothing for a missing one, and leaves foreign keys on', async () => {
+    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'x');
+    expect(() => w.write([finding(1)], 424242)).toThrow(/FOREIGN KEY constraint failed: no scan 424242/);
+    expect(() => new ResourceWriter(h.sqlite, '000000000000', () => 'x').write([finding(1)], null)).toThrow(/no account 000000000000/);
+    expect(count()).toBe(0);
+    expect(h.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    w.write([finding(1)], null);
+    expect(h.sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
+    // Inside someone else's transaction the per-row checks stay on (the pragma cannot change there).
+    const s1 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    h.sqlite.transaction(() => w.write([finding(2)], s1))();
+    expect(count()).toBe(2);
+  });
+
   it('keeps accounts apart: the same resource id in two accounts is two rows, and queries never mix them', async () => {
     new ResourceWriter(h.sqlite, ACCOUNT, () => 'x').write([finding(1)], null);
     new ResourceWriter(h.sqlite, OTHER, () => 'x').write([finding(1)], null);
