@@ -5,6 +5,7 @@ import type { RegionPrices } from '../pricing/types';
 import { awsErrorCode, SERVICE_EC2_OTHER, SERVICE_VPC } from './ec2-common';
 import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, roundCost, tagsToRecord, usd } from './handler';
+import { regionAddresses } from './region-inventory';
 import type { AuditedCall, Finding, HandlerContext, RecheckResult, ResourceHandler } from './handler';
 
 const UNUSED_REASON = 'Not associated with any instance or network interface';
@@ -106,9 +107,9 @@ export const idleElasticIpsHandler: ResourceHandler = {
   deleteOrder: 50,
 
   async *scan(ctx) {
-    // DescribeAddresses is not paginated: one call lists every address in the region.
-    const out = await ctx.ec2.send(new DescribeAddressesCommand({}), { abortSignal: ctx.signal });
-    yield (out.Addresses ?? []).filter((a) => !isServiceManaged(a)).map((a) => toFinding(ctx, a));
+    // DescribeAddresses is not paginated: one call lists every address in the region (shared in a scan).
+    const addresses = await regionAddresses(ctx);
+    yield addresses.filter((a) => !isServiceManaged(a)).map((a) => toFinding(ctx, a));
   },
 
   async recheck(ctx, stored): Promise<RecheckResult> {

@@ -1,17 +1,16 @@
 import {
-  DescribeAddressesCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
-  paginateDescribeInstances,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
 import { priceVolumeTerms } from './ebs-pricing';
 import { pricePublicIpv4 } from './ec2-elastic-ips-idle';
-import { awsErrorCode, chunk, clampPageSize, isAbort, isUnauthorized, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER } from './ec2-common';
+import { awsErrorCode, chunk, isAbort, isUnauthorized, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
+import { instancePages, regionAddresses, volumePages } from './region-inventory';
 import type {
   DeleteOutcome,
   Finding,
@@ -77,9 +76,8 @@ async function unlessUnauthorized<T>(fn: () => Promise<T>): Promise<T | null> {
 }
 
 async function loadAddresses(ctx: HandlerContext): Promise<Map<string, Address[]>> {
-  const out = await ctx.ec2.send(new DescribeAddressesCommand({}), { abortSignal: ctx.signal });
   const byInstance = new Map<string, Address[]>();
-  for (const a of out.Addresses ?? []) {
+  for (const a of await regionAddresses(ctx)) {
     if (a.InstanceId === undefined) continue;
     byInstance.set(a.InstanceId, [...(byInstance.get(a.InstanceId) ?? []), a]);
   }
@@ -88,6 +86,14 @@ async function loadAddresses(ctx: HandlerContext): Promise<Map<string, Address[]
 
 async function loadVolumes(ctx: HandlerContext, ids: readonly string[]): Promise<Map<string, Volume>> {
   const found = new Map<string, Volume>();
+  if (ctx.inventory) {
+    // In a scan the region's volumes are listed anyway (volume and snapshot handlers): look them up there.
+    const wanted = new Set(ids);
+    for await (const volumes of volumePages(ctx)) {
+      for (const v of volumes) if (v.VolumeId !== undefined && wanted.has(v.VolumeId)) found.set(v.VolumeId, v);
+    }
+    return found;
+  }
   const describe = async (volumeIds: string[]): Promise<void> => {
     const out = await ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }), { abortSignal: ctx.signal });
     for (const v of out.Volumes ?? []) if (v.VolumeId !== undefined) found.set(v.VolumeId, v);
@@ -303,15 +309,14 @@ export const stoppedInstancesHandler: ResourceHandler = {
   deleteOrder: 10,
 
   async *scan(ctx) {
-    const pageSize = clampPageSize(ctx.pageSize, 5, 1000);
     // One DescribeAddresses per region (not paginated), made when the first page has instances.
     let addresses: Promise<Map<string, Address[]> | null> | undefined;
     const lazyAddresses = (): Promise<Map<string, Address[]> | null> =>
       (addresses ??= unlessUnauthorized(() => loadAddresses(ctx)));
-    const pages = paginateDescribeInstances({ client: ctx.ec2, pageSize }, {}, { abortSignal: ctx.signal });
-    for await (const page of pages) {
+    // Paged 5–1000; in a scan the listing is shared with the AMI handler.
+    for await (const page of instancePages(ctx)) {
       ctx.signal?.throwIfAborted();
-      const instances = (page.Reservations ?? []).flatMap((r) => r.Instances ?? []).filter((i) => !isGone(i));
+      const instances = page.filter((i) => !isGone(i));
       const facts = await loadFacts(ctx, instances, lazyAddresses);
       yield instances.map((i) => toFinding(ctx, i, facts));
     }

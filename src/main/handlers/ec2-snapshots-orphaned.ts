@@ -26,6 +26,7 @@ import type {
   ResourceHandler,
   StoredFinding,
 } from './handler';
+import { volumeListingStartedAt } from './region-inventory';
 import { priceSnapshot } from './snapshot-pricing';
 
 /** What the decision needs to know about the rest of the region. */
@@ -113,8 +114,11 @@ function toFinding(ctx: HandlerContext, s: Snapshot, lookups: SnapshotLookups): 
 async function* scan(ctx: HandlerContext): AsyncIterable<Finding[]> {
   // Read once per region, before the first page: every snapshot page is decided against the same picture.
   // Wall clock, not ctx.now: it bounds what the volume list can have seen.
-  const volumesReadAt = new Date();
+  // In a scan the listing may be shared and have started earlier (another handler): its start is the bound.
+  const readStarted = new Date();
   const volumeIds = await loadExistingVolumeIds(ctx);
+  const sharedStart = volumeListingStartedAt(ctx);
+  const volumesReadAt = sharedStart !== null && sharedStart < readStarted ? sharedStart : readStarted;
   const imageUsage = await loadImageSnapshotUsage(ctx);
   const lookups: SnapshotLookups = {
     volumeExists: (id) => volumeIds.has(id),

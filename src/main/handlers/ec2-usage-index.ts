@@ -14,6 +14,7 @@ import {
 import type { Image, InstanceStateName } from '@aws-sdk/client-ec2';
 import { awsErrorCode, chunk, clampPageSize, isUnauthorized } from './ec2-common';
 import type { Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
+import { imagePages, instancePages, volumePages } from './region-inventory';
 
 /** CopySnapshot (and AMI copies) write this placeholder: a copy has no source volume in its region. */
 export const COPIED_SNAPSHOT_VOLUME_ID = 'vol-ffffffff';
@@ -48,18 +49,12 @@ export function imageSnapshotIds(image: Image): string[] {
   return [...ids];
 }
 
-/** Every volume id in the region (DescribeVolumes, paged 5–500). */
+/** Every volume id in the region (DescribeVolumes, paged 5–500; shared with the other handlers in a scan). */
 export async function loadExistingVolumeIds(ctx: HandlerContext): Promise<Set<string>> {
   const ids = new Set<string>();
-  let token: string | undefined;
-  do {
-    const out = await ctx.ec2.send(
-      new DescribeVolumesCommand({ MaxResults: clampPageSize(ctx.pageSize, 5, 500), NextToken: token }),
-      { abortSignal: ctx.signal },
-    );
-    for (const v of out.Volumes ?? []) if (v.VolumeId !== undefined) ids.add(v.VolumeId);
-    token = out.NextToken;
-  } while (token);
+  for await (const volumes of volumePages(ctx)) {
+    for (const v of volumes) if (v.VolumeId !== undefined) ids.add(v.VolumeId);
+  }
   return ids;
 }
 
@@ -80,7 +75,11 @@ export async function volumeExists(ctx: HandlerContext, volumeId: string): Promi
  * The account's AMIs in the region, page by page (DescribeImages, paged 5–1000), disabled AMIs included: without
  * `IncludeDisabled` AWS omits them, yet they still hold (and bill for) their snapshots.
  */
-export async function* ownImagePages(ctx: HandlerContext): AsyncGenerator<Image[]> {
+export function ownImagePages(ctx: HandlerContext): AsyncIterable<Image[]> {
+  return imagePages(ctx, () => listOwnImagePages(ctx));
+}
+
+async function* listOwnImagePages(ctx: HandlerContext): AsyncGenerator<Image[]> {
   let token: string | undefined;
   do {
     const out = await ctx.ec2.send(
@@ -175,22 +174,17 @@ export async function describeSnapshotFacts(ctx: HandlerContext, ids: readonly s
   return facts;
 }
 
-/** AMI ids used by an instance in any state but shutting-down/terminated (all states listed, paged 5–1000). */
+/**
+ * AMI ids used by an instance in any state but shutting-down/terminated (all states listed, paged 5–1000; shared
+ * with the instance handler in a scan).
+ */
 export async function loadInstanceImageIds(ctx: HandlerContext): Promise<Set<string>> {
   const ids = new Set<string>();
-  let token: string | undefined;
-  do {
-    const out = await ctx.ec2.send(
-      new DescribeInstancesCommand({ MaxResults: clampPageSize(ctx.pageSize, 5, 1000), NextToken: token }),
-      { abortSignal: ctx.signal },
-    );
-    for (const r of out.Reservations ?? []) {
-      for (const i of r.Instances ?? []) {
-        if (i.ImageId !== undefined && instanceStateUsesImage(i.State?.Name)) ids.add(i.ImageId);
-      }
+  for await (const instances of instancePages(ctx)) {
+    for (const i of instances) {
+      if (i.ImageId !== undefined && instanceStateUsesImage(i.State?.Name)) ids.add(i.ImageId);
     }
-    token = out.NextToken;
-  } while (token);
+  }
   return ids;
 }
 

@@ -4,13 +4,13 @@ import {
   DeleteVolumeCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
-  paginateDescribeVolumes,
 } from '@aws-sdk/client-ec2';
 import type { Volume } from '@aws-sdk/client-ec2';
 import { priceVolume } from './ebs-pricing';
-import { awsErrorCode, awsErrorMessage, clampPageSize, isAbort, SERVICE_EC2_OTHER } from './ec2-common';
+import { awsErrorCode, awsErrorMessage, isAbort, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, tagsToRecord } from './handler';
+import { volumePages } from './region-inventory';
 import type {
   AuditedCall,
   DeleteContext,
@@ -131,11 +131,10 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
     deleteOrder: 40,
 
     async *scan(ctx) {
-      const pageSize = clampPageSize(ctx.pageSize, 5, 500);
-      const pages = paginateDescribeVolumes({ client: ctx.ec2, pageSize }, {}, { abortSignal: ctx.signal });
-      for await (const page of pages) {
+      // Paged 5–500; in a scan the listing is shared with the snapshot and instance handlers.
+      for await (const volumes of volumePages(ctx)) {
         ctx.signal?.throwIfAborted();
-        yield (page.Volumes ?? []).filter((v) => v.State !== 'deleted').map((v) => toFinding(ctx, v));
+        yield volumes.filter((v) => v.State !== 'deleted').map((v) => toFinding(ctx, v));
       }
     },
 

@@ -1,6 +1,7 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RegionPrices } from '../pricing/types';
+import type { RegionInventory } from './region-inventory';
 
 /** Resource type ids. Stable: they are stored in the database and shown in the UI. */
 export const RESOURCE_TYPES = [
@@ -72,6 +73,11 @@ export interface HandlerContext {
   signal?: AbortSignal;
   /** Page size for Describe calls; handlers clamp it to each API's documented bounds. */
   pageSize?: number;
+  /**
+   * In a scan: the region's shared listings (volumes, instances, AMIs, addresses are read once for all handlers).
+   * Absent outside a scan (recheck, delete): each handler then reads what it needs itself.
+   */
+  inventory?: RegionInventory;
 }
 
 /** A stored finding as the cleanup hands it back (what was reviewed). */

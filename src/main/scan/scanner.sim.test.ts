@@ -40,6 +40,27 @@ describe('scanner against the simulator', () => {
     expect(events.at(-1)?.status).toBe('succeeded');
   });
 
+  it('reads each listing once per region for all handlers (volumes, instances, AMIs, addresses), with the same findings', async () => {
+    // 1,200 volumes = 3 pages of 500; 1,500 instances = 2 pages of 1,000.
+    const g = generateAccount({ regions: ['us-east-1', 'eu-west-1'], instances: 1500, volumes: 1200, snapshots: 40, addresses: 10, images: 10 });
+    s = await openSimSession({ fixture: g.fixture });
+    const out = await runScan(s.scanDeps(), { regions: ['us-east-1', 'eu-west-1'] });
+    expect(out.status).toBe('succeeded');
+    const rows = s.db.sqlite
+      .prepare(`SELECT resource_type || '|' || region || '|' || resource_id FROM resources WHERE status = 'active' AND unused = 1`)
+      .pluck()
+      .all() as string[];
+    expect(new Set(rows)).toEqual(expectedSet(g));
+    const c = s.sim.counts().byOperationAndRegion;
+    for (const region of ['us-east-1', 'eu-west-1']) {
+      // Listings (MaxResults) only: explicit-id calls (describeSnapshotFacts) are not listings.
+      expect(c['ec2:DescribeVolumes']?.[region]).toBe(3);
+      expect(c['ec2:DescribeInstances']?.[region]).toBe(2);
+      expect(c['ec2:DescribeImages']?.[region]).toBe(1);
+      expect(c['ec2:DescribeAddresses']?.[region]).toBe(1);
+    }
+  }, 60_000);
+
   it("'all' scans every enabled region from DescribeRegions and skips not-opted-in ones", async () => {
     const g = generateAccount({ ...SMALL, regions: ['us-east-1', 'eu-west-1'] });
     s = await openSimSession({ fixture: g.fixture });

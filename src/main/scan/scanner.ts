@@ -11,6 +11,7 @@ import { discover, type DiscoveryOptions, type DiscoveryResult } from '../discov
 import { handlersForService } from '../discovery/service-catalog';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
 import type { HandlerRegistry } from '../handlers/registry';
+import { RegionInventory } from '../handlers/region-inventory';
 import type { PriceBook } from '../pricing/types';
 import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
@@ -202,6 +203,12 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   const global = createLimiter(Math.max(1, deps.settings.concurrency));
   const perRegion = new Map(regions.map((r) => [r, createLimiter(Math.max(1, deps.settings.perRegionConcurrency))]));
   const tasks = regions.flatMap((region) => handlers.map((handler) => ({ region, handler })));
+  // One inventory per region (listings shared by its handlers), dropped when the region's last task ends.
+  const inventories = new Map(regions.map((r) => [r, { inventory: new RegionInventory(), pending: handlers.length }]));
+  const releaseInventory = (region: string): void => {
+    const entry = inventories.get(region);
+    if (entry !== undefined && --entry.pending === 0) inventories.delete(region);
+  };
   totals.tasksTotal = tasks.length;
   for (const t of tasks) emit({ task: { region: t.region, resourceType: t.handler.type, status: 'queued', found: 0, findings: 0, monthlySavings: 0 } });
 
@@ -225,6 +232,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
         now: now(),
         ...(signal ? { signal } : {}),
         ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),
+        ...(inventories.has(region) ? { inventory: inventories.get(region)!.inventory } : {}),
       };
       for await (const page of handler.scan(ctx)) {
         if (signal?.aborted) throw Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
@@ -260,7 +268,9 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
     }
   };
   try {
-    await Promise.all(tasks.map((t) => global(() => perRegion.get(t.region)!(() => runTask(t)))));
+    await Promise.all(
+      tasks.map((t) => global(() => perRegion.get(t.region)!(() => runTask(t).finally(() => releaseInventory(t.region))))),
+    );
   } finally {
     // What was seen is stored, whatever ended the scan.
     writer.flush();
