@@ -13,6 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as ec2Commands from '@aws-sdk/client-ec2';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { generateAccount } from '../e2e/aws-sim/generator';
 import { createClientFactory } from '../src/main/aws/clients';
@@ -25,6 +26,7 @@ import type { Finding, ResourceType } from '../src/main/handlers/handler';
 import { registerBuiltinHandlers } from '../src/main/handlers/builtin';
 import { createHandlerRegistry } from '../src/main/handlers/registry';
 import { createBundledPriceBook } from '../src/main/pricing/price-book';
+import { createLimiter } from '../src/main/scan/limiter';
 import { DEFAULT_SCAN_SETTINGS, runScan } from '../src/main/scan/scanner';
 
 const LATENCY_MS = 20;
@@ -100,6 +102,10 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
   let attempts = 0;
   let throttled = 0;
   const taskIntervals: Interval[][] = [];
+  // Every EC2 request of the scan (region, operation, input), replayed afterwards through the SDK alone.
+  const recorded: { region: string; op: string; input: object }[] = [];
+  let recording = throttleRate === 0;
+  let replaying = false;
   // Requests are attributed to their (region × handler) task through AsyncLocalStorage: the app's shared
   // per-region clients stay exactly as in the app.
   const als = new AsyncLocalStorage<Interval[]>();
@@ -110,10 +116,12 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
       instrumented.add(region);
       client.middlewareStack.add(
         (next, ctx) => async (args) => {
+          if (replaying) return next(args);
           const start = performance.now();
           attempts++;
           const op = (ctx as { commandName?: string }).commandName?.replace(/Command$/, '') ?? 'unknown';
           byOperation[op] = (byOperation[op] ?? 0) + 1;
+          if (recording) recorded.push({ region, op, input: structuredClone((args as { input: object }).input) });
           try {
             return await next(args);
           } catch (e) {
@@ -143,7 +151,12 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
   const cpu0 = process.cpuUsage();
   const simCpu0 = childCpuMs(child.pid!);
   let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  }, 25);
   const t0 = performance.now();
   const out = await runScan(
     {
@@ -170,6 +183,30 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
   const simCpuMs = childCpuMs(child.pid!) - simCpu0;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
+
+  recording = false;
+
+  // The SDK alone: the same EC2 requests, same clients, same per-region and global concurrency, responses dropped.
+  // No handler logic, no SQLite: what this machine needs just to make the scan's requests through the SDK.
+  let replay: { wallMs: number; cpuMs: number; requests: number } | null = null;
+  if (recorded.length > 0) {
+    replaying = true;
+    const global = createLimiter(DEFAULT_SCAN_SETTINGS.concurrency);
+    const perRegion = new Map<string, ReturnType<typeof createLimiter>>();
+    const c0 = process.cpuUsage();
+    const r0 = performance.now();
+    await Promise.all(
+      recorded.map((r) => {
+        let lim = perRegion.get(r.region);
+        if (!lim) perRegion.set(r.region, (lim = createLimiter(DEFAULT_SCAN_SETTINGS.perRegionConcurrency)));
+        const Command = (ec2Commands as unknown as Record<string, new (input: object) => Parameters<EC2Client['send']>[0]>)[`${r.op}Command`]!;
+        return global(() => lim(() => clients.ec2(r.region).send(Command === undefined ? (() => { throw new Error(r.op); })() : new Command(r.input))));
+      }),
+    );
+    const c = process.cpuUsage(c0);
+    replaying = false;
+    replay = { wallMs: performance.now() - r0, cpuMs: (c.user + c.system) / 1000, requests: recorded.length };
+  }
 
   const rows = db.sqlite.prepare(`SELECT * FROM resources WHERE status = 'active'`).all() as ResourceRow[];
   const found = new Set(rows.filter((r) => r.unused === 1).map((r) => `${r.resource_type}|${r.region}|${r.resource_id}`));
@@ -205,6 +242,8 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
     chain: Math.max(...taskIntervals.map(longestChain)),
     ingestMs,
     peakRssMb: peakRss / 2 ** 20,
+    peakHeapMb: peakHeap / 2 ** 20,
+    replay,
     resources: rows.length,
     found: found.size,
     expectedFound: hit,
@@ -239,11 +278,20 @@ async function main(): Promise<void> {
         scanner_cpu_ms: Math.round(r.cpuMs),
         simulator_cpu_ms: Math.round(r.simCpuMs),
         peak_rss_mb: Math.round(r.peakRssMb),
+        peak_heap_used_mb: Math.round(r.peakHeapMb),
         resources_seen: r.resources,
         findings_found: r.expectedFound,
         findings_expected: expected.size,
         findings_unexpected: r.unexpected,
         throttle_rate: r.attempts ? Number((r.throttled / r.attempts).toFixed(3)) : 0,
+        ...(r.replay
+          ? {
+              sdk_only_wall_ms: Math.round(r.replay.wallMs),
+              sdk_only_cpu_ms: Math.round(r.replay.cpuMs),
+              sdk_only_requests: r.replay.requests,
+              sdk_only_ratio: Number((r.replay.wallMs / lowerBound).toFixed(2)),
+            }
+          : {}),
       }),
     );
   }

@@ -105,6 +105,7 @@ export const idleElasticIpsHandler: ResourceHandler = {
   category: 'Networking',
   serviceCodes: [SERVICE_VPC, SERVICE_EC2_OTHER],
   deleteOrder: 50,
+  listings: ['addresses'],
 
   async *scan(ctx) {
     // DescribeAddresses is not paginated: one call lists every address in the region (shared in a scan).

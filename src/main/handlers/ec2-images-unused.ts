@@ -406,6 +406,7 @@ export const unusedImagesHandler: ResourceHandler = {
   category: 'Compute',
   serviceCodes: [SERVICE_EC2_OTHER],
   deleteOrder: 20,
+  listings: ['images', 'instances'],
   scan,
   recheck,
   delete: deleteImage,

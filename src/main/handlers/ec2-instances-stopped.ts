@@ -307,6 +307,7 @@ export const stoppedInstancesHandler: ResourceHandler = {
   category: 'Compute',
   serviceCodes: [SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER],
   deleteOrder: 10,
+  listings: ['instances', 'volumes', 'addresses'],
 
   async *scan(ctx) {
     // One DescribeAddresses per region (not paginated), made when the first page has instances.

@@ -219,6 +219,7 @@ export const orphanedSnapshotsHandler: ResourceHandler = {
   category: 'Storage',
   serviceCodes: [SERVICE_EC2_OTHER],
   deleteOrder: 30,
+  listings: ['volumes', 'images'],
   scan,
   recheck,
   delete: deleteSnapshot,

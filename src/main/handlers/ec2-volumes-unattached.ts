@@ -129,6 +129,7 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
     category: 'Storage',
     serviceCodes: [SERVICE_EC2_OTHER],
     deleteOrder: 40,
+    listings: ['volumes'],
 
     async *scan(ctx) {
       // Paged 5–500; in a scan the listing is shared with the snapshot and instance handlers.

@@ -1,7 +1,7 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RegionPrices } from '../pricing/types';
-import type { RegionInventory } from './region-inventory';
+import type { RegionInventory, RegionListing } from './region-inventory';
 
 /** Resource type ids. Stable: they are stored in the database and shown in the UI. */
 export const RESOURCE_TYPES = [
@@ -138,6 +138,11 @@ export interface ResourceHandler {
   serviceCodes: readonly string[];
   /** Order in a cleanup: lower runs first (instances before images before snapshots before volumes). */
   deleteOrder: number;
+  /**
+   * The region listings its scan reads from `ctx.inventory`. The scanner frees a listing when the last task that
+   * declares it ends; a listing read without being declared is kept until the region's scan ends.
+   */
+  listings?: readonly RegionListing[];
   /** Lists every resource of this type in `ctx.region`, page by page. */
   scan(ctx: HandlerContext): AsyncIterable<Finding[]>;
   /** Describes the resource again; says whether it is still unused, unprotected and unchanged. */

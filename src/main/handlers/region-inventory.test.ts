@@ -71,4 +71,18 @@ describe('RegionInventory', () => {
     expect([a, b, made]).toEqual([1, 1, 1]);
     expect(inv.peek('x')).toBe(1);
   });
+
+  it('frees a listing when every declaring task released it; undeclared keys stay', () => {
+    const inv = new RegionInventory(new Map([['volumes', 2]]));
+    inv.memo('volumes', () => 'listing');
+    inv.memo('other', () => 'kept');
+    inv.release('volumes');
+    expect(inv.peek('volumes')).toBe('listing');
+    inv.release('volumes');
+    expect(inv.peek('volumes')).toBeUndefined();
+    inv.release('other');
+    expect(inv.peek('other')).toBe('kept');
+    // Read again after it was freed: listed again, not an error.
+    expect(inv.memo('volumes', () => 'again')).toBe('again');
+  });
 });

@@ -71,9 +71,32 @@ export class ReplayablePages<T> {
   }
 }
 
+/** The shared listings. */
+export const REGION_LISTINGS = ['volumes', 'instances', 'images', 'addresses'] as const;
+export type RegionListing = (typeof REGION_LISTINGS)[number];
+
 /** Per (scan, region): memoized listings and lookups, keyed by name. */
 export class RegionInventory {
   private readonly entries = new Map<string, unknown>();
+  private readonly holders: Map<string, number>;
+
+  /**
+   * `holders`: how many tasks declared each listing. When all of them have released it, it is freed (a later read,
+   * which a declaration would have prevented, lists again rather than fail).
+   */
+  constructor(holders: ReadonlyMap<string, number> = new Map()) {
+    this.holders = new Map(holders);
+  }
+
+  /** One declaring task is done with `key`. */
+  release(key: string): void {
+    const n = this.holders.get(key);
+    if (n === undefined) return;
+    if (n <= 1) {
+      this.holders.delete(key);
+      this.entries.delete(key);
+    } else this.holders.set(key, n - 1);
+  }
 
   /** The value for `key`, made by `make` the first time. */
   memo<T>(key: string, make: () => T): T {

@@ -9,6 +9,7 @@ import { unusedByDefinition } from '../../../e2e/aws-sim/unused-oracle';
 import { createBundledPriceBook } from '../pricing/price-book';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS, RESOURCE_TYPES, type Finding, type ResourceType } from './handler';
+import { RegionInventory } from './region-inventory';
 
 const EXPECTED_COST: Record<string, number> = {
   // Stopped instances: their volumes (+ an Elastic IP), never compute.
@@ -65,6 +66,17 @@ const PROTECTED = new Set([
 
 let s: SimSession;
 const found = new Map<ResourceType, Finding[]>();
+// The same scans through a region inventory (as the scanner runs them), and the listings each one read.
+const foundShared = new Map<ResourceType, Finding[]>();
+const listingsRead = new Map<ResourceType, Set<string>>();
+
+class RecordingInventory extends RegionInventory {
+  readonly keys = new Set<string>();
+  override memo<T>(key: string, make: () => T): T {
+    this.keys.add(key);
+    return super.memo(key, make);
+  }
+}
 
 beforeAll(async () => {
   s = await openSimSession();
@@ -87,6 +99,28 @@ beforeAll(async () => {
     }
     found.set(type, all);
   }
+  for (const type of RESOURCE_TYPES) {
+    const handler = s.registry.get(type)!;
+    const all: Finding[] = [];
+    const read = new Set<string>();
+    for (const region of ['us-east-1', 'eu-west-1', 'ap-northeast-1']) {
+      const inventory = new RecordingInventory();
+      const ctx = {
+        region,
+        accountId: s.accountId,
+        ec2: s.clients.ec2(region),
+        autoScaling: s.clients.autoScaling(region),
+        prices: prices.forRegion(region),
+        settings: DEFAULT_HANDLER_SETTINGS,
+        now: new Date(),
+        inventory,
+      };
+      for await (const page of handler.scan(ctx)) all.push(...page);
+      for (const k of inventory.keys) read.add(k);
+    }
+    foundShared.set(type, all);
+    listingsRead.set(type, read);
+  }
 });
 afterAll(async () => {
   await s.close();
@@ -105,6 +139,14 @@ describe('each handler against the sample account', () => {
       expect(f.unusedReason).toBeTruthy();
       expect(f.costBasis).toMatch(/\$/);
     }
+  });
+
+  it.each(RESOURCE_TYPES)('%s: the same findings through the region inventory, reading only the listings it declares', (type) => {
+    const strip = (fs: Finding[]) => fs.map((f) => ({ ...f, details: { ...f.details, checkedAt: undefined } })).sort((a, b) => a.resourceId.localeCompare(b.resourceId));
+    expect(strip(foundShared.get(type)!)).toEqual(strip(found.get(type)!));
+    const declared = new Set(s.registry.get(type)!.listings ?? []);
+    expect([...listingsRead.get(type)!].filter((k) => !declared.has(k as never))).toEqual([]);
+    expect(listingsRead.get(type)!.size).toBeGreaterThan(0);
   });
 
   it('covers every expected finding of the account (35) and no other', () => {

@@ -204,10 +204,15 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   const perRegion = new Map(regions.map((r) => [r, createLimiter(Math.max(1, deps.settings.perRegionConcurrency))]));
   const tasks = regions.flatMap((region) => handlers.map((handler) => ({ region, handler })));
   // One inventory per region (listings shared by its handlers), dropped when the region's last task ends.
-  const inventories = new Map(regions.map((r) => [r, { inventory: new RegionInventory(), pending: handlers.length }]));
-  const releaseInventory = (region: string): void => {
+  // A listing is freed when the last task that declared it ends; the rest when the region's last task ends.
+  const holders = new Map<string, number>();
+  for (const h of handlers) for (const l of h.listings ?? []) holders.set(l, (holders.get(l) ?? 0) + 1);
+  const inventories = new Map(regions.map((r) => [r, { inventory: new RegionInventory(holders), pending: handlers.length }]));
+  const releaseInventory = (region: string, handler: ResourceHandler): void => {
     const entry = inventories.get(region);
-    if (entry !== undefined && --entry.pending === 0) inventories.delete(region);
+    if (entry === undefined) return;
+    for (const l of handler.listings ?? []) entry.inventory.release(l);
+    if (--entry.pending === 0) inventories.delete(region);
   };
   totals.tasksTotal = tasks.length;
   for (const t of tasks) emit({ task: { region: t.region, resourceType: t.handler.type, status: 'queued', found: 0, findings: 0, monthlySavings: 0 } });
@@ -269,7 +274,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   };
   try {
     await Promise.all(
-      tasks.map((t) => global(() => perRegion.get(t.region)!(() => runTask(t).finally(() => releaseInventory(t.region))))),
+      tasks.map((t) => global(() => perRegion.get(t.region)!(() => runTask(t).finally(() => releaseInventory(t.region, t.handler))))),
     );
   } finally {
     // What was seen is stored, whatever ended the scan.
