@@ -6,6 +6,8 @@
  *
  * lower_bound_ms = (longest chain of sequential requests of one task, measured in the unthrottled run) × latency
  *                  + the time to ingest the same findings into SQLite alone.
+ * sdk_only_* (unthrottled run): the scan's own EC2 requests, recorded, then made again through the same clients with
+ *                  the scanner's concurrency and nothing done with the answers — the floor the AWS SDK alone sets here.
  * BENCH_SCALE (default 1) scales the per-region counts down for a quick look.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
