@@ -3,8 +3,8 @@
  *
  * Without sharing, a region's scan listed every volume three times (the volume handler, the snapshot handler's
  * "does the source volume exist", the instance handler's "what does a stopped instance still bill"), every
- * instance twice and every AMI three times: at 127,500 resources that was ~60% more requests and response parsing
- * than needed, and more calls against EC2's request buckets.
+ * instance twice and every AMI three times: in bench:scan (127,500 resources) 429 listing pages instead of 153,
+ * the bulk of the response parsing, and more calls against EC2's request buckets.
  *
  * A listing is a replayable stream of pages: the first consumer starts it, every consumer sees every page in
  * order, the first as it arrives and later ones from the buffer. The scanner makes one inventory per region and
