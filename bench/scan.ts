@@ -201,8 +201,9 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
       recorded.map((r) => {
         let lim = perRegion.get(r.region);
         if (!lim) perRegion.set(r.region, (lim = createLimiter(DEFAULT_SCAN_SETTINGS.perRegionConcurrency)));
-        const Command = (ec2Commands as unknown as Record<string, new (input: object) => Parameters<EC2Client['send']>[0]>)[`${r.op}Command`]!;
-        return global(() => lim(() => clients.ec2(r.region).send(Command === undefined ? (() => { throw new Error(r.op); })() : new Command(r.input))));
+        const Command = (ec2Commands as unknown as Record<string, new (input: object) => Parameters<EC2Client['send']>[0]>)[`${r.op}Command`];
+        if (Command === undefined) throw new Error(`no EC2 command for ${r.op}`);
+        return global(() => lim(() => clients.ec2(r.region).send(new Command(r.input))));
       }),
     );
     const c = process.cpuUsage(c0);

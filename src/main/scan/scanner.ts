@@ -203,8 +203,8 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   const global = createLimiter(Math.max(1, deps.settings.concurrency));
   const perRegion = new Map(regions.map((r) => [r, createLimiter(Math.max(1, deps.settings.perRegionConcurrency))]));
   const tasks = regions.flatMap((region) => handlers.map((handler) => ({ region, handler })));
-  // One inventory per region (listings shared by its handlers), dropped when the region's last task ends.
-  // A listing is freed when the last task that declared it ends; the rest when the region's last task ends.
+  // One inventory per region (listings shared by its handlers). A listing is freed when the last task that declared
+  // it ends; the inventory when the region's last task ends.
   const holders = new Map<string, number>();
   for (const h of handlers) for (const l of h.listings ?? []) holders.set(l, (holders.get(l) ?? 0) + 1);
   const inventories = new Map(regions.map((r) => [r, { inventory: new RegionInventory(holders), pending: handlers.length }]));
