@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_costs_prices_plans';
+import * as m0003 from './0003_item_savings';
 
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
@@ -9,4 +10,5 @@ import * as m0002 from './0002_costs_prices_plans';
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_initial', m0001],
   ['0002_costs_prices_plans', m0002],
+  ['0003_item_savings', m0003],
 ];

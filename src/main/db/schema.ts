@@ -90,6 +90,8 @@ export interface ResourcesTable {
   unused_reason: Generated<string | null>;
   unused_since: Generated<string | null>;
   monthly_cost: Generated<number | null>;
+  /** What deleting it saves (own cost + parts deleted with it); null = unknown. */
+  monthly_savings: Generated<number | null>;
   cost_basis: Generated<string>;
   protected: Generated<number>;
   protected_reason: Generated<string | null>;
