@@ -64,7 +64,7 @@ describe('migrations', () => {
     await h1.close();
 
     const h2 = await openAndMigrate({ file });
-    expect(h2.migration.applied).toEqual(['0002_costs_prices_plans']);
+    expect(h2.migration.applied).toEqual(MIGRATIONS.slice(1).map(([name]) => name));
     expect(h2.migration.backupFile).not.toBeNull();
     const backup = h2.migration.backupFile!;
     expect(fs.existsSync(backup)).toBe(true);
@@ -78,6 +78,24 @@ describe('migrations', () => {
     expect(b.sqlite.prepare('SELECT name FROM kysely_migration').all()).toEqual([{ name: '0001_initial' }]);
     expect(b.sqlite.prepare('SELECT COUNT(*) AS n FROM services').get()).toEqual({ n: 1 });
     b.sqlite.close();
+  });
+
+  it('0002 → 0003 adds resources.monthly_savings as unknown (NULL) for the rows already stored', async () => {
+    const file = path.join(dir, 'v2.db');
+    const h1 = openDatabase({ file });
+    await migrateToLatest(h1, MIGRATIONS.slice(0, 2));
+    h1.sqlite.prepare(`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`).run();
+    h1.sqlite
+      .prepare(
+        `INSERT INTO resources (account_id, resource_type, region, resource_id, service_code, unused, monthly_cost, first_seen, last_seen)
+         VALUES ('111122223333', 'ec2:volume', 'eu-west-1', 'vol-1', 'AmazonEC2Other', 1, 8, 'x', 'x')`,
+      )
+      .run();
+    await h1.close();
+    const h2 = await openAndMigrate({ file });
+    expect(h2.migration.applied[0]).toBe('0003_item_savings');
+    expect(h2.sqlite.prepare('SELECT monthly_cost, monthly_savings FROM resources').get()).toEqual({ monthly_cost: 8, monthly_savings: null });
+    await h2.close();
   });
 
   it('refuses a database written by a newer version and leaves the file byte-for-byte unchanged', async () => {
