@@ -97,14 +97,46 @@ export interface FindingFacetsDto {
 
 export const resourceGetInput = z.strictObject({ id: idSchema });
 
-/** A resource that goes with a finding when it is deleted (or explicitly stays). Mirrors RelatedResource. */
-export interface RelatedResourceDto {
+/**
+ * One AWS resource a finding's action touches besides the finding itself: a part it removes with it (an instance's
+ * DeleteOnTermination volumes, an AMI's own snapshots) or one that stays and keeps billing (a volume kept on
+ * termination, an Elastic IP that stays allocated, a snapshot another AMI still uses, a safety snapshot it creates).
+ * Savings count only what is removed; a protected part that would be removed protects the whole finding.
+ */
+export interface PartDto {
   resourceType: string;
   resourceId: string;
+  /** `deleted`: removed by the action (by AWS, or by an explicit call after it). `kept`: stays and keeps billing. */
   fate: 'deleted' | 'kept';
   note: string;
+  /** Monthly cost in USD at 730 hours; null = unknown (never $0). */
+  monthlyCost: number | null;
+  costBasis: string;
+  /** The part's own tags as last read; null = not read (unknown). */
+  tags: Record<string, string> | null;
+  protected: boolean;
+  protectedReason: string | null;
+  /** A kept part the user may add to the plan: the action then removes it too (an explicit call after the main one). */
+  addable: boolean;
+  /** Created by the action and kept (a safety snapshot): its cost is subtracted from the savings. */
+  created?: boolean;
+  /** A kept part the user added to the plan (its fate is then `deleted`). */
+  added?: boolean;
+}
+
+/** @deprecated name kept for the renderer: a part of a finding (see PartDto). */
+export type RelatedResourceDto = PartDto;
+
+/** Near-misses of the protection tag on a resource: keys that look like it but do not protect. */
+export interface TagNearMissDto {
+  key: string;
+  value: string;
+  /** Why it does not count, e.g. "differs from cloud-cleaner:keep by punctuation". */
+  why: string;
 }
 
 export interface ResourceDetailDto extends ResourceDto {
-  related: RelatedResourceDto[];
+  related: PartDto[];
+  /** Tags that look like the protection tag but are not it (so do not protect). */
+  protectionNearMisses: TagNearMissDto[];
 }

@@ -1,13 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { PartDto } from '../../../shared/dto/findings';
 import type { CleanupPlanRow, Database, PlanStatus } from '../schema';
 
-/** A resource that goes with an item when it is deleted (or explicitly stays): see ResourceHandler.related. */
-export interface PlanRelatedDto {
-  resourceType: string;
-  resourceId: string;
-  fate: 'deleted' | 'kept';
-  note: string;
-}
+/** A part of an item: what its action removes with it, or what stays (see ResourceHandler.parts). */
+export type PlanRelatedDto = PartDto;
 
 /** The finding as the user reviewed it: what the re-check compares AWS against and what the delete acts on. */
 export interface ReviewedFindingDto {
@@ -31,6 +27,15 @@ export interface PlanItemDto {
   name: string | null;
   monthlyCost: number | null;
   costBasis: string;
+  /** The finding's own monthly cost, without its parts (an instance while stopped: $0; a volume: the volume). */
+  ownMonthlyCost: number | null;
+  /**
+   * What running the item's action stops billing: its own cost plus the parts it deletes, minus what it creates
+   * (a safety snapshot). Null = unknown (a part that would be deleted could not be priced).
+   */
+  savings: number | null;
+  /** The formula behind `savings`. */
+  savingsBasis: string;
   unusedReason: string | null;
   /** The handler's deleteOrder: items run in ascending order within a region. */
   deleteOrder: number;
@@ -51,6 +56,8 @@ export interface PlanRefusalDto {
 export interface PlanOptionsDto {
   /** Snapshot each volume (tagged) before deleting it. */
   snapshotVolumes: boolean;
+  /** Kept parts the user added to the plan, by item: `findingId` → part resource ids. */
+  addedParts?: Record<string, string[]>;
 }
 
 export interface CleanupPlanDto {
@@ -60,9 +67,9 @@ export interface CleanupPlanDto {
   status: PlanStatus;
   items: PlanItemDto[];
   refused: PlanRefusalDto[];
-  /** Sum of the items' known monthly costs. */
+  /** Sum of the items' known savings (what the plan deletes, never what stays). */
   monthlySavings: number;
-  /** Items whose cost is unknown (not counted in monthlySavings). */
+  /** Items whose savings are unknown (not counted in monthlySavings). */
   unknownCostCount: number;
   options: PlanOptionsDto;
   completedAt: string | null;
@@ -76,7 +83,22 @@ interface StoredItems {
 
 export function toCleanupPlanDto(r: CleanupPlanRow): CleanupPlanDto {
   const stored = JSON.parse(r.items) as Partial<StoredItems>;
-  const items = stored.items ?? [];
+  // Plans stored before savings were per item read as unknown savings, never as the finding's whole cost.
+  const items = (stored.items ?? []).map((i) => ({
+    ...i,
+    ownMonthlyCost: i.ownMonthlyCost ?? null,
+    savings: i.savings ?? null,
+    savingsBasis: i.savingsBasis ?? 'Savings unknown: planned by an older version',
+    related: (i.related ?? []).map((p) => ({
+      ...p,
+      monthlyCost: p.monthlyCost ?? null,
+      costBasis: p.costBasis ?? '',
+      tags: p.tags ?? null,
+      protected: p.protected ?? false,
+      protectedReason: p.protectedReason ?? null,
+      addable: p.addable ?? false,
+    })),
+  }));
   const options = JSON.parse(r.options) as Partial<PlanOptionsDto>;
   return {
     id: r.id,
@@ -86,8 +108,8 @@ export function toCleanupPlanDto(r: CleanupPlanRow): CleanupPlanDto {
     items,
     refused: stored.refused ?? [],
     monthlySavings: r.monthly_savings,
-    unknownCostCount: items.filter((i) => i.monthlyCost === null).length,
-    options: { snapshotVolumes: options.snapshotVolumes === true },
+    unknownCostCount: items.filter((i) => i.savings === null).length,
+    options: { snapshotVolumes: options.snapshotVolumes === true, ...(options.addedParts ? { addedParts: options.addedParts } : {}) },
     completedAt: r.completed_at,
   };
 }
