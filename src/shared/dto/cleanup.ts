@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { accountIdSchema, idSchema, pageSchema } from './common';
 import type { PageDto } from './common';
-import type { RelatedResourceDto } from './findings';
+import type { PartDto } from './findings';
 
 export type PlanStatus = 'planned' | 'dry-run' | 'running' | 'completed' | 'cancelled' | 'refused' | 'interrupted';
 
@@ -12,6 +12,14 @@ export const cleanupPlanInput = z.strictObject({
   findingIds: z.array(idSchema).min(1).max(1000),
   /** Take a safety snapshot of each unattached volume before deleting it. */
   snapshotVolumes: z.boolean(),
+  /**
+   * Parts that would stay which the user adds to the plan ("add to this plan"): the item's action then removes them
+   * too. Main accepts only parts its handler marks `addable`.
+   */
+  addParts: z
+    .array(z.strictObject({ findingId: idSchema, resourceId: z.string().min(1).max(200) }))
+    .max(1000)
+    .optional(),
 });
 
 export const planIdInput = z.strictObject({ planId: planIdSchema });
@@ -29,9 +37,16 @@ export interface CleanupPlanItemDto {
   region: string;
   resourceId: string;
   name: string | null;
+  /** What the finding bills per month (itself and everything with it), as scanned. */
   monthlyCost: number | null;
   costBasis: string;
-  related: RelatedResourceDto[];
+  /** Its own monthly cost, without parts (a stopped instance: $0). */
+  ownMonthlyCost: number | null;
+  /** What this item's action stops billing: own cost + parts deleted − parts created. Null = unknown. */
+  savings: number | null;
+  savingsBasis: string;
+  /** Parts deleted with it and parts that stay, each priced and checked for protection. */
+  related: PartDto[];
 }
 
 export interface RefusedFindingDto {
@@ -49,8 +64,10 @@ export interface CleanupPlanDto {
   snapshotVolumes: boolean;
   /** In deletion order. */
   items: CleanupPlanItemDto[];
-  /** Sum of the known monthly costs of the items. */
+  /** Sum of the items' known savings (what the plan deletes, never what stays). */
   totalMonthlySavings: number;
+  /** Items whose savings are unknown (not in the total). */
+  unknownSavingsCount: number;
   /** Findings left out of the plan (protected, gone, already deleted, unknown id) and why. */
   refusedAtPlan: RefusedFindingDto[];
 }
@@ -82,7 +99,7 @@ export interface CleanupRunDto {
   status: PlanStatus;
   dryRun: boolean;
   items: CleanupItemResultDto[];
-  /** Sum of the monthly costs of the items deleted (execute) or cleared by the dry run. */
+  /** Sum of the savings of the items deleted (execute) or cleared by the dry run: only what was really removed. */
   monthlySavings: number;
   /** Why the whole plan was refused (a wrong confirmation), when status is `refused`. */
   refusedReason?: string;

@@ -17,9 +17,14 @@ export interface ResourceDto {
   unused: boolean;
   unusedReason: string | null;
   unusedSince: string | null;
-  /** USD per month; null = unknown (never $0). */
+  /** USD per month; null = unknown (never $0). What the resource and everything that bills with it costs. */
   monthlyCost: number | null;
   costBasis: string;
+  /**
+   * What deleting it would stop billing: its own cost plus the parts its delete removes, never the parts that stay.
+   * Null = unknown.
+   */
+  monthlySavings: number | null;
   protected: boolean;
   protectedReason: string | null;
   tags: Record<string, string>;
@@ -32,6 +37,23 @@ export interface ResourceDto {
   statusChangedAt: string | null;
 }
 
+/**
+ * "Potential savings", one definition everywhere (dashboard, scan summary, findings page, exports, CLI): the known
+ * savings of the matching active, unused, unprotected findings (each finding's own cost plus the parts its delete
+ * removes; parts that stay are not counted, no part twice). Protected findings are their own figure.
+ */
+export interface SavingsTotalsDto {
+  /** Sum of the known savings of the unprotected findings. */
+  monthlySavings: number;
+  /** Unprotected findings (deletable candidates). */
+  findings: number;
+  /** Unprotected findings whose savings are unknown (not in monthlySavings). */
+  unknownCount: number;
+  /** What the protected findings cost per month (known costs only): they stay. */
+  protectedMonthlyCost: number;
+  protectedFindings: number;
+}
+
 export interface FindingsPage {
   rows: ResourceDto[];
   /** Rows matching the filter (all pages). */
@@ -40,6 +62,8 @@ export interface FindingsPage {
   totalMonthlyCost: number;
   /** Matching rows whose cost is unknown. */
   unknownCostCount: number;
+  /** Potential savings of the matching rows (see SavingsTotalsDto). */
+  savings: SavingsTotalsDto;
   limit: number;
   offset: number;
 }
@@ -122,6 +146,8 @@ export interface PartDto {
   created?: boolean;
   /** A kept part the user added to the plan (its fate is then `deleted`). */
   added?: boolean;
+  /** Also used by other resources (a snapshot behind several AMIs): kept, and not part of this finding's cost. */
+  shared?: boolean;
 }
 
 /** @deprecated name kept for the renderer: a part of a finding (see PartDto). */

@@ -26,6 +26,20 @@ export interface ServiceDto {
   /** Resource types (main's ResourceType) whose handlers look for this service's resources. */
   handlerTypes: string[];
   covered: boolean;
+  /**
+   * The bill cross-check: what the active findings billed under this service cost per month, against the service's
+   * actual monthly run-rate from Cost Explorer. Null before a discovery or when no finding bills under it.
+   */
+  reconciliation: ServiceReconciliationDto | null;
+}
+
+export interface ServiceReconciliationDto {
+  /** Known monthly cost of the active unused findings (and their parts) billed under this service. */
+  findingsMonthlyCost: number;
+  /** periodCost scaled to a 730-hour month. */
+  monthlyRunRate: number;
+  /** The estimate exceeds the spend: prices or definitions may be off. */
+  exceedsSpend: boolean;
 }
 
 export interface ServiceSummaryDto extends ServiceDto {
