@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_costs_prices_plans';
 import * as m0003 from './0003_item_savings';
+import * as m0004 from './0004_run_owner_audit_restrict';
 
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
@@ -11,4 +12,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0001_initial', m0001],
   ['0002_costs_prices_plans', m0002],
   ['0003_item_savings', m0003],
+  ['0004_run_owner_audit_restrict', m0004],
 ];

@@ -98,6 +98,55 @@ describe('migrations', () => {
     await h2.close();
   });
 
+  it('0003 → 0004 keeps every audit row (ids and indices too), adds run owners, and refuses to delete an account that has audit rows', async () => {
+    const file = path.join(dir, 'v3.db');
+    const h1 = openDatabase({ file });
+    await migrateToLatest(h1, MIGRATIONS.slice(0, 3));
+    const s1 = h1.sqlite;
+    s1.prepare(`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x'), ('444455556666', 'aws', 'x', 'x')`).run();
+    s1.prepare(
+      `INSERT INTO resources (id, account_id, resource_type, region, resource_id, service_code, unused, first_seen, last_seen)
+       VALUES (7, '111122223333', 'ec2:volume', 'eu-west-1', 'vol-1', 'AmazonEC2Other', 1, 'x', 'x')`,
+    ).run();
+    s1.prepare(`INSERT INTO scans (id, account_id, kind, status, started_at) VALUES (3, '111122223333', 'resources', 'running', 'x')`).run();
+    s1.prepare(`INSERT INTO cleanup_plans (id, account_id, created_at, status, items) VALUES ('p1', '111122223333', 'x', 'running', '{}')`).run();
+    const insert = s1.prepare(
+      `INSERT INTO deletions (id, account_id, plan_id, resource_pk, resource_type, region, resource_id, action, target, dry_run,
+         dry_run_result, outcome, error_code, error_message, requested_at, completed_at, details)
+       VALUES (?, '111122223333', 'p1', ?, 'ec2:volume', 'eu-west-1', 'vol-1', ?, 'vol-1', ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    insert.run(5, 7, 'DeleteVolume', 1, 'DryRunOperation', 'dry-run-ok', null, null, '2026-01-01T00:00:00Z', '2026-01-01T00:00:01Z', '{"requestId":"r1"}');
+    insert.run(9, 7, 'DeleteVolume', 0, null, 'pending', null, null, '2026-01-01T00:00:02Z', null, '{}');
+    insert.run(12, null, 'Refuse', 0, null, 'refused', 'Protected', 'Tagged keep', '2026-01-01T00:00:03Z', '2026-01-01T00:00:03Z', '{}');
+    const before = s1.prepare('SELECT * FROM deletions ORDER BY id').all();
+    await h1.close();
+
+    const h2 = await openAndMigrate({ file });
+    expect(h2.migration.applied).toEqual(['0004_run_owner_audit_restrict']);
+    const s2 = h2.sqlite;
+    expect(s2.prepare('SELECT * FROM deletions ORDER BY id').all()).toEqual(before);
+    expect(s2.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deletions' ORDER BY name`).all()).toEqual([
+      { name: 'deletions_account' },
+      { name: 'deletions_plan' },
+      { name: 'deletions_resource' },
+    ]);
+    expect(s2.pragma('foreign_key_check')).toEqual([]);
+    // Runs from before 0004 have no owner: recovery treats them as orphaned.
+    expect(s2.prepare('SELECT owner_pid, owner_start FROM scans').get()).toEqual({ owner_pid: null, owner_start: null });
+    expect(s2.prepare('SELECT owner_pid, owner_start FROM cleanup_plans').get()).toEqual({ owner_pid: null, owner_start: null });
+
+    // The audit log outlives nothing: deleting its account is refused (it used to cascade), and nothing changes.
+    expect(() => s2.prepare(`DELETE FROM accounts WHERE id = '111122223333'`).run()).toThrow(/FOREIGN KEY constraint failed/);
+    expect(s2.prepare('SELECT COUNT(*) AS n FROM deletions').get()).toEqual({ n: 3 });
+    expect(s2.prepare(`SELECT COUNT(*) AS n FROM resources`).get()).toEqual({ n: 1 });
+    // An account without audit rows can still go.
+    s2.prepare(`DELETE FROM accounts WHERE id = '444455556666'`).run();
+    // The rebuilt table still follows its other key: a resource deleted leaves its audit rows, unlinked.
+    s2.prepare('DELETE FROM resources WHERE id = 7').run();
+    expect(s2.prepare('SELECT COUNT(*) AS n FROM deletions WHERE resource_pk IS NULL').get()).toEqual({ n: 3 });
+    await h2.close();
+  });
+
   it('refuses a database written by a newer version and leaves the file byte-for-byte unchanged', async () => {
     const file = path.join(dir, 'newer.db');
     const future: [string, Migration] = ['9999_from_the_future', { up: async () => {} }];

@@ -65,6 +65,10 @@ export interface ScansTable {
   error_code: Generated<string | null>;
   error: Generated<string | null>;
   options: Generated<string>;
+  /** The process running (or that last ran) this scan: see db/run-owner.ts. Null before migration 0004. */
+  owner_pid: Generated<number | null>;
+  /** That process's start as the OS reports it (tells a reused pid apart); null where the OS cannot tell. */
+  owner_start: Generated<string | null>;
 }
 
 export interface ScanFailuresTable {
@@ -151,6 +155,9 @@ export interface CleanupPlansTable {
   monthly_savings: Generated<number>;
   options: Generated<string>;
   completed_at: Generated<string | null>;
+  /** The process running (or that last ran) this plan: see db/run-owner.ts. Null until a run claims it. */
+  owner_pid: Generated<number | null>;
+  owner_start: Generated<string | null>;
 }
 
 export interface Database {
