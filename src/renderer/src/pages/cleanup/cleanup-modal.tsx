@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Modal, Progress, Skeleton, Stack, Stepper, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CleanupItemResultDto, CleanupRunDto } from '../../../../shared/dto/cleanup';
-import type { ResourceDto } from '../../../../shared/dto/findings';
+import type { PartDto, ResourceDto } from '../../../../shared/dto/findings';
 import { api, asAppError } from '../../api/client';
 import { useRequiredSession } from '../../api/queries';
 import { queryKeys } from '../../api/query-keys';
@@ -23,17 +23,24 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   const [step, setStep] = useState(0);
   const [snapshotVolumes, setSnapshotVolumes] = useState(true);
   const [typed, setTyped] = useState('');
+  // Kept parts the user added to the plan ("Add to this plan"), accumulated: each add makes a new plan with all of them.
+  const [addParts, setAddParts] = useState<{ findingId: number; resourceId: string }[]>([]);
   const ids = findings.map((f) => f.id).sort((a, b) => a - b);
   const hasVolumes = findings.some((f) => f.resourceType === 'ec2:volume');
 
-  // A plan is made for these findings and this snapshot choice; changing the choice makes a new plan.
+  // A plan is made for these findings, this snapshot choice and these added parts; changing any makes a new plan
+  // (the previous one stays on screen, its buttons disabled, until the new one arrives).
   const plan = useQuery({
-    queryKey: ['cleanup-plan', accountId, ids, snapshotVolumes],
-    queryFn: () => api().cleanup.plan({ findingIds: ids, snapshotVolumes }),
+    queryKey: ['cleanup-plan', accountId, ids, snapshotVolumes, addParts],
+    queryFn: () => api().cleanup.plan({ findingIds: ids, snapshotVolumes, ...(addParts.length > 0 ? { addParts } : {}) }),
     staleTime: Infinity,
     gcTime: 0,
+    placeholderData: keepPreviousData,
   });
-  const planId = plan.data?.id ?? null;
+  const replanning = plan.isPlaceholderData || plan.isFetching;
+  const planId = plan.data && !plan.isPlaceholderData ? plan.data.id : null;
+  const addPart = (findingId: number, part: PartDto): void =>
+    setAddParts((prev) => (prev.some((a) => a.findingId === findingId && a.resourceId === part.resourceId) ? prev : [...prev, { findingId, resourceId: part.resourceId }]));
   const progress = useCleanupProgress(planId);
 
   const refreshAfterChange = (): void => {
@@ -88,7 +95,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   }));
 
   return (
-    <Modal opened onClose={() => !running && onClose(deletedIds)} title="Delete selected resources" size="xl" closeOnClickOutside={false} data-testid="cleanup-modal">
+    <Modal opened onClose={() => !running && onClose(deletedIds)} title="Delete selected resources" size={1040} closeOnClickOutside={false} data-testid="cleanup-modal">
       <Stepper active={step} size="sm" allowNextStepsSelect={false} mb="md">
         <Stepper.Step label="Review" description="What goes" />
         <Stepper.Step label="Dry run" description="AWS checks permissions" />
@@ -100,13 +107,29 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
         <Stack>
           {plan.isPending && <Skeleton h={200} />}
           {plan.isError && <ErrorAlert error={plan.error} />}
-          {plan.data && <PlanReview plan={plan.data} hasVolumes={hasVolumes} snapshotVolumes={snapshotVolumes} onSnapshotVolumes={setSnapshotVolumes} />}
+          {plan.isError && addParts.length > 0 && (
+            <Group>
+              <Button variant="light" onClick={() => setAddParts((prev) => prev.slice(0, -1))} data-testid="undo-add-part">
+                Undo the last addition
+              </Button>
+            </Group>
+          )}
+          {plan.data && (
+            <PlanReview
+              plan={plan.data}
+              hasVolumes={hasVolumes}
+              snapshotVolumes={snapshotVolumes}
+              onSnapshotVolumes={setSnapshotVolumes}
+              onAddPart={addPart}
+              replanning={replanning}
+            />
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => onClose([])}>
               Cancel
             </Button>
             <Button
-              disabled={!plan.data || plan.data.items.length === 0}
+              disabled={!planId || !plan.data || plan.data.items.length === 0 || replanning}
               onClick={() => {
                 if (!planId) return;
                 setStep(1);
@@ -221,7 +244,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
               <Text size="sm" data-testid="execute-summary">
                 {formatCount(deletedIds.length)} deleted, {formatCount(execute.data.items.length - deletedIds.length)} not deleted
                 {notStarted > 0 ? ` (${formatCount(notStarted)} cancelled)` : ''} · saving{' '}
-                <Money value={execute.data.monthlySavings} size="sm" fw={700} /> per month.
+                <Money value={execute.data.monthlySavings} size="sm" fw={700} data-testid="execute-savings" /> per month (only what was deleted).
               </Text>
               <RunResults items={execute.data.items} testId="execute-results" />
             </>

@@ -1,23 +1,50 @@
-import { Alert, Badge, Checkbox, Code, Group, List, Table, Text } from '@mantine/core';
+import { Alert, Checkbox, Code, Group, List, Stack, Table, Text } from '@mantine/core';
 import type { CleanupPlanDto } from '../../../../shared/dto/cleanup';
+import type { PartDto } from '../../../../shared/dto/findings';
 import { Money } from '../../components/money';
-import { formatResourceType } from '../../lib/format';
+import { PartsList } from '../../components/parts-list';
+import { formatCount, formatResourceType } from '../../lib/format';
+import { keptPartsCost } from '../../lib/parts';
 
 interface PlanReviewProps {
   plan: CleanupPlanDto;
   hasVolumes: boolean;
   snapshotVolumes: boolean;
   onSnapshotVolumes: (v: boolean) => void;
+  /** "Add to this plan" on a kept, addable part: the modal re-plans with it. */
+  onAddPart: (findingId: number, part: PartDto) => void;
+  /** A new plan is being made (after an add or a snapshot choice): the add buttons wait. */
+  replanning: boolean;
 }
 
-/** The plan as main made it: every item in deletion order, what goes with it, and what was refused already. */
-export function PlanReview({ plan, hasVolumes, snapshotVolumes, onSnapshotVolumes }: PlanReviewProps): React.JSX.Element {
+/**
+ * The plan as main made it: every item in deletion order with what it bills and what deleting it saves, its parts
+ * (removed with it, staying and billing, created by the cleanup), and what was refused already. The total is the sum
+ * of the items' known savings, never what stays.
+ */
+export function PlanReview({ plan, hasVolumes, snapshotVolumes, onSnapshotVolumes, onAddPart, replanning }: PlanReviewProps): React.JSX.Element {
+  const kept = keptPartsCost(plan.items.flatMap((it) => it.related));
   return (
     <>
-      <Group justify="space-between" mb="xs">
-        <Text>
-          <b>{plan.items.length}</b> to delete, saving <Money value={plan.totalMonthlySavings} fw={700} c="teal" data-testid="plan-savings" /> per month
-        </Text>
+      <Group justify="space-between" mb="xs" align="flex-start">
+        <Stack gap={2}>
+          <Text data-testid="plan-summary">
+            <b>{plan.items.length}</b> to delete, saving <Money value={plan.totalMonthlySavings} fw={700} c="teal" data-testid="plan-savings" /> per month
+            {plan.unknownSavingsCount > 0 && (
+              <Text span c="dimmed" size="sm" data-testid="plan-unknown-savings">
+                {' '}
+                + {formatCount(plan.unknownSavingsCount)} {plan.unknownSavingsCount === 1 ? 'item' : 'items'} of unknown savings (not in the total)
+              </Text>
+            )}
+          </Text>
+          {kept.count > 0 && (
+            <Text size="xs" c="dimmed" data-testid="plan-kept">
+              {formatCount(kept.count)} {kept.count === 1 ? 'part stays' : 'parts stay'} and {kept.count === 1 ? 'keeps' : 'keep'} billing{' '}
+              <Money value={kept.cost} size="xs" suffix="/month" data-testid="plan-kept-cost" />
+              {kept.unknown > 0 ? ` (+ ${formatCount(kept.unknown)} of unknown cost)` : ''}: not in the savings.
+            </Text>
+          )}
+        </Stack>
         {hasVolumes && (
           <Checkbox
             label="Snapshot each volume before deleting it"
@@ -38,49 +65,48 @@ export function PlanReview({ plan, hasVolumes, snapshotVolumes, onSnapshotVolume
           </List>
         </Alert>
       )}
-      <Table.ScrollContainer minWidth={560} mah={360}>
-        <Table stickyHeader data-testid="plan-items">
+      <Table.ScrollContainer minWidth={760} mah={440}>
+        <Table stickyHeader verticalSpacing="xs" data-testid="plan-items" aria-busy={replanning}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>#</Table.Th>
               <Table.Th>Resource</Table.Th>
-              <Table.Th>Region</Table.Th>
-              <Table.Th ta="right">$ / month</Table.Th>
-              <Table.Th>Goes with it / stays</Table.Th>
+              <Table.Th ta="right">Bills / month</Table.Th>
+              <Table.Th ta="right">Saves / month</Table.Th>
+              <Table.Th w="45%">Removed with it / stays</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {plan.items.map((it, i) => (
-              <Table.Tr key={it.findingId} data-resource-id={it.resourceId}>
+              <Table.Tr key={it.findingId} data-resource-id={it.resourceId} data-testid="plan-item" style={{ verticalAlign: 'top' }}>
                 <Table.Td>{i + 1}</Table.Td>
                 <Table.Td>
                   <Text size="sm" ff="monospace">
                     {it.resourceId}
                   </Text>
                   <Text size="xs" c="dimmed">
-                    {formatResourceType(it.resourceType)}
+                    {formatResourceType(it.resourceType)} · {it.region}
                     {it.name ? ` · ${it.name}` : ''}
                   </Text>
                 </Table.Td>
-                <Table.Td>{it.region}</Table.Td>
                 <Table.Td ta="right">
-                  <Money value={it.monthlyCost} size="sm" hint={it.costBasis} />
+                  <Money value={it.monthlyCost} size="sm" hint={it.costBasis} data-testid="item-cost" />
+                  {it.ownMonthlyCost !== it.monthlyCost && (
+                    <Text size="xs" c="dimmed">
+                      itself: <Money value={it.ownMonthlyCost} size="xs" data-testid="item-own-cost" />
+                    </Text>
+                  )}
+                </Table.Td>
+                <Table.Td ta="right">
+                  <Money value={it.savings} size="sm" fw={700} c={it.savings === null ? undefined : 'teal'} hint={it.savingsBasis} data-testid="item-savings" />
+                  {it.savingsBasis && (
+                    <Text size="xs" c="dimmed" maw={200} ml="auto" data-testid="item-savings-basis">
+                      {it.savingsBasis}
+                    </Text>
+                  )}
                 </Table.Td>
                 <Table.Td>
-                  {it.related.length === 0 ? (
-                    <Text size="xs" c="dimmed">
-                      nothing else
-                    </Text>
-                  ) : (
-                    it.related.map((r) => (
-                      <Text size="xs" key={r.resourceId}>
-                        <Badge size="xs" color={r.fate === 'deleted' ? 'red' : 'gray'} mr={4}>
-                          {r.fate === 'deleted' ? 'deleted' : 'stays'}
-                        </Badge>
-                        {r.resourceId} — {r.note}
-                      </Text>
-                    ))
-                  )}
+                  <PartsList parts={it.related} onAdd={(p) => onAddPart(it.findingId, p)} adding={replanning} emptyText="Nothing else." testId="item-parts" />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -9,6 +9,8 @@ import { RelativeDate } from '../../components/relative-date';
 import { formatCount, formatDay, formatUsd } from '../../lib/format';
 import { CostExplorerBanner } from './ce-banner';
 import { DailyCostChart } from './daily-cost-chart';
+import { ReconciliationCallout } from './reconciliation';
+import { SavingsFigures } from './savings-figures';
 import { ServicesTable } from './services-table';
 import { StatCard } from './stat-card';
 import { useDashboardData } from './use-dashboard-data';
@@ -65,21 +67,13 @@ export function DashboardPage(): React.JSX.Element {
           )}
         </StatCard>
         <StatCard label="Potential monthly savings" loading={savings.isPending} testId="potential-savings">
-          {savings.data && (
-            <>
-              <Money value={savings.data.totalMonthlyCost} size="xl" fw={700} c="teal" data-testid="potential-savings-value" />
-              <Text size="xs" c="dimmed">
-                {formatCount(savings.data.total)} deletable findings
-                {savings.data.unknownCostCount > 0 ? `, ${formatCount(savings.data.unknownCostCount)} of unknown cost` : ''}
-              </Text>
-            </>
-          )}
+          {savings.data && <SavingsFigures savings={savings.data} />}
         </StatCard>
         <StatCard label="Last scan" loading={scans.isPending} testId="last-scan">
           {lastScan ? (
             <>
               <Text size="lg" fw={600}>
-                {formatCount(lastScan.findingsCount)} findings · <Money value={lastScan.monthlySavings} suffix="/mo" />
+                {formatCount(lastScan.findingsCount)} findings · <Money value={lastScan.monthlySavings} suffix="/mo" data-testid="last-scan-savings" />
               </Text>
               <Text size="xs" c="dimmed">
                 {lastScan.status} · {lastScan.regions.length} regions · <RelativeDate iso={lastScan.startedAt} size="xs" />
@@ -129,7 +123,10 @@ export function DashboardPage(): React.JSX.Element {
             ))}
           </Stack>
         ) : list && list.services.length > 0 ? (
-          <ServicesTable services={list.services} history={history.data} />
+          <>
+            <ReconciliationCallout services={list.services} />
+            <ServicesTable services={list.services} history={history.data} />
+          </>
         ) : (
           <EmptyState size="sm" title="No paid services found" description={ceError ? 'Cost Explorer did not answer; scan the account for unused resources instead.' : 'Nothing cost more than the minimum in the period.'} />
         )}

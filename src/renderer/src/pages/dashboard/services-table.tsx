@@ -1,10 +1,11 @@
 import { useMemo } from 'react';
-import { Badge, Table, Text, Tooltip } from '@mantine/core';
+import { Badge, Group, Table, Text, Tooltip } from '@mantine/core';
 import { Sparkline } from '@mantine/charts';
 import type { CostHistoryDto } from '../../../../shared/dto/costs';
 import type { ServiceSummaryDto } from '../../../../shared/dto/services';
 import { formatResourceType, formatShare } from '../../lib/format';
 import { Money } from '../../components/money';
+import { ReconciliationFlag } from './reconciliation';
 
 /** One row per paid service: cost over the period, its share, a daily trend and whether the app can clean it. */
 export function ServicesTable({ services, history }: { services: ServiceSummaryDto[]; history: CostHistoryDto | undefined }): React.JSX.Element {
@@ -38,7 +39,7 @@ export function ServicesTable({ services, history }: { services: ServiceSummaryD
           {services.map((s) => {
             const trend = trends.get(s.code);
             return (
-              <Table.Tr key={s.code} data-service={s.displayName}>
+              <Table.Tr key={s.code} data-service={s.displayName} data-exceeds-spend={s.reconciliation?.exceedsSpend === true}>
                 <Table.Td>
                   <Text size="sm" fw={500}>
                     {s.displayName}
@@ -63,17 +64,20 @@ export function ServicesTable({ services, history }: { services: ServiceSummaryD
                   )}
                 </Table.Td>
                 <Table.Td>
-                  {s.covered ? (
-                    <Tooltip label={`Looks at: ${s.handlerTypes.map(formatResourceType).join(', ')}`} multiline maw={320}>
-                      <Badge color="teal" variant="light" tabIndex={0}>
-                        covered
+                  <Group gap={6}>
+                    {s.covered ? (
+                      <Tooltip label={`Looks at: ${s.handlerTypes.map(formatResourceType).join(', ')}`} multiline maw={320}>
+                        <Badge color="teal" variant="light" tabIndex={0}>
+                          covered
+                        </Badge>
+                      </Tooltip>
+                    ) : (
+                      <Badge color="gray" variant="outline">
+                        not covered yet
                       </Badge>
-                    </Tooltip>
-                  ) : (
-                    <Badge color="gray" variant="outline">
-                      not covered yet
-                    </Badge>
-                  )}
+                    )}
+                    <ReconciliationFlag service={s} />
+                  </Group>
                 </Table.Td>
               </Table.Tr>
             );

@@ -28,10 +28,12 @@ export function useDashboardData() {
     enabled: settled,
   });
   const ceUsage = useQuery({ queryKey: queryKeys.ceUsage, queryFn: () => api().costs.ceUsage(), enabled: settled });
-  // Potential savings count only what may be deleted: protected findings are excluded.
+  // Potential savings: the same unfiltered query as the findings page's, read from its `savings` (main's one
+  // definition: unprotected findings' known savings; protected findings are their own figure).
   const savings = useQuery({
-    queryKey: [...queryKeys.findingsTotals(accountId), 'unprotected'],
-    queryFn: () => api().findings.list({ protected: false, limit: 1, offset: 0 }),
+    queryKey: queryKeys.findingsTotals(accountId),
+    queryFn: () => api().findings.list({ limit: 1, offset: 0 }),
+    select: (page) => page.savings,
   });
   const scans = useQuery({ queryKey: queryKeys.scans(accountId), queryFn: () => api().scans.list({ limit: 50, offset: 0 }) });
 

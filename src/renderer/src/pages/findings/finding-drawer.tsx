@@ -1,13 +1,15 @@
-import { Badge, Button, Code, Drawer, Group, List, ScrollArea, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Code, Drawer, Group, List, ScrollArea, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { api, asAppError } from '../../api/client';
 import { queryKeys } from '../../api/query-keys';
 import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
+import { PartsList } from '../../components/parts-list';
 import { RelativeDate, UNKNOWN_SINCE_HINT, UnusedSince } from '../../components/relative-date';
 import { consoleUrl } from '../../lib/console-url';
 import { formatResourceType } from '../../lib/format';
+import { keptPartsCost } from '../../lib/parts';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }): React.JSX.Element {
   return (
@@ -34,6 +36,8 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
     }
   };
   const tags = r ? Object.entries(r.tags) : [];
+  const nearMisses = r?.protectionNearMisses ?? [];
+  const kept = keptPartsCost(r?.related ?? []);
 
   return (
     <Drawer opened={id !== null} onClose={onClose} position="right" size="lg" title={r ? <Title order={4}>{r.name ?? r.resourceId}</Title> : 'Finding'} scrollAreaComponent={ScrollArea.Autosize} data-testid="finding-drawer">
@@ -74,10 +78,34 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
               {r.costBasis}
             </Text>
           </Field>
+          <Field label="Saves if deleted">
+            <Money value={r.monthlySavings} fw={700} c={r.monthlySavings === null ? undefined : 'teal'} data-testid="drawer-savings" />
+            <Text size="xs" c="dimmed">
+              Itself and the parts removed with it
+              {kept.count > 0 ? (
+                <>
+                  ; the parts that stay keep billing <Money value={kept.cost} size="xs" suffix="/month" data-testid="drawer-kept-cost" />
+                  {kept.unknown > 0 ? ` (+ ${kept.unknown} of unknown cost)` : ''}
+                </>
+              ) : null}
+              .
+            </Text>
+          </Field>
           {r.protected && (
             <Field label="Protected">
               <Text size="sm">{r.protectedReason ?? 'yes'}</Text>
             </Field>
+          )}
+          {nearMisses.length > 0 && (
+            <Alert color="yellow" title="Not protected by these tags" data-testid="protection-near-misses">
+              <List size="sm" spacing={2}>
+                {nearMisses.map((m) => (
+                  <List.Item key={`${m.key}=${m.value}`} data-testid="near-miss" data-tag-key={m.key}>
+                    Tag <Code>{m.value ? `${m.key}=${m.value}` : m.key}</Code> looks like the protection tag but does not protect: {m.why}
+                  </List.Item>
+                ))}
+              </List>
+            </Alert>
           )}
           <Field label="Created">
             <RelativeDate iso={r.createdAt} size="sm" nullText="unknown" nullHint="AWS reports no creation time for this resource type" />
@@ -95,24 +123,9 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
             </Group>
           )}
           <Title order={5} mt="sm">
-            Goes with it / stays
+            Removed with it / stays
           </Title>
-          {r.related.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              Nothing else is affected.
-            </Text>
-          ) : (
-            <List size="sm" spacing={4} data-testid="related">
-              {r.related.map((rel) => (
-                <List.Item key={`${rel.resourceType}|${rel.resourceId}`}>
-                  <Badge size="xs" color={rel.fate === 'deleted' ? 'red' : 'gray'} mr={6}>
-                    {rel.fate === 'deleted' ? 'deleted too' : 'stays'}
-                  </Badge>
-                  {formatResourceType(rel.resourceType)} <Code>{rel.resourceId}</Code> — {rel.note}
-                </List.Item>
-              ))}
-            </List>
-          )}
+          <PartsList parts={r.related} emptyText="Nothing else is affected." testId="related" />
           <Title order={5} mt="sm">
             Tags
           </Title>

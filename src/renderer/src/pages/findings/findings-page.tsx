@@ -10,7 +10,7 @@ import { navigate } from '../../app/routes';
 import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
 import { PageHeader } from '../../components/page-header';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatUsd } from '../../lib/format';
 import { CleanupModal } from '../cleanup/cleanup-modal';
 import { ExportMenu } from './export-menu';
 import { FindingDrawer } from './finding-drawer';
@@ -66,7 +66,9 @@ export function FindingsPage(): React.JSX.Element {
       return next;
     });
   };
-  const selectedCost = [...selected.values()].reduce((s, r) => s + (r.monthlyCost ?? 0), 0);
+  // What deleting the selection would save (known savings; the plan review says exactly, parts included).
+  const selectedSavings = [...selected.values()].reduce((s, r) => s + (r.monthlySavings ?? 0), 0);
+  const selectedUnknown = [...selected.values()].filter((r) => r.monthlySavings === null).length;
   const totals = win.totals;
   const count = totals?.total ?? 0;
   const noFindingsAtAll = totals !== undefined && !win.isPlaceholder && count === 0 && JSON.stringify(filter) === JSON.stringify(EMPTY_FILTER);
@@ -87,15 +89,24 @@ export function FindingsPage(): React.JSX.Element {
           <b data-testid="totals-count">{totals ? formatCount(count) : '…'}</b> findings
         </Text>
         <Text size="sm">
-          <Money value={totals?.totalMonthlyCost ?? null} fw={700} size="sm" data-testid="totals-cost" /> per month
+          potential savings <Money value={totals?.savings.monthlySavings ?? null} fw={700} size="sm" c="teal" data-testid="totals-savings" /> per month
         </Text>
-        <Text size="sm" c="dimmed">
-          <span data-testid="totals-unknown">{totals ? formatCount(totals.unknownCostCount) : '…'}</span> of unknown cost
-        </Text>
+        {totals && totals.savings.unknownCount > 0 && (
+          <Text size="sm" c="dimmed">
+            <span data-testid="totals-unknown">{formatCount(totals.savings.unknownCount)}</span> of unknown savings (not counted)
+          </Text>
+        )}
+        {totals && totals.savings.protectedFindings > 0 && (
+          <Text size="sm" c="grape" data-testid="totals-protected">
+            {formatUsd(totals.savings.protectedMonthlyCost)}/month protected, {formatCount(totals.savings.protectedFindings)}{' '}
+            {totals.savings.protectedFindings === 1 ? 'finding' : 'findings'}: kept
+          </Text>
+        )}
         {selected.size > 0 && (
           <Group gap="xs">
             <Text size="sm" data-testid="selection-summary">
-              {formatCount(selected.size)} selected · <Money value={selectedCost} size="sm" /> /month
+              {formatCount(selected.size)} selected · saves <Money value={selectedSavings} size="sm" /> /month
+              {selectedUnknown > 0 ? ` (+ ${formatCount(selectedUnknown)} unknown)` : ''}
             </Text>
             <Button size="compact-xs" variant="subtle" onClick={() => setSelected(new Map())}>
               Clear selection
