@@ -65,6 +65,10 @@ if (want('build')) {
   }
 }
 
+// The command line as shipped (out/cli/main.mjs, plain Node; scripts/build-cli.mjs): `electron-vite build` does not
+// make it, and the unit tests run bin/cloud-cleaner.mjs, which needs it.
+if (want('build') || want('unit')) step('build (cli)', 'node', ['scripts/build-cli.mjs']);
+
 if (want('unit')) {
   const report = path.join(tmp, 'vitest.json');
   step('unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
