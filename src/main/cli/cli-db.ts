@@ -4,15 +4,30 @@ import { AppError } from '../../shared/errors';
 import { defaultDbFile } from '../app/paths';
 import type { DbHandle } from '../db/connection';
 import { openAndMigrate } from '../db/database';
+import { recoverAfterCrash } from '../app/recovery';
 import { listAccounts } from '../db/repos/accounts';
-import { markInterruptedScans } from '../db/repos/scans';
 
-/** The CLI uses the app's database unless --db says otherwise (created, migrated, crashed scans marked). */
-export async function openCliDatabase(file: string | undefined): Promise<DbHandle> {
+export interface CliDatabaseOptions {
+  /**
+   * Mark the runs of processes that are gone `interrupted` (app/recovery.ts) before the command starts runs of its
+   * own. Only commands that scan or clean ask for it; read-only ones (findings) never touch other runs.
+   */
+  recover?: boolean;
+}
+
+/** The CLI uses the app's database unless --db says otherwise (created if missing, migrated). */
+export async function openCliDatabase(file: string | undefined, options: CliDatabaseOptions = {}): Promise<DbHandle> {
   const target = path.resolve(file ?? defaultDbFile());
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const handle = await openAndMigrate({ file: target });
-  await markInterruptedScans(handle.db);
+  if (options.recover === true) {
+    try {
+      await recoverAfterCrash(handle);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+  }
   return handle;
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { PartDto } from '../../../shared/dto/findings';
+import { ownerColumns, type OwnerColumns } from '../run-owner';
 import type { CleanupPlanRow, Database, PlanStatus } from '../schema';
 
 /** A part of an item: what its action removes with it, or what stays (see ResourceHandler.parts). */
@@ -168,7 +169,8 @@ export async function updatePlanStatus(
 
 /**
  * Moves a plan from one of `from` to `to` in one statement, so two runs of the same plan (two windows, a double
- * click) cannot both start. Returns whether this caller made the change.
+ * click) cannot both start. Returns whether this caller made the change. Moving to `running` records this process
+ * as the run's owner (recovery leaves the plan alone while it lives).
  */
 export async function transitionPlan(
   db: Kysely<Database>,
@@ -180,7 +182,7 @@ export async function transitionPlan(
   if (from.length === 0) return false;
   const res = await db
     .updateTable('cleanup_plans')
-    .set({ status: to, completed_at: completedAt })
+    .set({ status: to, completed_at: completedAt, ...(to === 'running' ? ownerColumns() : {}) })
     .where('id', '=', id)
     .where('status', 'in', [...from])
     .executeTakeFirst();
@@ -211,13 +213,24 @@ export async function listPlans(
   return rows.map(toCleanupPlanDto);
 }
 
-/** Plans left `running` by a crash become `interrupted` (at start-up, before any cleanup runs). Returns their ids. */
-export async function markRunningPlansInterrupted(db: Kysely<Database>, now: string): Promise<string[]> {
-  const rows = await db
-    .updateTable('cleanup_plans')
-    .set({ status: 'interrupted', completed_at: now })
-    .where('status', '=', 'running')
-    .returning('id')
-    .execute();
+/** A plan still marked `running`, with the process that runs it. */
+export interface RunningPlan extends OwnerColumns {
+  id: string;
+}
+
+export async function listRunningPlans(db: Kysely<Database>): Promise<RunningPlan[]> {
+  return db.selectFrom('cleanup_plans').select(['id', 'owner_pid', 'owner_start']).where('status', '=', 'running').orderBy('id').execute();
+}
+
+/**
+ * Running plans become `interrupted`: those in `ids` (recovery passes the ones whose owner is gone, see
+ * app/recovery.ts), or, without `ids`, every running plan — only for a caller that knows no process is running
+ * one. Returns their ids.
+ */
+export async function markRunningPlansInterrupted(db: Kysely<Database>, now: string, ids?: readonly string[]): Promise<string[]> {
+  if (ids !== undefined && ids.length === 0) return [];
+  let query = db.updateTable('cleanup_plans').set({ status: 'interrupted', completed_at: now }).where('status', '=', 'running');
+  if (ids !== undefined) query = query.where('id', 'in', [...ids]);
+  const rows = await query.returning('id').execute();
   return rows.map((r) => r.id);
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ScanDto, ScanFailureDto } from '../../../shared/dto/scans';
+import { currentRunOwner, ownerColumns, type OwnerColumns, type RunOwner } from '../run-owner';
 import type { Database, ScanKind, ScanRow, ScanStatus } from '../schema';
 
 export type { ScanDto, ScanFailureDto };
@@ -37,6 +38,8 @@ export async function createScan(
     parentScanId?: number | null;
     options?: Record<string, unknown>;
     startedAt?: string;
+    /** The process running the scan; default this one (recovery leaves the scan alone while it lives). */
+    owner?: RunOwner;
   },
 ): Promise<number> {
   const row = await db
@@ -49,6 +52,7 @@ export async function createScan(
       status: 'running',
       started_at: s.startedAt ?? new Date().toISOString(),
       options: JSON.stringify(s.options ?? {}),
+      ...ownerColumns(s.owner ?? currentRunOwner()),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -114,13 +118,28 @@ export async function recordScanFailure(
     .execute();
 }
 
-/** Scans left `running` by a crash become `interrupted`. Called once at start, before any new scan. */
-export async function markInterruptedScans(db: Kysely<Database>): Promise<number> {
-  const res = await db
+/** A scan still marked `running`, with the process that runs it. */
+export interface RunningScan extends OwnerColumns {
+  id: number;
+}
+
+export async function listRunningScans(db: Kysely<Database>): Promise<RunningScan[]> {
+  return db.selectFrom('scans').select(['id', 'owner_pid', 'owner_start']).where('status', '=', 'running').orderBy('id').execute();
+}
+
+/**
+ * Running scans become `interrupted`: those in `ids` (recovery passes the ones whose owner is gone, see
+ * app/recovery.ts), or, without `ids`, every running scan — only for a caller that knows no process is running
+ * one. Returns how many changed.
+ */
+export async function markInterruptedScans(db: Kysely<Database>, ids?: readonly number[]): Promise<number> {
+  if (ids !== undefined && ids.length === 0) return 0;
+  let query = db
     .updateTable('scans')
     .set({ status: 'interrupted', completed_at: new Date().toISOString(), error: 'The app stopped before the scan ended.' })
-    .where('status', '=', 'running')
-    .executeTakeFirst();
+    .where('status', '=', 'running');
+  if (ids !== undefined) query = query.where('id', 'in', [...ids]);
+  const res = await query.executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
 
