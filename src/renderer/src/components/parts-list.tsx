@@ -43,24 +43,31 @@ export function PartsList({ parts, onAdd, adding = false, emptyText = 'Nothing e
                 </Text>
                 <Code fz="xs">{p.resourceId}</Code>
               </Group>
-              <Group gap={6} wrap="nowrap">
-                <Tooltip label={[fate.costHint, p.costBasis].filter(Boolean).join('. ')} multiline maw={360} withArrow>
-                  <Text size="xs" ff="monospace" span c={unknown ? 'dimmed' : undefined} fs={unknown ? 'italic' : undefined} data-testid="part-cost" data-cost={p.monthlyCost ?? 'unknown'}>
-                    {fate.key === 'created' && !unknown ? '−' : ''}
-                    {formatUsd(p.monthlyCost)}
-                    {unknown ? '' : '/mo'}
-                  </Text>
-                </Tooltip>
-                {onAdd && isAddable(p) && (
-                  <Button size="compact-xs" variant="light" color="red" onClick={() => onAdd(p)} disabled={adding} data-testid="add-part">
-                    Add to this plan
-                  </Button>
-                )}
-              </Group>
+              <Tooltip label={[fate.costHint, p.costBasis].filter(Boolean).join('. ')} multiline maw={360} withArrow>
+                <Text
+                  size="xs"
+                  ff="monospace"
+                  span
+                  c={unknown ? 'dimmed' : undefined}
+                  fs={unknown ? 'italic' : undefined}
+                  style={{ whiteSpace: 'nowrap' }}
+                  data-testid="part-cost"
+                  data-cost={p.monthlyCost ?? 'unknown'}
+                >
+                  {fate.key === 'created' && !unknown ? '−' : ''}
+                  {formatUsd(p.monthlyCost)}
+                  {unknown ? '' : '/mo'}
+                </Text>
+              </Tooltip>
             </Group>
             <Text size="xs" c="dimmed">
               {p.note}
             </Text>
+            {onAdd && isAddable(p) && (
+              <Button size="compact-xs" variant="light" color="red" mt={2} onClick={() => onAdd(p)} disabled={adding} data-testid="add-part">
+                Add to this plan
+              </Button>
+            )}
             {p.protected && (
               <Text size="xs" c="grape" data-testid="part-protected">
                 Protected: {p.protectedReason ?? 'yes'}

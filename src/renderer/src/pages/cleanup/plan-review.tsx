@@ -71,9 +71,10 @@ export function PlanReview({ plan, hasVolumes, snapshotVolumes, onSnapshotVolume
             <Table.Tr>
               <Table.Th>#</Table.Th>
               <Table.Th>Resource</Table.Th>
-              <Table.Th ta="right">Bills / month</Table.Th>
-              <Table.Th ta="right">Saves / month</Table.Th>
-              <Table.Th w="45%">Removed with it / stays</Table.Th>
+              <Table.Th ta="right" w={200}>
+                Saves / month
+              </Table.Th>
+              <Table.Th w="48%">Removed with it / stays</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -88,19 +89,20 @@ export function PlanReview({ plan, hasVolumes, snapshotVolumes, onSnapshotVolume
                     {formatResourceType(it.resourceType)} · {it.region}
                     {it.name ? ` · ${it.name}` : ''}
                   </Text>
+                  <Text size="xs" c="dimmed" mt={2}>
+                    bills <Money value={it.monthlyCost} size="xs" hint={it.costBasis} data-testid="item-cost" />
+                    {it.ownMonthlyCost !== it.monthlyCost && (
+                      <>
+                        {' '}
+                        (itself <Money value={it.ownMonthlyCost} size="xs" data-testid="item-own-cost" />)
+                      </>
+                    )}
+                  </Text>
                 </Table.Td>
                 <Table.Td ta="right">
-                  <Money value={it.monthlyCost} size="sm" hint={it.costBasis} data-testid="item-cost" />
-                  {it.ownMonthlyCost !== it.monthlyCost && (
-                    <Text size="xs" c="dimmed">
-                      itself: <Money value={it.ownMonthlyCost} size="xs" data-testid="item-own-cost" />
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={it.savings} size="sm" fw={700} c={it.savings === null ? undefined : 'teal'} hint={it.savingsBasis} data-testid="item-savings" />
+                  <Money value={it.savings} size="sm" fw={700} c={it.savings === null ? undefined : it.savings < 0 ? 'red' : 'teal'} hint={it.savingsBasis || undefined} data-testid="item-savings" />
                   {it.savingsBasis && (
-                    <Text size="xs" c="dimmed" maw={200} ml="auto" data-testid="item-savings-basis">
+                    <Text size="xs" c="dimmed" lineClamp={4} data-testid="item-savings-basis" title={it.savingsBasis}>
                       {it.savingsBasis}
                     </Text>
                   )}
