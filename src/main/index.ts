@@ -1,6 +1,7 @@
 /**
  * Lifecycle only: single-instance lock → security baseline → database opened and migrated (before any window) →
- * services → IPC → window and menu. Everything with logic lives in window/, ipc/, log/ and app/.
+ * services → IPC → window and menu → update check (packaged builds). Everything with logic lives in window/, ipc/,
+ * log/, app/ and updates.ts. src/main/shipping/main-entry.test.ts runs this file against a fake Electron.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,8 +16,10 @@ import { openAndMigrate } from './db/database';
 import { bindIpc } from './ipc/electron-ipc';
 import { createRouter } from './ipc/router';
 import { setUpMainLog, type AppLogger } from './log/logger';
+import { startAutoUpdates, updaterHolder } from './updates';
 import { appMenuTemplate } from './window/app-menu';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './window/app-protocol';
+import { devToolsEnabled } from './window/dev-tools';
 import { createMainWindow } from './window/main-window';
 import {
   APP_ORIGIN,
@@ -32,6 +35,8 @@ import { loadWindowState, type WindowStateIo } from './window/window-state';
 
 // Only a dev build (not packaged) may load the electron-vite dev server.
 const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+// Developer tools (menu item and window preference) only in a development run.
+const devTools = devToolsEnabled({ isPackaged: app.isPackaged });
 
 // Must happen before `ready`: app:// behaves like https (standard, secure, fetch) for CSP 'self' and modules.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -119,9 +124,15 @@ async function start(): Promise<void> {
   });
 
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(appMenuTemplate({ isMac: process.platform === 'darwin', openExternal: (url) => void openExternal(url) })),
+    Menu.buildFromTemplate(appMenuTemplate({ isMac: process.platform === 'darwin', devTools, openExternal: (url) => void openExternal(url) })),
   );
   await openWindow(log);
+  void startAutoUpdates({
+    isPackaged: app.isPackaged,
+    env: process.env,
+    loadUpdater: async () => updaterHolder(await import('electron-updater')).autoUpdater,
+    log,
+  });
 }
 
 async function openWindow(log: AppLogger): Promise<void> {
@@ -135,6 +146,7 @@ async function openWindow(log: AppLogger): Promise<void> {
     BrowserWindow,
     state,
     preloadPath: path.join(__dirname, '../preload/index.js'),
+    devTools,
     startUrl: devServerUrl ?? `${APP_ORIGIN}/index.html`,
     userDataDir,
     io: windowStateIo,

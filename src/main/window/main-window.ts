@@ -7,8 +7,11 @@ import { MIN_HEIGHT, MIN_WIDTH, saveWindowState, type WindowState, type WindowSt
 
 export const WINDOW_TITLE = 'Cloud Cleaner';
 
-/** The constructor options: everything that matters for security is fixed here, not configurable. */
-export function mainWindowOptions(state: WindowState, preloadPath: string): BrowserWindowConstructorOptions {
+/**
+ * The constructor options: everything that matters for security is fixed here, not configurable — except the
+ * developer tools, which only a development run has (window/dev-tools.ts).
+ */
+export function mainWindowOptions(state: WindowState, preloadPath: string, opts: { devTools: boolean }): BrowserWindowConstructorOptions {
   return {
     title: WINDOW_TITLE,
     width: state.width,
@@ -31,6 +34,7 @@ export function mainWindowOptions(state: WindowState, preloadPath: string): Brow
       navigateOnDragDrop: false,
       spellcheck: false,
       safeDialogs: true,
+      devTools: opts.devTools,
     },
   };
 }
@@ -39,6 +43,8 @@ export interface CreateMainWindowDeps {
   BrowserWindow: typeof BrowserWindow;
   state: WindowState;
   preloadPath: string;
+  /** False in a packaged build: the window cannot open the developer tools. */
+  devTools: boolean;
   /** app://cloud-cleaner/index.html, or the dev server URL. */
   startUrl: string;
   userDataDir: string;
@@ -47,7 +53,7 @@ export interface CreateMainWindowDeps {
 }
 
 export function createMainWindow(deps: CreateMainWindowDeps): BrowserWindow {
-  const win = new deps.BrowserWindow(mainWindowOptions(deps.state, deps.preloadPath));
+  const win = new deps.BrowserWindow(mainWindowOptions(deps.state, deps.preloadPath, { devTools: deps.devTools }));
   if (deps.state.maximized) win.maximize();
   // Navigation / new-window guards are installed app-wide on every webContents (index.ts, web-contents-created).
   win.once('ready-to-show', () => win.show());
