@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../db/connection';
 import { openAndMigrate, openMemoryDatabase } from '../db/database';
 import { upsertAccount } from '../db/repos/accounts';
-import { listDeletions, pendingDeletions } from '../db/repos/deletions';
+import { insertDecision, listDeletions, pendingDeletions } from '../db/repos/deletions';
 import { createAudited } from './audit';
 
 const ACCOUNT = '111122223333';
@@ -130,6 +130,44 @@ describe('audited', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('commits every audit write with synchronous = FULL, and only those (the rest of the database stays at NORMAL)', async () => {
+    // A temporary trigger reads the setting inside each statement that writes an audit row.
+    h.sqlite.exec(`
+      CREATE TEMP TABLE sync_seen (op TEXT, value INTEGER);
+      CREATE TEMP TRIGGER audit_insert_sync AFTER INSERT ON main.deletions
+        BEGIN INSERT INTO sync_seen SELECT 'insert', synchronous FROM pragma_synchronous; END;
+      CREATE TEMP TRIGGER audit_update_sync AFTER UPDATE ON main.deletions
+        BEGIN INSERT INTO sync_seen SELECT 'update', synchronous FROM pragma_synchronous; END;`);
+    const seen = () => h.sqlite.prepare('SELECT op, value FROM sync_seen ORDER BY rowid').all();
+    const NORMAL = 1;
+    const FULL = 2;
+    expect(h.sqlite.pragma('synchronous', { simple: true })).toBe(NORMAL);
+
+    let duringCall: unknown;
+    ec2Mock.on(DeleteVolumeCommand).callsFake(async () => {
+      // While AWS works, the connection is back at NORMAL: a scan writing meanwhile pays no sync.
+      duringCall = h.sqlite.pragma('synchronous', { simple: true });
+      return { $metadata: {} };
+    });
+    await audited()({ action: 'DeleteVolume', target: 'vol-1', dryRun: false }, deleteVolume(false));
+    insertDecision(
+      h.sqlite,
+      { accountId: ACCOUNT, planId: 'plan-1', resourcePk: null, resourceType: 'ec2:volume', region: 'us-east-1', resourceId: 'vol-2', action: 'Refuse', dryRun: false, outcome: 'refused', message: 'Protected' },
+      new Date(clock).toISOString(),
+    );
+    expect(seen()).toEqual([
+      { op: 'insert', value: FULL },
+      { op: 'update', value: FULL },
+      { op: 'insert', value: FULL },
+    ]);
+    expect(duringCall).toBe(NORMAL);
+    expect(h.sqlite.pragma('synchronous', { simple: true })).toBe(NORMAL);
+
+    // The probe tells the two apart: an audit row written outside the audit functions is committed at NORMAL.
+    h.sqlite.prepare(`UPDATE deletions SET details = '{}' WHERE resource_id = 'vol-2'`).run();
+    expect(seen().at(-1)).toEqual({ op: 'update', value: NORMAL });
   });
 
   it('refuses to write inside an open transaction, whose rollback would erase the record', async () => {

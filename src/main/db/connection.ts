@@ -89,6 +89,30 @@ export function openDatabase(opts: OpenOptions): DbHandle {
   };
 }
 
+/**
+ * Runs `fn` — writes in autocommit on the raw connection — with `synchronous = FULL`, then restores the setting.
+ * The database runs at NORMAL (WAL): every commit is atomic, but one made just before a power loss may be rolled
+ * back, because the WAL is synced only at checkpoints. FULL syncs the WAL at each commit, so when `fn` returns its
+ * rows are on disk (and every commit before them). The audit log writes this way: its `pending` row must survive
+ * whatever happens after the AWS call it announces. Scans and settings stay at NORMAL: FULL for the whole database
+ * would sync every small write too (bench/audit-durability.ts measures both). Synchronous on one connection, so no
+ * other statement runs while the setting is switched. Inside an open transaction it changes nothing: the commit
+ * (and its durability) belongs to whoever opened it.
+ */
+export function durably<T>(sqlite: BetterSqlite3.Database, fn: () => T): T {
+  const previous = sqlite.pragma('synchronous', { simple: true }) as number;
+  if (previous >= SYNCHRONOUS_FULL || sqlite.inTransaction) return fn();
+  sqlite.pragma('synchronous = FULL');
+  try {
+    return fn();
+  } finally {
+    sqlite.pragma(`synchronous = ${previous}`);
+  }
+}
+
+/** `PRAGMA synchronous` values: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA. */
+export const SYNCHRONOUS_FULL = 2;
+
 /** Runs `fn` in one IMMEDIATE transaction on the raw connection (synchronous, so nothing interleaves). */
 export function inTransaction<T>(sqlite: BetterSqlite3.Database, fn: () => T): T {
   return sqlite.transaction(fn).immediate();

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { DeletionDto } from '../../../shared/dto/cleanup';
+import { durably } from '../connection';
 import type { Database, DeletionOutcome, DeletionRow } from '../schema';
 
 /**
@@ -51,18 +52,18 @@ export interface PendingCall extends DeletionSubject {
 
 /**
  * Writes the `pending` row of a call about to be made and returns its id. Synchronous on the raw connection, in
- * autocommit: when this returns, the row is on disk. Refuses to run inside an open transaction, whose rollback
- * would erase the record of a call that was made.
+ * autocommit and with `synchronous = FULL` (see `durably`): when this returns, the row is on disk, power loss
+ * included. Refuses to run inside an open transaction, whose rollback would erase the record of a call that was made.
  */
 export function insertPendingDeletion(sqlite: BetterSqlite3.Database, call: PendingCall, requestedAt: string): number {
   if (sqlite.inTransaction) throw new Error('An audit row must be committed before the AWS call: called inside a transaction');
-  const res = sqlite
-    .prepare(
-      `INSERT INTO deletions (account_id, plan_id, resource_pk, resource_type, region, resource_id, action, target,
-         dry_run, outcome, requested_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-    )
-    .run(
+  const stmt = sqlite.prepare(
+    `INSERT INTO deletions (account_id, plan_id, resource_pk, resource_type, region, resource_id, action, target,
+       dry_run, outcome, requested_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+  );
+  const res = durably(sqlite, () =>
+    stmt.run(
       call.accountId,
       call.planId,
       call.resourcePk,
@@ -73,7 +74,8 @@ export function insertPendingDeletion(sqlite: BetterSqlite3.Database, call: Pend
       call.target,
       call.dryRun ? 1 : 0,
       requestedAt,
-    );
+    ),
+  );
   return Number(res.lastInsertRowid);
 }
 
@@ -85,20 +87,23 @@ export interface DeletionCompletion {
   details?: Record<string, unknown>;
 }
 
-/** Completes a pending row with what AWS answered. Only a pending row changes: the log is append-only otherwise. */
+/**
+ * Completes a pending row with what AWS answered (durably, as the pending row). Only a pending row changes: the
+ * log is append-only otherwise.
+ */
 export function completeDeletion(
   sqlite: BetterSqlite3.Database,
   id: number,
   c: DeletionCompletion,
   completedAt: string,
 ): void {
-  sqlite
-    .prepare(
-      `UPDATE deletions SET outcome = ?, dry_run_result = ?, error_code = ?, error_message = ?, details = ?,
-         completed_at = ?
-       WHERE id = ? AND outcome = 'pending'`,
-    )
-    .run(
+  const stmt = sqlite.prepare(
+    `UPDATE deletions SET outcome = ?, dry_run_result = ?, error_code = ?, error_message = ?, details = ?,
+       completed_at = ?
+     WHERE id = ? AND outcome = 'pending'`,
+  );
+  durably(sqlite, () =>
+    stmt.run(
       c.outcome,
       c.dryRunResult ?? null,
       c.errorCode ?? null,
@@ -106,12 +111,14 @@ export function completeDeletion(
       JSON.stringify(c.details ?? {}),
       completedAt,
       id,
-    );
+    ),
+  );
 }
 
 /**
  * A complete row for something decided without a mutating call: a refusal (`Refuse`, outcome `refused`, the
- * reason in error_message) or a re-check that could not be made (`Recheck`, `failed` / `unauthorized`).
+ * reason in error_message) or a re-check that could not be made (`Recheck`, `failed` / `unauthorized`). Durable
+ * like the other audit writes.
  */
 export function insertDecision(
   sqlite: BetterSqlite3.Database,
@@ -125,13 +132,13 @@ export function insertDecision(
   },
   at: string,
 ): number {
-  const res = sqlite
-    .prepare(
-      `INSERT INTO deletions (account_id, plan_id, resource_pk, resource_type, region, resource_id, action, target,
-         dry_run, outcome, error_code, error_message, requested_at, completed_at, details)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
+  const stmt = sqlite.prepare(
+    `INSERT INTO deletions (account_id, plan_id, resource_pk, resource_type, region, resource_id, action, target,
+       dry_run, outcome, error_code, error_message, requested_at, completed_at, details)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const res = durably(sqlite, () =>
+    stmt.run(
       d.accountId,
       d.planId,
       d.resourcePk,
@@ -147,7 +154,8 @@ export function insertDecision(
       at,
       at,
       JSON.stringify(d.details ?? {}),
-    );
+    ),
+  );
   return Number(res.lastInsertRowid);
 }
 
