@@ -107,6 +107,15 @@ export interface ImageFixture {
   rootDeviceName?: string; // default '/dev/xvda'
   devices?: ImageDeviceFixture[];
   tags?: FixtureTags;
+  /** Who else may launch it (DescribeImageAttribute launchPermission); `{ group: 'all' }` makes it public. */
+  launchPermissions?: LaunchPermissionFixture[];
+}
+
+export interface LaunchPermissionFixture {
+  group?: 'all';
+  userId?: string;
+  organizationArn?: string;
+  organizationalUnitArn?: string;
 }
 
 export interface LaunchTemplateVersionFixture {

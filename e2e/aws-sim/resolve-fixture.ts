@@ -211,6 +211,7 @@ function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date
         deleteOnTermination: d.deleteOnTermination ?? true,
       })),
       tags: toTags(im.tags),
+      launchPermissions: (im.launchPermissions ?? []).map((lp) => ({ ...lp })),
     });
   }
   for (const lt of res.launchTemplates ?? []) {

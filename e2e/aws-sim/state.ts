@@ -92,6 +92,8 @@ export interface SimImage {
   rootDeviceName: string;
   devices: SimImageDevice[];
   tags: SimTag[];
+  /** Launch permissions beyond the owner: `group: 'all'` is public. */
+  launchPermissions?: { group?: 'all'; userId?: string; organizationArn?: string; organizationalUnitArn?: string }[];
 }
 
 export interface SimLaunchTemplateVersion {

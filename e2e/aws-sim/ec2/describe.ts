@@ -141,6 +141,30 @@ export function describeInstanceAttribute({ region, p }: Ec2Context): string {
   }
 }
 
+/** DescribeImageAttribute: launchPermission (who else may launch the AMI) and description. */
+export function describeImageAttribute({ region, p }: Ec2Context): string {
+  const id = p.get('ImageId') ?? '';
+  const im = region.images.get(id);
+  if (!im || im.state === 'deregistered') throw notFound('InvalidAMIID.NotFound', 'image id', [id]);
+  const attr = p.get('Attribute') ?? '';
+  switch (attr) {
+    case 'launchPermission':
+      return (
+        el('imageId', id) +
+        itemSet(
+          'launchPermission',
+          (im.launchPermissions ?? []).map(
+            (lp) => el('group', lp.group) + el('userId', lp.userId) + el('organizationArn', lp.organizationArn) + el('organizationalUnitArn', lp.organizationalUnitArn),
+          ),
+        )
+      );
+    case 'description':
+      return el('imageId', id) + node('description', el('value', im.description));
+    default:
+      throw new ApiError('InvalidParameterValue', `Value (${attr}) for parameter attribute is invalid. Unknown attribute.`);
+  }
+}
+
 export function describeVolumes({ account, region, p }: Ec2Context): string {
   const ids = p.list('VolumeId');
   const base = ids.length > 0 ? pick(region.volumes, ids, 'InvalidVolume.NotFound', 'volume') : [...region.volumes.values()];

@@ -18,6 +18,7 @@ const OPERATIONS = {
   DescribeVolumes: d.describeVolumes,
   DescribeSnapshots: d.describeSnapshots,
   DescribeImages: d.describeImages,
+  DescribeImageAttribute: d.describeImageAttribute,
   DescribeAddresses: d.describeAddresses,
   DescribeNatGateways: d.describeNatGateways,
   DescribeLaunchTemplates: d.describeLaunchTemplates,

@@ -129,7 +129,7 @@ export function imageXml(im: SimImage, ownerId: string): string {
     el('imageState', im.state),
     el('imageOwnerId', ownerId),
     el('creationDate', im.creationDate),
-    el('isPublic', false),
+    el('isPublic', (im.launchPermissions ?? []).some((lp) => lp.group === 'all')),
     el('architecture', 'x86_64'),
     el('imageType', 'machine'),
     el('name', im.name),

@@ -6,16 +6,27 @@ import type { CleanupItemResult } from '../cleanup/types';
 import type { DbHandle } from '../db/connection';
 import type { PriceBook } from '../pricing/types';
 import type { AccountSession } from './account-session';
-import type { AppSettings } from './settings';
+import { loadSettings, type AppSettings } from './settings';
 
 /** Builds a plan from stored finding ids (main decides everything else) and shapes it for the renderer. */
 export async function planCleanup(
   deps: { db: DbHandle; session: AccountSession },
-  input: { findingIds: number[]; snapshotVolumes: boolean },
+  input: { findingIds: number[]; snapshotVolumes: boolean; addParts?: { findingId: number; resourceId: string }[] },
 ): Promise<CleanupPlanDto> {
+  // Protection is evaluated with the settings in force now (a key changed since the scan counts).
+  const settings = await loadSettings(deps.db);
   const plan = await createPlan(
-    { db: deps.db, registry: deps.session.registry },
-    { accountId: deps.session.account.id, findingIds: input.findingIds, snapshotVolumes: input.snapshotVolumes },
+    {
+      db: deps.db,
+      registry: deps.session.registry,
+      settings: { stoppedInstanceDays: settings.stoppedInstanceDays, protectionTagKey: settings.protectionTagKey },
+    },
+    {
+      accountId: deps.session.account.id,
+      findingIds: input.findingIds,
+      snapshotVolumes: input.snapshotVolumes,
+      ...(input.addParts ? { addParts: input.addParts } : {}),
+    },
   );
   return {
     id: plan.id,
@@ -31,9 +42,13 @@ export async function planCleanup(
       name: i.name,
       monthlyCost: i.monthlyCost,
       costBasis: i.costBasis,
+      ownMonthlyCost: i.ownMonthlyCost,
+      savings: i.savings,
+      savingsBasis: i.savingsBasis,
       related: i.related,
     })),
     totalMonthlySavings: plan.monthlySavings,
+    unknownSavingsCount: plan.unknownCostCount,
     refusedAtPlan: plan.refused.map((r) => ({ findingId: r.findingId, resourceId: r.resourceId, reason: r.reason })),
   };
 }
@@ -98,12 +113,15 @@ export async function runCleanup(
     },
     input,
   );
-  const costs = new Map<number, number>();
   const plan = await getPlan(deps.db.db, input.planId);
-  for (const i of plan?.items ?? []) if (i.monthlyCost !== null) costs.set(i.findingId, i.monthlyCost);
-  // Execute: what was deleted. Dry run: what the dry run cleared (would be saved if executed now).
+  const savings = new Map<number, number>();
+  for (const i of plan?.items ?? []) if (i.savings !== null) savings.set(i.findingId, i.savings);
+  // Execute: the savings of what was really deleted (parts that stay are not in an item's savings). Dry run: what the
+  // dry run cleared (would be saved if executed now).
   const counted = result.mode === 'dry-run' ? 'dry-run-ok' : 'deleted';
-  for (const r of result.items) if (r.outcome === counted) monthlySavings += costs.get(r.findingId) ?? 0;
+  let micro = 0;
+  for (const r of result.items) if (r.outcome === counted) micro += Math.round((savings.get(r.findingId) ?? 0) * 1e6);
+  monthlySavings = micro / 1e6;
   const refusedReason = result.status === 'refused' ? result.items.find((i) => i.reason)?.reason : undefined;
   return {
     planId: result.planId,

@@ -1,4 +1,5 @@
 /** A run that dies between the audit INSERT and its UPDATE leaves a `pending` row, found again at the next start. */
+import { DEFAULT_HANDLER_SETTINGS } from '../handlers/handler';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,7 @@ it('keeps a pending audit row for a call in flight when the run dies, and marks 
   const file = join(dir, 'app.sqlite');
   env = await createCleanupEnv({ dbFile: file });
   const id = 'vol-0a100000000000010';
-  const plan = await createPlan({ db: env.h, registry: env.registry }, { accountId: ACCOUNT, findingIds: [env.idOf(id)], snapshotVolumes: false });
+  const plan = await createPlan({ db: env.h, registry: env.registry, settings: DEFAULT_HANDLER_SETTINGS }, { accountId: ACCOUNT, findingIds: [env.idOf(id)], snapshotVolumes: false });
   // Every request now takes a while: the DeleteVolume call is still in flight when the database goes away.
   env.sim.setFaults({ latencyMs: 250 });
   const h = env.h;

@@ -1,4 +1,5 @@
 /** runPlan against the local AWS simulator: deletes, dry runs, permissions, ordering, throttling. */
+import { DEFAULT_HANDLER_SETTINGS } from '../handlers/handler';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimRegion } from '../../../e2e/aws-sim/index';
 import { getPlan } from '../db/repos/cleanup-plans';
@@ -32,7 +33,7 @@ afterEach(async () => {
 const useast = (e: CleanupEnv): SimRegion => e.sim.state.region('us-east-1');
 
 async function planFor(e: CleanupEnv, ids: string[], snapshotVolumes = false) {
-  return createPlan({ db: e.h, registry: e.registry }, { accountId: ACCOUNT, findingIds: ids.map(e.idOf), snapshotVolumes });
+  return createPlan({ db: e.h, registry: e.registry, settings: DEFAULT_HANDLER_SETTINGS }, { accountId: ACCOUNT, findingIds: ids.map(e.idOf), snapshotVolumes });
 }
 
 describe('runPlan: execute', () => {

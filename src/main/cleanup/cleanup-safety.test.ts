@@ -1,4 +1,5 @@
 /** runPlan's safety rules against the local AWS simulator: re-checks, protection, confirmation, cancel. */
+import { DEFAULT_HANDLER_SETTINGS } from '../handlers/handler';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimRegion } from '../../../e2e/aws-sim/index';
 import { AppError } from '../../shared/errors';
@@ -21,7 +22,7 @@ const KEEP = { key: 'cloud-cleaner:keep', value: 'true' };
 const BYSTANDER = 'vol-0a100000000000011';
 
 async function planFor(e: CleanupEnv, ids: string[], snapshotVolumes = false) {
-  return createPlan({ db: e.h, registry: e.registry }, { accountId: ACCOUNT, findingIds: ids.map(e.idOf), snapshotVolumes });
+  return createPlan({ db: e.h, registry: e.registry, settings: DEFAULT_HANDLER_SETTINGS }, { accountId: ACCOUNT, findingIds: ids.map(e.idOf), snapshotVolumes });
 }
 
 /** Per handler: a change made in the account after the scan that makes the item unsafe to delete. */

@@ -8,6 +8,7 @@ import { getResourcesByIds, markDeleted } from '../db/repos/resources';
 import type { PlanStatus } from '../db/schema';
 import { RESOURCE_TYPES } from '../handlers/handler';
 import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
+import { compareParts, guardedDelete, partsOf } from '../handlers/parts';
 import { createAudited } from './audit';
 import { refusalReason, reviewedFinding } from './plan';
 import { ITEM_OUTCOMES } from './types';
@@ -131,6 +132,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     finish(w, { outcome: 'refused', reason });
   };
   const aborted = (): boolean => input.signal?.aborted === true;
+  const addedFor = (findingId: number): string[] => plan.options.addedParts?.[String(findingId)] ?? [];
 
   const ctxFor = (w: Work, withSignal: boolean): DeleteContext => ({
     region: w.item.region,
@@ -144,6 +146,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     ...(withSignal && input.signal ? { signal: input.signal } : {}),
     planId: plan.id,
     snapshotBeforeDelete: plan.options.snapshotVolumes,
+    addedParts: addedFor(w.item.findingId),
     audited: createAudited({ sqlite, subject: subject(w), now }),
   });
 
@@ -166,6 +169,20 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
       return false;
     }
     w.recheck = r.status;
+    if (r.status === 'unchanged') {
+      // The parts AWS shows now against the parts the user reviewed: a different set, a flipped
+      // DeleteOnTermination, or a part that would be removed and is now protected stops the item.
+      const current = partsOf(w.handler, r.current, deps.settings, {
+        snapshotVolumes: plan.options.snapshotVolumes,
+        added: addedFor(w.item.findingId),
+      });
+      const byParts = compareParts(w.item.related, current.parts);
+      if (byParts.status !== 'unchanged') {
+        w.recheck = byParts.status;
+        refuse(w, byParts.status === 'protected' ? `protected: ${byParts.reason}` : byParts.reason, stage);
+        return false;
+      }
+    }
     switch (r.status) {
       case 'unchanged':
         return true;
@@ -225,7 +242,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     });
     await perRegion(open(), async (w) => {
       emit(w.item.findingId, 'dry-run');
-      settle(w, await w.handler.delete(ctxFor(w, false), w.stored, { dryRun: true }), 'dry-run');
+      settle(w, await guardedDelete(w.handler, ctxFor(w, false), w.stored, { dryRun: true }), 'dry-run');
     });
 
     // (4) Per region, group by group in deleteOrder: all instances finish before the AMIs start, and so on.
@@ -239,7 +256,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
               if (aborted()) return;
               emit(w.item.findingId, 'delete');
               if (!(await recheck(w, 'before-delete'))) return;
-              settle(w, await w.handler.delete(ctxFor(w, false), w.stored, { dryRun: false }), 'delete');
+              settle(w, await guardedDelete(w.handler, ctxFor(w, false), w.stored, { dryRun: false }), 'delete');
             });
           }
         }),

@@ -1,4 +1,5 @@
 /** createPlan: built from stored findings only (the sample account scanned by the real handlers). */
+import { DEFAULT_HANDLER_SETTINGS } from '../handlers/handler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { upsertAccount } from '../db/repos/accounts';
 import { getPlan, listPlans } from '../db/repos/cleanup-plans';
@@ -16,7 +17,7 @@ afterEach(async () => {
 });
 
 const plan = (e: CleanupEnv, findingIds: number[], snapshotVolumes = false) =>
-  createPlan({ db: e.h, registry: e.registry, now: () => new Date('2026-11-20T10:00:00.000Z') }, { accountId: ACCOUNT, findingIds, snapshotVolumes });
+  createPlan({ db: e.h, registry: e.registry, settings: DEFAULT_HANDLER_SETTINGS, now: () => new Date('2026-11-20T10:00:00.000Z') }, { accountId: ACCOUNT, findingIds, snapshotVolumes });
 
 describe('createPlan', () => {
   it('lists each item from the database, in cleanup order, with cost, related resources and the total', async () => {
@@ -46,8 +47,24 @@ describe('createPlan', () => {
       expect.objectContaining({ resourceType: 'ec2:elastic-ip', resourceId: 'eipalloc-0a100000000000002', fate: 'kept' }),
     ]);
     expect(p.items[1]?.related).toEqual([expect.objectContaining({ resourceId: 'snap-0a100000000000008', fate: 'deleted' })]);
-    const costs = p.items.map((i) => i.monthlyCost ?? 0);
-    expect(p.monthlySavings).toBeCloseTo(costs.reduce((a, b) => a + b, 0), 6);
+    // Savings = what the plan deletes: the instance saves its DeleteOnTermination root volume only; the data volume
+    // and the Elastic IP stay and keep billing (priced and listed, not counted).
+    const [root, data, eip] = instance.related;
+    expect(root?.monthlyCost).toBeGreaterThan(0);
+    expect(data?.monthlyCost).toBeGreaterThan(0);
+    expect(eip?.monthlyCost).toBeGreaterThan(0);
+    expect(instance.ownMonthlyCost).toBe(0);
+    expect(instance.savings).toBeCloseTo(root!.monthlyCost!, 6);
+    expect(instance.monthlyCost).toBeCloseTo(root!.monthlyCost! + data!.monthlyCost! + eip!.monthlyCost!, 6);
+    // The AMI saves its own snapshot; the volume saves itself minus the safety snapshot it takes first.
+    expect(p.items[1]?.savings).toBeCloseTo(p.items[1]!.related[0]!.monthlyCost!, 6);
+    const volume = p.items.find((i) => i.resourceId === 'vol-0a100000000000010')!;
+    const safety = volume.related.find((r) => r.created === true)!;
+    expect(safety).toMatchObject({ fate: 'kept', resourceType: 'ec2:snapshot' });
+    expect(volume.savings).toBeCloseTo(volume.monthlyCost! - safety.monthlyCost!, 6);
+    const savings = p.items.map((i) => i.savings ?? 0);
+    expect(p.monthlySavings).toBeCloseTo(savings.reduce((a, b) => a + b, 0), 6);
+    expect(p.monthlySavings).toBeLessThan(p.items.reduce((a, i) => a + (i.monthlyCost ?? 0), 0));
     expect(p.monthlySavings).toBeGreaterThan(0);
     expect(await getPlan(env.h.db, p.id)).toEqual(p);
     expect((await listPlans(env.h.db, { accountId: ACCOUNT })).map((x) => x.id)).toEqual([p.id]);
@@ -127,7 +144,7 @@ describe('createPlan', () => {
     env = await createCleanupEnv();
     await expect(plan(env, [])).rejects.toMatchObject({ code: 'validation' });
     await expect(
-      createPlan({ db: env.h, registry: env.registry }, { accountId: '000000000000', findingIds: [1], snapshotVolumes: false }),
+      createPlan({ db: env.h, registry: env.registry, settings: DEFAULT_HANDLER_SETTINGS }, { accountId: '000000000000', findingIds: [1], snapshotVolumes: false }),
     ).rejects.toMatchObject({ code: 'not_found' });
   });
 

@@ -7,8 +7,9 @@ import type { CleanupPlanDto, PlanItemDto, PlanRefusalDto } from '../db/repos/cl
 import { insertDecision } from '../db/repos/deletions';
 import { getResourcesByIds } from '../db/repos/resources';
 import type { ResourceDto } from '../db/repos/resources';
-import { RESOURCE_TYPES } from '../handlers/handler';
-import type { Finding, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
+import { protectionByTag, RESOURCE_TYPES } from '../handlers/handler';
+import type { Finding, HandlerSettings, ItemParts, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
+import { itemSavings, partsOf, protectingPart } from '../handlers/parts';
 import type { HandlerRegistry } from '../handlers/registry';
 
 /** A plan names findings by id; more than this in one plan is a UI bug, not a cleanup. */
@@ -17,6 +18,8 @@ export const MAX_PLAN_FINDINGS = 10_000;
 export interface CreatePlanDeps {
   db: DbHandle;
   registry: HandlerRegistry;
+  /** The settings in force: protection is evaluated with today's protection key, not the scan's. */
+  settings: HandlerSettings;
   now?: () => Date;
 }
 
@@ -25,6 +28,8 @@ export interface CreatePlanInput {
   /** `resources.id` values as the renderer got them; nothing else from the renderer is trusted. */
   findingIds: number[];
   snapshotVolumes: boolean;
+  /** Kept parts the user adds to the plan ("add to this plan"); only parts the handler marks addable are taken. */
+  addParts?: readonly { findingId: number; resourceId: string }[];
 }
 
 function isResourceType(t: string): t is ResourceType {
@@ -86,8 +91,19 @@ export function refusalReason(r: ResourceDto, handler: ResourceHandler | undefin
   return null;
 }
 
-function planItem(r: ResourceDto & { resourceType: ResourceType }, handler: ResourceHandler): PlanItemDto {
-  const finding: Finding = storedFindingOf(r);
+/**
+ * The plan-time protection check, from the stored finding with the settings in force: the finding's own tags and every
+ * part its action would remove (a snapshot of an AMI tagged to keep, a kept root volume of an instance).
+ */
+export function planTimeProtection(finding: Finding, settings: HandlerSettings, ip: ItemParts): string | null {
+  const own = protectionByTag(finding.tags, settings.protectionTagKey);
+  if (own !== null) return `protected: ${own}`;
+  const byPart = protectingPart(ip.parts);
+  return byPart === null ? null : `protected: ${byPart}`;
+}
+
+function planItem(r: ResourceDto & { resourceType: ResourceType }, handler: ResourceHandler, ip: ItemParts): PlanItemDto {
+  const { savings, basis } = itemSavings(ip);
   return {
     findingId: r.id,
     resourceType: r.resourceType,
@@ -96,9 +112,12 @@ function planItem(r: ResourceDto & { resourceType: ResourceType }, handler: Reso
     name: r.name,
     monthlyCost: r.monthlyCost,
     costBasis: r.costBasis,
+    ownMonthlyCost: ip.own.monthlyCost,
+    savings,
+    savingsBasis: basis,
     unusedReason: r.unusedReason,
     deleteOrder: handler.deleteOrder,
-    related: handler.related(finding).map((x) => ({ ...x })),
+    related: ip.parts.map((x) => ({ ...x })),
     reviewed: {
       state: r.state,
       tags: r.tags,
@@ -130,9 +149,9 @@ export function compareItems(a: PlanItemDto, b: PlanItemDto): number {
 
 const cmp = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
 
-/** Adds money without float drift on long lists (costs are stored to 1e-6). */
-function sumCosts(items: readonly PlanItemDto[]): number {
-  const micro = items.reduce((s, i) => s + (i.monthlyCost === null ? 0 : Math.round(i.monthlyCost * 1e6)), 0);
+/** Adds the items' savings without float drift on long lists (costs are stored to 1e-6). */
+function sumSavings(items: readonly PlanItemDto[]): number {
+  const micro = items.reduce((s, i) => s + (i.savings === null ? 0 : Math.round(i.savings * 1e6)), 0);
   return micro / 1e6;
 }
 
@@ -156,6 +175,12 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
   const rows = await getResourcesByIds(deps.db.db, input.accountId, valid);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const planId = randomUUID();
+  const addedParts: Record<string, string[]> = {};
+  for (const a of input.addParts ?? []) {
+    if (!ids.includes(a.findingId)) throw new AppError('validation', `Part ${a.resourceId} names finding ${a.findingId}, which is not in the plan`);
+    (addedParts[String(a.findingId)] ??= []).push(a.resourceId);
+  }
+  const addedFor = (findingId: number): string[] => addedParts[String(findingId)] ?? [];
   const items: PlanItemDto[] = [];
   const refused: PlanRefusalDto[] = [];
   const logged: { row: ResourceDto; reason: string }[] = [];
@@ -170,13 +195,25 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     const type = row.resourceType;
     const handler = isResourceType(type) ? deps.registry.get(type) : undefined;
     const reason = refusalReason(row, handler);
-    if (reason !== null || handler === undefined || !isResourceType(type)) {
-      const why = reason ?? `No handler can delete ${type}`;
+    const ip =
+      reason === null && handler !== undefined
+        ? partsOf(handler, storedFindingOf({ ...row, resourceType: type as ResourceType }), deps.settings, {
+            snapshotVolumes: input.snapshotVolumes,
+            added: addedFor(id),
+          })
+        : null;
+    const protection = ip === null ? null : planTimeProtection(storedFindingOf({ ...row, resourceType: type as ResourceType }), deps.settings, ip);
+    if (reason !== null || protection !== null || ip === null || handler === undefined || !isResourceType(type)) {
+      const why = reason ?? protection ?? `No handler can delete ${type}`;
       refused.push({ findingId: id, resourceType: type, region: row.region, resourceId: row.resourceId, reason: why });
       logged.push({ row, reason: why });
       continue;
     }
-    items.push(planItem({ ...row, resourceType: type }, handler));
+    const notAddable = addedFor(id).filter((pid) => !ip.parts.some((p) => p.resourceId === pid && p.added === true));
+    if (notAddable.length > 0) {
+      throw new AppError('validation', `${notAddable.join(', ')} cannot be added to the plan with ${row.resourceId}: not a part that may be removed with it`);
+    }
+    items.push(planItem({ ...row, resourceType: type }, handler, ip));
   }
   items.sort(compareItems);
 
@@ -186,8 +223,8 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     createdAt: now.toISOString(),
     items,
     refused,
-    monthlySavings: sumCosts(items),
-    options: { snapshotVolumes: input.snapshotVolumes },
+    monthlySavings: sumSavings(items),
+    options: { snapshotVolumes: input.snapshotVolumes, ...(Object.keys(addedParts).length > 0 ? { addedParts } : {}) },
   });
   for (const { row, reason } of logged) {
     insertDecision(

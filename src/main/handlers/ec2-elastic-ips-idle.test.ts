@@ -1,3 +1,4 @@
+import { DEFAULT_HANDLER_SETTINGS } from './handler';
 import {
   DescribeAddressesCommand,
   ReleaseAddressCommand,
@@ -200,6 +201,6 @@ describe('idle Elastic IPs: delete', () => {
   });
 
   it('has nothing related', async () => {
-    expect(handler.related(await base())).toEqual([]);
+    expect(handler.parts(await base(), DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false }).parts).toEqual([]);
   });
 });

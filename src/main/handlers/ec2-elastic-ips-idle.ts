@@ -104,6 +104,8 @@ export const idleElasticIpsHandler: ResourceHandler = {
   label: 'Idle Elastic IPs',
   category: 'Networking',
   serviceCodes: [SERVICE_VPC, SERVICE_EC2_OTHER],
+  // Public IPv4 addresses bill under Amazon Virtual Private Cloud since February 2024.
+  billingServiceCode: SERVICE_VPC,
   deleteOrder: 50,
   listings: ['addresses'],
 
@@ -166,8 +168,6 @@ export const idleElasticIpsHandler: ResourceHandler = {
     return dryRun ? { kind: 'dry-run-ok', calls } : { kind: 'deleted', calls };
   },
 
-  related() {
-    // An address stands alone: releasing it takes nothing else with it.
-    return [];
-  },
+  // An address stands alone: releasing it takes nothing else with it.
+  parts: (finding) => ({ own: { monthlyCost: finding.monthlyCost, costBasis: finding.costBasis }, parts: [] }),
 };

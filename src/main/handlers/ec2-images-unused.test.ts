@@ -1,7 +1,9 @@
+import { DEFAULT_HANDLER_SETTINGS } from './handler';
 import { AutoScalingClient, AutoScalingServiceException, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
 import {
   DeleteSnapshotCommand,
   DeregisterImageCommand,
+  DescribeImageAttributeCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
@@ -71,6 +73,7 @@ function versions(list: Array<[number, string | undefined]>): LaunchTemplateVers
 
 function mockRegion(opts: { images?: Image[]; ltVersions?: LaunchTemplateVersion[] } = {}): void {
   ec2Mock.on(DescribeImagesCommand).resolves({ Images: opts.images ?? IMAGES });
+  ec2Mock.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
   ec2Mock.on(DescribeInstancesCommand).resolves({
     Reservations: [
       { Instances: [{ InstanceId: 'i-stopped', ImageId: 'ami-other', State: { Name: 'stopped' } }] },
@@ -103,6 +106,8 @@ async function scanned(id: string, opts?: Parameters<typeof mockRegion>[0]): Pro
   const f = byId(await scanAll(ctx())).get(id);
   if (f === undefined) throw new Error(`${id} not scanned`);
   ec2Mock.reset();
+  // Re-check reads the launch permissions: nobody else may launch it unless a test says so.
+  ec2Mock.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
   return { ...f, id: 3 };
 }
 
@@ -253,6 +258,7 @@ describe('unusedImagesHandler.scan', () => {
 
 describe('unusedImagesHandler.recheck', () => {
   function mockRecheck(image: Image | null, opts: { instances?: string[]; ltImage?: string; sharedBy?: Image[] } = {}): void {
+    ec2Mock.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
     ec2Mock.on(DescribeImagesCommand).callsFake((input: { ImageIds?: string[] }) =>
       input.ImageIds !== undefined
         ? { Images: image === null ? [] : [image] }
@@ -289,6 +295,33 @@ describe('unusedImagesHandler.recheck', () => {
     ec2Mock.reset();
     mockRecheck({ ...IMAGES[0], State: 'deregistered' });
     expect((await handler.recheck(ctx(), s)).status).toBe('gone');
+  });
+
+  it('protected when shared with another account, an organization, or everyone (launch permissions read at re-check)', async () => {
+    const s = await scanned('ami-unused');
+    for (const [perm, text] of [
+      [{ UserId: '444455556666' }, 'Shared with 444455556666: may be launched by others'],
+      [{ OrganizationArn: 'arn:aws:organizations::111122223333:organization/o-abc' }, 'o-abc'],
+      [{ Group: 'all' as const }, 'Public AMI'],
+    ] as const) {
+      ec2Mock.reset();
+      mockRecheck(IMAGES[0] ?? null);
+      ec2Mock.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [perm] });
+      const r = await handler.recheck(ctx(), s);
+      expect(r).toMatchObject({ status: 'protected', reason: expect.stringContaining(text) });
+      expect(ec2Mock.commandCalls(DescribeImageAttributeCommand)[0]?.args[0].input).toEqual({ ImageId: 'ami-unused', Attribute: 'launchPermission' });
+    }
+    // A denied read is an unknown that protects: it may be shared.
+    ec2Mock.reset();
+    mockRecheck(IMAGES[0] ?? null);
+    ec2Mock.on(DescribeImageAttributeCommand).rejects(awsError('UnauthorizedOperation'));
+    expect(await handler.recheck(ctx(), s)).toMatchObject({ status: 'protected', reason: expect.stringContaining('DescribeImageAttribute was denied') });
+  });
+
+  it('a public AMI (DescribeImages says so) is protected in the scan: it may be launched by others', async () => {
+    mockRegion({ images: [ami('ami-public', ['snap-pub'], { Public: true })] });
+    const f = byId(await scanAll(ctx())).get('ami-public');
+    expect(f).toMatchObject({ unused: true, protected: true, protectedReason: 'Public AMI: may be launched by others' });
   });
 
   it('changed when an instance or a launch template version now uses it', async () => {
@@ -340,7 +373,7 @@ describe('unusedImagesHandler.delete', () => {
       { action: 'DeregisterImage', target: 'ami-unused', dryRun: false },
       { action: 'DeleteSnapshot', target: 'snap-u1', dryRun: false },
     ]);
-    expect(handler.related(s)).toEqual([
+    expect(handler.parts(s, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false }).parts).toEqual([
       expect.objectContaining({ resourceType: 'ec2:snapshot', resourceId: 'snap-u1', fate: 'deleted' }),
       expect.objectContaining({ resourceType: 'ec2:snapshot', resourceId: 'snap-shared', fate: 'kept' }),
     ]);
@@ -505,6 +538,7 @@ describe('Auto Scaling launch configurations', () => {
 
   describe('recheck', () => {
     function mockRecheck(): void {
+      ec2Mock.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
       ec2Mock.on(DescribeImagesCommand).callsFake((input: { ImageIds?: string[] }) =>
         input.ImageIds !== undefined ? { Images: [IMAGES[0] as Image] } : { Images: [IMAGES[0] as Image, IMAGES[1] as Image] },
       );

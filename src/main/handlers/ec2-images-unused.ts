@@ -4,9 +4,9 @@
  * deregisters it, then deletes the snapshots only it uses (a snapshot shared by several AMIs keeps billing until the
  * last one goes, so it stays).
  */
-import { DeregisterImageCommand, DeleteSnapshotCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
-import type { Image, ImageState } from '@aws-sdk/client-ec2';
-import { SERVICE_EC2_OTHER } from './ec2-common';
+import { DeregisterImageCommand, DeleteSnapshotCommand, DescribeImageAttributeCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import type { Image, ImageState, LaunchPermission } from '@aws-sdk/client-ec2';
+import { isUnauthorized, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
 import {
   describeSnapshotFacts,
@@ -24,7 +24,8 @@ import {
 } from './ec2-usage-index';
 import type { LaunchConfigurationImageUsage, LaunchTemplateImageUsage, SnapshotFacts } from './ec2-usage-index';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
-import type { DeleteContext, DeleteOutcome, Finding, HandlerContext, RecheckResult, RelatedResource, ResourceHandler, StoredFinding } from './handler';
+import type { DeleteContext, DeleteOutcome, Finding, HandlerContext, HandlerSettings, ItemParts, Part, RecheckResult, ResourceHandler, StoredFinding } from './handler';
+import { partProtection, storedTags } from './parts';
 import { priceSnapshotTerms } from './snapshot-pricing';
 
 /** One snapshot of an AMI, as stored in `details.snapshots`. */
@@ -35,6 +36,12 @@ export interface ImageSnapshot {
   sharedWithImages: string[];
   fullSnapshotSizeBytes: number | null;
   storageTier: string | null;
+  /** Its monthly cost (null = unknown) and the formula. */
+  monthlyCost: number | null;
+  costBasis: string;
+  /** Its own tags; null when the snapshot could not be described. */
+  tags: Record<string, string> | null;
+  description: string | null;
 }
 
 interface ImageLookups {
@@ -44,6 +51,18 @@ interface ImageLookups {
   launchConfigurations: LaunchConfigurationImageUsage;
   imagesUsingSnapshot(snapshotId: string): readonly string[];
   snapshotFacts(snapshotId: string): SnapshotFacts | undefined;
+  /** The AMI's launch permissions; undefined in a scan (read at re-check, one call per AMI). */
+  launchPermissions?: readonly LaunchPermission[];
+}
+
+const PUBLIC_AMI = 'Public AMI: may be launched by others';
+
+/** Who else may launch the AMI, from its launch permissions (read at re-check), or null when nobody. */
+function sharedWith(permissions: readonly LaunchPermission[] | undefined): string | null {
+  if (permissions === undefined || permissions.length === 0) return null;
+  if (permissions.some((p) => p.Group === 'all')) return PUBLIC_AMI;
+  const who = permissions.map((p) => p.UserId ?? p.OrganizationArn ?? p.OrganizationalUnitArn ?? '').filter((x) => x !== '');
+  return who.length === 0 ? null : `Shared with ${who.join(', ')}: may be launched by others`;
 }
 
 type Verdict = { unused: true; reason: string } | { unused: false; why: string };
@@ -102,6 +121,9 @@ function protection(
   if (managed !== null) return managed;
   const dp = image.DeregistrationProtection;
   if (dp !== undefined && dp.startsWith('enabled')) return `Deregistration protection is on (${dp})`;
+  if (image.Public === true) return PUBLIC_AMI;
+  const shared = sharedWith(lookups.launchPermissions);
+  if (shared !== null) return shared;
   // Only matters for a candidate: an AMI in use is not deleted anyway.
   if (!verdict.unused) return null;
   return ssmAmbiguity(lookups.launchTemplates) ?? launchConfigurationsUnknown(lookups.launchConfigurations);
@@ -120,7 +142,7 @@ function ssmAmbiguity(t: LaunchTemplateImageUsage): string | null {
   return `Launch template ${f.launchTemplateId}${version}${more} picks its AMI at launch from ${f.imageRef}; the app cannot tell which AMI that is, so this AMI may be in use`;
 }
 
-function imageSnapshots(image: Image, lookups: ImageLookups): ImageSnapshot[] {
+function imageSnapshots(image: Image, lookups: ImageLookups, ctx: HandlerContext): ImageSnapshot[] {
   const out: ImageSnapshot[] = [];
   const seen = new Set<string>();
   for (const m of image.BlockDeviceMappings ?? []) {
@@ -128,12 +150,23 @@ function imageSnapshots(image: Image, lookups: ImageLookups): ImageSnapshot[] {
     if (snapshotId === undefined || snapshotId === '' || seen.has(snapshotId)) continue;
     seen.add(snapshotId);
     const facts = lookups.snapshotFacts(snapshotId);
+    const sizeGiB = facts?.volumeSizeGiB ?? m.Ebs?.VolumeSize ?? null;
+    const fullSnapshotSizeBytes = facts?.fullSnapshotSizeBytes ?? null;
+    const storageTier = facts?.storageTier ?? null;
+    const price =
+      ctx.prices === null
+        ? { monthlyCost: null, terms: 'Cost unknown: no prices for this region' }
+        : priceSnapshotTerms({ sizeGiB, fullSnapshotSizeBytes, storageTier }, ctx.prices);
     out.push({
       snapshotId,
-      sizeGiB: facts?.volumeSizeGiB ?? m.Ebs?.VolumeSize ?? null,
+      sizeGiB,
       sharedWithImages: lookups.imagesUsingSnapshot(snapshotId).filter((other) => other !== image.ImageId),
-      fullSnapshotSizeBytes: facts?.fullSnapshotSizeBytes ?? null,
-      storageTier: facts?.storageTier ?? null,
+      fullSnapshotSizeBytes,
+      storageTier,
+      monthlyCost: price.monthlyCost,
+      costBasis: `${price.terms} (${ctx.prices?.region ?? ctx.region})`,
+      tags: facts?.tags ?? null,
+      description: facts?.description ?? null,
     });
   }
   return out;
@@ -162,15 +195,11 @@ function priceImage(image: Image, snapshots: readonly ImageSnapshot[], ctx: Hand
   let total = 0;
   const terms: string[] = [];
   for (const s of own) {
-    const t = priceSnapshotTerms(
-      { sizeGiB: s.sizeGiB, fullSnapshotSizeBytes: s.fullSnapshotSizeBytes, storageTier: s.storageTier },
-      prices,
-    );
-    if (t.monthlyCost === null) {
-      return { monthlyCost: null, costBasis: `Cost unknown for ${s.snapshotId}: ${t.terms.replace(/^Cost unknown: /, '')} (${region})` };
+    if (s.monthlyCost === null) {
+      return { monthlyCost: null, costBasis: `Cost unknown for ${s.snapshotId}: ${s.costBasis.replace(/^Cost unknown: /, '').replace(/ \([a-z0-9-]+\)$/, '')} (${region})` };
     }
-    total += t.monthlyCost;
-    terms.push(`${s.snapshotId} ${t.terms}`);
+    total += s.monthlyCost;
+    terms.push(`${s.snapshotId} ${s.costBasis.replace(/ \([a-z0-9-]+\)$/, '')}`);
   }
   const excluded = shared.length > 0 ? ` (not counted, shared: ${sharedNote})` : '';
   return { monthlyCost: roundCost(total), costBasis: `${terms.join(' + ')}${excluded} (${region})` };
@@ -180,7 +209,7 @@ function toFinding(ctx: HandlerContext, image: Image, lookups: ImageLookups): { 
   const tags = tagsToRecord(image.Tags);
   const verdict = classify(image, lookups);
   const protectedReason = protection(ctx, image, tags, verdict, lookups);
-  const snapshots = imageSnapshots(image, lookups);
+  const snapshots = imageSnapshots(image, lookups, ctx);
   const price = priceImage(image, snapshots, ctx);
   const finding: Finding = {
     resourceType: 'ec2:image',
@@ -258,7 +287,9 @@ async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<Rech
   const snapshotIds = imageSnapshotIds(image);
   const sharing = await imagesUsingSnapshots(ctx, snapshotIds);
   const facts = await describeSnapshotFacts(ctx, snapshotIds);
+  const launchPermissions = await loadLaunchPermissions(ctx, stored.resourceId);
   const lookups: ImageLookups = {
+    launchPermissions,
     instanceUser: () => (instances.length > 0 ? `instance ${instances.join(', ')}` : null),
     launchTemplates,
     launchConfigurations,
@@ -275,6 +306,22 @@ async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<Rech
     return { status: 'changed', reason: `The snapshots deleted with it changed (was: ${before || 'none'}; now: ${after || 'none'})`, current };
   }
   return result;
+}
+
+/**
+ * Who may launch the AMI besides the account (one call per AMI: read at re-check, for the items of a plan only, never
+ * in a scan). A denied read is an unknown that protects: the AMI may be shared.
+ */
+async function loadLaunchPermissions(ctx: HandlerContext, imageId: string): Promise<LaunchPermission[]> {
+  try {
+    const out = await ctx.ec2.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }), {
+      abortSignal: ctx.signal,
+    });
+    return out.LaunchPermissions ?? [];
+  } catch (err) {
+    if (isUnauthorized(err)) return [{ UserId: 'unknown accounts (ec2:DescribeImageAttribute was denied, so sharing could not be checked)' }];
+    throw err;
+  }
 }
 
 function ownSnapshotIds(snapshots: readonly ImageSnapshot[]): string {
@@ -298,6 +345,10 @@ export function parseSnapshots(details: Record<string, unknown>): ImageSnapshot[
       sharedWithImages: shared as string[],
       fullSnapshotSizeBytes: num(s['fullSnapshotSizeBytes']),
       storageTier: typeof s['storageTier'] === 'string' ? s['storageTier'] : null,
+      monthlyCost: num(s['monthlyCost']),
+      costBasis: typeof s['costBasis'] === 'string' ? s['costBasis'] : 'Cost unknown: not priced by this scan',
+      tags: storedTags(s['tags']),
+      description: typeof s['description'] === 'string' ? s['description'] : null,
     });
   }
   return out;
@@ -382,18 +433,27 @@ async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dr
   return { kind: 'deleted', calls };
 }
 
-function related(finding: Finding): RelatedResource[] {
-  return (parseSnapshots(finding.details) ?? []).map((s): RelatedResource => {
+/** An AMI is free itself; its snapshots bill. Own snapshots go with it; shared ones stay (another AMI uses them). */
+function parts(finding: Finding, settings: HandlerSettings): ItemParts {
+  const list = (parseSnapshots(finding.details) ?? []).map((s): Part => {
     const size = s.sizeGiB === null ? '' : ` (${s.sizeGiB} GiB volume)`;
-    return s.sharedWithImages.length === 0
-      ? { resourceType: 'ec2:snapshot', resourceId: s.snapshotId, fate: 'deleted', note: `Its own snapshot${size}: deleted after the AMI is deregistered` }
-      : {
-          resourceType: 'ec2:snapshot',
-          resourceId: s.snapshotId,
-          fate: 'kept',
-          note: `Also backs ${s.sharedWithImages.join(', ')}: kept, and bills until the last of those AMIs goes`,
-        };
+    const own = s.sharedWithImages.length === 0;
+    return {
+      resourceType: 'ec2:snapshot',
+      resourceId: s.snapshotId,
+      fate: own ? 'deleted' : 'kept',
+      note: own
+        ? `Its own snapshot${size}: deleted after the AMI is deregistered`
+        : `Also backs ${s.sharedWithImages.join(', ')}: kept, and bills until the last of those AMIs goes`,
+      monthlyCost: s.monthlyCost,
+      costBasis: s.costBasis,
+      tags: s.tags,
+      ...partProtection('ec2:snapshot', s.snapshotId, s.tags, settings, (t) => managedByPolicyReason(t, s.description)),
+      addable: false,
+      ...(own ? {} : { shared: true }),
+    };
   });
+  return { own: { monthlyCost: 0, costBasis: 'An AMI itself is free: its snapshots bill' }, parts: list };
 }
 
 function assertNever(x: never): never {
@@ -405,10 +465,11 @@ export const unusedImagesHandler: ResourceHandler = {
   label: 'Unused AMIs',
   category: 'Compute',
   serviceCodes: [SERVICE_EC2_OTHER],
+  billingServiceCode: SERVICE_EC2_OTHER,
   deleteOrder: 20,
   listings: ['images', 'instances'],
   scan,
   recheck,
   delete: deleteImage,
-  related,
+  parts,
 };

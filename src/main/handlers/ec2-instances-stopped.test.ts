@@ -9,6 +9,7 @@ import type { Instance, Volume } from '@aws-sdk/client-ec2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseUserStopTime, stoppedInstancesHandler as handler } from './ec2-instances-stopped';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
+import { applyParts, itemSavings, partsOf } from './parts';
 import type { Finding, HandlerContext, StoredFinding } from './handler';
 import { awsError, collectPages, ec2Mock, handlerContext as ctx, KEEP, recordingDeleteContext as deleteCtx } from './test-support';
 
@@ -114,10 +115,10 @@ describe('stopped instances: scan', () => {
       stopTimeKnown: true,
       terminationProtection: false,
       volumes: [
-        { volumeId: 'vol-root', deviceName: '/dev/xvda', sizeGiB: 100, volumeType: 'gp3', deleteOnTermination: true },
-        { volumeId: 'vol-data', deviceName: '/dev/sdf', sizeGiB: 50, volumeType: 'gp2', deleteOnTermination: false },
+        { volumeId: 'vol-root', deviceName: '/dev/xvda', sizeGiB: 100, volumeType: 'gp3', deleteOnTermination: true, monthlyCost: 8, costBasis: 'gp3 100 GiB × $0.08 (us-east-1)', tags: {} },
+        { volumeId: 'vol-data', deviceName: '/dev/sdf', sizeGiB: 50, volumeType: 'gp2', deleteOnTermination: false, monthlyCost: 5, costBasis: 'gp2 50 GiB × $0.10 (us-east-1)', tags: {} },
       ],
-      elasticIps: [{ allocationId: 'eipalloc-1', publicIp: '3.3.3.3' }],
+      elasticIps: [{ allocationId: 'eipalloc-1', publicIp: '3.3.3.3', monthlyCost: 3.65, costBasis: 'public IPv4 730 h × $0.005 (us-east-1)', tags: {} }],
       imageId: 'ami-1',
     });
     expect(ec2Mock.commandCalls(DescribeVolumesCommand)[0]?.args[0].input).toEqual({ VolumeIds: ['vol-root', 'vol-data'] });
@@ -350,14 +351,32 @@ describe('stopped instances: delete', () => {
 describe('stopped instances: related', () => {
   it('DeleteOnTermination volumes go with it; other volumes and Elastic IPs stay', async () => {
     const f = await scanOne(oldStopped);
-    expect(handler.related(f)).toEqual([
-      { resourceType: 'ec2:volume', resourceId: 'vol-root', fate: 'deleted', note: expect.any(String) },
-      { resourceType: 'ec2:volume', resourceId: 'vol-data', fate: 'kept', note: expect.stringMatching(/billing/) },
-      { resourceType: 'ec2:elastic-ip', resourceId: 'eipalloc-1', fate: 'kept', note: expect.stringMatching(/3\.3\.3\.3/) },
+    const ip = handler.parts(f, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false });
+    expect(ip.own).toEqual({ monthlyCost: 0, costBasis: 'No compute while stopped' });
+    expect(ip.parts).toEqual([
+      expect.objectContaining({ resourceType: 'ec2:volume', resourceId: 'vol-root', fate: 'deleted', monthlyCost: 8, protected: false, addable: false }),
+      expect.objectContaining({ resourceType: 'ec2:volume', resourceId: 'vol-data', fate: 'kept', note: expect.stringMatching(/billing/), monthlyCost: 5, addable: true }),
+      expect.objectContaining({ resourceType: 'ec2:elastic-ip', resourceId: 'eipalloc-1', fate: 'kept', note: expect.stringMatching(/3\.3\.3\.3/), monthlyCost: 3.65, addable: true }),
     ]);
+    // Savings are what terminating removes: the root volume ($8), not the finding's $16.65.
+    expect(itemSavings(ip)).toEqual({ savings: 8, basis: expect.stringContaining('not counted, stays: volume vol-data, Elastic IP eipalloc-1') });
+    // Added to the plan, a kept part is removed too and counts.
+    expect(itemSavings(partsOf(handler, f, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false, added: ['eipalloc-1'] })).savings).toBeCloseTo(11.65, 6);
+  });
+
+  it('a kept root volume tagged to keep protects the instance (the tag key matched case-insensitively)', async () => {
+    const f = await scanOne(oldStopped);
+    const vols = f.details['volumes'] as { volumeId: string; tags: Record<string, string> }[];
+    vols[0]!.tags = { 'Cloud-Cleaner:Keep': 'true' };
+    const scanned = applyParts(handler, f, DEFAULT_HANDLER_SETTINGS, () => undefined);
+    expect(scanned).toMatchObject({ protected: true, protectedReason: 'its volume vol-root is tagged Cloud-Cleaner:Keep=true' });
+    // The data volume is not deleted on termination: its protection does not protect the instance.
+    vols[0]!.tags = {};
+    vols[1]!.tags = { 'cloud-cleaner:keep': '' };
+    expect(applyParts(handler, f, DEFAULT_HANDLER_SETTINGS, () => undefined).protected).toBe(false);
   });
 
   it('tolerates details without lists', () => {
-    expect(handler.related({ details: {} } as Finding)).toEqual([]);
+    expect(handler.parts({ details: {} } as Finding, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false }).parts).toEqual([]);
   });
 });

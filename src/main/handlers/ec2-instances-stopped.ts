@@ -1,22 +1,28 @@
 import {
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
+  DeleteVolumeCommand,
   DescribeVolumesCommand,
+  ReleaseAddressCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
 import { priceVolumeTerms } from './ebs-pricing';
 import { pricePublicIpv4 } from './ec2-elastic-ips-idle';
 import { awsErrorCode, chunk, isAbort, isUnauthorized, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER } from './ec2-common';
-import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
+import { auditedMutation, callLabel, dryRunIgnored, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
+import { partProtection, storedNumber, storedObjects, storedString, storedTags } from './parts';
 import { instancePages, regionAddresses, volumePages } from './region-inventory';
 import type {
+  DeleteContext,
   DeleteOutcome,
   Finding,
   HandlerContext,
+  HandlerSettings,
+  ItemParts,
+  Part,
   RecheckResult,
-  RelatedResource,
   ResourceHandler,
 } from './handler';
 
@@ -152,45 +158,50 @@ async function loadFacts(
   return { volumes, addresses: await addresses(), terminationProtection };
 }
 
+/** One priced part as the scan stores it. */
+interface PricedPart {
+  monthlyCost: number | null;
+  costBasis: string;
+}
+
+function priceVolume(ctx: HandlerContext, id: string, facts: Facts): PricedPart {
+  const region = ctx.prices?.region ?? ctx.region;
+  const v = facts.volumes?.get(id);
+  if (facts.volumes === null) return { monthlyCost: null, costBasis: `Cost unknown: volumes could not be listed (${region})` };
+  if (v === undefined) return { monthlyCost: null, costBasis: `Cost unknown: not found (${region})` };
+  if (v.Size === undefined) return { monthlyCost: null, costBasis: `Cost unknown: AWS did not report the size (${region})` };
+  if (ctx.prices === null) return { monthlyCost: null, costBasis: `Cost unknown: no prices for this region (${region})` };
+  const t = priceVolumeTerms({ type: v.VolumeType, sizeGiB: v.Size, iops: v.Iops, throughputMiBps: v.Throughput }, ctx.prices);
+  return { monthlyCost: t.monthlyCost, costBasis: `${t.terms} (${region})` };
+}
+
 /** Monthly cost while stopped: EBS volumes and Elastic IPs, never compute. */
 function stoppedCost(
   ctx: HandlerContext,
-  volumeIds: readonly string[],
-  addresses: readonly Address[] | null,
-  facts: Facts,
+  volumes: readonly { volumeId: string; price: PricedPart }[],
+  addresses: readonly { label: string; price: PricedPart }[] | null,
 ): { monthlyCost: number | null; costBasis: string } {
   const region = ctx.prices?.region ?? ctx.region;
-  if (ctx.prices === null && (volumeIds.length > 0 || addresses === null || addresses.length > 0)) {
+  if (ctx.prices === null && (volumes.length > 0 || addresses === null || addresses.length > 0)) {
     return { monthlyCost: null, costBasis: `Cost unknown: no prices for this region (${region})` };
   }
   const parts: string[] = [];
   const unknowns: string[] = [];
   let total = 0;
-  for (const id of volumeIds) {
-    const v = facts.volumes?.get(id);
-    if (facts.volumes === null) unknowns.push(`${id}: volumes could not be listed`);
-    else if (v === undefined) unknowns.push(`${id}: not found`);
-    else if (v.Size === undefined) unknowns.push(`${id}: AWS did not report the size`);
+  const strip = (basis: string): string => basis.replace(/^Cost unknown: /, '').replace(/ \([a-z0-9-]+\)$/, '');
+  for (const { volumeId, price } of volumes) {
+    if (price.monthlyCost === null) unknowns.push(`${volumeId}: ${strip(price.costBasis)}`);
     else {
-      const t = priceVolumeTerms(
-        { type: v.VolumeType, sizeGiB: v.Size, iops: v.Iops, throughputMiBps: v.Throughput },
-        ctx.prices,
-      );
-      if (t.monthlyCost === null) unknowns.push(`${id}: ${t.terms}`);
-      else {
-        total += t.monthlyCost;
-        parts.push(`${id} ${t.terms}`);
-      }
+      total += price.monthlyCost;
+      parts.push(`${volumeId} ${strip(price.costBasis)}`);
     }
   }
   if (addresses === null) unknowns.push('Elastic IPs could not be listed');
-  for (const a of addresses ?? []) {
-    const p = pricePublicIpv4(a, ctx.prices, ctx.region);
-    const label = `Elastic IP ${a.PublicIp ?? a.AllocationId ?? ''}`;
-    if (p.monthlyCost === null) unknowns.push(`${label}: ${p.terms}`);
+  for (const { label, price } of addresses ?? []) {
+    if (price.monthlyCost === null) unknowns.push(`${label}: ${strip(price.costBasis)}`);
     else {
-      total += p.monthlyCost;
-      parts.push(`${label} ${p.terms}`);
+      total += price.monthlyCost;
+      parts.push(`${label} ${strip(price.costBasis)}`);
     }
   }
   if (unknowns.length > 0) {
@@ -222,18 +233,38 @@ function toFinding(ctx: HandlerContext, i: Instance, facts: Facts): Finding {
 
   const mappings = (i.BlockDeviceMappings ?? []).filter((m) => m.Ebs?.VolumeId !== undefined);
   const volumes = mappings.map((m) => {
-    const v = facts.volumes?.get(m.Ebs?.VolumeId ?? '');
+    const volumeId = m.Ebs?.VolumeId ?? '';
+    const v = facts.volumes?.get(volumeId);
+    const price = stopped ? priceVolume(ctx, volumeId, facts) : { monthlyCost: null, costBasis: 'Not priced: the instance is not stopped' };
     return {
-      volumeId: m.Ebs?.VolumeId ?? '',
+      volumeId,
       deviceName: m.DeviceName ?? null,
       sizeGiB: v?.Size ?? null,
       volumeType: v?.VolumeType ?? null,
       deleteOnTermination: m.Ebs?.DeleteOnTermination ?? false,
+      monthlyCost: price.monthlyCost,
+      costBasis: price.costBasis,
+      // The volume's own tags (a kept root volume protects the instance); null when the volume was not listed.
+      tags: v === undefined ? null : tagsToRecord(v.Tags),
     };
   });
   const addresses = facts.addresses === null ? null : (facts.addresses.get(id) ?? []);
+  const elasticIps = (addresses ?? []).map((a) => {
+    const p = pricePublicIpv4(a, ctx.prices, ctx.region);
+    return {
+      allocationId: a.AllocationId ?? null,
+      publicIp: a.PublicIp ?? null,
+      monthlyCost: p.monthlyCost,
+      costBasis: p.costBasis,
+      tags: tagsToRecord(a.Tags),
+    };
+  });
   const cost = stopped
-    ? stoppedCost(ctx, volumes.map((v) => v.volumeId), addresses, facts)
+    ? stoppedCost(
+        ctx,
+        volumes.map((v) => ({ volumeId: v.volumeId, price: v })),
+        addresses === null ? null : elasticIps.map((a) => ({ label: `Elastic IP ${a.publicIp ?? a.allocationId ?? ''}`, price: a })),
+      )
     : { monthlyCost: null, costBasis: `Not priced: only stopped instances are priced (${ctx.region})` };
   // LaunchTime moves on every start; the primary network interface keeps the original launch time.
   const primaryEni = (i.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
@@ -261,7 +292,7 @@ function toFinding(ctx: HandlerContext, i: Instance, facts: Facts): Finding {
       stopTimeKnown: stopTime !== null,
       terminationProtection: stopped ? termination : null,
       volumes,
-      elasticIps: (addresses ?? []).map((a) => ({ allocationId: a.AllocationId ?? null, publicIp: a.PublicIp ?? null })),
+      elasticIps,
       imageId: i.ImageId ?? null,
     },
   };
@@ -281,31 +312,115 @@ function changeReason(stored: Finding, current: Finding): string | null {
   return null;
 }
 
-interface StoredVolume {
-  volumeId: string;
-  deleteOnTermination: boolean;
-}
-interface StoredAddress {
-  allocationId: string | null;
-  publicIp: string | null;
+/** How long a delete waits for the instance to reach `terminated` before removing the parts the user added. */
+const TERMINATE_WAIT_MS = 10 * 60_000;
+const TERMINATE_POLL_MS = 3_000;
+
+async function waitTerminated(ctx: DeleteContext, instanceId: string): Promise<boolean> {
+  const pollMs = ctx.pollMs ?? TERMINATE_POLL_MS;
+  const deadline = Date.now() + (ctx.waitMs ?? TERMINATE_WAIT_MS);
+  for (;;) {
+    try {
+      const out = await ctx.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      const state = out.Reservations?.flatMap((r) => r.Instances ?? [])[0]?.State?.Name;
+      if (state === undefined || state === 'terminated') return true;
+    } catch (err) {
+      if (awsErrorCode(err) === 'InvalidInstanceID.NotFound') return true;
+      throw err;
+    }
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
 }
 
-function storedList<T>(details: Record<string, unknown>, key: string, isItem: (x: unknown) => x is T): T[] {
-  const value = details[key];
-  return Array.isArray(value) ? value.filter(isItem) : [];
+/**
+ * The parts the user added to the plan (a volume kept on termination, an Elastic IP that stays allocated): removed
+ * after the instance is terminated — a volume detaches and an address disassociates only then.
+ */
+async function removeAddedParts(ctx: DeleteContext, instanceId: string, added: readonly Part[], dryRun: boolean, calls: string[]): Promise<DeleteOutcome | null> {
+  if (added.length === 0) return null;
+  if (!dryRun && !(await waitTerminated(ctx, instanceId))) {
+    return {
+      kind: 'failed',
+      code: 'TerminationTimeout',
+      message: `Instance ${instanceId} was asked to terminate but did not reach "terminated" in time: ${added.map((p) => p.resourceId).join(', ')} were not removed and still bill. Calls made: ${calls.join(', ')}`,
+    };
+  }
+  const failures: string[] = [];
+  for (const part of added) {
+    const call =
+      part.resourceType === 'ec2:volume'
+        ? { action: 'DeleteVolume', target: part.resourceId, dryRun }
+        : { action: 'ReleaseAddress', target: part.resourceId, dryRun };
+    const r = await auditedMutation(ctx, call, () =>
+      call.action === 'DeleteVolume'
+        ? ctx.ec2.send(new DeleteVolumeCommand({ VolumeId: part.resourceId, DryRun: dryRun }))
+        : ctx.ec2.send(new ReleaseAddressCommand({ AllocationId: part.resourceId, DryRun: dryRun })),
+    );
+    if (r.kind === 'dry-run-ok' || (r.kind === 'done' && !dryRun)) calls.push(callLabel(call));
+    else if (r.kind === 'done') return dryRunIgnored(call.action);
+    else if (dryRun) return failureOutcome(r);
+    else failures.push(`${part.resourceId} (${r.code}: ${r.message})`);
+  }
+  if (failures.length > 0) {
+    return {
+      kind: 'failed',
+      code: 'PartsNotRemoved',
+      message: `Instance ${instanceId} was terminated, but ${failures.length} part(s) added to the plan could not be removed and still bill: ${failures.join('; ')}. Calls made: ${calls.join(', ')}`,
+    };
+  }
+  return null;
 }
-const isStoredVolume = (x: unknown): x is StoredVolume =>
-  typeof x === 'object' && x !== null && typeof (x as StoredVolume).volumeId === 'string';
-const isStoredAddress = (x: unknown): x is StoredAddress =>
-  typeof x === 'object' &&
-  x !== null &&
-  (typeof (x as StoredAddress).allocationId === 'string' || typeof (x as StoredAddress).publicIp === 'string');
+
+function volumePart(v: Record<string, unknown>, settings: HandlerSettings): Part | null {
+  const volumeId = storedString(v['volumeId']);
+  if (volumeId === null) return null;
+  const tags = storedTags(v['tags']);
+  const size = storedNumber(v['sizeGiB']);
+  const what = `${size === null ? '' : `${size} GiB `}${storedString(v['volumeType']) ?? ''}`.trim();
+  const dot = v['deleteOnTermination'] === true;
+  return {
+    resourceType: 'ec2:volume',
+    resourceId: volumeId,
+    fate: dot ? 'deleted' : 'kept',
+    note: dot
+      ? `Deleted on termination${what ? ` (${what})` : ''}`
+      : `Not deleted on termination${what ? ` (${what})` : ''}: stays, detached, and keeps billing`,
+    monthlyCost: storedNumber(v['monthlyCost']),
+    costBasis: storedString(v['costBasis']) ?? 'Cost unknown: not priced by this scan',
+    tags,
+    ...partProtection('ec2:volume', volumeId, tags, settings),
+    addable: !dot,
+  };
+}
+
+function addressPart(a: Record<string, unknown>, settings: HandlerSettings): Part | null {
+  const allocationId = storedString(a['allocationId']);
+  const publicIp = storedString(a['publicIp']);
+  const id = allocationId ?? publicIp;
+  if (id === null) return null;
+  const tags = storedTags(a['tags']);
+  return {
+    resourceType: 'ec2:elastic-ip',
+    resourceId: id,
+    fate: 'kept',
+    note: `Terminating does not release ${publicIp ?? 'the address'}: it stays allocated, idle, and keeps billing`,
+    monthlyCost: storedNumber(a['monthlyCost']),
+    costBasis: storedString(a['costBasis']) ?? 'Cost unknown: not priced by this scan',
+    tags,
+    ...partProtection('ec2:elastic-ip', id, tags, settings),
+    // Only an address with an allocation id can be released by id (EC2-Classic style ones cannot).
+    addable: allocationId !== null,
+  };
+}
 
 export const stoppedInstancesHandler: ResourceHandler = {
   type: 'ec2:instance',
   label: 'Stopped instances',
   category: 'Compute',
   serviceCodes: [SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER],
+  // While stopped it bills nothing itself; its volumes bill under EC2 - Other, its addresses under VPC.
+  billingServiceCode: SERVICE_EC2_COMPUTE,
   deleteOrder: 10,
   listings: ['instances', 'volumes', 'addresses'],
 
@@ -357,30 +472,27 @@ export const stoppedInstancesHandler: ResourceHandler = {
       ctx.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: dryRun }), { abortSignal: ctx.signal }),
     );
     if (isMutationFailure(result)) return failureOutcome(result);
+    if (result.kind === 'done' && dryRun) return dryRunIgnored('TerminateInstances');
     const calls = [callLabel(call)];
+    const added = stoppedInstancesHandler
+      .parts(stored, ctx.settings, { snapshotVolumes: false, ...(ctx.addedParts ? { added: ctx.addedParts } : {}) })
+      .parts.filter((p) => ctx.addedParts?.includes(p.resourceId) === true && p.addable);
+    const partsOutcome = await removeAddedParts(ctx, id, added, dryRun, calls);
+    if (partsOutcome !== null) return partsOutcome;
     return dryRun ? { kind: 'dry-run-ok', calls } : { kind: 'deleted', calls };
   },
 
-  related(finding): RelatedResource[] {
-    const volumes = storedList(finding.details, 'volumes', isStoredVolume).map(
-      (v): RelatedResource =>
-        v.deleteOnTermination === true
-          ? { resourceType: 'ec2:volume', resourceId: v.volumeId, fate: 'deleted', note: 'Deleted on termination' }
-          : {
-              resourceType: 'ec2:volume',
-              resourceId: v.volumeId,
-              fate: 'kept',
-              note: 'Not deleted on termination: stays and keeps billing',
-            },
-    );
-    const addresses = storedList(finding.details, 'elasticIps', isStoredAddress).map(
-      (a): RelatedResource => ({
-        resourceType: 'ec2:elastic-ip',
-        resourceId: a.allocationId ?? a.publicIp ?? '',
-        fate: 'kept',
-        note: `Terminating does not release ${a.publicIp ?? 'the address'}: it stays allocated, idle, and keeps billing`,
-      }),
-    );
-    return [...volumes, ...addresses];
+  parts(finding, settings): ItemParts {
+    const stopped = finding.state === 'stopped';
+    const parts = [
+      ...storedObjects(finding.details, 'volumes').map((v) => volumePart(v, settings)),
+      ...storedObjects(finding.details, 'elasticIps').map((a) => addressPart(a, settings)),
+    ].filter((p): p is Part => p !== null);
+    return {
+      own: stopped
+        ? { monthlyCost: 0, costBasis: 'No compute while stopped' }
+        : { monthlyCost: null, costBasis: 'Not priced: only stopped instances are priced' },
+      parts,
+    };
   },
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_HANDLER_SETTINGS } from './handler';
 import {
   DeleteSnapshotCommand,
   DescribeImagesCommand,
@@ -325,6 +326,6 @@ describe('orphanedSnapshotsHandler.delete', () => {
   });
 
   it('relates nothing', () => {
-    expect(handler.related(orphan())).toEqual([]);
+    expect(handler.parts(orphan(), DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false }).parts).toEqual([]);
   });
 });

@@ -218,11 +218,13 @@ export const orphanedSnapshotsHandler: ResourceHandler = {
   label: 'Orphaned snapshots',
   category: 'Storage',
   serviceCodes: [SERVICE_EC2_OTHER],
+  billingServiceCode: SERVICE_EC2_OTHER,
   deleteOrder: 30,
   listings: ['volumes', 'images'],
   scan,
   recheck,
   delete: deleteSnapshot,
   // A snapshot takes nothing with it.
-  related: () => [],
+  // A snapshot stands alone: deleting it removes nothing else.
+  parts: (finding) => ({ own: { monthlyCost: finding.monthlyCost, costBasis: finding.costBasis }, parts: [] }),
 };

@@ -70,16 +70,20 @@ describe('loadLaunchTemplateImageUsage', () => {
 });
 
 describe('describeSnapshotFacts', () => {
-  it('batches explicit ids by 100 and leaves a batch with a vanished id to the fallback', async () => {
+  it('batches explicit ids by 100; a batch with a vanished id is asked one by one, so the others keep their facts', async () => {
     const ids = Array.from({ length: 150 }, (_, i) => `snap-${i}`);
     ec2Mock.on(DescribeSnapshotsCommand).callsFake((input: { SnapshotIds: string[] }) => {
       if (input.SnapshotIds.length === 100) throw awsError('InvalidSnapshot.NotFound');
       return { Snapshots: input.SnapshotIds.map((id) => ({ SnapshotId: id, VolumeSize: 1, StorageTier: 'archive' })) };
     });
     const facts = await describeSnapshotFacts(ctx(), [...ids, 'snap-0']);
-    expect(ec2Mock.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input.SnapshotIds?.length)).toEqual([100, 50]);
-    expect(facts.size).toBe(50);
-    expect(facts.get('snap-149')).toEqual({ volumeSizeGiB: 1, fullSnapshotSizeBytes: null, storageTier: 'archive' });
+    expect(ec2Mock.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input.SnapshotIds?.length)).toEqual([
+      100,
+      ...Array.from({ length: 100 }, () => 1),
+      50,
+    ]);
+    expect(facts.size).toBe(150);
+    expect(facts.get('snap-149')).toEqual({ volumeSizeGiB: 1, fullSnapshotSizeBytes: null, storageTier: 'archive', tags: {}, description: null });
   });
 });
 

@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Image, InstanceStateName } from '@aws-sdk/client-ec2';
 import { awsErrorCode, chunk, clampPageSize, isUnauthorized } from './ec2-common';
+import { tagsToRecord } from './handler';
 import type { Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
 import { imagePages, instancePages, volumePages } from './region-inventory';
 
@@ -148,27 +149,42 @@ export interface SnapshotFacts {
   volumeSizeGiB: number | null;
   fullSnapshotSizeBytes: number | null;
   storageTier: string | null;
+  /** The snapshot's own tags (protection of an AMI's snapshot protects the AMI). */
+  tags: Record<string, string>;
+  description: string | null;
 }
 
 /** Snapshot facts (full size, tier) by id, in batches. Missing ones fall back to the mappings' VolumeSize. */
 export async function describeSnapshotFacts(ctx: HandlerContext, ids: readonly string[]): Promise<Map<string, SnapshotFacts>> {
   const facts = new Map<string, SnapshotFacts>();
+  const describe = async (batch: string[]): Promise<void> => {
+    const out = await ctx.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], SnapshotIds: batch }), {
+      abortSignal: ctx.signal,
+    });
+    for (const s of out.Snapshots ?? []) {
+      if (s.SnapshotId === undefined) continue;
+      facts.set(s.SnapshotId, {
+        volumeSizeGiB: s.VolumeSize ?? null,
+        fullSnapshotSizeBytes: s.FullSnapshotSizeInBytes ?? null,
+        storageTier: s.StorageTier ?? null,
+        tags: tagsToRecord(s.Tags),
+        description: s.Description ?? null,
+      });
+    }
+  };
   for (const batch of chunk([...new Set(ids)], 100)) {
     try {
-      const out = await ctx.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], SnapshotIds: batch }), {
-        abortSignal: ctx.signal,
-      });
-      for (const s of out.Snapshots ?? []) {
-        if (s.SnapshotId === undefined) continue;
-        facts.set(s.SnapshotId, {
-          volumeSizeGiB: s.VolumeSize ?? null,
-          fullSnapshotSizeBytes: s.FullSnapshotSizeInBytes ?? null,
-          storageTier: s.StorageTier ?? null,
-        });
-      }
+      await describe(batch);
     } catch (err) {
-      // One vanished id fails the whole batch: price that batch from the mappings' volume sizes instead.
       if (awsErrorCode(err) !== 'InvalidSnapshot.NotFound') throw err;
+      // One vanished id fails the whole batch: ask one by one so the others keep their facts (and their tags).
+      for (const id of batch) {
+        try {
+          await describe([id]);
+        } catch (e) {
+          if (awsErrorCode(e) !== 'InvalidSnapshot.NotFound') throw e;
+        }
+      }
     }
   }
   return facts;

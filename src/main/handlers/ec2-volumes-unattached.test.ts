@@ -1,3 +1,4 @@
+import { DEFAULT_HANDLER_SETTINGS } from './handler';
 import {
   CreateSnapshotCommand,
   DeleteVolumeCommand,
@@ -82,6 +83,10 @@ describe('unattached volumes: scan', () => {
         snapshotId: 'snap-src',
         encrypted: true,
         attachments: [],
+        safetySnapshot: {
+          monthlyCost: 25,
+          costBasis: '≤ 500 GiB volume size × $0.05 standard snapshot (upper bound: billing is incremental) (us-east-1)',
+        },
       },
     });
     expect(page?.[1]).toMatchObject({ resourceId: 'vol-2', unused: false, unusedReason: null, monthlyCost: 0.8 });
@@ -319,6 +324,6 @@ describe('unattached volumes: delete', () => {
       serviceCodes: ['AmazonEC2Other'],
       deleteOrder: 40,
     });
-    expect(unattachedVolumesHandler.related({} as Finding)).toEqual([]);
+    expect(unattachedVolumesHandler.parts({} as Finding, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false }).parts).toEqual([]);
   });
 });

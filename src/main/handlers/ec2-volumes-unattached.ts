@@ -10,8 +10,11 @@ import { priceVolume } from './ebs-pricing';
 import { awsErrorCode, awsErrorMessage, isAbort, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, tagsToRecord } from './handler';
+import { storedNumber, storedString } from './parts';
 import { volumePages } from './region-inventory';
+import { priceSnapshotTerms } from './snapshot-pricing';
 import type {
+  ItemParts,
   AuditedCall,
   DeleteContext,
   DeleteOutcome,
@@ -72,8 +75,16 @@ function toFinding(ctx: HandlerContext, v: Volume): Finding {
       snapshotId: v.SnapshotId ?? null,
       encrypted: v.Encrypted ?? null,
       attachments,
+      // What a safety snapshot taken before the delete would cost at most (a first snapshot of a volume holds at
+      // most its used blocks; the full size is the upper bound, so the savings shown are never overstated).
+      safetySnapshot: safetySnapshotPrice(ctx, v.Size ?? null),
     },
   };
+}
+
+function safetySnapshotPrice(ctx: HandlerContext, sizeGiB: number | null): { monthlyCost: number | null; costBasis: string } {
+  const t = priceSnapshotTerms({ sizeGiB, fullSnapshotSizeBytes: null, storageTier: 'standard' }, ctx.prices);
+  return { monthlyCost: t.monthlyCost, costBasis: `${t.terms} (${ctx.prices?.region ?? ctx.region})` };
 }
 
 /** Waits until the snapshot is `completed`; a failure outcome when it errors, vanishes or takes too long. */
@@ -128,6 +139,7 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
     label: 'Unattached volumes',
     category: 'Storage',
     serviceCodes: [SERVICE_EC2_OTHER],
+    billingServiceCode: SERVICE_EC2_OTHER,
     deleteOrder: 40,
     listings: ['volumes'],
 
@@ -232,9 +244,31 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
       return safetySnapshotId === undefined ? { kind: 'deleted', calls } : { kind: 'deleted', calls, safetySnapshotId };
     },
 
-    related() {
-      // An unattached volume takes nothing with it (a safety snapshot, if asked for, is made at delete time).
-      return [];
+    parts(finding, _settings, options): ItemParts {
+      const own = { monthlyCost: finding.monthlyCost, costBasis: finding.costBasis };
+      if (!options.snapshotVolumes) return { own, parts: [] };
+      // An unattached volume takes nothing with it; a safety snapshot, if asked for, is created and stays.
+      const snap = typeof finding.details['safetySnapshot'] === 'object' && finding.details['safetySnapshot'] !== null
+        ? (finding.details['safetySnapshot'] as Record<string, unknown>)
+        : {};
+      return {
+        own,
+        parts: [
+          {
+            resourceType: 'ec2:snapshot',
+            resourceId: `safety snapshot of ${finding.resourceId}`,
+            fate: 'kept',
+            note: 'Taken before the delete and kept (tagged with the plan): you can restore the volume from it',
+            monthlyCost: storedNumber(snap['monthlyCost']),
+            costBasis: storedString(snap['costBasis']) ?? 'Cost unknown: not priced by this scan',
+            tags: {},
+            protected: false,
+            protectedReason: null,
+            addable: false,
+            created: true,
+          },
+        ],
+      };
     },
   };
 }

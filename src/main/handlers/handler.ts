@@ -1,4 +1,5 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { PartDto } from '../../shared/dto/findings';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { RegionPrices } from '../pricing/types';
 import type { RegionInventory, RegionListing } from './region-inventory';
@@ -40,6 +41,11 @@ export interface Finding {
   protectedReason: string | null;
   /** Type-specific facts (JSON-serializable): attachments, snapshots, volumes that go with it, … */
   details: Record<string, unknown>;
+  /**
+   * What deleting it saves (own cost + parts deleted with it); set by the scanner from `parts` (handlers leave it
+   * out). Null = unknown.
+   */
+  monthlySavings?: number | null;
 }
 
 export interface HandlerSettings {
@@ -111,6 +117,11 @@ export interface DeleteContext extends HandlerContext {
   planId: string;
   /** Snapshot an unattached volume before deleting it (volume handler only). */
   snapshotBeforeDelete?: boolean;
+  /** Ids of kept parts the user added to this item: the delete removes them too, after the main call. */
+  addedParts?: readonly string[];
+  /** Waiting for a state change before removing added parts (tests shorten them). */
+  pollMs?: number;
+  waitMs?: number;
 }
 
 export type DeleteOutcome =
@@ -121,14 +132,30 @@ export type DeleteOutcome =
   | { kind: 'refused'; reason: string }
   | { kind: 'failed'; code: string; message: string };
 
-/** A resource that goes with a finding when it is deleted (or explicitly stays). */
-export interface RelatedResource {
-  resourceType: ResourceType;
-  resourceId: string;
-  /** `deleted` goes with it; `kept` stays (and keeps billing). */
-  fate: 'deleted' | 'kept';
-  note: string;
+/**
+ * A part of a finding: an AWS resource its action removes with it, or one that stays (see PartDto). Handlers build
+ * parts from what the scan stored in `details` (ids, sizes, costs, the parts' own tags), so the plan can price them
+ * and check their protection with the settings in force, and the re-check can compare them with AWS.
+ */
+export type Part = PartDto;
+
+/** The plan's choices that change an item's parts. */
+export interface PartsOptions {
+  /** A tagged safety snapshot is taken before each volume is deleted (a part created, and kept). */
+  snapshotVolumes: boolean;
+  /** Ids of kept, addable parts the user added to the plan: the action removes them too. */
+  added?: readonly string[];
 }
+
+/** A finding's own cost and its parts. */
+export interface ItemParts {
+  /** The finding's own monthly cost, without its parts (a stopped instance: $0 of compute). */
+  own: { monthlyCost: number | null; costBasis: string };
+  parts: Part[];
+}
+
+/** @deprecated the parts of a finding: see Part. */
+export type RelatedResource = Part;
 
 export interface ResourceHandler {
   type: ResourceType;
@@ -149,8 +176,14 @@ export interface ResourceHandler {
   recheck(ctx: HandlerContext, finding: StoredFinding): Promise<RecheckResult>;
   /** Removes the resource (or, with dryRun, asks AWS whether it may). Never throws for AWS errors. */
   delete(ctx: DeleteContext, finding: StoredFinding, opts: { dryRun: boolean }): Promise<DeleteOutcome>;
-  /** What goes with the resource when it is deleted, from the stored details. */
-  related(finding: Finding): RelatedResource[];
+  /**
+   * The dependency model, from the stored finding alone (no AWS call): its own cost and the parts its delete removes
+   * or leaves, each priced, with protection evaluated under `settings` (so a protection key changed since the scan
+   * counts). The scan, the plan, the re-check and the delete all use it.
+   */
+  parts(finding: Finding, settings: HandlerSettings, options: PartsOptions): ItemParts;
+  /** The Cost Explorer service the resource's own cost is billed under (bill reconciliation). */
+  billingServiceCode: string;
 }
 
 /** Tags as a plain object. */
@@ -160,15 +193,22 @@ export function tagsToRecord(tags: ReadonlyArray<{ Key?: string; Value?: string 
   return out;
 }
 
+/** Tag keys compare case-insensitively, surrounding spaces ignored: AWS keys are case-sensitive, people are not. */
+function sameKey(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
 /**
- * The protection rule, the same in scan, recheck and delete: the tag present with any value but `false`
- * (case-insensitive, surrounding spaces ignored) protects.
+ * The protection rule, the same in scan, plan, recheck and delete: the tag present (key matched case-insensitively)
+ * with any value but `false` (case-insensitive, surrounding spaces ignored) protects.
  */
 export function protectionByTag(tags: Record<string, string>, key: string): string | null {
-  if (!Object.prototype.hasOwnProperty.call(tags, key)) return null;
-  const value = tags[key] ?? '';
-  if (value.trim().toLowerCase() === 'false') return null;
-  return `Tagged ${key}${value === '' ? '' : `=${value}`}`;
+  for (const [k, value] of Object.entries(tags)) {
+    if (!sameKey(k, key)) continue;
+    if (value.trim().toLowerCase() === 'false') continue;
+    return `Tagged ${k}${value === '' ? '' : `=${value}`}`;
+  }
+  return null;
 }
 
 /** Money for cost bases: `$0.088`, `$0.0055`, `$3.65` (no rounding below the published precision). */

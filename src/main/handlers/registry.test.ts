@@ -12,7 +12,8 @@ function fakeHandler(type: ResourceType, deleteOrder: number): ResourceHandler {
     async *scan() {},
     recheck: () => Promise.reject(new Error('not used')),
     delete: () => Promise.reject(new Error('not used')),
-    related: () => [],
+    parts: () => ({ own: { monthlyCost: null, costBasis: '' }, parts: [] }),
+    billingServiceCode: 'AmazonEC2Other',
   };
 }
 

@@ -12,6 +12,7 @@ import { handlersForService } from '../discovery/service-catalog';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
 import type { HandlerRegistry } from '../handlers/registry';
 import { RegionInventory } from '../handlers/region-inventory';
+import { applyParts } from '../handlers/parts';
 import type { PriceBook } from '../pricing/types';
 import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
@@ -239,8 +240,11 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
         ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),
         ...(inventories.has(region) ? { inventory: inventories.get(region)!.inventory } : {}),
       };
-      for await (const page of handler.scan(ctx)) {
+      const billingServiceOf = (type: string): string | undefined => deps.registry.get(type as ResourceType)?.billingServiceCode;
+      for await (const scanned of handler.scan(ctx)) {
         if (signal?.aborted) throw Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
+        // The dependency model: protected parts protect the finding; savings count only what its delete removes.
+        const page = scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
         writer.add(page);
         const { findings, savings } = countFindings(page);
         progress.found += page.length;
@@ -295,14 +299,17 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   return finish(totals.tasksFailed > 0 ? 'partial' : 'succeeded', { regions, handlers: handlerTypes, discovery });
 }
 
-/** Findings = unused resources; savings = their known monthly cost, protected ones excluded (they stay). */
+/**
+ * Findings = unused resources; savings = what deleting them saves (own cost + parts removed with them), protected ones
+ * excluded (they stay): the same definition as SavingsTotalsDto.
+ */
 function countFindings(page: readonly Finding[]): { findings: number; savings: number } {
   let findings = 0;
   let savings = 0;
   for (const f of page) {
     if (!f.unused) continue;
     findings++;
-    if (!f.protected && f.monthlyCost !== null) savings += f.monthlyCost;
+    if (!f.protected && f.monthlySavings !== null && f.monthlySavings !== undefined) savings += f.monthlySavings;
   }
   return { findings, savings };
 }

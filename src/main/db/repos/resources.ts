@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Finding } from '../../handlers/handler';
-import type { FindingsPage, ResourceDto, ResourceStatus } from '../../../shared/dto/findings';
+import type { FindingsPage, ResourceDto, ResourceStatus, SavingsTotalsDto } from '../../../shared/dto/findings';
 import type { Database, ResourceRow } from '../schema';
 
 export type { FindingsPage, ResourceDto };
@@ -21,6 +21,7 @@ export function toResourceDto(r: ResourceRow): ResourceDto {
     unusedSince: r.unused_since,
     monthlyCost: r.monthly_cost,
     costBasis: r.cost_basis,
+    monthlySavings: r.monthly_savings,
     protected: r.protected === 1,
     protectedReason: r.protected_reason,
     tags: JSON.parse(r.tags) as Record<string, string>,
@@ -37,7 +38,7 @@ export function toResourceDto(r: ResourceRow): ResourceDto {
 const UPSERT_COLUMNS = [
   'account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason',
   'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at',
-  'first_seen', 'last_seen', 'last_scan_id',
+  'monthly_savings', 'first_seen', 'last_seen', 'last_scan_id',
 ] as const;
 const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resource_type', 'region', 'resource_id', 'first_seen'].includes(c));
 
@@ -45,7 +46,7 @@ const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resour
 // last_scan_id move, and TOUCH_SQL writes just that (no indexed column is assigned, so no index entry is rewritten).
 const CONTENT_COLUMNS = [
   'service_code', 'name', 'state', 'unused', 'unused_reason', 'unused_since', 'monthly_cost', 'cost_basis', 'protected',
-  'protected_reason', 'tags', 'details', 'created_at',
+  'protected_reason', 'tags', 'details', 'created_at', 'monthly_savings',
 ] as const;
 
 // Positional parameters: binding by name costs a property lookup per column per row on the hot path.
@@ -108,7 +109,7 @@ export class ResourceWriter {
         const written = this.upsertStmt.run(
           account, f.resourceType, f.region, f.resourceId,
           serviceCode, f.name, f.state, unused, f.unusedReason, f.unusedSince, f.monthlyCost, f.costBasis, prot,
-          f.protectedReason, tags, details, f.createdAt,
+          f.protectedReason, tags, details, f.createdAt, f.monthlySavings ?? null,
           now, now, scanId,
         ).changes;
         if (written === 0) this.touchStmt.run(now, scanId, account, f.resourceType, f.region, f.resourceId);
@@ -238,6 +239,39 @@ interface FindingTotals {
   total: number;
   totalMonthlyCost: number;
   unknownCostCount: number;
+  savings: SavingsTotalsDto;
+}
+
+/**
+ * "Potential savings" in SQL, the one definition (SavingsTotalsDto): over the matching rows, the active unused
+ * unprotected findings' known savings; protected findings as their own figure. Shared by the findings list, the
+ * dashboard, exports and the CLI.
+ */
+const CANDIDATE = sql`status = 'active' AND unused = 1 AND protected = 0`;
+const PROTECTED_FINDING = sql`status = 'active' AND unused = 1 AND protected = 1`;
+export const SAVINGS_SELECT = [
+  sql<number | null>`SUM(CASE WHEN ${CANDIDATE} THEN monthly_savings END)`.as('savings'),
+  sql<number | null>`SUM(CASE WHEN ${CANDIDATE} THEN 1 ELSE 0 END)`.as('candidates'),
+  sql<number | null>`SUM(CASE WHEN ${CANDIDATE} AND monthly_savings IS NULL THEN 1 ELSE 0 END)`.as('unknown_savings'),
+  sql<number | null>`SUM(CASE WHEN ${PROTECTED_FINDING} THEN monthly_cost END)`.as('protected_cost'),
+  sql<number | null>`SUM(CASE WHEN ${PROTECTED_FINDING} THEN 1 ELSE 0 END)`.as('protected_count'),
+] as const;
+
+export function toSavingsTotals(t: {
+  savings: number | null;
+  candidates: number | null;
+  unknown_savings: number | null;
+  protected_cost: number | null;
+  protected_count: number | null;
+}): SavingsTotalsDto {
+  const money = (n: number | null): number => Math.round((n ?? 0) * 1e6) / 1e6;
+  return {
+    monthlySavings: money(t.savings),
+    findings: Number(t.candidates ?? 0),
+    unknownCount: Number(t.unknown_savings ?? 0),
+    protectedMonthlyCost: money(t.protected_cost),
+    protectedFindings: Number(t.protected_count ?? 0),
+  };
 }
 
 /**
@@ -266,9 +300,15 @@ async function findingTotals(db: Kysely<Database>, q: FindingsQuery): Promise<Fi
       sql<number>`COUNT(*)`.as('total'),
       sql<number | null>`SUM(monthly_cost)`.as('cost'),
       sql<number>`SUM(CASE WHEN monthly_cost IS NULL THEN 1 ELSE 0 END)`.as('unknown'),
+      ...SAVINGS_SELECT,
     ])
     .executeTakeFirstOrThrow();
-  const totals = { total: Number(t.total), totalMonthlyCost: t.cost ?? 0, unknownCostCount: Number(t.unknown ?? 0) };
+  const totals = {
+    total: Number(t.total),
+    totalMonthlyCost: t.cost ?? 0,
+    unknownCostCount: Number(t.unknown ?? 0),
+    savings: toSavingsTotals(t),
+  };
   if (cache.size >= TOTALS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(key, { version, totals });
   return totals;

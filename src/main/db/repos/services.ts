@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ServiceDto } from '../../../shared/dto/services';
 import { handlersForService } from '../../discovery/service-catalog';
 import { inTransaction } from '../connection';
@@ -10,7 +10,43 @@ export const DEFAULT_MIN_COST = 0.01;
 
 export type { ServiceDto };
 
-export function toServiceDto(r: ServiceRow): ServiceDto {
+const DAY_MS = 86_400_000;
+/** A month in the app's prices: 730 hours. */
+const MONTH_DAYS = 730 / 24;
+
+/**
+ * The bill cross-check for one service: the findings' monthly cost billed under it against the service's actual
+ * monthly run-rate (its period cost scaled to a 730-hour month). The estimate "exceeds" the spend when it is above it
+ * by more than $0.50 and 5% — a margin for month lengths and the rounding of daily costs, so the warning means that
+ * prices or definitions may really be off.
+ */
+export function reconcile(
+  r: Pick<ServiceRow, 'period_cost' | 'period_start' | 'period_end'>,
+  findingsMonthlyCost: number | undefined,
+): ServiceDto['reconciliation'] {
+  if (findingsMonthlyCost === undefined || r.period_start === null || r.period_end === null) return null;
+  const days = (Date.parse(`${r.period_end}T00:00:00Z`) - Date.parse(`${r.period_start}T00:00:00Z`)) / DAY_MS;
+  if (!Number.isFinite(days) || days <= 0) return null;
+  const monthlyRunRate = Math.round(((r.period_cost * MONTH_DAYS) / days) * 100) / 100;
+  const findings = Math.round(findingsMonthlyCost * 100) / 100;
+  const margin = Math.max(0.5, monthlyRunRate * 0.05);
+  return { findingsMonthlyCost: findings, monthlyRunRate, exceedsSpend: findings > monthlyRunRate + margin };
+}
+
+/**
+ * The known monthly cost of the account's active unused findings per Cost Explorer service, from what each finding
+ * bills under which service (`details.costByService`, written by the scan).
+ */
+export async function findingsCostByService(db: Kysely<Database>, accountId: string): Promise<Map<string, number>> {
+  const { rows } = await sql<{ code: string; cost: number }>`
+    SELECT j.key AS code, SUM(j.value) AS cost
+    FROM resources r, json_each(r.details, '$.costByService') j
+    WHERE r.account_id = ${accountId} AND r.status = 'active' AND r.unused = 1
+    GROUP BY j.key`.execute(db);
+  return new Map(rows.map((x) => [x.code, Number(x.cost)]));
+}
+
+export function toServiceDto(r: ServiceRow, findingsCost?: Map<string, number>): ServiceDto {
   const handlerTypes = handlersForService(r.code);
   let meta: { periodCostText?: unknown } = {};
   try {
@@ -33,6 +69,7 @@ export function toServiceDto(r: ServiceRow): ServiceDto {
     lastSeen: r.last_seen,
     handlerTypes,
     covered: handlerTypes.length > 0,
+    reconciliation: reconcile(r, findingsCost?.get(r.code)),
   };
 }
 
@@ -133,7 +170,8 @@ export async function listServices(
       return assertNever(sort);
   }
   const rows = await query.orderBy('id', 'asc').execute();
-  return rows.map(toServiceDto);
+  const findingsCost = await findingsCostByService(db, q.accountId);
+  return rows.map((r) => toServiceDto(r, findingsCost));
 }
 
 export async function getServiceByCode(db: Kysely<Database>, accountId: string, code: string): Promise<ServiceDto | null> {
