@@ -171,6 +171,74 @@ describe('missing and unknown', () => {
   });
 });
 
+describe('credential_process', () => {
+  const node = JSON.stringify(process.execPath);
+  const failing = `${node} -e "process.stderr.write('SECRET-TOKEN'); process.exit(3)"`;
+  beforeEach(async () => {
+    await writeFile(
+      join(dir, 'ok.js'),
+      `process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: 'AKIDPROC', SecretAccessKey: 'proc-secret', SessionToken: 'proc-token', Expiration: new Date(Date.now() + 3600e3).toISOString() }));`,
+    );
+    await writeFile(
+      join(dir, 'config'),
+      `
+[profile proc-fail]
+credential_process = ${failing}
+
+[profile proc-ok]
+credential_process = ${node} ${JSON.stringify(join(dir, 'ok.js'))}
+aws_account_id = 123456789012
+
+[profile proc-chain]
+role_arn = arn:aws:iam::123456789012:role/Admin
+source_profile = proc-fail
+endpoint_url = ${server.url}
+`,
+      { flag: 'a' },
+    );
+  });
+
+  const secretFree = (err: unknown): void => {
+    const e = err as AppError;
+    const everything = JSON.stringify({ message: e.message, details: e.details, dto: e.toDto(), cause: String(e.cause), stack: e.stack });
+    for (const leak of ['SECRET-TOKEN', 'process.exit', 'stderr.write', process.execPath]) expect(everything).not.toContain(leak);
+  };
+
+  it('a failing process reports its exit code, never its command line or what it printed', async () => {
+    const err = await getCredentialProvider('proc-fail')().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err).toMatchObject({ code: 'aws.credentials_missing', details: { profile: 'proc-fail', exitCode: 3 } });
+    expect((err as AppError).message).toBe('The credential_process of profile "proc-fail" failed with exit code 3; run it in a terminal to see why.');
+    secretFree(err);
+  });
+
+  it('a failing process behind a source_profile (run by the SDK) is reported without its command line or output', async () => {
+    const err = await getCredentialProvider('proc-chain')().catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'aws.credentials_missing', message: expect.stringContaining('credential_process used by profile "proc-chain" failed') });
+    secretFree(err);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a working process gives its credentials, and the account id from the profile', async () => {
+    await expect(getCredentialProvider('proc-ok')()).resolves.toMatchObject({
+      accessKeyId: 'AKIDPROC',
+      secretAccessKey: 'proc-secret',
+      sessionToken: 'proc-token',
+      expiration: expect.any(Date),
+      accountId: '123456789012',
+    });
+  });
+
+  it('a failed resolution drops the cached provider (the next one reads everything again); a good one is kept', async () => {
+    const failed = getCredentialProvider('proc-fail');
+    await expect(failed()).rejects.toBeInstanceOf(AppError);
+    expect(getCredentialProvider('proc-fail')).not.toBe(failed);
+    const ok = getCredentialProvider('proc-ok');
+    await ok();
+    expect(getCredentialProvider('proc-ok')).toBe(ok);
+  });
+});
+
 describe('logging', () => {
   it('never hands a secret to the logger', async () => {
     const lines: string[] = [];

@@ -6,6 +6,7 @@ import { fromEnv, fromIni } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import { memoize, parseKnownFiles } from '@smithy/core/config';
 import { AppError, isAppError } from '../../shared/errors';
+import { credentialsFromProcess, resolvesByCredentialProcess } from './credential-process';
 import { toAppError } from './errors';
 import { ENVIRONMENT_PROFILE } from './types';
 import type { MfaPrompt } from './types';
@@ -84,34 +85,53 @@ async function mapCredentialError(err: unknown, profile: string): Promise<AppErr
   return toAppError(err, { profile, service: 'sts' });
 }
 
+/**
+ * The profile's credentials as the SDK resolves them (`fromIni`), except a profile that resolves by its own
+ * credential_process: that one runs here, so a failure reports the exit code and never the command line or its
+ * output (credential-process.ts). The files are read on every (re)resolution, as fromIni does with ignoreCache.
+ */
+function profileProvider(profile: string, options: CredentialProviderOptions): AwsCredentialIdentityProvider {
+  const ini = fromIni({
+    profile,
+    // Re-read the files on every (re)resolution so edits made while the app runs are honoured.
+    ignoreCache: true,
+    mfaCodeProvider: mfaCodeProvider(profile, options.mfaPrompt),
+    ...(options.clientConfig ? { clientConfig: options.clientConfig } : {}),
+  });
+  return async () => {
+    let data: Record<string, string | undefined> | undefined;
+    try {
+      data = (await parseKnownFiles({ profile, ignoreCache: true }))[profile];
+    } catch {
+      data = undefined; // fromIni reports an unreadable file in its own words
+    }
+    return resolvesByCredentialProcess(data) ? credentialsFromProcess(profile, data) : ini();
+  };
+}
+
 function buildProvider(profile: string, options: CredentialProviderOptions): AwsCredentialIdentityProvider {
-  const base: AwsCredentialIdentityProvider =
-    profile === ENVIRONMENT_PROFILE
-      ? fromEnv()
-      : fromIni({
-          profile,
-          // Re-read the files on every (re)resolution so edits made while the app runs are honoured.
-          ignoreCache: true,
-          mfaCodeProvider: mfaCodeProvider(profile, options.mfaPrompt),
-          ...(options.clientConfig ? { clientConfig: options.clientConfig } : {}),
-        });
+  const base: AwsCredentialIdentityProvider = profile === ENVIRONMENT_PROFILE ? fromEnv() : profileProvider(profile, options);
   const guarded = async (): Promise<AwsCredentialIdentity> => {
     try {
       return await base();
     } catch (err) {
+      // A failed resolution (MFA cancelled or timed out, SSO expired, a process that failed…) leaves nothing behind:
+      // the next getCredentialProvider builds a fresh provider, reading the files and options again, and prompts again.
+      if (cache.get(profile) === self) cache.delete(profile);
       throw await mapCredentialError(err, profile);
     }
   };
-  return memoize<AwsCredentialIdentity>(
+  const self: AwsCredentialIdentityProvider = memoize<AwsCredentialIdentity>(
     guarded,
     (c) => c.expiration !== undefined && c.expiration.getTime() - Date.now() < REFRESH_MARGIN_MS,
     (c) => c.expiration !== undefined,
   );
+  return self;
 }
 
 /**
  * The one credential provider of `profile` (or ENVIRONMENT_PROFILE). The first call's options win until
- * clearCredentialCache: the same profile always resolves the same way within a session.
+ * clearCredentialCache or a failed resolution: the same profile always resolves the same way within a session.
  * Failures are AppErrors: aws.profile_not_found, aws.credentials_missing, aws.sso_expired, aws.mfa_cancelled, …
  */
 export function getCredentialProvider(profile: string, options: CredentialProviderOptions = {}): AwsCredentialIdentityProvider {

@@ -134,6 +134,11 @@ function ssoLogin(profile: string | undefined): string {
 function fromProviderError(err: unknown, awsCode: string, ctx: AwsErrorContext): AppError {
   const msg = messageOf(err);
   const who = ctx.profile ? `profile "${ctx.profile}"` : 'this profile';
+  if (/^Command failed:/.test(msg)) {
+    // Node's exec error for a credential_process the SDK ran (one a source_profile names): the command line and its
+    // stderr follow, and either may hold a secret. Neither is repeated, nor kept as the cause.
+    return make('aws.credentials_missing', `A credential_process used by ${who} failed; run it in a terminal to see why.`, awsCode, ctx, undefined);
+  }
   if (/\bSSO\b/i.test(msg) && /expired|not found|invalid|not present|refresh/i.test(msg)) {
     return make(
       'aws.sso_expired',
