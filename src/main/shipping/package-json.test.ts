@@ -23,6 +23,7 @@ interface LockPackage {
 const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
   engines: { node: string };
   allowScripts?: Record<string, boolean>;
+  dependencies: Record<string, string>;
 };
 const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockPackage> };
 const installed = Object.entries(lock.packages)
@@ -64,5 +65,29 @@ describe('engines.node', () => {
       .filter((p) => !semver.subset(ours, (p.engines as { node: string }).node))
       .map((p) => `${p.name}@${p.version} wants node ${(p.engines as { node: string }).node}`);
     expect(conflicts).toEqual([]);
+  });
+});
+
+describe('dependencies', () => {
+  /** The main build keeps packages external (electron.vite.config.ts), and electron-builder packs only `dependencies`. */
+  it('every package the main process imports at run time is a production dependency', () => {
+    const files = ['src/main', 'src/shared', 'migrations'].flatMap((dir) =>
+      (fs.readdirSync(path.join(PROJECT_ROOT, dir), { recursive: true }) as string[])
+        .map((f) => path.join(dir, f))
+        // Tests and test support (test-support/, test-support.ts, shipping/: tests and their helpers) are not in the app.
+        .filter((f) => /\.tsx?$/.test(f) && !/\.test\.ts$/.test(f) && !/[\\/](shipping|test-support)([\\/]|\.ts$)/.test(f)),
+    );
+    expect(files.length).toBeGreaterThan(50);
+    const imported = new Set<string>();
+    for (const f of files) {
+      const src = fs.readFileSync(path.join(PROJECT_ROOT, f), 'utf8');
+      for (const m of src.matchAll(/^import (?!type\b)[^;]*?from '([^'.][^']*)'|\bimport\('([^'.][^']*)'\)/gm)) {
+        const spec = (m[1] ?? m[2])!;
+        if (spec.startsWith('node:') || spec === 'electron') continue;
+        imported.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+    expect(imported).toContain('electron-updater');
+    expect([...imported].filter((name) => !(name in pkg.dependencies)).sort()).toEqual([]);
   });
 });
