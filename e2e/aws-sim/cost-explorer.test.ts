@@ -121,10 +121,10 @@ describe('GetCostAndUsage', () => {
       ['2026-10-01', '2026-11-01', false],
       ['2026-11-01', '2026-12-01', true],
     ]);
-    // VPC costs 0.84/day exactly (digits=2): 6 days in October (26–31), 24 in November.
+    // VPC costs 1.32/day exactly (11 public IPv4 addresses × 730 h × $0.005 over a 30.4-day month): 6 days in October (26–31), 24 in November.
     const vpc = (r: ResultByTime | undefined): string | undefined => r?.Groups?.find((g) => g.Keys?.[0] === 'Amazon Virtual Private Cloud')?.Metrics?.UnblendedCost?.Amount;
-    expect(vpc(out.ResultsByTime?.[0])).toBe('5.04');
-    expect(vpc(out.ResultsByTime?.[1])).toBe('20.16');
+    expect(vpc(out.ResultsByTime?.[0])).toBe('7.9200000000');
+    expect(vpc(out.ResultsByTime?.[1])).toBe('31.6800000000');
   });
 
   it('pages with NextPageToken; all groups arrive exactly once, one request per page', async () => {

@@ -76,7 +76,7 @@ describe('DescribeInstances', () => {
   it('filters by instance-state-name, image-id and tags', async () => {
     const stopped = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'instance-state-name', Values: ['stopped'] }] }));
     const all = stopped.Reservations?.flatMap((r) => r.Instances ?? []) ?? [];
-    expect(all.length).toBe(5);
+    expect(all.length).toBe(7);
     expect(all.every((i) => i.State?.Name === 'stopped')).toBe(true);
     const byImage = await ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'image-id', Values: ['ami-0a100000000000001'] }] }));
     expect(ids(byImage.Reservations?.flatMap((r) => r.Instances ?? []), (i) => i.InstanceId)).toEqual(['i-0a100000000000001', 'i-0a100000000000003']);
@@ -158,7 +158,7 @@ describe('DescribeImages', () => {
   it('omits disabled AMIs unless IncludeDisabled', async () => {
     const visible = await ec2.send(new DescribeImagesCommand({ Owners: ['self'] }));
     expect(visible.Images?.some((i) => i.State === 'disabled')).toBe(false);
-    expect(visible.Images?.length).toBe(5);
+    expect(visible.Images?.length).toBe(8);
     const all = await ec2.send(new DescribeImagesCommand({ Owners: ['self'], IncludeDisabled: true }));
     const disabled = all.Images?.find((i) => i.ImageId === 'ami-0a100000000000002');
     expect(disabled?.State).toBe('disabled');
@@ -175,7 +175,7 @@ describe('DescribeImages', () => {
 describe('DescribeAddresses', () => {
   it('has no AssociationId when unassociated and reports ServiceManaged', async () => {
     const out = await ec2.send(new DescribeAddressesCommand({}));
-    expect(out.Addresses?.length).toBe(7);
+    expect(out.Addresses?.length).toBe(8);
     const free = out.Addresses?.find((a) => a.AllocationId === 'eipalloc-0a100000000000003');
     expect(free?.AssociationId).toBeUndefined();
     expect(free?.InstanceId).toBeUndefined();

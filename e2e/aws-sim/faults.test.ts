@@ -38,7 +38,7 @@ describe('throttling', () => {
       const ec2 = new EC2Client({ region: 'us-east-1', endpoint: sim.endpoint, credentials: SIM_CREDENTIALS, ...fastRetries(10) });
       for (let i = 0; i < 10; i++) {
         const out = await ec2.send(new DescribeVolumesCommand({}));
-        expect(out.Volumes?.length).toBe(17);
+        expect(out.Volumes?.length).toBe(20);
       }
       ec2.destroy();
       return sim.counts().byOperation['ec2:DescribeVolumes'] ?? 0;
@@ -76,7 +76,7 @@ describe('other faults', () => {
     const us = ec2Client(sim.endpoint, { region: 'us-east-1' });
     await expect(eu.send(new DescribeRegionsCommand({}))).rejects.toMatchObject({ name: 'AuthFailure', $metadata: { httpStatusCode: 401 } });
     await expect(eu.send(new DescribeVolumesCommand({}))).rejects.toMatchObject({ name: 'AuthFailure' });
-    expect((await us.send(new DescribeVolumesCommand({}))).Volumes?.length).toBe(17);
+    expect((await us.send(new DescribeVolumesCommand({}))).Volumes?.length).toBe(20);
     eu.destroy();
     us.destroy();
   });

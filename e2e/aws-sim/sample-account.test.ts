@@ -8,6 +8,8 @@ const UNUSED = [
   'us-east-1 ec2:instance i-0a100000000000002',
   'us-east-1 ec2:instance i-0a100000000000005',
   'us-east-1 ec2:instance i-0a100000000000007',
+  'us-east-1 ec2:instance i-0a100000000000008',
+  'us-east-1 ec2:instance i-0a10000000000000d',
   'us-east-1 ec2:volume vol-0a100000000000010',
   'us-east-1 ec2:volume vol-0a100000000000011',
   'us-east-1 ec2:volume vol-0a100000000000012',
@@ -28,6 +30,9 @@ const UNUSED = [
   'us-east-1 ec2:image ami-0a100000000000004',
   'us-east-1 ec2:image ami-0a100000000000005',
   'us-east-1 ec2:image ami-0a100000000000006',
+  'us-east-1 ec2:image ami-0a100000000000007',
+  'us-east-1 ec2:image ami-0a100000000000008',
+  'us-east-1 ec2:image ami-0a100000000000009',
   'eu-west-1 ec2:instance i-0e100000000000002',
   'eu-west-1 ec2:instance i-0e100000000000003',
   'eu-west-1 ec2:volume vol-0e100000000000010',
@@ -41,7 +46,7 @@ const UNUSED = [
   'ap-northeast-1 ec2:snapshot snap-0c100000000000001',
   'ap-northeast-1 ec2:image ami-0c100000000000001',
 ];
-const PROTECTED = ['i-0a100000000000007', 'vol-0a100000000000016', 'eipalloc-0a100000000000004', 'snap-0a100000000000009', 'ami-0a100000000000006', 'i-0e100000000000002'];
+const PROTECTED = ['i-0a100000000000007', 'vol-0a100000000000016', 'vol-0a100000000000019', 'snap-0a100000000000013', 'eipalloc-0a100000000000004', 'snap-0a100000000000009', 'ami-0a100000000000006', 'i-0e100000000000002'];
 
 describe('sample account', () => {
   it('has exactly the unused resources listed in sample-account.expected.md, whatever the load date', async () => {

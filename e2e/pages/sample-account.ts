@@ -1,5 +1,5 @@
 /**
- * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 35 unused resources of
+ * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 40 unused resources of
  * sample-account.expected.md, and the monthly costs that follow from AWS's public us-east-1 / eu-west-1 /
  * ap-northeast-1 prices, computed here by hand (730 hours a month) — independent of the app's price book.
  */
@@ -8,15 +8,16 @@ import path from 'node:path';
 
 export const ACCOUNT_ID = '123456789012';
 
-/** sample-account.expected.md, "Unused (35)": region → ids. */
+/** sample-account.expected.md, "Unused (40)": region → ids. */
 export const UNUSED: Record<string, string[]> = {
   'us-east-1': [
-    'i-0a100000000000002', 'i-0a100000000000005', 'i-0a100000000000007',
+    'i-0a100000000000002', 'i-0a100000000000005', 'i-0a100000000000007', 'i-0a100000000000008', 'i-0a10000000000000d',
     'vol-0a100000000000010', 'vol-0a100000000000011', 'vol-0a100000000000012', 'vol-0a100000000000013',
     'vol-0a100000000000014', 'vol-0a100000000000015', 'vol-0a100000000000016', 'vol-0a100000000000017',
     'eipalloc-0a100000000000003', 'eipalloc-0a100000000000004', 'eipalloc-0a100000000000006',
     'snap-0a100000000000002', 'snap-0a100000000000003', 'snap-0a100000000000004', 'snap-0a100000000000009', 'snap-0a100000000000010',
     'ami-0a100000000000002', 'ami-0a100000000000004', 'ami-0a100000000000005', 'ami-0a100000000000006',
+    'ami-0a100000000000007', 'ami-0a100000000000008', 'ami-0a100000000000009',
   ],
   'eu-west-1': ['i-0e100000000000002', 'i-0e100000000000003', 'vol-0e100000000000010', 'vol-0e100000000000011', 'eipalloc-0e100000000000002', 'snap-0e100000000000001', 'ami-0e100000000000002'],
   'ap-northeast-1': ['vol-0c100000000000010', 'vol-0c100000000000011', 'eipalloc-0c100000000000001', 'snap-0c100000000000001', 'ami-0c100000000000001'],

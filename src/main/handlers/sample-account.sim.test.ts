@@ -9,6 +9,7 @@ import { unusedByDefinition } from '../../../e2e/aws-sim/unused-oracle';
 import { createBundledPriceBook } from '../pricing/price-book';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS, RESOURCE_TYPES, type Finding, type ResourceType } from './handler';
+import { applyParts } from './parts';
 import { RegionInventory } from './region-inventory';
 
 const EXPECTED_COST: Record<string, number> = {
@@ -16,6 +17,8 @@ const EXPECTED_COST: Record<string, number> = {
   'i-0a100000000000002': 16 * 0.08 + 500 * 0.08 + 3000 * 0.005 + 125 * 0.04 + 730 * 0.005, // gp3 16 + gp3 500 (6k IOPS, 250 MiB/s) + EIP
   'i-0a100000000000005': 20 * 0.08 + 200 * 0.125 + 5000 * 0.065, // gp3 20 + io1 200 GiB, 5,000 IOPS
   'i-0a100000000000007': 8 * 0.08,
+  'i-0a100000000000008': 8 * 0.08, // its root volume is tagged to keep: protected through its part
+  'i-0a10000000000000d': 8 * 0.1 + 100 * 0.1 + 730 * 0.005, // gp2 8 (deleted with it) + gp2 100 (kept) + EIP (kept)
   'i-0e100000000000002': 200 * 0.088, // eu-west-1 gp3
   'i-0e100000000000003': 40 * 0.11, // eu-west-1 gp2
   // Unattached volumes.
@@ -50,6 +53,9 @@ const EXPECTED_COST: Record<string, number> = {
   'ami-0a100000000000004': 8 * 0.05,
   'ami-0a100000000000005': 8 * 0.05,
   'ami-0a100000000000006': 8 * 0.05,
+  'ami-0a100000000000007': 3 * 0.05, // full snapshot size 3 GiB; the snapshot is tagged to keep
+  'ami-0a100000000000008': 2 * 0.05, // public
+  'ami-0a100000000000009': 2 * 0.05, // shared with another account (seen at re-check)
   'ami-0e100000000000002': 20 * 0.05,
   'ami-0c100000000000001': 20 * 0.05,
 };
@@ -62,9 +68,13 @@ const PROTECTED = new Set([
   'eipalloc-0a100000000000004',
   'snap-0a100000000000009',
   'ami-0a100000000000006',
+  'i-0a100000000000008', // its DeleteOnTermination root volume is tagged cloud-cleaner:keep
+  'ami-0a100000000000007', // its own snapshot is tagged cloud-cleaner:keep
+  'ami-0a100000000000008', // public
 ]);
 
 let s: SimSession;
+const billing = (t: string): string | undefined => s.registry.get(t as ResourceType)?.billingServiceCode;
 const found = new Map<ResourceType, Finding[]>();
 // The same scans through a region inventory (as the scanner runs them), and the listings each one read.
 const foundShared = new Map<ResourceType, Finding[]>();
@@ -95,7 +105,8 @@ beforeAll(async () => {
         settings: DEFAULT_HANDLER_SETTINGS,
         now: new Date(),
       };
-      for await (const page of handler.scan(ctx)) all.push(...page);
+      // As the scanner stores them: with the dependency model applied (protected parts, savings).
+      for await (const page of handler.scan(ctx)) all.push(...page.map((f) => applyParts(handler, f, DEFAULT_HANDLER_SETTINGS, billing)));
     }
     found.set(type, all);
   }
@@ -115,7 +126,8 @@ beforeAll(async () => {
         now: new Date(),
         inventory,
       };
-      for await (const page of handler.scan(ctx)) all.push(...page);
+      // As the scanner stores them: with the dependency model applied (protected parts, savings).
+      for await (const page of handler.scan(ctx)) all.push(...page.map((f) => applyParts(handler, f, DEFAULT_HANDLER_SETTINGS, billing)));
       for (const k of inventory.keys) read.add(k);
     }
     foundShared.set(type, all);
@@ -149,7 +161,34 @@ describe('each handler against the sample account', () => {
     expect(listingsRead.get(type)!.size).toBeGreaterThan(0);
   });
 
-  it('covers every expected finding of the account (35) and no other', () => {
+  it('savings count only what a delete removes: a stopped instance saves its DeleteOnTermination volumes, not what stays', () => {
+    const byId = new Map([...found.values()].flat().map((f) => [f.resourceId, f]));
+    // legacy-batch: the gp3 16 GiB root goes; the 500 GiB data volume and the Elastic IP stay.
+    expect(byId.get('i-0a100000000000002')?.monthlySavings).toBeCloseTo(16 * 0.08, 6);
+    // old-reporting: the 8 GiB gp2 root ($0.80) goes; the 100 GiB data volume ($10) and the address ($3.65) stay.
+    expect(byId.get('i-0a10000000000000d')?.monthlySavings).toBeCloseTo(0.8, 6);
+    expect(byId.get('i-0a10000000000000d')?.monthlyCost).toBeCloseTo(14.45, 6);
+    // A volume, snapshot or address saves what it costs.
+    for (const id of ['vol-0a100000000000010', 'snap-0a100000000000002', 'eipalloc-0a100000000000003']) {
+      expect(byId.get(id)?.monthlySavings, id).toBeCloseTo(byId.get(id)!.monthlyCost!, 6);
+    }
+    expect(byId.get('ami-0a100000000000007')?.protectedReason).toBe('its snapshot snap-0a100000000000013 is tagged cloud-cleaner:keep=true');
+    expect(byId.get('i-0a100000000000008')?.protectedReason).toBe('its volume vol-0a100000000000019 is tagged cloud-cleaner:keep=true');
+    expect(byId.get('ami-0a100000000000008')?.protectedReason).toBe('Public AMI: may be launched by others');
+  });
+
+  it('no part is counted twice: what one finding deletes with it is never a finding of its own', () => {
+    const all = [...found.values()].flat();
+    const findings = new Set(all.filter((f) => f.unused).map((f) => f.resourceId));
+    const removedWith = all.filter((f) => f.unused).flatMap((f) =>
+      s.registry.get(f.resourceType)!.parts(f, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false }).parts.filter((p) => p.fate === 'deleted').map((p) => p.resourceId),
+    );
+    expect(removedWith.length).toBeGreaterThan(5);
+    expect(removedWith.filter((id) => findings.has(id))).toEqual([]);
+    expect(new Set(removedWith).size).toBe(removedWith.length);
+  });
+
+  it('covers every expected finding of the account (40) and no other', () => {
     const all = [...found.values()].flat().filter((f) => f.unused).map((f) => f.resourceId).sort();
     expect(all).toEqual(Object.keys(EXPECTED_COST).sort());
   });
