@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Logger } from '@smithy/types';
 import { createClientFactory, type ClientFactory } from '../aws/clients';
-import { getIdentity } from '../aws/identity';
+import { assertSameAccount, getIdentity } from '../aws/identity';
 import type { AwsIdentityDto, MfaPrompt } from '../aws/types';
 import type { DbHandle } from '../db/connection';
 import { upsertAccount, type AccountDto } from '../db/repos/accounts';
@@ -15,6 +15,11 @@ export interface AccountSession {
   identity: AwsIdentityDto;
   account: AccountDto;
   registry: HandlerRegistry;
+  /**
+   * Asks STS again who the credentials are; refuses (AppError `conflict`, details.reason `aws.account_changed`) when
+   * the profile now points at another account. Called before anything is written or deleted on the account's behalf.
+   */
+  verifyAccount(signal?: AbortSignal): Promise<void>;
   close(): void;
 }
 
@@ -50,7 +55,16 @@ export async function openAccountSession(opts: OpenSessionOptions): Promise<Acco
     });
     const registry = createHandlerRegistry();
     registerBuiltinHandlers(registry);
-    return { profile: opts.profile, clients, identity, account, registry, close: () => clients.destroy() };
+    return {
+      profile: opts.profile,
+      clients,
+      identity,
+      account,
+      registry,
+      verifyAccount: (signal) =>
+        assertSameAccount(clients, { profile: opts.profile, accountId: account.id }, signal ? { abortSignal: signal } : {}),
+      close: () => clients.destroy(),
+    };
   } catch (e) {
     clients.destroy();
     throw e;

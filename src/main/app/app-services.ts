@@ -35,6 +35,20 @@ export interface AppServicesDeps {
   openExternal?: (url: string) => Promise<void>;
   /** Tests: explicit credentials for a profile instead of resolving it. */
   credentialsFor?: (profile: string) => AwsCredentialIdentityProvider | undefined;
+  /** How long an MFA prompt waits for its code before the selection fails (default MFA_PROMPT_TIMEOUT_MS). */
+  mfaTimeoutMs?: number;
+}
+
+/** An unanswered MFA prompt gives up after this long, so the profile can be tried again (5 minutes). */
+export const MFA_PROMPT_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** What the Electron layer calls besides the IPC channels. */
+export interface AppServicesLifecycle {
+  /**
+   * The renderer reloaded or went away: nobody is left to answer a waiting MFA prompt, so each one fails at once
+   * (aws.mfa_cancelled) instead of blocking its profile until it times out.
+   */
+  rendererReloaded(): void;
 }
 
 interface Running {
@@ -47,12 +61,14 @@ function toSettingsDto(s: AppSettings): SettingsDto & { lastProfile: string | nu
 }
 
 /** The services behind every IPC channel, over one database; one selected profile at a time. */
-export function createAppServices(deps: AppServicesDeps): AppServices {
+export function createAppServices(deps: AppServicesDeps): AppServices & AppServicesLifecycle {
   const { db } = deps;
   const events = createAppEvents();
   let session: AccountSession | null = null;
   let prices: PriceService | null = null;
   const scans = new Map<number, Running>();
+  // A scan between scans:start and its id: registered before the first await, so a second start sees it.
+  let scanStarting: AbortController | null = null;
   const cleanups = new Map<string, AbortController>();
   const mfaWaiting = new Map<string, { resolve: (code: string) => void; reject: (e: unknown) => void }>();
 
@@ -65,12 +81,41 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     return prices;
   };
 
+  const mfaTimeoutMs = deps.mfaTimeoutMs ?? MFA_PROMPT_TIMEOUT_MS;
   const mfaPrompt = (req: { profile: string; mfaSerial: string }): Promise<string> =>
     new Promise<string>((resolve, reject) => {
       const requestId = randomUUID();
-      mfaWaiting.set(requestId, { resolve, reject });
+      // Unanswered (the window closed or reloaded, the user walked away), the prompt must end: until it does, every
+      // use of the profile's credentials waits on it.
+      const timer = setTimeout(() => {
+        if (!mfaWaiting.delete(requestId)) return;
+        const minutes = Math.round(mfaTimeoutMs / 60_000);
+        const after = minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(mfaTimeoutMs / 1000)} seconds`;
+        reject(new AppError('aws.mfa_cancelled', `No MFA code was entered for profile "${req.profile}" within ${after}; select the profile again to retry.`, { profile: req.profile, reason: 'timeout' }));
+      }, mfaTimeoutMs);
+      timer.unref?.();
+      mfaWaiting.set(requestId, {
+        resolve: (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
       events.emit('auth:mfa-request', { requestId, profile: req.profile, mfaSerial: req.mfaSerial });
     });
+
+  // Switching profile closes the clients a running cleanup uses (its deletes would fail half-way): refused.
+  const refuseWhileCleaning = (): void => {
+    if (cleanups.size > 0) {
+      throw new AppError('conflict', 'A cleanup is running; wait for it to finish (or cancel it) before switching profile.', {
+        reason: 'cleanup_running',
+        plans: [...cleanups.keys()],
+      });
+    }
+  };
 
   async function discovery(force: boolean): Promise<DiscoveryResult> {
     const s = requireSession();
@@ -108,8 +153,15 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     };
   };
 
-  const services: AppServices = {
+  const services: AppServices & AppServicesLifecycle = {
     events,
+
+    rendererReloaded() {
+      for (const [requestId, w] of [...mfaWaiting]) {
+        mfaWaiting.delete(requestId);
+        w.reject(new AppError('aws.mfa_cancelled', 'The window was reloaded while it asked for an MFA code; select the profile again.', { reason: 'renderer_reloaded' }));
+      }
+    },
 
     async appInfo() {
       return {
@@ -126,6 +178,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
     },
 
     async profilesSelect({ profile }) {
+      refuseWhileCleaning();
       const credentials = deps.credentialsFor?.(profile);
       const next = await openAccountSession({
         db,
@@ -134,6 +187,14 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
         ...(credentials ? { credentials } : {}),
         ...(deps.sdkLogger ? { logger: deps.sdkLogger } : {}),
       });
+      try {
+        // Opening may have waited minutes for an MFA code: a cleanup started meanwhile keeps the current session.
+        refuseWhileCleaning();
+      } catch (e) {
+        next.close();
+        throw e;
+      }
+      scanStarting?.abort();
       for (const r of scans.values()) r.controller.abort();
       session?.close();
       session = next;
@@ -219,54 +280,64 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
 
     async scansStart({ regions }) {
       const s = requireSession();
-      for (const r of scans.values()) if (!r.controller.signal.aborted) throw new AppError('conflict', 'A scan is already running.');
-      const st = await loadSettings(db);
+      const busy = scanStarting !== null || [...scans.values()].some((r) => !r.controller.signal.aborted);
+      if (busy) throw new AppError('conflict', 'A scan is already running.');
+      // Registered before the first await: a second scans:start (a double click, two windows) gets `conflict`.
       const controller = new AbortController();
-      let resolveId!: (id: number) => void;
-      const started = new Promise<number>((r) => (resolveId = r));
-      const done = runScan(
-        {
-          db,
-          accountId: s.account.id,
-          ec2: (r) => s.clients.ec2(r),
-          autoScaling: (r) => s.clients.autoScaling(r),
-          costExplorer: () => s.clients.costExplorer(),
-          homeRegion: s.clients.defaultRegion,
-          registry: s.registry,
-          prices: priceService(s).book(),
-          settings: {
-            concurrency: st.scanConcurrency,
-            perRegionConcurrency: 5,
-            stoppedInstanceDays: st.stoppedInstanceDays,
-            protectionTagKey: st.protectionTagKey,
-            discovery: { lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },
+      scanStarting = controller;
+      try {
+        // The credentials may point at another account by now: refuse before anything is written under this one.
+        await s.verifyAccount(controller.signal);
+        const st = await loadSettings(db);
+        if (controller.signal.aborted) throw new AppError('cancelled', 'The scan was cancelled before it started.');
+        let resolveId!: (id: number) => void;
+        const started = new Promise<number>((r) => (resolveId = r));
+        const done = runScan(
+          {
+            db,
+            accountId: s.account.id,
+            ec2: (r) => s.clients.ec2(r),
+            autoScaling: (r) => s.clients.autoScaling(r),
+            costExplorer: () => s.clients.costExplorer(),
+            homeRegion: s.clients.defaultRegion,
+            registry: s.registry,
+            prices: priceService(s).book(),
+            settings: {
+              concurrency: st.scanConcurrency,
+              perRegionConcurrency: 5,
+              stoppedInstanceDays: st.stoppedInstanceDays,
+              protectionTagKey: st.protectionTagKey,
+              discovery: { lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },
+            },
+            emit: (ev) =>
+              events.emit('scans:progress', {
+                scanId: ev.scanId,
+                ...(ev.task
+                  ? {
+                      task: {
+                        region: ev.task.region,
+                        resourceType: ev.task.resourceType,
+                        status: ev.task.status === 'cancelled' ? 'failed' : ev.task.status,
+                        found: ev.task.found,
+                        findings: ev.task.findings,
+                        monthlySavings: ev.task.monthlySavings,
+                        ...(ev.task.error ? { error: ev.task.error } : {}),
+                      },
+                    }
+                  : {}),
+                totals: { tasksDone: ev.totals.tasksDone, tasksTotal: ev.totals.tasksTotal, findings: ev.totals.findings, monthlySavings: ev.totals.monthlySavings },
+                status: ev.status ?? 'running',
+              }),
           },
-          emit: (ev) =>
-            events.emit('scans:progress', {
-              scanId: ev.scanId,
-              ...(ev.task
-                ? {
-                    task: {
-                      region: ev.task.region,
-                      resourceType: ev.task.resourceType,
-                      status: ev.task.status === 'cancelled' ? 'failed' : ev.task.status,
-                      found: ev.task.found,
-                      findings: ev.task.findings,
-                      monthlySavings: ev.task.monthlySavings,
-                      ...(ev.task.error ? { error: ev.task.error } : {}),
-                    },
-                  }
-                : {}),
-              totals: { tasksDone: ev.totals.tasksDone, tasksTotal: ev.totals.tasksTotal, findings: ev.totals.findings, monthlySavings: ev.totals.monthlySavings },
-              status: ev.status ?? 'running',
-            }),
-        },
-        { regions, signal: controller.signal, onStarted: (id) => resolveId(id) },
-      );
-      const scanId = await Promise.race([started, done.then((o) => o.scanId)]);
-      scans.set(scanId, { controller, done });
-      void done.finally(() => scans.delete(scanId)).catch(() => undefined);
-      return { scanId };
+          { regions, signal: controller.signal, onStarted: (id) => resolveId(id) },
+        );
+        const scanId = await Promise.race([started, done.then((o) => o.scanId)]);
+        scans.set(scanId, { controller, done });
+        void done.finally(() => scans.delete(scanId)).catch(() => undefined);
+        return { scanId };
+      } finally {
+        if (scanStarting === controller) scanStarting = null;
+      }
     },
 
     async scansCancel({ scanId }) {
@@ -364,10 +435,13 @@ export function createAppServices(deps: AppServicesDeps): AppServices {
   async function runCleanupWith(planId: string, mode: 'dry-run' | 'execute', confirmAccountId?: string): Promise<CleanupRunDto> {
     const s = requireSession();
     if (cleanups.has(planId)) throw new AppError('conflict', 'This plan is already running.');
-    const st = await loadSettings(db);
+    // Registered before the first await: a second run of the plan and a profile switch see it at once.
     const controller = new AbortController();
     cleanups.set(planId, controller);
     try {
+      const st = await loadSettings(db);
+      // Deleting under the wrong account is the one mistake that cannot be undone: ask STS right before it.
+      if (mode === 'execute') await s.verifyAccount(controller.signal);
       return await runCleanup(
         { db, session: s, prices: priceService(s).book(), settings: st, emit: (ev) => events.emit('cleanup:progress', ev) },
         { planId, mode, ...(confirmAccountId !== undefined ? { confirmAccountId } : {}), signal: controller.signal },
