@@ -92,7 +92,6 @@ export async function runCleanup(
   input: { planId: string; mode: 'dry-run' | 'execute'; confirmAccountId?: string; signal?: AbortSignal },
 ): Promise<CleanupRunDto> {
   const s = deps.session;
-  let monthlySavings = 0;
   const result = await runPlan(
     {
       db: deps.db,
@@ -121,7 +120,7 @@ export async function runCleanup(
   const counted = result.mode === 'dry-run' ? 'dry-run-ok' : 'deleted';
   let micro = 0;
   for (const r of result.items) if (r.outcome === counted) micro += Math.round((savings.get(r.findingId) ?? 0) * 1e6);
-  monthlySavings = micro / 1e6;
+  const monthlySavings = micro / 1e6;
   const refusedReason = result.status === 'refused' ? result.items.find((i) => i.reason)?.reason : undefined;
   return {
     planId: result.planId,
