@@ -22,6 +22,7 @@ import { runScan } from '../scan/scanner';
 import { isAllowedExternalUrl } from '../window/security';
 import { openAccountSession, type AccountSession } from './account-session';
 import { runCleanup, planCleanup } from './cleanup-service';
+import { NO_SAVINGS, resourceDetail } from './resource-detail';
 import { exportFindings } from './export-findings';
 import { loadSettings, updateSettings, type AppSettings } from './settings';
 
@@ -250,7 +251,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
       const s = requireSession();
       const handlerTypes: ResourceType[] = handlersForService(serviceCode);
       if (handlerTypes.length === 0) {
-        return { serviceCode, handlerTypes, rows: [], total: 0, totalMonthlyCost: 0, unknownCostCount: 0, limit, offset };
+        return { serviceCode, handlerTypes, rows: [], total: 0, totalMonthlyCost: 0, unknownCostCount: 0, savings: NO_SAVINGS, limit, offset };
       }
       const page = await listFindings(db.db, {
         accountId: s.account.id,
@@ -373,14 +374,13 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
       const s = requireSession();
       const r = await getResource(db.db, s.account.id, id);
       if (!r) throw new AppError('not_found', `No resource ${id} in this account.`);
-      const handler = s.registry.get(r.resourceType as ResourceType);
-      const related = handler ? handler.related({ ...r, resourceType: r.resourceType as ResourceType }) : [];
-      return { ...r, related };
+      // Its parts, priced and with protection evaluated under today's settings, and near-misses of the protection tag.
+      return resourceDetail(db, s.registry, r);
     },
 
-    async cleanupPlan({ findingIds, snapshotVolumes }) {
+    async cleanupPlan({ findingIds, snapshotVolumes, addParts }) {
       const s = requireSession();
-      return planCleanup({ db, session: s }, { findingIds, snapshotVolumes });
+      return planCleanup({ db, session: s }, { findingIds, snapshotVolumes, ...(addParts ? { addParts } : {}) });
     },
 
     async cleanupDryRun({ planId }) {
