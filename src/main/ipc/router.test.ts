@@ -25,7 +25,7 @@ describe('createRouter', () => {
   });
 
   it('passes parsed input (with defaults) to the service and wraps the value', async () => {
-    const findingsList = vi.fn(async () => ({ rows: [], total: 0, totalMonthlyCost: 0, unknownCostCount: 0, limit: 100, offset: 0 }));
+    const findingsList = vi.fn(async () => ({ rows: [], total: 0, totalMonthlyCost: 0, unknownCostCount: 0, savings: { monthlySavings: 0, findings: 0, unknownCount: 0, protectedMonthlyCost: 0, protectedFindings: 0 }, limit: 100, offset: 0 }));
     const router = createRouter(createTestServices({ findingsList }), quietLogger());
     const r = await router.handle('findings:list', { regions: ['eu-west-1'] });
     expect(r).toEqual({ ok: true, value: expect.objectContaining({ total: 0 }) });
