@@ -23,6 +23,12 @@ export interface HostOptions {
   /** Seed this many synthetic findings for the simulator's account before the services start. */
   seedFindings?: number;
   faults?: Faults;
+  /**
+   * Scale Cost Explorer's daily costs of these services (e.g. `{ "Amazon Virtual Private Cloud": 0.25 }`): a bill lower
+   * than the resources imply, so the bill reconciliation has something to warn about. The sample account as shipped is
+   * consistent.
+   */
+  costScale?: Record<string, number>;
 }
 
 
@@ -59,6 +65,9 @@ async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? '{}') as HostOptions;
   const dir = await mkdtemp(path.join(tmpdir(), 'cc-e2e-'));
   const sim = await startSimulator(opts.faults ? { faults: opts.faults } : {});
+  for (const [service, factor] of Object.entries(opts.costScale ?? {})) {
+    for (const c of sim.state.costs) if (c.service === service) c.amount = (Number(c.amount) * factor).toFixed(10);
+  }
   const files = awsFiles(sim.endpoint);
   await writeFile(path.join(dir, 'config'), files.config);
   await writeFile(path.join(dir, 'credentials'), files.credentials);
