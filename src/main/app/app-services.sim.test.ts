@@ -182,7 +182,7 @@ describe('a profile switch waits for cleanups', () => {
     const err = await errorOf(app.profilesSelect({ profile: 'sim' }));
     expect(err).toMatchObject({ code: 'conflict', details: { reason: 'cleanup_running', plans: ['plan-busy'] } });
     expect(err.message).toMatch(/^A cleanup is running/);
-    expect((await app.accountsCurrent())?.profile).toBe('held');
+    expect((await app.accountsCurrent(undefined))?.profile).toBe('held');
 
     release();
     await expect(running).resolves.toBeDefined(); // its session was not closed under it
@@ -192,7 +192,7 @@ describe('a profile switch waits for cleanups', () => {
   it('a cleanup started while the new profile waited for its MFA code keeps the current session', async () => {
     const app = held();
     await app.profilesSelect({ profile: 'held' });
-    const before = await app.accountsCurrent();
+    const before = await app.accountsCurrent(undefined);
     await emptyPlan('plan-meanwhile');
     let requestId = '';
     app.events.on((event, payload) => {
@@ -207,7 +207,7 @@ describe('a profile switch waits for cleanups', () => {
     await expect(switching).rejects.toMatchObject({ code: 'conflict', details: { reason: 'cleanup_running' } });
     release();
     await expect(running).resolves.toBeDefined();
-    expect(await app.accountsCurrent()).toEqual(before);
+    expect(await app.accountsCurrent(undefined)).toEqual(before);
   });
 });
 
