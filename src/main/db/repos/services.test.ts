@@ -3,7 +3,7 @@ import type { DbHandle } from '../connection';
 import { openMemoryDatabase } from '../database';
 import { upsertAccount } from './accounts';
 import { upsertCostHistory } from './cost-history';
-import { getServiceByCode, listServices, saveDiscoveredServices, type DiscoveredService } from './services';
+import { getServiceByCode, listServices, reconcile, saveDiscoveredServices, type DiscoveredService } from './services';
 
 const ACCOUNT = '123456789012';
 const OTHER = '210987654321';
@@ -114,5 +114,42 @@ describe('services repo', () => {
       }),
     ).toThrow();
     expect(h.sqlite.prepare('SELECT COUNT(*) AS n FROM services').get()).toEqual({ n: 0 });
+  });
+});
+
+describe('bill reconciliation', () => {
+  it('scales the period cost to a 730-hour month and warns only beyond a margin of $0.50 and 5%', () => {
+    const row = { period_cost: 30, period_start: '2026-02-13', period_end: '2026-03-15' }; // 30 days, $1/day
+    expect(reconcile(row, undefined)).toBeNull();
+    expect(reconcile({ ...row, period_start: null }, 10)).toBeNull();
+    expect(reconcile(row, 30.4)).toEqual({ findingsMonthlyCost: 30.4, monthlyRunRate: 30.42, exceedsSpend: false });
+    expect(reconcile(row, 31.94)).toMatchObject({ exceedsSpend: false }); // within 5% of $30.42
+    expect(reconcile(row, 32)).toMatchObject({ exceedsSpend: true });
+    expect(reconcile({ ...row, period_cost: 0.3 }, 0.8)).toMatchObject({ exceedsSpend: false }); // within $0.50
+    expect(reconcile({ ...row, period_cost: 0.3 }, 0.9)).toMatchObject({ exceedsSpend: true });
+  });
+
+  it('lists per service what the active unused findings bill under it, from what the scan stored', async () => {
+    saveDiscoveredServices(h.sqlite, {
+      accountId: ACCOUNT,
+      period: P1,
+      now: '2026-03-15T10:00:00.000Z',
+      services: [svc('AmazonEC2Other', 'EC2 - Other', 'Compute', '300'), svc('AmazonVPC', 'Amazon Virtual Private Cloud', 'Networking', '1.5')],
+    });
+    const finding = (id: string, unused: boolean, costByService: Record<string, number>, status = 'active') =>
+      h.sqlite
+        .prepare(
+          `INSERT INTO resources (account_id, resource_type, region, resource_id, service_code, unused, details, status, first_seen, last_seen)
+           VALUES (?, 'ec2:instance', 'us-east-1', ?, 'AmazonEC2', ?, ?, ?, 'x', 'x')`,
+        )
+        .run(ACCOUNT, id, unused ? 1 : 0, JSON.stringify({ costByService }), status);
+    finding('i-1', true, { AmazonEC2Other: 10.8, AmazonVPC: 3.65 });
+    finding('i-2', true, { AmazonVPC: 3.65 });
+    finding('i-3', false, { AmazonVPC: 100 }); // in use: not waste
+    finding('i-4', true, { AmazonVPC: 100 }, 'gone'); // no longer there
+    const byCode = new Map((await listServices(h.db, { accountId: ACCOUNT })).map((s) => [s.code, s.reconciliation]));
+    expect(byCode.get('AmazonEC2Other')).toEqual({ findingsMonthlyCost: 10.8, monthlyRunRate: 304.17, exceedsSpend: false });
+    // $1.50 over 30 days is a $1.52 run-rate; $7.30 of idle addresses is above it: prices or definitions may be off.
+    expect(byCode.get('AmazonVPC')).toEqual({ findingsMonthlyCost: 7.3, monthlyRunRate: 1.52, exceedsSpend: true });
   });
 });
