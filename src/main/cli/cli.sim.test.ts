@@ -109,6 +109,7 @@ describe('cloud-cleaner CLI against the simulator', () => {
     const dry = await cli(['clean', '--profile', 'sim', '--db', db, '--finding', String(vol.id), '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/dry-run ok/);
+    expect(dry.out).toMatch(/would save \$5\.00\/month/);
     expect(sim.state.region('us-east-1').volumes.has('vol-0a100000000000011')).toBe(true);
 
     const ok = await cli(['clean', '--profile', 'sim', '--db', db, '--finding', String(vol.id), '--finding', String(eip.id), '--confirm-account', sim.state.accountId]);
@@ -122,6 +123,41 @@ describe('cloud-cleaner CLI against the simulator', () => {
     const refused = await cli(['clean', '--profile', 'sim', '--db', db, '--finding', String(prot.id), '--confirm-account', sim.state.accountId]);
     expect(refused.code).toBe(3);
     expect(refused.out).toMatch(/refused/);
+  });
+
+  it('clean --dry-run --json: each item with its savings and its parts (what is deleted, what stays, priced, protection)', async () => {
+    const db = path.join(dir, 'clean-json.db');
+    const scan = JSON.parse((await cli(['scan', '--profile', 'sim', '--db', db, '--json'])).out) as {
+      scan: { monthlySavings: number };
+      savings: { monthlySavings: number; protectedFindings: number };
+      findings: { id: number; resourceId: string }[];
+    };
+    // The scan summary and the potential savings of its findings are the same figure (one definition).
+    expect(scan.savings.monthlySavings).toBeCloseTo(scan.scan.monthlySavings, 6);
+    expect(scan.savings.protectedFindings).toBeGreaterThan(0);
+    const id = (rid: string): string => String(scan.findings.find((f) => f.resourceId === rid)!.id);
+    const r = await cli(['clean', '--profile', 'sim', '--db', db, '--finding', id('i-0a10000000000000d'), '--finding', id('ami-0a100000000000004'), '--dry-run', '--json']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as {
+      plan: {
+        items: { findingId: number; resourceId: string; savings: number | null; related: { resourceId: string; resourceType: string; fate: string; monthlyCost: number | null; protected: boolean }[] }[];
+        totalMonthlySavings: number;
+      };
+      run: { status: string; monthlySavings: number };
+    };
+    const instance = j.plan.items.find((i) => i.resourceId === 'i-0a10000000000000d')!;
+    expect(instance.savings).toBeCloseTo(0.8, 6);
+    expect(instance.related).toEqual([
+      expect.objectContaining({ resourceId: 'vol-0a10000000000001a', resourceType: 'ec2:volume', fate: 'deleted', monthlyCost: 0.8, protected: false }),
+      expect.objectContaining({ resourceId: 'vol-0a10000000000001b', resourceType: 'ec2:volume', fate: 'kept', monthlyCost: 10, protected: false }),
+      expect.objectContaining({ resourceId: 'eipalloc-0a100000000000008', resourceType: 'ec2:elastic-ip', fate: 'kept', monthlyCost: 3.65, protected: false }),
+    ]);
+    const ami = j.plan.items.find((i) => i.resourceId === 'ami-0a100000000000004')!;
+    expect(ami.related).toEqual([expect.objectContaining({ resourceId: 'snap-0a100000000000008', fate: 'deleted', monthlyCost: 0.4 })]);
+    expect(j.plan.totalMonthlySavings).toBeCloseTo(0.8 + 0.4, 6);
+    expect(j.run).toMatchObject({ status: 'dry-run' });
+    expect(j.run.monthlySavings).toBeCloseTo(1.2, 6);
   });
 
   it('bad usage exits 2 with one clear line and the usage', async () => {

@@ -1,6 +1,7 @@
 import { openAccountSession } from '../app/account-session';
 import { loadSettings } from '../app/settings';
 import { listFindings, type ResourceDto } from '../db/repos/resources';
+import type { SavingsTotalsDto } from '../../shared/dto/findings';
 import { getScan } from '../db/repos/scans';
 import { createPriceService } from '../pricing/prices';
 import { runScan } from '../scan/scanner';
@@ -57,9 +58,12 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
     );
     const scan = await getScan(handle.db, out.scanId);
     const findings: ResourceDto[] = [];
+    let savings: SavingsTotalsDto | null = null;
     for (let offset = 0; ; offset += 1000) {
       const page = await listFindings(handle.db, { accountId: s.account.id, scanId: out.scanId, limit: 1000, offset });
       findings.push(...page.rows);
+      // Potential savings, the one definition the app shows (unprotected findings' savings; protected apart).
+      savings ??= page.savings;
       if (page.rows.length < 1000) break;
     }
     if (input.json) {
@@ -86,6 +90,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
                   })),
                 }
               : null,
+            savings,
             findings: findings.map(findingJson),
           },
           null,
