@@ -12,6 +12,8 @@ export const EXPORT_COLUMNS = [
   'unusedReason',
   'unusedSince',
   'monthlyCost',
+  // What deleting it saves (the potential-savings definition): own cost + parts removed with it.
+  'monthlySavings',
   'costBasis',
   'protected',
   'protectedReason',
