@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'aws.mfa_required',
   'aws.mfa_cancelled',
   'aws.mfa_invalid',
+  // The profile's credentials now belong to another account than the one selected.
+  'aws.account_changed',
   'aws.access_denied',
   'aws.region_disabled',
   'aws.throttled',

@@ -133,7 +133,7 @@ describe('the account is asked again before acting', () => {
 
     const err = await errorOf(app.scansStart({ regions: ['us-east-1'] }));
     expect(err).toBeInstanceOf(AppError);
-    expect(err).toMatchObject({ code: 'conflict', details: { reason: ACCOUNT_CHANGED, expectedAccountId: sim.state.accountId, actualAccountId: OTHER_ACCOUNT } });
+    expect(err).toMatchObject({ code: 'aws.account_changed', details: { reason: ACCOUNT_CHANGED, expectedAccountId: sim.state.accountId, actualAccountId: OTHER_ACCOUNT } });
     expect(err.message).toContain(sim.state.accountId);
     expect(err.message).toContain(OTHER_ACCOUNT);
     expect(count('scans')).toBe(scansBefore);
@@ -153,7 +153,7 @@ describe('the account is asked again before acting', () => {
     const stsBefore = sim.counts().byOperation['sts:GetCallerIdentity'] ?? 0;
 
     const err = await errorOf(app.cleanupExecute({ planId: 'plan-moved', confirmAccountId: sim.state.accountId }));
-    expect(err).toMatchObject({ code: 'conflict', details: { reason: ACCOUNT_CHANGED, actualAccountId: OTHER_ACCOUNT } });
+    expect(err).toMatchObject({ code: 'aws.account_changed', details: { reason: ACCOUNT_CHANGED, actualAccountId: OTHER_ACCOUNT } });
     expect(err.message).toMatch(new RegExp(`${OTHER_ACCOUNT}.*${sim.state.accountId}`));
     expect(sim.counts().byOperation['sts:GetCallerIdentity']).toBe(stsBefore + 1);
     const plan = db.sqlite.prepare(`SELECT status FROM cleanup_plans WHERE id = 'plan-moved'`).get();

@@ -67,7 +67,7 @@ export async function assertSameAccount(
   }
   if (caller.Account !== expected.accountId) {
     throw new AppError(
-      'conflict',
+      'aws.account_changed',
       `Profile "${expected.profile}" now signs in to account ${caller.Account}, not ${expected.accountId} (the account selected). Nothing was done; select the profile again to work in account ${caller.Account}.`,
       { reason: ACCOUNT_CHANGED, profile: expected.profile, expectedAccountId: expected.accountId, actualAccountId: caller.Account, arn: caller.Arn ?? null },
     );

@@ -18,7 +18,7 @@ export interface CleanCommandInput {
 
 /** Plan from stored finding ids → re-check → dry run → (typed confirmation) → delete. Prints each item's outcome. */
 export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Promise<number> {
-  const handle = await openCliDatabase(input.db);
+  const handle = await openCliDatabase(input.db, { recover: true });
   let session;
   try {
     session = await openAccountSession({ db: handle, profile: input.profile });

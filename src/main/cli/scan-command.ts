@@ -18,7 +18,7 @@ export interface ScanCommandInput {
 
 /** A full scan (discovery from cache unless stale + every region × handler), then a summary or one JSON object. */
 export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<number> {
-  const handle = await openCliDatabase(input.db);
+  const handle = await openCliDatabase(input.db, { recover: true });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);
