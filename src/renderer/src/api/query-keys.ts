@@ -10,6 +10,8 @@ export const queryKeys = {
   settings: ['settings'] as const,
   regions: (accountId: string) => ['regions', accountId] as const,
   discovery: (accountId: string) => ['discovery', accountId] as const,
+  /** Services carry the bill reconciliation, computed from the findings: a scan or a cleanup invalidates them. */
+  servicesRoot: ['services'] as const,
   services: (accountId: string) => ['services', accountId] as const,
   costHistory: (accountId: string) => ['cost-history', accountId] as const,
   ceUsage: ['ce-usage'] as const,

@@ -16,6 +16,8 @@ export function useScanEvents(): void {
         if (e.status === 'running') return;
         void qc.invalidateQueries({ queryKey: queryKeys.findingsRoot });
         void qc.invalidateQueries({ queryKey: queryKeys.scansRoot });
+        // The services' bill reconciliation compares their spend with the findings' cost.
+        void qc.invalidateQueries({ queryKey: queryKeys.servicesRoot });
         const summary = `${formatCount(e.totals.findings)} findings, ${formatUsd(e.totals.monthlySavings)}/month potential savings.`;
         switch (e.status) {
           case 'succeeded':

@@ -47,6 +47,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
     void qc.invalidateQueries({ queryKey: queryKeys.findingsRoot });
     void qc.invalidateQueries({ queryKey: queryKeys.deletionsRoot });
     void qc.invalidateQueries({ queryKey: queryKeys.scansRoot });
+    void qc.invalidateQueries({ queryKey: queryKeys.servicesRoot });
   };
 
   const dryRun = useMutation({
