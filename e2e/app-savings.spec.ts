@@ -108,6 +108,11 @@ test('one potential savings: the dashboard, the last scan card and the findings 
   await expect(page.getByTestId('totals-protected')).toHaveText(protectedDashboard ?? '');
 
   expect({ lastScan, findings, scan: scanTotal }).toEqual({ lastScan: dashboard, findings: dashboard, scan: dashboard });
+
+  // A tag that looks like the protection tag but does not protect (`cloud-cleaner:keep=false`) is said in the drawer.
+  await ui.row('vol-0a100000000000017').getByTestId('finding-open').click();
+  const nearMiss = page.getByTestId('protection-near-misses').locator('[data-testid="near-miss"][data-tag-key="cloud-cleaner:keep"]');
+  await expect(nearMiss).toContainText('cloud-cleaner:keep=false looks like the protection tag but does not protect: ');
 });
 
 test(`the stopped instance ${INSTANCE} saves its root volume only; the data volume and the Elastic IP stay, and can be added`, async ({ ui, page }) => {

@@ -148,7 +148,10 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
           <Title order={5} mt="sm">
             Details
           </Title>
-          <Code block>{JSON.stringify(r.details, null, 2)}</Code>
+          {/* Wrapped: the drawer scrolls vertically only, and a long line must not widen it (and push the costs out of view). */}
+          <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+            {JSON.stringify(r.details, null, 2)}
+          </Code>
         </Stack>
       )}
     </Drawer>
