@@ -115,7 +115,7 @@ test('one potential savings: the dashboard, the last scan card and the findings 
   await expect(nearMiss).toContainText('cloud-cleaner:keep=false looks like the protection tag but does not protect: ');
 });
 
-test(`the stopped instance ${INSTANCE} saves its root volume only; the data volume and the Elastic IP stay, and can be added`, async ({ ui, page }) => {
+test(`the stopped instance ${INSTANCE} saves its root volume only; the data volume and the Elastic IP stay, and can be added`, async ({ app, ui, page }) => {
   test.setTimeout(120_000);
   const { root, data, eip } = instanceParts();
   const rootCost = volumeMonthly(root);
@@ -168,8 +168,21 @@ test(`the stopped instance ${INSTANCE} saves its root volume only; the data volu
     await expect(modal.getByTestId('plan-savings')).toHaveText(formatUsd(rootCost + EIP_MONTH));
     // The data volume still stays.
     await expect(item.locator(`[data-testid="part"][data-part-id="${data.id}"]`)).toHaveAttribute('data-fate', 'kept');
-    await expect(modal.getByTestId('start-dry-run')).toBeEnabled();
-    await modal.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  await test.step('dry run and delete: the result saves what was really removed; the data volume stays in AWS', async () => {
+    await modal.getByTestId('start-dry-run').click();
+    await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(1, { timeout: 20_000 });
+    await expect(modal.getByTestId('dry-run-savings')).toHaveText(formatUsd(rootCost + EIP_MONTH));
+    await modal.getByTestId('to-confirm').click();
+    await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID);
+    await modal.getByTestId('execute').click();
+    await expect(modal.locator('[data-testid="execute-results"] [data-outcome="deleted"]')).toHaveCount(1, { timeout: 30_000 });
+    await expect(modal.getByTestId('execute-savings')).toHaveText(formatUsd(rootCost + EIP_MONTH));
+    expect(await app.command('resource', { region: 'us-east-1', kind: 'address', id: eip.allocationId })).toBeNull();
+    expect(await app.command('resource', { region: 'us-east-1', kind: 'volume', id: data.id })).toBe('available');
+    expect(await app.command('resource', { region: 'us-east-1', kind: 'volume', id: root.id })).toBeNull();
+    await modal.getByTestId('close-cleanup').click();
     await expect(modal).toBeHidden();
   });
 });
