@@ -101,7 +101,9 @@ const held = () =>
   });
 
 async function emptyPlan(id: string): Promise<void> {
-  await insertPlan(db.db, { id, accountId: sim.state.accountId, createdAt: new Date().toISOString(), items: [], refused: [], monthlySavings: 0, options: { snapshotVolumes: false } });
+  // A plan that has just passed its dry run (execute acts only on what a fresh dry run cleared).
+  const now = new Date().toISOString();
+  await insertPlan(db.db, { id, accountId: sim.state.accountId, createdAt: now, items: [], refused: [], monthlySavings: 0, options: { snapshotVolumes: false, lastDryRun: { at: now, passed: [] } } });
 }
 
 describe('the account is asked again before acting', () => {

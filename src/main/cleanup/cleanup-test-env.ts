@@ -152,6 +152,8 @@ export async function createCleanupEnv(o: EnvOptions = {}): Promise<CleanupEnv> 
       autoScaling,
       prices,
       settings: DEFAULT_HANDLER_SETTINGS,
+      // Most tests exercise one stage at a time; cleanup-dry-run-binding.test.ts turns the binding on.
+      dryRunFreshnessMs: null,
       ...over,
     }),
     idOf: (id) => row(id).id,

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/errors';
 import { awsErrorCode } from '../aws/errors';
 import type { DbHandle } from '../db/connection';
-import { getPlan, markRunningPlansInterrupted, transitionPlan, updatePlanStatus } from '../db/repos/cleanup-plans';
+import { getPlan, markRunningPlansInterrupted, recordDryRun, transitionPlan, updatePlanStatus } from '../db/repos/cleanup-plans';
 import type { CleanupPlanDto, PlanItemDto } from '../db/repos/cleanup-plans';
 import { insertDecision } from '../db/repos/deletions';
 import { getResourcesByIds, markDeleted } from '../db/repos/resources';
@@ -26,6 +26,26 @@ import type {
 const RUNNABLE: readonly PlanStatus[] = ['planned', 'dry-run', 'interrupted', 'cancelled'];
 const DEFAULT_CONCURRENCY = 4;
 const UNAUTHORIZED = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException']);
+
+/** How long a dry run stays valid for execute: AWS state moves, and the user confirmed what they saw then. */
+export const DRY_RUN_FRESHNESS_MS = 15 * 60_000;
+
+/** The findings the latest dry run cleared, or an AppError when there is none or it is too old. */
+function dryRunCleared(plan: CleanupPlanDto, now: Date, freshnessMs: number): Set<number> {
+  const last = plan.options.lastDryRun;
+  if (last === undefined) {
+    throw new AppError('conflict', `Run a dry run of plan ${plan.id} first: execute deletes only what a dry run cleared`);
+  }
+  const age = now.getTime() - Date.parse(last.at);
+  if (!(age <= freshnessMs)) {
+    const minutes = Math.round(age / 60_000);
+    throw new AppError(
+      'conflict',
+      `The dry run of plan ${plan.id} is ${minutes} minutes old (the limit is ${Math.round(freshnessMs / 60_000)}): run it again before deleting`,
+    );
+  }
+  return new Set(last.passed);
+}
 
 /** One plan item and, once known, its outcome. */
 interface Slot {
@@ -105,6 +125,10 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
   if (!dryRun && (input.confirmAccountId ?? '').trim() !== plan.accountId) {
     return refuseWholePlan(deps, plan, input, now);
   }
+  // Execute acts on what the user saw pass: the items of the latest dry run, while it is fresh. A missing or stale
+  // dry run is an error (the plan stays runnable: run the dry run again), not a result.
+  const freshness = deps.dryRunFreshnessMs === undefined ? DRY_RUN_FRESHNESS_MS : deps.dryRunFreshnessMs;
+  const cleared = !dryRun && freshness !== null ? dryRunCleared(plan, now(), freshness) : null;
   if (!(await transitionPlan(db, plan.id, RUNNABLE, 'running', null))) {
     throw new AppError('conflict', `Plan ${plan.id} is already running or has finished`);
   }
@@ -229,6 +253,11 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
   try {
     const { slots, works } = await prepare(deps, plan, refuse, finish);
     const open = (): Work[] => works.filter((w) => w.result === null);
+    if (cleared !== null) {
+      for (const w of open()) {
+        if (!cleared.has(w.item.findingId)) refuse(w, 'It did not pass the latest dry run: run a new dry run to include it', 'dry-run-binding');
+      }
+    }
     const concurrency = Math.max(1, deps.concurrencyPerRegion ?? DEFAULT_CONCURRENCY);
     const perRegion = async (list: Work[], fn: (w: Work) => Promise<void>): Promise<void> => {
       await Promise.all(byRegion(list).map((ws) => pool(ws, concurrency, async (w) => (aborted() ? undefined : fn(w)))));
@@ -266,6 +295,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     for (const w of open()) finish(w, { outcome: 'cancelled', reason: 'Cancelled before it was started' });
     const items = slots.map((w) => w.result as CleanupItemResult);
     const status: PlanStatus = items.some((i) => i.outcome === 'cancelled') ? 'cancelled' : dryRun ? 'dry-run' : 'completed';
+    if (dryRun) await recordDryRun(db, plan.id, now().toISOString(), items.filter((i) => i.outcome === 'dry-run-ok').map((i) => i.findingId));
     await updatePlanStatus(db, plan.id, status, now().toISOString());
     return { planId: plan.id, mode: input.mode, status, items, counts: countOutcomes(items) };
   } catch (err) {

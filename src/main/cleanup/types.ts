@@ -68,6 +68,11 @@ export interface RunPlanDeps {
   settings: HandlerSettings;
   emit?: (ev: CleanupProgressEvent) => void;
   now?: () => Date;
+  /**
+   * Execute runs only the items the plan's latest dry run cleared, and only within this long of it (default
+   * DRY_RUN_FRESHNESS_MS, 15 minutes). Null: no binding (tests of the later stages).
+   */
+  dryRunFreshnessMs?: number | null;
   /** Items in flight per region (default 4: well inside EC2's mutating-call buckets with adaptive retries). */
   concurrencyPerRegion?: number;
 }

@@ -31,10 +31,12 @@ export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Pr
     const st = await loadSettings(handle);
     const plan = await planCleanup({ db: handle, session: s }, { findingIds: input.findingIds, snapshotVolumes: input.snapshotVolumes });
     const prices = createPriceService({ db: handle.db });
-    const run = await runCleanup(
-      { db: handle, session: s, prices: prices.book(), settings: st, emit: () => undefined },
-      { planId: plan.id, mode: input.dryRun ? 'dry-run' : 'execute', ...(input.confirmAccountId ? { confirmAccountId: input.confirmAccountId } : {}) },
-    );
+    const deps = { db: handle, session: s, prices: prices.book(), settings: st, emit: () => undefined };
+    // Execute deletes only what a dry run cleared: the dry run comes first, as in the app.
+    const dry = await runCleanup(deps, { planId: plan.id, mode: 'dry-run' });
+    const run = input.dryRun
+      ? dry
+      : await runCleanup(deps, { planId: plan.id, mode: 'execute', ...(input.confirmAccountId ? { confirmAccountId: input.confirmAccountId } : {}) });
     if (input.json) io.out(JSON.stringify({ plan, run }, null, 2));
     else {
       for (const r of plan.refusedAtPlan) io.out(`refused\t${r.findingId}\t${r.resourceId ?? '-'}\t${r.reason}`);

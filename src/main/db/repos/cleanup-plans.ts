@@ -59,6 +59,8 @@ export interface PlanOptionsDto {
   snapshotVolumes: boolean;
   /** Kept parts the user added to the plan, by item: `findingId` → part resource ids. */
   addedParts?: Record<string, string[]>;
+  /** The latest dry run: when it ended and the items it cleared. Execute runs only those, while it is fresh. */
+  lastDryRun?: { at: string; passed: number[] };
 }
 
 export interface CleanupPlanDto {
@@ -110,7 +112,11 @@ export function toCleanupPlanDto(r: CleanupPlanRow): CleanupPlanDto {
     refused: stored.refused ?? [],
     monthlySavings: r.monthly_savings,
     unknownCostCount: items.filter((i) => i.savings === null).length,
-    options: { snapshotVolumes: options.snapshotVolumes === true, ...(options.addedParts ? { addedParts: options.addedParts } : {}) },
+    options: {
+      snapshotVolumes: options.snapshotVolumes === true,
+      ...(options.addedParts ? { addedParts: options.addedParts } : {}),
+      ...(options.lastDryRun ? { lastDryRun: options.lastDryRun } : {}),
+    },
     completedAt: r.completed_at,
   };
 }
@@ -154,6 +160,18 @@ export async function getPlan(db: Kysely<Database>, id: string, accountId?: stri
 }
 
 /** Sets the status; `completedAt` is written for end states (pass null to clear it). */
+/** Records the items a dry run cleared (merged into the plan's options; the rest of them is kept). */
+export async function recordDryRun(db: Kysely<Database>, id: string, at: string, passed: readonly number[]): Promise<void> {
+  const row = await db.selectFrom('cleanup_plans').select('options').where('id', '=', id).executeTakeFirst();
+  if (row === undefined) return;
+  const options = JSON.parse(row.options) as Record<string, unknown>;
+  await db
+    .updateTable('cleanup_plans')
+    .set({ options: JSON.stringify({ ...options, lastDryRun: { at, passed: [...passed] } }) })
+    .where('id', '=', id)
+    .execute();
+}
+
 export async function updatePlanStatus(
   db: Kysely<Database>,
   id: string,
