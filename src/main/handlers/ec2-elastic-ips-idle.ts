@@ -164,7 +164,7 @@ export const idleElasticIpsHandler: ResourceHandler = {
       ),
     );
     if (isMutationFailure(result)) return failureOutcome(result);
-    const calls = [callLabel(call)];
+    const calls = [callLabel(call, result)];
     return dryRun ? { kind: 'dry-run-ok', calls } : { kind: 'deleted', calls };
   },
 

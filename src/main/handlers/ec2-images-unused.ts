@@ -383,7 +383,7 @@ async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dr
     default:
       return assertNever(first);
   }
-  calls.push(callLabel(deregister));
+  calls.push(callLabel(deregister, first));
 
   // Snapshots only after the AMI is gone: AWS refuses to delete a snapshot a registered AMI uses.
   const failures: { snapshotId: string; code: string; message: string }[] = [];
@@ -398,7 +398,7 @@ async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dr
         break;
       case 'done':
         if (dryRun) return dryRunIgnored('DeleteSnapshot');
-        calls.push(callLabel(call));
+        calls.push(callLabel(call, r));
         break;
       case 'unauthorized':
       case 'error':

@@ -357,7 +357,7 @@ async function removeAddedParts(ctx: DeleteContext, instanceId: string, added: r
         ? ctx.ec2.send(new DeleteVolumeCommand({ VolumeId: part.resourceId, DryRun: dryRun }))
         : ctx.ec2.send(new ReleaseAddressCommand({ AllocationId: part.resourceId, DryRun: dryRun })),
     );
-    if (r.kind === 'dry-run-ok' || (r.kind === 'done' && !dryRun)) calls.push(callLabel(call));
+    if (r.kind === 'dry-run-ok' || (r.kind === 'done' && !dryRun)) calls.push(callLabel(call, r));
     else if (r.kind === 'done') return dryRunIgnored(call.action);
     else if (dryRun) return failureOutcome(r);
     else failures.push(`${part.resourceId} (${r.code}: ${r.message})`);
@@ -473,7 +473,7 @@ export const stoppedInstancesHandler: ResourceHandler = {
     );
     if (isMutationFailure(result)) return failureOutcome(result);
     if (result.kind === 'done' && dryRun) return dryRunIgnored('TerminateInstances');
-    const calls = [callLabel(call)];
+    const calls = [callLabel(call, result)];
     const added = stoppedInstancesHandler
       .parts(stored, ctx.settings, { snapshotVolumes: false, ...(ctx.addedParts ? { added: ctx.addedParts } : {}) })
       .parts.filter((p) => ctx.addedParts?.includes(p.resourceId) === true && p.addable);

@@ -16,14 +16,38 @@ export type MutationFailure =
  */
 export type MutationResult<T = unknown> = { kind: 'done'; value: T } | { kind: 'dry-run-ok' } | MutationFailure;
 
-/** Runs `send` through the audit log. Aborts are rethrown, never classified; other errors are never thrown. */
+/** Removing calls whose "not found" means the resource is already gone (a retried call whose first attempt worked). */
+const REMOVING = /^(Delete|Terminate|Deregister|Release)/;
+
+/** A removing call that found its target gone: it was removed (by an earlier attempt, or meanwhile). */
+export const ALREADY_GONE = Symbol('already gone');
+
+function isGone(call: AuditedCall, err: unknown): boolean {
+  if (call.dryRun || !REMOVING.test(call.action)) return false;
+  const code = awsErrorCode(err) ?? '';
+  return code.endsWith('.NotFound');
+}
+
+/**
+ * Runs `send` through the audit log. Aborts are rethrown, never classified; other errors are never thrown. A removing
+ * call answered "not found" is `done` with ALREADY_GONE (audited as succeeded): the SDK retries a call whose first
+ * attempt may have reached AWS, and a resource that is gone is what the call was for.
+ */
 export async function auditedMutation<T>(
   ctx: DeleteContext,
   call: AuditedCall,
   send: () => Promise<T>,
-): Promise<MutationResult<T>> {
+): Promise<MutationResult<T | typeof ALREADY_GONE>> {
+  const run = async (): Promise<T | typeof ALREADY_GONE> => {
+    try {
+      return await send();
+    } catch (err) {
+      if (isGone(call, err)) return ALREADY_GONE;
+      throw err;
+    }
+  };
   try {
-    return { kind: 'done', value: await ctx.audited(call, send) };
+    return { kind: 'done', value: await ctx.audited(call, run) };
   } catch (err) {
     if (isAbort(err)) throw err;
     if (call.dryRun && isDryRunSuccess(err)) return { kind: 'dry-run-ok' };
@@ -49,7 +73,8 @@ export function dryRunIgnored(action: string): DeleteOutcome {
   return { kind: 'failed', code: 'DryRunIgnored', message: `The endpoint ran ${action} instead of a dry run` };
 }
 
-/** `DeleteSnapshot snap-1` / `DeleteSnapshot snap-1 (dry run)`: how calls are listed in outcomes. */
-export function callLabel(call: AuditedCall): string {
-  return `${call.action} ${call.target}${call.dryRun ? ' (dry run)' : ''}`;
+/** `DeleteSnapshot snap-1` / `DeleteSnapshot snap-1 (dry run)` / `… (already gone)`: how calls are listed in outcomes. */
+export function callLabel(call: AuditedCall, result?: MutationResult<unknown>): string {
+  const gone = result?.kind === 'done' && result.value === ALREADY_GONE ? ' (already gone)' : '';
+  return `${call.action} ${call.target}${call.dryRun ? ' (dry run)' : ''}${gone}`;
 }

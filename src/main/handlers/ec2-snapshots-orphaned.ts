@@ -193,7 +193,7 @@ async function deleteSnapshot(
       abortSignal: ctx.signal,
     }),
   );
-  const calls = [callLabel(call)];
+  const calls = [callLabel(call, result)];
   switch (result.kind) {
     case 'dry-run-ok':
       return { kind: 'dry-run-ok', calls };

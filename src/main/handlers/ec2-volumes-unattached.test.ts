@@ -227,7 +227,9 @@ describe('unattached volumes: delete', () => {
       return { SnapshotId: 'snap-safe', State: 'pending' };
     });
     const states = ['pending', 'pending', 'completed'];
-    ec2Mock.on(DescribeSnapshotsCommand).callsFake(() => {
+    ec2Mock.on(DescribeSnapshotsCommand).callsFake((input: { Filters?: unknown[] }) => {
+      // The look for an earlier safety snapshot of this plan (by tags): none.
+      if (input.Filters !== undefined) return { Snapshots: [] };
       const State = states.shift();
       events.push(`describe:${String(State)}`);
       return { Snapshots: [{ SnapshotId: 'snap-safe', State }] };
@@ -263,7 +265,13 @@ describe('unattached volumes: delete', () => {
         ],
       },
     ]);
-    expect(ec2Mock.commandCalls(DescribeSnapshotsCommand)[0]?.args[0].input).toEqual({ SnapshotIds: ['snap-safe'] });
+    // First the look for an earlier safety snapshot of this plan (by its tags), then the waits on the new one.
+    expect(ec2Mock.commandCalls(DescribeSnapshotsCommand).map((x) => x.args[0].input)).toEqual([
+      { OwnerIds: ['self'], Filters: [{ Name: 'tag:cloud-cleaner:plan', Values: ['plan-7'] }, { Name: 'tag:cloud-cleaner:source-volume', Values: ['vol-1'] }] },
+      { SnapshotIds: ['snap-safe'] },
+      { SnapshotIds: ['snap-safe'] },
+      { SnapshotIds: ['snap-safe'] },
+    ]);
     expect(c.log.map((l) => l.action)).toEqual(['CreateSnapshot', 'DeleteVolume']);
   });
 

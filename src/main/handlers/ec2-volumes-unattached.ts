@@ -8,7 +8,7 @@ import {
 import type { Volume } from '@aws-sdk/client-ec2';
 import { priceVolume } from './ebs-pricing';
 import { awsErrorCode, awsErrorMessage, isAbort, SERVICE_EC2_OTHER } from './ec2-common';
-import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
+import { ALREADY_GONE, auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, tagsToRecord } from './handler';
 import { storedNumber, storedString } from './parts';
 import { volumePages } from './region-inventory';
@@ -85,6 +85,22 @@ function toFinding(ctx: HandlerContext, v: Volume): Finding {
 function safetySnapshotPrice(ctx: HandlerContext, sizeGiB: number | null): { monthlyCost: number | null; costBasis: string } {
   const t = priceSnapshotTerms({ sizeGiB, fullSnapshotSizeBytes: null, storageTier: 'standard' }, ctx.prices);
   return { monthlyCost: t.monthlyCost, costBasis: `${t.terms} (${ctx.prices?.region ?? ctx.region})` };
+}
+
+/** The safety snapshot this plan already took of the volume (by its tags), or null. Failed ones do not count. */
+async function earlierSafetySnapshot(ctx: DeleteContext, volumeId: string): Promise<string | null> {
+  const out = await ctx.ec2.send(
+    new DescribeSnapshotsCommand({
+      OwnerIds: ['self'],
+      Filters: [
+        { Name: 'tag:cloud-cleaner:plan', Values: [ctx.planId] },
+        { Name: 'tag:cloud-cleaner:source-volume', Values: [volumeId] },
+      ],
+    }),
+    { abortSignal: ctx.signal },
+  );
+  const found = (out.Snapshots ?? []).find((x) => x.SnapshotId !== undefined && x.State !== 'error');
+  return found?.SnapshotId ?? null;
 }
 
 /** Waits until the snapshot is `completed`; a failure outcome when it errors, vanishes or takes too long. */
@@ -193,7 +209,15 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
       const calls: string[] = [];
       let safetySnapshotId: string | undefined;
 
-      if (ctx.snapshotBeforeDelete) {
+      // A safety snapshot this plan already took of this volume (an earlier, interrupted or failed attempt) is used
+      // again, never taken twice: the tags say which plan and volume it is for.
+      const earlier = ctx.snapshotBeforeDelete && !dryRun ? await earlierSafetySnapshot(ctx, volumeId) : null;
+      if (earlier !== null) {
+        safetySnapshotId = earlier;
+        calls.push(`CreateSnapshot ${volumeId} (not repeated: ${earlier} was taken by an earlier attempt of this plan)`);
+        const waited = await waitForSnapshot(ctx, earlier, pollMs, maxWaitMs);
+        if (waited !== null) return waited;
+      } else if (ctx.snapshotBeforeDelete) {
         const snapshotCall: AuditedCall = { action: 'CreateSnapshot', target: volumeId, dryRun };
         const created = await auditedMutation(ctx, snapshotCall, () =>
           ctx.ec2.send(
@@ -217,7 +241,7 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
         if (isMutationFailure(created)) return failureOutcome(created);
         calls.push(callLabel(snapshotCall));
         if (!dryRun) {
-          const snapshotId = created.kind === 'done' ? created.value.SnapshotId : undefined;
+          const snapshotId = created.kind === 'done' && created.value !== ALREADY_GONE ? created.value.SnapshotId : undefined;
           if (snapshotId === undefined) {
             return { kind: 'failed', code: 'SafetySnapshotFailed', message: 'AWS returned no snapshot id; the volume was kept' };
           }
@@ -239,7 +263,7 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
         }
         return o;
       }
-      calls.push(callLabel(deleteCall));
+      calls.push(callLabel(deleteCall, deleted));
       if (dryRun) return { kind: 'dry-run-ok', calls };
       return safetySnapshotId === undefined ? { kind: 'deleted', calls } : { kind: 'deleted', calls, safetySnapshotId };
     },
