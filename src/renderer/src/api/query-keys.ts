@@ -8,6 +8,8 @@ export const queryKeys = {
   session: ['session'] as const,
   profiles: ['profiles'] as const,
   settings: ['settings'] as const,
+  /** The resource kinds the app knows (handlers:list): the same for every account, fixed for the app's lifetime. */
+  kinds: ['kinds'] as const,
   regions: (accountId: string) => ['regions', accountId] as const,
   discovery: (accountId: string) => ['discovery', accountId] as const,
   /** Services carry the bill reconciliation, computed from the findings: a scan or a cleanup invalidates them. */

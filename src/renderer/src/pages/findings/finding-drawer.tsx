@@ -2,18 +2,19 @@ import { Alert, Badge, Button, Code, Drawer, Group, List, ScrollArea, Skeleton, 
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
 import { api, asAppError } from '../../api/client';
+import { useKinds } from '../../api/kinds';
 import { queryKeys } from '../../api/query-keys';
 import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
 import { PartsList } from '../../components/parts-list';
 import { RelativeDate, UNKNOWN_SINCE_HINT, UnusedSince } from '../../components/relative-date';
-import { consoleUrl } from '../../lib/console-url';
-import { formatResourceType } from '../../lib/format';
+import { detailRows } from '../../lib/detail-fields';
+import { findKind, kindConsoleUrl, kindNoun } from '../../lib/kinds';
 import { keptPartsCost } from '../../lib/parts';
 
-function Field({ label, children }: { label: string; children: React.ReactNode }): React.JSX.Element {
+function Field({ label, children, testId, dataKey }: { label: string; children: React.ReactNode; testId?: string; dataKey?: string }): React.JSX.Element {
   return (
-    <Group gap="xs" wrap="nowrap" align="flex-start">
+    <Group gap="xs" wrap="nowrap" align="flex-start" data-testid={testId} data-key={dataKey}>
       <Text size="sm" c="dimmed" w={130} style={{ flexShrink: 0 }}>
         {label}
       </Text>
@@ -26,7 +27,10 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () => void }): React.JSX.Element {
   const q = useQuery({ queryKey: queryKeys.resource(id ?? 0), queryFn: () => api().resources.get({ id: id ?? 0 }), enabled: id !== null });
   const r = q.data;
-  const url = r ? consoleUrl(r.resourceType, r.region, r.resourceId) : null;
+  const kinds = useKinds();
+  const url = r ? kindConsoleUrl(kinds, r.resourceType, r.region, r.resourceId) : null;
+  // The kind's own fields ("Size 100 GiB", "Encrypted Yes"); a missing value reads "unknown", never blank or 0.
+  const details = r ? detailRows(findKind(kinds, r.resourceType)?.detailFields ?? [], r.details) : [];
   const open = async (): Promise<void> => {
     if (!url) return;
     try {
@@ -46,7 +50,7 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
       {r && (
         <Stack gap="sm">
           <Group gap="xs">
-            <Badge variant="light">{formatResourceType(r.resourceType)}</Badge>
+            <Badge variant="light">{kindNoun(kinds, r.resourceType)}</Badge>
             <Badge variant="outline">{r.region}</Badge>
             {r.protected && <Badge color="grape">protected</Badge>}
             {r.status !== 'active' && <Badge color="gray">{r.status}</Badge>}
@@ -148,10 +152,29 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
           <Title order={5} mt="sm">
             Details
           </Title>
-          {/* Wrapped: the drawer scrolls vertically only, and a long line must not widen it (and push the costs out of view). */}
-          <Code block style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-            {JSON.stringify(r.details, null, 2)}
-          </Code>
+          {details.length > 0 && (
+            <Stack gap={4} data-testid="detail-fields">
+              {details.map((d) => (
+                <Field key={d.key} label={d.label} testId="detail-field" dataKey={d.key}>
+                  <Text size="sm" c={d.unknown ? 'dimmed' : undefined} fs={d.unknown ? 'italic' : undefined} style={{ overflowWrap: 'anywhere' }} data-unknown={d.unknown ? 'true' : undefined}>
+                    {d.text}
+                  </Text>
+                </Field>
+              ))}
+            </Stack>
+          )}
+          {/* The raw JSON stays available, collapsed: what the kind declared above is what a person reads. */}
+          <details data-testid="raw-details">
+            <summary style={{ cursor: 'pointer' }}>
+              <Text span size="sm" c="dimmed">
+                Raw details
+              </Text>
+            </summary>
+            {/* Wrapped: the drawer scrolls vertically only, and a long line must not widen it (and push the costs out of view). */}
+            <Code block mt="xs" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+              {JSON.stringify(r.details, null, 2)}
+            </Code>
+          </details>
         </Stack>
       )}
     </Drawer>

@@ -1,20 +1,18 @@
 /** What a failed scan task means and what to do, keyed by the AWS error code (or the app's code as a fallback). */
+import type { ResourceKindDto } from '../../../../shared/dto/kinds';
+import { scanPermission } from '../../lib/kinds';
 
-const DESCRIBE_PERMISSION: Record<string, string> = {
-  'ec2:instance': 'ec2:DescribeInstances',
-  'ec2:volume': 'ec2:DescribeVolumes',
-  'ec2:elastic-ip': 'ec2:DescribeAddresses',
-  'ec2:snapshot': 'ec2:DescribeSnapshots',
-  'ec2:image': 'ec2:DescribeImages',
-};
-
-/** The IAM action named in an AWS denial ("… is not authorized to perform: ec2:DescribeVolumes …"). */
-export function permissionFrom(message: string, handler: string): string | null {
+/**
+ * The IAM action named in an AWS denial ("… is not authorized to perform: ec2:DescribeVolumes …"); when the denial
+ * names none, the first action the task's kind declares a scan needs.
+ */
+export function permissionFrom(message: string, kind: ResourceKindDto | undefined): string | null {
   const m = /perform:?\s+([a-z0-9-]+:[A-Za-z0-9*]+)/.exec(message);
-  return m?.[1] ?? DESCRIBE_PERMISSION[handler] ?? null;
+  return m?.[1] ?? scanPermission(kind);
 }
 
-export function failureAdvice(code: string, message: string, handler: string): string {
+/** `kind`: the failed task's kind (undefined when the kind list is not loaded: the advice then names no action). */
+export function failureAdvice(code: string, message: string, kind: ResourceKindDto | undefined): string {
   switch (code) {
     case 'AuthFailure':
     case 'aws.region_disabled':
@@ -24,7 +22,7 @@ export function failureAdvice(code: string, message: string, handler: string): s
     case 'AccessDenied':
     case 'AccessDeniedException':
     case 'aws.access_denied': {
-      const p = permissionFrom(message, handler);
+      const p = permissionFrom(message, kind);
       return p ? `Missing permission ${p}: grant it to this identity and scan again.` : 'A permission is missing: grant it to this identity and scan again.';
     }
     case 'RequestLimitExceeded':

@@ -1,5 +1,6 @@
 import { Alert, Code, List, Text } from '@mantine/core';
-import { formatResourceType } from '../../lib/format';
+import { useKinds } from '../../api/kinds';
+import { findKind, kindLabel } from '../../lib/kinds';
 import { failureAdvice } from './failure-advice';
 
 export interface FailureRow {
@@ -12,6 +13,7 @@ export interface FailureRow {
 
 /** Failed tasks with their AWS error code and what to do about each. */
 export function ScanFailures({ failures }: { failures: FailureRow[] }): React.JSX.Element | null {
+  const kinds = useKinds();
   if (failures.length === 0) return null;
   return (
     <Alert color="orange" title={`${failures.length} task${failures.length === 1 ? '' : 's'} failed — the rest of the scan is kept`} data-testid="scan-failures">
@@ -19,12 +21,12 @@ export function ScanFailures({ failures }: { failures: FailureRow[] }): React.JS
         {failures.map((f) => (
           <List.Item key={`${f.region}|${f.handler}|${f.code}`} data-failure-region={f.region}>
             <Text size="sm">
-              <b>{f.region}</b> · {formatResourceType(f.handler)} · <Code>{f.code}</Code>
+              <b>{f.region}</b> · {kindLabel(kinds, f.handler)} · <Code>{f.code}</Code>
             </Text>
             <Text size="xs" c="dimmed">
               {f.message}
             </Text>
-            <Text size="sm">{failureAdvice(f.code, f.message, f.handler)}</Text>
+            <Text size="sm">{failureAdvice(f.code, f.message, findKind(kinds, f.handler))}</Text>
           </List.Item>
         ))}
       </List>
