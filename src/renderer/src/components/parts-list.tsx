@@ -1,6 +1,8 @@
 import { Badge, Button, Code, Group, Stack, Text, Tooltip } from '@mantine/core';
 import type { PartDto } from '../../../shared/dto/findings';
-import { formatResourceType, formatUsd } from '../lib/format';
+import { useKinds } from '../api/kinds';
+import { formatUsd } from '../lib/format';
+import { kindNoun } from '../lib/kinds';
 import { isAddable, partFate } from '../lib/parts';
 
 interface PartsListProps {
@@ -19,6 +21,7 @@ interface PartsListProps {
  * addable kept parts "Add to this plan".
  */
 export function PartsList({ parts, onAdd, adding = false, emptyText = 'Nothing else.', testId = 'parts' }: PartsListProps): React.JSX.Element {
+  const kinds = useKinds();
   if (parts.length === 0) {
     return (
       <Text size="xs" c="dimmed" data-testid={testId} data-empty="true">
@@ -39,7 +42,7 @@ export function PartsList({ parts, onAdd, adding = false, emptyText = 'Nothing e
                   {fate.label}
                 </Badge>
                 <Text size="xs" span>
-                  {formatResourceType(p.resourceType)}
+                  {kindNoun(kinds, p.resourceType)}
                 </Text>
                 <Code fz="xs">{p.resourceId}</Code>
               </Group>

@@ -85,16 +85,3 @@ export function formatDuration(ms: number | null): string {
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
-
-/** `ec2:elastic-ip` → "Elastic IP". */
-export function formatResourceType(type: string): string {
-  const known: Record<string, string> = {
-    'ec2:instance': 'EC2 instance',
-    'ec2:volume': 'EBS volume',
-    'ec2:elastic-ip': 'Elastic IP',
-    'ec2:snapshot': 'EBS snapshot',
-    'ec2:image': 'AMI',
-    'ec2:nat-gateway': 'NAT gateway',
-  };
-  return known[type] ?? type;
-}

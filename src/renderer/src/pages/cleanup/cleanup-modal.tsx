@@ -1,15 +1,17 @@
-import { useState } from 'react';
-import { Alert, Button, Group, Modal, Progress, Skeleton, Stack, Stepper, Text, TextInput } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { Alert, Button, Group, List, Modal, Progress, Skeleton, Stack, Stepper, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CleanupItemResultDto, CleanupRunDto } from '../../../../shared/dto/cleanup';
 import type { PartDto, ResourceDto } from '../../../../shared/dto/findings';
 import { api, asAppError } from '../../api/client';
+import { useKinds } from '../../api/kinds';
 import { useRequiredSession } from '../../api/queries';
 import { queryKeys } from '../../api/query-keys';
 import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
 import { formatCount, formatUsd } from '../../lib/format';
+import { planInputOptions, planOptionOn, planOptionsFor, type PlanChoices, type PlanOptionKey } from '../../lib/kinds';
 import { outcomeOf } from './outcome';
 import { PlanReview } from './plan-review';
 import { RunResults } from './run-results';
@@ -21,18 +23,23 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   const session = useRequiredSession();
   const accountId = session?.account.id ?? '';
   const [step, setStep] = useState(0);
-  const [snapshotVolumes, setSnapshotVolumes] = useState(true);
+  const kinds = useKinds();
+  // What the selected findings' kinds offer (a safety snapshot before a volume is deleted…); untouched options are on.
+  const [choices, setChoices] = useState<PlanChoices>({});
   const [typed, setTyped] = useState('');
   // Kept parts the user added to the plan ("Add to this plan"), accumulated: each add makes a new plan with all of them.
   const [addParts, setAddParts] = useState<{ findingId: number; resourceId: string }[]>([]);
   const ids = findings.map((f) => f.id).sort((a, b) => a - b);
-  const hasVolumes = findings.some((f) => f.resourceType === 'ec2:volume');
+  const options = useMemo(() => planOptionsFor(kinds, findings.map((f) => f.resourceType)), [kinds, findings]);
+  const optionsInput = planInputOptions(choices);
+  const chosenOptions = options.filter((o) => planOptionOn(choices, o.key));
+  const setChoice = (key: PlanOptionKey, on: boolean): void => setChoices((prev) => ({ ...prev, [key]: on }));
 
-  // A plan is made for these findings, this snapshot choice and these added parts; changing any makes a new plan
+  // A plan is made for these findings, these option choices and these added parts; changing any makes a new plan
   // (the previous one stays on screen, its buttons disabled, until the new one arrives).
   const plan = useQuery({
-    queryKey: ['cleanup-plan', accountId, ids, snapshotVolumes, addParts],
-    queryFn: () => api().cleanup.plan({ findingIds: ids, snapshotVolumes, ...(addParts.length > 0 ? { addParts } : {}) }),
+    queryKey: ['cleanup-plan', accountId, ids, optionsInput, addParts],
+    queryFn: () => api().cleanup.plan({ findingIds: ids, ...optionsInput, ...(addParts.length > 0 ? { addParts } : {}) }),
     staleTime: Infinity,
     gcTime: 0,
     placeholderData: keepPreviousData,
@@ -118,9 +125,9 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
           {plan.data && (
             <PlanReview
               plan={plan.data}
-              hasVolumes={hasVolumes}
-              snapshotVolumes={snapshotVolumes}
-              onSnapshotVolumes={setSnapshotVolumes}
+              options={options}
+              choices={choices}
+              onChoice={setChoice}
               onAddPart={addPart}
               replanning={replanning}
             />
@@ -189,7 +196,14 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
       {step === 2 && (
         <Stack>
           <Alert color="red" title="This deletes resources in AWS">
-            Deleted resources cannot be restored{snapshotVolumes && hasVolumes ? ' (volumes get a safety snapshot first)' : ''}. Each item is re-checked just before it is deleted.
+            Deleted resources cannot be restored. Each item is re-checked just before it is deleted.
+            {chosenOptions.length > 0 && (
+              <List size="sm" mt={4} data-testid="chosen-plan-options">
+                {chosenOptions.map((o) => (
+                  <List.Item key={o.key}>{o.label}</List.Item>
+                ))}
+              </List>
+            )}
           </Alert>
           <TextInput
             label={`Type the account id ${accountId} to confirm`}

@@ -1,16 +1,20 @@
-import { Alert, Checkbox, Code, Group, List, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Checkbox, Code, Group, List, Stack, Table, Text, Tooltip } from '@mantine/core';
 import type { CleanupPlanDto } from '../../../../shared/dto/cleanup';
 import type { PartDto } from '../../../../shared/dto/findings';
+import type { KindPlanOptionDto } from '../../../../shared/dto/kinds';
+import { useKinds } from '../../api/kinds';
 import { Money } from '../../components/money';
 import { PartsList } from '../../components/parts-list';
-import { formatCount, formatResourceType } from '../../lib/format';
+import { formatCount } from '../../lib/format';
+import { findKind, kindNoun, planOptionOn, planOptionTestId, verificationLabel, type PlanChoices, type PlanOptionKey } from '../../lib/kinds';
 import { keptPartsCost } from '../../lib/parts';
 
 interface PlanReviewProps {
   plan: CleanupPlanDto;
-  hasVolumes: boolean;
-  snapshotVolumes: boolean;
-  onSnapshotVolumes: (v: boolean) => void;
+  /** The plan options the selected findings' kinds offer (a safety snapshot of each volume…), and the choices. */
+  options: readonly KindPlanOptionDto[];
+  choices: PlanChoices;
+  onChoice: (key: PlanOptionKey, on: boolean) => void;
   /** "Add to this plan" on a kept, addable part: the modal re-plans with it. */
   onAddPart: (findingId: number, part: PartDto) => void;
   /** A new plan is being made (after an add or a snapshot choice): the add buttons wait. */
@@ -22,7 +26,8 @@ interface PlanReviewProps {
  * (removed with it, staying and billing, created by the cleanup), and what was refused already. The total is the sum
  * of the items' known savings, never what stays.
  */
-export function PlanReview({ plan, hasVolumes, snapshotVolumes, onSnapshotVolumes, onAddPart, replanning }: PlanReviewProps): React.JSX.Element {
+export function PlanReview({ plan, options, choices, onChoice, onAddPart, replanning }: PlanReviewProps): React.JSX.Element {
+  const kinds = useKinds();
   const kept = keptPartsCost(plan.items.flatMap((it) => it.related));
   return (
     <>
@@ -45,13 +50,20 @@ export function PlanReview({ plan, hasVolumes, snapshotVolumes, onSnapshotVolume
             </Text>
           )}
         </Stack>
-        {hasVolumes && (
-          <Checkbox
-            label="Snapshot each volume before deleting it"
-            checked={snapshotVolumes}
-            onChange={(e) => onSnapshotVolumes(e.currentTarget.checked)}
-            data-testid="snapshot-volumes"
-          />
+        {options.length > 0 && (
+          <Stack gap={6} maw={360}>
+            {options.map((o) => (
+              <Checkbox
+                key={o.key}
+                label={o.label}
+                description={o.description}
+                checked={planOptionOn(choices, o.key)}
+                onChange={(e) => onChoice(o.key, e.currentTarget.checked)}
+                data-testid={planOptionTestId(o.key)}
+                data-plan-option={o.key}
+              />
+            ))}
+          </Stack>
         )}
       </Group>
       {plan.refusedAtPlan.length > 0 && (
@@ -78,40 +90,55 @@ export function PlanReview({ plan, hasVolumes, snapshotVolumes, onSnapshotVolume
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {plan.items.map((it, i) => (
-              <Table.Tr key={it.findingId} data-resource-id={it.resourceId} data-testid="plan-item" style={{ verticalAlign: 'top' }}>
-                <Table.Td>{i + 1}</Table.Td>
-                <Table.Td>
-                  <Text size="sm" ff="monospace">
-                    {it.resourceId}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {formatResourceType(it.resourceType)} · {it.region}
-                    {it.name ? ` · ${it.name}` : ''}
-                  </Text>
-                  <Text size="xs" c="dimmed" mt={2}>
-                    bills <Money value={it.monthlyCost} size="xs" hint={it.costBasis} data-testid="item-cost" />
-                    {it.ownMonthlyCost !== it.monthlyCost && (
-                      <>
-                        {' '}
-                        (itself <Money value={it.ownMonthlyCost} size="xs" data-testid="item-own-cost" />)
-                      </>
-                    )}
-                  </Text>
-                </Table.Td>
-                <Table.Td ta="right">
-                  <Money value={it.savings} size="sm" fw={700} c={it.savings === null ? undefined : it.savings < 0 ? 'red' : 'teal'} hint={it.savingsBasis || undefined} data-testid="item-savings" />
-                  {it.savingsBasis && (
-                    <Text size="xs" c="dimmed" lineClamp={4} data-testid="item-savings-basis" title={it.savingsBasis}>
-                      {it.savingsBasis}
+            {plan.items.map((it, i) => {
+              const kind = findKind(kinds, it.resourceType);
+              return (
+                <Table.Tr key={it.findingId} data-resource-id={it.resourceId} data-testid="plan-item" style={{ verticalAlign: 'top' }}>
+                  <Table.Td>{i + 1}</Table.Td>
+                  <Table.Td>
+                    <Text size="sm" ff="monospace">
+                      {it.resourceId}
                     </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <PartsList parts={it.related} onAdd={(p) => onAddPart(it.findingId, p)} adding={replanning} emptyText="Nothing else." testId="item-parts" />
-                </Table.Td>
-              </Table.Tr>
-            ))}
+                    <Text size="xs" c="dimmed">
+                      {kindNoun(kinds, it.resourceType)} · {it.region}
+                      {it.name ? ` · ${it.name}` : ''}
+                    </Text>
+                    {kind && (
+                      <Group gap={6} mt={2} wrap="nowrap">
+                        <Badge size="xs" variant="outline" color="red" data-testid="item-action">
+                          {kind.actionLabel}
+                        </Badge>
+                        <Tooltip label={kind.verification.description} multiline maw={360} withArrow>
+                          <Text size="xs" c="dimmed" tabIndex={0} data-testid="item-verification" data-method={kind.verification.method}>
+                            {verificationLabel(kind.verification.method)}
+                          </Text>
+                        </Tooltip>
+                      </Group>
+                    )}
+                    <Text size="xs" c="dimmed" mt={2}>
+                      bills <Money value={it.monthlyCost} size="xs" hint={it.costBasis} data-testid="item-cost" />
+                      {it.ownMonthlyCost !== it.monthlyCost && (
+                        <>
+                          {' '}
+                          (itself <Money value={it.ownMonthlyCost} size="xs" data-testid="item-own-cost" />)
+                        </>
+                      )}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Money value={it.savings} size="sm" fw={700} c={it.savings === null ? undefined : it.savings < 0 ? 'red' : 'teal'} hint={it.savingsBasis || undefined} data-testid="item-savings" />
+                    {it.savingsBasis && (
+                      <Text size="xs" c="dimmed" lineClamp={4} data-testid="item-savings-basis" title={it.savingsBasis}>
+                        {it.savingsBasis}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <PartsList parts={it.related} onAdd={(p) => onAddPart(it.findingId, p)} adding={replanning} emptyText="Nothing else." testId="item-parts" />
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>

@@ -1,10 +1,12 @@
 import { Table, Text } from '@mantine/core';
 import type { CleanupItemResultDto, CleanupProgressEvent } from '../../../../shared/dto/cleanup';
-import { formatResourceType } from '../../lib/format';
+import { useKinds } from '../../api/kinds';
+import { findKind, kindNoun } from '../../lib/kinds';
 import { OutcomeBadge } from './outcome';
 
 /** Per-item results of a dry run or an execution; while running, the live phase of each item. */
 export function RunResults({ items, live, testId }: { items: CleanupItemResultDto[]; live?: ReadonlyMap<number, CleanupProgressEvent>; testId: string }): React.JSX.Element {
+  const kinds = useKinds();
   return (
     <Table.ScrollContainer minWidth={560} mah={360}>
       <Table stickyHeader data-testid={testId}>
@@ -23,7 +25,7 @@ export function RunResults({ items, live, testId }: { items: CleanupItemResultDt
                   {it.resourceId}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {formatResourceType(it.resourceType)}
+                  {kindNoun(kinds, it.resourceType)}
                 </Text>
               </Table.Td>
               <Table.Td>{it.region}</Table.Td>
@@ -33,7 +35,7 @@ export function RunResults({ items, live, testId }: { items: CleanupItemResultDt
                     {live.get(it.findingId)?.phase ?? 'queued'}
                   </Text>
                 ) : (
-                  <OutcomeBadge item={it} />
+                  <OutcomeBadge item={it} verification={findKind(kinds, it.resourceType)?.verification.method} />
                 )}
               </Table.Td>
             </Table.Tr>

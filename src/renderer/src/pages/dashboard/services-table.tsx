@@ -3,12 +3,15 @@ import { Badge, Group, Table, Text, Tooltip } from '@mantine/core';
 import { Sparkline } from '@mantine/charts';
 import type { CostHistoryDto } from '../../../../shared/dto/costs';
 import type { ServiceSummaryDto } from '../../../../shared/dto/services';
-import { formatResourceType, formatShare } from '../../lib/format';
+import { useKinds } from '../../api/kinds';
 import { Money } from '../../components/money';
+import { formatShare } from '../../lib/format';
+import { kindLabel } from '../../lib/kinds';
 import { ReconciliationFlag } from './reconciliation';
 
 /** One row per paid service: cost over the period, its share, a daily trend and whether the app can clean it. */
 export function ServicesTable({ services, history }: { services: ServiceSummaryDto[]; history: CostHistoryDto | undefined }): React.JSX.Element {
+  const kinds = useKinds();
   const trends = useMemo(() => {
     const days = history?.totals.map((t) => t.date) ?? [];
     const index = new Map(days.map((d, i) => [d, i]));
@@ -66,7 +69,7 @@ export function ServicesTable({ services, history }: { services: ServiceSummaryD
                 <Table.Td>
                   <Group gap={6}>
                     {s.covered ? (
-                      <Tooltip label={`Looks at: ${s.handlerTypes.map(formatResourceType).join(', ')}`} multiline maw={320}>
+                      <Tooltip label={`Looks at: ${s.handlerTypes.map((t) => kindLabel(kinds, t)).join(', ')}`} multiline maw={320}>
                         <Badge color="teal" variant="light" tabIndex={0}>
                           covered
                         </Badge>

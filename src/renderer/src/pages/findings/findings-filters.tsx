@@ -1,7 +1,8 @@
 import { memo, useCallback, useMemo, type Dispatch, type SetStateAction } from 'react';
 import { Button, Group, MultiSelect, NumberInput, SegmentedControl, TextInput, type ComboboxData } from '@mantine/core';
 import type { FindingFacetsDto } from '../../../../shared/dto/findings';
-import { formatResourceType } from '../../lib/format';
+import { useKinds } from '../../api/kinds';
+import { kindLabel } from '../../lib/kinds';
 
 /** The user's filter, before debouncing and translation to the API's filter. */
 export interface FilterState {
@@ -88,7 +89,9 @@ const NumberFilter = memo(function NumberFilter({ field, value, setField }: { fi
  */
 export const FindingsFilters = memo(function FindingsFilters({ value, onChange, facets }: FindingsFiltersProps): React.JSX.Element {
   const setField = useCallback<SetField>((k, v) => onChange((prev) => ({ ...prev, [k]: v })), [onChange]);
-  const types = useMemo(() => (facets?.resourceTypes ?? []).map((t) => ({ value: t, label: formatResourceType(t) })), [facets]);
+  const kinds = useKinds();
+  // The kinds' own labels ("Unattached EBS volumes"); a type whose kind is not known shows its raw id.
+  const types = useMemo(() => (facets?.resourceTypes ?? []).map((t) => ({ value: t, label: kindLabel(kinds, t) })), [facets, kinds]);
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" data-testid="findings-filters">
       <SearchFilter value={value.search} setField={setField} />

@@ -1,10 +1,12 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useRef } from 'react';
 import { Checkbox, UnstyledButton } from '@mantine/core';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { FindingSortColumn, ResourceDto } from '../../../../shared/dto/findings';
+import { useKinds } from '../../api/kinds';
 import { LazyTooltip } from '../../components/lazy-tooltip';
 import { UNKNOWN_SINCE_HINT } from '../../components/relative-date';
-import { formatAbsolute, formatRelative, formatResourceType, formatUsd } from '../../lib/format';
+import { formatAbsolute, formatRelative, formatUsd } from '../../lib/format';
+import { kindNoun } from '../../lib/kinds';
 import classes from './findings-table.module.css';
 
 export interface SortState {
@@ -102,7 +104,24 @@ function SkeletonRow({ index, top }: { index: number; top: number }): React.JSX.
  * One finding. Built from plain elements and CSS-module classes (no Mantine Text/Anchor/Badge, tooltips mounted on
  * first hover): a sort or filter replaces every visible row at once, so the cost of a row is the latency of the table.
  */
-const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: { row: ResourceDto | undefined; index: number; top: number; selected: boolean; onToggle: (r: ResourceDto) => void; onOpen: (id: number) => void }) {
+const Row = memo(function Row({
+  row,
+  index,
+  top,
+  selected,
+  onToggle,
+  onOpen,
+  nounOf,
+}: {
+  row: ResourceDto | undefined;
+  index: number;
+  top: number;
+  selected: boolean;
+  onToggle: (r: ResourceDto) => void;
+  onOpen: (id: number) => void;
+  /** The kind's noun of a type (one lookup function for the table: no kind query per row). */
+  nounOf: (type: string) => string;
+}) {
   if (!row) return <SkeletonRow index={index} top={top} />;
   return (
     <div
@@ -138,7 +157,7 @@ const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: {
         {row.protected && <span className={classes.badge}>protected</span>}
       </div>
       <div role="gridcell" className={classes.cell}>
-        {formatResourceType(row.resourceType)}
+        {nounOf(row.resourceType)}
       </div>
       <div role="gridcell" className={classes.cell} data-col="region">
         {row.region}
@@ -160,6 +179,8 @@ const Row = memo(function Row({ row, index, top, selected, onToggle, onOpen }: {
 export function FindingsTable(props: FindingsTableProps): React.JSX.Element {
   const { count, rowAt, sort, onSort, selected, onToggle, onOpen, onRange, resetKey, stale = false } = props;
   const scroller = useRef<HTMLDivElement>(null);
+  const kinds = useKinds();
+  const nounOf = useCallback((type: string) => kindNoun(kinds, type), [kinds]);
   // eslint-disable-next-line react-hooks/incompatible-library -- useVirtualizer returns functions React Compiler must not memoize.
   const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
@@ -209,7 +230,7 @@ export function FindingsTable(props: FindingsTableProps): React.JSX.Element {
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {items.map((v) => {
           const row = rowAt(v.index);
-          return <Row key={v.key} row={row} index={v.index} top={v.start} selected={row ? selected.has(row.id) : false} onToggle={onToggle} onOpen={onOpen} />;
+          return <Row key={v.key} row={row} index={v.index} top={v.start} selected={row ? selected.has(row.id) : false} onToggle={onToggle} onOpen={onOpen} nounOf={nounOf} />;
         })}
       </div>
     </div>

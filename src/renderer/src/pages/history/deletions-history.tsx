@@ -4,11 +4,13 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { DeletionOutcome } from '../../../../shared/dto/cleanup';
 import { api } from '../../api/client';
+import { useKinds } from '../../api/kinds';
 import { useAccountId } from '../../api/queries';
 import { queryKeys } from '../../api/query-keys';
 import { ErrorAlert } from '../../components/error-alert';
 import { RelativeDate } from '../../components/relative-date';
-import { formatCount, formatResourceType } from '../../lib/format';
+import { formatCount } from '../../lib/format';
+import { kindNoun } from '../../lib/kinds';
 
 const PAGE = 50;
 const OUTCOME_COLOR: Record<DeletionOutcome, string> = {
@@ -23,6 +25,7 @@ const OUTCOME_COLOR: Record<DeletionOutcome, string> = {
 /** The audit log: every mutating AWS call the app made (dry runs included), newest first, filterable by plan. */
 export function DeletionsHistory(): React.JSX.Element {
   const accountId = useAccountId();
+  const kinds = useKinds();
   const [planInput, setPlanInput] = useState('');
   const [planId] = useDebouncedValue(planInput.trim(), 250);
   const [page, setPage] = useState(1);
@@ -93,7 +96,7 @@ export function DeletionsHistory(): React.JSX.Element {
                       {d.resourceId}
                     </Text>
                     <Text size="xs" c="dimmed">
-                      {formatResourceType(d.resourceType)}
+                      {kindNoun(kinds, d.resourceType)}
                     </Text>
                   </Table.Td>
                   <Table.Td>{d.region}</Table.Td>

@@ -1,12 +1,15 @@
 import { Badge, Loader, Table, Text } from '@mantine/core';
 import type { ScanProgressEvent, ScanTaskDto, ScanTaskStatus } from '../../../../shared/dto/scans';
 import { Money } from '../../components/money';
-import { formatCount, formatResourceType } from '../../lib/format';
+import { useKinds } from '../../api/kinds';
+import { formatCount } from '../../lib/format';
+import { kindLabel } from '../../lib/kinds';
 
 const STATUS_COLOR: Record<ScanTaskStatus, string> = { queued: 'gray', running: 'blue', done: 'teal', failed: 'red' };
 
 /** One row per region × resource type of the running scan, and the scan's totals as the last row. */
 export function ScanProgressTable({ tasks, totals }: { tasks: readonly ScanTaskDto[]; totals: ScanProgressEvent['totals'] }): React.JSX.Element {
+  const kinds = useKinds();
   const sorted = [...tasks].sort((a, b) => a.region.localeCompare(b.region) || a.resourceType.localeCompare(b.resourceType));
   return (
     <Table.ScrollContainer minWidth={600} mah={420}>
@@ -25,7 +28,7 @@ export function ScanProgressTable({ tasks, totals }: { tasks: readonly ScanTaskD
           {sorted.map((t) => (
             <Table.Tr key={`${t.region}|${t.resourceType}`} data-task={`${t.region}|${t.resourceType}`} data-status={t.status}>
               <Table.Td>{t.region}</Table.Td>
-              <Table.Td>{formatResourceType(t.resourceType)}</Table.Td>
+              <Table.Td>{kindLabel(kinds, t.resourceType)}</Table.Td>
               <Table.Td>
                 <Badge color={STATUS_COLOR[t.status]} variant="light" leftSection={t.status === 'running' ? <Loader size={10} color="blue" /> : undefined}>
                   {t.status}
