@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ec2Commands from '@aws-sdk/client-ec2';
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { generateAccount } from '../e2e/aws-sim/generator';
 import { createClientFactory } from '../src/main/aws/clients';
 import { ENVIRONMENT_PROFILE } from '../src/main/aws/types';
@@ -164,8 +164,8 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
     {
       db,
       accountId,
-      ec2,
-      autoScaling: (r) => clients.autoScaling(r),
+      // The app's factory, with EC2's clients instrumented (same cached instances the handlers get).
+      clients: { client: (ctor, region) => ((ctor as unknown) === EC2Client ? (ec2(region) as never) : clients.client(ctor, region)) },
       costExplorer: () => clients.costExplorer(),
       homeRegion: 'us-east-1',
       registry,

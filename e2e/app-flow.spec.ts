@@ -115,11 +115,15 @@ test('choose profile, see costs, scan, review, delete two findings, see history'
     await page.getByTestId('delete-selected').click();
     const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
     await expect(modal.locator('[data-testid="plan-items"] tbody tr')).toHaveCount(2);
-    await expect(modal.getByTestId('plan-savings')).toHaveText(formatUsd((EXPECTED_COST[doomed[0]!] ?? 0) + (EXPECTED_COST[doomed[1]!] ?? 0)));
+    // Savings = what the plan removes, less the safety snapshot it takes of the volume first (priced at the volume's
+    // full 50 GiB × $0.05 standard snapshot price: an upper bound, so the savings are never overstated).
+    const safetySnapshot = 50 * 0.05;
+    const saved = (EXPECTED_COST[doomed[0]!] ?? 0) + (EXPECTED_COST[doomed[1]!] ?? 0) - safetySnapshot;
+    await expect(modal.getByTestId('plan-savings')).toHaveText(formatUsd(saved));
     await modal.getByTestId('start-dry-run').click();
     await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(2, { timeout: 20_000 });
     // What the dry run cleared, as main computed it.
-    await expect(modal.getByTestId('dry-run-savings')).toHaveText(formatUsd((EXPECTED_COST[doomed[0]!] ?? 0) + (EXPECTED_COST[doomed[1]!] ?? 0)));
+    await expect(modal.getByTestId('dry-run-savings')).toHaveText(formatUsd(saved));
     await modal.getByTestId('to-confirm').click();
     const execute = modal.getByTestId('execute');
     await expect(execute).toBeDisabled();

@@ -24,6 +24,8 @@ export interface AccountSession {
 }
 
 export interface OpenSessionOptions {
+  /** The resource kinds (default: the ones that ship with the app). */
+  registry?: HandlerRegistry;
   db: DbHandle;
   profile: string;
   /** Tests: explicit credentials instead of the profile's. */
@@ -37,6 +39,13 @@ export interface OpenSessionOptions {
  * Selecting a profile: build its clients, ask STS who it is (and IAM for the alias), record the account. Nothing
  * else happens before the account is known, so two accounts' data never mix.
  */
+/** A registry with the kinds that ship with the app. */
+export function builtinRegistry(): HandlerRegistry {
+  const registry = createHandlerRegistry();
+  registerBuiltinHandlers(registry);
+  return registry;
+}
+
 export async function openAccountSession(opts: OpenSessionOptions): Promise<AccountSession> {
   const clients = await createClientFactory({
     profile: opts.profile,
@@ -53,8 +62,7 @@ export async function openAccountSession(opts: OpenSessionOptions): Promise<Acco
       arn: identity.arn,
       profile: opts.profile,
     });
-    const registry = createHandlerRegistry();
-    registerBuiltinHandlers(registry);
+    const registry = opts.registry ?? builtinRegistry();
     return {
       profile: opts.profile,
       clients,

@@ -13,14 +13,13 @@ import { findingFacets, getResource, listFindings, type FindingsQuery } from '..
 import { getScan, listScans } from '../db/repos/scans';
 import { listServices } from '../db/repos/services';
 import { discover, type DiscoveryResult } from '../discovery/discovery';
-import { handlersForService } from '../discovery/service-catalog';
-import type { ResourceType } from '../handlers/handler';
+import { coverageOf, describeKinds, type HandlerRegistry } from '../handlers/registry';
 import { createAppEvents, type AppServices } from '../ipc/app-services';
 import { createPriceService, type PriceService } from '../pricing/prices';
 import { listRegions } from '../scan/regions';
 import { runScan } from '../scan/scanner';
 import { isAllowedExternalUrl } from '../window/security';
-import { openAccountSession, type AccountSession } from './account-session';
+import { builtinRegistry, openAccountSession, type AccountSession } from './account-session';
 import { runCleanup, planCleanup } from './cleanup-service';
 import { NO_SAVINGS, resourceDetail } from './resource-detail';
 import { exportFindings } from './export-findings';
@@ -34,6 +33,8 @@ export interface AppServicesDeps {
   sdkLogger?: Logger;
   /** Opens an allowlisted URL in the system browser (Electron's shell.openExternal); absent in the harness. */
   openExternal?: (url: string) => Promise<void>;
+  /** The resource kinds (default: the ones that ship with the app); tests register kinds of their own. */
+  registry?: HandlerRegistry;
   /** Tests: explicit credentials for a profile instead of resolving it. */
   credentialsFor?: (profile: string) => AwsCredentialIdentityProvider | undefined;
   /** How long an MFA prompt waits for its code before the selection fails (default MFA_PROMPT_TIMEOUT_MS). */
@@ -64,6 +65,7 @@ function toSettingsDto(s: AppSettings): SettingsDto & { lastProfile: string | nu
 /** The services behind every IPC channel, over one database; one selected profile at a time. */
 export function createAppServices(deps: AppServicesDeps): AppServices & AppServicesLifecycle {
   const { db } = deps;
+  const registry = deps.registry ?? builtinRegistry();
   const events = createAppEvents();
   let session: AccountSession | null = null;
   let prices: PriceService | null = null;
@@ -122,7 +124,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
     const s = requireSession();
     const st = await loadSettings(db);
     const result = await discover(
-      { db, ce: () => s.clients.costExplorer(), accountId: s.account.id },
+      { db, ce: () => s.clients.costExplorer(), accountId: s.account.id, coverage: coverageOf(registry) },
       { force, lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },
     );
     return result;
@@ -183,6 +185,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
       const credentials = deps.credentialsFor?.(profile);
       const next = await openAccountSession({
         db,
+        registry,
         profile,
         mfaPrompt,
         ...(credentials ? { credentials } : {}),
@@ -221,6 +224,10 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
       return session ? { profile: session.profile, identity: session.identity, account: session.account } : null;
     },
 
+    async handlersList() {
+      return describeKinds(registry);
+    },
+
     async regionsList() {
       const s = requireSession();
       return (await listRegions(s.clients.ec2(s.clients.defaultRegion))).map((r) => ({
@@ -237,7 +244,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
 
     async servicesList({ activeOnly }) {
       const s = requireSession();
-      const list = await listServices(db.db, { accountId: s.account.id, activeOnly });
+      const list = await listServices(db.db, { accountId: s.account.id, activeOnly, coverage: coverageOf(registry) });
       const total = list.filter((x) => x.active).reduce((sum, x) => sum + x.periodCost, 0);
       const first = list.find((x) => x.periodStart && x.periodEnd);
       return {
@@ -249,7 +256,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
 
     async servicesResources({ serviceCode, region, unusedOnly, limit, offset }) {
       const s = requireSession();
-      const handlerTypes: ResourceType[] = handlersForService(serviceCode);
+      const handlerTypes = coverageOf(registry)(serviceCode);
       if (handlerTypes.length === 0) {
         return { serviceCode, handlerTypes, rows: [], total: 0, totalMonthlyCost: 0, unknownCostCount: 0, savings: NO_SAVINGS, limit, offset };
       }
@@ -297,8 +304,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
           {
             db,
             accountId: s.account.id,
-            ec2: (r) => s.clients.ec2(r),
-            autoScaling: (r) => s.clients.autoScaling(r),
+            clients: s.clients,
             costExplorer: () => s.clients.costExplorer(),
             homeRegion: s.clients.defaultRegion,
             registry: s.registry,

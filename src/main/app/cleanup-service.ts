@@ -97,8 +97,7 @@ export async function runCleanup(
       db: deps.db,
       accountId: s.account.id,
       registry: s.registry,
-      ec2: (r) => s.clients.ec2(r),
-      autoScaling: (r) => s.clients.autoScaling(r),
+      clients: s.clients,
       prices: deps.prices,
       settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
       emit: (ev) =>

@@ -37,7 +37,27 @@ export interface ClientFactoryOptions {
   logger?: Logger;
 }
 
-export interface ClientFactory {
+/** An SDK v3 client class (`EC2Client`, `ElasticLoadBalancingV2Client`, …). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- SDK client constructors take each service's own config type
+export type SdkClientClass<C> = new (config: any) => C;
+
+/** Regional clients by service: what handlers get (through their context), from the one factory. */
+export interface RegionClients {
+  client<C extends Destroyable>(ctor: SdkClientClass<C>, region: string): C;
+}
+
+/**
+ * A service's retry policy. EC2 and Auto Scaling: adaptive (client-side rate limiting for bulk describes and
+ * deletes), with EC2's documented refill floor; everything else the SDK's standard retries until a kind declares
+ * better. Endpoint settings are always the profile's, resolved here (the SDK ignores `profile` for endpoint_url).
+ */
+interface ServicePolicy {
+  retry: 'adaptive' | 'standard';
+  /** Adaptive only: the limiter's floor after a throttle (requests/s). */
+  minFillRate?: number;
+}
+
+export interface ClientFactory extends RegionClients {
   readonly profile: string;
   readonly partition: Partition;
   readonly defaultRegion: string;
@@ -66,8 +86,29 @@ export const EC2_MIN_FILL_RATE = 10;
 // SDK service ids (`serviceId` in each client's runtime config); they name the endpoint settings.
 const SERVICE_IDS = { ec2: 'EC2', autoScaling: 'Auto Scaling', ce: 'Cost Explorer', sts: 'STS', iam: 'IAM', pricing: 'Pricing', sso: 'SSO' } as const;
 
-interface Destroyable {
+export interface Destroyable {
   destroy(): void;
+}
+
+/** Policies by SDK service id (`config.serviceId`); services not listed get standard retries. */
+const SERVICE_POLICIES: Record<string, ServicePolicy> = {
+  EC2: { retry: 'adaptive', minFillRate: EC2_MIN_FILL_RATE },
+  // A throttled read here fails the AMI task, so it gets EC2's patience; Auto Scaling publishes no refill rates, so
+  // the SDK's default limiter floor is kept (a scan makes one paged DescribeLaunchConfigurations per region).
+  'Auto Scaling': { retry: 'adaptive' },
+};
+
+/** The SDK service id of a client class (read once from a throwaway instance: it names the endpoint settings). */
+const serviceIds = new WeakMap<object, string>();
+function serviceIdOf<C extends Destroyable>(ctor: SdkClientClass<C>): string {
+  let id = serviceIds.get(ctor);
+  if (id === undefined) {
+    const probe = new ctor({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }) as C & { config?: { serviceId?: unknown } };
+    id = typeof probe.config?.serviceId === 'string' ? probe.config.serviceId : ctor.name;
+    probe.destroy();
+    serviceIds.set(ctor, id);
+  }
+  return id;
 }
 
 /** Records the host a failed request went to, so network errors can name it. Touches no headers. */
@@ -137,45 +178,37 @@ export async function createClientFactory(opts: ClientFactoryOptions): Promise<C
     if (destroyed) throw new Error('client factory used after destroy()');
   };
 
+  function client<C extends Destroyable>(ctor: SdkClientClass<C>, region: string): C {
+      alive();
+      const serviceId = serviceIdOf(ctor);
+      return cached(`${serviceId}|${region}`, () => {
+        const policy = SERVICE_POLICIES[serviceId] ?? { retry: 'standard' };
+        const maxAttempts = policy.retry === 'adaptive' ? (opts.maxAttemptsEc2 ?? DEFAULT_EC2_MAX_ATTEMPTS) : 3;
+        const client = new ctor({
+          ...base(serviceId, region),
+          ...(policy.retry === 'adaptive'
+            ? {
+                retryMode: 'adaptive',
+                maxAttempts,
+                // A number, not a provider: with options, a provider function silently falls back to 3 attempts.
+                retryStrategy: new AdaptiveRetryStrategy(maxAttempts, {
+                  ...(policy.minFillRate !== undefined ? { rateLimiter: new DefaultRateLimiter({ minFillRate: policy.minFillRate }) } : {}),
+                }),
+              }
+            : { retryMode: 'standard', maxAttempts }),
+        }) as C & { middlewareStack: MiddlewareStack<object, object> };
+        addRequestHostTag(client.middlewareStack);
+        return client;
+      });
+  }
+
   return {
     profile: opts.profile,
     partition,
     defaultRegion,
-    ec2(region) {
-      alive();
-      return cached(`ec2|${region}`, () => {
-        const maxAttempts = opts.maxAttemptsEc2 ?? DEFAULT_EC2_MAX_ATTEMPTS;
-        const client = new EC2Client({
-          ...base(SERVICE_IDS.ec2, region),
-          // Adaptive: client-side rate limiting for bulk describe/delete per region.
-          retryMode: 'adaptive',
-          maxAttempts,
-          // A number, not a provider: with options, a provider function silently falls back to 3 attempts.
-          retryStrategy: new AdaptiveRetryStrategy(maxAttempts, {
-            rateLimiter: new DefaultRateLimiter({ minFillRate: EC2_MIN_FILL_RATE }),
-          }),
-        });
-        addRequestHostTag(client.middlewareStack);
-        return client;
-      });
-    },
-    autoScaling(region) {
-      alive();
-      return cached(`autoscaling|${region}`, () => {
-        const maxAttempts = opts.maxAttemptsEc2 ?? DEFAULT_EC2_MAX_ATTEMPTS;
-        const client = new AutoScalingClient({
-          ...base(SERVICE_IDS.autoScaling, region),
-          // Adaptive like EC2: a throttled read here fails the AMI task, so it gets the same patience. The SDK's
-          // default limiter floor is kept: Auto Scaling publishes no refill rates, and a scan makes one paged
-          // DescribeLaunchConfigurations per region.
-          retryMode: 'adaptive',
-          maxAttempts,
-          retryStrategy: new AdaptiveRetryStrategy(maxAttempts),
-        });
-        addRequestHostTag(client.middlewareStack);
-        return client;
-      });
-    },
+    client,
+    ec2: (region) => client(EC2Client, region),
+    autoScaling: (region) => client(AutoScalingClient, region),
     costExplorer() {
       alive();
       const region = costExplorerRegion(partition);

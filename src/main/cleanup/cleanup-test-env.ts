@@ -16,7 +16,9 @@ import { idleElasticIpsHandler } from '../handlers/ec2-elastic-ips-idle';
 import { unusedImagesHandler } from '../handlers/ec2-images-unused';
 import { stoppedInstancesHandler } from '../handlers/ec2-instances-stopped';
 import { createUnattachedVolumesHandler } from '../handlers/ec2-volumes-unattached';
-import { DEFAULT_HANDLER_SETTINGS } from '../handlers/handler';
+import type { Destroyable, RegionClients, SdkClientClass } from '../aws/clients';
+import { createHandlerContext } from '../handlers/context';
+import { DEFAULT_HANDLER_SETTINGS, NoClientError } from '../handlers/handler';
 import type { ResourceType } from '../handlers/handler';
 import { applyParts } from '../handlers/parts';
 import { createHandlerRegistry } from '../handlers/registry';
@@ -116,11 +118,19 @@ export async function createCleanupEnv(o: EnvOptions = {}): Promise<CleanupEnv> 
   };
   const prices = createBundledPriceBook();
   const now = new Date();
+  // The factory's shape: clients by service (EC2 instrumented above, Auto Scaling plain).
+  const regionClients: RegionClients = {
+    client: <C extends Destroyable>(ctor: SdkClientClass<C>, region: string): C => {
+      if ((ctor as unknown) === EC2Client) return ec2(region) as unknown as C;
+      if ((ctor as unknown) === AutoScalingClient) return autoScaling(region) as unknown as C;
+      throw new NoClientError(ctor.name);
+    },
+  };
   const billing = (t: string): string | undefined => registry.get(t as ResourceType)?.billingServiceCode;
   const writer = new ResourceWriter(h.sqlite, ACCOUNT, (f) => registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown');
   for (const region of REGIONS) {
     for (const handler of registry.list()) {
-      const ctx = { region, accountId: ACCOUNT, ec2: ec2(region), autoScaling: autoScaling(region), prices: prices.forRegion(region), settings: DEFAULT_HANDLER_SETTINGS, now };
+      const ctx = createHandlerContext({ region, accountId: ACCOUNT, clients: regionClients, prices: prices.forRegion(region), settings: DEFAULT_HANDLER_SETTINGS, now });
       // As the scanner stores them: the dependency model applied (a protected part protects the finding; savings).
       for await (const page of handler.scan(ctx)) {
         writer.write(o.withoutScanPartCheck ? page : page.map((f) => applyParts(handler, f, DEFAULT_HANDLER_SETTINGS, billing)), null);
@@ -148,8 +158,7 @@ export async function createCleanupEnv(o: EnvOptions = {}): Promise<CleanupEnv> 
       db: h,
       accountId: ACCOUNT,
       registry,
-      ec2,
-      autoScaling,
+      clients: regionClients,
       prices,
       settings: DEFAULT_HANDLER_SETTINGS,
       // Most tests exercise one stage at a time; cleanup-dry-run-binding.test.ts turns the binding on.

@@ -6,8 +6,8 @@ import type { CleanupPlanDto, PlanItemDto } from '../db/repos/cleanup-plans';
 import { insertDecision } from '../db/repos/deletions';
 import { getResourcesByIds, markDeleted } from '../db/repos/resources';
 import type { PlanStatus } from '../db/schema';
-import { RESOURCE_TYPES } from '../handlers/handler';
-import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
+import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, StoredFinding } from '../handlers/handler';
+import { createHandlerContext } from '../handlers/context';
 import { compareParts, guardedDelete, partsOf } from '../handlers/parts';
 import { createAudited } from './audit';
 import { refusalReason, reviewedFinding } from './plan';
@@ -62,10 +62,6 @@ interface Work extends Slot {
 }
 
 type Final = Omit<CleanupItemResult, 'findingId' | 'resourceType' | 'region' | 'resourceId' | 'calls'> & { calls?: string[] };
-
-function isResourceType(t: string): t is ResourceType {
-  return (RESOURCE_TYPES as readonly string[]).includes(t);
-}
 
 function assertNever(x: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
@@ -159,15 +155,16 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
   const addedFor = (findingId: number): string[] => plan.options.addedParts?.[String(findingId)] ?? [];
 
   const ctxFor = (w: Work, withSignal: boolean): DeleteContext => ({
-    region: w.item.region,
-    accountId: plan.accountId,
-    ec2: deps.ec2(w.item.region),
-    ...(deps.autoScaling ? { autoScaling: deps.autoScaling(w.item.region) } : {}),
-    prices: deps.prices.forRegion(w.item.region),
-    settings: deps.settings,
-    now: now(),
-    // Only re-checks (reads) are aborted mid-call; a mutating call in flight finishes and is recorded.
-    ...(withSignal && input.signal ? { signal: input.signal } : {}),
+    ...createHandlerContext({
+      region: w.item.region,
+      accountId: plan.accountId,
+      clients: deps.clients,
+      prices: deps.prices.forRegion(w.item.region),
+      settings: deps.settings,
+      now: now(),
+      // Only re-checks (reads) are aborted mid-call; a mutating call in flight finishes and is recorded.
+      ...(withSignal && input.signal ? { signal: input.signal } : {}),
+    }),
     planId: plan.id,
     snapshotBeforeDelete: plan.options.snapshotVolumes,
     addedParts: addedFor(w.item.findingId),
@@ -323,14 +320,14 @@ async function prepare(
     const slot: Slot = { item, result: null };
     slots.push(slot);
     const type = item.resourceType;
-    const handler = isResourceType(type) ? deps.registry.get(type) : undefined;
+    const handler = deps.registry.get(type);
     const row = byId.get(item.findingId);
     if (row === undefined) {
       finish(slot, { outcome: 'refused', reason: 'The finding is no longer stored' });
       continue;
     }
     const reason = refusalReason(row, handler);
-    if (reason !== null || handler === undefined || !isResourceType(type)) {
+    if (reason !== null || handler === undefined) {
       refuse(slot, reason ?? `No handler can delete ${type}`, 'stored');
       continue;
     }

@@ -7,7 +7,7 @@ import type { CleanupPlanDto, PlanItemDto, PlanRefusalDto } from '../db/repos/cl
 import { insertDecision } from '../db/repos/deletions';
 import { getResourcesByIds } from '../db/repos/resources';
 import type { ResourceDto } from '../db/repos/resources';
-import { protectionByTag, RESOURCE_TYPES } from '../handlers/handler';
+import { protectionByTag } from '../handlers/handler';
 import type { Finding, HandlerSettings, ItemParts, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
 import { itemSavings, partsOf, protectingPart } from '../handlers/parts';
 import type { HandlerRegistry } from '../handlers/registry';
@@ -30,10 +30,6 @@ export interface CreatePlanInput {
   snapshotVolumes: boolean;
   /** Kept parts the user adds to the plan ("add to this plan"); only parts the handler marks addable are taken. */
   addParts?: readonly { findingId: number; resourceId: string }[];
-}
-
-function isResourceType(t: string): t is ResourceType {
-  return (RESOURCE_TYPES as readonly string[]).includes(t);
 }
 
 /** A stored row as the handlers see it. */
@@ -193,7 +189,7 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
       continue;
     }
     const type = row.resourceType;
-    const handler = isResourceType(type) ? deps.registry.get(type) : undefined;
+    const handler = deps.registry.get(type);
     const reason = refusalReason(row, handler);
     const ip =
       reason === null && handler !== undefined
@@ -203,7 +199,7 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
           })
         : null;
     const protection = ip === null ? null : planTimeProtection(storedFindingOf({ ...row, resourceType: type as ResourceType }), deps.settings, ip);
-    if (reason !== null || protection !== null || ip === null || handler === undefined || !isResourceType(type)) {
+    if (reason !== null || protection !== null || ip === null || handler === undefined) {
       const why = reason ?? protection ?? `No handler can delete ${type}`;
       refused.push({ findingId: id, resourceType: type, region: row.region, resourceId: row.resourceId, reason: why });
       logged.push({ row, reason: why });

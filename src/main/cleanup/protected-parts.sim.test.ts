@@ -117,7 +117,7 @@ describe('stage 4 — immediately before the call: the reviewed parts are checke
     const ctx: DeleteContext = {
       region: US,
       accountId: ACCOUNT,
-      ec2: env.ec2(US),
+      client: (ctor) => env.deps().clients.client(ctor, US),
       prices: null,
       settings: DEFAULT_HANDLER_SETTINGS,
       now: new Date(),

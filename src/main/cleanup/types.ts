@@ -1,5 +1,4 @@
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { RegionClients } from '../aws/clients';
 import type { DbHandle } from '../db/connection';
 import type { PlanStatus } from '../db/schema';
 import type { HandlerSettings } from '../handlers/handler';
@@ -60,10 +59,8 @@ export interface RunPlanDeps {
   /** The account the credentials belong to (from STS), never from the renderer. */
   accountId: string;
   registry: HandlerRegistry;
-  /** The EC2 client for a region (aws/clients.ts: adaptive retries, maxAttempts 8). */
-  ec2: (region: string) => EC2Client;
-  /** Auto Scaling for a region: the AMI recheck reads launch configurations (without it, AMIs recheck as protected). */
-  autoScaling?: (region: string) => AutoScalingClient;
+  /** Regional SDK clients by service (the client factory: each service's retry and endpoint policy). */
+  clients: RegionClients;
   prices: PriceBook;
   settings: HandlerSettings;
   emit?: (ev: CleanupProgressEvent) => void;

@@ -33,8 +33,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
       {
         db: handle,
         accountId: s.account.id,
-        ec2: (r) => s.clients.ec2(r),
-        autoScaling: (r) => s.clients.autoScaling(r),
+        clients: s.clients,
         costExplorer: () => s.clients.costExplorer(),
         homeRegion: s.clients.defaultRegion,
         registry: s.registry,

@@ -30,6 +30,8 @@ export interface DiscoveryDeps {
   /** Built only when a request is really needed (a cache hit builds nothing). */
   ce: () => CostExplorerClient;
   accountId: string;
+  /** Which resource kinds cover a service (the registry's coverageOf): services come back marked covered or not. */
+  coverage?: (serviceCode: string) => string[];
   /** The clock (tests pass a fixed date). */
   now?: Date;
   signal?: AbortSignal;
@@ -143,7 +145,7 @@ async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryRe
     const last = await latestScan(db, accountId, 'discovery', ['succeeded']);
     const completedAt = last?.completedAt ? Date.parse(last.completedAt) : NaN;
     if (last && keyOfScan(last) === cacheKey(o) && now.getTime() - completedAt < o.cacheHours * 3_600_000) {
-      const services = await listServices(db, { accountId });
+      const services = await listServices(db, { accountId, ...(deps.coverage ? { coverage: deps.coverage } : {}) });
       return {
         scanId: last.id,
         status: 'cached',
@@ -185,7 +187,7 @@ async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryRe
       errorCode: e.code,
       error: e.message,
     });
-    const services = await listServices(db, { accountId });
+    const services = await listServices(db, { accountId, ...(deps.coverage ? { coverage: deps.coverage } : {}) });
     return { scanId, status: 'failed', fromCache: false, requests, services, ...totals(services), period, error: e.toDto() };
   };
 
@@ -233,7 +235,7 @@ async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryRe
     requests,
     servicesFound: result.services.length,
   });
-  const services = await listServices(db, { accountId });
+  const services = await listServices(db, { accountId, ...(deps.coverage ? { coverage: deps.coverage } : {}) });
   return {
     scanId,
     status: 'succeeded',

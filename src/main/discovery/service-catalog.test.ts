@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RESOURCE_TYPES } from '../handlers/handler';
-import { CATALOG, HANDLER_COVERAGE, SERVICE_CATEGORIES, derivedServiceCode, handlersForService, lookupService } from './service-catalog';
+import { builtinRegistry } from '../app/account-session';
+import { coverageOf } from '../handlers/registry';
+import { CATALOG, SERVICE_CATEGORIES, derivedServiceCode, lookupService } from './service-catalog';
 
 describe('service catalog', () => {
   it('maps the Cost Explorer names the app depends on to price-list codes', () => {
@@ -44,7 +45,8 @@ describe('service catalog', () => {
     expect(derivedServiceCode('  ')).toBe('ce:unnamed');
   });
 
-  it('says which handlers cover EC2 - Other and the VPC line', () => {
+  it('says which kinds cover EC2 - Other and the VPC line (from what each kind declares)', () => {
+    const handlersForService = coverageOf(builtinRegistry());
     expect(handlersForService('AmazonEC2Other').sort()).toEqual(['ec2:elastic-ip', 'ec2:image', 'ec2:instance', 'ec2:snapshot', 'ec2:volume']);
     expect(handlersForService(lookupService('Amazon Virtual Private Cloud').code)).toEqual(['ec2:elastic-ip']);
     expect(handlersForService('AmazonEC2')).toEqual(['ec2:instance']);
@@ -52,11 +54,11 @@ describe('service catalog', () => {
     expect(handlersForService('ce:something')).toEqual([]);
   });
 
-  it('covers every handler type with at least one catalog code', () => {
+  it('every kind covers at least one catalog code', () => {
     const codes = new Set(CATALOG.map((e) => e.code));
-    for (const t of RESOURCE_TYPES) {
-      expect(HANDLER_COVERAGE[t].length).toBeGreaterThan(0);
-      for (const c of HANDLER_COVERAGE[t]) expect(codes.has(c)).toBe(true);
+    for (const h of builtinRegistry().list()) {
+      expect(h.serviceCodes.length, h.type).toBeGreaterThan(0);
+      for (const c of h.serviceCodes) expect(codes.has(c), `${h.type}: ${c}`).toBe(true);
     }
   });
 });

@@ -1,5 +1,6 @@
-import type { ResourceType } from '../handlers/handler';
-import { SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER, SERVICE_VPC } from '../handlers/ec2-common';
+import { SERVICE_EBS, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER, SERVICE_VPC } from '../handlers/ec2-common';
+
+export { SERVICE_EBS };
 
 /**
  * Cost Explorer SERVICE display names → stable service codes and categories.
@@ -39,7 +40,6 @@ export interface CatalogEntry {
 }
 
 /** Code of the Elastic Block Store line some accounts see instead of EBS inside "EC2 - Other". */
-export const SERVICE_EBS = 'AmazonEBS';
 
 export const CATALOG: readonly CatalogEntry[] = [
   // Compute
@@ -144,18 +144,6 @@ export const CATALOG: readonly CatalogEntry[] = [
   { code: 'AWSMarketplace', displayName: 'AWS Marketplace', category: 'Billing' },
 ];
 
-/** Which resource handlers find (part of) the spend of which service codes. */
-export const HANDLER_COVERAGE: Readonly<Record<ResourceType, readonly string[]>> = {
-  // Instance hours bill under Compute; their root volumes and attached EIPs under EC2 - Other.
-  'ec2:instance': [SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER],
-  'ec2:volume': [SERVICE_EC2_OTHER, SERVICE_EBS],
-  'ec2:snapshot': [SERVICE_EC2_OTHER, SERVICE_EBS],
-  // An AMI costs what its snapshots cost.
-  'ec2:image': [SERVICE_EC2_OTHER, SERVICE_EBS],
-  // Public IPv4 (idle EIPs included) bills under VPC since Feb 2024; older bills show it in EC2 - Other.
-  'ec2:elastic-ip': [SERVICE_VPC, SERVICE_EC2_OTHER],
-};
-
 export interface ServiceInfo {
   code: string;
   /** The name as Cost Explorer sent it (not the catalog's canonical spelling). */
@@ -198,11 +186,3 @@ export function catalogEntry(code: string): CatalogEntry | undefined {
   return BY_CODE.get(code);
 }
 
-/** The resource handler types that cover a service code (empty: the app cannot clean this service up yet). */
-export function handlersForService(code: string): ResourceType[] {
-  const out: ResourceType[] = [];
-  for (const [type, codes] of Object.entries(HANDLER_COVERAGE) as [ResourceType, readonly string[]][]) {
-    if (codes.includes(code)) out.push(type);
-  }
-  return out;
-}

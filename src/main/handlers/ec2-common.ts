@@ -4,6 +4,8 @@
 export const SERVICE_EC2_COMPUTE = 'AmazonEC2';
 export const SERVICE_EC2_OTHER = 'AmazonEC2Other';
 export const SERVICE_VPC = 'AmazonVPC';
+/** Some bills show EBS storage as its own service. */
+export const SERVICE_EBS = 'AmazonEBS';
 
 /** The AWS error code of an SDK error (`RequestLimitExceeded`, `InvalidVolume.NotFound`, …), or null. */
 export function awsErrorCode(err: unknown): string | null {

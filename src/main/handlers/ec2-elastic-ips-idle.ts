@@ -1,4 +1,4 @@
-import { DescribeAddressesCommand, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, EC2Client, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
 import type { Address } from '@aws-sdk/client-ec2';
 import { HOURS_PER_MONTH } from '../pricing/types';
 import type { RegionPrices } from '../pricing/types';
@@ -102,6 +102,18 @@ function associationTarget(a: Address): string {
 export const idleElasticIpsHandler: ResourceHandler = {
   type: 'ec2:elastic-ip',
   label: 'Idle Elastic IPs',
+  noun: 'Elastic IP',
+  consoleUrl: 'https://{host}/ec2/home?region={region}#ElasticIpDetails:AllocationId={id}',
+  iam: { scan: ['ec2:DescribeAddresses'], action: ['ec2:ReleaseAddress'] },
+  actionLabel: 'Release',
+  verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
+  detailFields: [
+    { key: 'publicIp', label: 'Public IP' },
+    { key: 'domain', label: 'Domain' },
+    { key: 'networkBorderGroup', label: 'Network border group' },
+    { key: 'instanceId', label: 'Associated instance' },
+    { key: 'networkInterfaceId', label: 'Associated network interface' },
+  ],
   category: 'Networking',
   serviceCodes: [SERVICE_VPC, SERVICE_EC2_OTHER],
   // Public IPv4 addresses bill under Amazon Virtual Private Cloud since February 2024.
@@ -119,7 +131,7 @@ export const idleElasticIpsHandler: ResourceHandler = {
     const byAllocation = stored.resourceId.startsWith('eipalloc-');
     let addresses: Address[];
     try {
-      const out = await ctx.ec2.send(
+      const out = await ctx.client(EC2Client).send(
         new DescribeAddressesCommand(
           byAllocation ? { AllocationIds: [stored.resourceId] } : { PublicIps: [stored.resourceId] },
         ),
@@ -156,7 +168,7 @@ export const idleElasticIpsHandler: ResourceHandler = {
     const byAllocation = id.startsWith('eipalloc-');
     const call: AuditedCall = { action: 'ReleaseAddress', target: id, dryRun };
     const result = await auditedMutation(ctx, call, () =>
-      ctx.ec2.send(
+      ctx.client(EC2Client).send(
         new ReleaseAddressCommand(
           byAllocation ? { AllocationId: id, DryRun: dryRun } : { PublicIp: id, DryRun: dryRun },
         ),

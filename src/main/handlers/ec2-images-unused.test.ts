@@ -4,6 +4,7 @@ import {
   DeleteSnapshotCommand,
   DeregisterImageCommand,
   DescribeImageAttributeCommand,
+  EC2Client,
   DescribeImagesCommand,
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
@@ -15,21 +16,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { unusedImagesHandler as handler } from './ec2-images-unused';
 import type { Finding, HandlerContext, StoredFinding } from './handler';
-import { awsError, collectPages, ec2Mock, handlerContext, KEEP, recordingDeleteContext as deleteCtx } from './test-support';
+import { awsError, collectPages, ec2Mock, handlerContext, KEEP, recordingDeleteContext as deleteCtx, testClients } from './test-support';
 
 const GIB = 2 ** 30;
 
 /** Every AutoScalingClient of this file answers from this mock (default: no launch configurations, see beforeEach). */
 const asMock = mockClient(AutoScalingClient);
 
-/** A real client that could never reach AWS (the mock answers first). */
-function testAutoScalingClient(): AutoScalingClient {
-  return new AutoScalingClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
-}
-
 /** The shared test context plus an Auto Scaling client: without one, every otherwise-unused AMI is protected. */
 function ctx(over: Partial<HandlerContext> = {}): HandlerContext {
-  return handlerContext({ autoScaling: testAutoScalingClient(), ...over });
+  return handlerContext({ client: testClients([EC2Client, AutoScalingClient]), ...over });
 }
 
 function asError(code: string, message = code): AutoScalingServiceException {

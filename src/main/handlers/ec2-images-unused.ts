@@ -4,9 +4,9 @@
  * deregisters it, then deletes the snapshots only it uses (a snapshot shared by several AMIs keeps billing until the
  * last one goes, so it stays).
  */
-import { DeregisterImageCommand, DeleteSnapshotCommand, DescribeImageAttributeCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import { DeleteSnapshotCommand, DeregisterImageCommand, DescribeImageAttributeCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Image, ImageState, LaunchPermission } from '@aws-sdk/client-ec2';
-import { isUnauthorized, SERVICE_EC2_OTHER } from './ec2-common';
+import { isUnauthorized, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
 import {
   describeSnapshotFacts,
@@ -269,7 +269,7 @@ async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<Rech
   const gone: RecheckResult = { status: 'gone', reason: `AMI ${stored.resourceId} is no longer registered` };
   let image: Image | undefined;
   try {
-    const out = await ctx.ec2.send(
+    const out = await ctx.client(EC2Client).send(
       new DescribeImagesCommand({ ImageIds: [stored.resourceId], Owners: ['self'], IncludeDisabled: true }),
       { abortSignal: ctx.signal },
     );
@@ -314,7 +314,7 @@ async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<Rech
  */
 async function loadLaunchPermissions(ctx: HandlerContext, imageId: string): Promise<LaunchPermission[]> {
   try {
-    const out = await ctx.ec2.send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }), {
+    const out = await ctx.client(EC2Client).send(new DescribeImageAttributeCommand({ ImageId: imageId, Attribute: 'launchPermission' }), {
       abortSignal: ctx.signal,
     });
     return out.LaunchPermissions ?? [];
@@ -369,7 +369,7 @@ async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dr
 
   const deregister = { action: 'DeregisterImage', target: stored.resourceId, dryRun };
   const first = await auditedMutation(ctx, deregister, () =>
-    ctx.ec2.send(new DeregisterImageCommand({ ImageId: stored.resourceId, DryRun: dryRun }), { abortSignal: ctx.signal }),
+    ctx.client(EC2Client).send(new DeregisterImageCommand({ ImageId: stored.resourceId, DryRun: dryRun }), { abortSignal: ctx.signal }),
   );
   switch (first.kind) {
     case 'unauthorized':
@@ -390,7 +390,7 @@ async function deleteImage(ctx: DeleteContext, stored: StoredFinding, opts: { dr
   for (const snapshotId of own) {
     const call = { action: 'DeleteSnapshot', target: snapshotId, dryRun };
     const r = await auditedMutation(ctx, call, () =>
-      ctx.ec2.send(new DeleteSnapshotCommand({ SnapshotId: snapshotId, DryRun: dryRun }), { abortSignal: ctx.signal }),
+      ctx.client(EC2Client).send(new DeleteSnapshotCommand({ SnapshotId: snapshotId, DryRun: dryRun }), { abortSignal: ctx.signal }),
     );
     switch (r.kind) {
       case 'dry-run-ok':
@@ -463,8 +463,33 @@ function assertNever(x: never): never {
 export const unusedImagesHandler: ResourceHandler = {
   type: 'ec2:image',
   label: 'Unused AMIs',
+  noun: 'AMI',
+  consoleUrl: 'https://{host}/ec2/home?region={region}#ImageDetails:imageId={id}',
+  iam: {
+    scan: [
+      'ec2:DescribeImages',
+      'ec2:DescribeInstances',
+      'ec2:DescribeLaunchTemplates',
+      'ec2:DescribeLaunchTemplateVersions',
+      'ec2:DescribeSnapshots',
+      'autoscaling:DescribeLaunchConfigurations',
+      'ec2:DescribeImageAttribute',
+    ],
+    action: ['ec2:DeregisterImage', 'ec2:DeleteSnapshot'],
+  },
+  actionLabel: 'Deregister',
+  verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
+  detailFields: [
+    { key: 'name', label: 'AMI name' },
+    { key: 'creationDate', label: 'Created', format: 'datetime' },
+    { key: 'lastLaunchedTime', label: 'Last used to launch', format: 'datetime' },
+    { key: 'platform', label: 'Platform' },
+    { key: 'architecture', label: 'Architecture' },
+    { key: 'deregistrationProtection', label: 'Deregistration protection' },
+    { key: 'usedBy', label: 'Used by' },
+  ],
   category: 'Compute',
-  serviceCodes: [SERVICE_EC2_OTHER],
+  serviceCodes: [SERVICE_EC2_OTHER, SERVICE_EBS],
   billingServiceCode: SERVICE_EC2_OTHER,
   deleteOrder: 20,
   listings: ['images', 'instances'],

@@ -1,8 +1,9 @@
 import {
+  DeleteVolumeCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
-  DeleteVolumeCommand,
   DescribeVolumesCommand,
+  EC2Client,
   ReleaseAddressCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
@@ -101,7 +102,7 @@ async function loadVolumes(ctx: HandlerContext, ids: readonly string[]): Promise
     return found;
   }
   const describe = async (volumeIds: string[]): Promise<void> => {
-    const out = await ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: volumeIds }), { abortSignal: ctx.signal });
+    const out = await ctx.client(EC2Client).send(new DescribeVolumesCommand({ VolumeIds: volumeIds }), { abortSignal: ctx.signal });
     for (const v of out.Volumes ?? []) if (v.VolumeId !== undefined) found.set(v.VolumeId, v);
   };
   for (const batch of chunk([...new Set(ids)], VOLUME_ID_BATCH)) {
@@ -124,7 +125,7 @@ async function loadVolumes(ctx: HandlerContext, ids: readonly string[]): Promise
 
 async function loadTerminationProtection(ctx: HandlerContext, instanceId: string): Promise<boolean | null> {
   try {
-    const out = await ctx.ec2.send(
+    const out = await ctx.client(EC2Client).send(
       new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'disableApiTermination' }),
       { abortSignal: ctx.signal },
     );
@@ -321,7 +322,7 @@ async function waitTerminated(ctx: DeleteContext, instanceId: string): Promise<b
   const deadline = Date.now() + (ctx.waitMs ?? TERMINATE_WAIT_MS);
   for (;;) {
     try {
-      const out = await ctx.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      const out = await ctx.client(EC2Client).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
       const state = out.Reservations?.flatMap((r) => r.Instances ?? [])[0]?.State?.Name;
       if (state === undefined || state === 'terminated') return true;
     } catch (err) {
@@ -354,8 +355,8 @@ async function removeAddedParts(ctx: DeleteContext, instanceId: string, added: r
         : { action: 'ReleaseAddress', target: part.resourceId, dryRun };
     const r = await auditedMutation(ctx, call, () =>
       call.action === 'DeleteVolume'
-        ? ctx.ec2.send(new DeleteVolumeCommand({ VolumeId: part.resourceId, DryRun: dryRun }))
-        : ctx.ec2.send(new ReleaseAddressCommand({ AllocationId: part.resourceId, DryRun: dryRun })),
+        ? ctx.client(EC2Client).send(new DeleteVolumeCommand({ VolumeId: part.resourceId, DryRun: dryRun }))
+        : ctx.client(EC2Client).send(new ReleaseAddressCommand({ AllocationId: part.resourceId, DryRun: dryRun })),
     );
     if (r.kind === 'dry-run-ok' || (r.kind === 'done' && !dryRun)) calls.push(callLabel(call, r));
     else if (r.kind === 'done') return dryRunIgnored(call.action);
@@ -417,6 +418,33 @@ function addressPart(a: Record<string, unknown>, settings: HandlerSettings): Par
 export const stoppedInstancesHandler: ResourceHandler = {
   type: 'ec2:instance',
   label: 'Stopped instances',
+  noun: 'EC2 instance',
+  consoleUrl: 'https://{host}/ec2/home?region={region}#InstanceDetails:instanceId={id}',
+  iam: {
+    scan: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeAddresses', 'ec2:DescribeInstanceAttribute'],
+    action: ['ec2:TerminateInstances', 'ec2:DeleteVolume', 'ec2:ReleaseAddress'],
+  },
+  actionLabel: 'Terminate',
+  verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
+  settings: [
+    {
+      key: 'stoppedInstanceDays',
+      label: 'Stopped for at least',
+      description: 'An instance is flagged only when the user stopped it at least this many days ago (an unknown stop time is never "old").',
+      type: 'integer',
+      default: 30,
+      min: 1,
+      max: 3650,
+    },
+  ],
+  detailFields: [
+    { key: 'instanceType', label: 'Instance type' },
+    { key: 'stopTime', label: 'Stopped by the user at', format: 'datetime' },
+    { key: 'launchTime', label: 'Last started', format: 'datetime' },
+    { key: 'terminationProtection', label: 'Termination protection', format: 'boolean' },
+    { key: 'imageId', label: 'Launched from AMI' },
+    { key: 'stateTransitionReason', label: 'State reason' },
+  ],
   category: 'Compute',
   serviceCodes: [SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER],
   // While stopped it bills nothing itself; its volumes bill under EC2 - Other, its addresses under VPC.
@@ -441,7 +469,7 @@ export const stoppedInstancesHandler: ResourceHandler = {
   async recheck(ctx, stored): Promise<RecheckResult> {
     let instance: Instance | undefined;
     try {
-      const out = await ctx.ec2.send(new DescribeInstancesCommand({ InstanceIds: [stored.resourceId] }), {
+      const out = await ctx.client(EC2Client).send(new DescribeInstancesCommand({ InstanceIds: [stored.resourceId] }), {
         abortSignal: ctx.signal,
       });
       instance = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
@@ -469,7 +497,7 @@ export const stoppedInstancesHandler: ResourceHandler = {
     const call = { action: 'TerminateInstances', target: id, dryRun };
     // Termination protection is reported (OperationNotPermitted), never switched off.
     const result = await auditedMutation(ctx, call, () =>
-      ctx.ec2.send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: dryRun }), { abortSignal: ctx.signal }),
+      ctx.client(EC2Client).send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: dryRun }), { abortSignal: ctx.signal }),
     );
     if (isMutationFailure(result)) return failureOutcome(result);
     if (result.kind === 'done' && dryRun) return dryRunIgnored('TerminateInstances');

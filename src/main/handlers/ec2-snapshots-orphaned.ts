@@ -2,9 +2,9 @@
  * Orphaned EBS snapshots: Cloud Custodian's rule (the source volume no longer exists), corrected so that a
  * snapshot backing a registered AMI — disabled AMIs included — is in use, and so that copies are not guessed.
  */
-import { DeleteSnapshotCommand, DescribeSnapshotsCommand } from '@aws-sdk/client-ec2';
+import { DeleteSnapshotCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '@aws-sdk/client-ec2';
-import { SERVICE_EC2_OTHER, clampPageSize } from './ec2-common';
+import { clampPageSize, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
 import {
   COPIED_SNAPSHOT_VOLUME_ID,
@@ -127,7 +127,7 @@ async function* scan(ctx: HandlerContext): AsyncIterable<Finding[]> {
   };
   let token: string | undefined;
   do {
-    const out = await ctx.ec2.send(
+    const out = await ctx.client(EC2Client).send(
       new DescribeSnapshotsCommand({
         OwnerIds: ['self'],
         MaxResults: clampPageSize(ctx.pageSize, 5, 1000),
@@ -148,7 +148,7 @@ async function* scan(ctx: HandlerContext): AsyncIterable<Finding[]> {
 async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<RecheckResult> {
   let snapshot: Snapshot | undefined;
   try {
-    const out = await ctx.ec2.send(
+    const out = await ctx.client(EC2Client).send(
       new DescribeSnapshotsCommand({ OwnerIds: ['self'], SnapshotIds: [stored.resourceId] }),
       { abortSignal: ctx.signal },
     );
@@ -189,7 +189,7 @@ async function deleteSnapshot(
 
   const call = { action: 'DeleteSnapshot', target: stored.resourceId, dryRun: opts.dryRun };
   const result = await auditedMutation(ctx, call, () =>
-    ctx.ec2.send(new DeleteSnapshotCommand({ SnapshotId: stored.resourceId, DryRun: opts.dryRun }), {
+    ctx.client(EC2Client).send(new DeleteSnapshotCommand({ SnapshotId: stored.resourceId, DryRun: opts.dryRun }), {
       abortSignal: ctx.signal,
     }),
   );
@@ -216,8 +216,23 @@ function assertNever(x: never): never {
 export const orphanedSnapshotsHandler: ResourceHandler = {
   type: 'ec2:snapshot',
   label: 'Orphaned snapshots',
+  noun: 'EBS snapshot',
+  consoleUrl: 'https://{host}/ec2/home?region={region}#SnapshotDetails:snapshotId={id}',
+  iam: { scan: ['ec2:DescribeSnapshots', 'ec2:DescribeVolumes', 'ec2:DescribeImages'], action: ['ec2:DeleteSnapshot'] },
+  actionLabel: 'Delete',
+  verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
+  detailFields: [
+    { key: 'volumeId', label: 'Source volume' },
+    { key: 'volumeSizeGiB', label: 'Source volume size', unit: 'GiB' },
+    { key: 'fullSnapshotSizeBytes', label: 'Full snapshot size', unit: 'bytes' },
+    { key: 'storageTier', label: 'Storage tier' },
+    { key: 'startTime', label: 'Taken', format: 'datetime' },
+    { key: 'description', label: 'Description' },
+    { key: 'encrypted', label: 'Encrypted', format: 'boolean' },
+    { key: 'usedByImages', label: 'Used by AMIs', format: 'list' },
+  ],
   category: 'Storage',
-  serviceCodes: [SERVICE_EC2_OTHER],
+  serviceCodes: [SERVICE_EC2_OTHER, SERVICE_EBS],
   billingServiceCode: SERVICE_EC2_OTHER,
   deleteOrder: 30,
   listings: ['volumes', 'images'],

@@ -15,6 +15,7 @@ import {
   recheckVerdict,
 } from './ec2-usage-index';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
+import { testClients } from './test-support';
 import type { Finding, HandlerContext, StoredFinding } from './handler';
 
 const ec2Mock = mockClient(EC2Client);
@@ -27,11 +28,7 @@ function ctx(): HandlerContext {
   return {
     region: 'eu-west-1',
     accountId: '111122223333',
-    ec2: new EC2Client({
-      region: 'eu-west-1',
-      endpoint: 'http://127.0.0.1:9',
-      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-    }),
+    client: testClients([EC2Client], 'eu-west-1'),
     prices: null,
     settings: DEFAULT_HANDLER_SETTINGS,
     now: new Date('2026-06-01T00:00:00Z'),

@@ -2,7 +2,7 @@
  * Who uses a snapshot or an AMI, read once per scan of a region and kept as sets of ids (thousands of ids per
  * region × many regions: keep no SDK objects). Shared by the snapshot and AMI handlers.
  */
-import { DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingClient, DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
 import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
@@ -10,10 +10,11 @@ import {
   DescribeLaunchTemplateVersionsCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { Image, InstanceStateName } from '@aws-sdk/client-ec2';
 import { awsErrorCode, chunk, clampPageSize, isUnauthorized } from './ec2-common';
-import { tagsToRecord } from './handler';
+import { NoClientError, tagsToRecord } from './handler';
 import type { Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
 import { imagePages, instancePages, volumePages } from './region-inventory';
 
@@ -62,7 +63,7 @@ export async function loadExistingVolumeIds(ctx: HandlerContext): Promise<Set<st
 /** Whether one volume exists (explicit id: no MaxResults). */
 export async function volumeExists(ctx: HandlerContext, volumeId: string): Promise<boolean> {
   try {
-    const out = await ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }), {
+    const out = await ctx.client(EC2Client).send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }), {
       abortSignal: ctx.signal,
     });
     return (out.Volumes ?? []).some((v) => v.VolumeId === volumeId);
@@ -83,7 +84,7 @@ export function ownImagePages(ctx: HandlerContext): AsyncIterable<Image[]> {
 async function* listOwnImagePages(ctx: HandlerContext): AsyncGenerator<Image[]> {
   let token: string | undefined;
   do {
-    const out = await ctx.ec2.send(
+    const out = await ctx.client(EC2Client).send(
       new DescribeImagesCommand({
         Owners: ['self'],
         IncludeDisabled: true,
@@ -128,7 +129,7 @@ export async function imagesUsingSnapshots(
   const wanted = new Set(snapshotIds);
   let token: string | undefined;
   do {
-    const out = await ctx.ec2.send(
+    const out = await ctx.client(EC2Client).send(
       new DescribeImagesCommand({
         Owners: ['self'],
         IncludeDisabled: true,
@@ -158,7 +159,7 @@ export interface SnapshotFacts {
 export async function describeSnapshotFacts(ctx: HandlerContext, ids: readonly string[]): Promise<Map<string, SnapshotFacts>> {
   const facts = new Map<string, SnapshotFacts>();
   const describe = async (batch: string[]): Promise<void> => {
-    const out = await ctx.ec2.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], SnapshotIds: batch }), {
+    const out = await ctx.client(EC2Client).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], SnapshotIds: batch }), {
       abortSignal: ctx.signal,
     });
     for (const s of out.Snapshots ?? []) {
@@ -209,7 +210,7 @@ export async function instancesUsingImage(ctx: HandlerContext, imageId: string):
   const found: string[] = [];
   let token: string | undefined;
   do {
-    const out = await ctx.ec2.send(
+    const out = await ctx.client(EC2Client).send(
       new DescribeInstancesCommand({ Filters: [{ Name: 'image-id', Values: [imageId] }], NextToken: token }),
       { abortSignal: ctx.signal },
     );
@@ -249,7 +250,7 @@ export async function loadLaunchTemplateImageUsage(ctx: HandlerContext): Promise
   const usage: LaunchTemplateImageUsage = { imageIds: new Set(), unresolvedCount: 0, firstUnresolved: null };
   let token: string | undefined;
   do {
-    const out = await ctx.ec2.send(
+    const out = await ctx.client(EC2Client).send(
       new DescribeLaunchTemplatesCommand({ MaxResults: clampPageSize(ctx.pageSize, 1, 200), NextToken: token }),
       { abortSignal: ctx.signal },
     );
@@ -270,7 +271,7 @@ async function addTemplateVersions(
   do {
     let out;
     try {
-      out = await ctx.ec2.send(
+      out = await ctx.client(EC2Client).send(
         new DescribeLaunchTemplateVersionsCommand({
           LaunchTemplateId: launchTemplateId,
           MaxResults: clampPageSize(ctx.pageSize, 1, 200),
@@ -312,8 +313,13 @@ export type LaunchConfigurationImageUsage =
  * call gives `unknown`; any other error (throttling after retries, network) fails the task like other Describes.
  */
 export async function loadLaunchConfigurationImageUsage(ctx: HandlerContext): Promise<LaunchConfigurationImageUsage> {
-  const client = ctx.autoScaling;
-  if (client === undefined) return { status: 'unknown', reason: 'no Auto Scaling client for this region' };
+  let client: AutoScalingClient;
+  try {
+    client = ctx.client(AutoScalingClient);
+  } catch (err) {
+    if (err instanceof NoClientError) return { status: 'unknown', reason: 'no Auto Scaling client for this region' };
+    throw err;
+  }
   const imageIds = new Set<string>();
   let token: string | undefined;
   do {

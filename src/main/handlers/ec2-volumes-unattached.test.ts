@@ -329,7 +329,7 @@ describe('unattached volumes: delete', () => {
       type: 'ec2:volume',
       label: 'Unattached volumes',
       category: 'Storage',
-      serviceCodes: ['AmazonEC2Other'],
+      serviceCodes: ['AmazonEC2Other', 'AmazonEBS'],
       deleteOrder: 40,
     });
     expect(unattachedVolumesHandler.parts({} as Finding, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false }).parts).toEqual([]);

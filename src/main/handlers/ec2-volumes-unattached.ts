@@ -4,10 +4,11 @@ import {
   DeleteVolumeCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { Volume } from '@aws-sdk/client-ec2';
 import { priceVolume } from './ebs-pricing';
-import { awsErrorCode, awsErrorMessage, isAbort, SERVICE_EC2_OTHER } from './ec2-common';
+import { awsErrorCode, awsErrorMessage, isAbort, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { ALREADY_GONE, auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, tagsToRecord } from './handler';
 import { storedNumber, storedString } from './parts';
@@ -89,7 +90,7 @@ function safetySnapshotPrice(ctx: HandlerContext, sizeGiB: number | null): { mon
 
 /** The safety snapshot this plan already took of the volume (by its tags), or null. Failed ones do not count. */
 async function earlierSafetySnapshot(ctx: DeleteContext, volumeId: string): Promise<string | null> {
-  const out = await ctx.ec2.send(
+  const out = await ctx.client(EC2Client).send(
     new DescribeSnapshotsCommand({
       OwnerIds: ['self'],
       Filters: [
@@ -115,7 +116,7 @@ async function waitForSnapshot(
     let state: string | undefined;
     let stateMessage: string | undefined;
     try {
-      const out = await ctx.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), {
+      const out = await ctx.client(EC2Client).send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] }), {
         abortSignal: ctx.signal,
       });
       state = out.Snapshots?.[0]?.State;
@@ -153,8 +154,29 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
   return {
     type: 'ec2:volume',
     label: 'Unattached volumes',
+    noun: 'EBS volume',
+    consoleUrl: 'https://{host}/ec2/home?region={region}#VolumeDetails:volumeId={id}',
+    iam: { scan: ['ec2:DescribeVolumes'], action: ['ec2:DeleteVolume', 'ec2:CreateSnapshot', 'ec2:CreateTags'] },
+    actionLabel: 'Delete',
+    verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
+    planOptions: [
+      {
+        key: 'snapshotVolumes',
+        label: 'Snapshot each volume first',
+        description: 'A tagged snapshot of each volume is taken, and completed, before the volume is deleted: you can restore it. Its cost is subtracted from the savings.',
+      },
+    ],
+    detailFields: [
+      { key: 'volumeType', label: 'Volume type' },
+      { key: 'sizeGiB', label: 'Size', unit: 'GiB' },
+      { key: 'iops', label: 'IOPS', unit: 'IOPS' },
+      { key: 'throughput', label: 'Throughput', unit: 'MiB/s' },
+      { key: 'availabilityZone', label: 'Availability Zone' },
+      { key: 'snapshotId', label: 'Created from snapshot' },
+      { key: 'encrypted', label: 'Encrypted', format: 'boolean' },
+    ],
     category: 'Storage',
-    serviceCodes: [SERVICE_EC2_OTHER],
+    serviceCodes: [SERVICE_EC2_OTHER, SERVICE_EBS],
     billingServiceCode: SERVICE_EC2_OTHER,
     deleteOrder: 40,
     listings: ['volumes'],
@@ -170,7 +192,7 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
     async recheck(ctx, stored): Promise<RecheckResult> {
       let volume: Volume | undefined;
       try {
-        const out = await ctx.ec2.send(new DescribeVolumesCommand({ VolumeIds: [stored.resourceId] }), {
+        const out = await ctx.client(EC2Client).send(new DescribeVolumesCommand({ VolumeIds: [stored.resourceId] }), {
           abortSignal: ctx.signal,
         });
         volume = out.Volumes?.[0];
@@ -220,7 +242,7 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
       } else if (ctx.snapshotBeforeDelete) {
         const snapshotCall: AuditedCall = { action: 'CreateSnapshot', target: volumeId, dryRun };
         const created = await auditedMutation(ctx, snapshotCall, () =>
-          ctx.ec2.send(
+          ctx.client(EC2Client).send(
             new CreateSnapshotCommand({
               VolumeId: volumeId,
               Description: `Cloud Cleaner safety snapshot of ${volumeId} before deletion (plan ${ctx.planId})`,
@@ -253,7 +275,7 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
 
       const deleteCall: AuditedCall = { action: 'DeleteVolume', target: volumeId, dryRun };
       const deleted = await auditedMutation(ctx, deleteCall, () =>
-        ctx.ec2.send(new DeleteVolumeCommand({ VolumeId: volumeId, DryRun: dryRun }), { abortSignal: ctx.signal }),
+        ctx.client(EC2Client).send(new DeleteVolumeCommand({ VolumeId: volumeId, DryRun: dryRun }), { abortSignal: ctx.signal }),
       );
       if (isMutationFailure(deleted)) {
         const o = failureOutcome(deleted);

@@ -1,10 +1,10 @@
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { PartDto } from '../../shared/dto/findings';
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { KindDetailFieldDto, KindPlanOptionDto, KindSettingDto, VerificationMethod } from '../../shared/dto/kinds';
+import type { Destroyable, SdkClientClass } from '../aws/clients';
 import type { RegionPrices } from '../pricing/types';
 import type { RegionInventory, RegionListing } from './region-inventory';
 
-/** Resource type ids. Stable: they are stored in the database and shown in the UI. */
+/** The kinds that ship with the app (their ids are stored in the database: stable). */
 export const RESOURCE_TYPES = [
   'ec2:instance',
   'ec2:volume',
@@ -12,7 +12,11 @@ export const RESOURCE_TYPES = [
   'ec2:snapshot',
   'ec2:image',
 ] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
+/**
+ * A kind's id, `service:kind` (`ec2:volume`). Any string a registered kind declares: kinds are plugins, the registry
+ * is the list.
+ */
+export type ResourceType = string;
 
 export type HandlerCategory = 'Compute' | 'Storage' | 'Networking';
 
@@ -63,13 +67,12 @@ export const DEFAULT_HANDLER_SETTINGS: HandlerSettings = {
 export interface HandlerContext {
   region: string;
   accountId: string;
-  /** EC2 client for `region` (built by aws/clients.ts). */
-  ec2: EC2Client;
   /**
-   * Auto Scaling client for `region`: the AMI handler reads launch configurations with it. Optional so contexts
-   * built without one still compile; a handler that needs it and finds none must not guess (see the AMI handler).
+   * The SDK client of a service for `region`, from the one factory (aws/clients.ts: that service's retry and endpoint
+   * policy): `ctx.client(EC2Client)`. Throws NoClientError where the context offers no such client (a handler that
+   * needs it must then not guess: see the AMI handler's launch configurations).
    */
-  autoScaling?: AutoScalingClient;
+  client<C extends Destroyable>(ctor: SdkClientClass<C>): C;
   /** Prices for `region`, or null when unknown (costs then null). */
   prices: RegionPrices | null;
   settings: HandlerSettings;
@@ -84,6 +87,14 @@ export interface HandlerContext {
    * Absent outside a scan (recheck, delete): each handler then reads what it needs itself.
    */
   inventory?: RegionInventory;
+}
+
+/** A context that has no client for a service (tests, or a context built for one service only). */
+export class NoClientError extends Error {
+  constructor(service: string) {
+    super(`No ${service} client in this context`);
+    this.name = 'NoClientError';
+  }
 }
 
 /** A stored finding as the cleanup hands it back (what was reviewed). */
@@ -157,7 +168,28 @@ export interface ItemParts {
 /** @deprecated the parts of a finding: see Part. */
 export type RelatedResource = Part;
 
-export interface ResourceHandler {
+/**
+ * A resource kind declares itself: everything the rest of the app shows or checks about it comes from here (the
+ * renderer, discovery coverage, failure advice, the cleanup review and the CLI derive from the registry).
+ */
+export interface KindDescription {
+  /** One resource: "EBS volume". */
+  noun: string;
+  /** The console page of one resource: `{host}`, `{region}`, `{id}` are filled in; null when there is none. */
+  consoleUrl: string | null;
+  /** IAM actions the scan needs, and those the cleanup's action makes. */
+  iam: { scan: string[]; action: string[] };
+  /** The action in a word: "Terminate", "Delete", "Release", "Deregister". */
+  actionLabel: string;
+  /** How the action is checked before it runs, without changing anything. */
+  verification: { method: VerificationMethod; description: string };
+  planOptions?: KindPlanOptionDto[];
+  settings?: KindSettingDto[];
+  /** The finding's `details` as the drawer shows them: labelled values with units. */
+  detailFields: KindDetailFieldDto[];
+}
+
+export interface ResourceHandler extends KindDescription {
   type: ResourceType;
   label: string;
   category: HandlerCategory;

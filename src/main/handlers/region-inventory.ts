@@ -11,7 +11,7 @@
  * drops it when that region's tasks are done. Outside a scan (recheck, delete) there is no inventory and each
  * handler lists what it needs itself.
  */
-import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeVolumesCommand } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Address, Image, Instance, Volume } from '@aws-sdk/client-ec2';
 import { clampPageSize } from './ec2-common';
 import type { HandlerContext } from './handler';
@@ -119,7 +119,7 @@ export function volumePages(ctx: HandlerContext): AsyncIterable<Volume[]> {
   return sharedPages(ctx, 'volumes', async function* () {
     let token: string | undefined;
     do {
-      const out = await ctx.ec2.send(
+      const out = await ctx.client(EC2Client).send(
         new DescribeVolumesCommand({ MaxResults: clampPageSize(ctx.pageSize, 5, 500), NextToken: token }),
         { abortSignal: ctx.signal },
       );
@@ -140,7 +140,7 @@ export function instancePages(ctx: HandlerContext): AsyncIterable<Instance[]> {
   return sharedPages(ctx, 'instances', async function* () {
     let token: string | undefined;
     do {
-      const out = await ctx.ec2.send(
+      const out = await ctx.client(EC2Client).send(
         new DescribeInstancesCommand({ MaxResults: clampPageSize(ctx.pageSize, 5, 1000), NextToken: token }),
         { abortSignal: ctx.signal },
       );
@@ -158,6 +158,6 @@ export function imagePages(ctx: HandlerContext, source: () => AsyncIterable<Imag
 /** Every Elastic IP of the region: DescribeAddresses is not paginated, one call lists them all. */
 export function regionAddresses(ctx: HandlerContext): Promise<Address[]> {
   const load = async (): Promise<Address[]> =>
-    (await ctx.ec2.send(new DescribeAddressesCommand({}), { abortSignal: ctx.signal })).Addresses ?? [];
+    (await ctx.client(EC2Client).send(new DescribeAddressesCommand({}), { abortSignal: ctx.signal })).Addresses ?? [];
   return ctx.inventory ? ctx.inventory.memo('addresses', load) : load();
 }

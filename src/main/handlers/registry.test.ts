@@ -14,6 +14,12 @@ function fakeHandler(type: ResourceType, deleteOrder: number): ResourceHandler {
     delete: () => Promise.reject(new Error('not used')),
     parts: () => ({ own: { monthlyCost: null, costBasis: '' }, parts: [] }),
     billingServiceCode: 'AmazonEC2Other',
+    noun: type,
+    consoleUrl: null,
+    iam: { scan: [], action: [] },
+    actionLabel: 'Delete',
+    verification: { method: 'dry-run', description: '' },
+    detailFields: [],
   };
 }
 

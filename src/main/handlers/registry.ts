@@ -1,3 +1,4 @@
+import type { ResourceKindDto } from '../../shared/dto/kinds';
 import type { ResourceHandler, ResourceType } from './handler';
 
 export interface HandlerRegistry {
@@ -36,4 +37,34 @@ export function createHandlerRegistry(): HandlerRegistry {
       return handlers.has(type);
     },
   };
+}
+
+/** The kinds covering a Cost Explorer service code (empty: the app cannot clean this service up yet). */
+export type Coverage = (serviceCode: string) => string[];
+
+/** Discovery coverage, from what each kind declares (never a table of its own). */
+export function coverageOf(registry: HandlerRegistry): Coverage {
+  return (code) => registry.list().filter((h) => h.serviceCodes.includes(code)).map((h) => h.type);
+}
+
+/** What a kind declares, as the renderer, the CLI and the cleanup review see it. */
+export function describeKind(h: ResourceHandler): ResourceKindDto {
+  return {
+    type: h.type,
+    label: h.label,
+    noun: h.noun,
+    category: h.category,
+    serviceCodes: [...h.serviceCodes],
+    consoleUrl: h.consoleUrl,
+    iam: { scan: [...h.iam.scan], action: [...h.iam.action] },
+    actionLabel: h.actionLabel,
+    verification: { ...h.verification },
+    planOptions: (h.planOptions ?? []).map((o) => ({ ...o })),
+    settings: (h.settings ?? []).map((o) => ({ ...o })),
+    detailFields: h.detailFields.map((f) => ({ ...f })),
+  };
+}
+
+export function describeKinds(registry: HandlerRegistry): ResourceKindDto[] {
+  return registry.list().map(describeKind);
 }

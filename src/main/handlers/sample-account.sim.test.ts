@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unusedByDefinition } from '../../../e2e/aws-sim/unused-oracle';
+import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { createBundledPriceBook } from '../pricing/price-book';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS, RESOURCE_TYPES, type Finding, type ResourceType } from './handler';
@@ -98,9 +99,9 @@ beforeAll(async () => {
       const ctx = {
         region,
         accountId: s.accountId,
-        ec2: s.clients.ec2(region),
-        // Without it the AMI handler cannot see launch configurations and (rightly) protects every candidate AMI.
-        autoScaling: s.clients.autoScaling(region),
+        // Every service from the factory: without Auto Scaling the AMI handler cannot see launch configurations and
+        // (rightly) protects every candidate AMI.
+        client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
         prices: prices.forRegion(region),
         settings: DEFAULT_HANDLER_SETTINGS,
         now: new Date(),
@@ -119,8 +120,7 @@ beforeAll(async () => {
       const ctx = {
         region,
         accountId: s.accountId,
-        ec2: s.clients.ec2(region),
-        autoScaling: s.clients.autoScaling(region),
+        client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
         prices: prices.forRegion(region),
         settings: DEFAULT_HANDLER_SETTINGS,
         now: new Date(),

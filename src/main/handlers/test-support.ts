@@ -5,7 +5,8 @@
 import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { RegionPrices } from '../pricing/types';
-import { DEFAULT_HANDLER_SETTINGS } from './handler';
+import type { Destroyable, SdkClientClass } from '../aws/clients';
+import { DEFAULT_HANDLER_SETTINGS, NoClientError } from './handler';
 import type { AuditedCall, DeleteContext, HandlerContext } from './handler';
 
 export const ec2Mock = mockClient(EC2Client);
@@ -47,12 +48,29 @@ export function testEc2Client(region = 'us-east-1'): EC2Client {
   });
 }
 
+/**
+ * Clients that could never reach AWS (closed local port, explicit test credentials), for the listed services only:
+ * any other service throws NoClientError, as a context without that client does. aws-sdk-client-mock answers first.
+ */
+export function testClients(services: readonly SdkClientClass<Destroyable>[] = [EC2Client], region = 'us-east-1'): HandlerContext['client'] {
+  const made = new Map<unknown, Destroyable>();
+  return <C extends Destroyable>(ctor: SdkClientClass<C>): C => {
+    if (!services.includes(ctor as never)) throw new NoClientError(ctor.name);
+    let c = made.get(ctor);
+    if (c === undefined) {
+      c = new ctor({ region, endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
+      made.set(ctor, c);
+    }
+    return c as C;
+  };
+}
+
 /** A us-east-1 scan context at a fixed clock (2026-06-01) with the published prices and default settings. */
 export function handlerContext(over: Partial<HandlerContext> = {}): HandlerContext {
   return {
     region: 'us-east-1',
     accountId: '111122223333',
-    ec2: testEc2Client(),
+    client: testClients(),
     prices: US_EAST_1_PRICES,
     settings: DEFAULT_HANDLER_SETTINGS, // stopped instances: 30 days
     now: new Date('2026-06-01T00:00:00Z'),

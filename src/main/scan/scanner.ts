@@ -1,18 +1,18 @@
 import { setMaxListeners } from 'node:events';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { RegionClients } from '../aws/clients';
 import { AppError, type AppErrorDto } from '../../shared/errors';
 import { awsErrorCode, toAppError } from '../aws/errors';
 import type { DbHandle } from '../db/connection';
 import { ResourceWriter, markGone } from '../db/repos/resources';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
 import { discover, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
-import { handlersForService } from '../discovery/service-catalog';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
 import type { HandlerRegistry } from '../handlers/registry';
 import { RegionInventory } from '../handlers/region-inventory';
 import { applyParts } from '../handlers/parts';
+import { createHandlerContext } from '../handlers/context';
 import type { PriceBook } from '../pricing/types';
 import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
@@ -60,9 +60,8 @@ export const DEFAULT_SCAN_SETTINGS = {
 export interface ScanDeps {
   db: DbHandle;
   accountId: string;
-  ec2: (region: string) => EC2Client;
-  /** Auto Scaling for a region (the AMI handler reads launch configurations); without it AMIs are not called deletable. */
-  autoScaling?: (region: string) => AutoScalingClient;
+  /** Regional SDK clients by service (the client factory): handlers get them through their context. */
+  clients: RegionClients;
   costExplorer: () => CostExplorerClient;
   /** Region used for DescribeRegions. */
   homeRegion: string;
@@ -103,9 +102,9 @@ export interface ScanOutcome {
 export function selectHandlers(registry: HandlerRegistry, discovery: DiscoveryResult | null): ResourceHandler[] {
   const all = registry.list();
   if (!discovery || discovery.status === 'failed') return all;
-  const covered = new Set<ResourceType>();
-  for (const s of discovery.services) if (s.active) for (const t of handlersForService(s.code)) covered.add(t);
-  return all.filter((h) => covered.has(h.type));
+  // Coverage comes from the kinds themselves: a handler runs when a service it declares is active.
+  const active = new Set(discovery.services.filter((s) => s.active).map((s) => s.code));
+  return all.filter((h) => h.serviceCodes.some((c) => active.has(c)));
 }
 
 function isAbortError(e: unknown, signal?: AbortSignal): boolean {
@@ -185,7 +184,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   let regions: string[];
   try {
     if (req.regions === 'all') {
-      regions = (await listRegions(deps.ec2(deps.homeRegion), signal)).filter((r) => r.enabled).map((r) => r.name);
+      regions = (await listRegions(deps.clients.client(EC2Client, deps.homeRegion), signal)).filter((r) => r.enabled).map((r) => r.name);
     } else {
       regions = [...new Set(req.regions)];
     }
@@ -228,18 +227,17 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
     }
     emit({ task: { ...progress } });
     try {
-      const ctx = {
+      const ctx = createHandlerContext({
         region,
         accountId,
-        ec2: deps.ec2(region),
-        ...(deps.autoScaling ? { autoScaling: deps.autoScaling(region) } : {}),
+        clients: deps.clients,
         prices: deps.prices.forRegion(region),
         settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
         now: now(),
         ...(signal ? { signal } : {}),
         ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),
         ...(inventories.has(region) ? { inventory: inventories.get(region)!.inventory } : {}),
-      };
+      });
       const billingServiceOf = (type: string): string | undefined => deps.registry.get(type as ResourceType)?.billingServiceCode;
       for await (const scanned of handler.scan(ctx)) {
         if (signal?.aborted) throw Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });

@@ -48,8 +48,7 @@ export async function openSimSession(opts: StartOptions = {}): Promise<SimSessio
     scanDeps: (over = {}) => ({
       db,
       accountId,
-      ec2: (r) => clients.ec2(r),
-      autoScaling: (r) => clients.autoScaling(r),
+      clients,
       costExplorer: () => clients.costExplorer(),
       homeRegion: 'us-east-1',
       registry,

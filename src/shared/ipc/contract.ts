@@ -6,6 +6,7 @@
  * Inputs are validated in main (never trusted from the renderer); outputs are plain JSON DTOs (src/shared/dto).
  * Errors cross as `{ ok: false, error: { code, message, details? } }` with the codes of src/shared/errors.ts.
  */
+import type { ResourceKindDto } from '../dto/kinds';
 import { z } from 'zod';
 import type { AppErrorDto } from '../errors';
 import type { AppInfoDto } from '../dto/app';
@@ -89,6 +90,8 @@ export const channels = {
   /** The session of the selected profile, or null before one is selected. */
   'accounts:current': channel<SessionDto | null>()(noInput),
   'regions:list': channel<RegionDto[]>()(noInput),
+  /** Every resource kind the app knows, as each declares itself (labels, console links, IAM actions, drawer fields). */
+  'handlers:list': channel<ResourceKindDto[]>()(noInput),
 
   /** Cost Explorer discovery ($0.01 a request; cached unless `force`). */
   'discovery:refresh': channel<DiscoveryResultDto>()(discoveryRefreshInput),

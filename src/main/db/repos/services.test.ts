@@ -3,6 +3,8 @@ import type { DbHandle } from '../connection';
 import { openMemoryDatabase } from '../database';
 import { upsertAccount } from './accounts';
 import { upsertCostHistory } from './cost-history';
+import { builtinRegistry } from '../../app/account-session';
+import { coverageOf } from '../../handlers/registry';
 import { getServiceByCode, listServices, reconcile, saveDiscoveredServices, type DiscoveredService } from './services';
 
 const ACCOUNT = '123456789012';
@@ -39,7 +41,8 @@ describe('services repo', () => {
       ],
     });
     expect(ids.size).toBe(4);
-    const list = await listServices(h.db, { accountId: ACCOUNT });
+    // Coverage comes from the kinds (the registry), passed in: the repository knows no kind itself.
+    const list = await listServices(h.db, { accountId: ACCOUNT, coverage: coverageOf(builtinRegistry()) });
     expect(list.map((s) => s.code)).toEqual(['AmazonEC2Other', 'AmazonVPC', 'ce:amazon-quantum', 'awskms']);
     expect(list[0]).toMatchObject({
       id: ids.get('AmazonEC2Other'),

@@ -1,7 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { ServiceDto } from '../../../shared/dto/services';
-import { handlersForService } from '../../discovery/service-catalog';
 import { inTransaction } from '../connection';
 import type { Database, ServiceRow } from '../schema';
 
@@ -46,8 +45,11 @@ export async function findingsCostByService(db: Kysely<Database>, accountId: str
   return new Map(rows.map((x) => [x.code, Number(x.cost)]));
 }
 
-export function toServiceDto(r: ServiceRow, findingsCost?: Map<string, number>): ServiceDto {
-  const handlerTypes = handlersForService(r.code);
+/** Which kinds cover a service code (the handler registry's coverageOf); none given: nothing is covered. */
+export type ServiceCoverage = (serviceCode: string) => string[];
+
+export function toServiceDto(r: ServiceRow, findingsCost?: Map<string, number>, coverage?: ServiceCoverage): ServiceDto {
+  const handlerTypes = coverage ? coverage(r.code) : [];
   let meta: { periodCostText?: unknown } = {};
   try {
     meta = JSON.parse(r.metadata) as { periodCostText?: unknown };
@@ -148,7 +150,7 @@ export type ServiceSort = 'cost' | 'name' | 'category' | 'lastSeen';
 
 export async function listServices(
   db: Kysely<Database>,
-  q: { accountId: string; activeOnly?: boolean; sort?: ServiceSort },
+  q: { accountId: string; activeOnly?: boolean; sort?: ServiceSort; coverage?: ServiceCoverage },
 ): Promise<ServiceDto[]> {
   let query = db.selectFrom('services').selectAll().where('account_id', '=', q.accountId);
   if (q.activeOnly) query = query.where('active', '=', 1);
@@ -171,17 +173,17 @@ export async function listServices(
   }
   const rows = await query.orderBy('id', 'asc').execute();
   const findingsCost = await findingsCostByService(db, q.accountId);
-  return rows.map((r) => toServiceDto(r, findingsCost));
+  return rows.map((r) => toServiceDto(r, findingsCost, q.coverage));
 }
 
-export async function getServiceByCode(db: Kysely<Database>, accountId: string, code: string): Promise<ServiceDto | null> {
+export async function getServiceByCode(db: Kysely<Database>, accountId: string, code: string, coverage?: ServiceCoverage): Promise<ServiceDto | null> {
   const row = await db
     .selectFrom('services')
     .selectAll()
     .where('account_id', '=', accountId)
     .where('code', '=', code)
     .executeTakeFirst();
-  return row ? toServiceDto(row) : null;
+  return row ? toServiceDto(row, undefined, coverage) : null;
 }
 
 function assertNever(x: never): never {
