@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceKindDto } from '../../../shared/dto/kinds';
 import { consoleHost, consoleUrl } from './console-url';
-import { findKind, kindConsoleUrl, kindLabel, kindNoun, planInputOptions, planOptionOn, planOptionsFor, planOptionTestId, verificationLabel } from './kinds';
+import { findKind, kindConsoleUrl, kindLabel, kindNoun, kindSettingError, kindSettings, kindSettingValue, planInputOptions, planOptionOn, planOptionsFor, planOptionTestId, verificationLabel } from './kinds';
 
 // Kinds defined here, not the app's: the renderer must work for any kind main declares.
 const kind = (p: Partial<ResourceKindDto> & Pick<ResourceKindDto, 'type'>): ResourceKindDto => ({
@@ -94,5 +94,25 @@ describe('verification', () => {
   it('says a dry run only when the API has one', () => {
     expect(verificationLabel('dry-run')).toBe('dry run');
     expect(verificationLabel('permission-check')).toBe('checked (re-check + permission check)');
+  });
+});
+
+describe('kind settings', () => {
+  const AGE = { key: 'idleDays', label: 'Idle for at least', description: 'days', type: 'integer', default: 30, min: 1, max: 3650 } as const;
+  const list = [kind({ type: 'acme:widget', settings: [AGE] }), kind({ type: 'acme:gadget' }), kind({ type: 'acme:gizmo', settings: [{ ...AGE, label: 'again' }] })];
+  it("lists each kind's settings once, with the kind that declares it", () => {
+    expect(kindSettings(list).map((f) => [f.kind.type, f.setting.label])).toEqual([['acme:widget', 'Idle for at least']]);
+    expect(kindSettings([])).toEqual([]);
+  });
+  it('reads the stored value, else the default', () => {
+    expect(kindSettingValue(AGE, { idleDays: 7 })).toBe(7);
+    expect(kindSettingValue(AGE, {})).toBe(30);
+    expect(kindSettingValue(AGE, { idleDays: 'x' })).toBe(30);
+  });
+  it('checks type and range', () => {
+    expect(kindSettingError(AGE, 1)).toBeNull();
+    expect(kindSettingError(AGE, 0)).toBe('Between 1 and 3650');
+    expect(kindSettingError(AGE, 1.5)).toBe('Enter a whole number');
+    expect(kindSettingError(AGE, Number.NaN)).toBe('Enter a number');
   });
 });

@@ -3,7 +3,7 @@
  * console links, the permission a scan needs, plan options, how an action is verified. Pure functions, no React;
  * the renderer keeps no table of kinds of its own (lint forbids resource-type literals in src/renderer).
  */
-import type { KindPlanOptionDto, ResourceKindDto, VerificationMethod } from '../../../shared/dto/kinds';
+import type { KindPlanOptionDto, KindSettingDto, ResourceKindDto, VerificationMethod } from '../../../shared/dto/kinds';
 import { consoleUrl } from './console-url';
 
 export type KindList = readonly ResourceKindDto[];
@@ -83,4 +83,38 @@ export function verificationLabel(method: VerificationMethod): string {
       return String(never);
     }
   }
+}
+
+/** A kind's setting with the kind that declares it (the settings page groups them by kind). */
+export interface KindSettingOf {
+  kind: ResourceKindDto;
+  setting: KindSettingDto;
+}
+
+/** Every kind's settings, each key once (the first kind declaring it wins), in the list's order. */
+export function kindSettings(kinds: KindList): KindSettingOf[] {
+  const seen = new Set<string>();
+  const out: KindSettingOf[] = [];
+  for (const kind of kinds) {
+    for (const setting of kind.settings) {
+      if (seen.has(setting.key)) continue;
+      seen.add(setting.key);
+      out.push({ kind, setting });
+    }
+  }
+  return out;
+}
+
+/** A setting's stored value: the number stored under its key, else the kind's default. */
+export function kindSettingValue(setting: KindSettingDto, stored: Readonly<Record<string, unknown>>): number {
+  const v = Object.hasOwn(stored, setting.key) ? stored[setting.key] : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : setting.default;
+}
+
+/** Why a value is not allowed for a setting (its type and range), or null when it is. */
+export function kindSettingError(setting: KindSettingDto, value: number): string | null {
+  if (!Number.isFinite(value)) return 'Enter a number';
+  if (setting.type === 'integer' && !Number.isInteger(value)) return 'Enter a whole number';
+  if (value < setting.min || value > setting.max) return `Between ${setting.min} and ${setting.max}`;
+  return null;
 }

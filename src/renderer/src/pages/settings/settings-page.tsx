@@ -1,13 +1,16 @@
 import { useState } from 'react';
-import { Button, Card, Group, NumberInput, SegmentedControl, SimpleGrid, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Card, Group, NumberInput, SegmentedControl, SimpleGrid, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { settingsUpdateInput, type SettingsDto, type Theme } from '../../../../shared/dto/settings';
 import { asAppError } from '../../api/client';
+import { useKinds } from '../../api/kinds';
 import { useSettings, useUpdateSettings } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
+import { kindSettingError, kindSettings, kindSettingValue, type KindSettingOf } from '../../lib/kinds';
 
-type Form = Omit<SettingsDto, 'theme' | 'lastProfile'>;
+/** The app's own settings; each kind's settings (a stopped instance's age…) come from the kind list. */
+type Form = Pick<SettingsDto, 'lookbackDays' | 'minServiceCost' | 'protectionTagKey' | 'ceCacheHours' | 'scanConcurrency'>;
 type Errors = Partial<Record<keyof Form, string>>;
 
 /** Validates with the contract's own schema, so the form and main agree on every range. */
@@ -29,24 +32,39 @@ function SettingsForm({ initial }: { initial: SettingsDto }): React.JSX.Element 
   const [form, setForm] = useState<Form>({
     lookbackDays: initial.lookbackDays,
     minServiceCost: initial.minServiceCost,
-    stoppedInstanceDays: initial.stoppedInstanceDays,
     protectionTagKey: initial.protectionTagKey,
     ceCacheHours: initial.ceCacheHours,
     scanConcurrency: initial.scanConcurrency,
   });
   const [touched, setTouched] = useState(false);
+  const kinds = useKinds();
+  const kindFields = kindSettings(kinds);
+  // Settings are stored flat by key (main's settings schema); a kind setting not stored yet shows the kind's default.
+  const stored: Readonly<Record<string, unknown>> = { ...initial };
+  const [kindEdits, setKindEdits] = useState<Record<string, number>>({});
+  const kindValue = (f: KindSettingOf): number => kindEdits[f.setting.key] ?? kindSettingValue(f.setting, stored);
+  const kindErrors = Object.fromEntries(kindFields.flatMap((f) => {
+    const e = kindSettingError(f.setting, kindValue(f));
+    return e === null ? [] : [[f.setting.key, e] as const];
+  }));
   const errors = validate(form);
-  const valid = Object.keys(errors).length === 0;
+  const valid = Object.keys(errors).length === 0 && Object.keys(kindErrors).length === 0;
   const set = <K extends keyof Form>(k: K, v: Form[K]): void => {
     setTouched(true);
     setForm((f) => ({ ...f, [k]: v }));
   };
   const err = (k: keyof Form): string | undefined => (touched ? errors[k] : undefined);
 
+  const setKind = (key: string, v: number): void => {
+    setTouched(true);
+    setKindEdits((prev) => ({ ...prev, [key]: v }));
+  };
+
   const save = (): void =>
-    update.mutate(form, {
+    update.mutate({ ...form, ...kindEdits }, {
       onSuccess: () => {
         setTouched(false);
+        setKindEdits({});
         notifications.show({ color: 'teal', title: 'Settings saved', message: 'They apply to the next discovery and scan.' });
       },
     });
@@ -83,11 +101,33 @@ function SettingsForm({ initial }: { initial: SettingsDto }): React.JSX.Element 
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <NumberInput label="Cost lookback (days)" description="Days of cost history discovery asks Cost Explorer for (1–395)." min={1} max={395} allowDecimal={false} value={form.lookbackDays} onChange={(v) => set('lookbackDays', num(v))} error={err('lookbackDays')} data-testid="setting-lookbackDays" />
             <NumberInput label="Minimum service cost (USD)" description="Services that cost less over the period are hidden." min={0} max={1_000_000} decimalScale={4} value={form.minServiceCost} onChange={(v) => set('minServiceCost', num(v))} error={err('minServiceCost')} data-testid="setting-minServiceCost" />
-            <NumberInput label="Stopped instance age (days)" description="An instance counts as unused when stopped at least this long (1–3650)." min={1} max={3650} allowDecimal={false} value={form.stoppedInstanceDays} onChange={(v) => set('stoppedInstanceDays', num(v))} error={err('stoppedInstanceDays')} data-testid="setting-stoppedInstanceDays" />
             <TextInput label="Protection tag key" description="Resources tagged with this key (any value but false) are never deleted." value={form.protectionTagKey} onChange={(e) => set('protectionTagKey', e.currentTarget.value)} error={err('protectionTagKey')} data-testid="setting-protectionTagKey" />
             <NumberInput label="Cost Explorer cache (hours)" description="Reuse Cost Explorer answers this long (0–168; 0 = always ask, $0.01 a request)." min={0} max={168} value={form.ceCacheHours} onChange={(v) => set('ceCacheHours', num(v))} error={err('ceCacheHours')} data-testid="setting-ceCacheHours" />
             <NumberInput label="Scan concurrency" description="Region × resource-type tasks at once (1–64)." min={1} max={64} allowDecimal={false} value={form.scanConcurrency} onChange={(v) => set('scanConcurrency', num(v))} error={err('scanConcurrency')} data-testid="setting-scanConcurrency" />
           </SimpleGrid>
+          {kindFields.length > 0 && (
+            <>
+              <Title order={5} mt="lg" mb="xs">
+                Resource kinds
+              </Title>
+              <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                {kindFields.map((f) => (
+                  <NumberInput
+                    key={f.setting.key}
+                    label={`${f.kind.label}: ${f.setting.label}`}
+                    description={`${f.setting.description} (${f.setting.min}–${f.setting.max})`}
+                    min={f.setting.min}
+                    max={f.setting.max}
+                    allowDecimal={f.setting.type !== 'integer'}
+                    value={kindValue(f)}
+                    onChange={(v) => setKind(f.setting.key, num(v))}
+                    error={touched ? kindErrors[f.setting.key] : undefined}
+                    data-testid={`setting-${f.setting.key}`}
+                  />
+                ))}
+              </SimpleGrid>
+            </>
+          )}
           {update.isError && (
             <div style={{ marginTop: 12 }}>
               <ErrorAlert error={update.error} />
