@@ -1,15 +1,10 @@
 import { Badge, Text } from '@mantine/core';
 import type { CleanupItemResultDto } from '../../../../shared/dto/cleanup';
-import type { VerificationMethod } from '../../../../shared/dto/kinds';
 
 export type OutcomeKind = 'ok' | 'deleted' | 'refused' | 'failed' | 'cancelled';
 
-/**
- * One item's result as a verdict, a colour and an explanation (re-check refusals included). `verification`: how the
- * item's kind is checked before its action; a kind without an API dry run passed a re-check and a permission check,
- * which is said as "checked", never as a dry run.
- */
-export function outcomeOf(item: CleanupItemResultDto, verification?: VerificationMethod): { kind: OutcomeKind; label: string; color: string; text: string } {
+/** One item's result as a verdict, a colour and an explanation (re-check refusals included). */
+export function outcomeOf(item: CleanupItemResultDto): { kind: OutcomeKind; label: string; color: string; text: string } {
   // No AWS call and nothing against it at the re-check: the run was cancelled before this item started.
   if (item.outcome === null && item.recheck === 'unchanged') {
     return { kind: 'cancelled', label: 'cancelled', color: 'gray', text: item.recheckReason ?? 'Not started: the run was cancelled. Nothing was changed.' };
@@ -23,7 +18,10 @@ export function outcomeOf(item: CleanupItemResultDto, verification?: Verificatio
   const o = item.outcome;
   switch (o.kind) {
     case 'dry-run-ok':
-      return { kind: 'ok', label: verification === 'permission-check' ? 'checked' : 'dry run OK', color: 'teal', text: o.calls.join(', ') };
+      return { kind: 'ok', label: 'dry run OK', color: 'teal', text: o.calls.join(', ') };
+    // A kind whose API has no dry run: re-checked and its permissions simulated. Cleared like a dry run, never called one.
+    case 'checked':
+      return { kind: 'ok', label: 'checked', color: 'teal', text: [o.note, o.calls.join(', ')].filter(Boolean).join(' · ') };
     case 'deleted':
       return { kind: 'deleted', label: 'deleted', color: 'teal', text: [o.calls.join(', '), o.safetySnapshotId ? `safety snapshot ${o.safetySnapshotId}` : ''].filter(Boolean).join(' · ') };
     case 'unauthorized':
@@ -35,8 +33,8 @@ export function outcomeOf(item: CleanupItemResultDto, verification?: Verificatio
   }
 }
 
-export function OutcomeBadge({ item, verification }: { item: CleanupItemResultDto; verification?: VerificationMethod | undefined }): React.JSX.Element {
-  const o = outcomeOf(item, verification);
+export function OutcomeBadge({ item }: { item: CleanupItemResultDto }): React.JSX.Element {
+  const o = outcomeOf(item);
   return (
     <>
       <Badge color={o.color} variant="light" data-outcome={o.kind}>

@@ -1,7 +1,7 @@
 import { Table, Text } from '@mantine/core';
 import type { CleanupItemResultDto, CleanupProgressEvent } from '../../../../shared/dto/cleanup';
 import { useKinds } from '../../api/kinds';
-import { findKind, kindNoun } from '../../lib/kinds';
+import { kindNoun } from '../../lib/kinds';
 import { OutcomeBadge } from './outcome';
 
 /** Per-item results of a dry run or an execution; while running, the live phase of each item. */
@@ -35,7 +35,7 @@ export function RunResults({ items, live, testId }: { items: CleanupItemResultDt
                     {live.get(it.findingId)?.phase ?? 'queued'}
                   </Text>
                 ) : (
-                  <OutcomeBadge item={it} verification={findKind(kinds, it.resourceType)?.verification.method} />
+                  <OutcomeBadge item={it} />
                 )}
               </Table.Td>
             </Table.Tr>
