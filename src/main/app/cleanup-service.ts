@@ -1,4 +1,5 @@
 import type { CleanupItemResultDto, CleanupPlanDto, CleanupProgressEvent, CleanupRunDto, DeleteOutcomeDto } from '../../shared/dto/cleanup';
+import { simulatePermissions } from '../aws/permission-check';
 import { runPlan } from '../cleanup/cleanup';
 import { createPlan } from '../cleanup/plan';
 import { getPlan } from '../db/repos/cleanup-plans';
@@ -59,6 +60,8 @@ function outcomeDto(r: CleanupItemResult): DeleteOutcomeDto | null {
       return { kind: 'deleted', calls: r.calls, ...(r.safetySnapshotId ? { safetySnapshotId: r.safetySnapshotId } : {}) };
     case 'dry-run-ok':
       return { kind: 'dry-run-ok', calls: r.calls };
+    case 'checked':
+      return { kind: 'checked', calls: r.calls, note: r.reason ?? '' };
     case 'unauthorized':
       return { kind: 'unauthorized', code: r.errorCode ?? 'UnauthorizedOperation', message: r.errorMessage ?? '' };
     case 'failed':
@@ -98,6 +101,8 @@ export async function runCleanup(
       accountId: s.account.id,
       registry: s.registry,
       clients: s.clients,
+      // Kinds without a DryRun are checked by simulating the caller's IAM policies for their actions.
+      permissionCheck: (actions) => simulatePermissions(s.clients.iam(), s.identity.arn, actions, input.signal),
       prices: deps.prices,
       settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
       emit: (ev) =>
@@ -116,9 +121,9 @@ export async function runCleanup(
   for (const i of plan?.items ?? []) if (i.savings !== null) savings.set(i.findingId, i.savings);
   // Execute: the savings of what was really deleted (parts that stay are not in an item's savings). Dry run: what the
   // dry run cleared (would be saved if executed now).
-  const counted = result.mode === 'dry-run' ? 'dry-run-ok' : 'deleted';
+  const counted = (o: string): boolean => (result.mode === 'dry-run' ? o === 'dry-run-ok' || o === 'checked' : o === 'deleted');
   let micro = 0;
-  for (const r of result.items) if (r.outcome === counted) micro += Math.round((savings.get(r.findingId) ?? 0) * 1e6);
+  for (const r of result.items) if (counted(r.outcome)) micro += Math.round((savings.get(r.findingId) ?? 0) * 1e6);
   const monthlySavings = micro / 1e6;
   const refusedReason = result.status === 'refused' ? result.items.find((i) => i.reason)?.reason : undefined;
   return {

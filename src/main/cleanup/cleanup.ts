@@ -8,7 +8,7 @@ import { getResourcesByIds, markDeleted } from '../db/repos/resources';
 import type { PlanStatus } from '../db/schema';
 import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, StoredFinding } from '../handlers/handler';
 import { createHandlerContext } from '../handlers/context';
-import { compareParts, guardedDelete, partsOf } from '../handlers/parts';
+import { compareParts, deleteGuard, guardedDelete, partsOf } from '../handlers/parts';
 import { createAudited } from './audit';
 import { refusalReason, reviewedFinding } from './plan';
 import { ITEM_OUTCOMES } from './types';
@@ -219,9 +219,46 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     }
   };
 
+  /**
+   * The dry run of one item, as its kind declares: EC2's DryRun through the handler, or — for an API without one — the
+   * guard, then the permissions simulated (the re-check ran just before). Recorded in the audit log either way.
+   */
+  const verify = async (w: Work): Promise<DeleteOutcome> => {
+    if (w.handler.verification.method === 'dry-run') return guardedDelete(w.handler, ctxFor(w, false), w.stored, { dryRun: true });
+    const refused = deleteGuard(w.handler, ctxFor(w, false), w.stored);
+    if (refused !== null) return refused;
+    const actions = w.handler.iam.action;
+    const check = deps.permissionCheck
+      ? await deps.permissionCheck(actions)
+      : ({ status: 'unknown', note: 'Permissions not simulated (no IAM access here)' } as const);
+    const outcome = check.status === 'denied' ? 'unauthorized' : 'dry-run-ok';
+    insertDecision(
+      sqlite,
+      {
+        ...subject(w),
+        action: 'CheckPermissions',
+        dryRun: true,
+        outcome,
+        ...(check.status === 'denied' ? { errorCode: 'AccessDenied' } : {}),
+        message: `Re-checked; ${check.note}`,
+        details: { stage: 'dry-run', method: 'permission-check', actions: [...actions] },
+      },
+      now().toISOString(),
+    );
+    if (check.status === 'denied') return { kind: 'unauthorized', code: 'AccessDenied', message: check.note };
+    return { kind: 'checked', calls: [`SimulatePrincipalPolicy ${actions.join(', ')}`], note: `Re-checked; ${check.note}` };
+  };
+
   /** Maps a handler outcome to the item's end (or, for a passed dry run in execute mode, to "go on"). */
   const settle = (w: Work, o: DeleteOutcome, stage: 'dry-run' | 'delete'): boolean => {
     switch (o.kind) {
+      case 'checked':
+        if (stage === 'delete') {
+          finish(w, { outcome: 'failed', errorCode: 'UnexpectedCheck', errorMessage: 'The delete answered like a check', calls: o.calls });
+          return false;
+        }
+        if (dryRun) finish(w, { outcome: 'checked', calls: o.calls, reason: o.note });
+        return !dryRun;
       case 'dry-run-ok':
         if (stage === 'delete') {
           finish(w, { outcome: 'failed', errorCode: 'UnexpectedDryRun', errorMessage: 'The delete answered like a dry run', calls: o.calls });
@@ -268,7 +305,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     });
     await perRegion(open(), async (w) => {
       emit(w.item.findingId, 'dry-run');
-      settle(w, await guardedDelete(w.handler, ctxFor(w, false), w.stored, { dryRun: true }), 'dry-run');
+      settle(w, await verify(w), 'dry-run');
     });
 
     // (4) Per region, group by group in deleteOrder: all instances finish before the AMIs start, and so on.
@@ -292,7 +329,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     for (const w of open()) finish(w, { outcome: 'cancelled', reason: 'Cancelled before it was started' });
     const items = slots.map((w) => w.result as CleanupItemResult);
     const status: PlanStatus = items.some((i) => i.outcome === 'cancelled') ? 'cancelled' : dryRun ? 'dry-run' : 'completed';
-    if (dryRun) await recordDryRun(db, plan.id, now().toISOString(), items.filter((i) => i.outcome === 'dry-run-ok').map((i) => i.findingId));
+    if (dryRun) await recordDryRun(db, plan.id, now().toISOString(), items.filter((i) => i.outcome === 'dry-run-ok' || i.outcome === 'checked').map((i) => i.findingId));
     await updatePlanStatus(db, plan.id, status, now().toISOString());
     return { planId: plan.id, mode: input.mode, status, items, counts: countOutcomes(items) };
   } catch (err) {

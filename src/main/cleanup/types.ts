@@ -1,4 +1,5 @@
 import type { RegionClients } from '../aws/clients';
+import type { PermissionCheck } from '../aws/permission-check';
 import type { DbHandle } from '../db/connection';
 import type { PlanStatus } from '../db/schema';
 import type { HandlerSettings } from '../handlers/handler';
@@ -7,7 +8,7 @@ import type { PriceBook } from '../pricing/types';
 
 export type CleanupMode = 'dry-run' | 'execute';
 
-export const ITEM_OUTCOMES = ['deleted', 'dry-run-ok', 'refused', 'failed', 'unauthorized', 'cancelled'] as const;
+export const ITEM_OUTCOMES = ['deleted', 'dry-run-ok', 'checked', 'refused', 'failed', 'unauthorized', 'cancelled'] as const;
 export type ItemOutcome = (typeof ITEM_OUTCOMES)[number];
 
 export interface CleanupItemResult {
@@ -16,7 +17,7 @@ export interface CleanupItemResult {
   region: string;
   resourceId: string;
   outcome: ItemOutcome;
-  /** Why it was refused or cancelled. */
+  /** Why it was refused or cancelled; for `checked`, what was checked. */
   reason?: string;
   /** What the latest re-check against AWS said (absent when none was made, e.g. refused before it). */
   recheck?: 'unchanged' | 'changed' | 'protected' | 'gone';
@@ -70,6 +71,11 @@ export interface RunPlanDeps {
    * DRY_RUN_FRESHNESS_MS, 15 minutes). Null: no binding (tests of the later stages).
    */
   dryRunFreshnessMs?: number | null;
+  /**
+   * For kinds verified by `permission-check` (no DryRun in their API): whether the caller may make these actions (IAM
+   * SimulatePrincipalPolicy). Absent: such items are checked by the re-check alone, and the result says so.
+   */
+  permissionCheck?: (actions: readonly string[]) => Promise<PermissionCheck>;
   /** Items in flight per region (default 4: well inside EC2's mutating-call buckets with adaptive retries). */
   concurrencyPerRegion?: number;
 }

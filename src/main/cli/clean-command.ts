@@ -46,14 +46,15 @@ export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Pr
           o === null ? `cancelled\t${i.recheckReason ?? ''}`
           : o.kind === 'deleted' ? `deleted${o.safetySnapshotId ? ` (safety snapshot ${o.safetySnapshotId})` : ''}`
           : o.kind === 'dry-run-ok' ? 'dry-run ok'
+          : o.kind === 'checked' ? `checked\t${o.note}`
           : o.kind === 'refused' ? `refused\t${o.reason}`
           : `${o.kind}\t${o.code}: ${o.message}`;
         io.out(`${i.findingId}\t${i.resourceType}\t${i.region}\t${i.resourceId}\t${text}`);
       }
       io.out(`plan ${plan.id} ${run.status}; ${input.dryRun ? 'would save' : 'saved'} ${money(input.dryRun ? plan.totalMonthlySavings : run.monthlySavings)}/month`);
     }
-    const wanted = input.dryRun ? 'dry-run-ok' : 'deleted';
-    const allOk = plan.refusedAtPlan.length === 0 && run.items.length > 0 && run.items.every((i) => i.outcome?.kind === wanted);
+    const passed = (k: string | undefined): boolean => (input.dryRun ? k === 'dry-run-ok' || k === 'checked' : k === 'deleted');
+    const allOk = plan.refusedAtPlan.length === 0 && run.items.length > 0 && run.items.every((i) => passed(i.outcome?.kind));
     return allOk ? 0 : 3;
   } finally {
     session?.close();

@@ -138,6 +138,8 @@ export interface DeleteContext extends HandlerContext {
 export type DeleteOutcome =
   /** dryRun: AWS answered DryRunOperation (permission ok). Otherwise: the resource was removed. */
   | { kind: 'dry-run-ok'; calls: string[] }
+  /** Verified without a DryRun (the API has none): re-checked, and the permissions simulated (see `note`). */
+  | { kind: 'checked'; calls: string[]; note: string }
   | { kind: 'deleted'; calls: string[]; safetySnapshotId?: string }
   | { kind: 'unauthorized'; code: string; message: string }
   | { kind: 'refused'; reason: string }

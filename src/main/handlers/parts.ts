@@ -205,6 +205,11 @@ export async function guardedDelete(
   stored: StoredFinding,
   opts: { dryRun: boolean },
 ): Promise<DeleteOutcome> {
+  return deleteGuard(handler, ctx, stored) ?? handler.delete(ctx, stored, opts);
+}
+
+/** The refusal the last guard gives (the finding's own protection tag, or a protected part it removes), or null. */
+export function deleteGuard(handler: ResourceHandler, ctx: DeleteContext, stored: StoredFinding): DeleteOutcome | null {
   const own = protectionByTag(stored.tags, ctx.settings.protectionTagKey);
   if (own !== null) return { kind: 'refused', reason: `protected: ${own}` };
   const ip = partsOf(handler, stored, ctx.settings, {
@@ -212,8 +217,7 @@ export async function guardedDelete(
     ...(ctx.addedParts ? { added: ctx.addedParts } : {}),
   });
   const byPart = protectingPart(ip.parts);
-  if (byPart !== null) return { kind: 'refused', reason: `protected: ${byPart}` };
-  return handler.delete(ctx, stored, opts);
+  return byPart === null ? null : { kind: 'refused', reason: `protected: ${byPart}` };
 }
 
 /** Stored JSON helpers for handlers' parts: a number or null, tags or null. */

@@ -75,6 +75,8 @@ export interface CleanupPlanDto {
 /** Mirrors DeleteOutcome of src/main/handlers/handler.ts. */
 export type DeleteOutcomeDto =
   | { kind: 'dry-run-ok'; calls: string[] }
+  /** Verified without a DryRun (the API has none): re-checked and permissions simulated; `note` says what was checked. */
+  | { kind: 'checked'; calls: string[]; note: string }
   | { kind: 'deleted'; calls: string[]; safetySnapshotId?: string }
   | { kind: 'unauthorized'; code: string; message: string }
   | { kind: 'refused'; reason: string }

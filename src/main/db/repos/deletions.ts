@@ -123,9 +123,10 @@ export function completeDeletion(
 export function insertDecision(
   sqlite: BetterSqlite3.Database,
   d: DeletionSubject & {
-    action: 'Refuse' | 'Recheck';
+    /** `CheckPermissions`: the dry run of a kind whose API has no DryRun (re-check + IAM policy simulation). */
+    action: 'Refuse' | 'Recheck' | 'CheckPermissions';
     dryRun: boolean;
-    outcome: 'refused' | 'failed' | 'unauthorized';
+    outcome: 'refused' | 'failed' | 'unauthorized' | 'dry-run-ok';
     errorCode?: string | null;
     message: string;
     details?: Record<string, unknown>;
