@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { loadFixture, resolveFixture } from './resolve-fixture';
 import { createSimServer } from './server';
 import type { SimOptions } from './server';
+import { createServiceRegistry, defaultServices } from './services';
+import type { SimService } from './services';
 import type { SimAccount } from './state';
 
 export type { AccountFixture } from './fixture';
@@ -19,6 +21,8 @@ export type * from './fixture';
 export type { Faults, CostExplorerFault } from './faults';
 export type { RequestCounts } from './counters';
 export type { SimOptions } from './server';
+export type { SimService, ServiceRegistry } from './services';
+export { createServiceRegistry, registerService, BUILT_IN_SERVICES } from './services';
 export { SimAccount, SimRegion } from './state';
 export type * from './state';
 export { loadFixture, resolveFixture, userInitiatedReason } from './resolve-fixture';
@@ -44,6 +48,8 @@ export interface StartOptions {
   ceMaxGroupsPerPage?: number;
   /** CreateSnapshot → completed after this many ms (default 0: at the next Describe). */
   snapshotCompletionDelayMs?: number;
+  /** Extra services for this simulator only, beside the default registry's (see services/index.ts). */
+  services?: readonly SimService[];
 }
 
 export interface Simulator {
@@ -69,7 +75,8 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     ceMaxGroupsPerPage: opts.ceMaxGroupsPerPage ?? 1000,
     snapshotCompletionDelayMs: opts.snapshotCompletionDelayMs ?? 0,
   };
-  const server = createSimServer({ account: state, faults, counters, options });
+  const services = opts.services?.length ? createServiceRegistry([...defaultServices.list(), ...opts.services]) : defaultServices;
+  const server = createSimServer({ account: state, faults, counters, options, services });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -1,29 +1,29 @@
 /**
- * The HTTP front: reads the SigV4 credential scope to pick service and region (as AWS's front ends do),
- * applies faults, counts requests and renders each protocol's responses and errors.
+ * The HTTP front. Service-agnostic: it attributes each request to a registered service (SigV4 credential scope →
+ * signing name, see services/index.ts), counts it, applies the faults, the service's guard and the fixture's deny
+ * list, runs the operation through the service's protocol, and renders errors in that protocol's shape.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError } from './api-error';
-import { AUTOSCALING_XMLNS, handleAutoScaling } from './autoscaling';
-import { getCostAndUsage, getDimensionValues } from './cost-explorer';
-import type { CeOptions } from './cost-explorer';
 import type { Counters } from './counters';
-import { ec2ErrorXml, handleEc2 } from './ec2/handler';
-import type { Ec2Options } from './ec2/handler';
 import type { FaultInjector } from './faults';
-import { QueryParams } from './query-params';
+import { ec2QueryErrorResponse } from './protocols/ec2-query';
+import type { CallContext, SimOptions, SimRequest, SimResponse, SimService } from './protocols/protocol';
+import { defaultServices } from './services';
+import type { ServiceRegistry } from './services';
 import type { SimAccount } from './state';
-import { handleIam, handleSts, IAM_XMLNS, queryErrorXml, STS_XMLNS } from './sts-iam';
 
-export type SimOptions = CeOptions & Ec2Options;
+export type { SimOptions } from './protocols/protocol';
 
 export interface ServerDeps {
   account: SimAccount;
   faults: FaultInjector;
   counters: Counters;
   options: SimOptions;
+  /** Default: the built-in services (and whatever was registered with `registerService`). */
+  services?: ServiceRegistry;
 }
 
 /** `Credential=AKID/20261125/us-west-2/ec2/aws4_request` → { region, service }. */
@@ -31,14 +31,6 @@ export function credentialScope(authorization: string | undefined): { region: st
   const m = /Credential=[^/,\s]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
   return m?.[1] && m[2] ? { region: m[1], service: m[2] } : undefined;
 }
-
-const CE_PREFIX = 'AWSInsightsIndexService.';
-const CE_MESSAGES: Record<string, string> = {
-  AccessDeniedException: 'User not enabled for cost explorer access',
-  LimitExceededException: 'You have exceeded the rate limit for Cost Explorer requests.',
-  DataUnavailableException: 'Data is not available. Please try to adjust the time period.',
-  BillExpirationException: 'The requested time period is older than the bill expiration date.',
-};
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -49,39 +41,23 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string, requestId: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, {
-    'content-type': contentType,
-    'content-length': Buffer.byteLength(body),
+function send(res: ServerResponse, r: SimResponse, requestId: string): void {
+  res.writeHead(r.status, {
+    ...r.headers,
+    'content-length': Buffer.byteLength(r.body),
     'x-amzn-requestid': requestId,
     'x-amz-request-id': requestId,
-    ...extra,
   });
-  res.end(body);
+  res.end(r.body);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-type Protocol = 'ec2' | 'ce' | 'sts' | 'iam' | 'autoscaling';
-
-function protocolOf(service: string): Protocol | undefined {
-  switch (service) {
-    case 'ec2':
-    case 'ce':
-    case 'sts':
-    case 'iam':
-    case 'autoscaling':
-      return service;
-    default:
-      return undefined;
-  }
-}
 
 export function createSimServer(deps: ServerDeps): Server {
   return createServer((req, res) => {
     handle(deps, req, res).catch((e: unknown) => {
       // A simulator bug: answer 500 rather than hang the client.
-      if (!res.headersSent) send(res, 500, 'text/plain', `simulator error: ${String(e)}`, randomUUID());
+      if (!res.headersSent) send(res, { status: 500, headers: { 'content-type': 'text/plain' }, body: `simulator error: ${String(e)}` }, randomUUID());
     });
   });
 }
@@ -89,109 +65,52 @@ export function createSimServer(deps: ServerDeps): Server {
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
   const requestId = randomUUID();
+  const url = new URL(req.url ?? '/', 'http://simulator');
+  const request: SimRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
   const scope = credentialScope(req.headers.authorization);
-  const target = String(req.headers['x-amz-target'] ?? '');
-  const protocol = protocolOf(scope?.service ?? (target.startsWith(CE_PREFIX) ? 'ce' : ''));
-  const region = scope?.region ?? 'us-east-1';
+  const regionName = scope?.region ?? 'us-east-1';
+  const service = (deps.services ?? defaultServices).resolve(request, scope?.service);
 
-  const renderError = (p: Protocol | undefined, err: ApiError): void => {
-    switch (p) {
-      case 'ce':
-        send(res, err.status, 'application/x-amz-json-1.1', JSON.stringify({ __type: err.code, message: err.message }), requestId, { 'x-amzn-errortype': err.code });
-        return;
-      case 'sts':
-        send(res, err.status, 'text/xml', queryErrorXml(STS_XMLNS, err, requestId), requestId);
-        return;
-      case 'iam':
-        send(res, err.status, 'text/xml', queryErrorXml(IAM_XMLNS, err, requestId), requestId);
-        return;
-      case 'autoscaling':
-        send(res, err.status, 'text/xml', queryErrorXml(AUTOSCALING_XMLNS, err, requestId), requestId);
-        return;
-      case 'ec2':
-      case undefined:
-        send(res, err.status, 'text/xml;charset=UTF-8', ec2ErrorXml(err, requestId), requestId);
-        return;
-      default: {
-        const never: never = p;
-        throw new Error(`unhandled protocol ${String(never)}`);
-      }
-    }
-  };
-
-  if (!protocol) {
-    deps.counters.add(`unknown:${scope?.service ?? 'unsigned'}`, region);
-    renderError(undefined, new ApiError('MissingAuthenticationToken', 'Request is missing a SigV4 Authorization header with a known service', 403));
+  if (!service) {
+    // Nothing to attribute it to: EC2's error shape, as the simulator always answered.
+    deps.counters.add(`unknown:${scope?.service ?? 'unsigned'}`, regionName);
+    send(res, ec2QueryErrorResponse(new ApiError('MissingAuthenticationToken', 'Request is missing a SigV4 Authorization header with a known service', 403), requestId), requestId);
     return;
   }
-  const params = protocol === 'ce' ? undefined : new QueryParams(body);
-  const operation = protocol === 'ce' ? target.slice(CE_PREFIX.length) : (params?.get('Action') ?? '');
-  deps.counters.add(`${protocol}:${operation}`, region);
+  const call = service.open(request);
+  deps.counters.add(`${service.signingName}:${call.operation}`, regionName);
 
+  const { account } = deps;
+  const ctx: CallContext = {
+    account,
+    regionName,
+    get region() {
+      return account.region(regionName);
+    },
+    requestId,
+    authorization: req.headers.authorization,
+    options: deps.options,
+    faults: deps.faults,
+  };
   try {
-    if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
-    if (protocol === 'ec2' && deps.faults.isAuthFailureRegion(region)) {
-      throw new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
-    }
-    const roll = deps.faults.roll();
-    if (roll === 'throttle') {
-      throw protocol === 'ec2'
-        ? new ApiError('RequestLimitExceeded', 'Request limit exceeded.', 503)
-        : protocol === 'ce'
-          ? new ApiError('ThrottlingException', 'Rate exceeded', 400)
-          : new ApiError('Throttling', 'Rate exceeded', 400); // STS/IAM/Auto Scaling's own code (the SDK retries it as throttling)
-    }
-    if (roll === 'server-error') {
-      throw protocol === 'ec2'
-        ? new ApiError('InternalError', 'An internal error has occurred', 500)
-        : protocol === 'ce'
-          ? new ApiError('InternalServerException', 'An internal error has occurred', 500)
-          : new ApiError('InternalFailure', 'An internal error has occurred', 500);
-    }
-    switch (protocol) {
-      case 'ec2': {
-        const account = deps.account;
-        const xml = handleEc2({ account, region: account.region(region), p: params as QueryParams }, requestId, deps.options);
-        send(res, 200, 'text/xml;charset=UTF-8', xml, requestId);
-        return;
-      }
-      case 'ce': {
-        const ceFault = deps.faults.costExplorerError ?? (deps.account.costExplorerEnabled ? null : 'AccessDeniedException');
-        if (ceFault) throw new ApiError(ceFault, CE_MESSAGES[ceFault] ?? ceFault);
-        let input: Record<string, unknown>;
-        try {
-          input = JSON.parse(body || '{}') as Record<string, unknown>;
-        } catch {
-          throw new ApiError('SerializationException', 'Malformed JSON body');
-        }
-        const out =
-          operation === 'GetCostAndUsage'
-            ? getCostAndUsage(deps.account, input, deps.options)
-            : operation === 'GetDimensionValues'
-              ? getDimensionValues(deps.account, input, deps.options)
-              : undefined;
-        if (!out) throw new ApiError('UnknownOperationException', `Unknown operation ${operation}`);
-        send(res, 200, 'application/x-amz-json-1.1', JSON.stringify(out), requestId);
-        return;
-      }
-      case 'sts':
-        send(res, 200, 'text/xml', handleSts(deps.account, params as QueryParams, requestId, req.headers.authorization), requestId);
-        return;
-      case 'iam':
-        send(res, 200, 'text/xml', handleIam(deps.account, params as QueryParams, requestId), requestId);
-        return;
-      case 'autoscaling': {
-        const account = deps.account;
-        send(res, 200, 'text/xml', handleAutoScaling(account, account.region(region), params as QueryParams, requestId), requestId);
-        return;
-      }
-      default: {
-        const never: never = protocol;
-        throw new Error(`unhandled protocol ${String(never)}`);
-      }
-    }
+    send(res, await run(deps, service, call.run.bind(call), ctx), requestId);
   } catch (e) {
-    if (e instanceof ApiError) renderError(protocol, e);
-    else renderError(protocol, new ApiError(protocol === 'ec2' ? 'InternalError' : 'InternalFailure', `simulator error: ${String(e)}`, 500));
+    const err = e instanceof ApiError ? e : new ApiError(service.internalFailureCode, `simulator error: ${String(e)}`, 500);
+    send(res, service.errorResponse(err, requestId), requestId);
   }
+}
+
+/** Faults, the service's guard and the permission check, in that order, around the protocol's run. */
+async function run(deps: ServerDeps, service: SimService, runCall: ReturnType<SimService['open']>['run'], ctx: CallContext): Promise<SimResponse> {
+  if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
+  if (service.rejectsAuthFailureRegions && deps.faults.isAuthFailureRegion(ctx.regionName)) {
+    throw new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+  }
+  const roll = deps.faults.roll();
+  if (roll === 'throttle') throw service.faultErrors.throttling;
+  if (roll === 'server-error') throw service.faultErrors.serverError;
+  service.guard?.(ctx);
+  return runCall(ctx, (operation) => {
+    if (service.permissionCheck === 'action' && ctx.account.isDenied(service.signingName, operation)) throw service.accessDenied(ctx, operation);
+  });
 }

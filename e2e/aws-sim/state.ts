@@ -245,7 +245,8 @@ export class SimAccount {
     return this.assumeRoleRequests.at(-1);
   }
 
-  isDenied(service: 'ec2' | 'iam' | 'sts' | 'autoscaling', action: string): boolean {
-    return this.deny.has(`${service}:${action}`);
+  /** Is `signingName:action` (`ec2:DeleteVolume`, `iam:ListAccountAliases`) on the fixture's deny list? */
+  isDenied(signingName: string, action: string): boolean {
+    return this.deny.has(`${signingName}:${action}`);
   }
 }

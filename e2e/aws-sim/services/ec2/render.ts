@@ -3,8 +3,8 @@
  * (node_modules/@aws-sdk/client-ec2/dist-cjs/index.js, e.g. Instance.State → `instanceState`,
  * Instance.StateTransitionReason → `reason`, Volume.State → `status`), which follow the EC2 API reference.
  */
-import type { SimAddress, SimAttachment, SimImage, SimInstance, SimLaunchTemplate, SimLaunchTemplateVersion, SimNatGateway, SimSnapshot, SimVolume } from '../state';
-import { el, itemSet, node, tagSet } from '../xml';
+import type { SimAddress, SimAttachment, SimImage, SimInstance, SimLaunchTemplate, SimLaunchTemplateVersion, SimNatGateway, SimSnapshot, SimVolume } from '../../state';
+import { el, itemSet, node, tagSet } from '../../protocols/xml';
 
 /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html */
 export const STATE_CODES = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 } as const;

@@ -1,13 +1,14 @@
 /**
- * Auto Scaling (awsQuery, SigV4 service `autoscaling`, Version 2011-01-01): DescribeLaunchConfigurations, the only
- * call the app makes (launch configurations name AMIs, so they count as AMI use).
+ * Auto Scaling over the AWS Query protocol (signing name `autoscaling`, API 2011-01-01): DescribeLaunchConfigurations,
+ * the only call the app makes (launch configurations name AMIs, so they count as AMI use).
  * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeLaunchConfigurations.html
  */
 import { createHash } from 'node:crypto';
-import { ApiError } from './api-error';
-import type { QueryParams } from './query-params';
-import type { SimAccount, SimLaunchConfiguration, SimRegion } from './state';
-import { el, node, XML_DECL } from './xml';
+import { ApiError } from '../api-error';
+import { awsQueryService } from '../protocols/aws-query';
+import type { QueryParams } from '../protocols/query-params';
+import { el, node } from '../protocols/xml';
+import type { SimLaunchConfiguration, SimRegion } from '../state';
 
 export const AUTOSCALING_XMLNS = 'http://autoscaling.amazonaws.com/doc/2011-01-01/';
 export const AUTOSCALING_VERSION = '2011-01-01';
@@ -16,32 +17,29 @@ export const AUTOSCALING_VERSION = '2011-01-01';
 const DEFAULT_MAX_RECORDS = 50;
 const MAX_RECORDS = 100;
 
-export function handleAutoScaling(account: SimAccount, region: SimRegion, p: QueryParams, requestId: string): string {
-  const action = p.get('Action') ?? '';
-  if (action !== 'DescribeLaunchConfigurations' || p.get('Version') !== AUTOSCALING_VERSION) {
-    throw new ApiError('InvalidAction', `Could not find operation ${action} for version ${p.get('Version') ?? ''}`);
-  }
-  if (account.isDenied('autoscaling', action)) {
-    throw new ApiError(
-      'AccessDenied',
-      `User: ${account.arn} is not authorized to perform: autoscaling:${action} because no identity-based policy allows the autoscaling:${action} action`,
-      403,
-    );
-  }
-  const { page, nextToken } = describePage(region, p);
-  const members = page.map((lc) =>
-    node(
-      'member',
-      el('LaunchConfigurationName', lc.name),
-      el('LaunchConfigurationARN', lc.arn),
-      el('ImageId', lc.imageId),
-      el('InstanceType', lc.instanceType),
-      el('CreatedTime', lc.createdTime),
-    ),
-  );
-  const list = members.length === 0 ? '<LaunchConfigurations/>' : node('LaunchConfigurations', ...members);
-  return `${XML_DECL}<${action}Response xmlns="${AUTOSCALING_XMLNS}"><${action}Result>${list}${el('NextToken', nextToken)}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-}
+export const autoScalingService = awsQueryService({
+  name: 'Auto Scaling',
+  signingName: 'autoscaling',
+  version: AUTOSCALING_VERSION,
+  xmlNamespace: AUTOSCALING_XMLNS,
+  operations: {
+    DescribeLaunchConfigurations: (ctx, p) => {
+      const { page, nextToken } = describePage(ctx.region, p);
+      const members = page.map((lc) =>
+        node(
+          'member',
+          el('LaunchConfigurationName', lc.name),
+          el('LaunchConfigurationARN', lc.arn),
+          el('ImageId', lc.imageId),
+          el('InstanceType', lc.instanceType),
+          el('CreatedTime', lc.createdTime),
+        ),
+      );
+      const list = members.length === 0 ? '<LaunchConfigurations/>' : node('LaunchConfigurations', ...members);
+      return list + el('NextToken', nextToken);
+    },
+  },
+});
 
 interface Token {
   /** Fingerprint of the request's other parameters: a token only continues the listing it came from. */

@@ -1,11 +1,15 @@
 /**
- * Cost Explorer (awsJson1_1, target prefix `AWSInsightsIndexService`): GetCostAndUsage and GetDimensionValues
- * over the fixture's daily cost records. https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/
+ * Cost Explorer over AWS JSON 1.1 (signing name `ce`, target prefix `AWSInsightsIndexService`, API 2017-10-25):
+ * GetCostAndUsage and GetDimensionValues over the fixture's daily cost records. A fixture with Cost Explorer
+ * disabled, or `Faults.costExplorerError`, fails every call before its input is read.
+ * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/
  */
 import { createHash } from 'node:crypto';
-import { ApiError } from './api-error';
-import { sumDecimals } from './decimal';
-import type { SimAccount, SimCostRecord } from './state';
+import { ApiError } from '../api-error';
+import { sumDecimals } from '../decimal';
+import { jsonService } from '../protocols/json';
+import type { SimOptions } from '../protocols/protocol';
+import type { SimAccount, SimCostRecord } from '../state';
 
 const DAY_MS = 86_400_000;
 const METRICS = ['AmortizedCost', 'BlendedCost', 'NetAmortizedCost', 'NetUnblendedCost', 'NormalizedUsageAmount', 'UnblendedCost', 'UsageQuantity'];
@@ -13,10 +17,38 @@ const METRICS = ['AmortizedCost', 'BlendedCost', 'NetAmortizedCost', 'NetUnblend
 const DIMENSIONS = ['SERVICE', 'RECORD_TYPE', 'LINKED_ACCOUNT'] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 
-export interface CeOptions {
-  /** Groups (or, without GroupBy, periods) per page before a NextPageToken is returned. */
-  ceMaxGroupsPerPage: number;
+declare module '../protocols/protocol' {
+  interface SimOptions {
+    /** Cost Explorer groups (or, without GroupBy, periods) per page before a NextPageToken is returned. */
+    ceMaxGroupsPerPage: number;
+  }
 }
+
+export type CeOptions = Pick<SimOptions, 'ceMaxGroupsPerPage'>;
+
+const CE_MESSAGES: Record<string, string> = {
+  AccessDeniedException: 'User not enabled for cost explorer access',
+  LimitExceededException: 'You have exceeded the rate limit for Cost Explorer requests.',
+  DataUnavailableException: 'Data is not available. Please try to adjust the time period.',
+  BillExpirationException: 'The requested time period is older than the bill expiration date.',
+};
+
+export const costExplorerService = jsonService({
+  name: 'Cost Explorer',
+  signingName: 'ce',
+  version: '2017-10-25',
+  jsonVersion: '1.1',
+  targetPrefix: 'AWSInsightsIndexService',
+  faultErrors: { serverError: new ApiError('InternalServerException', 'An internal error has occurred', 500) },
+  guard: ({ account, faults }) => {
+    const fault = faults.costExplorerError ?? (account.costExplorerEnabled ? null : 'AccessDeniedException');
+    if (fault) throw new ApiError(fault, CE_MESSAGES[fault] ?? fault);
+  },
+  operations: {
+    GetCostAndUsage: (ctx, input) => getCostAndUsage(ctx.account, input, ctx.options),
+    GetDimensionValues: (ctx, input) => getDimensionValues(ctx.account, input, ctx.options),
+  },
+});
 
 type Json = Record<string, unknown>;
 

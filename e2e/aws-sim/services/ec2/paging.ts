@@ -3,8 +3,8 @@
  * last id returned (items are ordered by id), so deletions between pages never skip or repeat an item.
  */
 import { createHash } from 'node:crypto';
-import { ApiError } from '../api-error';
-import type { QueryParams } from '../query-params';
+import { ApiError } from '../../api-error';
+import type { QueryParams } from '../../protocols/query-params';
 
 export interface PageBounds {
   min: number;

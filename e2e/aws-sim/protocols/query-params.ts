@@ -1,4 +1,4 @@
-/** Reading AWS Query-protocol form parameters (`Filter.1.Name`, `InstanceId.2`, …). */
+/** Reading AWS Query-protocol form parameters (`Filter.1.Name`, `InstanceId.2`, …): the EC2 Query and AWS Query protocols. */
 
 export class QueryParams {
   readonly map: Map<string, string>;
@@ -54,4 +54,9 @@ export class QueryParams {
       .map(([k, v]) => `${k}=${v}`)
       .join('&');
   }
+}
+
+/** A Query-protocol request's parameters: the form body, else the URL's query string (AWS accepts both). */
+export function queryParamsOf(req: { body: string; query: URLSearchParams }): QueryParams {
+  return new QueryParams(req.body !== '' ? req.body : req.query.toString());
 }

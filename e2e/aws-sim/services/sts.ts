@@ -1,19 +1,20 @@
 /**
- * STS GetCallerIdentity and AssumeRole, IAM ListAccountAliases (awsQuery: `<XResponse><XResult>…</XResult><ResponseMetadata>`).
+ * AWS STS over the AWS Query protocol (signing name `sts`, API 2011-06-15): GetCallerIdentity and AssumeRole.
+ * The caller is the assumed-role session whose `ASIA…` key signed the request, else the fixture's user. Permissions
+ * are checked inside AssumeRole (after its input is validated, naming the role as AWS does); GetCallerIdentity
+ * needs none.
  */
 import { randomBytes } from 'node:crypto';
-import { ApiError } from './api-error';
-import type { QueryParams } from './query-params';
-import { defaultRoleId } from './resolve-fixture';
-import type { SimAccount, SimAssumeRoleRequest, SimRole, SimSession } from './state';
-import { el, esc, node, XML_DECL } from './xml';
+import { ApiError } from '../api-error';
+import type { CallContext } from '../protocols/protocol';
+import { awsQueryService } from '../protocols/aws-query';
+import type { QueryParams } from '../protocols/query-params';
+import { el, node } from '../protocols/xml';
+import { defaultRoleId } from '../resolve-fixture';
+import type { SimAccount, SimAssumeRoleRequest, SimRole, SimSession } from '../state';
 
 export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-export const IAM_XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
-
-function wrap(action: string, xmlns: string, result: string, requestId: string): string {
-  return `${XML_DECL}<${action}Response xmlns="${xmlns}"><${action}Result>${result}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-}
+export const STS_VERSION = '2011-06-15';
 
 /** The access key id of a SigV4 `Authorization` header (`Credential=AKID/20261125/…`). */
 export function accessKeyIdOf(authorization: string | undefined): string | undefined {
@@ -26,27 +27,32 @@ interface Caller {
   accountId: string;
 }
 
-/** Who signed: a session AssumeRole issued, else the fixture's user (any other credentials work, as before). */
-function callerOf(account: SimAccount, accessKeyId: string | undefined): Caller {
+/** Who signed: a session AssumeRole issued, else the fixture's user (any other credentials work). */
+function callerOf(ctx: CallContext): Caller {
+  const { account } = ctx;
+  const accessKeyId = accessKeyIdOf(ctx.authorization);
   const session = accessKeyId === undefined ? undefined : account.sessions.get(accessKeyId);
   if (!session) return { arn: account.arn, userId: account.userId, accountId: account.accountId };
   if (session.expiration.getTime() <= Date.now()) throw new ApiError('ExpiredToken', 'The security token included in the request is expired', 403);
   return session;
 }
 
-/** `authorization`: the request's Authorization header (picks the caller: base user or an assumed-role session). */
-export function handleSts(account: SimAccount, p: QueryParams, requestId: string, authorization?: string): string {
-  const action = p.get('Action') ?? '';
-  const caller = callerOf(account, accessKeyIdOf(authorization));
-  switch (action) {
-    case 'GetCallerIdentity':
-      return wrap(action, STS_XMLNS, el('Arn', caller.arn) + el('UserId', caller.userId) + el('Account', caller.accountId), requestId);
-    case 'AssumeRole':
-      return wrap(action, STS_XMLNS, assumeRole(account, p, caller), requestId);
-    default:
-      throw new ApiError('InvalidAction', `Could not find operation ${action} for version ${p.get('Version') ?? ''}`);
-  }
-}
+export const stsService = awsQueryService({
+  name: 'STS',
+  signingName: 'sts',
+  version: STS_VERSION,
+  xmlNamespace: STS_XMLNS,
+  permissionCheck: 'in-operation',
+  // An expired session fails every call, before the action is even looked up.
+  guard: (ctx) => void callerOf(ctx),
+  operations: {
+    GetCallerIdentity: (ctx) => {
+      const caller = callerOf(ctx);
+      return el('Arn', caller.arn) + el('UserId', caller.userId) + el('Account', caller.accountId);
+    },
+    AssumeRole: (ctx, p) => assumeRole(ctx.account, p, callerOf(ctx)),
+  },
+});
 
 const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role(\/(?:[\w+=,.@-]+\/)*)([\w+=,.@-]{1,64})$/;
 
@@ -157,21 +163,4 @@ function issueSession(account: SimAccount, p: QueryParams, caller: Caller): SimS
   };
   account.sessions.set(session.accessKeyId, session);
   return session;
-}
-
-/** https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html */
-export function handleIam(account: SimAccount, p: QueryParams, requestId: string): string {
-  const action = p.get('Action') ?? '';
-  if (action !== 'ListAccountAliases') throw new ApiError('InvalidAction', `Could not find operation ${action} for version ${p.get('Version') ?? ''}`);
-  if (account.isDenied('iam', action)) {
-    throw new ApiError('AccessDenied', `User: ${account.arn} is not authorized to perform: iam:${action} on resource: * because no identity-based policy allows the iam:${action} action`, 403);
-  }
-  const aliases = account.alias ? `<AccountAliases><member>${esc(account.alias)}</member></AccountAliases>` : '<AccountAliases/>';
-  return wrap(action, IAM_XMLNS, el('IsTruncated', false) + aliases, requestId);
-}
-
-/** awsQuery error body (STS, IAM): `<ErrorResponse><Error><Type>Sender|Receiver</Type>…`. */
-export function queryErrorXml(xmlns: string, err: ApiError, requestId: string): string {
-  const type = err.status >= 500 ? 'Receiver' : 'Sender';
-  return `${XML_DECL}<ErrorResponse xmlns="${xmlns}"><Error><Type>${type}</Type>${el('Code', err.code)}${el('Message', err.message)}</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
 }

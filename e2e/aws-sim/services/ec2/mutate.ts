@@ -1,8 +1,8 @@
 /** EC2 mutations with AWS's side effects and error codes (messages as EC2 writes them). */
-import { ApiError } from '../api-error';
-import { userInitiatedReason } from '../resolve-fixture';
-import type { SimRegion, SimSnapshot, SimTag } from '../state';
-import { el, itemSet, tagSet } from '../xml';
+import { ApiError } from '../../api-error';
+import { userInitiatedReason } from '../../resolve-fixture';
+import type { SimRegion, SimSnapshot, SimTag } from '../../state';
+import { el, itemSet, tagSet } from '../../protocols/xml';
 import type { Ec2Context } from './describe';
 import { settleSnapshots } from './describe';
 import { instanceStateXml } from './render';

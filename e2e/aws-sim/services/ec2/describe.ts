@@ -1,8 +1,8 @@
 /** EC2 Describe* operations. Each returns the inner XML of its `<XxxResponse>`. */
-import { ApiError } from '../api-error';
-import type { QueryParams } from '../query-params';
-import type { SimAccount, SimAddress, SimAttachment, SimInstance, SimLaunchTemplate, SimLaunchTemplateVersion, SimRegion } from '../state';
-import { el, itemSet, node } from '../xml';
+import { ApiError } from '../../api-error';
+import type { QueryParams } from '../../protocols/query-params';
+import type { SimAccount, SimAddress, SimAttachment, SimInstance, SimLaunchTemplate, SimLaunchTemplateVersion, SimRegion } from '../../state';
+import { el, itemSet, node } from '../../protocols/xml';
 import { applyFilters } from './filters';
 import { paginate } from './paging';
 import { addressXml, imageXml, instanceXml, launchTemplateVersionXml, launchTemplateXml, natGatewayXml, snapshotXml, STATE_CODES, volumeXml } from './render';

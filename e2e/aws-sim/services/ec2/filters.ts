@@ -3,8 +3,8 @@
  * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Filtering.html). `tag:<key>` and `tag-key`
  * work on every taggable kind. An unknown filter name is `InvalidParameterValue`, as EC2 answers.
  */
-import { ApiError } from '../api-error';
-import type { SimTag } from '../state';
+import { ApiError } from '../../api-error';
+import type { SimTag } from '../../state';
 
 export type FilterValues<T> = (item: T) => readonly (string | number | boolean | undefined)[];
 export type Extractors<T> = Record<string, FilterValues<T>>;

@@ -1,0 +1,64 @@
+/**
+ * Amazon EC2 over the EC2 Query protocol (signing name `ec2`, API 2016-11-15). The operations live in ec2/:
+ * describe.ts (Describe*), mutate.ts (deletes, CreateSnapshot, CreateTags), render.ts (XML), filters.ts, paging.ts.
+ * EC2's `DryRun` is answered here, after the permission check: denied → UnauthorizedOperation (403, from the
+ * pipeline), allowed → DryRunOperation (412); no other check runs.
+ */
+import { ApiError } from '../api-error';
+import type { Ec2QueryOperation } from '../protocols/ec2-query';
+import type { SimOptions } from '../protocols/protocol';
+import { ec2QueryService } from '../protocols/ec2-query';
+import type { Ec2Context } from './ec2/describe';
+import * as d from './ec2/describe';
+import * as m from './ec2/mutate';
+
+export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
+export const EC2_VERSION = '2016-11-15';
+
+declare module '../protocols/protocol' {
+  interface SimOptions {
+    /** CreateSnapshot → completed after this many ms (0: at the next Describe). */
+    snapshotCompletionDelayMs: number;
+  }
+}
+
+export type Ec2Options = Pick<SimOptions, 'snapshotCompletionDelayMs'>;
+
+/** Adapts an ec2/ operation (`{ account, region, p }`) to the protocol's `(ctx, params)`. */
+const op =
+  (f: (c: Ec2Context) => string): Ec2QueryOperation =>
+  (ctx, p) =>
+    f({ account: ctx.account, region: ctx.region, p });
+
+export const ec2Service = ec2QueryService({
+  name: 'EC2',
+  signingName: 'ec2',
+  version: EC2_VERSION,
+  xmlNamespace: EC2_XMLNS,
+  rejectsAuthFailureRegions: true,
+  operations: {
+    DescribeRegions: op(d.describeRegions),
+    DescribeInstances: op(d.describeInstances),
+    DescribeInstanceAttribute: op(d.describeInstanceAttribute),
+    DescribeVolumes: op(d.describeVolumes),
+    DescribeSnapshots: op(d.describeSnapshots),
+    DescribeImages: op(d.describeImages),
+    DescribeImageAttribute: op(d.describeImageAttribute),
+    DescribeAddresses: op(d.describeAddresses),
+    DescribeNatGateways: op(d.describeNatGateways),
+    DescribeLaunchTemplates: op(d.describeLaunchTemplates),
+    DescribeLaunchTemplateVersions: op(d.describeLaunchTemplateVersions),
+    TerminateInstances: op(m.terminateInstances),
+    DeleteVolume: op(m.deleteVolume),
+    ReleaseAddress: op(m.releaseAddress),
+    DeleteSnapshot: op(m.deleteSnapshot),
+    DeregisterImage: op(m.deregisterImage),
+    CreateSnapshot: (ctx, p) =>
+      m.createSnapshot({ account: ctx.account, region: ctx.region, p }, ctx.options.snapshotCompletionDelayMs),
+    CreateTags: op(m.createTags),
+  },
+  // DryRun checks permissions only: "Request would have succeeded, but DryRun flag is set." (HTTP 412).
+  afterAuthorization: (_ctx, p) => {
+    if (p.bool('DryRun')) throw new ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
+  },
+});
