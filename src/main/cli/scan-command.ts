@@ -1,5 +1,6 @@
 import { openAccountSession } from '../app/account-session';
 import { loadSettings } from '../app/settings';
+import type { HandlerRegistry } from '../handlers/registry';
 import { listFindings, type ResourceDto } from '../db/repos/resources';
 import type { SavingsTotalsDto } from '../../shared/dto/findings';
 import { getScan } from '../db/repos/scans';
@@ -14,6 +15,8 @@ export interface ScanCommandInput {
   regions: 'all' | string[];
   db: string | undefined;
   json: boolean;
+  /** The resource kinds (default: the ones that ship with the app). */
+  registry?: HandlerRegistry;
 }
 
 /** A full scan (discovery from cache unless stale + every region × handler), then a summary or one JSON object. */
@@ -25,7 +28,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
   process.once('SIGTERM', onSignal);
   let session;
   try {
-    session = await openAccountSession({ db: handle, profile: input.profile });
+    session = await openAccountSession({ db: handle, profile: input.profile, ...(input.registry ? { registry: input.registry } : {}) });
     const st = await loadSettings(handle);
     const prices = createPriceService({ db: handle.db, pricingClient: () => session!.clients.pricing() });
     const s = session;
