@@ -196,8 +196,9 @@ export async function createClientFactory(opts: ClientFactoryOptions): Promise<C
                 }),
               }
             : { retryMode: 'standard', maxAttempts }),
-        }) as C & { middlewareStack: MiddlewareStack<object, object> };
-        addRequestHostTag(client.middlewareStack);
+        }) as C & { middlewareStack?: MiddlewareStack<object, object> };
+        // Every SDK client has a middleware stack; a kind's own client stub (tests) may not.
+        if (client.middlewareStack) addRequestHostTag(client.middlewareStack);
         return client;
       });
   }

@@ -264,7 +264,8 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
         emit({ task: { ...progress, status: 'cancelled' } });
         return;
       }
-      const app = toAppError(e, { service: 'ec2', region });
+      // The kind's service (its id's prefix: `ec2:volume` → ec2) names the failure, not a fixed service.
+      const app = toAppError(e, { service: handler.type.split(':')[0] ?? handler.type, region });
       const awsCode = awsErrorCode(e) || app.code;
       const failure = { region, handler: handler.type, errorCode: awsCode, message: app.message };
       failures.push(failure);
