@@ -114,6 +114,7 @@ async function start(): Promise<void> {
   if (!db) return;
 
   const services = createAppServices({ db, appInfo: { version: app.getVersion(), logFile }, logger: log, openExternal });
+  onRendererGone = () => services.rendererReloaded();
   const router = createRouter(services, log);
   bindIpc({
     ipcMain,
@@ -135,6 +136,9 @@ async function start(): Promise<void> {
   });
 }
 
+/** Set once the services exist: ends the MFA prompts waiting on a renderer that reloaded or went away. */
+let onRendererGone: (() => void) | null = null;
+
 async function openWindow(log: AppLogger): Promise<void> {
   const userDataDir = app.getPath('userData');
   const state = await loadWindowState(
@@ -155,6 +159,10 @@ async function openWindow(log: AppLogger): Promise<void> {
   mainWindow.on('closed', () => {
     mainWindow = null;
   });
+  // A reload (or a closed page) leaves nobody to answer a waiting MFA prompt: those prompts fail at once.
+  const contents = mainWindow.webContents;
+  contents.on('did-start-loading', () => onRendererGone?.());
+  contents.on('destroyed', () => onRendererGone?.());
 }
 
 if (!app.requestSingleInstanceLock()) {

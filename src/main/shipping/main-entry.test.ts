@@ -35,11 +35,19 @@ const fake = vi.hoisted(() => {
     errorBoxes: [] as string[],
     bindIpcOptions: null as null | { isTrustedUrl: (url: string) => boolean },
     updateChecks: 0,
+    webContentsListeners: [] as [string, () => void][],
+    rendererReloads: 0,
   };
 
   class FakeBrowserWindow {
     static getAllWindows = () => state.windows;
-    readonly webContents = { send: () => undefined, isDestroyed: () => false };
+    readonly webContents = {
+      send: () => undefined,
+      isDestroyed: () => false,
+      on: (event: string, fn: () => void) => {
+        state.webContentsListeners.push([event, fn]);
+      },
+    };
     private readonly rec: { options: Record<string, unknown>; loadedUrl: string | null };
     constructor(options: Record<string, unknown>) {
       this.rec = { options, loadedUrl: null };
@@ -149,7 +157,13 @@ vi.mock('../db/database', () => ({
   },
 }));
 vi.mock('../app/recovery', () => ({ recoverAfterCrash: () => Promise.resolve({ interruptedScans: 0, interruptedPlans: [], pendingCalls: [] }) }));
-vi.mock('../app/app-services', () => ({ createAppServices: () => ({}) }));
+vi.mock('../app/app-services', () => ({
+  createAppServices: () => ({
+    rendererReloaded: () => {
+      fake.state.rendererReloads += 1;
+    },
+  }),
+}));
 vi.mock('../ipc/router', () => ({ createRouter: () => ({ handle: () => undefined, onEvent: () => () => undefined }) }));
 vi.mock('../ipc/electron-ipc', () => ({
   bindIpc: (opts: { isTrustedUrl: (url: string) => boolean }) => {
@@ -182,6 +196,8 @@ async function boot(opts: { isPackaged: boolean; rendererUrl?: string; singleIns
     errorBoxes: [],
     bindIpcOptions: null,
     updateChecks: 0,
+    webContentsListeners: [],
+    rendererReloads: 0,
   });
   if (opts.rendererUrl) process.env.ELECTRON_RENDERER_URL = opts.rendererUrl;
   else delete process.env.ELECTRON_RENDERER_URL;
@@ -297,6 +313,18 @@ describe.each([
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     expect(prefs.preload).toMatch(/[\\/]preload[\\/]index\.js$/);
     expect(s.windows[0]!.loadedUrl).toBe('app://cloud-cleaner/index.html');
+  });
+
+  it('ends waiting MFA prompts when the page reloads or goes away', async () => {
+    const s = await boot({ isPackaged });
+    const fire = (event: string): void => {
+      for (const [e, fn] of s.webContentsListeners) if (e === event) fn();
+    };
+    expect(s.rendererReloads).toBe(0);
+    fire('did-start-loading');
+    expect(s.rendererReloads).toBe(1);
+    fire('destroyed');
+    expect(s.rendererReloads).toBe(2);
   });
 
   it('lets only the app’s own page call main over IPC', async () => {
