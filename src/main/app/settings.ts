@@ -1,19 +1,10 @@
-import { z } from 'zod';
+import { settingsSchema, type SettingsDto } from '../../shared/dto/settings';
 import type { DbHandle } from '../db/connection';
 import { getAllSettings, setSetting } from '../db/repos/settings';
 
-/** User settings, stored one key per row in `settings`; defaults apply to anything never set. */
-export const settingsSchema = z.object({
-  lookbackDays: z.number().int().min(1).max(395),
-  minServiceCost: z.number().min(0).max(1_000_000),
-  stoppedInstanceDays: z.number().int().min(1).max(3650),
-  protectionTagKey: z.string().trim().min(1).max(128),
-  ceCacheHours: z.number().min(0).max(168),
-  scanConcurrency: z.number().int().min(1).max(64),
-  theme: z.enum(['light', 'dark', 'system']),
-  lastProfile: z.string().nullable(),
-});
-export type AppSettings = z.infer<typeof settingsSchema>;
+/** User settings, stored one key per row in `settings`; defaults apply to anything never set (schema: src/shared). */
+export { settingsSchema };
+export type AppSettings = SettingsDto;
 
 export const DEFAULT_SETTINGS: AppSettings = {
   lookbackDays: 30,

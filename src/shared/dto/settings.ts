@@ -3,33 +3,29 @@ import { z } from 'zod';
 export const THEMES = ['light', 'dark', 'system'] as const;
 export type Theme = (typeof THEMES)[number];
 
-export interface SettingsDto {
-  /** The profile chosen last (read-only: set by profiles:select). */
-  lastProfile: string | null;
+/**
+ * The user's settings: one schema for main (stored one key per row, validated on read) and the IPC contract (updates).
+ * Main declares no copy of its own.
+ */
+export const settingsSchema = z.object({
   /** Days of cost history discovery asks for. */
-  lookbackDays: number;
+  lookbackDays: z.number().int().min(1).max(395),
   /** USD over the period for a service to count as active. */
-  minServiceCost: number;
-  /** An instance is flagged only when stopped at least this many days ago. */
-  stoppedInstanceDays: number;
-  /** Tag key that protects a resource from cleanup. */
-  protectionTagKey: string;
+  minServiceCost: z.number().min(0).max(1_000_000),
+  /** An instance is flagged only when stopped at least this many days ago (the stopped-instance kind's setting). */
+  stoppedInstanceDays: z.number().int().min(1).max(3650),
+  /** Tag key that protects a resource from cleanup (matched case-insensitively). */
+  protectionTagKey: z.string().trim().min(1).max(128),
   /** Cost Explorer cache window; 0 disables the cache. */
-  ceCacheHours: number;
+  ceCacheHours: z.number().min(0).max(168),
   /** Parallel region × type tasks of a scan. */
-  scanConcurrency: number;
-  theme: Theme;
-}
+  scanConcurrency: z.number().int().min(1).max(64),
+  theme: z.enum(THEMES),
+  /** The profile chosen last (read-only: set by profiles:select). */
+  lastProfile: z.string().nullable(),
+});
+
+export type SettingsDto = z.infer<typeof settingsSchema>;
 
 /** A partial update; main merges it into the stored settings and returns the result. */
-export const settingsUpdateInput = z
-  .strictObject({
-    lookbackDays: z.number().int().min(1).max(395),
-    minServiceCost: z.number().min(0).max(1_000_000),
-    stoppedInstanceDays: z.number().int().min(1).max(3650),
-    protectionTagKey: z.string().trim().min(1).max(128),
-    ceCacheHours: z.number().min(0).max(168),
-    scanConcurrency: z.number().int().min(1).max(64),
-    theme: z.enum(THEMES),
-  })
-  .partial();
+export const settingsUpdateInput = settingsSchema.omit({ lastProfile: true }).strict().partial();
