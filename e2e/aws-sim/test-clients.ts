@@ -20,3 +20,27 @@ export const ec2Client = (endpoint: string, o: ClientOptions = {}): EC2Client =>
 export const ceClient = (endpoint: string, o: ClientOptions = {}): CostExplorerClient => new CostExplorerClient(common(endpoint, o));
 export const stsClient = (endpoint: string, o: ClientOptions = {}): STSClient => new STSClient(common(endpoint, o));
 export const iamClient = (endpoint: string, o: ClientOptions = {}): IAMClient => new IAMClient(common(endpoint, o));
+
+export interface RawRequest {
+  /** The SigV4 signing name put in the credential scope; undefined: an unsigned request. */
+  service?: string;
+  region?: string;
+  method?: string;
+  /** Path and query string, `/clusters/web?maxResults=2` (default `/`). */
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * A plain `fetch` to the simulator with a SigV4-shaped Authorization header naming the service and region (the
+ * simulator reads the credential scope and verifies no signature), for protocols no installed SDK client speaks.
+ */
+export function simFetch(endpoint: string, r: RawRequest = {}): Promise<Response> {
+  if (!endpoint.startsWith('http://127.0.0.1:')) throw new Error(`refusing a non-local endpoint: ${endpoint}`);
+  const headers: Record<string, string> = { ...r.headers };
+  if (r.service !== undefined) {
+    headers.authorization = `AWS4-HMAC-SHA256 Credential=${SIM_CREDENTIALS.accessKeyId}/20261125/${r.region ?? 'us-east-1'}/${r.service}/aws4_request, SignedHeaders=host, Signature=0`;
+  }
+  return fetch(`${endpoint}${r.path ?? '/'}`, { method: r.method ?? 'GET', headers, ...(r.body === undefined ? {} : { body: r.body }) });
+}

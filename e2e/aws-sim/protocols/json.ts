@@ -61,7 +61,7 @@ export function jsonService(spec: JsonServiceSpec): SimService {
     identifiedByRequest: true,
     faultErrors: {
       throttling: new ApiError('ThrottlingException', 'Rate exceeded', 400),
-      serverError: new ApiError('InternalServerException', 'An internal error has occurred', 500),
+      serverError: new ApiError('InternalFailure', 'An internal error has occurred', 500),
     },
     internalFailureCode: 'InternalFailure',
     accessDenied: (ctx, permission) => new ApiError('AccessDeniedException', notAuthorizedMessage(ctx.account.arn, permission), 400),

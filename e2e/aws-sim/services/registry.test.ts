@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { awsQueryService } from '../protocols/aws-query';
+import type { SimRequest } from '../protocols/protocol';
+import { BUILT_IN_SERVICES, createServiceRegistry } from './index';
+
+const form = (body: string, headers: SimRequest['headers'] = {}): SimRequest => ({ method: 'POST', path: '/', query: new URLSearchParams(), headers, body });
+const toy = (name: string, version: string) => awsQueryService({ name, signingName: 'toylb', version, xmlNamespace: `urn:${version}`, operations: {} });
+
+describe('service registry', () => {
+  it('declares each built-in service with its signing name, protocol and API version', () => {
+    expect(BUILT_IN_SERVICES.map((s) => [s.name, s.signingName, s.protocol, s.version])).toEqual([
+      ['EC2', 'ec2', 'ec2Query', '2016-11-15'],
+      ['Auto Scaling', 'autoscaling', 'awsQuery', '2011-01-01'],
+      ['STS', 'sts', 'awsQuery', '2011-06-15'],
+      ['IAM', 'iam', 'awsQuery', '2010-05-08'],
+      ['Cost Explorer', 'ce', 'awsJson1_1', '2017-10-25'],
+    ]);
+  });
+
+  it('refuses a name twice; the removal only removes its own registration', () => {
+    const r = createServiceRegistry();
+    const a = toy('Toy LB', '2012-06-01');
+    const remove = r.register(a);
+    expect(() => r.register(toy('Toy LB', '2015-12-01'))).toThrow(/already registered/);
+    remove();
+    expect(r.list()).toEqual([]);
+    const b = toy('Toy LB', '2015-12-01');
+    r.register(b);
+    remove();
+    expect(r.get('Toy LB')).toBe(b);
+  });
+
+  it('attributes by signing name, by Version among services that share one, and unsigned only by X-Amz-Target', () => {
+    const r = createServiceRegistry(BUILT_IN_SERVICES);
+    const v1 = toy('Toy LB', '2012-06-01');
+    const v2 = toy('Toy LB v2', '2015-12-01');
+    r.register(v1);
+    r.register(v2);
+    expect(r.resolve(form('Action=DescribeLoadBalancers&Version=2015-12-01'), 'toylb')).toBe(v2);
+    expect(r.resolve(form('Action=DescribeLoadBalancers&Version=2012-06-01'), 'toylb')).toBe(v1);
+    expect(r.resolve(form('Action=DescribeLoadBalancers&Version=1999-01-01'), 'toylb')).toBe(v1); // unknown version: the first, which answers InvalidAction
+    expect(r.resolve(form('Action=DescribeRegions&Version=2016-11-15'), 'ec2')?.name).toBe('EC2');
+    expect(r.resolve(form('Action=DescribeRegions&Version=2016-11-15'), 'nosuch')).toBeUndefined();
+    expect(r.resolve(form('Action=DescribeRegions&Version=2016-11-15'), undefined)).toBeUndefined();
+    expect(r.resolve(form('{}', { 'x-amz-target': 'AWSInsightsIndexService.GetCostAndUsage', 'content-type': 'application/x-amz-json-1.1' }), undefined)?.name).toBe('Cost Explorer');
+  });
+});
