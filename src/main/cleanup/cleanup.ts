@@ -9,6 +9,7 @@ import type { PlanStatus } from '../db/schema';
 import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, StoredFinding } from '../handlers/handler';
 import { createHandlerContext } from '../handlers/context';
 import { compareParts, deleteGuard, guardedDelete, partsOf } from '../handlers/parts';
+import { createLimiter } from '../scan/limiter';
 import { createAudited } from './audit';
 import { refusalReason, reviewedFinding } from './plan';
 import { ITEM_OUTCOMES } from './types';
@@ -67,13 +68,10 @@ function assertNever(x: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
 }
 
-/** Runs `fn` over `items`, at most `limit` at a time, in order of start. */
+/** Runs `fn` over `items`, at most `limit` at a time, in order of start (the scanner's limiter: one implementation). */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const limited = createLimiter(Math.max(1, limit));
+  await Promise.all(items.map((item) => limited(() => fn(item))));
 }
 
 function byRegion(works: readonly Work[]): Work[][] {
