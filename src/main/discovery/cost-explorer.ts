@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import { AppError } from '../../shared/errors';
 import { awsErrorCode, awsErrorMessage, isAbort } from '../handlers/ec2-common';
-import { isDecimalString, sumDecimalStrings } from './decimal';
+import { isDecimalString, sumDecimalStrings } from '../../shared/decimal';
 import { lookupService, type ServiceCategory } from './service-catalog';
 
 /**

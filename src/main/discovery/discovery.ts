@@ -14,7 +14,7 @@ import {
   type CostExplorerResult,
   type CostPeriod,
 } from './cost-explorer';
-import { sumDecimalStrings } from './decimal';
+import { sumDecimalStrings } from '../../shared/decimal';
 
 /**
  * Which services does this account pay for? One grouped Cost Explorer query (one request per page), stored as

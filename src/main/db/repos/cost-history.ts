@@ -2,7 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { CostHistoryPointDto as CostHistoryPoint, DailyCostTotalDto as DailyCostTotal } from '../../../shared/dto/costs';
 import { AppError } from '../../../shared/errors';
-import { sumDecimalStrings } from '../../discovery/decimal';
+import { sumDecimalStrings } from '../../../shared/decimal';
 import { inTransaction } from '../connection';
 import type { Database } from '../schema';
 
