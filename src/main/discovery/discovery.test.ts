@@ -1,3 +1,5 @@
+import { builtinRegistry } from '../app/account-session';
+import { coverageOf } from '../handlers/registry';
 import {
   BillExpirationException,
   CostExplorerClient,
@@ -31,6 +33,8 @@ function deps(now = NOW, signal?: AbortSignal): DiscoveryDeps {
   return {
     db: h,
     accountId: ACCOUNT,
+    // Coverage as the app passes it: from what the registered kinds declare.
+    coverage: coverageOf(builtinRegistry()),
     now,
     ...(signal ? { signal } : {}),
     ce: () => {
