@@ -65,6 +65,10 @@ describe('cloud-cleaner CLI against the simulator', () => {
     expect(j.scan.status).toBe('succeeded');
     expect(j.discovery.ceRequests).toBe(1);
     expect(j.discovery.services.length).toBeGreaterThanOrEqual(5);
+    // Coverage from the kinds: EC2 - Other is covered, DynamoDB is not (no kind declares it).
+    const svc = (name: string) => (j.discovery.services as { name: string; covered?: boolean }[]).find((x) => x.name === name);
+    expect(svc('EC2 - Other')?.covered).toBe(true);
+    expect(svc('Amazon DynamoDB')?.covered).toBe(false);
     const expected = unusedByDefinition(sim.state).map((u) => `${u.type}|${u.region}|${u.id}`).sort();
     expect(j.findings.map((f) => `${f.type}|${f.region}|${f.resourceId}`).sort()).toEqual(expected);
     for (const f of j.findings) {

@@ -9,7 +9,7 @@ import { ResourceWriter, markGone } from '../db/repos/resources';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
 import { discover, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
-import type { HandlerRegistry } from '../handlers/registry';
+import { coverageOf, type HandlerRegistry } from '../handlers/registry';
 import { RegionInventory } from '../handlers/region-inventory';
 import { applyParts } from '../handlers/parts';
 import { createHandlerContext } from '../handlers/context';
@@ -173,7 +173,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   let discovery: DiscoveryResult | null = null;
   if (!req.skipDiscovery) {
     discovery = await discover(
-      { db, ce: deps.costExplorer, accountId, now: now(), ...(signal ? { signal } : {}) },
+      { db, ce: deps.costExplorer, accountId, coverage: coverageOf(deps.registry), now: now(), ...(signal ? { signal } : {}) },
       { ...deps.settings.discovery, ...(req.forceDiscovery ? { force: true } : {}) },
     );
   }
