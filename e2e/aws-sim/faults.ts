@@ -13,7 +13,7 @@ export interface Faults {
   serverErrorRate?: number;
   /** PRNG seed (default 1); reseeded by every setFaults. */
   seed?: number;
-  /** Regions answering AuthFailure to every EC2 call, as a region that is not enabled does. */
+  /** Regions answering AuthFailure (401) to every call of a service that models them (EC2), as a region that is not enabled does. */
   authFailureRegions?: string[];
   /** Every Cost Explorer call fails with this error. */
   costExplorerError?: CostExplorerFault | null;

@@ -10,7 +10,7 @@ import { ApiError } from './api-error';
 import type { Counters } from './counters';
 import type { FaultInjector } from './faults';
 import { ec2QueryErrorResponse } from './protocols/ec2-query';
-import type { CallContext, SimOptions, SimRequest, SimResponse, SimService } from './protocols/protocol';
+import type { Call, CallContext, SimOptions, SimRequest, SimResponse, SimService } from './protocols/protocol';
 import { defaultServices } from './services';
 import type { ServiceRegistry } from './services';
 import type { SimAccount } from './state';
@@ -101,7 +101,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
 }
 
 /** Faults, the service's guard and the permission check, in that order, around the protocol's run. */
-async function run(deps: ServerDeps, service: SimService, runCall: ReturnType<SimService['open']>['run'], ctx: CallContext): Promise<SimResponse> {
+async function run(deps: ServerDeps, service: SimService, runCall: Call['run'], ctx: CallContext): Promise<SimResponse> {
   if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
   if (service.rejectsAuthFailureRegions && deps.faults.isAuthFailureRegion(ctx.regionName)) {
     throw new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
