@@ -18,7 +18,7 @@ export type ProtocolName = 'ec2Query' | 'awsQuery' | 'awsJson1_0' | 'awsJson1_1'
 /** An HTTP request as the simulator read it. */
 export interface SimRequest {
   method: string;
-  /** The decoded-later path, without the query string: `/`, `/clusters/web`. */
+  /** The raw (still percent-encoded) path, without the query string: `/`, `/clusters/web`. */
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
