@@ -1,6 +1,7 @@
 /**
  * AWS IAM over the AWS Query protocol (signing name `iam`, API 2010-05-08): ListAccountAliases (empty list without
- * an alias; `AccessDenied` naming resource `*` when denied).
+ * an alias; `AccessDenied` naming resource `*` when denied), and SimulatePrincipalPolicy (each action `allowed`
+ * unless the account's deny list names it, then `implicitDeny`: the deny list is the simulated identity policy).
  * https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListAccountAliases.html
  */
 import { ApiError } from '../api-error';
@@ -21,6 +22,20 @@ export const iamService = awsQueryService({
     ListAccountAliases: ({ account }) => {
       const aliases = account.alias ? `<AccountAliases><member>${esc(account.alias)}</member></AccountAliases>` : '<AccountAliases/>';
       return el('IsTruncated', false) + aliases;
+    },
+    // https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html
+    SimulatePrincipalPolicy: ({ account }, p) => {
+      const source = p.get('PolicySourceArn') ?? '';
+      if (!/^arn:aws[a-z-]*:iam::\d{12}:(user|role|group)\/.+/.test(source)) {
+        throw new ApiError('InvalidInput', `Invalid ARN: ${source}`, 400);
+      }
+      const actions = p.list('ActionNames.member');
+      if (actions.length === 0) throw new ApiError('InvalidInput', 'ActionNames must not be empty', 400);
+      const results = actions.map((a) => {
+        const decision = account.isDenied(a.split(':')[0] ?? '', a.split(':')[1] ?? '') ? 'implicitDeny' : 'allowed';
+        return `<member>${el('EvalActionName', a)}${el('EvalResourceName', '*')}${el('EvalDecision', decision)}</member>`;
+      });
+      return el('IsTruncated', false) + `<EvaluationResults>${results.join('')}</EvaluationResults>`;
     },
   },
 });

@@ -215,13 +215,26 @@ describe('a kind defined only in this test', () => {
     const plan = await app.cleanupPlan({ findingIds: [idle.id], snapshotVolumes: false });
     expect(plan.items).toEqual([expect.objectContaining({ resourceType: 'gadget:widget', resourceId: 'gad-idle', savings: 10 })]);
     const dry = await app.cleanupDryRun({ planId: plan.id });
-    expect(dry.items[0]?.outcome).toMatchObject({ kind: 'checked', note: expect.stringMatching(/^Re-checked; /) });
+    expect(dry.items[0]?.outcome).toMatchObject({
+      kind: 'checked',
+      note: 'Re-checked; IAM policy simulation allows gadget:DeleteGadget to arn:aws:iam::123456789012:user/cloud-cleaner-demo',
+    });
     const audit = db.sqlite.prepare(`SELECT action, dry_run, outcome FROM deletions WHERE plan_id = ?`).all(plan.id);
     expect(audit).toEqual([{ action: 'CheckPermissions', dry_run: 1, outcome: 'dry-run-ok' }]);
     const run = await app.cleanupExecute({ planId: plan.id, confirmAccountId: scan.accountId! });
     expect(run.items[0]?.outcome).toMatchObject({ kind: 'deleted', calls: ['DeleteGadget gad-idle'] });
     expect(run.monthlySavings).toBe(10);
     expect(gadgets.get('us-east-1')!.map((g) => g.id)).toEqual(['gad-busy', 'gad-kept']);
+
+    // Where the identity may not make the call, the check says so before anything is deleted.
+    gadgets.get('us-east-1')!.push({ id: 'gad-denied', idleDays: 60, sizeGiB: 1, tags: [] });
+    await app.scansStart({ regions: ['us-east-1'] }).then(({ scanId: id }) => until(async () => ((await app.scansGet({ scanId: id })).status === 'running' ? undefined : true)));
+    const denied = (await app.findingsList({ types: ['gadget:widget'], limit: 10, offset: 0 })).rows.find((r) => r.resourceId === 'gad-denied')!;
+    sim.state.deny.add('gadget:DeleteGadget');
+    const plan2 = await app.cleanupPlan({ findingIds: [denied.id], snapshotVolumes: false });
+    const dry2 = await app.cleanupDryRun({ planId: plan2.id });
+    expect(dry2.items[0]?.outcome).toMatchObject({ kind: 'unauthorized', code: 'AccessDenied', message: expect.stringContaining('denies gadget:DeleteGadget') });
+    sim.state.deny.delete('gadget:DeleteGadget');
   });
 
   it("appears in the CLI's JSON", async () => {
