@@ -1,4 +1,11 @@
 /** Small EC2 helpers shared by the handlers. */
+import { awsErrorCode } from '../aws/errors';
+
+/**
+ * The one `awsErrorCode` is aws/errors.ts's; re-exported here only for modules that still import it from this file
+ * (discovery/cost-explorer.ts).
+ */
+export { awsErrorCode };
 
 /** Service codes (see discovery/service-catalog.ts) the EC2-family handlers cover. */
 export const SERVICE_EC2_COMPUTE = 'AmazonEC2';
@@ -6,16 +13,6 @@ export const SERVICE_EC2_OTHER = 'AmazonEC2Other';
 export const SERVICE_VPC = 'AmazonVPC';
 /** Some bills show EBS storage as its own service. */
 export const SERVICE_EBS = 'AmazonEBS';
-
-/** The AWS error code of an SDK error (`RequestLimitExceeded`, `InvalidVolume.NotFound`, …), or null. */
-export function awsErrorCode(err: unknown): string | null {
-  if (typeof err !== 'object' || err === null) return null;
-  const e = err as { name?: unknown; Code?: unknown; code?: unknown };
-  if (typeof e.Code === 'string') return e.Code;
-  if (typeof e.code === 'string' && e.code !== '') return e.code;
-  if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
-  return null;
-}
 
 export function awsErrorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;

@@ -2,7 +2,8 @@ import { DescribeAddressesCommand, EC2Client, ReleaseAddressCommand } from '@aws
 import type { Address } from '@aws-sdk/client-ec2';
 import { HOURS_PER_MONTH } from '../pricing/types';
 import type { RegionPrices } from '../pricing/types';
-import { awsErrorCode, SERVICE_EC2_OTHER, SERVICE_VPC } from './ec2-common';
+import { awsErrorCode } from '../aws/errors';
+import { SERVICE_EC2_OTHER, SERVICE_VPC } from './ec2-common';
 import { auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, roundCost, tagsToRecord, usd } from './handler';
 import { regionAddresses } from './region-inventory';
@@ -91,7 +92,7 @@ function toFinding(ctx: HandlerContext, a: Address): Finding {
 }
 
 function isNotFound(err: unknown): boolean {
-  const code = awsErrorCode(err) ?? '';
+  const code = awsErrorCode(err);
   return code.endsWith('.NotFound');
 }
 

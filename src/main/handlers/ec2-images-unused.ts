@@ -6,6 +6,7 @@
  */
 import { DeleteSnapshotCommand, DeregisterImageCommand, DescribeImageAttributeCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Image, ImageState, LaunchPermission } from '@aws-sdk/client-ec2';
+import { assertNever } from '../../shared/assert-never';
 import { isUnauthorized, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
 import {
@@ -454,10 +455,6 @@ function parts(finding: Finding, settings: HandlerSettings): ItemParts {
     };
   });
   return { own: { monthlyCost: 0, costBasis: 'An AMI itself is free: its snapshots bill' }, parts: list };
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
 }
 
 export const unusedImagesHandler: ResourceHandler = {

@@ -10,7 +10,8 @@ import {
 import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
 import { priceVolumeTerms } from './ebs-pricing';
 import { pricePublicIpv4 } from './ec2-elastic-ips-idle';
-import { awsErrorCode, chunk, isAbort, isUnauthorized, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER } from './ec2-common';
+import { awsErrorCode } from '../aws/errors';
+import { chunk, isAbort, isUnauthorized, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
 import { partProtection, storedNumber, storedObjects, storedString, storedTags } from './parts';

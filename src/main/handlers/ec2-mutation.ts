@@ -2,7 +2,8 @@
  * The one path every EC2 handler's delete takes for a mutating AWS call: through `ctx.audited` (dry runs
  * included), with EC2's answer classified. Each handler decides what a classified answer means for it.
  */
-import { awsErrorCode, awsErrorMessage, isAbort, isDryRunSuccess, isUnauthorized } from './ec2-common';
+import { awsErrorCode } from '../aws/errors';
+import { awsErrorMessage, isAbort, isDryRunSuccess, isUnauthorized } from './ec2-common';
 import type { AuditedCall, DeleteContext, DeleteOutcome } from './handler';
 
 /** The call failed with an AWS error: a missing permission, or any other error. */
@@ -24,7 +25,7 @@ export const ALREADY_GONE = Symbol('already gone');
 
 function isGone(call: AuditedCall, err: unknown): boolean {
   if (call.dryRun || !REMOVING.test(call.action)) return false;
-  const code = awsErrorCode(err) ?? '';
+  const code = awsErrorCode(err);
   return code.endsWith('.NotFound');
 }
 
@@ -51,7 +52,7 @@ export async function auditedMutation<T>(
   } catch (err) {
     if (isAbort(err)) throw err;
     if (call.dryRun && isDryRunSuccess(err)) return { kind: 'dry-run-ok' };
-    const code = awsErrorCode(err) ?? 'Unknown';
+    const code = awsErrorCode(err);
     const message = awsErrorMessage(err);
     if (isUnauthorized(err)) return { kind: 'unauthorized', code, message };
     return { kind: 'error', code, message };

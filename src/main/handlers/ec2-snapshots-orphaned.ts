@@ -4,6 +4,7 @@
  */
 import { DeleteSnapshotCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '@aws-sdk/client-ec2';
+import { assertNever } from '../../shared/assert-never';
 import { clampPageSize, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
 import {
@@ -207,10 +208,6 @@ async function deleteSnapshot(
     default:
       return assertNever(result);
   }
-}
-
-function assertNever(x: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
 }
 
 export const orphanedSnapshotsHandler: ResourceHandler = {

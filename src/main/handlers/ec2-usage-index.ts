@@ -13,7 +13,8 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { Image, InstanceStateName } from '@aws-sdk/client-ec2';
-import { awsErrorCode, chunk, clampPageSize, isUnauthorized } from './ec2-common';
+import { awsErrorCode } from '../aws/errors';
+import { chunk, clampPageSize, isUnauthorized } from './ec2-common';
 import { NoClientError, tagsToRecord } from './handler';
 import type { Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
 import { imagePages, instancePages, volumePages } from './region-inventory';

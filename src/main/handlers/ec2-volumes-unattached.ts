@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import type { Volume } from '@aws-sdk/client-ec2';
 import { priceVolume } from './ebs-pricing';
-import { awsErrorCode, awsErrorMessage, isAbort, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
+import { awsErrorCode } from '../aws/errors';
+import { awsErrorMessage, isAbort, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { ALREADY_GONE, auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, tagsToRecord } from './handler';
 import { storedNumber, storedString } from './parts';
@@ -125,7 +126,7 @@ async function waitForSnapshot(
       if (isAbort(err)) throw err;
       // A snapshot just created can take a moment to become visible (eventual consistency).
       if (awsErrorCode(err) !== 'InvalidSnapshot.NotFound') {
-        return { kind: 'failed', code: awsErrorCode(err) ?? 'Unknown', message: awsErrorMessage(err) };
+        return { kind: 'failed', code: awsErrorCode(err), message: awsErrorMessage(err) };
       }
     }
     if (state === 'completed') return null;
