@@ -23,6 +23,11 @@ export interface KindDetailFieldDto {
   unit?: string;
   /** How to render it: plain text (default), a date-time, a yes/no, or a list of strings. */
   format?: 'text' | 'datetime' | 'boolean' | 'list';
+  /**
+   * What a stored null means for this field when AWS reports nothing because there is nothing ("none" for an
+   * address associated with no instance). Without it a null reads "unknown"; a missing key always does.
+   */
+  emptyText?: string;
 }
 
 /** A kind's own setting (e.g. how many days stopped before an instance is flagged). */
@@ -31,6 +36,8 @@ export interface KindSettingDto {
   label: string;
   description: string;
   type: 'integer';
+  /** Shown after the value ("days"). */
+  unit?: string;
   default: number;
   min: number;
   max: number;

@@ -35,6 +35,12 @@ describe('detailRows', () => {
     expect(size?.text).toBe('0 GiB');
     expect(encrypted?.text).toBe('No');
   });
+  it("a stored null reads as the kind's emptyText where it declares one; a missing key stays unknown", () => {
+    const fields = [{ key: 'instanceId', label: 'Associated instance', emptyText: 'none' }];
+    expect(detailRows(fields, { instanceId: null })[0]).toMatchObject({ text: 'none', unknown: false });
+    expect(detailRows(fields, {})[0]).toMatchObject({ text: 'unknown', unknown: true });
+    expect(detailRows([{ key: 'instanceId', label: 'x' }], { instanceId: null })[0]?.text).toBe('unknown');
+  });
   it('reads no inherited property as a value', () => {
     expect(detailRows([{ key: 'toString', label: 'x' }], {})[0]?.text).toBe('unknown');
   });

@@ -50,7 +50,12 @@ export function formatDetailValue(field: Pick<KindDetailFieldDto, 'format'>, v: 
 /** Every declared field of a kind, in its order, with its value and unit (or "unknown"). */
 export function detailRows(fields: readonly KindDetailFieldDto[], details: Record<string, unknown>): DetailRow[] {
   return fields.map((f) => {
-    const value = formatDetailValue(f, Object.hasOwn(details, f.key) ? details[f.key] : undefined);
+    const present = Object.hasOwn(details, f.key);
+    const value = formatDetailValue(f, present ? details[f.key] : undefined);
+    // A stored null the kind explains ("none"): AWS reported nothing because there is nothing.
+    if (value === null && present && details[f.key] === null && f.emptyText !== undefined) {
+      return { key: f.key, label: f.label, text: f.emptyText, unknown: false };
+    }
     if (value === null) return { key: f.key, label: f.label, text: UNKNOWN, unknown: true };
     return { key: f.key, label: f.label, text: f.unit ? `${value} ${f.unit}` : value, unknown: false };
   });

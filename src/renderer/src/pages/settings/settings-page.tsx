@@ -115,7 +115,8 @@ function SettingsForm({ initial }: { initial: SettingsDto }): React.JSX.Element 
                   <NumberInput
                     key={f.setting.key}
                     label={`${f.kind.label}: ${f.setting.label}`}
-                    description={`${f.setting.description} (${f.setting.min}–${f.setting.max})`}
+                    description={`${f.setting.description} (${f.setting.min}–${f.setting.max}${f.setting.unit ? ` ${f.setting.unit}` : ''})`}
+                    {...(f.setting.unit ? { suffix: ` ${f.setting.unit}` } : {})}
                     min={f.setting.min}
                     max={f.setting.max}
                     allowDecimal={f.setting.type !== 'integer'}
