@@ -26,7 +26,7 @@ import { ResourceWriter, toResourceDto } from '../src/main/db/repos/resources';
 import type { ResourceRow } from '../src/main/db/schema';
 import type { Finding, ResourceType } from '../src/main/handlers/handler';
 import { registerBuiltinHandlers } from '../src/main/handlers/builtin';
-import { createHandlerRegistry } from '../src/main/handlers/registry';
+import { createHandlerRegistry, priceKeysOf } from '../src/main/handlers/registry';
 import { createBundledPriceBook } from '../src/main/pricing/price-book';
 import { createLimiter } from '../src/main/scan/limiter';
 import { DEFAULT_SCAN_SETTINGS, runScan } from '../src/main/scan/scanner';
@@ -169,7 +169,7 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
       costExplorer: () => clients.costExplorer(),
       homeRegion: 'us-east-1',
       registry,
-      prices: createBundledPriceBook(),
+      prices: createBundledPriceBook(priceKeysOf(registry)),
       settings: {
         ...DEFAULT_SCAN_SETTINGS,
         ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}),

@@ -13,7 +13,7 @@ import { findingFacets, getResource, listFindings, type FindingsQuery } from '..
 import { getScan, listScans } from '../db/repos/scans';
 import { listServices } from '../db/repos/services';
 import { discover, type DiscoveryResult } from '../discovery/discovery';
-import { coverageOf, describeKinds, type HandlerRegistry } from '../handlers/registry';
+import { coverageOf, describeKinds, priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { createAppEvents, type AppServices } from '../ipc/app-services';
 import { createPriceService, type PriceService } from '../pricing/prices';
 import { listRegions } from '../scan/regions';
@@ -80,7 +80,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
     return session;
   };
   const priceService = (s: AccountSession): PriceService => {
-    prices ??= createPriceService({ db: db.db, pricingClient: () => s.clients.pricing() });
+    prices ??= createPriceService({ db: db.db, pricingClient: () => s.clients.pricing(), priceKeys: () => priceKeysOf(registry) });
     return prices;
   };
 

@@ -1,6 +1,7 @@
 import { openAccountSession } from '../app/account-session';
 import { runCleanup, planCleanup } from '../app/cleanup-service';
 import { loadSettings } from '../app/settings';
+import { priceKeysOf } from '../handlers/registry';
 import { createPriceService } from '../pricing/prices';
 import { openCliDatabase } from './cli-db';
 import { money } from './findings-command';
@@ -30,7 +31,7 @@ export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Pr
     }
     const st = await loadSettings(handle);
     const plan = await planCleanup({ db: handle, session: s }, { findingIds: input.findingIds, snapshotVolumes: input.snapshotVolumes });
-    const prices = createPriceService({ db: handle.db });
+    const prices = createPriceService({ db: handle.db, priceKeys: () => priceKeysOf(s.registry) });
     const deps = { db: handle, session: s, prices: prices.book(), settings: st, emit: () => undefined };
     // Execute deletes only what a dry run cleared: the dry run comes first, as in the app.
     const dry = await runCleanup(deps, { planId: plan.id, mode: 'dry-run' });

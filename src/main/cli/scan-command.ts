@@ -1,6 +1,6 @@
 import { openAccountSession } from '../app/account-session';
 import { loadSettings } from '../app/settings';
-import type { HandlerRegistry } from '../handlers/registry';
+import { priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { listFindings, type ResourceDto } from '../db/repos/resources';
 import type { SavingsTotalsDto } from '../../shared/dto/findings';
 import { getScan } from '../db/repos/scans';
@@ -30,7 +30,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
   try {
     session = await openAccountSession({ db: handle, profile: input.profile, ...(input.registry ? { registry: input.registry } : {}) });
     const st = await loadSettings(handle);
-    const prices = createPriceService({ db: handle.db, pricingClient: () => session!.clients.pricing() });
+    const prices = createPriceService({ db: handle.db, pricingClient: () => session!.clients.pricing(), priceKeys: () => priceKeysOf(session!.registry) });
     const s = session;
     const out = await runScan(
       {

@@ -1,5 +1,16 @@
-import { EBS_VOLUME_TYPES } from '../pricing/types';
-import type { EbsVolumeType, Io2IopsTier, RegionPrices } from '../pricing/types';
+import { assertNever } from '../../shared/assert-never';
+import {
+  EBS_GB_MONTH,
+  EBS_VOLUME_TYPES,
+  GP3_IOPS_MONTH,
+  GP3_THROUGHPUT_MIBPS_MONTH,
+  IO1_IOPS_MONTH,
+  IO2_IOPS_TIERS,
+  STANDARD_IO_PER_MILLION,
+  type EbsVolumeType,
+} from '../pricing/keys/ebs';
+import { price } from '../pricing/price-key';
+import type { PriceTier, RegionPrices } from '../pricing/types';
 import { num, roundCost, usd } from './handler';
 
 /** gp3 includes this much performance in the storage price; only the excess bills. */
@@ -39,7 +50,7 @@ function unknown(terms: string): VolumePriceTerms {
 }
 
 /** Splits provisioned IOPS across io2's ascending tiers. Null when the tiers do not cover every IOPS. */
-function io2Tiers(iops: number, tiers: readonly Io2IopsTier[]): { iops: number; price: number }[] | null {
+function io2Tiers(iops: number, tiers: readonly PriceTier[]): { iops: number; price: number }[] | null {
   const parts: { iops: number; price: number }[] = [];
   let billed = 0;
   for (const tier of tiers) {
@@ -47,7 +58,7 @@ function io2Tiers(iops: number, tiers: readonly Io2IopsTier[]): { iops: number; 
     const upper = tier.upTo === null ? iops : Math.min(iops, tier.upTo);
     const inTier = upper - billed;
     if (inTier > 0) {
-      parts.push({ iops: inTier, price: tier.pricePerIopsMonth });
+      parts.push({ iops: inTier, price: tier.price });
       billed = upper;
     }
   }
@@ -59,7 +70,7 @@ export function priceVolumeTerms(v: VolumeToPrice, prices: RegionPrices | null):
   const type = v.type;
   if (type === undefined || type === '') return unknown('Cost unknown: AWS did not report the volume type');
   if (!isEbsVolumeType(type)) return unknown(`Cost unknown: volume type ${type} has no known price`);
-  const gbMonth = prices.ebsGbMonth[type];
+  const gbMonth = price(prices, EBS_GB_MONTH[type]);
   if (gbMonth === null) return unknown(`Cost unknown: no ${type} storage price`);
 
   let total = v.sizeGiB * gbMonth;
@@ -70,28 +81,32 @@ export function priceVolumeTerms(v: VolumeToPrice, prices: RegionPrices | null):
       const extraIops = Math.max(0, (v.iops ?? GP3_FREE_IOPS) - GP3_FREE_IOPS);
       const extraTp = Math.max(0, (v.throughputMiBps ?? GP3_FREE_THROUGHPUT_MIBPS) - GP3_FREE_THROUGHPUT_MIBPS);
       if (extraIops > 0) {
-        if (prices.gp3IopsMonth === null) return unknown('Cost unknown: no gp3 IOPS price');
-        total += extraIops * prices.gp3IopsMonth;
-        terms.push(`${num(extraIops)} IOPS over baseline × ${usd(prices.gp3IopsMonth)}`);
+        const iopsMonth = price(prices, GP3_IOPS_MONTH);
+        if (iopsMonth === null) return unknown('Cost unknown: no gp3 IOPS price');
+        total += extraIops * iopsMonth;
+        terms.push(`${num(extraIops)} IOPS over baseline × ${usd(iopsMonth)}`);
       }
       if (extraTp > 0) {
-        if (prices.gp3ThroughputMibpsMonth === null) return unknown('Cost unknown: no gp3 throughput price');
-        total += extraTp * prices.gp3ThroughputMibpsMonth;
-        terms.push(`${num(extraTp)} MiB/s over baseline × ${usd(prices.gp3ThroughputMibpsMonth)}`);
+        const mibpsMonth = price(prices, GP3_THROUGHPUT_MIBPS_MONTH);
+        if (mibpsMonth === null) return unknown('Cost unknown: no gp3 throughput price');
+        total += extraTp * mibpsMonth;
+        terms.push(`${num(extraTp)} MiB/s over baseline × ${usd(mibpsMonth)}`);
       }
       break;
     }
     case 'io1': {
       if (v.iops === undefined) return unknown('Cost unknown: AWS did not report the io1 provisioned IOPS');
-      if (prices.io1IopsMonth === null) return unknown('Cost unknown: no io1 IOPS price');
-      total += v.iops * prices.io1IopsMonth;
-      terms.push(`${num(v.iops)} IOPS × ${usd(prices.io1IopsMonth)}`);
+      const iopsMonth = price(prices, IO1_IOPS_MONTH);
+      if (iopsMonth === null) return unknown('Cost unknown: no io1 IOPS price');
+      total += v.iops * iopsMonth;
+      terms.push(`${num(v.iops)} IOPS × ${usd(iopsMonth)}`);
       break;
     }
     case 'io2': {
       if (v.iops === undefined) return unknown('Cost unknown: AWS did not report the io2 provisioned IOPS');
-      if (prices.io2IopsTiers === null) return unknown('Cost unknown: no io2 IOPS prices');
-      const parts = io2Tiers(v.iops, prices.io2IopsTiers);
+      const ladder = price(prices, IO2_IOPS_TIERS);
+      if (ladder === null) return unknown('Cost unknown: no io2 IOPS prices');
+      const parts = io2Tiers(v.iops, ladder);
       if (parts === null) return unknown(`Cost unknown: io2 IOPS tiers do not cover ${num(v.iops)} IOPS`);
       for (const p of parts) {
         total += p.iops * p.price;
@@ -99,22 +114,22 @@ export function priceVolumeTerms(v: VolumeToPrice, prices: RegionPrices | null):
       }
       break;
     }
-    case 'standard':
+    case 'standard': {
       // Magnetic I/O is billed per request; a monthly estimate would have to guess the usage.
+      const perMillion = price(prices, STANDARD_IO_PER_MILLION);
       terms.push(
-        prices.standardIoPerMillion === null
+        perMillion === null
           ? 'I/O requests (usage-based, not estimated)'
-          : `I/O requests at ${usd(prices.standardIoPerMillion)} per million (usage-based, not estimated)`,
+          : `I/O requests at ${usd(perMillion)} per million (usage-based, not estimated)`,
       );
       break;
+    }
     case 'gp2':
     case 'st1':
     case 'sc1':
       break;
-    default: {
-      const never: never = type;
-      return unknown(`Cost unknown: volume type ${String(never)} has no known price`);
-    }
+    default:
+      return assertNever(type);
   }
   return { monthlyCost: roundCost(total), terms: terms.join(' + ') };
 }

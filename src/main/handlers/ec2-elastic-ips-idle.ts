@@ -1,5 +1,7 @@
 import { DescribeAddressesCommand, EC2Client, ReleaseAddressCommand } from '@aws-sdk/client-ec2';
 import type { Address } from '@aws-sdk/client-ec2';
+import { PUBLIC_IPV4_HOUR } from '../pricing/keys/ipv4';
+import { price } from '../pricing/price-key';
 import { HOURS_PER_MONTH } from '../pricing/types';
 import type { RegionPrices } from '../pricing/types';
 import { awsErrorCode } from '../aws/errors';
@@ -29,13 +31,14 @@ export function pricePublicIpv4(
     const terms = 'Cost unknown: no prices for this region';
     return { monthlyCost: null, terms, costBasis: `${terms} (${region})` };
   }
-  if (prices.publicIpv4Hour === null) {
+  const hour = price(prices, PUBLIC_IPV4_HOUR);
+  if (hour === null) {
     const terms = 'Cost unknown: no public IPv4 price';
     return { monthlyCost: null, terms, costBasis: `${terms} (${prices.region})` };
   }
-  const terms = `public IPv4 ${HOURS_PER_MONTH} h × ${usd(prices.publicIpv4Hour)}`;
+  const terms = `public IPv4 ${HOURS_PER_MONTH} h × ${usd(hour)}`;
   return {
-    monthlyCost: roundCost(HOURS_PER_MONTH * prices.publicIpv4Hour),
+    monthlyCost: roundCost(HOURS_PER_MONTH * hour),
     terms,
     costBasis: `${terms} (${prices.region})`,
   };
@@ -108,6 +111,7 @@ export const idleElasticIpsHandler: ResourceHandler = {
   iam: { scan: ['ec2:DescribeAddresses'], action: ['ec2:ReleaseAddress'] },
   actionLabel: 'Release',
   verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
+  priceKeys: [PUBLIC_IPV4_HOUR],
   detailFields: [
     { key: 'publicIp', label: 'Public IP' },
     { key: 'domain', label: 'Domain' },

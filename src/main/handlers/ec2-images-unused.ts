@@ -6,6 +6,7 @@
  */
 import { DeleteSnapshotCommand, DeregisterImageCommand, DescribeImageAttributeCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Image, ImageState, LaunchPermission } from '@aws-sdk/client-ec2';
+import { EBS_SNAPSHOT_PRICE_KEYS } from '../pricing/keys/ebs';
 import { assertNever } from '../../shared/assert-never';
 import { isUnauthorized, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
@@ -476,6 +477,8 @@ export const unusedImagesHandler: ResourceHandler = {
   },
   actionLabel: 'Deregister',
   verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
+  // An AMI costs what its snapshots cost.
+  priceKeys: EBS_SNAPSHOT_PRICE_KEYS,
   detailFields: [
     { key: 'name', label: 'AMI name' },
     { key: 'creationDate', label: 'Created', format: 'datetime' },

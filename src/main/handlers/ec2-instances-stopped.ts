@@ -8,6 +8,8 @@ import {
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
+import { EBS_VOLUME_PRICE_KEYS } from '../pricing/keys/ebs';
+import { PUBLIC_IPV4_HOUR } from '../pricing/keys/ipv4';
 import { priceVolumeTerms } from './ebs-pricing';
 import { pricePublicIpv4 } from './ec2-elastic-ips-idle';
 import { awsErrorCode } from '../aws/errors';
@@ -438,6 +440,8 @@ export const stoppedInstancesHandler: ResourceHandler = {
       max: 3650,
     },
   ],
+  // No compute while stopped: its volumes and the public IPv4 of its Elastic IPs.
+  priceKeys: [...EBS_VOLUME_PRICE_KEYS, PUBLIC_IPV4_HOUR],
   detailFields: [
     { key: 'instanceType', label: 'Instance type' },
     { key: 'stopTime', label: 'Stopped by the user at', format: 'datetime' },

@@ -4,6 +4,7 @@
  */
 import { DeleteSnapshotCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Snapshot } from '@aws-sdk/client-ec2';
+import { EBS_SNAPSHOT_PRICE_KEYS } from '../pricing/keys/ebs';
 import { assertNever } from '../../shared/assert-never';
 import { clampPageSize, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
@@ -218,6 +219,7 @@ export const orphanedSnapshotsHandler: ResourceHandler = {
   iam: { scan: ['ec2:DescribeSnapshots', 'ec2:DescribeVolumes', 'ec2:DescribeImages'], action: ['ec2:DeleteSnapshot'] },
   actionLabel: 'Delete',
   verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
+  priceKeys: EBS_SNAPSHOT_PRICE_KEYS,
   detailFields: [
     { key: 'volumeId', label: 'Source volume' },
     { key: 'volumeSizeGiB', label: 'Source volume size', unit: 'GiB' },

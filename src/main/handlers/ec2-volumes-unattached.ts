@@ -7,6 +7,7 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import type { Volume } from '@aws-sdk/client-ec2';
+import { EBS_VOLUME_PRICE_KEYS, SNAPSHOT_STANDARD_GB_MONTH } from '../pricing/keys/ebs';
 import { priceVolume } from './ebs-pricing';
 import { awsErrorCode } from '../aws/errors';
 import { awsErrorMessage, isAbort, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
@@ -167,6 +168,8 @@ export function createUnattachedVolumesHandler(options: UnattachedVolumesOptions
         description: 'A tagged snapshot of each volume is taken, and completed, before the volume is deleted: you can restore it. Its cost is subtracted from the savings.',
       },
     ],
+    // The volume, and the standard-tier safety snapshot a plan may take of it first.
+    priceKeys: [...EBS_VOLUME_PRICE_KEYS, SNAPSHOT_STANDARD_GB_MONTH],
     detailFields: [
       { key: 'volumeType', label: 'Volume type' },
       { key: 'sizeGiB', label: 'Size', unit: 'GiB' },

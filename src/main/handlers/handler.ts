@@ -1,7 +1,7 @@
 import type { PartDto } from '../../shared/dto/findings';
 import type { KindDetailFieldDto, KindPlanOptionDto, KindSettingDto, VerificationMethod } from '../../shared/dto/kinds';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
-import type { RegionPrices } from '../pricing/types';
+import type { PriceKey, RegionPrices } from '../pricing/types';
 import type { RegionInventory, RegionListing } from './region-inventory';
 
 /** The kinds that ship with the app (their ids are stored in the database: stable). */
@@ -189,6 +189,12 @@ export interface KindDescription {
   settings?: KindSettingDto[];
   /** The finding's `details` as the drawer shows them: labelled values with units. */
   detailFields: KindDetailFieldDto[];
+  /**
+   * Every price the kind reads from `ctx.prices` (its parts' prices included), each with where the Price List
+   * publishes it and its bundled values. The price service fetches, caches and bundles exactly the keys of the
+   * registered kinds; a key several kinds use is one shared declaration (pricing/keys/). None: the kind prices nothing.
+   */
+  priceKeys?: readonly PriceKey[];
 }
 
 export interface ResourceHandler extends KindDescription {

@@ -1,4 +1,6 @@
 import type { ResourceKindDto } from '../../shared/dto/kinds';
+import { collectPriceKeys } from '../pricing/price-key';
+import type { PriceKey } from '../pricing/types';
 import type { ResourceHandler, ResourceType } from './handler';
 
 export interface HandlerRegistry {
@@ -45,6 +47,15 @@ export type Coverage = (serviceCode: string) => string[];
 /** Discovery coverage, from what each kind declares (never a table of its own). */
 export function coverageOf(registry: HandlerRegistry): Coverage {
   return (code) => registry.list().filter((h) => h.serviceCodes.includes(code)).map((h) => h.type);
+}
+
+/**
+ * The price keys of the registered kinds, each once (a key several kinds share is one declaration), in cleanup order
+ * of the first kind that declares it. The price service prices exactly these (pass `() => priceKeysOf(registry)`, so a
+ * kind registered later is priced too). Two different declarations of one key id throw.
+ */
+export function priceKeysOf(registry: HandlerRegistry): PriceKey[] {
+  return collectPriceKeys(registry.list().map((h) => h.priceKeys));
 }
 
 /** What a kind declares, as the renderer, the CLI and the cleanup review see it. */

@@ -1,3 +1,5 @@
+import { SNAPSHOT_ARCHIVE_GB_MONTH, SNAPSHOT_STANDARD_GB_MONTH } from '../pricing/keys/ebs';
+import { price as priceOf } from '../pricing/price-key';
 import type { RegionPrices } from '../pricing/types';
 import { num, roundCost, usd } from './handler';
 
@@ -53,7 +55,7 @@ export function priceSnapshotTerms(s: SnapshotToPrice, prices: RegionPrices | nu
   if (size === null) return unknown('Cost unknown: AWS did not report the snapshot or volume size');
 
   if (tier === 'standard') {
-    const price = prices.snapshotStandardGbMonth;
+    const price = priceOf(prices, SNAPSHOT_STANDARD_GB_MONTH);
     if (price === null) return unknown('Cost unknown: no standard snapshot price');
     // Standard snapshots bill only the blocks that changed since the previous snapshot of the volume: the full
     // (or volume) size is what it would cost alone, never less than what it bills.
@@ -63,7 +65,7 @@ export function priceSnapshotTerms(s: SnapshotToPrice, prices: RegionPrices | nu
     };
   }
 
-  const price = prices.snapshotArchiveGbMonth;
+  const price = priceOf(prices, SNAPSHOT_ARCHIVE_GB_MONTH);
   if (price === null) return unknown('Cost unknown: no archive snapshot price');
   // Archive stores (and bills) the full snapshot. The volume size is only an upper bound of that full size.
   const bound = size.label === 'full size' ? '' : '≤ ';

@@ -1,16 +1,18 @@
 import type { PricingClient } from '@aws-sdk/client-pricing';
 import type { Kysely } from 'kysely';
+import { awsErrorCode } from '../aws/errors';
 import type { Database } from '../db/schema';
 import { getCachedPrices, putCachedPrices } from '../db/repos/price-cache';
-import { createBundledPriceBook, mergeRegionPrices } from './price-book';
-import { fetchRegionPrices, isEmptyPrices } from './price-list';
-import type { PriceBook, RegionPrices } from './types';
+import { bundledRegionPrices, isEmptyPrices, mergeRegionPrices } from './price-book';
+import { isPriceValue } from './price-key';
+import { fetchRegionPrices } from './price-list';
+import type { PriceBook, PriceKey, PriceValue, RegionPrices } from './types';
 
 export { HOURS_PER_MONTH } from './types';
 
 export const DEFAULT_PRICE_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** How many regions are fetched at once: each is 5+ sequential paged queries, and the API throttles. */
+/** How many regions are fetched at once: each is several sequential paged queries, and the API throttles. */
 const REFRESH_CONCURRENCY = 3;
 
 export interface PriceLogger {
@@ -20,6 +22,11 @@ export interface PriceLogger {
 
 export interface PriceServiceOptions {
   db: Kysely<Database>;
+  /**
+   * The keys to price: those the registered kinds declare, read at each use so a kind registered later is priced
+   * too. The app passes `() => priceKeysOf(registry)` (handlers/registry.ts).
+   */
+  priceKeys: () => readonly PriceKey[];
   /** Builds the Price List client (endpoint us-east-1); absent = no live prices, bundled only. */
   pricingClient?: () => PricingClient;
   maxAgeMs?: number;
@@ -43,12 +50,6 @@ export interface PriceService {
   refresh(regions: string[], opts?: { force?: boolean; signal?: AbortSignal }): Promise<RefreshResult>;
 }
 
-function errorName(e: unknown): string {
-  const err = e as { name?: unknown; code?: unknown; Code?: unknown } | null;
-  const name = err?.name ?? err?.code ?? err?.Code;
-  return typeof name === 'string' ? name : 'Error';
-}
-
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -68,7 +69,7 @@ const NETWORK_CODES = new Set([
 
 /** A short, user-facing reason; access denied is singled out because every later region will be denied too. */
 export function classifyPriceListError(e: unknown): { kind: 'access-denied' | 'network' | 'other'; reason: string } {
-  const name = errorName(e);
+  const name = awsErrorCode(e);
   const code = (e as { code?: unknown } | null)?.code;
   if (name === 'AccessDeniedException' || name === 'UnauthorizedOperation' || name === 'AccessDenied') {
     return { kind: 'access-denied', reason: `price list access denied (${name}): ${errorMessage(e)}` };
@@ -79,11 +80,29 @@ export function classifyPriceListError(e: unknown): { kind: 'access-denied' | 'n
   return { kind: 'other', reason: `price list error (${name}): ${errorMessage(e)}` };
 }
 
+/**
+ * A cached row as usable prices for `keys`, or null (a miss: refetch) when it is not in the current shape or does not
+ * cover every key the Price List publishes (a kind registered since it was fetched). Values that are not a usable
+ * price of their key are dropped to null, so the bundled value completes them.
+ */
+function fromCache(cached: RegionPrices, keys: readonly PriceKey[]): RegionPrices | null {
+  const stored: unknown = (cached as { values?: unknown }).values;
+  if (stored === null || typeof stored !== 'object' || Array.isArray(stored)) return null;
+  const raw = stored as Record<string, unknown>;
+  const values: Record<string, PriceValue | null> = {};
+  for (const k of keys) {
+    if (!k.priceList) continue;
+    if (!Object.hasOwn(raw, k.key)) return null;
+    const v = raw[k.key];
+    values[k.key] = isPriceValue(k, v) ? v : null;
+  }
+  return { region: cached.region, source: 'price-list', asOf: cached.asOf, values };
+}
+
 export function createPriceService(opts: PriceServiceOptions): PriceService {
-  const { db, pricingClient, logger } = opts;
+  const { db, pricingClient, logger, priceKeys } = opts;
   const maxAgeMs = opts.maxAgeMs ?? DEFAULT_PRICE_MAX_AGE_MS;
   const now = opts.now ?? (() => new Date());
-  const bundled = createBundledPriceBook();
   // book() must be synchronous; this mirrors the fresh cache rows that refresh() loaded or wrote.
   const live = new Map<string, { prices: RegionPrices; fetchedAt: Date }>();
   let client: PricingClient | undefined;
@@ -91,7 +110,7 @@ export function createPriceService(opts: PriceServiceOptions): PriceService {
   const book: PriceBook = {
     forRegion(region: string): RegionPrices | null {
       const entry = live.get(region);
-      const base = bundled.forRegion(region);
+      const base = bundledRegionPrices(priceKeys(), region);
       if (entry && now().getTime() - entry.fetchedAt.getTime() <= maxAgeMs) {
         return mergeRegionPrices(entry.prices, base);
       }
@@ -101,11 +120,13 @@ export function createPriceService(opts: PriceServiceOptions): PriceService {
 
   async function refresh(regions: string[], ropts: { force?: boolean; signal?: AbortSignal } = {}): Promise<RefreshResult> {
     const result: RefreshResult = { refreshed: [], cached: [], fallback: [] };
+    const keys = priceKeys();
     const toFetch: string[] = [];
     for (const region of [...new Set(regions)]) {
-      const hit = ropts.force ? null : await getCachedPrices(db, region, maxAgeMs, now());
-      if (hit) {
-        live.set(region, hit);
+      const row = ropts.force ? null : await getCachedPrices(db, region, maxAgeMs, now());
+      const hit = row ? fromCache(row.prices, keys) : null;
+      if (row && hit) {
+        live.set(region, { prices: hit, fetchedAt: row.fetchedAt });
         result.cached.push(region);
       } else {
         toFetch.push(region);
@@ -138,9 +159,9 @@ export function createPriceService(opts: PriceServiceOptions): PriceService {
           continue;
         }
         try {
-          const fetched = await fetchRegionPrices(pc, region, { signal: ropts.signal, now: now() });
+          const fetched = await fetchRegionPrices(pc, region, keys, { signal: ropts.signal, now: now() });
           if (isEmptyPrices(fetched)) {
-            result.fallback.push({ region, reason: 'the price list has no EBS or public IPv4 prices for this region' });
+            result.fallback.push({ region, reason: 'the price list has none of the declared prices for this region' });
             continue;
           }
           const at = now();

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EBS_GB_MONTH } from '../../pricing/keys/ebs';
 import { createBundledPriceBook } from '../../pricing/price-book';
+import { price, withPrices } from '../../pricing/price-key';
 import type { RegionPrices } from '../../pricing/types';
 import { openMemoryDatabase } from '../database';
 import { getCachedPrices, putCachedPrices } from './price-cache';
@@ -9,7 +11,7 @@ let handle: Awaited<ReturnType<typeof openMemoryDatabase>>;
 
 function fetched(region: string, gp3: number): RegionPrices {
   const p = createBundledPriceBook().forRegion('us-east-1')!;
-  return { ...p, region, source: 'price-list', asOf: '2026-06-01', ebsGbMonth: { ...p.ebsGbMonth, gp3 } };
+  return withPrices({ ...p, region, source: 'price-list', asOf: '2026-06-01' }, [[EBS_GB_MONTH.gp3, gp3]]);
 }
 
 beforeEach(async () => {
@@ -24,7 +26,7 @@ describe('price cache', () => {
     const at = new Date('2026-06-01T00:00:00Z');
     await putCachedPrices(handle.db, fetched('us-east-1', 0.08), at);
     const hit = await getCachedPrices(handle.db, 'us-east-1', WEEK, new Date(at.getTime() + WEEK - 1));
-    expect(hit?.prices.ebsGbMonth.gp3).toBe(0.08);
+    expect(price(hit!.prices, EBS_GB_MONTH.gp3)).toBe(0.08);
     expect(hit?.prices.source).toBe('price-list');
     expect(hit?.fetchedAt.toISOString()).toBe(at.toISOString());
     expect(await getCachedPrices(handle.db, 'us-east-1', WEEK, new Date(at.getTime() + WEEK + 1))).toBeNull();
@@ -35,8 +37,8 @@ describe('price cache', () => {
     await putCachedPrices(handle.db, fetched('eu-west-1', 0.09), new Date('2026-06-05T00:00:00Z'));
     await putCachedPrices(handle.db, fetched('us-east-1', 0.08), new Date('2026-06-05T00:00:00Z'));
     const now = new Date('2026-06-06T00:00:00Z');
-    expect((await getCachedPrices(handle.db, 'eu-west-1', WEEK, now))?.prices.ebsGbMonth.gp3).toBe(0.09);
-    expect((await getCachedPrices(handle.db, 'us-east-1', WEEK, now))?.prices.ebsGbMonth.gp3).toBe(0.08);
+    expect(price((await getCachedPrices(handle.db, 'eu-west-1', WEEK, now))!.prices, EBS_GB_MONTH.gp3)).toBe(0.09);
+    expect(price((await getCachedPrices(handle.db, 'us-east-1', WEEK, now))!.prices, EBS_GB_MONTH.gp3)).toBe(0.08);
     const rows = handle.sqlite.prepare('SELECT region FROM price_cache ORDER BY region').all();
     expect(rows).toEqual([{ region: 'eu-west-1' }, { region: 'us-east-1' }]);
   });

@@ -10,7 +10,11 @@ export interface CachedPrices {
 
 function isRegionPrices(v: unknown, region: string): v is RegionPrices {
   const p = v as Partial<RegionPrices> | null;
-  return !!p && typeof p === 'object' && p.region === region && typeof p.asOf === 'string' && !!p.ebsGbMonth;
+  // Rows written before prices were keyed (no `values`) are misses: the next refresh overwrites them.
+  return (
+    !!p && typeof p === 'object' && p.region === region && typeof p.asOf === 'string' &&
+    !!p.values && typeof p.values === 'object' && !Array.isArray(p.values)
+  );
 }
 
 /**

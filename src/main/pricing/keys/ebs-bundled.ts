@@ -1,8 +1,10 @@
-import type { EbsVolumeType, Io2IopsTier, RegionPrices } from './types';
+import { bundledFrom } from '../price-key';
+import type { BundledPrices, PriceValue } from '../types';
+import type { EbsVolumeType } from './ebs';
 
 /*
- * The bundled price book: on-demand USD as AWS publishes them, used when the Price List API cannot be reached.
- * Every number below was read from a public copy of AWS's own price data; nothing is derived by a regional factor.
+ * The bundled EBS prices (the values of the keys in ebs.ts): on-demand USD as AWS publishes them, used when the Price
+ * List API cannot be reached. Every number below was read from a public copy of AWS's own price data; nothing is derived by a regional factor.
  * An item no source confirmed for a region is `null` (the app shows "unknown", never $0).
  *
  * Sources (stored public copies, read through the project's search tool):
@@ -47,12 +49,7 @@ import type { EbsVolumeType, Io2IopsTier, RegionPrices } from './types';
  *  [SEL-2026] ap-northeast-2: a cost catalogue (search-tool file id 70096080417) citing the AmazonEC2 offer file for
  *      ap-northeast-2 (published 2026-09-25, read 2026-10-01): APN2-EBS:SnapshotUsage $0.05, APN2-EBS:
  *      SnapshotArchiveStorage $0.0125 per GB-month; AmazonVPC APN2-PublicIPv4:InUseAddress $0.005/h.
- *  [IPV4-2024] AWS announcement "New – AWS Public IPv4 Address Charge + Public IP Insights" (2023-07-28): $0.005 per
- *      IP per hour for all public IPv4 addresses from 2024-02-01. It names one price and no regional variation; per-region
- *      records were found for eu-central-1, eu-west-2 and ap-northeast-2 (above, all $0.005) and, in [V26]'s copy of
- *      AWS's vpc.json feed (2026-08-31), for 23 regions (all $0.005 in use and idle); for the regions neither covers
- *      (ca-west-1, eu-central-2, eu-south-2, ap-south-2, ap-southeast-4/5/7, me-central-1, mx-central-1) this item
- *      rests on the announcement rather than a per-region record.
+ *  [IPV4-2024] public IPv4: see ipv4.ts (the key and its sources live there).
  *  [FEED-R23] AWS's full EBS pricing-page feed (ebs.json, all regions), manifest hawkFilePublicationDate
  *      2023-02-16T18:06:53Z, vendored by github.com/jimgarrett123/rosa-calculator at price/data/ebs.json (commit
  *      3a214e40; search-tool file id 10662050972; an older stored version, commit a88449f5, is the 2023-01-27 feed).
@@ -86,10 +83,11 @@ import type { EbsVolumeType, Io2IopsTier, RegionPrices } from './types';
  *  0.078/0.055/0.038 where the real tiers are 0.078/0.0546/0.03822) were not used for anything.
  */
 
-const IPV4_HOUR = 0.005; // [IPV4-2024]
-
 interface Entry {
+  /** The oldest source behind the entry: every value of the region is dated by it. */
   asOf: string;
+  /** The sources of the entry's values (named in the notes above). */
+  source: string;
   ebsGbMonth?: Partial<Record<EbsVolumeType, number>>;
   gp3IopsMonth?: number;
   /** As published: per GiB/s-month. Converted to per MiB/s-month below. */
@@ -101,10 +99,9 @@ interface Entry {
   standardIoPerRequest?: number;
   snapshotStandardGbMonth?: number;
   snapshotArchiveGbMonth?: number;
-  publicIpv4Hour?: number;
 }
 
-/** A full [FEED-2023] region: every EBS item from the feed, plus public IPv4. */
+/** A full [FEED-2023] region: every EBS item from the feed. */
 function feed2023(
   gb: Record<EbsVolumeType, number>,
   gp3Iops: number,
@@ -117,6 +114,7 @@ function feed2023(
 ): Entry {
   return {
     asOf: '2023-02-20',
+    source: '[FEED-2023]',
     ebsGbMonth: gb,
     gp3IopsMonth: gp3Iops,
     gp3ThroughputGibpsMonth: gp3Gibps,
@@ -125,13 +123,12 @@ function feed2023(
     standardIoPerRequest: ioPerRequest,
     snapshotStandardGbMonth: snapshot,
     snapshotArchiveGbMonth: archive,
-    publicIpv4Hour: IPV4_HOUR,
   };
 }
 
 /**
- * A [CK-2022] region: every volume item of the dump (io2 storage and tiers only where the dump has them), plus
- * public IPv4. No snapshot prices: add them with `snapshots` only from another source.
+ * A [CK-2022] region: every volume item of the dump (io2 storage and tiers only where the dump has them). No snapshot
+ * prices: add them with `snapshots` only from another source (`source` names what came from where).
  */
 function ck2022(
   gb: Partial<Record<EbsVolumeType, number>>,
@@ -140,11 +137,12 @@ function ck2022(
   io1Iops: number,
   io2: [number, number, number] | null,
   ioPerRequest: number,
-  snapshots: { standard?: number; archive?: number } = {},
+  snapshots: { standard?: number; archive?: number; source?: string } = {},
   asOf = '2021-10-26',
 ): Entry {
   return {
     asOf,
+    source: snapshots.source ? `[CK-2022]; ${snapshots.source}` : '[CK-2022]',
     ebsGbMonth: gb,
     gp3IopsMonth: gp3Iops,
     gp3ThroughputGibpsMonth: gp3Gibps,
@@ -153,12 +151,11 @@ function ck2022(
     standardIoPerRequest: ioPerRequest,
     ...(snapshots.standard !== undefined ? { snapshotStandardGbMonth: snapshots.standard } : {}),
     ...(snapshots.archive !== undefined ? { snapshotArchiveGbMonth: snapshots.archive } : {}),
-    publicIpv4Hour: IPV4_HOUR,
   };
 }
 
 /**
- * A region whose every EBS item comes from [FEED-R23] (2023-02-16), plus public IPv4. `io2` is the GB-month price
+ * A region whose every EBS item comes from [FEED-R23] (2023-02-16). `io2` is the GB-month price
  * (null when the feed has no io2 for the region); `io2Tiers` only when the feed lists all three tiers.
  */
 function feedR23(
@@ -174,6 +171,7 @@ function feedR23(
 ): Entry {
   return {
     asOf: '2023-02-16',
+    source: '[FEED-R23]',
     ebsGbMonth: io2 === null ? { ...gb } : { ...gb, io2 },
     gp3IopsMonth: gp3Iops,
     gp3ThroughputGibpsMonth: gp3Gibps,
@@ -182,12 +180,8 @@ function feedR23(
     standardIoPerRequest: ioPerRequest,
     snapshotStandardGbMonth: snapshot,
     snapshotArchiveGbMonth: archive,
-    publicIpv4Hour: IPV4_HOUR,
   };
 }
-
-/** A region for which only the public IPv4 price is known. */
-const IPV4_ONLY: Entry = { asOf: '2024-02-01', publicIpv4Hour: IPV4_HOUR };
 
 const ENTRIES: Record<string, Entry> = {
   'us-east-1': feed2023(
@@ -222,6 +216,7 @@ const ENTRIES: Record<string, Entry> = {
   // the same values); asOf is the older of the two. [CK-2022]'s other Tokyo values equal [APN1-2026]'s.
   'ap-northeast-1': {
     asOf: '2021-10-26',
+    source: '[APN1-2026]; Magnetic [CK-2022]',
     ebsGbMonth: { gp2: 0.12, gp3: 0.096, io1: 0.142, io2: 0.142, st1: 0.054, sc1: 0.018, standard: 0.08 },
     gp3IopsMonth: 0.006,
     gp3ThroughputGibpsMonth: 49.152,
@@ -230,84 +225,83 @@ const ENTRIES: Record<string, Entry> = {
     standardIoPerRequest: 0.00000008,
     snapshotStandardGbMonth: 0.05,
     snapshotArchiveGbMonth: 0.0125,
-    publicIpv4Hour: IPV4_HOUR,
   },
   // [CK-2022] volume prices; snapshot prices from [FEED-R23] (2023-02-16) unless noted, the standard ones confirmed
   // unchanged by [V26] (2026-09-03). asOf stays the [CK-2022] date, the oldest source behind each entry.
   'us-east-2': ck2022(
     { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
     0.005, 40.96, 0.065, [0.065, 0.0455, 0.03185], 0.00000005,
-    { standard: 0.05, archive: 0.0125 },
+    { standard: 0.05, archive: 0.0125, source: 'snapshots [FEED-R23]' },
   ),
   'us-west-2': ck2022(
     { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
     0.005, 40.96, 0.065, [0.065, 0.0455, 0.03185], 0.00000005,
-    { standard: 0.05, archive: 0.0125 },
+    { standard: 0.05, archive: 0.0125, source: 'snapshots [FEED-R23]' },
   ),
   // io2 GB-month and tiers from [FEED-R23] ([CK-2022] predates io2 in São Paulo).
   'sa-east-1': ck2022(
     { gp2: 0.19, gp3: 0.152, io1: 0.238, io2: 0.238, st1: 0.086, sc1: 0.0288, standard: 0.12 },
     0.0095, 77.824, 0.091, [0.091, 0.0637, 0.04459], 0.00000012,
-    { standard: 0.068, archive: 0.017 },
+    { standard: 0.068, archive: 0.017, source: 'snapshots and io2 [FEED-R23]' },
   ),
   'eu-central-1': ck2022(
     { gp2: 0.119, gp3: 0.0952, io1: 0.149, io2: 0.149, st1: 0.054, sc1: 0.018, standard: 0.059 },
     0.006, 48.7424, 0.078, [0.078, 0.0546, 0.03822], 0.000000059,
-    { standard: 0.054, archive: 0.0135 }, // standard [FRA-2026] (= [FEED-R23], [V26]); archive [FEED-R23]
+    { standard: 0.054, archive: 0.0135, source: 'snapshots [FRA-2026], archive [FEED-R23]' }, // standard [FRA-2026] (= [FEED-R23], [V26]); archive [FEED-R23]
   ),
   'eu-west-2': ck2022(
     { gp2: 0.116, gp3: 0.0928, io1: 0.145, io2: 0.145, st1: 0.053, sc1: 0.0174, standard: 0.058 },
     0.0058, 47.5136, 0.076, [0.076, 0.0532, 0.03724], 0.000000058,
-    { standard: 0.053, archive: 0.01325 }, // [LON-2026] (= [FEED-R23])
+    { standard: 0.053, archive: 0.01325, source: 'snapshots [LON-2026]' }, // [LON-2026] (= [FEED-R23])
   ),
   'eu-west-3': ck2022(
     { gp2: 0.116, gp3: 0.0928, io1: 0.145, st1: 0.053, sc1: 0.0174, standard: 0.058 },
     0.0058, 47.5136, 0.076, null, 0.000000058,
-    { standard: 0.053, archive: 0.01325 },
+    { standard: 0.053, archive: 0.01325, source: 'snapshots [FEED-R23]' },
   ),
   'eu-south-1': ck2022(
     { gp2: 0.1155, gp3: 0.0924, io1: 0.1449, st1: 0.0525, sc1: 0.01764, standard: 0.05775 },
     0.0058, 47.3088, 0.0756, null, 0.0000000578,
-    { standard: 0.0525, archive: 0.013125 },
+    { standard: 0.0525, archive: 0.013125, source: 'snapshots [FEED-R23]' },
   ),
   'ap-east-1': ck2022(
     { gp2: 0.132, gp3: 0.1056, io1: 0.1518, io2: 0.1518, st1: 0.0594, sc1: 0.0198, standard: 0.088 },
     0.0066, 54.0672, 0.0792, [0.0792, 0.05544, 0.038808], 0.000000088,
-    { standard: 0.055, archive: 0.01375 },
+    { standard: 0.055, archive: 0.01375, source: 'snapshots [FEED-R23]' },
   ),
   'ap-northeast-2': ck2022(
     { gp2: 0.114, gp3: 0.0912, io1: 0.1278, io2: 0.1278, st1: 0.051, sc1: 0.0174, standard: 0.08 },
     0.0057, 46.6944, 0.0666, [0.0666, 0.04662, 0.032634], 0.00000008,
-    { standard: 0.05, archive: 0.0125 }, // [SEL-2026] (= [FEED-R23])
+    { standard: 0.05, archive: 0.0125, source: 'snapshots [SEL-2026]' }, // [SEL-2026] (= [FEED-R23])
   ),
   // io2 GB-month and tiers from [FEED-R23] ([CK-2022] predates io2 in Osaka).
   'ap-northeast-3': ck2022(
     { gp2: 0.12, gp3: 0.096, io1: 0.142, io2: 0.142, st1: 0.054, sc1: 0.018, standard: 0.08 },
     0.006, 49.152, 0.074, [0.074, 0.0518, 0.03626], 0.00000008,
-    { standard: 0.05, archive: 0.0125 },
+    { standard: 0.05, archive: 0.0125, source: 'snapshots and io2 [FEED-R23]' },
   ),
   'ap-south-1': ck2022(
     { gp2: 0.114, gp3: 0.0912, io1: 0.131, io2: 0.131, st1: 0.051, sc1: 0.0174, standard: 0.08 },
     0.0057, 46.6944, 0.068, [0.068, 0.0476, 0.03332], 0.00000008,
-    { standard: 0.05, archive: 0.0125 },
+    { standard: 0.05, archive: 0.0125, source: 'snapshots [FEED-R23]' },
   ),
   'ap-southeast-2': ck2022(
     { gp2: 0.12, gp3: 0.096, io1: 0.138, io2: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
     0.006, 49.152, 0.072, [0.072, 0.0504, 0.03528], 0.00000008,
-    { standard: 0.055, archive: 0.01375 },
+    { standard: 0.055, archive: 0.01375, source: 'snapshots [FEED-R23]' },
   ),
   // Only in the later [CK-2022] version (commit d76ed276), which cannot predate the region's 2021-12-13 opening.
   'ap-southeast-3': ck2022(
     { gp2: 0.12, gp3: 0.096, io1: 0.138, st1: 0.054, sc1: 0.018, standard: 0.08 },
     0.006, 49.152, 0.072, null, 0.00000008,
-    { standard: 0.05, archive: 0.0125 }, '2021-12-13',
+    { standard: 0.05, archive: 0.0125, source: 'snapshots [FEED-R23]' }, '2021-12-13',
   ),
   // [CK-2022]; its gp3 0.1047 is confirmed by [AFS1-2024] and [V26]. sc1 0.0199 is [V26] (2026), which supersedes
   // the 0.019992 of [CK-2022] and [FEED-R23].
   'af-south-1': ck2022(
     { gp2: 0.1309, gp3: 0.1047, io1: 0.16422, st1: 0.0595, sc1: 0.0199, standard: 0.06545 },
     0.0065, 53.6576, 0.08568, null, 0.0000000655,
-    { standard: 0.0595, archive: 0.014875 },
+    { standard: 0.0595, archive: 0.014875, source: 'snapshots [FEED-R23], sc1 [V26]' },
   ),
   // [FEED-R23] regions: every EBS item from the 2023-02-16 feed.
   // Zurich: no io2 in the feed.
@@ -336,67 +330,29 @@ const ENTRIES: Record<string, Entry> = {
   // io1, io2, Magnetic I/O and snapshot archive are not in that source and stay null.
   'il-central-1': {
     asOf: '2026-09-03',
+    source: '[V26]',
     ebsGbMonth: { gp2: 0.132, gp3: 0.1056, st1: 0.06, sc1: 0.0202, standard: 0.066 },
     gp3IopsMonth: 0.0066,
     gp3ThroughputGibpsMonth: 54.0672,
     snapshotStandardGbMonth: 0.06,
-    publicIpv4Hour: IPV4_HOUR,
   },
-  // No public source for these regions' EBS prices was found (all opened after [FEED-R23]; [V26] does not list
-  // them): only public IPv4 is known.
-  'ca-west-1': IPV4_ONLY,
-  'ap-southeast-5': IPV4_ONLY,
-  'ap-southeast-7': IPV4_ONLY,
-  'mx-central-1': IPV4_ONLY,
+  // No public source for the EBS prices of ca-west-1, ap-southeast-5, ap-southeast-7, mx-central-1 was found (all
+  // opened after [FEED-R23]; [V26] does not list them): they have no entry (only public IPv4 is known there).
 };
 
 // Round away binary noise from the unit conversions (the published prices have at most 10 decimals).
-function round10(n: number): number {
+export function round10(n: number): number {
   return Number(n.toFixed(10));
 }
 
-function toRegionPrices(region: string, e: Entry): RegionPrices {
-  const gb = e.ebsGbMonth ?? {};
-  const io2Tiers: Io2IopsTier[] | null = e.io2Tiers
-    ? [
-        { upTo: 32_000, pricePerIopsMonth: e.io2Tiers[0] },
-        { upTo: 64_000, pricePerIopsMonth: e.io2Tiers[1] },
-        { upTo: null, pricePerIopsMonth: e.io2Tiers[2] },
-      ]
-    : null;
-  return {
-    region,
-    source: 'bundled',
-    asOf: e.asOf,
-    ebsGbMonth: {
-      gp2: gb.gp2 ?? null,
-      gp3: gb.gp3 ?? null,
-      io1: gb.io1 ?? null,
-      io2: gb.io2 ?? null,
-      st1: gb.st1 ?? null,
-      sc1: gb.sc1 ?? null,
-      standard: gb.standard ?? null,
-    },
-    gp3IopsMonth: e.gp3IopsMonth ?? null,
-    gp3ThroughputMibpsMonth: e.gp3ThroughputGibpsMonth === undefined ? null : round10(e.gp3ThroughputGibpsMonth / 1024),
-    io1IopsMonth: e.io1IopsMonth ?? null,
-    io2IopsTiers: io2Tiers,
-    standardIoPerMillion: e.standardIoPerRequest === undefined ? null : round10(e.standardIoPerRequest * 1_000_000),
-    snapshotStandardGbMonth: e.snapshotStandardGbMonth ?? null,
-    snapshotArchiveGbMonth: e.snapshotArchiveGbMonth ?? null,
-    publicIpv4Hour: e.publicIpv4Hour ?? null,
-  };
+/** One EBS item of every region that has it, dated by its region's entry. */
+export function ebsBundled<V extends PriceValue>(pick: (e: Entry) => V | undefined): BundledPrices<V> {
+  return bundledFrom(
+    ...Object.entries(ENTRIES).flatMap(([region, e]) => {
+      const value = pick(e);
+      return value === undefined ? [] : [{ asOf: e.asOf, source: e.source, values: { [region]: value } }];
+    }),
+  );
 }
 
-/** The bundled prices, one entry per commercial (aws partition) region the app scans. */
-export const BUNDLED_PRICES: Readonly<Record<string, RegionPrices>> = Object.freeze(
-  Object.fromEntries(Object.entries(ENTRIES).map(([r, e]) => [r, Object.freeze(toRegionPrices(r, e))])),
-);
-
-/** Regions the bundled book has an entry for. */
-export const BUNDLED_REGIONS: readonly string[] = Object.freeze(Object.keys(ENTRIES));
-
-/** The oldest publication date behind any bundled price: every bundled price is at least this recent. */
-export const BUNDLED_PRICES_AS_OF: string = Object.values(ENTRIES)
-  .map((e) => e.asOf)
-  .reduce((a, b) => (a < b ? a : b));
+export type EbsBundledEntry = Entry;
