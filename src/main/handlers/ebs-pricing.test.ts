@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { EBS_GB_MONTH, GP3_IOPS_MONTH, GP3_THROUGHPUT_MIBPS_MONTH, IO2_IOPS_TIERS } from '../pricing/keys/ebs';
+import { withPrices } from '../pricing/price-key';
 import type { RegionPrices } from '../pricing/types';
 import { priceVolume } from './ebs-pricing';
 import { US_EAST_1_PRICES } from './test-support';
@@ -6,13 +8,11 @@ import { US_EAST_1_PRICES } from './test-support';
 // us-east-1 as published (AWS-FACTS.md).
 const US_EAST_1 = US_EAST_1_PRICES;
 
-const EU_WEST_1: RegionPrices = {
-  ...US_EAST_1,
-  region: 'eu-west-1',
-  ebsGbMonth: { ...US_EAST_1.ebsGbMonth, gp3: 0.088 },
-  gp3IopsMonth: 0.0055,
-  gp3ThroughputMibpsMonth: 0.044,
-};
+const EU_WEST_1: RegionPrices = withPrices({ ...US_EAST_1, region: 'eu-west-1' }, [
+  [EBS_GB_MONTH.gp3, 0.088],
+  [GP3_IOPS_MONTH, 0.0055],
+  [GP3_THROUGHPUT_MIBPS_MONTH, 0.044],
+]);
 
 describe('priceVolume', () => {
   it('gp3 bills only IOPS and throughput above the free baseline', () => {
@@ -82,7 +82,7 @@ describe('priceVolume', () => {
   });
 
   it('a missing price makes the cost unknown only when that price is needed', () => {
-    const noGp3Iops: RegionPrices = { ...US_EAST_1, gp3IopsMonth: null, ebsGbMonth: { ...US_EAST_1.ebsGbMonth, st1: null } };
+    const noGp3Iops: RegionPrices = withPrices(US_EAST_1, [[GP3_IOPS_MONTH, null], [EBS_GB_MONTH.st1, null]]);
     expect(priceVolume({ type: 'gp3', sizeGiB: 100, iops: 3000 }, noGp3Iops).monthlyCost).toBe(8);
     const r = priceVolume({ type: 'gp3', sizeGiB: 100, iops: 3001 }, noGp3Iops);
     expect(r.monthlyCost).toBeNull();
@@ -92,7 +92,7 @@ describe('priceVolume', () => {
   });
 
   it('io2 tiers that do not reach the provisioned IOPS → unknown', () => {
-    const capped: RegionPrices = { ...US_EAST_1, io2IopsTiers: [{ upTo: 64_000, pricePerIopsMonth: 0.065 }] };
+    const capped: RegionPrices = withPrices(US_EAST_1, [[IO2_IOPS_TIERS, [{ upTo: 64_000, price: 0.065 }]]]);
     expect(priceVolume({ type: 'io2', sizeGiB: 10, iops: 70_000 }, capped).monthlyCost).toBeNull();
     expect(priceVolume({ type: 'io2', sizeGiB: 10, iops: 64_000 }, capped).monthlyCost).toBeCloseTo(4161.25, 6);
   });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { RegionPrices } from '../pricing/types';
+import { SNAPSHOT_ARCHIVE_GB_MONTH, SNAPSHOT_STANDARD_GB_MONTH } from '../pricing/keys/ebs';
+import { regionPrices, withPrices } from '../pricing/price-key';
 import { priceSnapshot, priceSnapshotTerms } from './snapshot-pricing';
 
-const PRICES = {
-  region: 'us-east-1',
-  snapshotStandardGbMonth: 0.05,
-  snapshotArchiveGbMonth: 0.0125,
-} as RegionPrices;
+const PRICES = regionPrices('us-east-1', [
+  [SNAPSHOT_STANDARD_GB_MONTH, 0.05],
+  [SNAPSHOT_ARCHIVE_GB_MONTH, 0.0125],
+]);
 const GIB = 2 ** 30;
 
 describe('priceSnapshot', () => {
@@ -55,10 +55,10 @@ describe('priceSnapshot', () => {
   });
 
   it('unknown when the tier price is missing, naming the region', () => {
-    const noArchive = { ...PRICES, snapshotArchiveGbMonth: null };
+    const noArchive = withPrices(PRICES, [[SNAPSHOT_ARCHIVE_GB_MONTH, null]]);
     const p = priceSnapshot({ sizeGiB: 100, storageTier: 'archive' }, noArchive);
     expect(p).toEqual({ monthlyCost: null, costBasis: 'Cost unknown: no archive snapshot price (us-east-1)' });
-    const noStandard = { ...PRICES, snapshotStandardGbMonth: null };
+    const noStandard = withPrices(PRICES, [[SNAPSHOT_STANDARD_GB_MONTH, null]]);
     expect(priceSnapshot({ sizeGiB: 100 }, noStandard).monthlyCost).toBeNull();
   });
 

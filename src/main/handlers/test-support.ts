@@ -4,6 +4,18 @@
  */
 import { EC2Client, EC2ServiceException } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
+import {
+  EBS_GB_MONTH,
+  GP3_IOPS_MONTH,
+  GP3_THROUGHPUT_MIBPS_MONTH,
+  IO1_IOPS_MONTH,
+  IO2_IOPS_TIERS,
+  SNAPSHOT_ARCHIVE_GB_MONTH,
+  SNAPSHOT_STANDARD_GB_MONTH,
+  STANDARD_IO_PER_MILLION,
+} from '../pricing/keys/ebs';
+import { PUBLIC_IPV4_HOUR } from '../pricing/keys/ipv4';
+import { regionPrices } from '../pricing/price-key';
 import type { RegionPrices } from '../pricing/types';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { DEFAULT_HANDLER_SETTINGS, NoClientError } from './handler';
@@ -15,24 +27,34 @@ export const ec2Mock = mockClient(EC2Client);
 export const KEEP = DEFAULT_HANDLER_SETTINGS.protectionTagKey;
 
 /** us-east-1 as AWS publishes it (AWS-FACTS.md). */
-export const US_EAST_1_PRICES: RegionPrices = {
-  region: 'us-east-1',
-  source: 'bundled',
-  asOf: '2026-10-01',
-  ebsGbMonth: { gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
-  gp3IopsMonth: 0.005,
-  gp3ThroughputMibpsMonth: 0.04,
-  io1IopsMonth: 0.065,
-  io2IopsTiers: [
-    { upTo: 32_000, pricePerIopsMonth: 0.065 },
-    { upTo: 64_000, pricePerIopsMonth: 0.0455 },
-    { upTo: null, pricePerIopsMonth: 0.03185 },
+export const US_EAST_1_PRICES: RegionPrices = regionPrices(
+  'us-east-1',
+  [
+    [EBS_GB_MONTH.gp2, 0.1],
+    [EBS_GB_MONTH.gp3, 0.08],
+    [EBS_GB_MONTH.io1, 0.125],
+    [EBS_GB_MONTH.io2, 0.125],
+    [EBS_GB_MONTH.st1, 0.045],
+    [EBS_GB_MONTH.sc1, 0.015],
+    [EBS_GB_MONTH.standard, 0.05],
+    [GP3_IOPS_MONTH, 0.005],
+    [GP3_THROUGHPUT_MIBPS_MONTH, 0.04],
+    [IO1_IOPS_MONTH, 0.065],
+    [
+      IO2_IOPS_TIERS,
+      [
+        { upTo: 32_000, price: 0.065 },
+        { upTo: 64_000, price: 0.0455 },
+        { upTo: null, price: 0.03185 },
+      ],
+    ],
+    [STANDARD_IO_PER_MILLION, 0.05],
+    [SNAPSHOT_STANDARD_GB_MONTH, 0.05],
+    [SNAPSHOT_ARCHIVE_GB_MONTH, 0.0125],
+    [PUBLIC_IPV4_HOUR, 0.005],
   ],
-  standardIoPerMillion: 0.05,
-  snapshotStandardGbMonth: 0.05,
-  snapshotArchiveGbMonth: 0.0125,
-  publicIpv4Hour: 0.005,
-};
+  { source: 'bundled', asOf: '2026-10-01' },
+);
 
 /** An EC2 error as the SDK throws it (`name` is AWS's error code). */
 export function awsError(code: string, message = code): EC2ServiceException {

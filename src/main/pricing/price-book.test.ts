@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { EBS_GB_MONTH, IO2_IOPS_TIERS } from './keys/ebs';
 import { BUNDLED_PRICES_AS_OF, createBundledPriceBook, priceItems } from './price-book';
-import type { RegionPrices } from './types';
+import { price } from './price-key';
+import { SHIPPED_KEYS, view, type PricesView } from './test-support';
+import type { PriceTier, RegionPrices } from './types';
 
 /*
  * Expected numbers are AWS's published on-demand prices as found in public copies of AWS price data
@@ -27,10 +30,14 @@ const LISTED_REGIONS = [
   'il-central-1', 'af-south-1', 'mx-central-1', 'ap-southeast-7',
 ];
 
-function prices(region: string): RegionPrices {
-  const p = createBundledPriceBook().forRegion(region);
+function bundled(region: string): RegionPrices {
+  const p = createBundledPriceBook(SHIPPED_KEYS).forRegion(region);
   if (!p) throw new Error(`no bundled prices for ${region}`);
   return p;
+}
+
+function prices(region: string): PricesView {
+  return view(bundled(region));
 }
 
 describe('bundled price book', () => {
@@ -200,7 +207,7 @@ describe('bundled price book', () => {
     expect(par.io2IopsTiers).toBeNull();
     for (const r of ['eu-south-1', 'ap-southeast-3', 'af-south-1']) expect(prices(r).io2IopsTiers, r).toBeNull();
     for (const r of ['ca-west-1', 'ap-southeast-5', 'ap-southeast-7', 'mx-central-1']) {
-      expect(priceItems(prices(r)).filter(([, v]) => v !== null), r).toEqual([['publicIpv4Hour', 0.005]]);
+      expect(priceItems(bundled(r)).filter(([, v]) => v !== null), r).toEqual([['publicIpv4Hour', 0.005]]);
     }
   });
 
@@ -213,7 +220,7 @@ describe('bundled price book', () => {
   });
 
   it('has an entry for every region the app scans', () => {
-    const book = createBundledPriceBook();
+    const book = createBundledPriceBook(SHIPPED_KEYS);
     for (const r of LISTED_REGIONS) {
       const p = book.forRegion(r);
       expect(p, r).not.toBeNull();
@@ -223,7 +230,7 @@ describe('bundled price book', () => {
   });
 
   it('never prices anything at 0 (unknown is null)', () => {
-    const book = createBundledPriceBook();
+    const book = createBundledPriceBook(SHIPPED_KEYS);
     for (const r of LISTED_REGIONS) {
       for (const [item, value] of priceItems(book.forRegion(r)!)) {
         if (value !== null) expect(value, `${r} ${item}`).toBeGreaterThan(0);
@@ -232,17 +239,17 @@ describe('bundled price book', () => {
   });
 
   it('returns null for a region it has no prices for', () => {
-    expect(createBundledPriceBook().forRegion('xx-nowhere-9')).toBeNull();
-    expect(createBundledPriceBook().forRegion('toString')).toBeNull();
+    expect(createBundledPriceBook(SHIPPED_KEYS).forRegion('xx-nowhere-9')).toBeNull();
+    expect(createBundledPriceBook(SHIPPED_KEYS).forRegion('toString')).toBeNull();
   });
 
   it('hands out copies, so a caller cannot corrupt the book', () => {
-    const book = createBundledPriceBook();
+    const book = createBundledPriceBook(SHIPPED_KEYS);
     const p = book.forRegion('us-east-1')!;
-    p.ebsGbMonth.gp3 = 999;
-    p.io2IopsTiers![0]!.pricePerIopsMonth = 999;
-    expect(book.forRegion('us-east-1')?.ebsGbMonth.gp3).toBe(0.08);
-    expect(book.forRegion('us-east-1')?.io2IopsTiers?.[0]?.pricePerIopsMonth).toBe(0.065);
+    p.values[EBS_GB_MONTH.gp3.key] = 999;
+    (p.values[IO2_IOPS_TIERS.key] as PriceTier[])[0]!.price = 999;
+    expect(price(book.forRegion('us-east-1')!, EBS_GB_MONTH.gp3)).toBe(0.08);
+    expect(price(book.forRegion('us-east-1')!, IO2_IOPS_TIERS)?.[0]?.price).toBe(0.065);
   });
 
   it('dates the book by its oldest source', () => {

@@ -18,23 +18,27 @@ function isRate(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0;
 }
 
-/** A usable ladder: at least one tier, ascending bounds, the last one unbounded, every price positive. */
-function isLadder(v: unknown): v is readonly PriceTier[] {
+/**
+ * Well-formed tiers: at least one, bounds strictly ascending, only the last one may be unbounded, every price
+ * positive. (Whether they cover a quantity is the pricing helper's question: a ladder that stops short prices what it
+ * covers and leaves the rest unknown.)
+ */
+function isTiers(v: unknown): v is readonly PriceTier[] {
   if (!Array.isArray(v) || v.length === 0) return false;
   let last = 0;
   for (let i = 0; i < v.length; i++) {
     const t = v[i] as Partial<PriceTier> | null;
     if (t === null || typeof t !== 'object' || !isRate(t.price)) return false;
-    const bounded = typeof t.upTo === 'number' && Number.isFinite(t.upTo) && t.upTo > last;
-    if (i === v.length - 1 ? t.upTo !== null : !bounded) return false;
-    if (bounded) last = t.upTo as number;
+    if (t.upTo === null && i === v.length - 1) continue;
+    if (typeof t.upTo !== 'number' || !Number.isFinite(t.upTo) || t.upTo <= last) return false;
+    last = t.upTo;
   }
   return true;
 }
 
-/** Whether `v` is a usable value of `key` (a positive rate, or a complete ladder): 0 and junk are never prices. */
+/** Whether `v` is a usable value of `key` (a positive rate, or well-formed tiers): 0 and junk are never prices. */
 export function isPriceValue(key: PriceKey, v: unknown): v is PriceValue {
-  return key.shape === 'rate' ? isRate(v) : isLadder(v);
+  return key.shape === 'rate' ? isRate(v) : isTiers(v);
 }
 
 /** A key's value in a region; null when unknown (absent, null, or not a usable price of that key). */
@@ -91,11 +95,14 @@ export function rateIn(product: PriceListProduct, units: readonly string[]): num
   return product.dimensions.find((d) => units.includes(d.unit) && d.usd > 0)?.usd;
 }
 
-/** Ascending by bound, unbounded last, duplicates dropped; only a complete ladder is a price. */
+/**
+ * Tiers gathered from several Price List products as one ladder: ascending by bound, duplicates dropped. Only a
+ * complete ladder (ending unbounded) is kept: tier 1 alone would undercharge above its bound.
+ */
 export function completeLadder(tiers: readonly PriceTier[]): PriceTier[] | undefined {
   const sorted = [...tiers].sort((a, b) => (a.upTo ?? Infinity) - (b.upTo ?? Infinity));
   const unique = sorted.filter((t, i) => i === 0 || t.upTo !== sorted[i - 1]?.upTo);
-  return isLadder(unique) ? unique : undefined;
+  return isTiers(unique) && unique[unique.length - 1]?.upTo === null ? unique : undefined;
 }
 
 /**

@@ -5,8 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openMemoryDatabase } from '../db/database';
 import { getCachedPrices, putCachedPrices } from '../db/repos/price-cache';
 import { EC2_STORAGE, VPC_PUBLIC_IPV4 } from './__fixtures__/price-list-us-east-1';
+import { EBS_GB_MONTH } from './keys/ebs';
 import { createBundledPriceBook } from './price-book';
+import { withPrices } from './price-key';
 import { HOURS_PER_MONTH, createPriceService } from './prices';
+import { SHIPPED_KEYS, view } from './test-support';
 import type { RegionPrices } from './types';
 
 const pricingMock = mockClient(PricingClient);
@@ -26,6 +29,7 @@ function service(withClient = true) {
   const warnings: unknown[] = [];
   const svc = createPriceService({
     db: handle.db,
+    priceKeys: () => SHIPPED_KEYS,
     ...(withClient ? { pricingClient: client } : {}),
     now: () => clock,
     logger: { warn: (m, d) => warnings.push([m, d]) },
@@ -67,7 +71,7 @@ describe('price service', () => {
 
   it('starts on the bundled book and gives null for an unknown region', () => {
     const { svc } = service();
-    expect(svc.book().forRegion('eu-west-1')).toEqual(createBundledPriceBook().forRegion('eu-west-1'));
+    expect(svc.book().forRegion('eu-west-1')).toEqual(createBundledPriceBook(SHIPPED_KEYS).forRegion('eu-west-1'));
     expect(svc.book().forRegion('xx-nowhere-9')).toBeNull();
   });
 
@@ -76,14 +80,14 @@ describe('price service', () => {
     const { svc } = service();
     const res = await svc.refresh(['us-east-1']);
     expect(res).toEqual({ refreshed: ['us-east-1'], cached: [], fallback: [] });
-    const p = svc.book().forRegion('us-east-1')!;
+    const p = view(svc.book().forRegion('us-east-1')!);
     expect(p.source).toBe('price-list');
     expect(p.asOf).toBe('2026-06-01');
     expect(p.ebsGbMonth.gp3).toBe(0.079); // fetched
     expect(p.ebsGbMonth.gp2).toBe(0.1); // not in the fetch: bundled
     expect(p.snapshotArchiveGbMonth).toBe(0.0125);
     expect(p.publicIpv4Hour).toBe(0.005);
-    expect((await getCachedPrices(handle.db, 'us-east-1', 7 * DAY, clock))?.prices.ebsGbMonth.gp3).toBe(0.079);
+    expect(view((await getCachedPrices(handle.db, 'us-east-1', 7 * DAY, clock))!.prices).ebsGbMonth.gp3).toBe(0.079);
   });
 
   it('does not call the API while the cache is fresh, and refetches once it is a week old', async () => {
@@ -95,13 +99,13 @@ describe('price service', () => {
     const { svc } = service(); // a new app start: the book comes from SQLite
     expect(await svc.refresh(['us-east-1'])).toEqual({ refreshed: [], cached: ['us-east-1'], fallback: [] });
     expect(pricingMock.commandCalls(GetProductsCommand)).toHaveLength(calls);
-    expect(svc.book().forRegion('us-east-1')?.ebsGbMonth.gp3).toBe(0.079);
+    expect(view(svc.book().forRegion('us-east-1')!).ebsGbMonth.gp3).toBe(0.079);
 
     clock = new Date(clock.getTime() + 2 * DAY);
     expect(svc.book().forRegion('us-east-1')?.source).toBe('bundled'); // stale: no longer trusted
     priceListWithGp3('0.0780000000');
     expect((await svc.refresh(['us-east-1'])).refreshed).toEqual(['us-east-1']);
-    expect(svc.book().forRegion('us-east-1')?.ebsGbMonth.gp3).toBe(0.078);
+    expect(view(svc.book().forRegion('us-east-1')!).ebsGbMonth.gp3).toBe(0.078);
   });
 
   it('refetches a fresh region when forced', async () => {
@@ -110,7 +114,7 @@ describe('price service', () => {
     await svc.refresh(['us-east-1']);
     priceListWithGp3('0.0770000000');
     expect((await svc.refresh(['us-east-1'], { force: true })).refreshed).toEqual(['us-east-1']);
-    expect(svc.book().forRegion('us-east-1')?.ebsGbMonth.gp3).toBe(0.077);
+    expect(view(svc.book().forRegion('us-east-1')!).ebsGbMonth.gp3).toBe(0.077);
   });
 
   it('falls back to bundled prices on AccessDeniedException, once, without throwing', async () => {
@@ -123,7 +127,7 @@ describe('price service', () => {
     // Permissions are account-wide: at most one call per worker, not one per region and family.
     expect(pricingMock.commandCalls(GetProductsCommand).length).toBeLessThanOrEqual(3);
     expect(warnings.length).toBeGreaterThan(0);
-    expect(svc.book().forRegion('eu-west-1')).toEqual(createBundledPriceBook().forRegion('eu-west-1'));
+    expect(svc.book().forRegion('eu-west-1')).toEqual(createBundledPriceBook(SHIPPED_KEYS).forRegion('eu-west-1'));
     expect(await getCachedPrices(handle.db, 'us-east-1', 7 * DAY, clock)).toBeNull();
   });
 
@@ -140,12 +144,12 @@ describe('price service', () => {
   });
 
   it('keeps stale-but-cached and bundled apart: a failed refresh does not resurrect an old cache row', async () => {
-    const old: RegionPrices = { ...createBundledPriceBook().forRegion('us-east-1')!, source: 'price-list', asOf: '2026-05-01' };
-    await putCachedPrices(handle.db, { ...old, ebsGbMonth: { ...old.ebsGbMonth, gp3: 0.5 } }, new Date('2026-05-01T00:00:00Z'));
+    const old: RegionPrices = { ...createBundledPriceBook(SHIPPED_KEYS).forRegion('us-east-1')!, source: 'price-list', asOf: '2026-05-01' };
+    await putCachedPrices(handle.db, withPrices(old, [[EBS_GB_MONTH.gp3, 0.5]]), new Date('2026-05-01T00:00:00Z'));
     pricingMock.on(GetProductsCommand).rejects(denied());
     const { svc } = service();
     expect((await svc.refresh(['us-east-1'])).fallback).toHaveLength(1);
-    expect(svc.book().forRegion('us-east-1')?.ebsGbMonth.gp3).toBe(0.08);
+    expect(view(svc.book().forRegion('us-east-1')!).ebsGbMonth.gp3).toBe(0.08);
   });
 
   it('falls back when no Price List client is configured, or the region has no prices', async () => {
@@ -162,7 +166,7 @@ describe('price service', () => {
     priceListWithGp3('0.1000000000');
     const { svc } = service();
     await svc.refresh(['xx-new-1']);
-    const p = svc.book().forRegion('xx-new-1');
+    const p = view(svc.book().forRegion('xx-new-1')!);
     expect(p?.ebsGbMonth.gp3).toBe(0.1);
     expect(p?.ebsGbMonth.gp2).toBeNull();
   });
