@@ -10,6 +10,7 @@ import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { createBundledPriceBook } from '../pricing/price-book';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS, RESOURCE_TYPES, type Finding, type ResourceType } from './handler';
+import { priceKeysOf } from './registry';
 import { applyParts } from './parts';
 import { RegionInventory } from './region-inventory';
 
@@ -91,9 +92,12 @@ class RecordingInventory extends RegionInventory {
 
 beforeAll(async () => {
   s = await openSimSession();
-  const prices = createBundledPriceBook();
+  const prices = createBundledPriceBook(priceKeysOf(s.registry));
   for (const type of RESOURCE_TYPES) {
     const handler = s.registry.get(type)!;
+    // Only the prices the kind declares: a price it reads without declaring it would be unknown here, and its cost
+    // would miss the published one (the second pass, with every key, must then give the very same findings).
+    const own = createBundledPriceBook(handler.priceKeys ?? []);
     const all: Finding[] = [];
     for (const region of ['us-east-1', 'eu-west-1', 'ap-northeast-1']) {
       const ctx = {
@@ -102,7 +106,7 @@ beforeAll(async () => {
         // Every service from the factory: without Auto Scaling the AMI handler cannot see launch configurations and
         // (rightly) protects every candidate AMI.
         client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-        prices: prices.forRegion(region),
+        prices: own.forRegion(region),
         settings: DEFAULT_HANDLER_SETTINGS,
         now: new Date(),
       };

@@ -152,6 +152,34 @@ describe('price service', () => {
     expect(view(svc.book().forRegion('us-east-1')!).ebsGbMonth.gp3).toBe(0.08);
   });
 
+  it('ignores a cached row of the shape before prices were keyed, and refetches it', async () => {
+    // What the cache held before: named fields, no `values`.
+    const oldShape = {
+      region: 'us-east-1', source: 'price-list', asOf: '2026-05-31',
+      ebsGbMonth: { gp2: 0.1, gp3: 0.5, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 },
+      gp3IopsMonth: 0.005, gp3ThroughputMibpsMonth: 0.04, io1IopsMonth: 0.065, io2IopsTiers: null,
+      standardIoPerMillion: 0.05, snapshotStandardGbMonth: 0.05, snapshotArchiveGbMonth: 0.0125, publicIpv4Hour: 0.005,
+    };
+    handle.sqlite
+      .prepare('INSERT INTO price_cache (region, prices, fetched_at) VALUES (?, ?, ?)')
+      .run('us-east-1', JSON.stringify(oldShape), clock.toISOString());
+    const { svc } = service();
+    expect(view(svc.book().forRegion('us-east-1')!).ebsGbMonth.gp3).toBe(0.08); // bundled, never the old row
+    priceListWithGp3('0.0790000000');
+    expect(await svc.refresh(['us-east-1'])).toEqual({ refreshed: ['us-east-1'], cached: [], fallback: [] });
+    expect(view(svc.book().forRegion('us-east-1')!).ebsGbMonth.gp3).toBe(0.079);
+    // The row is overwritten in the current shape: the next start finds it.
+    expect(await service().svc.refresh(['us-east-1'])).toEqual({ refreshed: [], cached: ['us-east-1'], fallback: [] });
+  });
+
+  it('drops a cached value that is not a usable price (0), so the bundled one completes it', async () => {
+    const fetched: RegionPrices = { ...createBundledPriceBook(SHIPPED_KEYS).forRegion('us-east-1')!, source: 'price-list', asOf: '2026-06-01' };
+    await putCachedPrices(handle.db, withPrices(fetched, [[EBS_GB_MONTH.gp3, 0]]), clock);
+    const { svc } = service();
+    expect((await svc.refresh(['us-east-1'])).cached).toEqual(['us-east-1']);
+    expect(view(svc.book().forRegion('us-east-1')!).ebsGbMonth.gp3).toBe(0.08);
+  });
+
   it('falls back when no Price List client is configured, or the region has no prices', async () => {
     expect((await service(false).svc.refresh(['us-east-1'])).fallback).toEqual([
       { region: 'us-east-1', reason: 'no Price List client configured' },
