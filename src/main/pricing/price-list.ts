@@ -11,7 +11,7 @@ import type { PriceDimension, PriceKey, PriceListProduct, PriceTier, PriceValue,
  * published and how a product maps to it.
  */
 
-/** One GetProducts query (its TERM_MATCH filters besides regionCode) and the keys that asked for it. */
+/** One GetProducts query: a service code and its TERM_MATCH filters besides regionCode (added per region). */
 export interface PriceListQuery {
   serviceCode: string;
   filters: Readonly<Record<string, string>>;
