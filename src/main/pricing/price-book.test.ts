@@ -7,7 +7,7 @@ import type { PriceTier, RegionPrices } from './types';
 
 /*
  * Expected numbers are AWS's published on-demand prices as found in public copies of AWS price data
- * (details and links in bundled-prices.ts):
+ * (details and links in keys/ebs-bundled.ts and keys/ipv4.ts):
  *  - us-east-1, eu-west-1: AWS's EBS pricing feed (meteredUnitMaps/ec2/USD/current/ebs.json) vendored by
  *    jimgarrett123/rosa-calculator (2023-02-20); us-east-1 also matches /work/shared/AWS-FACTS.md.
  *  - ap-northeast-1: Price List API rates with SKUs (APN1-EBS:*) retrieved 2026-09-13; Magnetic from
