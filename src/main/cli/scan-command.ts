@@ -5,7 +5,7 @@ import { listFindings, type ResourceDto } from '../db/repos/resources';
 import type { SavingsTotalsDto } from '../../shared/dto/findings';
 import { getScan } from '../db/repos/scans';
 import { createPriceService } from '../pricing/prices';
-import { runScan } from '../scan/scanner';
+import { DEFAULT_SCAN_SETTINGS, runScan } from '../scan/scanner';
 import { openCliDatabase } from './cli-db';
 import { findingJson, money } from './findings-command';
 import type { CliIo } from './main';
@@ -43,7 +43,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
         prices: prices.book(),
         settings: {
           concurrency: st.scanConcurrency,
-          perRegionConcurrency: 5,
+          perRegionConcurrency: DEFAULT_SCAN_SETTINGS.perRegionConcurrency,
           stoppedInstanceDays: st.stoppedInstanceDays,
           protectionTagKey: st.protectionTagKey,
           discovery: { lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },

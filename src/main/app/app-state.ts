@@ -1,0 +1,82 @@
+/**
+ * What the app's services share: the database, the kinds, the event bus, the selected profile's session and the runs in
+ * flight. One object, built once by createAppServices; each domain module (session, costs, scans, findings, cleanup)
+ * reads and updates it.
+ */
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { Logger } from '@smithy/types';
+import { AppError } from '../../shared/errors';
+import type { DbHandle } from '../db/connection';
+import { priceKeysOf, type HandlerRegistry } from '../handlers/registry';
+import { createAppEvents, type AppEvents } from '../ipc/app-services';
+import { createPriceService, type PriceService } from '../pricing/prices';
+import { builtinRegistry, type AccountSession } from './account-session';
+
+export interface AppServicesDeps {
+  db: DbHandle;
+  appInfo?: { version: string; logFile: string };
+  logger?: Logger;
+  /** The SDK's own request/response logs (debugging only: at 100k resources they cost seconds and megabytes). */
+  sdkLogger?: Logger;
+  /** Opens an allowlisted URL in the system browser (Electron's shell.openExternal); absent in the harness. */
+  openExternal?: (url: string) => Promise<void>;
+  /** The resource kinds (default: the ones that ship with the app); tests register kinds of their own. */
+  registry?: HandlerRegistry;
+  /** Tests: explicit credentials for a profile instead of resolving it. */
+  credentialsFor?: (profile: string) => AwsCredentialIdentityProvider | undefined;
+  /** How long an MFA prompt waits for its code before the selection fails (default MFA_PROMPT_TIMEOUT_MS). */
+  mfaTimeoutMs?: number;
+}
+
+export interface RunningScan {
+  controller: AbortController;
+  done: Promise<unknown>;
+}
+
+export interface AppState {
+  readonly deps: AppServicesDeps;
+  readonly db: DbHandle;
+  readonly registry: HandlerRegistry;
+  readonly events: AppEvents;
+  /** The selected profile's session (null before one is chosen). */
+  session: AccountSession | null;
+  readonly scans: Map<number, RunningScan>;
+  /** A scan between scans:start and its id: registered before the first await, so a second start sees it. */
+  scanStarting: AbortController | null;
+  /** Cleanups in flight, by plan id (a profile switch is refused while any runs). */
+  readonly cleanups: Map<string, AbortController>;
+  readonly mfaWaiting: Map<string, { resolve: (code: string) => void; reject: (e: unknown) => void }>;
+  requireSession(): AccountSession;
+  /** The price service of the session (bundled + Price List refresh), built once per session. */
+  priceService(s: AccountSession): PriceService;
+  /** Forgets the price service (a new session). */
+  resetPrices(): void;
+}
+
+export function createAppState(deps: AppServicesDeps): AppState {
+  let prices: PriceService | null = null;
+  const registry = deps.registry ?? builtinRegistry();
+  const state: AppState = {
+    deps,
+    db: deps.db,
+    registry,
+    events: createAppEvents(),
+    session: null,
+    scans: new Map(),
+    scanStarting: null,
+    cleanups: new Map(),
+    mfaWaiting: new Map(),
+    requireSession() {
+      if (!state.session) throw new AppError('conflict', 'Choose an AWS profile first.');
+      return state.session;
+    },
+    priceService(s) {
+      prices ??= createPriceService({ db: deps.db.db, pricingClient: () => s.clients.pricing(), priceKeys: () => priceKeysOf(registry) });
+      return prices;
+    },
+    resetPrices() {
+      prices = null;
+    },
+  };
+  return state;
+}

@@ -1,0 +1,94 @@
+/** Resource scans: one at a time, started after the account is asked again, progress streamed as events. */
+import { AppError } from '../../shared/errors';
+import { getScan, listScans } from '../db/repos/scans';
+import type { AppServices } from '../ipc/app-services';
+import { DEFAULT_SCAN_SETTINGS, runScan } from '../scan/scanner';
+import type { AppState } from './app-state';
+import { loadSettings } from './settings';
+
+export type ScanServices = Pick<AppServices, 'scansStart' | 'scansCancel' | 'scansList' | 'scansGet'>;
+
+export function scanServices(st: AppState): ScanServices {
+  const { db, events } = st;
+  return {
+    async scansStart({ regions }) {
+      const s = st.requireSession();
+      const busy = st.scanStarting !== null || [...st.scans.values()].some((r) => !r.controller.signal.aborted);
+      if (busy) throw new AppError('conflict', 'A scan is already running.');
+      // Registered before the first await: a second scans:start (a double click, two windows) gets `conflict`.
+      const controller = new AbortController();
+      st.scanStarting = controller;
+      try {
+        // The credentials may point at another account by now: refuse before anything is written under this one.
+        await s.verifyAccount(controller.signal);
+        const settings = await loadSettings(db);
+        if (controller.signal.aborted) throw new AppError('cancelled', 'The scan was cancelled before it started.');
+        let resolveId!: (id: number) => void;
+        const started = new Promise<number>((r) => (resolveId = r));
+        const done = runScan(
+          {
+            db,
+            accountId: s.account.id,
+            clients: s.clients,
+            costExplorer: () => s.clients.costExplorer(),
+            homeRegion: s.clients.defaultRegion,
+            registry: s.registry,
+            prices: st.priceService(s).book(),
+            settings: {
+              concurrency: settings.scanConcurrency,
+              perRegionConcurrency: DEFAULT_SCAN_SETTINGS.perRegionConcurrency,
+              stoppedInstanceDays: settings.stoppedInstanceDays,
+              protectionTagKey: settings.protectionTagKey,
+              discovery: { lookbackDays: settings.lookbackDays, minCost: settings.minServiceCost, cacheHours: settings.ceCacheHours },
+            },
+            emit: (ev) =>
+              events.emit('scans:progress', {
+                scanId: ev.scanId,
+                ...(ev.task
+                  ? {
+                      task: {
+                        region: ev.task.region,
+                        resourceType: ev.task.resourceType,
+                        status: ev.task.status === 'cancelled' ? 'failed' : ev.task.status,
+                        found: ev.task.found,
+                        findings: ev.task.findings,
+                        monthlySavings: ev.task.monthlySavings,
+                        ...(ev.task.error ? { error: ev.task.error } : {}),
+                      },
+                    }
+                  : {}),
+                totals: { tasksDone: ev.totals.tasksDone, tasksTotal: ev.totals.tasksTotal, findings: ev.totals.findings, monthlySavings: ev.totals.monthlySavings },
+                status: ev.status ?? 'running',
+              }),
+          },
+          { regions, signal: controller.signal, onStarted: (id) => resolveId(id) },
+        );
+        const scanId = await Promise.race([started, done.then((o) => o.scanId)]);
+        st.scans.set(scanId, { controller, done });
+        void done.finally(() => st.scans.delete(scanId)).catch(() => undefined);
+        return { scanId };
+      } finally {
+        if (st.scanStarting === controller) st.scanStarting = null;
+      }
+    },
+
+    async scansCancel({ scanId }) {
+      const r = st.scans.get(scanId);
+      if (!r) throw new AppError('not_found', `Scan ${scanId} is not running.`);
+      r.controller.abort();
+      await r.done.catch(() => undefined);
+    },
+
+    async scansList(input) {
+      const s = st.requireSession();
+      return listScans(db.db, { accountId: s.account.id, limit: input?.limit ?? 50, offset: input?.offset ?? 0 });
+    },
+
+    async scansGet({ scanId }) {
+      const s = st.requireSession();
+      const scan = await getScan(db.db, scanId);
+      if (!scan || scan.accountId !== s.account.id) throw new AppError('not_found', `No scan ${scanId} for this account.`);
+      return scan;
+    },
+  };
+}
