@@ -1,8 +1,6 @@
+import { assertNever } from '../../shared/assert-never';
 import type { Partition } from './types';
 
-function assertNever(x: never): never {
-  throw new Error(`unexpected partition ${String(x)}`);
-}
 
 export function partitionOfRegion(region: string): Partition {
   if (region.startsWith('cn-')) return 'aws-cn';

@@ -3,7 +3,8 @@
  * SimulatePrincipalPolicy says whether the caller's identity policies allow each action. Reported as "checked", never
  * as "dry-run ok" — it cannot see resource policies, SCPs or permission boundaries the way a real call does.
  */
-import { IAMClient, SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { awsErrorCode } from './errors';
 
 export type PermissionCheck =

@@ -21,7 +21,7 @@ import { createHandlerContext } from '../handlers/context';
 import { DEFAULT_HANDLER_SETTINGS, NoClientError } from '../handlers/handler';
 import type { ResourceType } from '../handlers/handler';
 import { applyParts } from '../handlers/parts';
-import { createHandlerRegistry } from '../handlers/registry';
+import { createHandlerRegistry, priceKeysOf } from '../handlers/registry';
 import type { HandlerRegistry } from '../handlers/registry';
 import { createBundledPriceBook } from '../pricing/price-book';
 import type { RunPlanDeps } from './types';
@@ -116,7 +116,7 @@ export async function createCleanupEnv(o: EnvOptions = {}): Promise<CleanupEnv> 
     }
     return c;
   };
-  const prices = createBundledPriceBook();
+  const prices = createBundledPriceBook(priceKeysOf(registry));
   const now = new Date();
   // The factory's shape: clients by service (EC2 instrumented above, Auto Scaling plain).
   const regionClients: RegionClients = {

@@ -1,3 +1,4 @@
+import { assertNever } from '../../shared/assert-never';
 import { AppError } from '../../shared/errors';
 import { awsErrorCode } from '../aws/errors';
 import type { DbHandle } from '../db/connection';
@@ -64,9 +65,6 @@ interface Work extends Slot {
 
 type Final = Omit<CleanupItemResult, 'findingId' | 'resourceType' | 'region' | 'resourceId' | 'calls'> & { calls?: string[] };
 
-function assertNever(x: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(x)}`);
-}
 
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start (the scanner's limiter: one implementation). */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {

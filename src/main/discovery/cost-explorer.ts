@@ -5,7 +5,8 @@ import {
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
 import { AppError } from '../../shared/errors';
-import { awsErrorCode, awsErrorMessage, isAbort } from '../handlers/ec2-common';
+import { awsErrorCode } from '../aws/errors';
+import { awsErrorMessage, isAbort } from '../handlers/ec2-common';
 import { isDecimalString, sumDecimalStrings } from '../../shared/decimal';
 import { lookupService, type ServiceCategory } from './service-catalog';
 

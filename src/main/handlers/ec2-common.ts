@@ -1,12 +1,6 @@
 /** Small EC2 helpers shared by the handlers. */
 import { awsErrorCode } from '../aws/errors';
 
-/**
- * The one `awsErrorCode` is aws/errors.ts's; re-exported here only for modules that still import it from this file
- * (discovery/cost-explorer.ts).
- */
-export { awsErrorCode };
-
 /** Service codes (see discovery/service-catalog.ts) the EC2-family handlers cover. */
 export const SERVICE_EC2_COMPUTE = 'AmazonEC2';
 export const SERVICE_EC2_OTHER = 'AmazonEC2Other';

@@ -9,7 +9,7 @@ import type { DbHandle } from '../db/connection';
 import { openMemoryDatabase } from '../db/database';
 import { upsertAccount } from '../db/repos/accounts';
 import { registerBuiltinHandlers } from '../handlers/builtin';
-import { createHandlerRegistry, type HandlerRegistry } from '../handlers/registry';
+import { createHandlerRegistry, priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { createBundledPriceBook } from '../pricing/price-book';
 import { DEFAULT_SCAN_SETTINGS, type ScanDeps } from '../scan/scanner';
 
@@ -38,7 +38,7 @@ export async function openSimSession(opts: StartOptions = {}): Promise<SimSessio
   await upsertAccount(db.db, { id: accountId, alias: null, partition: 'aws', arn: null, profile: 'sim' });
   const registry = createHandlerRegistry();
   registerBuiltinHandlers(registry);
-  const prices = createBundledPriceBook();
+  const prices = createBundledPriceBook(priceKeysOf(registry));
   return {
     sim,
     db,

@@ -1,3 +1,4 @@
+import { assertNever } from '../../../shared/assert-never';
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { ServiceDto } from '../../../shared/dto/services';
@@ -186,6 +187,3 @@ export async function getServiceByCode(db: Kysely<Database>, accountId: string, 
   return row ? toServiceDto(row, undefined, coverage) : null;
 }
 
-function assertNever(x: never): never {
-  throw new Error(`unexpected value ${String(x)}`);
-}
