@@ -10,6 +10,7 @@ import {
 import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
 import { EBS_VOLUME_PRICE_KEYS } from '../pricing/keys/ebs';
 import { PUBLIC_IPV4_HOUR } from '../pricing/keys/ipv4';
+import { createLimiter } from '../scan/limiter';
 import { priceVolumeTerms } from './ebs-pricing';
 import { pricePublicIpv4 } from './ec2-elastic-ips-idle';
 import { awsErrorCode } from '../aws/errors';
@@ -62,17 +63,10 @@ interface Facts {
   terminationProtection: Map<string, boolean | null>;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
+/** `fn` over `items`, at most `limit` at a time (the scanner's limiter: one implementation), results in order. */
+function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const limited = createLimiter(limit);
+  return Promise.all(items.map((item) => limited(() => fn(item))));
 }
 
 /** Missing permission leaves a fact unknown instead of failing the whole scan. */
