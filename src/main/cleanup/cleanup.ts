@@ -65,7 +65,6 @@ interface Work extends Slot {
 
 type Final = Omit<CleanupItemResult, 'findingId' | 'resourceType' | 'region' | 'resourceId' | 'calls'> & { calls?: string[] };
 
-
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start (the scanner's limiter: one implementation). */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   const limited = createLimiter(Math.max(1, limit));
