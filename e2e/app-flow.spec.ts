@@ -5,7 +5,7 @@
 import { test, expect } from './pages/fixtures';
 import { ACCOUNT_ID, ALL_UNUSED, EXPECTED_COST, UNUSED, fixtureCosts, formatUsd } from './pages/sample-account';
 
-// Tall enough for all 35 findings to be rendered by the virtual table at once.
+// Tall enough for all 40 findings to be rendered by the virtual table at once.
 test.use({ viewport: { width: 1440, height: 2200 } });
 
 test('choose profile, see costs, scan, review, delete two findings, see history', async ({ app, ui, page }) => {
