@@ -31,43 +31,15 @@ import { upsertAccount } from '../src/main/db/repos/accounts';
 import { completeDeletion, insertPendingDeletion } from '../src/main/db/repos/deletions';
 import { createScan } from '../src/main/db/repos/scans';
 import { ResourceWriter } from '../src/main/db/repos/resources';
-import type { Finding, ResourceType } from '../src/main/handlers/handler';
+import type { Finding } from '../src/main/handlers/handler';
+import { ACCOUNT, makeFinding, median } from './synthetic-findings';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 1000);
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
 const BATCH = 5000;
-const ACCOUNT = '111122223333';
-const TYPES: ResourceType[] = ['ec2:instance', 'ec2:volume', 'ec2:elastic-ip', 'ec2:snapshot', 'ec2:image'];
-const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-northeast-1', 'ap-southeast-2'];
 
 type Sync = 'NORMAL' | 'FULL';
-
-function finding(i: number): Finding {
-  const type = TYPES[i % TYPES.length]!;
-  return {
-    resourceType: type,
-    resourceId: `${type.split(':')[1]}-${i.toString(16).padStart(17, '0')}`,
-    region: REGIONS[i % REGIONS.length]!,
-    name: i % 3 === 0 ? `workload-${i % 977}` : null,
-    state: 'available',
-    tags: i % 4 === 0 ? { team: `t${i % 17}`, env: 'dev' } : {},
-    createdAt: new Date(Date.UTC(2024, 0, 1) + (i % 700) * 86_400_000).toISOString(),
-    unused: i % 5 !== 0,
-    unusedReason: i % 5 !== 0 ? 'Not attached to any instance' : null,
-    unusedSince: i % 9 === 0 ? null : new Date(Date.UTC(2025, 0, 1) + (i % 600) * 86_400_000).toISOString(),
-    monthlyCost: i % 23 === 0 ? null : ((i * 7919) % 100_000) / 1000,
-    costBasis: `gp3 ${(i % 500) + 1} GiB × $0.08 (us-east-1)`,
-    protected: i % 31 === 0,
-    protectedReason: i % 31 === 0 ? 'Tagged cloud-cleaner:keep' : null,
-    details: { volumeType: 'gp3', sizeGiB: (i % 500) + 1, attachments: [] },
-  };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 let seq = 0;
 async function freshDb(dir: string, sync: Sync): Promise<DbHandle> {
@@ -215,7 +187,7 @@ async function main(): Promise<void> {
       await f.close();
     }
 
-    const rows = Array.from({ length: ROWS }, (_, i) => finding(i));
+    const rows = Array.from({ length: ROWS }, (_, i) => makeFinding(i));
     const up = { normal: [] as number[], full: [] as number[], floor: [] as number[] };
     for (let r = 0; r < REPEAT; r++) {
       const n = await freshDb(dir, 'NORMAL');
