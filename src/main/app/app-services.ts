@@ -4,7 +4,7 @@
  */
 import { AppError } from '../../shared/errors';
 import type { SettingsDto } from '../../shared/dto/settings';
-import { describeKinds } from '../handlers/registry';
+import { describeKinds, kindSettingsOf } from '../handlers/registry';
 import type { AppServices } from '../ipc/app-services';
 import { isAllowedExternalUrl } from '../window/security';
 import { createAppState, type AppServicesDeps } from './app-state';
@@ -13,7 +13,7 @@ import { costServices } from './cost-services';
 import { findingsServices } from './findings-services';
 import { scanServices } from './scan-services';
 import { sessionServices } from './session-services';
-import { loadSettings, updateSettings } from './settings';
+import { loadSettingsWithKinds, updateSettings } from './settings';
 
 export type { AppServicesDeps } from './app-state';
 export { MFA_PROMPT_TIMEOUT_MS } from './session-services';
@@ -54,11 +54,12 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
     },
 
     async settingsGet() {
-      return settingsDto(await loadSettings(db));
+      // The app's settings and, flat beside them, each kind's declared setting (stored value or its default).
+      return settingsDto(await loadSettingsWithKinds(db, kindSettingsOf(st.registry)));
     },
 
     async settingsUpdate(patch) {
-      return settingsDto(await updateSettings(db, patch));
+      return settingsDto(await updateSettings(db, patch, kindSettingsOf(st.registry)));
     },
 
     async shellOpenExternal({ url }) {

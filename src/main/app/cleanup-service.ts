@@ -7,7 +7,8 @@ import type { CleanupItemResult } from '../cleanup/types';
 import type { DbHandle } from '../db/connection';
 import type { PriceBook } from '../pricing/types';
 import type { AccountSession } from './account-session';
-import { loadSettings, type AppSettings } from './settings';
+import { handlerSettingsOf, loadHandlerSettings, loadSettingsWithKinds, type AppSettings } from './settings';
+import { kindSettingsOf } from '../handlers/registry';
 
 /** Builds a plan from stored finding ids (main decides everything else) and shapes it for the renderer. */
 export async function planCleanup(
@@ -15,13 +16,9 @@ export async function planCleanup(
   input: { findingIds: number[]; snapshotVolumes: boolean; addParts?: { findingId: number; resourceId: string }[] },
 ): Promise<CleanupPlanDto> {
   // Protection is evaluated with the settings in force now (a key changed since the scan counts).
-  const settings = await loadSettings(deps.db);
+  const settings = await loadHandlerSettings(deps.db, kindSettingsOf(deps.session.registry));
   const plan = await createPlan(
-    {
-      db: deps.db,
-      registry: deps.session.registry,
-      settings: { stoppedInstanceDays: settings.stoppedInstanceDays, protectionTagKey: settings.protectionTagKey },
-    },
+    { db: deps.db, registry: deps.session.registry, settings },
     {
       accountId: deps.session.account.id,
       findingIds: input.findingIds,
@@ -95,6 +92,8 @@ export async function runCleanup(
   input: { planId: string; mode: 'dry-run' | 'execute'; confirmAccountId?: string; signal?: AbortSignal },
 ): Promise<CleanupRunDto> {
   const s = deps.session;
+  const decl = kindSettingsOf(s.registry);
+  const handlerSettings = handlerSettingsOf(await loadSettingsWithKinds(deps.db, decl), decl);
   const result = await runPlan(
     {
       db: deps.db,
@@ -104,7 +103,7 @@ export async function runCleanup(
       // Kinds without a DryRun are checked by simulating the caller's IAM policies for their actions.
       permissionCheck: (actions) => simulatePermissions(s.clients.iam(), s.identity.arn, actions, input.signal),
       prices: deps.prices,
-      settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
+      settings: handlerSettings,
       emit: (ev) =>
         deps.emit({
           planId: ev.planId,

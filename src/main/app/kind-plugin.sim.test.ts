@@ -44,10 +44,10 @@ class GadgetClient {
   destroy(): void {}
 }
 
-const IDLE_DAYS = 30;
-const toFinding = (region: string, g: { id: string; idleDays: number; sizeGiB: number; tags: { Key: string; Value: string }[] }, settingsKey: string): Finding => {
+const toFinding = (region: string, g: { id: string; idleDays: number; sizeGiB: number; tags: { Key: string; Value: string }[] }, settingsKey: string, idleDays: number): Finding => {
   const tags = tagsToRecord(g.tags);
-  const unused = g.idleDays >= IDLE_DAYS;
+  // The kind's own setting (declared below, stored like the app's, passed in ctx.settings.kinds).
+  const unused = g.idleDays >= idleDays;
   const protectedReason = tags[settingsKey] !== undefined ? `Tagged ${settingsKey}` : null;
   return {
     resourceType: 'gadget:widget',
@@ -84,15 +84,18 @@ const gadgetKind: ResourceHandler = {
     { key: 'sizeGiB', label: 'Size', unit: 'GiB' },
     { key: 'idleDays', label: 'Idle for', unit: 'days' },
   ],
+  settings: [
+    { key: 'gadgetIdleDays', label: 'Idle for at least', description: 'A gadget is flagged after this many idle days.', type: 'integer', unit: 'days', default: 30, min: 1, max: 365 },
+  ],
   deleteOrder: 60,
   async *scan(ctx) {
     const out = (await ctx.client(GadgetClient).send({ op: 'List' })) as { Gadgets: { id: string; idleDays: number; sizeGiB: number; tags: { Key: string; Value: string }[] }[] };
-    yield out.Gadgets.map((g) => toFinding(ctx.region, g, ctx.settings.protectionTagKey));
+    yield out.Gadgets.map((g) => toFinding(ctx.region, g, ctx.settings.protectionTagKey, ctx.settings.kinds?.['gadgetIdleDays'] ?? 30));
   },
   async recheck(ctx, stored) {
     const out = (await ctx.client(GadgetClient).send({ op: 'Get', id: stored.resourceId })) as { Gadget: { id: string; idleDays: number; sizeGiB: number; tags: { Key: string; Value: string }[] } | null };
     if (out.Gadget === null) return { status: 'gone', reason: 'The gadget no longer exists' };
-    const current = toFinding(ctx.region, out.Gadget, ctx.settings.protectionTagKey);
+    const current = toFinding(ctx.region, out.Gadget, ctx.settings.protectionTagKey, ctx.settings.kinds?.['gadgetIdleDays'] ?? 30);
     if (current.protected) return { status: 'protected', reason: current.protectedReason ?? 'Protected', current };
     return current.unused ? { status: 'unchanged', current } : { status: 'changed', reason: 'In use again', current };
   },
@@ -235,6 +238,27 @@ describe('a kind defined only in this test', () => {
     const dry2 = await app.cleanupDryRun({ planId: plan2.id });
     expect(dry2.items[0]?.outcome).toMatchObject({ kind: 'unauthorized', code: 'AccessDenied', message: expect.stringContaining('denies gadget:DeleteGadget') });
     sim.state.deny.delete('gadget:DeleteGadget');
+  });
+
+  it('its own setting is shown, stored, validated against its declaration, and used by its scan', async () => {
+    gadgets.set('us-east-1', [{ id: 'gad-45', idleDays: 45, sizeGiB: 1, tags: [] }]);
+    const app = createAppServices({ db, registry: registry() });
+    await app.profilesSelect({ profile: 'sim' });
+    const kinds = await app.handlersList(undefined);
+    expect(kinds.find((k) => k.type === 'gadget:widget')?.settings).toEqual([expect.objectContaining({ key: 'gadgetIdleDays', default: 30, unit: 'days' })]);
+    // Not stored yet: the declared default, flat beside the app's settings (as the settings page reads it).
+    expect((await app.settingsGet(undefined)) as unknown as Record<string, unknown>).toMatchObject({ gadgetIdleDays: 30, stoppedInstanceDays: 30 });
+    const scanOnce = async (): Promise<boolean> => {
+      const { scanId } = await app.scansStart({ regions: ['us-east-1'] });
+      await until(async () => ((await app.scansGet({ scanId })).status === 'running' ? undefined : true));
+      const rows = (await app.findingsList({ types: ['gadget:widget'], unusedOnly: false, limit: 10, offset: 0 })).rows;
+      return rows.find((r) => r.resourceId === 'gad-45')!.unused;
+    };
+    expect(await scanOnce()).toBe(true); // idle 45 days ≥ 30
+    await expect(app.settingsUpdate({ gadgetIdleDays: 400 })).rejects.toMatchObject({ code: 'validation', message: 'gadgetIdleDays must be between 1 and 365' });
+    await expect(app.settingsUpdate({ gadgetIdleDay: 60 })).rejects.toMatchObject({ code: 'validation', message: expect.stringContaining('no resource kind declares it') });
+    expect((await app.settingsUpdate({ gadgetIdleDays: 60 })) as unknown as Record<string, unknown>).toMatchObject({ gadgetIdleDays: 60 });
+    expect(await scanOnce()).toBe(false); // 45 < 60: in use by the kind's own rule
   });
 
   it("appears in the CLI's JSON", async () => {

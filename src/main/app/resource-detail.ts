@@ -3,10 +3,10 @@ import type { ResourceDetailDto, SavingsTotalsDto } from '../../shared/dto/findi
 import type { DbHandle } from '../db/connection';
 import type { ResourceDto } from '../db/repos/resources';
 import type { ResourceType } from '../handlers/handler';
-import type { HandlerRegistry } from '../handlers/registry';
+import { kindSettingsOf, type HandlerRegistry } from '../handlers/registry';
 import { partsOf, protectionNearMisses } from '../handlers/parts';
 import { storedFindingOf } from '../cleanup/plan';
-import { loadSettings } from './settings';
+import { loadHandlerSettings } from './settings';
 
 /** The potential-savings totals of an empty filter (a service no handler covers yet). */
 export const NO_SAVINGS: SavingsTotalsDto = {
@@ -18,8 +18,8 @@ export const NO_SAVINGS: SavingsTotalsDto = {
 };
 
 export async function resourceDetail(db: DbHandle, registry: HandlerRegistry, r: ResourceDto): Promise<ResourceDetailDto> {
-  const settings = await loadSettings(db);
-  const handlerSettings = { stoppedInstanceDays: settings.stoppedInstanceDays, protectionTagKey: settings.protectionTagKey };
+  const handlerSettings = await loadHandlerSettings(db, kindSettingsOf(registry));
+  const settings = handlerSettings;
   const handler = registry.get(r.resourceType as ResourceType);
   const related = handler
     ? partsOf(handler, storedFindingOf({ ...r, resourceType: r.resourceType as ResourceType }), handlerSettings, { snapshotVolumes: false }).parts

@@ -4,7 +4,8 @@ import { getScan, listScans } from '../db/repos/scans';
 import type { AppServices } from '../ipc/app-services';
 import { DEFAULT_SCAN_SETTINGS, runScan } from '../scan/scanner';
 import type { AppState } from './app-state';
-import { loadSettings } from './settings';
+import { handlerSettingsOf, loadSettingsWithKinds } from './settings';
+import { kindSettingsOf } from '../handlers/registry';
 
 export type ScanServices = Pick<AppServices, 'scansStart' | 'scansCancel' | 'scansList' | 'scansGet'>;
 
@@ -21,7 +22,8 @@ export function scanServices(st: AppState): ScanServices {
       try {
         // The credentials may point at another account by now: refuse before anything is written under this one.
         await s.verifyAccount(controller.signal);
-        const settings = await loadSettings(db);
+        const decl = kindSettingsOf(st.registry);
+        const settings = await loadSettingsWithKinds(db, decl);
         if (controller.signal.aborted) throw new AppError('cancelled', 'The scan was cancelled before it started.');
         let resolveId!: (id: number) => void;
         const started = new Promise<number>((r) => (resolveId = r));
@@ -39,6 +41,7 @@ export function scanServices(st: AppState): ScanServices {
               perRegionConcurrency: DEFAULT_SCAN_SETTINGS.perRegionConcurrency,
               stoppedInstanceDays: settings.stoppedInstanceDays,
               protectionTagKey: settings.protectionTagKey,
+              kinds: handlerSettingsOf(settings, decl).kinds ?? {},
               discovery: { lookbackDays: settings.lookbackDays, minCost: settings.minServiceCost, cacheHours: settings.ceCacheHours },
             },
             emit: (ev) =>

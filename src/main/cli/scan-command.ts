@@ -1,6 +1,6 @@
 import { openAccountSession } from '../app/account-session';
-import { loadSettings } from '../app/settings';
-import { priceKeysOf, type HandlerRegistry } from '../handlers/registry';
+import { handlerSettingsOf, loadSettingsWithKinds } from '../app/settings';
+import { kindSettingsOf, priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { listFindings, type ResourceDto } from '../db/repos/resources';
 import type { SavingsTotalsDto } from '../../shared/dto/findings';
 import { getScan } from '../db/repos/scans';
@@ -29,7 +29,8 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
   let session;
   try {
     session = await openAccountSession({ db: handle, profile: input.profile, ...(input.registry ? { registry: input.registry } : {}) });
-    const st = await loadSettings(handle);
+    const decl = kindSettingsOf(session.registry);
+    const st = await loadSettingsWithKinds(handle, decl);
     const prices = createPriceService({ db: handle.db, pricingClient: () => session!.clients.pricing(), priceKeys: () => priceKeysOf(session!.registry) });
     const s = session;
     const out = await runScan(
@@ -46,6 +47,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
           perRegionConcurrency: DEFAULT_SCAN_SETTINGS.perRegionConcurrency,
           stoppedInstanceDays: st.stoppedInstanceDays,
           protectionTagKey: st.protectionTagKey,
+          kinds: handlerSettingsOf(st, decl).kinds ?? {},
           discovery: { lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },
         },
         ...(input.json

@@ -57,6 +57,8 @@ export interface HandlerSettings {
   stoppedInstanceDays: number;
   /** Tag key that protects a resource; any value but `false` protects. */
   protectionTagKey: string;
+  /** The kinds' own declared settings by key (the stored value or the declared default). */
+  kinds?: Readonly<Record<string, number>>;
 }
 
 export const DEFAULT_HANDLER_SETTINGS: HandlerSettings = {

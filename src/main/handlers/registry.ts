@@ -1,4 +1,4 @@
-import type { ResourceKindDto } from '../../shared/dto/kinds';
+import type { KindSettingDto, ResourceKindDto } from '../../shared/dto/kinds';
 import { collectPriceKeys } from '../pricing/price-key';
 import type { PriceKey } from '../pricing/types';
 import type { ResourceHandler, ResourceType } from './handler';
@@ -78,4 +78,11 @@ export function describeKind(h: ResourceHandler): ResourceKindDto {
 
 export function describeKinds(registry: HandlerRegistry): ResourceKindDto[] {
   return registry.list().map(describeKind);
+}
+
+/** Every setting the registered kinds declare (one per key: the first declaration wins). */
+export function kindSettingsOf(registry: HandlerRegistry): KindSettingDto[] {
+  const seen = new Map<string, KindSettingDto>();
+  for (const h of registry.list()) for (const s of h.settings ?? []) if (!seen.has(s.key)) seen.set(s.key, { ...s });
+  return [...seen.values()];
 }

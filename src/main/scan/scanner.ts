@@ -232,7 +232,11 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
         accountId,
         clients: deps.clients,
         prices: deps.prices.forRegion(region),
-        settings: { stoppedInstanceDays: deps.settings.stoppedInstanceDays, protectionTagKey: deps.settings.protectionTagKey },
+        settings: {
+          stoppedInstanceDays: deps.settings.stoppedInstanceDays,
+          protectionTagKey: deps.settings.protectionTagKey,
+          ...(deps.settings.kinds ? { kinds: deps.settings.kinds } : {}),
+        },
         now: now(),
         ...(signal ? { signal } : {}),
         ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),

@@ -27,5 +27,9 @@ export const settingsSchema = z.object({
 
 export type SettingsDto = z.infer<typeof settingsSchema>;
 
-/** A partial update; main merges it into the stored settings and returns the result. */
-export const settingsUpdateInput = settingsSchema.omit({ lastProfile: true }).strict().partial();
+/**
+ * A partial update; main merges it into the stored settings and returns the result. Besides the app's own keys it
+ * takes each resource kind's own settings, flat by key: main accepts only keys a registered kind declares, as numbers
+ * within the range it declares.
+ */
+export const settingsUpdateInput = settingsSchema.omit({ lastProfile: true }).partial().catchall(z.unknown());
