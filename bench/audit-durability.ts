@@ -32,7 +32,7 @@ import { completeDeletion, insertPendingDeletion } from '../src/main/db/repos/de
 import { createScan } from '../src/main/db/repos/scans';
 import { ResourceWriter } from '../src/main/db/repos/resources';
 import type { Finding } from '../src/main/handlers/handler';
-import { ACCOUNT, makeFinding, median } from './synthetic-findings';
+import { ACCOUNT, makeFinding, median, plainInsertFloorMs } from './synthetic-findings';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 1000);
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
@@ -123,26 +123,6 @@ async function upserts(h: DbHandle, rows: Finding[]): Promise<number> {
   return performance.now() - t0;
 }
 
-function upsertFloor(dir: string, rows: Finding[]): number {
-  const h = openDatabase({ file: path.join(dir, `floor-${++seq}.sqlite`) });
-  try {
-    const cols = ['account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason', 'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at', 'first_seen', 'last_seen', 'last_scan_id'];
-    h.sqlite.exec(`CREATE TABLE plain (${cols.join(', ')})`);
-    const ins = h.sqlite.prepare(`INSERT INTO plain VALUES (${cols.map(() => '?').join(', ')})`);
-    const batch = h.sqlite.transaction((rs: Finding[], now: string) => {
-      for (const f of rs) {
-        ins.run(ACCOUNT, f.resourceType, f.region, f.resourceId, 'AmazonEC2Other', f.name, f.state, f.unused ? 1 : 0, f.unusedReason, f.unusedSince, f.monthlyCost, f.costBasis, f.protected ? 1 : 0, f.protectedReason, JSON.stringify(f.tags), JSON.stringify(f.details), f.createdAt, now, now, 1);
-      }
-    });
-    const now = new Date().toISOString();
-    const t0 = performance.now();
-    for (let i = 0; i < rows.length; i += BATCH) batch(rows.slice(i, i + BATCH), now);
-    return performance.now() - t0;
-  } finally {
-    h.sqlite.close();
-  }
-}
-
 /** The file system type of `dir` (Linux only; null elsewhere). */
 function fsType(dir: string): string | null {
   try {
@@ -196,7 +176,7 @@ async function main(): Promise<void> {
       const f = await freshDb(dir, 'FULL');
       up.full.push(await upserts(f, rows));
       await f.close();
-      up.floor.push(upsertFloor(dir, rows));
+      up.floor.push(plainInsertFloorMs(dir, `floor-${++seq}.sqlite`, rows, BATCH));
     }
 
     const a = {

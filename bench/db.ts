@@ -9,12 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openAndMigrate } from '../src/main/db/database';
-import { openDatabase } from '../src/main/db/connection';
 import { upsertAccount } from '../src/main/db/repos/accounts';
 import { createScan } from '../src/main/db/repos/scans';
 import { ResourceWriter, listFindings } from '../src/main/db/repos/resources';
-import type { Finding } from '../src/main/handlers/handler';
-import { ACCOUNT, makeFinding, median } from './synthetic-findings';
+import { ACCOUNT, makeFinding, median, plainInsertFloorMs } from './synthetic-findings';
 
 const N = Number(process.env.BENCH_ROWS ?? 100_000);
 // The scanner commits in transactions of up to 5,000 rows (scan/batched-writer.ts).
@@ -56,26 +54,8 @@ async function main(): Promise<void> {
         if (page.rows.length === 0) throw new Error(`query returned nothing: ${JSON.stringify(q)}`);
       }
     }
-    // The floor of this machine: the same 100,000 rows, same columns, batches and pragmas, as plain INSERTs into a
-    // table with no key, no index and no constraint — what SQLite alone needs before any upsert logic.
-    const floor = openDatabase({ file: path.join(dir, 'floor.db') });
-    let floorMs: number;
-    try {
-      const cols = ['account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason', 'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at', 'first_seen', 'last_seen', 'last_scan_id'];
-      floor.sqlite.exec(`CREATE TABLE plain (${cols.join(', ')})`);
-      const ins = floor.sqlite.prepare(`INSERT INTO plain VALUES (${cols.map(() => '?').join(', ')})`);
-      const batch = floor.sqlite.transaction((rs: Finding[], now: string) => {
-        for (const f of rs) {
-          ins.run(ACCOUNT, f.resourceType, f.region, f.resourceId, 'AmazonEC2Other', f.name, f.state, f.unused ? 1 : 0, f.unusedReason, f.unusedSince, f.monthlyCost, f.costBasis, f.protected ? 1 : 0, f.protectedReason, JSON.stringify(f.tags), JSON.stringify(f.details), f.createdAt, now, now, 1);
-        }
-      });
-      const t0 = performance.now();
-      const now = new Date().toISOString();
-      for (let i = 0; i < rows.length; i += BATCH) batch(rows.slice(i, i + BATCH), now);
-      floorMs = performance.now() - t0;
-    } finally {
-      await floor.close();
-    }
+    // The floor of this machine (plain INSERTs of the same rows into an index-free table).
+    const floorMs = plainInsertFloorMs(dir, 'floor.db', rows, BATCH);
     const result = {
       rows: N,
       upsert_first_ms: Math.round(firstMs),

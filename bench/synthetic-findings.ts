@@ -1,4 +1,6 @@
 /** The benchmarks' synthetic findings: deterministic, varied like a real account (types, regions, tags, unknowns). */
+import path from 'node:path';
+import { openDatabase } from '../src/main/db/connection';
 import type { Finding, ResourceType } from '../src/main/handlers/handler';
 
 export const ACCOUNT = '111122223333';
@@ -32,4 +34,29 @@ export function makeFinding(i: number): Finding {
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * The floor of this machine: the same rows, columns (those the scan's writer writes), batches and pragmas as plain
+ * INSERTs into a table with no key, no index and no constraint — what SQLite alone needs before any upsert logic.
+ * Returns milliseconds.
+ */
+export function plainInsertFloorMs(dir: string, name: string, rows: readonly Finding[], batchSize: number): number {
+  const h = openDatabase({ file: path.join(dir, name) });
+  try {
+    const cols = ['account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason', 'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at', 'monthly_savings', 'first_seen', 'last_seen', 'last_scan_id'];
+    h.sqlite.exec(`CREATE TABLE plain (${cols.join(', ')})`);
+    const ins = h.sqlite.prepare(`INSERT INTO plain VALUES (${cols.map(() => '?').join(', ')})`);
+    const batch = h.sqlite.transaction((rs: readonly Finding[], now: string) => {
+      for (const f of rs) {
+        ins.run(ACCOUNT, f.resourceType, f.region, f.resourceId, 'AmazonEC2Other', f.name, f.state, f.unused ? 1 : 0, f.unusedReason, f.unusedSince, f.monthlyCost, f.costBasis, f.protected ? 1 : 0, f.protectedReason, JSON.stringify(f.tags), JSON.stringify(f.details), f.createdAt, f.monthlySavings ?? null, now, now, 1);
+      }
+    });
+    const now = new Date().toISOString();
+    const t0 = performance.now();
+    for (let i = 0; i < rows.length; i += batchSize) batch(rows.slice(i, i + batchSize), now);
+    return performance.now() - t0;
+  } finally {
+    h.sqlite.close();
+  }
 }
