@@ -3,6 +3,7 @@
  * stays meaningful whenever it is loaded; absolute ISO timestamps are accepted wherever an age is.
  * `resolve-fixture.ts` turns a fixture into the live `SimAccount` state.
  */
+import type { ElbRegionFixture } from './elb-state';
 
 /** Tags are written as a plain object in fixtures: `{ "Name": "web", "cloud-cleaner:keep": "true" }`. */
 export type FixtureTags = Record<string, string>;
@@ -164,6 +165,8 @@ export interface RegionResourcesFixture {
   launchTemplates?: LaunchTemplateFixture[];
   natGateways?: NatGatewayFixture[];
   launchConfigurations?: LaunchConfigurationFixture[];
+  /** Elastic Load Balancing: load balancers, target groups, Classic load balancers (elb-state.ts). */
+  elb?: ElbRegionFixture;
 }
 
 export type RecordType = 'Usage' | 'Credit' | 'Tax' | 'Refund' | 'DiscountedUsage' | 'SavingsPlanCoveredUsage';

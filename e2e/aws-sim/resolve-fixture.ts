@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { isDecimal } from './decimal';
 import type { AccountFixture, FixtureTags, RegionResourcesFixture } from './fixture';
+import { loadElbFixture } from './elb-state';
 import { SimAccount } from './state';
 import type { SimInstance, SimRegion, SimTag } from './state';
 
@@ -254,6 +255,7 @@ function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date
       tags: toTags(n.tags),
     });
   }
+  loadElbFixture(region.elb, res.elb, { region: region.name, accountId, now });
 }
 
 /** EC2 reports IOPS for SSD and io volumes; gp2 has a size-derived baseline (3 IOPS/GiB, 100–16,000). */

@@ -2,6 +2,7 @@
  * The live simulated account: what Describe* reads and mutations change. Tests may read it directly
  * (`sim.state.region('us-east-1').volumes.get('vol-…')`). Maps keep insertion order; paging sorts by id.
  */
+import { SimElbRegion } from './elb-state';
 import type { InstanceStateName, OptInStatus, RecordType, ServiceManaged, VolumeType } from './fixture';
 
 export interface SimTag {
@@ -143,6 +144,8 @@ export class SimRegion {
   readonly natGateways = new Map<string, SimNatGateway>();
   /** Auto Scaling launch configurations, by name (names are unique per region). */
   readonly launchConfigurations = new Map<string, SimLaunchConfiguration>();
+  /** Elastic Load Balancing (v2 and Classic): elb-state.ts. */
+  readonly elb = new SimElbRegion();
 
   constructor(readonly name: string) {}
 }

@@ -12,6 +12,8 @@ import type { SimRequest, SimService } from '../protocols/protocol';
 import { autoScalingService } from './autoscaling';
 import { costExplorerService } from './cost-explorer';
 import { ec2Service } from './ec2';
+import { elbClassicService } from './elb-classic';
+import { elbv2Service } from './elbv2';
 import { iamService } from './iam';
 import { stsService } from './sts';
 
@@ -54,7 +56,7 @@ export function createServiceRegistry(initial: readonly SimService[] = []): Serv
 }
 
 /** The services every simulator answers. */
-export const BUILT_IN_SERVICES: readonly SimService[] = [ec2Service, autoScalingService, stsService, iamService, costExplorerService];
+export const BUILT_IN_SERVICES: readonly SimService[] = [ec2Service, autoScalingService, stsService, iamService, costExplorerService, elbv2Service, elbClassicService];
 
 /** The default registry (`startSimulator()` without `services`): the built-ins, plus whatever is registered. */
 export const defaultServices: ServiceRegistry = createServiceRegistry(BUILT_IN_SERVICES);
