@@ -156,6 +156,63 @@ export interface NatGatewayFixture {
   tags?: FixtureTags;
 }
 
+/** One route: `destination` is an IPv4 CIDR, an IPv6 CIDR (has a ':') or a prefix list id (`pl-…`). */
+export interface RouteFixture {
+  destination: string;
+  natGatewayId?: string;
+  /** `igw-…`, `vgw-…`, `local`, or a gateway endpoint's `vpce-…` (as AWS writes endpoint routes). */
+  gatewayId?: string;
+  /** Sugar for a (gateway) endpoint route: written to GatewayId, as DescribeRouteTables answers. */
+  vpcEndpointId?: string;
+  instanceId?: string;
+  /** Default 'active'; 'blackhole' when the NAT gateway named is deleted or failed. A route to a NAT gateway missing from the fixture must say 'blackhole'. */
+  state?: 'active' | 'blackhole';
+}
+
+export interface RouteTableFixture {
+  id: string;
+  vpcId?: string; // default 'vpc-0sim00000000000001'
+  /** The VPC's main route table (default false). */
+  main?: boolean;
+  /** Explicitly associated subnets. */
+  subnetIds?: string[];
+  /** The local route (`10.0.0.0/16` → `local`, origin CreateRouteTable) is added first unless one is given. */
+  routes: RouteFixture[];
+  tags?: FixtureTags;
+}
+
+export type VpcEndpointStateFixture = 'pendingAcceptance' | 'pending' | 'available' | 'deleting' | 'deleted' | 'rejected' | 'failed' | 'expired' | 'partial';
+
+export interface VpcEndpointFixture {
+  id: string;
+  type?: 'Interface' | 'Gateway' | 'GatewayLoadBalancer'; // default 'Interface'
+  vpcId?: string; // default 'vpc-0sim00000000000001'
+  /** Default `com.amazonaws.<region>.ssm` (Interface), `com.amazonaws.<region>.s3` (Gateway). */
+  serviceName?: string;
+  state?: VpcEndpointStateFixture; // default 'available' (DescribeVpcEndpoints' lower-case values)
+  /** Interface / GWLB endpoints (default one subnet); each gets a network interface. */
+  subnetIds?: string[];
+  createdDaysAgo?: number; // default 100
+  creationTimestamp?: string; // ISO; wins over createdDaysAgo
+  requesterManaged?: boolean;
+  privateDnsEnabled?: boolean; // default true for Interface endpoints
+  tags?: FixtureTags;
+}
+
+/**
+ * A CloudWatch metric series: one value per UTC day, the LAST element being the day before the clock's day
+ * ("yesterday"); `null` = no datapoint that day (sparse metrics are published only when non-zero). The value is that
+ * day's aggregate and is answered for every statistic. A dimension value `{{loadBalancer:NAME}}` or
+ * `{{targetGroup:NAME}}` stands for the ARN suffix (`app/NAME/…`, `targetgroup/NAME/…`) of this region's ELBv2 load
+ * balancer or target group by that name, so fixtures need not know the generated ARN ids.
+ */
+export interface MetricSeriesFixture {
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  daily: (number | null)[];
+}
+
 export interface RegionResourcesFixture {
   instances?: InstanceFixture[];
   volumes?: VolumeFixture[];
@@ -167,6 +224,10 @@ export interface RegionResourcesFixture {
   launchConfigurations?: LaunchConfigurationFixture[];
   /** Elastic Load Balancing: load balancers, target groups, Classic load balancers (elb-state.ts). */
   elb?: ElbRegionFixture;
+  routeTables?: RouteTableFixture[];
+  vpcEndpoints?: VpcEndpointFixture[];
+  /** CloudWatch metric series (GetMetricData, ListMetrics). */
+  metrics?: MetricSeriesFixture[];
 }
 
 export type RecordType = 'Usage' | 'Credit' | 'Tax' | 'Refund' | 'DiscountedUsage' | 'SavingsPlanCoveredUsage';
@@ -207,7 +268,8 @@ export interface AccountFixture {
   regions: RegionFixture[];
   /**
    * Denied actions: EC2 action names ('TerminateInstances' or 'ec2:TerminateInstances'), 'iam:ListAccountAliases',
-   * 'sts:AssumeRole', 'autoscaling:DescribeLaunchConfigurations'.
+   * 'sts:AssumeRole', 'autoscaling:DescribeLaunchConfigurations', 'monitoring:GetMetricData' (or its IAM spelling
+   * 'cloudwatch:GetMetricData').
    */
   deny?: string[];
   /**

@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { isDecimal } from './decimal';
 import type { AccountFixture, FixtureTags, RegionResourcesFixture } from './fixture';
 import { loadElbFixture } from './elb-state';
+import { putDailySeries } from './metrics-state';
 import { SimAccount } from './state';
-import type { SimInstance, SimRegion, SimTag } from './state';
+import type { SimInstance, SimRegion, SimRoute, SimTag } from './state';
 
 const DAY_MS = 86_400_000;
 
@@ -35,7 +36,7 @@ export function isoDay(d: Date): string {
 }
 
 /** Small stable hash so derived ids (reservations, IPs) do not depend on load order. */
-function hashHex(s: string, len: number): string {
+export function hashHex(s: string, len: number): string {
   let h = 2166136261;
   let out = '';
   for (let round = 0; out.length < len; round++) {
@@ -256,6 +257,84 @@ function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date
     });
   }
   loadElbFixture(region.elb, res.elb, { region: region.name, accountId, now });
+  resolveNetwork(region, res, now);
+  resolveMetrics(region, res, now);
+}
+
+const DEFAULT_VPC = 'vpc-0sim00000000000001';
+
+function resolveNetwork(region: SimRegion, res: RegionResourcesFixture, now: Date): void {
+  for (const e of res.vpcEndpoints ?? []) {
+    if (region.vpcEndpoints.has(e.id)) throw new Error(`fixture: VPC endpoint ${e.id} appears twice in region ${region.name}`);
+    const type = e.type ?? 'Interface';
+    const subnets = type === 'Gateway' ? [] : (e.subnetIds ?? ['subnet-0sim0000000000001']);
+    region.vpcEndpoints.set(e.id, {
+      vpcEndpointId: e.id,
+      type,
+      vpcId: e.vpcId ?? DEFAULT_VPC,
+      serviceName: e.serviceName ?? `com.amazonaws.${region.name}.${type === 'Gateway' ? 's3' : 'ssm'}`,
+      state: e.state ?? 'available',
+      subnetIds: subnets,
+      networkInterfaceIds: subnets.map((sn) => `eni-${hashHex(`${e.id}/${sn}`, 17)}`),
+      privateDnsEnabled: type === 'Interface' ? (e.privateDnsEnabled ?? true) : false,
+      requesterManaged: e.requesterManaged ?? false,
+      creationTimestamp: when(now, e.creationTimestamp, e.createdDaysAgo, 100),
+      tags: toTags(e.tags),
+    });
+  }
+  for (const rt of res.routeTables ?? []) {
+    if (region.routeTables.has(rt.id)) throw new Error(`fixture: route table ${rt.id} appears twice in region ${region.name}`);
+    const routes: SimRoute[] = rt.routes.map((r) => {
+      const gatewayId = r.vpcEndpointId ?? r.gatewayId;
+      if (r.vpcEndpointId !== undefined && !region.vpcEndpoints.has(r.vpcEndpointId)) {
+        throw new Error(`fixture: route table ${rt.id} routes to unknown VPC endpoint ${r.vpcEndpointId}`);
+      }
+      let state = r.state;
+      if (r.natGatewayId !== undefined) {
+        const nat = region.natGateways.get(r.natGatewayId);
+        if (!nat && state !== 'blackhole') throw new Error(`fixture: route table ${rt.id} routes to unknown NAT gateway ${r.natGatewayId} (say state 'blackhole' for a deleted one)`);
+        state ??= nat && (nat.state === 'deleted' || nat.state === 'failed') ? 'blackhole' : 'active';
+      }
+      const dest = r.destination;
+      return {
+        ...(dest.startsWith('pl-') ? { destinationPrefixListId: dest } : dest.includes(':') ? { destinationIpv6CidrBlock: dest } : { destinationCidrBlock: dest }),
+        ...(gatewayId !== undefined ? { gatewayId } : {}),
+        ...(r.natGatewayId !== undefined ? { natGatewayId: r.natGatewayId } : {}),
+        ...(r.instanceId !== undefined ? { instanceId: r.instanceId } : {}),
+        state: state ?? 'active',
+        origin: gatewayId === 'local' ? 'CreateRouteTable' : 'CreateRoute',
+      };
+    });
+    if (!routes.some((r) => r.gatewayId === 'local')) routes.unshift({ destinationCidrBlock: '10.0.0.0/16', gatewayId: 'local', state: 'active', origin: 'CreateRouteTable' });
+    region.routeTables.set(rt.id, {
+      routeTableId: rt.id,
+      vpcId: rt.vpcId ?? DEFAULT_VPC,
+      main: rt.main ?? false,
+      subnetIds: rt.subnetIds ?? [],
+      routes,
+      tags: toTags(rt.tags),
+    });
+  }
+}
+
+/** `{{loadBalancer:NAME}}` / `{{targetGroup:NAME}}` → the ARN suffix CloudWatch uses as the dimension value. */
+function resolveDimensionValue(region: SimRegion, value: string): string {
+  const m = /^\{\{(loadBalancer|targetGroup):(.+)\}\}$/.exec(value);
+  if (!m) return value;
+  const [, kind, name] = m;
+  const pool = kind === 'loadBalancer' ? region.elb.loadBalancers : region.elb.targetGroups;
+  const hit = [...pool.values()].find((x) => x.name === name);
+  if (!hit) throw new Error(`fixture: metric dimension ${value} names no ${kind} in region ${region.name}`);
+  // arn:aws:elasticloadbalancing:region:account:loadbalancer/app/name/id → app/name/id; …:targetgroup/name/id → itself.
+  const resource = hit.arn.split(':').slice(5).join(':');
+  return kind === 'loadBalancer' ? resource.replace(/^loadbalancer\//, '') : resource;
+}
+
+function resolveMetrics(region: SimRegion, res: RegionResourcesFixture, now: Date): void {
+  for (const m of res.metrics ?? []) {
+    const dimensions = Object.entries(m.dimensions).map(([name, value]) => ({ name, value: resolveDimensionValue(region, value) }));
+    putDailySeries(region.metrics, { namespace: m.namespace, metricName: m.metricName, dimensions, daily: m.daily }, now);
+  }
 }
 
 /** EC2 reports IOPS for SSD and io volumes; gp2 has a size-derived baseline (3 IOPS/GiB, 100–16,000). */

@@ -3,6 +3,7 @@
  * (`sim.state.region('us-east-1').volumes.get('vol-…')`). Maps keep insertion order; paging sorts by id.
  */
 import { SimElbRegion } from './elb-state';
+import type { SimMetricSeries } from './metrics-state';
 import type { InstanceStateName, OptInStatus, RecordType, ServiceManaged, VolumeType } from './fixture';
 
 export interface SimTag {
@@ -132,6 +133,57 @@ export interface SimNatGateway {
   createTime: Date;
   addresses: { allocationId?: string; publicIp?: string; privateIp: string; networkInterfaceId: string }[];
   tags: SimTag[];
+  /** Set by DeleteNatGateway: when the deletion finished (or finishes). */
+  deleteTime?: Date;
+  /** Wall-clock ms (Date.now()) at which a `deleting` gateway becomes `deleted` (see settleNetwork in ec2/mutate.ts). */
+  deletesAtMs?: number;
+}
+
+/**
+ * A route. Gateway (and Gateway Load Balancer) endpoint routes carry the endpoint's `vpce-…` id in `gatewayId`, as
+ * DescribeRouteTables answers (the Route shape has no endpoint member); the local route has `gatewayId: 'local'`.
+ */
+export interface SimRoute {
+  destinationCidrBlock?: string;
+  destinationIpv6CidrBlock?: string;
+  destinationPrefixListId?: string;
+  gatewayId?: string;
+  natGatewayId?: string;
+  instanceId?: string;
+  state: 'active' | 'blackhole';
+  origin: 'CreateRouteTable' | 'CreateRoute' | 'EnableVgwRoutePropagation';
+}
+
+export interface SimRouteTable {
+  routeTableId: string;
+  vpcId: string;
+  /** The VPC's main route table (associated with every subnet that has no explicit association). */
+  main: boolean;
+  /** Explicit subnet associations. */
+  subnetIds: string[];
+  routes: SimRoute[];
+  tags: SimTag[];
+}
+
+/** DescribeVpcEndpoints' lower-case states (the Smithy enum spells them capitalised; the service answers these). */
+export type VpcEndpointState = 'pendingAcceptance' | 'pending' | 'available' | 'deleting' | 'deleted' | 'rejected' | 'failed' | 'expired' | 'partial';
+
+export interface SimVpcEndpoint {
+  vpcEndpointId: string;
+  type: 'Interface' | 'Gateway' | 'GatewayLoadBalancer';
+  vpcId: string;
+  serviceName: string;
+  state: VpcEndpointState;
+  /** Interface / GWLB endpoints: one network interface per subnet. */
+  subnetIds: string[];
+  networkInterfaceIds: string[];
+  // Gateway endpoints' RouteTableIds are derived: the tables with a route whose gatewayId is this endpoint.
+  privateDnsEnabled: boolean;
+  requesterManaged: boolean;
+  creationTimestamp: Date;
+  tags: SimTag[];
+  /** Wall-clock ms at which a `deleting` endpoint becomes `deleted`. */
+  deletesAtMs?: number;
 }
 
 export class SimRegion {
@@ -146,6 +198,12 @@ export class SimRegion {
   readonly launchConfigurations = new Map<string, SimLaunchConfiguration>();
   /** Elastic Load Balancing (v2 and Classic): elb-state.ts. */
   readonly elb = new SimElbRegion();
+  readonly routeTables = new Map<string, SimRouteTable>();
+  readonly vpcEndpoints = new Map<string, SimVpcEndpoint>();
+  /** CloudWatch metric series by `metricKey(namespace, metricName, dimensions)` (metrics-state.ts). */
+  readonly metrics = new Map<string, SimMetricSeries>();
+  /** MetricStat queries GetMetricData answered in this region (each page of a continued request counts again). */
+  metricQueriesRequested = 0;
 
   constructor(readonly name: string) {}
 }
@@ -196,6 +254,9 @@ export interface SimAssumeRoleRequest {
   accessKeyId?: string;
 }
 
+/** Signing names whose IAM action prefix differs (and back). */
+const IAM_PREFIX_ALIASES: Record<string, string | undefined> = { monitoring: 'cloudwatch', cloudwatch: 'monitoring' };
+
 export class SimAccount {
   readonly regions = new Map<string, SimRegion>();
   readonly regionInfo: { name: string; optInStatus: OptInStatus }[] = [];
@@ -210,6 +271,11 @@ export class SimAccount {
   readonly assumeRoleRequests: SimAssumeRoleRequest[] = [];
   /** Sessions issued by AssumeRole, by access key id. */
   readonly sessions = new Map<string, SimSession>();
+  /**
+   * MetricStat queries GetMetricData answered, all regions (what CloudWatch bills: $0.01 per 1,000 metrics requested;
+   * every page of a continued request counts again). Tests may reset it (`sim.state.metricQueriesRequested = 0`).
+   */
+  metricQueriesRequested = 0;
   private readonly loadedAtMs = Date.now();
   private idCounter = 0;
 
@@ -248,8 +314,13 @@ export class SimAccount {
     return this.assumeRoleRequests.at(-1);
   }
 
-  /** Is `signingName:action` (`ec2:DeleteVolume`, `iam:ListAccountAliases`) on the fixture's deny list? */
+  /**
+   * Is `signingName:action` (`ec2:DeleteVolume`, `iam:ListAccountAliases`) on the fixture's deny list? CloudWatch signs
+   * as `monitoring` while its IAM actions are `cloudwatch:…`: either spelling denies.
+   */
   isDenied(signingName: string, action: string): boolean {
-    return this.deny.has(`${signingName}:${action}`);
+    if (this.deny.has(`${signingName}:${action}`)) return true;
+    const alias = IAM_PREFIX_ALIASES[signingName];
+    return alias !== undefined && this.deny.has(`${alias}:${action}`);
   }
 }

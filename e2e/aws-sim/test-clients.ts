@@ -1,4 +1,5 @@
 /** SDK v3 clients pointed at a simulator, for tests and benchmarks (explicit credentials, 127.0.0.1 only). */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -20,6 +21,7 @@ export const ec2Client = (endpoint: string, o: ClientOptions = {}): EC2Client =>
 export const ceClient = (endpoint: string, o: ClientOptions = {}): CostExplorerClient => new CostExplorerClient(common(endpoint, o));
 export const stsClient = (endpoint: string, o: ClientOptions = {}): STSClient => new STSClient(common(endpoint, o));
 export const iamClient = (endpoint: string, o: ClientOptions = {}): IAMClient => new IAMClient(common(endpoint, o));
+export const cloudWatchClient = (endpoint: string, o: ClientOptions = {}): CloudWatchClient => new CloudWatchClient(common(endpoint, o));
 
 export interface RawRequest {
   /** The SigV4 signing name put in the credential scope; undefined: an unsigned request. */

@@ -10,6 +10,7 @@
  */
 import type { SimRequest, SimService } from '../protocols/protocol';
 import { autoScalingService } from './autoscaling';
+import { cloudWatchService } from './cloudwatch';
 import { costExplorerService } from './cost-explorer';
 import { ec2Service } from './ec2';
 import { elbClassicService } from './elb-classic';
@@ -56,7 +57,7 @@ export function createServiceRegistry(initial: readonly SimService[] = []): Serv
 }
 
 /** The services every simulator answers. */
-export const BUILT_IN_SERVICES: readonly SimService[] = [ec2Service, autoScalingService, stsService, iamService, costExplorerService, elbv2Service, elbClassicService];
+export const BUILT_IN_SERVICES: readonly SimService[] = [ec2Service, autoScalingService, stsService, iamService, costExplorerService, elbv2Service, elbClassicService, cloudWatchService];
 
 /** The default registry (`startSimulator()` without `services`): the built-ins, plus whatever is registered. */
 export const defaultServices: ServiceRegistry = createServiceRegistry(BUILT_IN_SERVICES);

@@ -14,6 +14,9 @@ describe('service registry', () => {
       ['STS', 'sts', 'awsQuery', '2011-06-15'],
       ['IAM', 'iam', 'awsQuery', '2010-05-08'],
       ['Cost Explorer', 'ce', 'awsJson1_1', '2017-10-25'],
+      ['Elastic Load Balancing v2', 'elasticloadbalancing', 'awsQuery', '2015-12-01'],
+      ['Elastic Load Balancing', 'elasticloadbalancing', 'awsQuery', '2012-06-01'],
+      ['CloudWatch', 'monitoring', 'awsJson1_0', '2010-08-01'],
     ]);
   });
 
@@ -43,5 +46,6 @@ describe('service registry', () => {
     expect(r.resolve(form('Action=DescribeRegions&Version=2016-11-15'), 'nosuch')).toBeUndefined();
     expect(r.resolve(form('Action=DescribeRegions&Version=2016-11-15'), undefined)).toBeUndefined();
     expect(r.resolve(form('{}', { 'x-amz-target': 'AWSInsightsIndexService.GetCostAndUsage', 'content-type': 'application/x-amz-json-1.1' }), undefined)?.name).toBe('Cost Explorer');
+    expect(r.resolve(form('{}', { 'x-amz-target': 'GraniteServiceVersion20100801.GetMetricData', 'content-type': 'application/x-amz-json-1.0' }), 'monitoring')?.name).toBe('CloudWatch');
   });
 });
