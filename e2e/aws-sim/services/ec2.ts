@@ -1,6 +1,7 @@
 /**
  * Amazon EC2 over the EC2 Query protocol (signing name `ec2`, API 2016-11-15). The operations live in ec2/:
- * describe.ts (Describe*), mutate.ts (deletes, CreateSnapshot, CreateTags), render.ts (XML), filters.ts, paging.ts.
+ * describe.ts (Describe*, DescribeRouteTables, DescribeVpcEndpoints), mutate.ts (deletes incl. DeleteNatGateway,
+ * DeleteRoute, DeleteVpcEndpoints; CreateSnapshot, CreateTags), render.ts (XML), filters.ts, paging.ts.
  * EC2's `DryRun` is answered here, after the permission check: denied → UnauthorizedOperation (403, from the
  * pipeline), allowed → DryRunOperation (412); no other check runs.
  */
@@ -19,16 +20,26 @@ declare module '../protocols/protocol' {
   interface SimOptions {
     /** CreateSnapshot → completed after this many ms (0: at the next Describe). */
     snapshotCompletionDelayMs: number;
+    /**
+     * DeleteNatGateway / DeleteVpcEndpoints: `deleting` → `deleted` after this many wall-clock ms (default 0: by the
+     * next EC2 call). Optional: set it with `sim.configure({ networkDeletionDelayMs })`.
+     */
+    networkDeletionDelayMs?: number;
   }
 }
 
-export type Ec2Options = Pick<SimOptions, 'snapshotCompletionDelayMs'>;
+export type Ec2Options = Pick<SimOptions, 'snapshotCompletionDelayMs' | 'networkDeletionDelayMs'>;
 
-/** Adapts an ec2/ operation (`{ account, region, p }`) to the protocol's `(ctx, params)`. */
+/**
+ * Adapts an ec2/ operation (`{ account, region, p }`) to the protocol's `(ctx, params)`. Deletions in progress
+ * (NAT gateways, VPC endpoints) settle first, so every call sees the state their delay implies.
+ */
 const op =
-  (f: (c: Ec2Context) => string): Ec2QueryOperation =>
-  (ctx, p) =>
-    f({ account: ctx.account, region: ctx.region, p });
+  (f: (c: Ec2Context, options: Readonly<SimOptions>) => string): Ec2QueryOperation =>
+  (ctx, p) => {
+    m.settleNetwork(ctx.region);
+    return f({ account: ctx.account, region: ctx.region, p }, ctx.options);
+  };
 
 export const ec2Service = ec2QueryService({
   name: 'EC2',
@@ -46,6 +57,8 @@ export const ec2Service = ec2QueryService({
     DescribeImageAttribute: op(d.describeImageAttribute),
     DescribeAddresses: op(d.describeAddresses),
     DescribeNatGateways: op(d.describeNatGateways),
+    DescribeRouteTables: op(d.describeRouteTables),
+    DescribeVpcEndpoints: op(d.describeVpcEndpoints),
     DescribeLaunchTemplates: op(d.describeLaunchTemplates),
     DescribeLaunchTemplateVersions: op(d.describeLaunchTemplateVersions),
     TerminateInstances: op(m.terminateInstances),
@@ -53,9 +66,11 @@ export const ec2Service = ec2QueryService({
     ReleaseAddress: op(m.releaseAddress),
     DeleteSnapshot: op(m.deleteSnapshot),
     DeregisterImage: op(m.deregisterImage),
-    CreateSnapshot: (ctx, p) =>
-      m.createSnapshot({ account: ctx.account, region: ctx.region, p }, ctx.options.snapshotCompletionDelayMs),
+    CreateSnapshot: op((c, o) => m.createSnapshot(c, o.snapshotCompletionDelayMs)),
     CreateTags: op(m.createTags),
+    DeleteNatGateway: op((c, o) => m.deleteNatGateway(c, o.networkDeletionDelayMs ?? 0)),
+    DeleteRoute: op(m.deleteRoute),
+    DeleteVpcEndpoints: op((c, o) => m.deleteVpcEndpoints(c, o.networkDeletionDelayMs ?? 0)),
   },
   // DryRun checks permissions only: "Request would have succeeded, but DryRun flag is set." (HTTP 412).
   afterAuthorization: (_ctx, p) => {

@@ -3,9 +3,22 @@ import { ApiError } from '../../api-error';
 import type { QueryParams } from '../../protocols/query-params';
 import type { SimAccount, SimAddress, SimAttachment, SimInstance, SimLaunchTemplate, SimLaunchTemplateVersion, SimRegion } from '../../state';
 import { el, itemSet, node } from '../../protocols/xml';
+import { hashHex } from '../../resolve-fixture';
 import { applyFilters } from './filters';
 import { paginate } from './paging';
-import { addressXml, imageXml, instanceXml, launchTemplateVersionXml, launchTemplateXml, natGatewayXml, snapshotXml, STATE_CODES, volumeXml } from './render';
+import {
+  addressXml,
+  imageXml,
+  instanceXml,
+  launchTemplateVersionXml,
+  launchTemplateXml,
+  natGatewayXml,
+  routeTableXml,
+  snapshotXml,
+  STATE_CODES,
+  volumeXml,
+  vpcEndpointXml,
+} from './render';
 
 export interface Ec2Context {
   account: SimAccount;
@@ -281,6 +294,76 @@ export function describeAddresses({ account, region, p }: Ec2Context): string {
     (a) => a.tags,
   );
   return itemSet('addressesSet', filtered.map((a) => addressXml(a, account.accountId)));
+}
+
+/**
+ * DescribeRouteTables (MaxResults 5–100). Filters: route-table-id, vpc-id, owner-id, route.* (nat-gateway-id,
+ * gateway-id, destination-cidr-block, destination-prefix-list-id, state, origin, …), association.* and tags.
+ */
+export function describeRouteTables({ account, region, p }: Ec2Context): string {
+  const ids = p.list('RouteTableId');
+  const missing = ids.filter((id) => !region.routeTables.has(id));
+  if (missing.length > 0) throw new ApiError('InvalidRouteTableID.NotFound', `The routeTable ID '${missing.join(', ')}' does not exist`);
+  const base = ids.length > 0 ? [...new Set(ids)].map((id) => region.routeTables.get(id)!) : [...region.routeTables.values()];
+  const assocId = (rtId: string, subnet: string | undefined): string => `rtbassoc-${hashHex(`${rtId}/${subnet ?? 'main'}`, 17)}`;
+  const filtered = applyFilters(
+    base,
+    p.filters(),
+    {
+      'route-table-id': (t) => [t.routeTableId],
+      'vpc-id': (t) => [t.vpcId],
+      'owner-id': () => [account.accountId],
+      'route.nat-gateway-id': (t) => t.routes.map((r) => r.natGatewayId),
+      'route.gateway-id': (t) => t.routes.map((r) => r.gatewayId),
+      'route.instance-id': (t) => t.routes.map((r) => r.instanceId),
+      'route.destination-cidr-block': (t) => t.routes.map((r) => r.destinationCidrBlock),
+      'route.destination-ipv6-cidr-block': (t) => t.routes.map((r) => r.destinationIpv6CidrBlock),
+      'route.destination-prefix-list-id': (t) => t.routes.map((r) => r.destinationPrefixListId),
+      'route.state': (t) => t.routes.map((r) => r.state),
+      'route.origin': (t) => t.routes.map((r) => r.origin),
+      'association.subnet-id': (t) => t.subnetIds,
+      'association.main': (t) => [t.main],
+      'association.route-table-id': (t) => (t.main || t.subnetIds.length > 0 ? [t.routeTableId] : []),
+      'association.route-table-association-id': (t) => [...(t.main ? [assocId(t.routeTableId, undefined)] : []), ...t.subnetIds.map((sn) => assocId(t.routeTableId, sn))],
+    },
+    (t) => t.tags,
+  );
+  const { page, nextToken: tok } = paginate(filtered, (t) => t.routeTableId, p, { min: 5, max: 100 });
+  return itemSet('routeTableSet', page.map((t) => routeTableXml(t, account.accountId))) + nextToken(tok);
+}
+
+/**
+ * DescribeVpcEndpoints (MaxResults 5–1,000; above 1,000 serves 1,000, as documented). Filters: vpc-endpoint-id,
+ * vpc-endpoint-type, vpc-endpoint-state (lower-case states), vpc-id, service-name, ip-address-type and tags.
+ */
+export function describeVpcEndpoints({ account, region, p }: Ec2Context): string {
+  const ids = p.list('VpcEndpointId');
+  const missing = ids.filter((id) => !region.vpcEndpoints.has(id));
+  if (missing.length > 0) throw new ApiError('InvalidVpcEndpointId.NotFound', `The Vpc Endpoint Id '${missing.join(', ')}' does not exist`);
+  const base = ids.length > 0 ? [...new Set(ids)].map((id) => region.vpcEndpoints.get(id)!) : [...region.vpcEndpoints.values()];
+  const filtered = applyFilters(
+    base,
+    p.filters(),
+    {
+      'vpc-endpoint-id': (e) => [e.vpcEndpointId],
+      'vpc-endpoint-type': (e) => [e.type],
+      'vpc-endpoint-state': (e) => [e.state],
+      'vpc-id': (e) => [e.vpcId],
+      'service-name': (e) => [e.serviceName],
+      'service-region': () => [region.name],
+      'ip-address-type': () => ['ipv4'],
+    },
+    (e) => e.tags,
+  );
+  const { page, nextToken: tok } = paginate(filtered, (e) => e.vpcEndpointId, p, { min: 5, max: 1000, clampAboveMax: true });
+  const tablesOf = (vpce: string): string[] =>
+    [...region.routeTables.values()].filter((t) => t.routes.some((r) => r.gatewayId === vpce)).map((t) => t.routeTableId).sort();
+  return (
+    itemSet(
+      'vpcEndpointSet',
+      page.map((e) => vpcEndpointXml(e, { ownerId: account.accountId, region: region.name, routeTableIds: e.type === 'Interface' ? [] : tablesOf(e.vpcEndpointId) })),
+    ) + nextToken(tok)
+  );
 }
 
 export function describeNatGateways({ region, p }: Ec2Context): string {

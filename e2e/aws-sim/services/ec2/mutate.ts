@@ -2,7 +2,7 @@
 import { ApiError } from '../../api-error';
 import { userInitiatedReason } from '../../resolve-fixture';
 import type { SimRegion, SimSnapshot, SimTag } from '../../state';
-import { el, itemSet, tagSet } from '../../protocols/xml';
+import { el, itemSet, node, tagSet } from '../../protocols/xml';
 import type { Ec2Context } from './describe';
 import { settleSnapshots } from './describe';
 import { instanceStateXml } from './render';
@@ -173,6 +173,97 @@ export function createSnapshot(ctx: Ec2Context, completionDelayMs: number): stri
   ].join('');
 }
 
+/**
+ * NAT gateways and VPC endpoints in `deleting` become `deleted` once their (wall-clock) delay has passed; a NAT
+ * gateway's Elastic IPs are then disassociated (still allocated: DeleteNatGateway releases nothing) and the routes
+ * that target it become `blackhole`. Runs before every EC2 operation (ec2.ts).
+ */
+export function settleNetwork(region: SimRegion, nowMs: number = Date.now()): void {
+  for (const n of region.natGateways.values()) {
+    if (n.state !== 'deleting' || n.deletesAtMs === undefined || nowMs < n.deletesAtMs) continue;
+    n.state = 'deleted';
+    n.deletesAtMs = undefined;
+    const allocations = new Set(n.addresses.map((a) => a.allocationId).filter((a) => a !== undefined));
+    const enis = new Set(n.addresses.map((a) => a.networkInterfaceId));
+    for (const a of region.addresses.values()) {
+      if (!allocations.has(a.allocationId) && !(a.networkInterfaceId !== undefined && enis.has(a.networkInterfaceId))) continue;
+      a.associationId = undefined;
+      a.networkInterfaceId = undefined;
+      a.privateIpAddress = undefined;
+    }
+    for (const t of region.routeTables.values()) for (const r of t.routes) if (r.natGatewayId === n.natGatewayId) r.state = 'blackhole';
+  }
+  for (const e of region.vpcEndpoints.values()) {
+    if (e.state !== 'deleting' || e.deletesAtMs === undefined || nowMs < e.deletesAtMs) continue;
+    e.state = 'deleted';
+    e.deletesAtMs = undefined;
+    e.networkInterfaceIds = [];
+  }
+}
+
+/**
+ * DeleteNatGateway (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteNatGateway.html): answers the
+ * id; the gateway is `deleting`, then `deleted` after `networkDeletionDelayMs` (wall clock; 0 = by the next EC2 call).
+ */
+export function deleteNatGateway({ account, region, p }: Ec2Context, delayMs: number): string {
+  const id = p.get('NatGatewayId') ?? '';
+  const n = region.natGateways.get(id);
+  if (!n || n.state === 'deleted') throw new ApiError('NatGatewayNotFound', `The Nat Gateway ${id} was not found`);
+  if (n.state !== 'deleting') {
+    n.state = 'deleting';
+    n.deleteTime = account.currentTime();
+    n.deletesAtMs = Date.now() + delayMs;
+  }
+  return el('natGatewayId', id);
+}
+
+/** DeleteRoute: by RouteTableId and one of DestinationCidrBlock / DestinationIpv6CidrBlock / DestinationPrefixListId. */
+export function deleteRoute({ region, p }: Ec2Context): string {
+  const id = p.get('RouteTableId') ?? '';
+  const t = region.routeTables.get(id);
+  if (!t) throw new ApiError('InvalidRouteTableID.NotFound', `The routeTable ID '${id}' does not exist`);
+  const cidr = p.get('DestinationCidrBlock');
+  const ipv6 = p.get('DestinationIpv6CidrBlock');
+  const pl = p.get('DestinationPrefixListId');
+  const idx = t.routes.findIndex(
+    (r) =>
+      (cidr !== undefined && r.destinationCidrBlock === cidr) ||
+      (ipv6 !== undefined && r.destinationIpv6CidrBlock === ipv6) ||
+      (pl !== undefined && r.destinationPrefixListId === pl),
+  );
+  const what = cidr !== undefined ? `destination-cidr-block ${cidr}` : ipv6 !== undefined ? `destination-ipv6-cidr-block ${ipv6}` : `destination-prefix-list-id ${pl ?? ''}`;
+  const route = t.routes[idx];
+  if (!route) throw new ApiError('InvalidRoute.NotFound', `no route with ${what} in route table ${id}`);
+  if (route.gatewayId === 'local') throw new ApiError('InvalidParameterValue', `cannot remove local route ${route.destinationCidrBlock ?? ''} in route table ${id}`);
+  if (route.gatewayId?.startsWith('vpce-')) throw new ApiError('InvalidParameterValue', `Route ${what} in route table ${id} is managed by VPC endpoint ${route.gatewayId} and cannot be deleted`);
+  t.routes.splice(idx, 1);
+  return ok;
+}
+
+/**
+ * DeleteVpcEndpoints (batch): ids that do not exist (or are already deleted) come back as `unsuccessful` items with
+ * `InvalidVpcEndpointId.NotFound`; the others go `deleting` → `deleted`. A gateway endpoint's routes are removed.
+ */
+export function deleteVpcEndpoints({ region, p }: Ec2Context, delayMs: number): string {
+  const ids = [...new Set(p.list('VpcEndpointId'))];
+  if (ids.length === 0) throw new ApiError('MissingParameter', 'The request must contain the parameter VpcEndpointId');
+  const failed: string[] = [];
+  for (const id of ids) {
+    const e = region.vpcEndpoints.get(id);
+    if (!e || e.state === 'deleted') {
+      failed.push(
+        node('error', el('code', 'InvalidVpcEndpointId.NotFound'), el('message', `The Vpc Endpoint Id '${id}' does not exist`)) + el('resourceId', id),
+      );
+      continue;
+    }
+    if (e.state === 'deleting') continue;
+    e.state = 'deleting';
+    e.deletesAtMs = Date.now() + delayMs;
+    for (const t of region.routeTables.values()) t.routes = t.routes.filter((r) => r.gatewayId !== id);
+  }
+  return itemSet('unsuccessful', failed);
+}
+
 const NOT_FOUND_BY_PREFIX: [string, string][] = [
   ['i-', 'InvalidInstanceID.NotFound'],
   ['vol-', 'InvalidVolume.NotFound'],
@@ -181,6 +272,8 @@ const NOT_FOUND_BY_PREFIX: [string, string][] = [
   ['eipalloc-', 'InvalidAllocationID.NotFound'],
   ['nat-', 'NatGatewayNotFound'],
   ['lt-', 'InvalidLaunchTemplateId.NotFound'],
+  ['rtb-', 'InvalidRouteTableID.NotFound'],
+  ['vpce-', 'InvalidVpcEndpointId.NotFound'],
 ];
 
 export function createTags({ region, p }: Ec2Context): string {
@@ -190,7 +283,8 @@ export function createTags({ region, p }: Ec2Context): string {
   const targets = ids.map((id) => {
     const r =
       region.instances.get(id) ?? region.volumes.get(id) ?? region.snapshots.get(id) ?? region.images.get(id) ??
-      region.addresses.get(id) ?? region.natGateways.get(id) ?? region.launchTemplates.get(id);
+      region.addresses.get(id) ?? region.natGateways.get(id) ?? region.launchTemplates.get(id) ??
+      region.routeTables.get(id) ?? region.vpcEndpoints.get(id);
     if (!r) {
       const code = NOT_FOUND_BY_PREFIX.find(([prefix]) => id.startsWith(prefix))?.[1];
       throw code ? new ApiError(code, `The ID '${id}' does not exist`) : new ApiError('InvalidID', `The ID '${id}' is not valid`);

@@ -12,6 +12,8 @@ export interface PageBounds {
   /** Name of the id-list parameter that cannot be combined with MaxResults (AWS: InvalidParameterCombination). */
   idsParam?: string;
   idsGiven?: boolean;
+  /** Values above `max` are served as `max` instead of rejected (DescribeVpcEndpoints: "greater than 1,000, we return only 1,000"). */
+  clampAboveMax?: boolean;
 }
 
 interface Token {
@@ -30,6 +32,7 @@ export function pageSize(p: QueryParams, b: PageBounds): number {
   if (b.idsGiven && b.idsParam) {
     throw new ApiError('InvalidParameterCombination', `The parameter ${b.idsParam} cannot be used with the parameter maxResults`);
   }
+  if (b.clampAboveMax && Number.isFinite(max) && max > b.max) return b.max;
   if (!Number.isFinite(max) || max < b.min || max > b.max) {
     throw new ApiError(
       'InvalidParameterValue',

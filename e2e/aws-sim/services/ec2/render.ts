@@ -3,8 +3,21 @@
  * (node_modules/@aws-sdk/client-ec2/dist-cjs/index.js, e.g. Instance.State → `instanceState`,
  * Instance.StateTransitionReason → `reason`, Volume.State → `status`), which follow the EC2 API reference.
  */
-import type { SimAddress, SimAttachment, SimImage, SimInstance, SimLaunchTemplate, SimLaunchTemplateVersion, SimNatGateway, SimSnapshot, SimVolume } from '../../state';
-import { el, itemSet, node, tagSet } from '../../protocols/xml';
+import type {
+  SimAddress,
+  SimAttachment,
+  SimImage,
+  SimInstance,
+  SimLaunchTemplate,
+  SimLaunchTemplateVersion,
+  SimNatGateway,
+  SimRouteTable,
+  SimSnapshot,
+  SimVolume,
+  SimVpcEndpoint,
+} from '../../state';
+import { hashHex } from '../../resolve-fixture';
+import { el, esc, itemSet, node, tagSet } from '../../protocols/xml';
 
 /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html */
 export const STATE_CODES = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 } as const;
@@ -193,6 +206,7 @@ export function natGatewayXml(n: SimNatGateway): string {
       ),
     ),
     el('natGatewayId', n.natGatewayId),
+    el('deleteTime', n.state === 'deleted' ? n.deleteTime : undefined),
     el('state', n.state),
     el('subnetId', n.subnetId),
     el('vpcId', n.vpcId),
@@ -224,5 +238,70 @@ export function launchTemplateVersionXml(lt: SimLaunchTemplate, v: SimLaunchTemp
     el('createdBy', createdBy),
     el('defaultVersion', v.versionNumber === lt.defaultVersionNumber),
     node('launchTemplateData', el('imageId', v.imageId), el('instanceType', v.instanceType)),
+  ].join('');
+}
+
+/** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RouteTable.html (associationSet, routeSet, tagSet). */
+export function routeTableXml(rt: SimRouteTable, ownerId: string): string {
+  const assoc = (subnetId: string | undefined): string =>
+    el('main', subnetId === undefined) +
+    el('routeTableAssociationId', `rtbassoc-${hashHex(`${rt.routeTableId}/${subnetId ?? 'main'}`, 17)}`) +
+    el('routeTableId', rt.routeTableId) +
+    el('subnetId', subnetId) +
+    node('associationState', el('state', 'associated'));
+  return [
+    itemSet('associationSet', [...(rt.main ? [assoc(undefined)] : []), ...rt.subnetIds.map(assoc)]),
+    '<propagatingVgwSet/>',
+    el('routeTableId', rt.routeTableId),
+    itemSet(
+      'routeSet',
+      rt.routes.map(
+        (r) =>
+          el('destinationCidrBlock', r.destinationCidrBlock) +
+          el('destinationIpv6CidrBlock', r.destinationIpv6CidrBlock) +
+          el('destinationPrefixListId', r.destinationPrefixListId) +
+          el('gatewayId', r.gatewayId) +
+          el('instanceId', r.instanceId) +
+          el('natGatewayId', r.natGatewayId) +
+          el('origin', r.origin) +
+          el('state', r.state),
+      ),
+    ),
+    tagSet(rt.tags),
+    el('vpcId', rt.vpcId),
+    el('ownerId', ownerId),
+  ].join('');
+}
+
+/** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html — element names from the SDK schema. */
+export function vpcEndpointXml(e: SimVpcEndpoint, ctx: { ownerId: string; region: string; routeTableIds: string[] }): string {
+  const iface = e.type !== 'Gateway';
+  const short = e.vpcEndpointId.replace(/^vpce-/, '');
+  const service = e.serviceName.split('.').slice(3).join('.') || e.serviceName;
+  const dns = e.type === 'Interface' && e.state !== 'deleted'
+    ? [
+        { dnsName: `${e.vpcEndpointId}-${hashHex(short, 8)}.${service}.${ctx.region}.vpce.amazonaws.com`, hostedZoneId: 'Z7HUB22UULQXV' },
+        ...(e.privateDnsEnabled ? [{ dnsName: `${service}.${ctx.region}.amazonaws.com`, hostedZoneId: `Z${hashHex(e.vpcEndpointId, 20).toUpperCase()}` }] : []),
+      ]
+    : [];
+  return [
+    el('vpcEndpointId', e.vpcEndpointId),
+    el('vpcEndpointType', e.type),
+    el('vpcId', e.vpcId),
+    el('serviceName', e.serviceName),
+    el('state', e.state),
+    e.type === 'Gateway' ? el('policyDocument', '{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}') : '',
+    itemSet('routeTableIdSet', ctx.routeTableIds.map(esc)),
+    itemSet('subnetIdSet', e.subnetIds.map(esc)),
+    iface ? itemSet('groupSet', [el('groupId', `sg-${hashHex(e.vpcEndpointId, 17)}`) + el('groupName', 'default')]) : '<groupSet/>',
+    el('ipAddressType', 'ipv4'),
+    e.type === 'Interface' ? node('dnsOptions', el('dnsRecordIpType', 'ipv4')) : '',
+    el('privateDnsEnabled', e.privateDnsEnabled),
+    el('requesterManaged', e.requesterManaged),
+    itemSet('networkInterfaceIdSet', e.networkInterfaceIds.map(esc)),
+    itemSet('dnsEntrySet', dns.map((d) => el('dnsName', d.dnsName) + el('hostedZoneId', d.hostedZoneId))),
+    el('creationTimestamp', e.creationTimestamp),
+    tagSet(e.tags),
+    el('ownerId', ctx.ownerId),
   ].join('');
 }
