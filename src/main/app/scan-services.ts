@@ -42,6 +42,8 @@ export function scanServices(st: AppState): ScanServices {
               stoppedInstanceDays: settings.stoppedInstanceDays,
               protectionTagKey: settings.protectionTagKey,
               kinds: handlerSettingsOf(settings, decl).kinds ?? {},
+              metricsLookbackDays: settings.metricsLookbackDays,
+              metricsCacheHours: settings.metricsCacheHours,
               discovery: { lookbackDays: settings.lookbackDays, minCost: settings.minServiceCost, cacheHours: settings.ceCacheHours },
             },
             emit: (ev) =>

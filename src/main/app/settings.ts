@@ -15,6 +15,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   stoppedInstanceDays: 30,
   protectionTagKey: 'cloud-cleaner:keep',
   ceCacheHours: 12,
+  metricsLookbackDays: 30,
+  metricsCacheHours: 12,
   scanConcurrency: 32,
   theme: 'system',
   lastProfile: null,
@@ -87,7 +89,12 @@ export function handlerSettingsOf(st: SettingsWithKinds, kindSettings: readonly 
     const v = st[s.key];
     kinds[s.key] = typeof v === 'number' ? v : s.default;
   }
-  return { stoppedInstanceDays: st.stoppedInstanceDays, protectionTagKey: st.protectionTagKey, kinds };
+  return {
+    stoppedInstanceDays: st.stoppedInstanceDays,
+    protectionTagKey: st.protectionTagKey,
+    kinds,
+    metricsLookbackDays: st.metricsLookbackDays,
+  };
 }
 
 /** The handler settings in force now, for the given kinds. */

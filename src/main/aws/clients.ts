@@ -96,6 +96,10 @@ const SERVICE_POLICIES: Record<string, ServicePolicy> = {
   // A throttled read here fails the AMI task, so it gets EC2's patience; Auto Scaling publishes no refill rates, so
   // the SDK's default limiter floor is kept (a scan makes one paged DescribeLaunchConfigurations per region).
   'Auto Scaling': { retry: 'adaptive' },
+  // GetMetricData allows 50 TPS per account and region: throttling is retried with the client-side limiter.
+  CloudWatch: { retry: 'adaptive' },
+  'Elastic Load Balancing v2': { retry: 'adaptive' },
+  'Elastic Load Balancing': { retry: 'adaptive' },
 };
 
 /** The SDK service id of a client class (read once from a throwaway instance: it names the endpoint settings). */

@@ -48,6 +48,8 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
           stoppedInstanceDays: st.stoppedInstanceDays,
           protectionTagKey: st.protectionTagKey,
           kinds: handlerSettingsOf(st, decl).kinds ?? {},
+          metricsLookbackDays: st.metricsLookbackDays,
+          metricsCacheHours: st.metricsCacheHours,
           discovery: { lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },
         },
         ...(input.json

@@ -122,7 +122,7 @@ describe('migrations', () => {
     await h1.close();
 
     const h2 = await openAndMigrate({ file });
-    expect(h2.migration.applied).toEqual(['0004_run_owner_audit_restrict']);
+    expect(h2.migration.applied).toEqual(['0004_run_owner_audit_restrict', '0005_metrics']);
     const s2 = h2.sqlite;
     expect(s2.prepare('SELECT * FROM deletions ORDER BY id').all()).toEqual(before);
     expect(s2.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deletions' ORDER BY name`).all()).toEqual([
@@ -144,6 +144,32 @@ describe('migrations', () => {
     // The rebuilt table still follows its other key: a resource deleted leaves its audit rows, unlinked.
     s2.prepare('DELETE FROM resources WHERE id = 7').run();
     expect(s2.prepare('SELECT COUNT(*) AS n FROM deletions WHERE resource_pk IS NULL').get()).toEqual({ n: 3 });
+    await h2.close();
+  });
+
+  it('0004 → 0005 meters existing scans at 0 and caches series per account (removed with it)', async () => {
+    const file = path.join(dir, 'v4.db');
+    const h1 = openDatabase({ file });
+    await migrateToLatest(h1, MIGRATIONS.slice(0, 4));
+    h1.sqlite.prepare(`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`).run();
+    h1.sqlite.prepare(`INSERT INTO scans (id, account_id, kind, status, started_at, requests) VALUES (3, '111122223333', 'resources', 'succeeded', 'x', 4)`).run();
+    await h1.close();
+    const h2 = await openAndMigrate({ file });
+    expect(h2.migration.applied).toEqual(['0005_metrics']);
+    const s2 = h2.sqlite;
+    expect(s2.prepare('SELECT requests, metrics_requested, metric_calls, metrics_cached, list_metrics_calls FROM scans').get()).toEqual({
+      requests: 4,
+      metrics_requested: 0,
+      metric_calls: 0,
+      metrics_cached: 0,
+      list_metrics_calls: 0,
+    });
+    s2.prepare(
+      `INSERT INTO metric_series (account_id, region, query_key, start_time, end_time, points, fetched_at) VALUES ('111122223333', 'eu-west-1', 'k', 's', 'e', '[]', 'x')`,
+    ).run();
+    expect(() =>
+      s2.prepare(`INSERT INTO metric_series (account_id, region, query_key, start_time, end_time, points, fetched_at) VALUES ('111122223333', 'eu-west-1', 'k', 's', 'e', '[]', 'y')`).run(),
+    ).toThrow(/UNIQUE/);
     await h2.close();
   });
 

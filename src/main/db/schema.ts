@@ -69,6 +69,22 @@ export interface ScansTable {
   owner_pid: Generated<number | null>;
   /** That process's start as the OS reports it (tells a reused pid apart); null where the OS cannot tell. */
   owner_start: Generated<string | null>;
+  /** CloudWatch meter (migration 0005): metrics requested from GetMetricData (billed), its calls, cache hits, ListMetrics calls. */
+  metrics_requested: Generated<number>;
+  metric_calls: Generated<number>;
+  metrics_cached: Generated<number>;
+  list_metrics_calls: Generated<number>;
+}
+
+/** Cached daily CloudWatch series (migration 0005): `points` is JSON `[["YYYY-MM-DD", value], …]`. */
+export interface MetricSeriesTable {
+  account_id: string;
+  region: string;
+  query_key: string;
+  start_time: string;
+  end_time: string;
+  points: string;
+  fetched_at: string;
 }
 
 export interface ScanFailuresTable {
@@ -172,6 +188,7 @@ export interface Database {
   ce_requests: CeRequestsTable;
   price_cache: PriceCacheTable;
   cleanup_plans: CleanupPlansTable;
+  metric_series: MetricSeriesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

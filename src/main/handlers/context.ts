@@ -3,6 +3,7 @@
  * service from the factory (`ctx.client(EC2Client)`), never as a field per service.
  */
 import type { Destroyable, RegionClients, SdkClientClass } from '../aws/clients';
+import type { RegionMetrics } from '../metrics/engine';
 import type { RegionPrices } from '../pricing/types';
 import type { HandlerContext, HandlerSettings } from './handler';
 import type { RegionInventory } from './region-inventory';
@@ -17,6 +18,7 @@ export interface HandlerContextInput {
   signal?: AbortSignal;
   pageSize?: number;
   inventory?: RegionInventory;
+  metrics?: RegionMetrics;
 }
 
 export function createHandlerContext(i: HandlerContextInput): HandlerContext {
@@ -31,5 +33,6 @@ export function createHandlerContext(i: HandlerContextInput): HandlerContext {
     ...(i.signal ? { signal: i.signal } : {}),
     ...(i.pageSize ? { pageSize: i.pageSize } : {}),
     ...(i.inventory ? { inventory: i.inventory } : {}),
+    ...(i.metrics ? { metrics: i.metrics } : {}),
   };
 }

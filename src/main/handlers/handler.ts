@@ -1,6 +1,7 @@
 import type { PartDto } from '../../shared/dto/findings';
 import type { KindDetailFieldDto, KindPlanOptionDto, KindSettingDto, VerificationMethod } from '../../shared/dto/kinds';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
+import type { RegionMetrics } from '../metrics/engine';
 import type { PriceKey, RegionPrices } from '../pricing/types';
 import type { RegionInventory, RegionListing } from './region-inventory';
 
@@ -11,6 +12,9 @@ export const RESOURCE_TYPES = [
   'ec2:elastic-ip',
   'ec2:snapshot',
   'ec2:image',
+  'ec2:nat-gateway',
+  'ec2:vpc-endpoint',
+  'elb:load-balancer',
 ] as const;
 /**
  * A kind's id, `service:kind` (`ec2:volume`). Any string a registered kind declares: kinds are plugins, the registry
@@ -59,6 +63,8 @@ export interface HandlerSettings {
   protectionTagKey: string;
   /** The kinds' own declared settings by key (the stored value or the declared default). */
   kinds?: Readonly<Record<string, number>>;
+  /** Days of CloudWatch history every metric-based verdict is judged over (default 30, at least 14). */
+  metricsLookbackDays?: number;
 }
 
 export const DEFAULT_HANDLER_SETTINGS: HandlerSettings = {
@@ -89,6 +95,11 @@ export interface HandlerContext {
    * Absent outside a scan (recheck, delete): each handler then reads what it needs itself.
    */
   inventory?: RegionInventory;
+  /**
+   * In a scan: the scan's metrics engine for this region (batched GetMetricData, cache, cost meter). Outside a scan it
+   * is absent: `metricsOf(ctx)` (metrics/context.ts) builds an uncached one for a re-check.
+   */
+  metrics?: RegionMetrics;
 }
 
 /** A context that has no client for a service (tests, or a context built for one service only). */

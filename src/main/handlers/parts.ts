@@ -14,6 +14,9 @@ const PART_NOUNS: Record<string, string> = {
   'ec2:elastic-ip': 'Elastic IP',
   'ec2:instance': 'instance',
   'ec2:image': 'AMI',
+  'ec2:nat-gateway': 'NAT gateway',
+  'ec2:vpc-endpoint': 'VPC endpoint',
+  'elb:load-balancer': 'load balancer',
 };
 
 export function partNoun(resourceType: string): string {

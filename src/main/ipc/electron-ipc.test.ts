@@ -14,6 +14,8 @@ function setup() {
     stoppedInstanceDays: 30,
     protectionTagKey: 'cloud-cleaner:keep',
     ceCacheHours: 12,
+    metricsLookbackDays: 30,
+    metricsCacheHours: 12,
     scanConcurrency: 8,
     theme: 'system' as const,
     lastProfile: null,

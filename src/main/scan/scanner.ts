@@ -14,6 +14,11 @@ import { RegionInventory } from '../handlers/region-inventory';
 import { applyParts } from '../handlers/parts';
 import { createHandlerContext } from '../handlers/context';
 import type { PriceBook } from '../pricing/types';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { sqliteMetricCache } from '../db/repos/metric-series';
+import { MetricsEngine } from '../metrics/engine';
+import { DEFAULT_METRICS_CACHE_HOURS } from '../metrics/types';
+import { metricsWindow } from '../metrics/window';
 import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
 import { listRegions } from './regions';
@@ -48,6 +53,8 @@ export interface ScanSettings extends HandlerSettings {
   /** Describe page size (clamped per API by the handlers). */
   pageSize?: number;
   discovery?: DiscoveryOptions;
+  /** Fetched CloudWatch series younger than this are reused (0: never). Default DEFAULT_METRICS_CACHE_HOURS. */
+  metricsCacheHours?: number;
 }
 
 export const DEFAULT_SCAN_SETTINGS = {
@@ -133,6 +140,15 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   const totals = { tasksDone: 0, tasksFailed: 0, tasksTotal: 0, found: 0, findings: 0, monthlySavings: 0 };
   const failures: ScanOutcome['failures'] = [];
   const emit = (ev: Omit<ScanProgressEvent, 'scanId' | 'totals'>) => deps.emit?.({ scanId, totals: { ...totals }, ...ev });
+  // One metrics engine per scan: batched GetMetricData per region, the series cache, and the cost meter.
+  const metrics = new MetricsEngine({
+    client: (region) => deps.clients.client(CloudWatchClient, region),
+    window: metricsWindow(now(), deps.settings.metricsLookbackDays),
+    cache: sqliteMetricCache(db.sqlite, accountId),
+    cacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
+    now,
+    ...(signal ? { signal } : {}),
+  });
 
   const finish = async (
     status: ScanOutcome['status'],
@@ -149,6 +165,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
       monthlySavings: totals.monthlySavings,
       servicesFound: extra.discovery?.services.filter((s) => s.active).length ?? 0,
       requests: extra.discovery?.requests ?? 0,
+      metrics: metrics.meter,
       errorCode: extra.error?.code ?? null,
       error: extra.error?.message ?? null,
     });
@@ -236,7 +253,9 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
           stoppedInstanceDays: deps.settings.stoppedInstanceDays,
           protectionTagKey: deps.settings.protectionTagKey,
           ...(deps.settings.kinds ? { kinds: deps.settings.kinds } : {}),
+          ...(deps.settings.metricsLookbackDays !== undefined ? { metricsLookbackDays: deps.settings.metricsLookbackDays } : {}),
         },
+        metrics: metrics.forRegion(region),
         now: now(),
         ...(signal ? { signal } : {}),
         ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),

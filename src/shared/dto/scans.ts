@@ -31,9 +31,22 @@ export interface ScanDto {
   monthlySavings: number;
   servicesFound: number;
   requests: number;
+  /** What the scan asked CloudWatch: GetMetricData bills per metric requested ($0.01 per 1,000; usd is that product). */
+  metrics: ScanMetricsMeterDto;
   errorCode: string | null;
   error: string | null;
   options: Record<string, unknown>;
+}
+
+export interface ScanMetricsMeterDto {
+  /** Metrics requested from GetMetricData (continuation pages included): what AWS bills. */
+  requested: number;
+  calls: number;
+  /** Series reused from the local cache (no request, no charge). */
+  fromCache: number;
+  listMetricsCalls: number;
+  /** requested × $0.01 / 1,000. */
+  usd: number;
 }
 
 export interface ScanDetailDto extends ScanDto {

@@ -18,6 +18,10 @@ export const settingsSchema = z.object({
   protectionTagKey: z.string().trim().min(1).max(128),
   /** Cost Explorer cache window; 0 disables the cache. */
   ceCacheHours: z.number().min(0).max(168),
+  /** Days of CloudWatch history metric-based kinds are judged over (AWS keeps daily data far longer; 14 at least). */
+  metricsLookbackDays: z.number().int().min(14).max(455),
+  /** Fetched CloudWatch series are reused by scans within this many hours; 0 disables the cache. */
+  metricsCacheHours: z.number().min(0).max(168),
   /** Parallel region × type tasks of a scan. */
   scanConcurrency: z.number().int().min(1).max(64),
   theme: z.enum(THEMES),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ScanDto, ScanFailureDto } from '../../../shared/dto/scans';
 import { currentRunOwner, ownerColumns, type OwnerColumns, type RunOwner } from '../run-owner';
+import { USD_PER_METRIC_REQUESTED, type MetricsMeter } from '../../metrics/types';
 import type { Database, ScanKind, ScanRow, ScanStatus } from '../schema';
 
 export type { ScanDto, ScanFailureDto };
@@ -23,6 +24,13 @@ export function toScanDto(r: ScanRow): ScanDto {
     monthlySavings: r.monthly_savings,
     servicesFound: r.services_found,
     requests: r.requests,
+    metrics: {
+      requested: r.metrics_requested,
+      calls: r.metric_calls,
+      fromCache: r.metrics_cached,
+      listMetricsCalls: r.list_metrics_calls,
+      usd: r.metrics_requested * USD_PER_METRIC_REQUESTED,
+    },
     errorCode: r.error_code,
     error: r.error,
     options: JSON.parse(r.options) as Record<string, unknown>,
@@ -70,6 +78,8 @@ export interface ScanCompletion {
   monthlySavings?: number;
   servicesFound?: number;
   requests?: number;
+  /** The scan's CloudWatch meter. */
+  metrics?: MetricsMeter;
   errorCode?: string | null;
   error?: string | null;
 }
@@ -92,6 +102,14 @@ export async function completeScan(db: Kysely<Database>, id: number, c: ScanComp
       ...(c.monthlySavings !== undefined ? { monthly_savings: c.monthlySavings } : {}),
       ...(c.servicesFound !== undefined ? { services_found: c.servicesFound } : {}),
       ...(c.requests !== undefined ? { requests: c.requests } : {}),
+      ...(c.metrics !== undefined
+        ? {
+            metrics_requested: c.metrics.metricsRequested,
+            metric_calls: c.metrics.getMetricDataCalls,
+            metrics_cached: c.metrics.metricsFromCache,
+            list_metrics_calls: c.metrics.listMetricsCalls,
+          }
+        : {}),
       ...(c.errorCode !== undefined ? { error_code: c.errorCode } : {}),
       ...(c.error !== undefined ? { error: c.error } : {}),
     })
