@@ -5,6 +5,8 @@ import { unusedImagesHandler } from './ec2-images-unused';
 import { stoppedInstancesHandler } from './ec2-instances-stopped';
 import { unattachedVolumesHandler } from './ec2-volumes-unattached';
 import { idleElasticIpsHandler } from './ec2-elastic-ips-idle';
+import { idleNatGatewaysHandler } from './ec2-nat-gateways-idle';
+import { unusedVpcEndpointsHandler } from './ec2-vpc-endpoints-idle';
 import type { ResourceHandler } from './handler';
 import type { HandlerRegistry } from './registry';
 
@@ -15,6 +17,8 @@ export const BUILTIN_HANDLERS: readonly ResourceHandler[] = [
   orphanedSnapshotsHandler,
   unattachedVolumesHandler,
   idleElasticIpsHandler,
+  idleNatGatewaysHandler,
+  unusedVpcEndpointsHandler,
 ];
 
 /** The price keys the shipped kinds declare (a registry's own list is `priceKeysOf(registry)`). */
