@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Code, Drawer, Group, List, ScrollArea, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
+import { activityOf } from '../../../../shared/dto/metrics';
 import { api, asAppError } from '../../api/client';
 import { useKinds } from '../../api/kinds';
 import { queryKeys } from '../../api/query-keys';
@@ -11,6 +12,7 @@ import { RelativeDate, UNKNOWN_SINCE_HINT, UnusedSince } from '../../components/
 import { detailRows } from '../../lib/detail-fields';
 import { findKind, kindConsoleUrl, kindNoun } from '../../lib/kinds';
 import { keptPartsCost } from '../../lib/parts';
+import { MetricsSection } from './metrics-section';
 
 function Field({ label, children, testId, dataKey }: { label: string; children: React.ReactNode; testId?: string; dataKey?: string }): React.JSX.Element {
   return (
@@ -30,7 +32,10 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
   const kinds = useKinds();
   const url = r ? kindConsoleUrl(kinds, r.resourceType, r.region, r.resourceId) : null;
   // The kind's own fields ("Size 100 GiB", "Encrypted Yes"); a missing value reads "unknown", never blank or 0.
-  const details = r ? detailRows(findKind(kinds, r.resourceType)?.detailFields ?? [], r.details) : [];
+  const activity = r ? activityOf(r.details) : null;
+  // The CloudWatch activity has its own section: it is not a generic detail, in the list or in the raw JSON.
+  const details = r ? detailRows(findKind(kinds, r.resourceType)?.detailFields ?? [], r.details).filter((d) => !(activity && d.key === 'metrics')) : [];
+  const rawDetails = r && activity ? Object.fromEntries(Object.entries(r.details).filter(([k]) => k !== 'metrics')) : r?.details;
   const open = async (): Promise<void> => {
     if (!url) return;
     try {
@@ -126,6 +131,7 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
               </Button>
             </Group>
           )}
+          {activity && <MetricsSection activity={activity} />}
           <Title order={5} mt="sm">
             Removed with it / stays
           </Title>
@@ -172,7 +178,7 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
             </summary>
             {/* Wrapped: the drawer scrolls vertically only, and a long line must not widen it (and push the costs out of view). */}
             <Code block mt="xs" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-              {JSON.stringify(r.details, null, 2)}
+              {JSON.stringify(rawDetails, null, 2)}
             </Code>
           </details>
         </Stack>
