@@ -9,7 +9,8 @@ import { navigate } from '../../app/routes';
 import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
 import { RelativeDate } from '../../components/relative-date';
-import { formatCount, formatDuration } from '../../lib/format';
+import { formatCount, formatDuration, formatUsd } from '../../lib/format';
+import { meterBreakdown, meterOf, meterShort } from '../../lib/metrics';
 import { ScanFailures } from '../scan/scan-failures';
 
 export const SCAN_STATUS_COLOR: Record<ScanStatus, string> = {
@@ -32,6 +33,19 @@ function Failures({ scanId }: { scanId: number }): React.JSX.Element {
   );
 }
 
+/** The paid requests a scan made: Cost Explorer ($0.01 each) for a discovery, CloudWatch metrics for a resource scan. */
+function PaidRequests({ scan }: { scan: ScanDto }): React.JSX.Element {
+  const ce = scan.requests > 0 ? `${formatCount(scan.requests)} Cost Explorer request${scan.requests === 1 ? '' : 's'} ≈ ${formatUsd(scan.requests * 0.01)}` : null;
+  if (scan.kind !== 'resources') return <Text size="xs">{ce ?? 'no Cost Explorer requests'}</Text>;
+  const m = meterOf(scan);
+  return (
+    <Text size="xs" title={`CloudWatch GetMetricData: $0.01 per 1,000 metrics requested ${meterBreakdown(m)}`} data-testid="scan-metrics-cell" data-requested={m.requested}>
+      {meterShort(m)}
+      {ce ? ` · ${ce}` : ''}
+    </Text>
+  );
+}
+
 function regionsText(s: ScanDto): string {
   return s.regions.length <= 3 ? s.regions.join(', ') : `${s.regions.slice(0, 3).join(', ')} +${s.regions.length - 3}`;
 }
@@ -50,7 +64,7 @@ export function ScansHistory(): React.JSX.Element {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={760}>
+    <Table.ScrollContainer minWidth={900}>
       <Table highlightOnHover data-testid="scans-history">
         <Table.Thead>
           <Table.Tr>
@@ -63,6 +77,7 @@ export function ScansHistory(): React.JSX.Element {
             <Table.Th ta="right">Resources</Table.Th>
             <Table.Th ta="right">Findings</Table.Th>
             <Table.Th ta="right">Savings / month</Table.Th>
+            <Table.Th>Paid requests</Table.Th>
             <Table.Th />
           </Table.Tr>
         </Table.Thead>
@@ -71,9 +86,10 @@ export function ScansHistory(): React.JSX.Element {
             <Fragment key={s.id}>
               <Table.Tr data-scan-id={s.id} data-kind={s.kind} data-status={s.status}>
                 <Table.Td>{s.id}</Table.Td>
-                <Table.Td>{s.kind === 'resources' ? 'Resource scan' : 'Cost discovery'}</Table.Td>
+                <Table.Td style={{ whiteSpace: 'nowrap' }}>{s.kind === 'resources' ? 'Resource scan' : 'Cost discovery'}</Table.Td>
                 <Table.Td>
-                  <Badge color={SCAN_STATUS_COLOR[s.status]} variant="light">
+                  {/* Its full width: a narrow table must not cut the status to "SUCCEE…". */}
+                  <Badge color={SCAN_STATUS_COLOR[s.status]} variant="light" style={{ minWidth: 'max-content' }}>
                     {s.status}
                   </Badge>
                 </Table.Td>
@@ -88,6 +104,9 @@ export function ScansHistory(): React.JSX.Element {
                   <Money value={s.monthlySavings} size="sm" />
                 </Table.Td>
                 <Table.Td>
+                  <PaidRequests scan={s} />
+                </Table.Td>
+                <Table.Td>
                   {(s.tasksFailed > 0 || s.error) && (
                     <Button size="compact-xs" variant="subtle" onClick={() => setOpen(open === s.id ? null : s.id)} aria-expanded={open === s.id}>
                       {open === s.id ? 'Hide' : `${s.tasksFailed || 1} failure${s.tasksFailed > 1 ? 's' : ''}`}
@@ -97,7 +116,7 @@ export function ScansHistory(): React.JSX.Element {
               </Table.Tr>
               {open === s.id && (
                 <Table.Tr>
-                  <Table.Td colSpan={10}>
+                  <Table.Td colSpan={11}>
                     <Failures scanId={s.id} />
                   </Table.Td>
                 </Table.Tr>

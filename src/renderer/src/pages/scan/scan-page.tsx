@@ -12,6 +12,7 @@ import { Money } from '../../components/money';
 import { PageHeader } from '../../components/page-header';
 import { RelativeDate } from '../../components/relative-date';
 import { formatCount, formatDuration } from '../../lib/format';
+import { meterAfterScan, meterBeforeScan, meterOf, meterShort } from '../../lib/metrics';
 import { scanProgressStore, useLiveScan } from '../../state/scan-progress-store';
 import { RegionPicker, type RegionChoice } from './region-picker';
 import { ScanFailures, type FailureRow } from './scan-failures';
@@ -54,6 +55,8 @@ export function ScanPage(): React.JSX.Element {
   const totals = live?.totals;
   const pct = totals && totals.tasksTotal > 0 ? (100 * totals.tasksDone) / totals.tasksTotal : 0;
   const noSubset = choice.mode === 'subset' && choice.regions.length === 0;
+  // The ended live scan as recorded (its CloudWatch meter is known once it ends).
+  const ended = live && !running ? (detail.data?.id === live.scanId ? detail.data : scans.data?.find((s) => s.id === live.scanId)) ?? null : null;
 
   return (
     <Stack>
@@ -78,6 +81,11 @@ export function ScanPage(): React.JSX.Element {
               </Text>
             )}
           </Group>
+          {last && !running && (
+            <Text size="sm" c="dimmed" data-testid="metrics-estimate">
+              {meterBeforeScan(meterOf(last))}
+            </Text>
+          )}
         </Stack>
       </Card>
 
@@ -107,6 +115,11 @@ export function ScanPage(): React.JSX.Element {
               </Text>
               <Text size="sm">Failed {formatCount(tasks.filter((t) => t.status === 'failed').length)}</Text>
             </SimpleGrid>
+            {ended && (
+              <Text size="sm" data-testid="scan-metrics-meter" data-requested={meterOf(ended).requested}>
+                {meterAfterScan(meterOf(ended))}
+              </Text>
+            )}
             {tasks.length > 0 && <ScanProgressTable tasks={tasks} totals={totals} />}
           </Stack>
         </Card>
@@ -115,7 +128,7 @@ export function ScanPage(): React.JSX.Element {
           <Title order={4}>Last scan #{last.id}</Title>
           <Text size="sm">
             {last.status} · <RelativeDate iso={last.startedAt} size="sm" /> · {formatDuration(last.durationMs)} · {last.regions.length} regions ·{' '}
-            {formatCount(last.findingsCount)} findings · <Money value={last.monthlySavings} size="sm" suffix="/mo" />
+            {formatCount(last.findingsCount)} findings · <Money value={last.monthlySavings} size="sm" suffix="/mo" /> · CloudWatch: {meterShort(meterOf(last))}
           </Text>
         </Card>
       ) : (
