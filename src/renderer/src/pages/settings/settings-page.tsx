@@ -1,41 +1,20 @@
 import { useState } from 'react';
 import { Button, Card, Group, NumberInput, SegmentedControl, SimpleGrid, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { settingsUpdateInput, type SettingsDto, type Theme } from '../../../../shared/dto/settings';
+import type { SettingsDto, Theme } from '../../../../shared/dto/settings';
 import { asAppError } from '../../api/client';
 import { useKinds } from '../../api/kinds';
 import { useSettings, useUpdateSettings } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { kindSettingError, kindSettings, kindSettingValue, type KindSettingOf } from '../../lib/kinds';
-
-/** The app's own settings; each kind's settings (a stopped instance's age…) come from the kind list. */
-type Form = Pick<SettingsDto, 'lookbackDays' | 'minServiceCost' | 'protectionTagKey' | 'ceCacheHours' | 'scanConcurrency'>;
-type Errors = Partial<Record<keyof Form, string>>;
-
-/** Validates with the contract's own schema, so the form and main agree on every range. */
-function validate(form: Form): Errors {
-  const r = settingsUpdateInput.safeParse(form);
-  if (r.success) return {};
-  const errors: Errors = {};
-  for (const issue of r.error.issues) {
-    const key = issue.path[0] as keyof Form | undefined;
-    if (key && !errors[key]) errors[key] = issue.message;
-  }
-  return errors;
-}
+import { formOf, METRICS_FIELDS, validateSettings, type SettingsFormValues } from './settings-validation';
 
 const num = (v: string | number): number => (typeof v === 'number' ? v : Number.NaN);
 
 function SettingsForm({ initial }: { initial: SettingsDto }): React.JSX.Element {
   const update = useUpdateSettings();
-  const [form, setForm] = useState<Form>({
-    lookbackDays: initial.lookbackDays,
-    minServiceCost: initial.minServiceCost,
-    protectionTagKey: initial.protectionTagKey,
-    ceCacheHours: initial.ceCacheHours,
-    scanConcurrency: initial.scanConcurrency,
-  });
+  const [form, setForm] = useState<SettingsFormValues>(() => formOf(initial));
   const [touched, setTouched] = useState(false);
   const kinds = useKinds();
   const kindFields = kindSettings(kinds);
@@ -47,13 +26,13 @@ function SettingsForm({ initial }: { initial: SettingsDto }): React.JSX.Element 
     const e = kindSettingError(f.setting, kindValue(f));
     return e === null ? [] : [[f.setting.key, e] as const];
   }));
-  const errors = validate(form);
+  const errors = validateSettings(form);
   const valid = Object.keys(errors).length === 0 && Object.keys(kindErrors).length === 0;
-  const set = <K extends keyof Form>(k: K, v: Form[K]): void => {
+  const set = <K extends keyof SettingsFormValues>(k: K, v: SettingsFormValues[K]): void => {
     setTouched(true);
     setForm((f) => ({ ...f, [k]: v }));
   };
-  const err = (k: keyof Form): string | undefined => (touched ? errors[k] : undefined);
+  const err = (k: keyof SettingsFormValues): string | undefined => (touched ? errors[k] : undefined);
 
   const setKind = (key: string, v: number): void => {
     setTouched(true);
@@ -103,6 +82,8 @@ function SettingsForm({ initial }: { initial: SettingsDto }): React.JSX.Element 
             <NumberInput label="Minimum service cost (USD)" description="Services that cost less over the period are hidden." min={0} max={1_000_000} decimalScale={4} value={form.minServiceCost} onChange={(v) => set('minServiceCost', num(v))} error={err('minServiceCost')} data-testid="setting-minServiceCost" />
             <TextInput label="Protection tag key" description="Resources tagged with this key (any value but false) are never deleted." value={form.protectionTagKey} onChange={(e) => set('protectionTagKey', e.currentTarget.value)} error={err('protectionTagKey')} data-testid="setting-protectionTagKey" />
             <NumberInput label="Cost Explorer cache (hours)" description="Reuse Cost Explorer answers this long (0–168; 0 = always ask, $0.01 a request)." min={0} max={168} value={form.ceCacheHours} onChange={(v) => set('ceCacheHours', num(v))} error={err('ceCacheHours')} data-testid="setting-ceCacheHours" />
+            <NumberInput label={METRICS_FIELDS.metricsLookbackDays.label} description={METRICS_FIELDS.metricsLookbackDays.description} min={METRICS_FIELDS.metricsLookbackDays.min} max={METRICS_FIELDS.metricsLookbackDays.max} allowDecimal={false} value={form.metricsLookbackDays} onChange={(v) => set('metricsLookbackDays', num(v))} error={err('metricsLookbackDays')} data-testid="setting-metricsLookbackDays" />
+            <NumberInput label={METRICS_FIELDS.metricsCacheHours.label} description={METRICS_FIELDS.metricsCacheHours.description} min={METRICS_FIELDS.metricsCacheHours.min} max={METRICS_FIELDS.metricsCacheHours.max} value={form.metricsCacheHours} onChange={(v) => set('metricsCacheHours', num(v))} error={err('metricsCacheHours')} data-testid="setting-metricsCacheHours" />
             <NumberInput label="Scan concurrency" description="Region × resource-type tasks at once (1–64)." min={1} max={64} allowDecimal={false} value={form.scanConcurrency} onChange={(v) => set('scanConcurrency', num(v))} error={err('scanConcurrency')} data-testid="setting-scanConcurrency" />
           </SimpleGrid>
           {kindFields.length > 0 && (
