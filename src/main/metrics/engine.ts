@@ -52,6 +52,8 @@ export interface MetricsEngineOptions {
   cacheHours?: number;
   now?: () => Date;
   signal?: AbortSignal;
+  /** GetMetricData's MaxDatapoints per call (AWS's default 100,800 when absent; tests lower it to exercise paging). */
+  maxDatapoints?: number;
 }
 
 /** A series' stable key: namespace, metric, statistic and the sorted dimension set. */
@@ -223,6 +225,7 @@ class RegionEngine implements RegionMetrics {
           StartTime: this.window.start,
           EndTime: this.window.end,
           ScanBy: 'TimestampAscending',
+          ...(this.opts.maxDatapoints !== undefined ? { MaxDatapoints: this.opts.maxDatapoints } : {}),
           ...(token !== undefined ? { NextToken: token } : {}),
         }),
         { abortSignal: this.opts.signal },
