@@ -1,9 +1,8 @@
 /**
- * CloudWatch in the UI, against the simulated sample account: the scan's CloudWatch cost meter (after the scan, before
- * the next one, in the history) and the two CloudWatch settings (range-checked, saved, read back).
- *
- * Not covered here: the finding drawer's Metrics section. It draws a finding's `details.metrics`, which only a
- * metric-based kind writes, and none is registered yet; its rendering is unit-tested in
+ * CloudWatch in the UI, against the simulated sample account: a metric-judged finding's Metrics section in the drawer,
+ * the scan's CloudWatch cost meter (after the scan, before the next one, in the history) and the two CloudWatch settings
+ * (range-checked, saved, read back). What the simulator's CloudWatch holds may change, so the drawer checks hold for
+ * any verdict; the rendering of each verdict and of gaps is unit-tested in
  * src/renderer/src/pages/findings/metrics-section.test.ts.
  */
 import { test, expect } from './pages/fixtures';
@@ -44,6 +43,54 @@ test('the CloudWatch meter after a scan, before the next one and in the history'
     await expect(cell).toHaveAttribute('data-requested', String(requested));
     await expect(cell).toHaveText(SHORT);
   });
+});
+
+// The sample account's NAT gateway (us-east-1): a kind judged on CloudWatch traffic.
+const NAT = 'nat-0a100000000000001';
+const VERDICT_LABEL: Record<string, string> = { active: 'In use', idle: 'Idle', unknown: 'Unknown' };
+
+test('the drawer shows what CloudWatch says about a finding: verdict, series with gaps as no data, the rule', async ({ ui, page }) => {
+  test.setTimeout(120_000);
+  await ui.selectProfile(SIM_PROFILE);
+  await expect(page.getByTestId('account-id')).toHaveText(ACCOUNT_ID);
+  await page.getByTestId('open-dashboard').click();
+  await ui.startScan();
+  await ui.goto('findings');
+  await ui.row(NAT).getByTestId('finding-open').click();
+
+  const drawer = page.getByTestId('finding-drawer').getByRole('dialog');
+  const section = drawer.getByTestId('metrics-section');
+  await expect(section).toBeVisible();
+  const verdict = (await section.getAttribute('data-verdict')) ?? '';
+  expect(Object.keys(VERDICT_LABEL)).toContain(verdict);
+  await expect(section.getByTestId('metrics-verdict')).toHaveText(VERDICT_LABEL[verdict]!);
+  await expect(section.getByTestId('metrics-reason')).not.toBeEmpty();
+  await expect(section.getByTestId('metrics-window')).toHaveText(/\(\d+ whole UTC days\)/);
+
+  const series = section.getByTestId('metric-series');
+  expect(await series.count()).toBeGreaterThan(0);
+  for (const card of await series.all()) {
+    await expect(card).toContainText(/^AWS\/\w+ · \w+ · (Sum|Maximum|Average|Minimum|SampleCount)/);
+    await expect(card.getByTestId('metric-dimensions')).toContainText(`NatGatewayId=${NAT}`);
+    await expect(card.getByTestId('metric-reading')).toHaveText(/^(active|zero|unknown): /);
+    // A day without a datapoint is never drawn as 0: a series with none has no chart, one with gaps says how many.
+    const chart = card.getByTestId('metric-chart');
+    if ((await chart.count()) === 0) {
+      await expect(card.getByTestId('metric-no-data')).toHaveText(/^No datapoint on any of the \d+ days/);
+    } else {
+      const gaps = Number(await chart.getAttribute('data-gap-days'));
+      if (gaps > 0) await expect(card.getByTestId('metric-no-data')).toContainText(`No datapoint on ${gaps} of`);
+      else await expect(card.getByTestId('metric-no-data')).toHaveCount(0);
+    }
+  }
+
+  const rule = section.getByTestId('metrics-rule');
+  await rule.locator('summary').click();
+  await expect(rule.locator('pre, code').first()).toBeVisible();
+  await expect(rule.locator('pre, code').first()).not.toBeEmpty();
+  // The activity is shown once, in its section: not again in the raw details.
+  await drawer.getByTestId('raw-details').locator('summary').click();
+  await expect(drawer.getByTestId('raw-details')).not.toContainText('"series"');
 });
 
 test('the CloudWatch settings: range-checked, saved, read back', async ({ ui, page }) => {
