@@ -209,7 +209,8 @@ export interface VpcEndpointFixture {
 export interface MetricSeriesFixture {
   namespace: string;
   metricName: string;
-  dimensions: Record<string, string>;
+  /** Name → value (an undefined value is no dimension). */
+  dimensions: Record<string, string | undefined>;
   daily: (number | null)[];
 }
 

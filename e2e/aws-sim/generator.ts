@@ -14,9 +14,19 @@ import type {
   VolumeFixture,
   VolumeType,
 } from './fixture';
+import { generateNetwork } from './generator-network';
 import { mulberry32 } from './prng';
 
-export type UnusedResourceType = 'ec2:instance' | 'ec2:volume' | 'ec2:elastic-ip' | 'ec2:snapshot' | 'ec2:image';
+export type UnusedResourceType =
+  | 'ec2:instance'
+  | 'ec2:volume'
+  | 'ec2:elastic-ip'
+  | 'ec2:snapshot'
+  | 'ec2:image'
+  | 'ec2:nat-gateway'
+  | 'ec2:vpc-endpoint'
+  /** ELBv2 by ARN, Classic by name. */
+  | 'elb:load-balancer';
 
 export interface UnusedResource {
   type: UnusedResourceType;
@@ -42,6 +52,19 @@ export interface GenerateOptions {
   unusedImageRatio?: number; // default 0.3
   /** Days of cost data (ending yesterday). Default 30. */
   costDays?: number;
+  /**
+   * Network kinds per region; defaults scale with `instances` (per 1,000 instances: 20 NAT gateways, 40 VPC endpoints
+   * of which a quarter Gateway, 30 ELBv2 and 10 Classic load balancers). See generator-network.ts for the cases.
+   */
+  natGateways?: number;
+  vpcEndpoints?: number;
+  loadBalancers?: number;
+  classicLoadBalancers?: number;
+  unusedNatGatewayRatio?: number; // default 0.3
+  unusedVpcEndpointRatio?: number; // default 0.3 (of the interface endpoints)
+  unusedLoadBalancerRatio?: number; // default 0.3 (ELBv2 and Classic each)
+  /** Days of CloudWatch data ending yesterday (at least 30, the app's lookback). Default 35. */
+  metricDays?: number;
 }
 
 export interface GeneratedAccount {
@@ -84,6 +107,13 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
   if (nSnap - orphaned < nImg) throw new Error('generateAccount: not enough non-orphaned snapshots to back every AMI');
   if (usedImg > 0 && nInst === 0) throw new Error('generateAccount: used AMIs need instances');
   if (nVol === 0 && nSnap - nImg - orphaned > 0) throw new Error('generateAccount: non-orphaned snapshots need volumes');
+
+  const perThousand = (n: number): number => Math.round((nInst * n) / 1000);
+  const metricDays = opts.metricDays ?? 35;
+  if (metricDays < 30) throw new Error('generateAccount: metricDays must cover the 30-day lookback');
+  const accountId = opts.accountId ?? '111122223333';
+  // The network kinds draw from their own stream, so the EC2 resources stay what they were for a seed.
+  const netRand = mulberry32(((opts.seed ?? 42) ^ 0x9e3779b9) >>> 0);
 
   const unused: UnusedResource[] = [];
   const resources: Record<string, RegionResourcesFixture> = {};
@@ -179,7 +209,35 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
       }
     }
 
-    resources[region] = { instances, volumes, snapshots, images, launchTemplates, addresses };
+    const net = generateNetwork({
+      region,
+      r,
+      accountId,
+      rand: netRand,
+      natGateways: opts.natGateways ?? perThousand(20),
+      unusedNatGatewayRatio: opts.unusedNatGatewayRatio ?? 0.3,
+      vpcEndpoints: opts.vpcEndpoints ?? perThousand(40),
+      unusedVpcEndpointRatio: opts.unusedVpcEndpointRatio ?? 0.3,
+      loadBalancers: opts.loadBalancers ?? perThousand(30),
+      classicLoadBalancers: opts.classicLoadBalancers ?? perThousand(10),
+      unusedLoadBalancerRatio: opts.unusedLoadBalancerRatio ?? 0.3,
+      metricDays,
+      instanceIds: instances.filter((i) => i.state === 'running').map((i) => i.id),
+    });
+    unused.push(...net.unused);
+    resources[region] = {
+      instances,
+      volumes,
+      snapshots,
+      images,
+      launchTemplates,
+      addresses: [...addresses, ...net.addresses],
+      natGateways: net.natGateways,
+      routeTables: net.routeTables,
+      vpcEndpoints: net.vpcEndpoints,
+      elb: net.elb,
+      metrics: net.metrics,
+    };
   });
 
   const days = opts.costDays ?? 30;
@@ -188,7 +246,7 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
     daily: Array.from({ length: days }, () => (base * (0.9 + rand() * 0.2)).toFixed(10)),
   });
   const fixture: AccountFixture = {
-    accountId: opts.accountId ?? '111122223333',
+    accountId,
     alias: 'generated-account',
     regions: regionNames.map((name) => ({ name, optInStatus: 'opt-in-not-required' as const })),
     resources,
@@ -199,6 +257,7 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
         series('Amazon Virtual Private Cloud', 1.2 * regionNames.length),
         series('Amazon Simple Storage Service', 3.1),
         series('AWS Cost Explorer', 0.02),
+        series('Amazon Elastic Load Balancing', 0.6 * (opts.loadBalancers ?? perThousand(30)) * regionNames.length),
       ],
     },
   };

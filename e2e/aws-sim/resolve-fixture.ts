@@ -332,7 +332,7 @@ function resolveDimensionValue(region: SimRegion, value: string): string {
 
 function resolveMetrics(region: SimRegion, res: RegionResourcesFixture, now: Date): void {
   for (const m of res.metrics ?? []) {
-    const dimensions = Object.entries(m.dimensions).map(([name, value]) => ({ name, value: resolveDimensionValue(region, value) }));
+    const dimensions = Object.entries(m.dimensions).flatMap(([name, value]) => (value === undefined ? [] : [{ name, value: resolveDimensionValue(region, value) }]));
     putDailySeries(region.metrics, { namespace: m.namespace, metricName: m.metricName, dimensions, daily: m.daily }, now);
   }
 }
