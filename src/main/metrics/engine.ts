@@ -5,7 +5,7 @@
  * shape of sparse metrics with one `ListMetrics` listing per metric (never a call per resource), and meters what the
  * scan requested (GetMetricData bills per metric requested).
  */
-import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { type CloudWatchClient, GetMetricDataCommand, ListMetricsCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
 import { awsErrorCode } from '../aws/errors';
 import { createLimiter, type Limiter } from '../scan/limiter';
 import { dimensionNames, judgeActivity } from './verdict';
