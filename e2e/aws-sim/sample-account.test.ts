@@ -1,5 +1,9 @@
+import { GetMetricDataCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import type { MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { DescribeRouteTablesCommand, DescribeVpcEndpointsCommand } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
-import { loadSampleAccount } from './index';
+import { loadSampleAccount, startSimulator } from './index';
+import { cloudWatchClient, ec2Client } from './test-clients';
 import { resolveFixture } from './resolve-fixture';
 import { resourceKey, unusedByDefinition } from './unused-oracle';
 
@@ -33,6 +37,12 @@ const UNUSED = [
   'us-east-1 ec2:image ami-0a100000000000007',
   'us-east-1 ec2:image ami-0a100000000000008',
   'us-east-1 ec2:image ami-0a100000000000009',
+  'us-east-1 ec2:nat-gateway nat-0a100000000000002',
+  'us-east-1 ec2:nat-gateway nat-0a100000000000003',
+  'us-east-1 ec2:vpc-endpoint vpce-0a100000000000001',
+  'us-east-1 elb:load-balancer arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orphan-alb/0000000000000002',
+  'us-east-1 elb:load-balancer arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-ingress-alb/0000000000000004',
+  'us-east-1 elb:load-balancer legacy-clb',
   'eu-west-1 ec2:instance i-0e100000000000002',
   'eu-west-1 ec2:instance i-0e100000000000003',
   'eu-west-1 ec2:volume vol-0e100000000000010',
@@ -77,5 +87,53 @@ describe('sample account', () => {
     expect(account.costs.some((c) => c.recordType === 'Tax')).toBe(true);
     expect(account.costs.some((c) => Number(c.amount) > 0 && Number(c.amount) < 0.01)).toBe(true);
     expect(account.costs.map((c) => c.date).sort().at(-1)).toBe('2026-11-24');
+  });
+
+  it('answers the network kinds over the wire as expected.md says (routes, endpoints, 30-day metric window)', async () => {
+    const now = new Date('2026-11-25T12:00:00Z');
+    const sim = await startSimulator({ now });
+    const ec2 = ec2Client(sim.endpoint);
+    const cw = cloudWatchClient(sim.endpoint);
+    try {
+      const routed = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'route.nat-gateway-id', Values: ['nat-*'] }] }));
+      expect(routed.RouteTables?.flatMap((t) => t.Routes?.map((r) => r.NatGatewayId) ?? []).filter(Boolean).sort()).toEqual(['nat-0a100000000000001', 'nat-0a100000000000003']);
+      const eps = await ec2.send(new DescribeVpcEndpointsCommand({}));
+      expect(eps.VpcEndpoints?.map((e) => [e.VpcEndpointId, e.VpcEndpointType, e.State])).toEqual([
+        ['vpce-0a100000000000001', 'Interface', 'available'],
+        ['vpce-0a100000000000002', 'Interface', 'available'],
+        ['vpce-0a100000000000003', 'Gateway', 'available'],
+      ]);
+      const window = { StartTime: new Date('2026-10-26T00:00:00Z'), EndTime: new Date('2026-11-25T00:00:00Z') };
+      const q = (id: string, ns: string, metric: string, dims: Record<string, string>): MetricDataQuery => ({
+        Id: id,
+        MetricStat: { Metric: { Namespace: ns, MetricName: metric, Dimensions: Object.entries(dims).map(([Name, Value]) => ({ Name, Value })) }, Period: 86_400, Stat: 'Sum' },
+      });
+      const out = await cw.send(
+        new GetMetricDataCommand({
+          ...window,
+          MetricDataQueries: [
+            q('standby', 'AWS/NATGateway', 'BytesOutToDestination', { NatGatewayId: 'nat-0a100000000000003' }),
+            q('inuse', 'AWS/NATGateway', 'BytesOutToDestination', { NatGatewayId: 'nat-0a100000000000001' }),
+            q('idlevpce', 'AWS/PrivateLinkEndpoints', 'BytesProcessed', {
+              'VPC Id': 'vpc-0sim00000000000001',
+              'VPC Endpoint Id': 'vpce-0a100000000000001',
+              'Endpoint Type': 'Interface',
+              'Service Name': 'com.amazonaws.us-east-1.ssm',
+            }),
+          ],
+        }),
+      );
+      const values = (id: string) => out.MetricDataResults?.find((r) => r.Id === id)?.Values ?? [];
+      expect(values('standby')).toEqual(Array<number>(30).fill(0));
+      expect(values('inuse').every((v) => v > 0) && values('inuse').length === 30).toBe(true);
+      expect(values('idlevpce')).toEqual([]);
+      // The idle endpoint's missing days count as zero: the shape is confirmed by the endpoint in use.
+      const shape = await cw.send(new ListMetricsCommand({ Namespace: 'AWS/PrivateLinkEndpoints', MetricName: 'BytesProcessed', Dimensions: [{ Name: 'VPC Endpoint Id' }] }));
+      expect(shape.Metrics?.map((m) => m.Dimensions?.find((d) => d.Name === 'VPC Endpoint Id')?.Value)).toEqual(['vpce-0a100000000000002']);
+    } finally {
+      ec2.destroy();
+      cw.destroy();
+      await sim.close();
+    }
   });
 });
