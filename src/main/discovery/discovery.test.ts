@@ -114,8 +114,8 @@ describe('discover', () => {
     // Mapping, coverage and activity.
     const by = (code: string) => r.services.find((s) => s.code === code);
     expect(by('AmazonEC2Other')).toMatchObject({ displayName: 'EC2 - Other', covered: true, active: true });
-    expect(by('AmazonEC2Other')?.handlerTypes.sort()).toEqual(['ec2:elastic-ip', 'ec2:image', 'ec2:instance', 'ec2:snapshot', 'ec2:volume']);
-    expect(by('AmazonVPC')).toMatchObject({ handlerTypes: ['ec2:elastic-ip'], covered: true });
+    expect(by('AmazonEC2Other')?.handlerTypes.sort()).toEqual(['ec2:elastic-ip', 'ec2:image', 'ec2:instance', 'ec2:nat-gateway', 'ec2:snapshot', 'ec2:volume']);
+    expect(by('AmazonVPC')).toMatchObject({ handlerTypes: ['ec2:vpc-endpoint', 'ec2:elastic-ip'], covered: true });
     expect(by('ce:amazon-quantum-widget-service')).toMatchObject({ displayName: 'Amazon Quantum Widget Service', category: 'Other', active: true, covered: false });
     expect(by('awskms')).toMatchObject({ active: false, periodCostText: '0.000037035' });
 

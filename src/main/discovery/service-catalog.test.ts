@@ -47,8 +47,9 @@ describe('service catalog', () => {
 
   it('says which kinds cover EC2 - Other and the VPC line (from what each kind declares)', () => {
     const handlersForService = coverageOf(builtinRegistry());
-    expect(handlersForService('AmazonEC2Other').sort()).toEqual(['ec2:elastic-ip', 'ec2:image', 'ec2:instance', 'ec2:snapshot', 'ec2:volume']);
-    expect(handlersForService(lookupService('Amazon Virtual Private Cloud').code)).toEqual(['ec2:elastic-ip']);
+    expect(handlersForService('AmazonEC2Other').sort()).toEqual(['ec2:elastic-ip', 'ec2:image', 'ec2:instance', 'ec2:nat-gateway', 'ec2:snapshot', 'ec2:volume']);
+    expect(handlersForService(lookupService('Amazon Virtual Private Cloud').code)).toEqual(['ec2:vpc-endpoint', 'ec2:elastic-ip']);
+    expect(handlersForService(lookupService('Amazon Elastic Load Balancing').code)).toEqual(['elb:load-balancer']);
     expect(handlersForService('AmazonEC2')).toEqual(['ec2:instance']);
     expect(handlersForService('AmazonS3')).toEqual([]);
     expect(handlersForService('ce:something')).toEqual([]);

@@ -12,7 +12,10 @@ describe('registerBuiltinHandlers', () => {
       'ec2:instance',
       'ec2:image',
       'ec2:snapshot',
+      'elb:load-balancer',
+      'ec2:nat-gateway',
       'ec2:volume',
+      'ec2:vpc-endpoint',
       'ec2:elastic-ip',
     ]);
     expect(registry.get('ec2:elastic-ip')).toMatchObject({

@@ -7,6 +7,7 @@ import { unattachedVolumesHandler } from './ec2-volumes-unattached';
 import { idleElasticIpsHandler } from './ec2-elastic-ips-idle';
 import { idleNatGatewaysHandler } from './ec2-nat-gateways-idle';
 import { unusedVpcEndpointsHandler } from './ec2-vpc-endpoints-idle';
+import { loadBalancersHandler } from './elb-load-balancers';
 import type { ResourceHandler } from './handler';
 import type { HandlerRegistry } from './registry';
 
@@ -19,6 +20,7 @@ export const BUILTIN_HANDLERS: readonly ResourceHandler[] = [
   idleElasticIpsHandler,
   idleNatGatewaysHandler,
   unusedVpcEndpointsHandler,
+  loadBalancersHandler,
 ];
 
 /** The price keys the shipped kinds declare (a registry's own list is `priceKeysOf(registry)`). */

@@ -1,5 +1,8 @@
 /**
- * Pricing test helpers (test-only: no production module imports it): the shipped kinds' keys, and a read-out of their
+ * Pricing test helpers (test-only: no production module import { ELB_PRICE_KEYS } from './keys/elb';
+import { NAT_GATEWAY_PRICE_KEYS } from './keys/nat-gateway';
+import { VPC_ENDPOINT_PRICE_KEYS } from './keys/vpc-endpoint';
+imports it): the shipped kinds' keys, and a read-out of their
  * values under one name per price, so the tests state every published price plainly.
  */
 import {
@@ -19,8 +22,8 @@ import { PUBLIC_IPV4_HOUR } from './keys/ipv4';
 import { price, regionPrices } from './price-key';
 import type { PriceKey, PriceTier, PriceValue, RegionPrices } from './types';
 
-/** The keys of the kinds that ship with the app (EBS volumes and snapshots, public IPv4), in declaration order. */
-export const SHIPPED_KEYS: readonly PriceKey[] = [...EBS_PRICE_KEYS, PUBLIC_IPV4_HOUR];
+/** The keys of the kinds that ship with the app (EBS, public IPv4, NAT gateways, interface endpoints, load balancers). */
+export const SHIPPED_KEYS: readonly PriceKey[] = [...EBS_PRICE_KEYS, PUBLIC_IPV4_HOUR, ...NAT_GATEWAY_PRICE_KEYS, ...VPC_ENDPOINT_PRICE_KEYS, ...ELB_PRICE_KEYS];
 
 export interface PricesView {
   region: string;

@@ -58,8 +58,8 @@ describe('services repo', () => {
       lastSeen: '2026-03-15T10:00:00.000Z',
       covered: true,
     });
-    expect(list[0]?.handlerTypes.sort()).toEqual(['ec2:elastic-ip', 'ec2:image', 'ec2:instance', 'ec2:snapshot', 'ec2:volume']);
-    expect(list[1]).toMatchObject({ handlerTypes: ['ec2:elastic-ip'], covered: true });
+    expect(list[0]?.handlerTypes.sort()).toEqual(['ec2:elastic-ip', 'ec2:image', 'ec2:instance', 'ec2:nat-gateway', 'ec2:snapshot', 'ec2:volume']);
+    expect(list[1]).toMatchObject({ handlerTypes: ['ec2:vpc-endpoint', 'ec2:elastic-ip'], covered: true });
     // Exactly the minimum counts as active; below it does not.
     expect(list[2]).toMatchObject({ active: true, covered: false, handlerTypes: [] });
     expect(list[3]).toMatchObject({ active: false, periodCostText: '0.000037035' });
