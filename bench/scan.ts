@@ -22,6 +22,7 @@ import { createClientFactory } from '../src/main/aws/clients';
 import { ENVIRONMENT_PROFILE } from '../src/main/aws/types';
 import { openAndMigrate } from '../src/main/db/database';
 import { upsertAccount } from '../src/main/db/repos/accounts';
+import { getScan } from '../src/main/db/repos/scans';
 import { ResourceWriter, toResourceDto } from '../src/main/db/repos/resources';
 import type { ResourceRow } from '../src/main/db/schema';
 import type { Finding, ResourceType } from '../src/main/handlers/handler';
@@ -111,31 +112,33 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
   // Requests are attributed to their (region × handler) task through AsyncLocalStorage: the app's shared
   // per-region clients stay exactly as in the app.
   const als = new AsyncLocalStorage<Interval[]>();
-  const instrumented = new Set<string>();
-  const ec2 = (region: string): EC2Client => {
-    const client = clients.ec2(region);
-    if (!instrumented.has(region)) {
-      instrumented.add(region);
-      client.middlewareStack.add(
-        (next, ctx) => async (args) => {
-          if (replaying) return next(args);
-          const start = performance.now();
-          attempts++;
-          const op = (ctx as { commandName?: string }).commandName?.replace(/Command$/, '') ?? 'unknown';
-          byOperation[op] = (byOperation[op] ?? 0) + 1;
-          if (recording) recorded.push({ region, op, input: structuredClone((args as { input: object }).input) });
-          try {
-            return await next(args);
-          } catch (e) {
-            if (/RequestLimitExceeded|Throttling/.test((e as Error).name)) throttled++;
-            throw e;
-          } finally {
-            als.getStore()?.push({ start, end: performance.now() });
-          }
-        },
-        { step: 'finalizeRequest', priority: 'low', name: 'benchAttempts' },
-      );
-    }
+  const instrumented = new Set<object>();
+  // Every service's clients (EC2, CloudWatch, Elastic Load Balancing, …) count their attempts; only EC2's requests
+  // are recorded for the SDK-only replay.
+  const instrument = <C extends object>(client: C, region: string, service: string): C => {
+    if (instrumented.has(client)) return client;
+    instrumented.add(client);
+    const stack = (client as unknown as { middlewareStack: EC2Client['middlewareStack'] }).middlewareStack;
+    stack.add(
+      (next, ctx) => async (args) => {
+        if (replaying) return next(args);
+        const start = performance.now();
+        attempts++;
+        const name = (ctx as { commandName?: string }).commandName?.replace(/Command$/, '') ?? 'unknown';
+        const op = service === 'EC2' ? name : `${service}:${name}`;
+        byOperation[op] = (byOperation[op] ?? 0) + 1;
+        if (recording && service === 'EC2') recorded.push({ region, op: name, input: structuredClone((args as { input: object }).input) });
+        try {
+          return await next(args);
+        } catch (e) {
+          if (/RequestLimitExceeded|Throttling/.test((e as Error).name)) throttled++;
+          throw e;
+        } finally {
+          als.getStore()?.push({ start, end: performance.now() });
+        }
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'benchAttempts' },
+    );
     return client;
   };
   for (const h of builtin.list()) {
@@ -165,7 +168,13 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
       db,
       accountId,
       // The app's factory, with EC2's clients instrumented (same cached instances the handlers get).
-      clients: { client: (ctor, region) => ((ctor as unknown) === EC2Client ? (ec2(region) as never) : clients.client(ctor, region)) },
+      clients: {
+        client: (ctor, region) => {
+          const c = clients.client(ctor, region);
+          const service = (c as unknown as { config?: { serviceId?: string } }).config?.serviceId ?? ctor.name;
+          return instrument(c, region, service);
+        },
+      },
       costExplorer: () => clients.costExplorer(),
       homeRegion: 'us-east-1',
       registry,
@@ -181,6 +190,7 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
     { regions: 'all' },
   );
   const wallMs = performance.now() - t0;
+  const meter = (await getScan(db.db, out.scanId))?.metrics ?? null;
   const cpu = process.cpuUsage(cpu0);
   const simCpuMs = childCpuMs(child.pid!) - simCpu0;
   clearInterval(sampler);
@@ -248,6 +258,10 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
     peakHeapMb: peakHeap / 2 ** 20,
     replay,
     resources: rows.length,
+    meter,
+    byKind: Object.fromEntries(
+      [...new Set(rows.map((r) => r.resource_type))].map((t) => [t, rows.filter((r) => r.resource_type === t && r.unused === 1).length]),
+    ),
     found: found.size,
     expectedFound: hit,
     unexpected: found.size - hit,
@@ -286,6 +300,8 @@ async function main(): Promise<void> {
         findings_found: r.expectedFound,
         findings_expected: expected.size,
         findings_unexpected: r.unexpected,
+        findings_by_kind: r.byKind,
+        cloudwatch: r.meter,
         throttle_rate: r.attempts ? Number((r.throttled / r.attempts).toFixed(3)) : 0,
         ...(r.replay
           ? {

@@ -1,10 +1,10 @@
 /**
- * Pricing test helpers (test-only: no production module import { ELB_PRICE_KEYS } from './keys/elb';
-import { NAT_GATEWAY_PRICE_KEYS } from './keys/nat-gateway';
-import { VPC_ENDPOINT_PRICE_KEYS } from './keys/vpc-endpoint';
-imports it): the shipped kinds' keys, and a read-out of their
+ * Pricing test helpers (test-only: no production module imports it): the shipped kinds' keys, and a read-out of their
  * values under one name per price, so the tests state every published price plainly.
  */
+import { ELB_PRICE_KEYS } from './keys/elb';
+import { NAT_GATEWAY_PRICE_KEYS } from './keys/nat-gateway';
+import { VPC_ENDPOINT_PRICE_KEYS } from './keys/vpc-endpoint';
 import {
   EBS_GB_MONTH,
   EBS_PRICE_KEYS,
