@@ -37,6 +37,8 @@ const missing = (name: string): ApiError => validation(`1 validation error detec
 export const cloudWatchService = jsonService({
   name: 'CloudWatch',
   signingName: 'monitoring',
+  // A region that is not enabled rejects every service's calls, not only EC2's.
+  rejectsAuthFailureRegions: true,
   version: CLOUDWATCH_VERSION,
   jsonVersion: '1.0',
   targetPrefix: CLOUDWATCH_TARGET_PREFIX,

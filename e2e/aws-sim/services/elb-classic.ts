@@ -68,6 +68,8 @@ function renderClassic(lb: SimClassicLoadBalancer, accountId: string): string {
 export const elbClassicService = awsQueryService({
   name: 'Elastic Load Balancing',
   signingName: 'elasticloadbalancing',
+  // A region that is not enabled rejects every service's calls, not only EC2's.
+  rejectsAuthFailureRegions: true,
   version: ELB_CLASSIC_VERSION,
   xmlNamespace: ELB_CLASSIC_XMLNS,
   operations: {

@@ -211,6 +211,8 @@ function attributesOf(lb: SimLoadBalancerV2): [string, string][] {
 export const elbv2Service = awsQueryService({
   name: 'Elastic Load Balancing v2',
   signingName: 'elasticloadbalancing',
+  // A region that is not enabled rejects every service's calls, not only EC2's.
+  rejectsAuthFailureRegions: true,
   version: ELBV2_VERSION,
   xmlNamespace: ELBV2_XMLNS,
   operations: {
