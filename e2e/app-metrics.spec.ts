@@ -45,8 +45,8 @@ test('the CloudWatch meter after a scan, before the next one and in the history'
   });
 });
 
-// The sample account's NAT gateway (us-east-1): a kind judged on CloudWatch traffic.
-const NAT = 'nat-0a100000000000001';
+// The sample account's idle NAT gateway (us-east-1): a kind judged on CloudWatch traffic.
+const NAT = 'nat-0a100000000000003';
 const VERDICT_LABEL: Record<string, string> = { active: 'In use', idle: 'Idle', unknown: 'Unknown' };
 
 test('the drawer shows what CloudWatch says about a finding: verdict, series with gaps as no data, the rule', async ({ ui, page }) => {
@@ -56,6 +56,7 @@ test('the drawer shows what CloudWatch says about a finding: verdict, series wit
   await page.getByTestId('open-dashboard').click();
   await ui.startScan();
   await ui.goto('findings');
+  await page.setViewportSize({ width: 1400, height: 2600 }); // the table is virtualized: render every row
   await ui.row(NAT).getByTestId('finding-open').click();
 
   const drawer = page.getByTestId('finding-drawer').getByRole('dialog');

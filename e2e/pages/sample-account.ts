@@ -1,5 +1,5 @@
 /**
- * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 40 unused resources of
+ * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 46 unused resources of
  * sample-account.expected.md, and the monthly costs that follow from AWS's public us-east-1 / eu-west-1 /
  * ap-northeast-1 prices, computed here by hand (730 hours a month) — independent of the app's price book.
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 
 export const ACCOUNT_ID = '123456789012';
 
-/** sample-account.expected.md, "Unused (40)": region → ids. */
+/** sample-account.expected.md, "Unused (46)": region → ids. */
 export const UNUSED: Record<string, string[]> = {
   'us-east-1': [
     'i-0a100000000000002', 'i-0a100000000000005', 'i-0a100000000000007', 'i-0a100000000000008', 'i-0a10000000000000d',
@@ -18,8 +18,11 @@ export const UNUSED: Record<string, string[]> = {
     'snap-0a100000000000002', 'snap-0a100000000000003', 'snap-0a100000000000004', 'snap-0a100000000000009', 'snap-0a100000000000010',
     'ami-0a100000000000002', 'ami-0a100000000000004', 'ami-0a100000000000005', 'ami-0a100000000000006',
     'ami-0a100000000000007', 'ami-0a100000000000008', 'ami-0a100000000000009',
+    'nat-0a100000000000003', 'vpce-0a100000000000001', 'legacy-clb',
+    'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orphan-alb/0000000000000002',
+    'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-ingress-alb/0000000000000004',
   ],
-  'eu-west-1': ['i-0e100000000000002', 'i-0e100000000000003', 'vol-0e100000000000010', 'vol-0e100000000000011', 'eipalloc-0e100000000000002', 'snap-0e100000000000001', 'ami-0e100000000000002'],
+  'eu-west-1': ['i-0e100000000000002', 'i-0e100000000000003', 'vol-0e100000000000010', 'vol-0e100000000000011', 'eipalloc-0e100000000000002', 'snap-0e100000000000001', 'ami-0e100000000000002', 'nat-0e100000000000001'],
   'ap-northeast-1': ['vol-0c100000000000010', 'vol-0c100000000000011', 'eipalloc-0c100000000000001', 'snap-0c100000000000001', 'ami-0c100000000000001'],
 };
 
@@ -38,10 +41,14 @@ export const EXPECTED_COST: Record<string, number> = {
   'vol-0a100000000000017': 10 * 0.1, // gp2
   'eipalloc-0a100000000000003': EIP_MONTH,
   'eipalloc-0a100000000000006': EIP_MONTH,
+  'nat-0a100000000000003': 730 * 0.045, // NAT gateway hours
+  'vpce-0a100000000000001': 730 * 0.01, // one AZ of an interface endpoint
+  'legacy-clb': 730 * 0.025 + 2 * EIP_MONTH, // Classic hours + a public IPv4 per AZ
   // eu-west-1: gp3 $0.088, st1 $0.05
   'vol-0e100000000000010': 250 * 0.088,
   'vol-0e100000000000011': 1000 * 0.05,
   'eipalloc-0e100000000000002': EIP_MONTH,
+  'nat-0e100000000000001': 730 * 0.048,
   // ap-northeast-1: sc1 $0.018
   'vol-0c100000000000010': 2000 * 0.018,
   'eipalloc-0c100000000000001': EIP_MONTH,
