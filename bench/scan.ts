@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ec2Commands from '@aws-sdk/client-ec2';
-import { EC2Client } from '@aws-sdk/client-ec2';
+import { type EC2Client } from '@aws-sdk/client-ec2';
 import { generateAccount } from '../e2e/aws-sim/generator';
 import { createClientFactory } from '../src/main/aws/clients';
 import { ENVIRONMENT_PROFILE } from '../src/main/aws/types';

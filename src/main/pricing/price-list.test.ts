@@ -13,12 +13,12 @@ import {
 } from './__fixtures__/price-list-us-east-1';
 import { createBundledPriceBook } from './price-book';
 import { fetchRegionPrices, parsePriceListItems as parseFor, toRegionPrices } from './price-list';
-import { SHIPPED_KEYS, foundView, view } from './test-support';
+import { EC2_FAMILY_KEYS, foundView, view } from './test-support';
 import type { RegionPrices } from './types';
 
 /** A parse over the shipped kinds' keys, read by price name. */
 function parsePriceListItems(serviceCode: string, items: readonly string[]): ReturnType<typeof foundView> {
-  return foundView(parseFor(SHIPPED_KEYS, serviceCode, items));
+  return foundView(parseFor(EC2_FAMILY_KEYS, serviceCode, items));
 }
 
 const pricingMock = mockClient(PricingClient);
@@ -51,10 +51,10 @@ beforeEach(() => pricingMock.reset());
 
 describe('parsePriceListItems', () => {
   it('parses the us-east-1 price list into the same prices as the bundled book', () => {
-    const ec2 = parseFor(SHIPPED_KEYS, 'AmazonEC2', EC2_ALL);
-    const vpc = parseFor(SHIPPED_KEYS, 'AmazonVPC', VPC_PUBLIC_IPV4);
-    const parsed = toRegionPrices('us-east-1', SHIPPED_KEYS, { ...ec2, ...vpc }, '2026-06-01');
-    const bundled = createBundledPriceBook(SHIPPED_KEYS).forRegion('us-east-1')!;
+    const ec2 = parseFor(EC2_FAMILY_KEYS, 'AmazonEC2', EC2_ALL);
+    const vpc = parseFor(EC2_FAMILY_KEYS, 'AmazonVPC', VPC_PUBLIC_IPV4);
+    const parsed = toRegionPrices('us-east-1', EC2_FAMILY_KEYS, { ...ec2, ...vpc }, '2026-06-01');
+    const bundled = createBundledPriceBook(EC2_FAMILY_KEYS).forRegion('us-east-1')!;
     expect(withoutOrigin(parsed)).toEqual(withoutOrigin(bundled));
     expect(parsed.source).toBe('price-list');
   });
@@ -76,7 +76,7 @@ describe('parsePriceListItems', () => {
   it('reads a recorded entry with a region-prefixed usage type (af-south-1 gp3)', () => {
     const p = parsePriceListItems('AmazonEC2', [RECORDED_AF_SOUTH_1_GP3]);
     expect(p.ebsGbMonth).toEqual({ gp3: 0.1047 });
-    expect(view(createBundledPriceBook(SHIPPED_KEYS).forRegion('af-south-1')!).ebsGbMonth.gp3).toBe(0.1047);
+    expect(view(createBundledPriceBook(EC2_FAMILY_KEYS).forRegion('af-south-1')!).ebsGbMonth.gp3).toBe(0.1047);
   });
 
   it('builds io2 tiers from ranged dimensions when the offer publishes them in one entry', () => {
@@ -110,10 +110,10 @@ describe('fetchRegionPrices', () => {
       if (input.ServiceCode === 'AmazonVPC') return { PriceList: VPC_PUBLIC_IPV4 };
       return { PriceList: BY_FAMILY[filterValue(input, 'productFamily') ?? ''] ?? [] };
     });
-    const p = await fetchRegionPrices(client(), 'us-east-1', SHIPPED_KEYS, { now: new Date('2026-06-01T10:00:00Z') });
+    const p = await fetchRegionPrices(client(), 'us-east-1', EC2_FAMILY_KEYS, { now: new Date('2026-06-01T10:00:00Z') });
     expect(p.source).toBe('price-list');
     expect(p.asOf).toBe('2026-06-01');
-    expect(withoutOrigin(p)).toEqual(withoutOrigin(createBundledPriceBook(SHIPPED_KEYS).forRegion('us-east-1')!));
+    expect(withoutOrigin(p)).toEqual(withoutOrigin(createBundledPriceBook(EC2_FAMILY_KEYS).forRegion('us-east-1')!));
     const calls = pricingMock.commandCalls(GetProductsCommand).map((c) => c.args[0].input);
     expect(calls).toHaveLength(5);
     for (const input of calls) expect(filterValue(input, 'regionCode')).toBe('us-east-1');
@@ -134,7 +134,7 @@ describe('fetchRegionPrices', () => {
       if (input.NextToken === 'page-2') return { PriceList: EC2_STORAGE.slice(3), NextToken: 'page-3' };
       return { PriceList: EC2_STORAGE.slice(0, 1) };
     });
-    const p = view(await fetchRegionPrices(client(), 'us-east-1', SHIPPED_KEYS));
+    const p = view(await fetchRegionPrices(client(), 'us-east-1', EC2_FAMILY_KEYS));
     expect(p.ebsGbMonth).toEqual({ gp2: 0.1, gp3: 0.08, io1: 0.125, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 });
     expect(p.snapshotStandardGbMonth).toBeNull();
     const storageTokens = pricingMock
@@ -151,7 +151,7 @@ describe('fetchRegionPrices', () => {
       ac.abort(new Error('cancelled'));
       return { PriceList: [], NextToken: 'more' };
     });
-    await expect(fetchRegionPrices(client(), 'us-east-1', SHIPPED_KEYS, { signal: ac.signal })).rejects.toThrow('cancelled');
+    await expect(fetchRegionPrices(client(), 'us-east-1', EC2_FAMILY_KEYS, { signal: ac.signal })).rejects.toThrow('cancelled');
     expect(pricingMock.commandCalls(GetProductsCommand)).toHaveLength(1);
     // aws-sdk-client-mock types only the command argument; the options object is the second one actually passed.
     const args = pricingMock.commandCalls(GetProductsCommand)[0]?.args as unknown[] | undefined;
@@ -162,6 +162,6 @@ describe('fetchRegionPrices', () => {
     pricingMock.on(GetProductsCommand).rejects(
       new PricingServiceException({ name: 'AccessDeniedException', $fault: 'client', $metadata: {}, message: 'no' }),
     );
-    await expect(fetchRegionPrices(client(), 'us-east-1', SHIPPED_KEYS)).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(fetchRegionPrices(client(), 'us-east-1', EC2_FAMILY_KEYS)).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });

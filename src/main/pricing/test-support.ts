@@ -23,6 +23,9 @@ import { price, regionPrices } from './price-key';
 import type { PriceKey, PriceTier, PriceValue, RegionPrices } from './types';
 
 /** The keys of the kinds that ship with the app (EBS, public IPv4, NAT gateways, interface endpoints, load balancers). */
+/** The EBS and public IPv4 keys (the price-list fixtures of the EC2-family kinds cover exactly these). */
+export const EC2_FAMILY_KEYS: readonly PriceKey[] = [...EBS_PRICE_KEYS, PUBLIC_IPV4_HOUR];
+
 export const SHIPPED_KEYS: readonly PriceKey[] = [...EBS_PRICE_KEYS, PUBLIC_IPV4_HOUR, ...NAT_GATEWAY_PRICE_KEYS, ...VPC_ENDPOINT_PRICE_KEYS, ...ELB_PRICE_KEYS];
 
 export interface PricesView {
