@@ -17,7 +17,7 @@ import { awsErrorCode } from '../aws/errors';
 import { chunk, isAbort, isUnauthorized, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
-import { partProtection, storedNumber, storedObjects, storedString, storedTags } from './parts';
+import { keptAddressPart, partProtection, storedNumber, storedObjects, storedString, storedTags } from './parts';
 import { instancePages, regionAddresses, volumePages } from './region-inventory';
 import type {
   DeleteContext,
@@ -393,23 +393,7 @@ function volumePart(v: Record<string, unknown>, settings: HandlerSettings): Part
 }
 
 function addressPart(a: Record<string, unknown>, settings: HandlerSettings): Part | null {
-  const allocationId = storedString(a['allocationId']);
-  const publicIp = storedString(a['publicIp']);
-  const id = allocationId ?? publicIp;
-  if (id === null) return null;
-  const tags = storedTags(a['tags']);
-  return {
-    resourceType: 'ec2:elastic-ip',
-    resourceId: id,
-    fate: 'kept',
-    note: `Terminating does not release ${publicIp ?? 'the address'}: it stays allocated, idle, and keeps billing`,
-    monthlyCost: storedNumber(a['monthlyCost']),
-    costBasis: storedString(a['costBasis']) ?? 'Cost unknown: not priced by this scan',
-    tags,
-    ...partProtection('ec2:elastic-ip', id, tags, settings),
-    // Only an address with an allocation id can be released by id (EC2-Classic style ones cannot).
-    addable: allocationId !== null,
-  };
+  return keptAddressPart(a, settings, (ip) => `Terminating does not release ${ip ?? 'the address'}: it stays allocated, idle, and keeps billing`);
 }
 
 export const stoppedInstancesHandler: ResourceHandler = {

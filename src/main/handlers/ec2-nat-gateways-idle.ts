@@ -30,7 +30,7 @@ import { auditedMutation, callLabel, dryRunIgnored, failureOutcome, isMutationFa
 import { protectionByTag, roundCost, tagsToRecord, usd } from './handler';
 import type { DeleteContext, DeleteOutcome, Finding, HandlerContext, HandlerSettings, ItemParts, Part, RecheckResult, ResourceHandler } from './handler';
 import { activityFields, dayAfter } from './metric-verdict';
-import { partProtection, storedNumber, storedObjects, storedString, storedTags } from './parts';
+import { keptAddressPart, storedNumber, storedObjects } from './parts';
 import { regionAddresses } from './region-inventory';
 
 export const NAT_TYPE = 'ec2:nat-gateway';
@@ -207,22 +207,11 @@ async function judge(ctx: HandlerContext, gateways: readonly NatGateway[]) {
 }
 
 function addressPart(a: Record<string, unknown>, settings: HandlerSettings): Part | null {
-  const allocationId = storedString(a['allocationId']);
-  const publicIp = storedString(a['publicIp']);
-  const id = allocationId ?? publicIp;
-  if (id === null) return null;
-  const tags = storedTags(a['tags']);
-  return {
-    resourceType: 'ec2:elastic-ip',
-    resourceId: id,
-    fate: 'kept',
-    note: `Deleting the NAT gateway disassociates ${publicIp ?? 'its address'} but does not release it: it stays allocated, idle, and keeps billing`,
-    monthlyCost: storedNumber(a['monthlyCost']),
-    costBasis: storedString(a['costBasis']) ?? 'Cost unknown: not priced by this scan',
-    tags,
-    ...partProtection('ec2:elastic-ip', id, tags, settings),
-    addable: allocationId !== null,
-  };
+  return keptAddressPart(
+    a,
+    settings,
+    (ip) => `Deleting the NAT gateway disassociates ${ip ?? 'its address'} but does not release it: it stays allocated, idle, and keeps billing`,
+  );
 }
 
 const DELETE_WAIT_MS = 10 * 60_000;

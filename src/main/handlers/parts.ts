@@ -243,3 +243,27 @@ export function storedObjects(details: Record<string, unknown>, key: string): Re
   const v = details[key];
   return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
 }
+
+/**
+ * An Elastic IP the action leaves allocated (a stopped instance's, a NAT gateway's), from its stored facts: kept,
+ * priced, protected by its own tags, and addable when it has an allocation id (only those can be released by id).
+ * `note(publicIp)` says why it stays.
+ */
+export function keptAddressPart(a: Record<string, unknown>, settings: HandlerSettings, note: (publicIp: string | null) => string): Part | null {
+  const allocationId = storedString(a['allocationId']);
+  const publicIp = storedString(a['publicIp']);
+  const id = allocationId ?? publicIp;
+  if (id === null) return null;
+  const tags = storedTags(a['tags']);
+  return {
+    resourceType: 'ec2:elastic-ip',
+    resourceId: id,
+    fate: 'kept',
+    note: note(publicIp),
+    monthlyCost: storedNumber(a['monthlyCost']),
+    costBasis: storedString(a['costBasis']) ?? 'Cost unknown: not priced by this scan',
+    tags,
+    ...partProtection('ec2:elastic-ip', id, tags, settings),
+    addable: allocationId !== null,
+  };
+}
