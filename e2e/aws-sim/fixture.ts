@@ -3,7 +3,11 @@
  * stays meaningful whenever it is loaded; absolute ISO timestamps are accepted wherever an age is.
  * `resolve-fixture.ts` turns a fixture into the live `SimAccount` state.
  */
+import type { ElastiCacheRegionFixture } from './elasticache-state';
 import type { ElbRegionFixture } from './elb-state';
+import type { OpenSearchRegionFixture } from './opensearch-state';
+import type { RdsRegionFixture } from './rds-state';
+import type { RedshiftRegionFixture } from './redshift-state';
 
 /** Tags are written as a plain object in fixtures: `{ "Name": "web", "cloud-cleaner:keep": "true" }`. */
 export type FixtureTags = Record<string, string>;
@@ -227,6 +231,14 @@ export interface RegionResourcesFixture {
   elb?: ElbRegionFixture;
   routeTables?: RouteTableFixture[];
   vpcEndpoints?: VpcEndpointFixture[];
+  /** RDS and Aurora: instances, clusters, snapshots (rds-state.ts). */
+  rds?: RdsRegionFixture;
+  /** ElastiCache: replication groups, cache clusters, snapshots (elasticache-state.ts). */
+  elasticache?: ElastiCacheRegionFixture;
+  /** Redshift provisioned clusters and snapshots (redshift-state.ts). */
+  redshift?: RedshiftRegionFixture;
+  /** OpenSearch Service domains (opensearch-state.ts). */
+  opensearch?: OpenSearchRegionFixture;
   /** CloudWatch metric series (GetMetricData, ListMetrics). */
   metrics?: MetricSeriesFixture[];
 }

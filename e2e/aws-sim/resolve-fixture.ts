@@ -2,7 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { isDecimal } from './decimal';
 import type { AccountFixture, FixtureTags, RegionResourcesFixture } from './fixture';
+import { loadElastiCacheFixture } from './elasticache-state';
 import { loadElbFixture } from './elb-state';
+import { loadOpenSearchFixture } from './opensearch-state';
+import { loadRdsFixture } from './rds-state';
+import { loadRedshiftFixture } from './redshift-state';
 import { putDailySeries } from './metrics-state';
 import { SimAccount } from './state';
 import type { SimInstance, SimRegion, SimRoute, SimTag } from './state';
@@ -257,6 +261,10 @@ function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date
     });
   }
   loadElbFixture(region.elb, res.elb, { region: region.name, accountId, now });
+  loadRdsFixture(region.rds, res.rds, { region: region.name, accountId, now });
+  loadElastiCacheFixture(region.elasticache, res.elasticache, { region: region.name, accountId, now });
+  loadRedshiftFixture(region.redshift, res.redshift, { region: region.name, accountId, now });
+  loadOpenSearchFixture(region.opensearch, res.opensearch, { region: region.name, accountId, now });
   resolveNetwork(region, res, now);
   resolveMetrics(region, res, now);
 }

@@ -2,9 +2,21 @@
  * The live simulated account: what Describe* reads and mutations change. Tests may read it directly
  * (`sim.state.region('us-east-1').volumes.get('vol-…')`). Maps keep insertion order; paging sorts by id.
  */
+import { SimElastiCacheRegion } from './elasticache-state';
 import { SimElbRegion } from './elb-state';
+import { SimOpenSearchRegion } from './opensearch-state';
+import { SimRdsRegion } from './rds-state';
+import { SimRedshiftRegion } from './redshift-state';
 import type { SimMetricSeries } from './metrics-state';
 import type { InstanceStateName, OptInStatus, RecordType, ServiceManaged, VolumeType } from './fixture';
+
+/** One taggable resource as the Resource Groups Tagging API lists it (each service's state lists its own). */
+export interface SimTaggedResource {
+  arn: string;
+  /** The tagging API's resource type filter value: `elasticache:cluster`, `es:domain`, `rds:db`, … */
+  resourceType: string;
+  tags: SimTag[];
+}
 
 export interface SimTag {
   key: string;
@@ -199,6 +211,14 @@ export class SimRegion {
   /** Elastic Load Balancing (v2 and Classic): elb-state.ts. */
   readonly elb = new SimElbRegion();
   readonly routeTables = new Map<string, SimRouteTable>();
+  /** RDS and Aurora: rds-state.ts. */
+  readonly rds = new SimRdsRegion();
+  /** ElastiCache: elasticache-state.ts. */
+  readonly elasticache = new SimElastiCacheRegion();
+  /** Redshift: redshift-state.ts. */
+  readonly redshift = new SimRedshiftRegion();
+  /** OpenSearch Service: opensearch-state.ts. */
+  readonly opensearch = new SimOpenSearchRegion();
   readonly vpcEndpoints = new Map<string, SimVpcEndpoint>();
   /** CloudWatch metric series by `metricKey(namespace, metricName, dimensions)` (metrics-state.ts). */
   readonly metrics = new Map<string, SimMetricSeries>();

@@ -12,11 +12,16 @@ import type { SimRequest, SimService } from '../protocols/protocol';
 import { autoScalingService } from './autoscaling';
 import { cloudWatchService } from './cloudwatch';
 import { costExplorerService } from './cost-explorer';
+import { elastiCacheService } from './elasticache';
 import { ec2Service } from './ec2';
 import { elbClassicService } from './elb-classic';
 import { elbv2Service } from './elbv2';
 import { iamService } from './iam';
+import { openSearchService } from './opensearch';
+import { rdsService } from './rds';
+import { redshiftService } from './redshift';
 import { stsService } from './sts';
+import { taggingService } from './tagging';
 
 export type { SimOptions, SimService } from '../protocols/protocol';
 
@@ -57,7 +62,8 @@ export function createServiceRegistry(initial: readonly SimService[] = []): Serv
 }
 
 /** The services every simulator answers. */
-export const BUILT_IN_SERVICES: readonly SimService[] = [ec2Service, autoScalingService, stsService, iamService, costExplorerService, elbv2Service, elbClassicService, cloudWatchService];
+export const BUILT_IN_SERVICES: readonly SimService[] = [ec2Service, autoScalingService, stsService, iamService, costExplorerService, elbv2Service, elbClassicService, cloudWatchService,
+  rdsService, elastiCacheService, redshiftService, openSearchService, taggingService];
 
 /** The default registry (`startSimulator()` without `services`): the built-ins, plus whatever is registered. */
 export const defaultServices: ServiceRegistry = createServiceRegistry(BUILT_IN_SERVICES);

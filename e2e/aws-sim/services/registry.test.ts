@@ -17,6 +17,11 @@ describe('service registry', () => {
       ['Elastic Load Balancing v2', 'elasticloadbalancing', 'awsQuery', '2015-12-01'],
       ['Elastic Load Balancing', 'elasticloadbalancing', 'awsQuery', '2012-06-01'],
       ['CloudWatch', 'monitoring', 'awsJson1_0', '2010-08-01'],
+      ['RDS', 'rds', 'awsQuery', '2014-10-31'],
+      ['ElastiCache', 'elasticache', 'awsQuery', '2015-02-02'],
+      ['Redshift', 'redshift', 'awsQuery', '2012-12-01'],
+      ['OpenSearch', 'es', 'restJson1', '2021-01-01'],
+      ['Resource Groups Tagging API', 'tagging', 'awsJson1_1', '2017-01-26'],
     ]);
   });
 

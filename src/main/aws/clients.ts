@@ -100,6 +100,13 @@ const SERVICE_POLICIES: Record<string, ServicePolicy> = {
   CloudWatch: { retry: 'adaptive' },
   'Elastic Load Balancing v2': { retry: 'adaptive' },
   'Elastic Load Balancing': { retry: 'adaptive' },
+  // Describe* calls of the database and analytics services are throttled per account and region (RDS documents
+  // token buckets per API); a scan makes a few paged listings per region, so the client-side limiter is enough.
+  RDS: { retry: 'adaptive' },
+  ElastiCache: { retry: 'adaptive' },
+  Redshift: { retry: 'adaptive' },
+  OpenSearch: { retry: 'adaptive' },
+  'Resource Groups Tagging API': { retry: 'adaptive' },
 };
 
 /** The SDK service id of a client class (read once from a throwaway instance: it names the endpoint settings). */

@@ -1,5 +1,5 @@
 import type { PartDto } from '../../shared/dto/findings';
-import type { KindDetailFieldDto, KindPlanOptionDto, KindSettingDto, VerificationMethod } from '../../shared/dto/kinds';
+import type { KindActionDto, KindDetailFieldDto, KindPlanOptionDto, KindSettingDto, VerificationMethod } from '../../shared/dto/kinds';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
 import type { RegionMetrics } from '../metrics/engine';
 import type { PriceKey, RegionPrices } from '../pricing/types';
@@ -22,7 +22,7 @@ export const RESOURCE_TYPES = [
  */
 export type ResourceType = string;
 
-export type HandlerCategory = 'Compute' | 'Storage' | 'Networking';
+export type HandlerCategory = 'Compute' | 'Storage' | 'Networking' | 'Database' | 'Analytics';
 
 /** One resource as a handler saw it in one region. Every resource listed is reported, used or not. */
 export interface Finding {
@@ -100,6 +100,11 @@ export interface HandlerContext {
    * is absent: `metricsOf(ctx)` (metrics/context.ts) builds an uncached one for a re-check.
    */
   metrics?: RegionMetrics;
+  /**
+   * In a cleanup: the id of the action chosen for the item (one of the kind's `actions`; absent = the default). The
+   * re-check reads it (an instance to stop must still be running), and so does `delete`.
+   */
+  action?: string;
 }
 
 /** A context that has no client for a service (tests, or a context built for one service only). */
@@ -171,6 +176,11 @@ export interface PartsOptions {
   snapshotVolumes: boolean;
   /** Ids of kept, addable parts the user added to the plan: the action removes them too. */
   added?: readonly string[];
+  /**
+   * The action chosen for the item (one of the kind's `actions`; absent = the default): its parts and savings are
+   * those of that action (a stop saves the compute, not the storage; a final snapshot is a part created and kept).
+   */
+  action?: string;
 }
 
 /** A finding's own cost and its parts. */
@@ -198,6 +208,11 @@ export interface KindDescription {
   actionLabel: string;
   /** How the action is checked before it runs, without changing anything. */
   verification: { method: VerificationMethod; description: string };
+  /**
+   * What a cleanup can do to it, the default first (see KindActionDto): delete with a final snapshot, delete without
+   * one (explicit), stop, pause. Absent: one action, `delete`, labelled `actionLabel`, making `iam.action`.
+   */
+  actions?: readonly KindActionDto[];
   planOptions?: KindPlanOptionDto[];
   settings?: KindSettingDto[];
   /** The finding's `details` as the drawer shows them: labelled values with units. */
@@ -225,6 +240,11 @@ export interface ResourceHandler extends KindDescription {
   listings?: readonly RegionListing[];
   /** Lists every resource of this type in `ctx.region`, page by page. */
   scan(ctx: HandlerContext): AsyncIterable<Finding[]>;
+  /**
+   * Why `action` cannot be done to this finding (a read replica cannot be stopped, an instance already stopped cannot
+   * be stopped again), or null. The plan refuses the item with the reason. Absent: every declared action applies.
+   */
+  actionRefusal?(finding: Finding, action: string): string | null;
   /** Describes the resource again; says whether it is still unused, unprotected and unchanged. */
   recheck(ctx: HandlerContext, finding: StoredFinding): Promise<RecheckResult>;
   /** Removes the resource (or, with dryRun, asks AWS whether it may). Never throws for AWS errors. */

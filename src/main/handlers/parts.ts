@@ -17,6 +17,14 @@ const PART_NOUNS: Record<string, string> = {
   'ec2:nat-gateway': 'NAT gateway',
   'ec2:vpc-endpoint': 'VPC endpoint',
   'elb:load-balancer': 'load balancer',
+  'rds:db-instance': 'DB instance',
+  'rds:db-cluster': 'DB cluster',
+  'rds:snapshot': 'DB snapshot',
+  'elasticache:cluster': 'ElastiCache cluster',
+  'elasticache:snapshot': 'ElastiCache snapshot',
+  'redshift:cluster': 'Redshift cluster',
+  'redshift:snapshot': 'Redshift snapshot',
+  'opensearch:domain': 'OpenSearch domain',
 };
 
 export function partNoun(resourceType: string): string {

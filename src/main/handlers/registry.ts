@@ -1,6 +1,7 @@
 import type { KindSettingDto, ResourceKindDto } from '../../shared/dto/kinds';
 import { collectPriceKeys } from '../pricing/price-key';
 import type { PriceKey } from '../pricing/types';
+import { actionsOf } from './actions';
 import type { ResourceHandler, ResourceType } from './handler';
 
 export interface HandlerRegistry {
@@ -18,6 +19,11 @@ export function createHandlerRegistry(): HandlerRegistry {
 
   return {
     register(handler) {
+      const actions = handler.actions ?? [];
+      if (actions.length > 0 && actions[0]?.explicit === true) {
+        throw new Error(`${handler.type}: the first action is the default and cannot be explicit`);
+      }
+      if (new Set(actions.map((a) => a.id)).size !== actions.length) throw new Error(`${handler.type}: two actions share an id`);
       if (handlers.has(handler.type)) {
         throw new Error(`A handler for ${handler.type} is already registered`);
       }
@@ -73,6 +79,7 @@ export function describeKind(h: ResourceHandler): ResourceKindDto {
     planOptions: (h.planOptions ?? []).map((o) => ({ ...o })),
     settings: (h.settings ?? []).map((o) => ({ ...o })),
     detailFields: h.detailFields.map((f) => ({ ...f })),
+    actions: actionsOf(h).map((a) => ({ ...a, iam: [...a.iam] })),
   };
 }
 

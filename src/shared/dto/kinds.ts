@@ -50,6 +50,33 @@ export interface KindPlanOptionDto {
   description: string;
 }
 
+/**
+ * One thing a cleanup can do to a resource of a kind: delete it (with or without a final snapshot), or an action short
+ * of deleting (stop, pause, set retention, abort). Every action runs the same pipeline: plan → re-check → verify →
+ * typed confirmation → audit. A kind that declares none has one: delete (its `actionLabel`, its `iam.action`).
+ */
+export interface KindActionDto {
+  /** Stable within the kind, stored with the plan item: `delete`, `delete-without-snapshot`, `stop`, `pause`. */
+  id: string;
+  /** The choice in a few words: "Delete, keep a final snapshot", "Stop", "Pause". */
+  label: string;
+  /** The outcome in a word, past tense: "Deleted", "Stopped", "Paused". */
+  doneLabel: string;
+  /** What it does, and what stays billed afterwards. */
+  description: string;
+  /** Shown beside the choice in the review (AWS restarts a stopped database after seven days); absent when none. */
+  warning?: string;
+  /** True: the resource is gone afterwards (its finding is marked deleted). False: it stays (stop, pause). */
+  removes: boolean;
+  /** The IAM actions it makes (the permission check of kinds verified without a DryRun). */
+  iam: string[];
+  /**
+   * Only ever chosen for one item at a time, by name (deleting a database without a final snapshot): never a default,
+   * never applied to a selection.
+   */
+  explicit?: boolean;
+}
+
 export interface ResourceKindDto {
   /** Stable id, stored with each finding: `ec2:volume`. */
   type: string;
@@ -73,4 +100,6 @@ export interface ResourceKindDto {
   planOptions: KindPlanOptionDto[];
   settings: KindSettingDto[];
   detailFields: KindDetailFieldDto[];
+  /** What a cleanup can do to it; the first is the default (never an `explicit` one). At least one. */
+  actions: KindActionDto[];
 }

@@ -16,6 +16,7 @@ const kind = (p: Partial<ResourceKindDto> & Pick<ResourceKindDto, 'type'>): Reso
   planOptions: [],
   settings: [],
   detailFields: [],
+  actions: [{ id: 'delete', label: 'Delete', doneLabel: 'Deleted', description: 'Delete it', removes: true, iam: [] }],
   ...p,
 });
 

@@ -17,6 +17,7 @@ const WIDGET: ResourceKindDto = {
   planOptions: [],
   settings: [],
   detailFields: [],
+  actions: [{ id: 'delete', label: 'Delete', doneLabel: 'Deleted', description: 'Delete it', removes: true, iam: ['acme:DeleteWidget'] }],
 };
 const NO_SCAN_ACTIONS: ResourceKindDto = { ...WIDGET, type: 'acme:gadget', iam: { scan: [], action: [] } };
 

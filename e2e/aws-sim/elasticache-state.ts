@@ -1,0 +1,17 @@
+/**
+ * ElastiCache in the simulator: the region's state, its fixture section and its loader (placeholder: filled in by the
+ * ElastiCache service's author). `taggedResources()` feeds the Resource Groups Tagging API (services/tagging.ts).
+ */
+import type { SimTaggedResource } from './state';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in with the service
+export interface ElastiCacheRegionFixture {}
+
+export class SimElastiCacheRegion {
+  /** Every resource of this service in the region with its tags (the tagging API's GetResources). */
+  taggedResources(_ctx: { region: string; accountId: string }): SimTaggedResource[] {
+    return [];
+  }
+}
+
+export function loadElastiCacheFixture(_into: SimElastiCacheRegion, _fx: ElastiCacheRegionFixture | undefined, _ctx: { region: string; accountId: string; now: Date }): void {}
