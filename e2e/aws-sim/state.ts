@@ -275,7 +275,7 @@ export interface SimAssumeRoleRequest {
 }
 
 /** Signing names whose IAM action prefix differs (and back). */
-const IAM_PREFIX_ALIASES: Record<string, string | undefined> = { monitoring: 'cloudwatch', cloudwatch: 'monitoring' };
+const IAM_PREFIX_ALIASES: Record<string, string | undefined> = { monitoring: 'cloudwatch', cloudwatch: 'monitoring', tagging: 'tag', tag: 'tagging' };
 
 export class SimAccount {
   readonly regions = new Map<string, SimRegion>();
