@@ -32,9 +32,9 @@ export function cleanupChannels(st: AppState): CleanupChannels {
   }
 
   return {
-    async cleanupPlan({ findingIds, snapshotVolumes, addParts }) {
+    async cleanupPlan({ findingIds, snapshotVolumes, addParts, actions }) {
       const s = st.requireSession();
-      return planCleanup({ db, session: s }, { findingIds, snapshotVolumes, ...(addParts ? { addParts } : {}) });
+      return planCleanup({ db, session: s }, { findingIds, snapshotVolumes, ...(addParts ? { addParts } : {}), ...(actions ? { actions } : {}) });
     },
 
     async cleanupDryRun({ planId }) {

@@ -13,7 +13,12 @@ import { kindSettingsOf } from '../handlers/registry';
 /** Builds a plan from stored finding ids (main decides everything else) and shapes it for the renderer. */
 export async function planCleanup(
   deps: { db: DbHandle; session: AccountSession },
-  input: { findingIds: number[]; snapshotVolumes: boolean; addParts?: { findingId: number; resourceId: string }[] },
+  input: {
+    findingIds: number[];
+    snapshotVolumes: boolean;
+    addParts?: { findingId: number; resourceId: string }[];
+    actions?: { findingId: number; action: string }[];
+  },
 ): Promise<CleanupPlanDto> {
   // Protection is evaluated with the settings in force now (a key changed since the scan counts).
   const settings = await loadHandlerSettings(deps.db, kindSettingsOf(deps.session.registry));
@@ -24,6 +29,7 @@ export async function planCleanup(
       findingIds: input.findingIds,
       snapshotVolumes: input.snapshotVolumes,
       ...(input.addParts ? { addParts: input.addParts } : {}),
+      ...(input.actions ? { actions: input.actions } : {}),
     },
   );
   return {
@@ -43,6 +49,9 @@ export async function planCleanup(
       ownMonthlyCost: i.ownMonthlyCost,
       savings: i.savings,
       savingsBasis: i.savingsBasis,
+      action: i.action,
+      actionLabel: i.actionLabel,
+      actionRemoves: i.actionRemoves,
       related: i.related,
     })),
     totalMonthlySavings: plan.monthlySavings,
@@ -80,6 +89,7 @@ function itemDto(r: CleanupItemResult): CleanupItemResultDto {
     resourceType: r.resourceType,
     region: r.region,
     resourceId: r.resourceId,
+    action: r.action,
     recheck,
     recheckReason: refused || r.outcome === 'cancelled' ? reason : null,
     outcome: outcomeDto(r),

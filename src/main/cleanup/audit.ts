@@ -57,6 +57,8 @@ export interface AuditorOptions {
   sqlite: BetterSqlite3.Database;
   subject: DeletionSubject;
   now: () => Date;
+  /** Recorded with every completed row (the plan action the call belongs to: `stop`, `delete`, …). */
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -75,10 +77,12 @@ export function createAudited(o: AuditorOptions): DeleteContext['audited'] {
     try {
       value = await fn();
     } catch (err) {
-      completeDeletion(o.sqlite, rowId, completionForError(call, err), o.now().toISOString());
+      const c = completionForError(call, err);
+      completeDeletion(o.sqlite, rowId, { ...c, details: { ...o.details, ...c.details } }, o.now().toISOString());
       throw err;
     }
-    completeDeletion(o.sqlite, rowId, completionForResult(call, value), o.now().toISOString());
+    const c = completionForResult(call, value);
+    completeDeletion(o.sqlite, rowId, { ...c, details: { ...o.details, ...c.details } }, o.now().toISOString());
     return value;
   };
 }

@@ -8,6 +8,7 @@ import { insertDecision } from '../db/repos/deletions';
 import { getResourcesByIds, markDeleted } from '../db/repos/resources';
 import type { PlanStatus } from '../db/schema';
 import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, StoredFinding } from '../handlers/handler';
+import { actionById } from '../handlers/actions';
 import { createHandlerContext } from '../handlers/context';
 import { compareParts, deleteGuard, guardedDelete, partsOf } from '../handlers/parts';
 import { createLimiter } from '../scan/limiter';
@@ -63,7 +64,7 @@ interface Work extends Slot {
   stored: StoredFinding;
 }
 
-type Final = Omit<CleanupItemResult, 'findingId' | 'resourceType' | 'region' | 'resourceId' | 'calls'> & { calls?: string[] };
+type Final = Omit<CleanupItemResult, 'findingId' | 'resourceType' | 'region' | 'resourceId' | 'calls' | 'action'> & { calls?: string[] };
 
 /** Runs `fn` over `items`, at most `limit` at a time, in order of start (the scanner's limiter: one implementation). */
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -131,6 +132,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
       resourceType: w.item.resourceType,
       region: w.item.region,
       resourceId: w.item.resourceId,
+      action: w.item.action,
       ...f,
       ...(w.recheck ? { recheck: w.recheck } : {}),
       calls: f.calls ?? [],
@@ -163,7 +165,8 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     planId: plan.id,
     snapshotBeforeDelete: plan.options.snapshotVolumes,
     addedParts: addedFor(w.item.findingId),
-    audited: createAudited({ sqlite, subject: subject(w), now }),
+    action: w.item.action,
+    audited: createAudited({ sqlite, subject: subject(w), now, details: { planAction: w.item.action } }),
   });
 
   /** Re-check; true when the item may proceed. */
@@ -191,11 +194,19 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
       const current = partsOf(w.handler, r.current, deps.settings, {
         snapshotVolumes: plan.options.snapshotVolumes,
         added: addedFor(w.item.findingId),
+        action: w.item.action,
       });
       const byParts = compareParts(w.item.related, current.parts);
       if (byParts.status !== 'unchanged') {
         w.recheck = byParts.status;
         refuse(w, byParts.status === 'protected' ? `protected: ${byParts.reason}` : byParts.reason, stage);
+        return false;
+      }
+      // The chosen action must still apply to what AWS shows now (an instance to stop that is stopped already).
+      const notNow = w.handler.actionRefusal?.(r.current, w.item.action) ?? null;
+      if (notNow !== null) {
+        w.recheck = 'changed';
+        refuse(w, notNow, stage);
         return false;
       }
     }
@@ -222,7 +233,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     if (w.handler.verification.method === 'dry-run') return guardedDelete(w.handler, ctxFor(w, false), w.stored, { dryRun: true });
     const refused = deleteGuard(w.handler, ctxFor(w, false), w.stored);
     if (refused !== null) return refused;
-    const actions = w.handler.iam.action;
+    const actions = actionById(w.handler, w.item.action)?.iam ?? w.handler.iam.action;
     const check = deps.permissionCheck
       ? await deps.permissionCheck(actions)
       : ({ status: 'unknown', note: 'Permissions not simulated (no IAM access here)' } as const);
@@ -236,7 +247,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
         outcome,
         ...(check.status === 'denied' ? { errorCode: 'AccessDenied' } : {}),
         message: `Re-checked; ${check.note}`,
-        details: { stage: 'dry-run', method: 'permission-check', actions: [...actions] },
+        details: { stage: 'dry-run', method: 'permission-check', actions: [...actions], planAction: w.item.action },
       },
       now().toISOString(),
     );
@@ -262,7 +273,8 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
         if (dryRun) finish(w, { outcome: 'dry-run-ok', calls: o.calls });
         return !dryRun;
       case 'deleted':
-        markDeleted(sqlite, w.item.findingId, now().toISOString());
+        // An action short of deleting (stop, pause) leaves the resource: its finding stays for the next scan to judge.
+        if (w.item.actionRemoves) markDeleted(sqlite, w.item.findingId, now().toISOString());
         finish(w, { outcome: 'deleted', calls: o.calls, ...(o.safetySnapshotId ? { safetySnapshotId: o.safetySnapshotId } : {}) });
         return false;
       case 'unauthorized':
@@ -363,6 +375,10 @@ async function prepare(
       refuse(slot, reason ?? `No handler can delete ${type}`, 'stored');
       continue;
     }
+    if (actionById(handler, item.action) === undefined) {
+      refuse(slot, `${type} no longer offers the action "${item.action}": plan it again`, 'stored');
+      continue;
+    }
     const work: Work = Object.assign(slot, { handler, stored: reviewedFinding({ ...item, resourceType: type }) });
     works.push(work);
   }
@@ -418,6 +434,7 @@ async function refuseWholePlan(
       resourceType: item.resourceType,
       region: item.region,
       resourceId: item.resourceId,
+      action: item.action,
       outcome: 'refused',
       reason,
       calls: [],

@@ -9,6 +9,7 @@ import { getResourcesByIds } from '../db/repos/resources';
 import type { ResourceDto } from '../db/repos/resources';
 import { protectionByTag } from '../handlers/handler';
 import type { Finding, HandlerSettings, ItemParts, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
+import { actionById, actionsOf } from '../handlers/actions';
 import { itemSavings, partsOf, protectingPart } from '../handlers/parts';
 import type { HandlerRegistry } from '../handlers/registry';
 
@@ -30,6 +31,11 @@ export interface CreatePlanInput {
   snapshotVolumes: boolean;
   /** Kept parts the user adds to the plan ("add to this plan"); only parts the handler marks addable are taken. */
   addParts?: readonly { findingId: number; resourceId: string }[];
+  /**
+   * The action per item, by finding (one of its kind's `actions`); an item not named gets its kind's default. An
+   * `explicit` action (delete without a final snapshot) is only ever taken from here, one finding at a time.
+   */
+  actions?: readonly { findingId: number; action: string }[];
 }
 
 /** A stored row as the handlers see it. */
@@ -98,7 +104,12 @@ export function planTimeProtection(finding: Finding, settings: HandlerSettings, 
   return byPart === null ? null : `protected: ${byPart}`;
 }
 
-function planItem(r: ResourceDto & { resourceType: ResourceType }, handler: ResourceHandler, ip: ItemParts): PlanItemDto {
+function planItem(
+  r: ResourceDto & { resourceType: ResourceType },
+  handler: ResourceHandler,
+  ip: ItemParts,
+  action: { id: string; label: string; removes: boolean },
+): PlanItemDto {
   const { savings, basis } = itemSavings(ip);
   return {
     findingId: r.id,
@@ -113,6 +124,9 @@ function planItem(r: ResourceDto & { resourceType: ResourceType }, handler: Reso
     savingsBasis: basis,
     unusedReason: r.unusedReason,
     deleteOrder: handler.deleteOrder,
+    action: action.id,
+    actionLabel: action.label,
+    actionRemoves: action.removes,
     related: ip.parts.map((x) => ({ ...x })),
     reviewed: {
       state: r.state,
@@ -177,6 +191,12 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     (addedParts[String(a.findingId)] ??= []).push(a.resourceId);
   }
   const addedFor = (findingId: number): string[] => addedParts[String(findingId)] ?? [];
+  const chosen = new Map<number, string>();
+  for (const a of input.actions ?? []) {
+    if (!ids.includes(a.findingId)) throw new AppError('validation', `Action ${a.action} names finding ${a.findingId}, which is not in the plan`);
+    if (chosen.has(a.findingId)) throw new AppError('validation', `Finding ${a.findingId} is given two actions`);
+    chosen.set(a.findingId, a.action);
+  }
   const items: PlanItemDto[] = [];
   const refused: PlanRefusalDto[] = [];
   const logged: { row: ResourceDto; reason: string }[] = [];
@@ -190,16 +210,24 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     }
     const type = row.resourceType;
     const handler = deps.registry.get(type);
-    const reason = refusalReason(row, handler);
+    const action = handler === undefined ? undefined : actionById(handler, chosen.get(id));
+    if (handler !== undefined && action === undefined) {
+      const known = actionsOf(handler).map((a) => a.id).join(', ');
+      throw new AppError('validation', `${row.resourceId}: ${type} has no action "${chosen.get(id) ?? ''}" (its actions: ${known})`);
+    }
+    const stored = storedFindingOf({ ...row, resourceType: type as ResourceType });
+    const reason =
+      refusalReason(row, handler) ?? (handler !== undefined && action !== undefined ? (handler.actionRefusal?.(stored, action.id) ?? null) : null);
     const ip =
       reason === null && handler !== undefined
-        ? partsOf(handler, storedFindingOf({ ...row, resourceType: type as ResourceType }), deps.settings, {
+        ? partsOf(handler, stored, deps.settings, {
             snapshotVolumes: input.snapshotVolumes,
             added: addedFor(id),
+            ...(action !== undefined ? { action: action.id } : {}),
           })
         : null;
-    const protection = ip === null ? null : planTimeProtection(storedFindingOf({ ...row, resourceType: type as ResourceType }), deps.settings, ip);
-    if (reason !== null || protection !== null || ip === null || handler === undefined) {
+    const protection = ip === null ? null : planTimeProtection(stored, deps.settings, ip);
+    if (reason !== null || protection !== null || ip === null || handler === undefined || action === undefined) {
       const why = reason ?? protection ?? `No handler can delete ${type}`;
       refused.push({ findingId: id, resourceType: type, region: row.region, resourceId: row.resourceId, reason: why });
       logged.push({ row, reason: why });
@@ -209,7 +237,7 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     if (notAddable.length > 0) {
       throw new AppError('validation', `${notAddable.join(', ')} cannot be added to the plan with ${row.resourceId}: not a part that may be removed with it`);
     }
-    items.push(planItem({ ...row, resourceType: type }, handler, ip));
+    items.push(planItem({ ...row, resourceType: type }, handler, ip, action));
   }
   items.sort(compareItems);
 

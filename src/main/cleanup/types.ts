@@ -16,6 +16,8 @@ export interface CleanupItemResult {
   resourceType: string;
   region: string;
   resourceId: string;
+  /** The action the item ran (one of its kind's `actions`; `delete` for kinds that declare none). */
+  action: string;
   outcome: ItemOutcome;
   /** Why it was refused or cancelled; for `checked`, what was checked. */
   reason?: string;

@@ -11,6 +11,8 @@ export interface CleanCommandInput {
   profile: string;
   db: string | undefined;
   findingIds: number[];
+  /** The action per finding (`--action ID=ACTION`); others get their kind's default. */
+  actions?: { findingId: number; action: string }[];
   confirmAccountId: string | undefined;
   dryRun: boolean;
   snapshotVolumes: boolean;
@@ -30,7 +32,11 @@ export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Pr
       return 2;
     }
     const st = await loadSettings(handle);
-    const plan = await planCleanup({ db: handle, session: s }, { findingIds: input.findingIds, snapshotVolumes: input.snapshotVolumes });
+    const plan = await planCleanup({ db: handle, session: s }, {
+      findingIds: input.findingIds,
+      snapshotVolumes: input.snapshotVolumes,
+      ...(input.actions && input.actions.length > 0 ? { actions: input.actions } : {}),
+    });
     const prices = createPriceService({ db: handle.db, priceKeys: () => priceKeysOf(s.registry) });
     const deps = { db: handle, session: s, prices: prices.book(), settings: st, emit: () => undefined };
     // Execute deletes only what a dry run cleared: the dry run comes first, as in the app.
@@ -45,7 +51,7 @@ export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Pr
         const o = i.outcome;
         const text =
           o === null ? `cancelled\t${i.recheckReason ?? ''}`
-          : o.kind === 'deleted' ? `deleted${o.safetySnapshotId ? ` (safety snapshot ${o.safetySnapshotId})` : ''}`
+          : o.kind === 'deleted' ? `${doneWord(plan, i.findingId)}${o.safetySnapshotId ? ` (snapshot ${o.safetySnapshotId} kept)` : ''}`
           : o.kind === 'dry-run-ok' ? 'dry-run ok'
           : o.kind === 'checked' ? `checked\t${o.note}`
           : o.kind === 'refused' ? `refused\t${o.reason}`
@@ -61,4 +67,11 @@ export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Pr
     session?.close();
     await handle.close();
   }
+}
+
+/** What a successful item did, in a word: `deleted`, or the action's own ("stopped", "paused"). */
+function doneWord(plan: { items: { findingId: number; actionLabel: string; actionRemoves: boolean }[] }, findingId: number): string {
+  const item = plan.items.find((x) => x.findingId === findingId);
+  if (item === undefined || item.actionRemoves) return 'deleted';
+  return `done: ${item.actionLabel.toLowerCase()}`;
 }

@@ -4,7 +4,7 @@
  *   cloud-cleaner profiles [--json]
  *   cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
  *   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
- *   cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID…] --confirm-account ACCOUNT
+ *   cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID…] [--action ID=ACTION…] --confirm-account ACCOUNT
  *                       [--dry-run] [--snapshot-volumes]
  *
  * Exit codes: 0 success, 1 failure, 2 bad usage (or a wrong confirmation), 3 partial (some tasks or items failed).
@@ -32,7 +32,8 @@ const USAGE = `usage:
   cloud-cleaner profiles [--json]
   cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
-  cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID...] --confirm-account ACCOUNT [--dry-run] [--snapshot-volumes]`;
+  cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID...] [--action ID=ACTION...] --confirm-account ACCOUNT [--dry-run] [--snapshot-volumes]
+    --action ID=ACTION: the action for one finding (stop, pause, delete-without-snapshot, …; default: its kind's first)`;
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -42,6 +43,7 @@ const OPTIONS = {
   csv: { type: 'boolean' },
   account: { type: 'string' },
   finding: { type: 'string', multiple: true },
+  action: { type: 'string', multiple: true },
   'confirm-account': { type: 'string' },
   'dry-run': { type: 'boolean' },
   'snapshot-volumes': { type: 'boolean' },
@@ -52,7 +54,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   profiles: ['json'],
   scan: ['profile', 'regions', 'db', 'json'],
   findings: ['db', 'profile', 'account', 'json', 'csv'],
-  clean: ['profile', 'db', 'finding', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
+  clean: ['profile', 'db', 'finding', 'action', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
 };
 
 export function parseRegions(v: string | undefined): 'all' | string[] {
@@ -115,6 +117,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           return Number(s);
         });
         if (ids.length === 0) throw new UsageError('clean needs at least one --finding ID (ids as printed by scan --json)');
+        const actions = (v.action ?? []).map((s) => {
+          const m = /^(\d+)=([a-z][a-z0-9-]*)$/.exec(s);
+          if (m === null || Number(m[1]) <= 0) throw new UsageError(`--action: expected FINDING_ID=ACTION (e.g. 12=stop), got ${s}`);
+          if (!ids.includes(Number(m[1]))) throw new UsageError(`--action ${s}: finding ${m[1]} is not one of the --finding ids`);
+          return { findingId: Number(m[1]), action: m[2] as string };
+        });
         const confirm = v['confirm-account'];
         if (!v['dry-run'] && !confirm) throw new UsageError('clean needs --confirm-account ACCOUNT (the 12-digit account id) unless --dry-run');
         return await runCleanupCommand(
@@ -122,6 +130,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             profile: v.profile,
             db: v.db,
             findingIds: ids,
+            actions,
             confirmAccountId: confirm,
             dryRun: v['dry-run'] === true,
             snapshotVolumes: v['snapshot-volumes'] === true,

@@ -20,6 +20,14 @@ export const cleanupPlanInput = z.strictObject({
     .array(z.strictObject({ findingId: idSchema, resourceId: z.string().min(1).max(200) }))
     .max(1000)
     .optional(),
+  /**
+   * The action per finding (one of its kind's `actions`); a finding not named gets its kind's default. An `explicit`
+   * action (delete without a final snapshot) is taken only from here, per finding.
+   */
+  actions: z
+    .array(z.strictObject({ findingId: idSchema, action: z.string().min(1).max(64) }))
+    .max(1000)
+    .optional(),
 });
 
 export const planIdInput = z.strictObject({ planId: planIdSchema });
@@ -45,6 +53,10 @@ export interface CleanupPlanItemDto {
   /** What this item's action stops billing: own cost + parts deleted − parts created. Null = unknown. */
   savings: number | null;
   savingsBasis: string;
+  /** The action chosen for it (one of its kind's `actions`), its label, and whether it removes the resource. */
+  action: string;
+  actionLabel: string;
+  actionRemoves: boolean;
   /** Parts deleted with it and parts that stay, each priced and checked for protection. */
   related: PartDto[];
 }
@@ -89,6 +101,8 @@ export interface CleanupItemResultDto {
   resourceType: string;
   region: string;
   resourceId: string;
+  /** The action the item ran (one of its kind's `actions`). */
+  action: string;
   recheck: RecheckStatus;
   /** Why the re-check stopped the item (changed / protected / gone). */
   recheckReason: string | null;

@@ -29,6 +29,9 @@ const item = (findingId: number, monthlyCost: number | null): PlanItemDto => ({
   savingsBasis: 'gp3',
   unusedReason: 'Not attached to any instance',
   deleteOrder: 40,
+  action: 'delete',
+  actionLabel: 'Delete',
+  actionRemoves: true,
   related: [],
   reviewed: { state: 'available', tags: {}, createdAt: null, unused: true, unusedReason: 'x', unusedSince: null, protected: false, protectedReason: null, details: { a: 1 } },
 });

@@ -40,6 +40,13 @@ export interface PlanItemDto {
   unusedReason: string | null;
   /** The handler's deleteOrder: items run in ascending order within a region. */
   deleteOrder: number;
+  /**
+   * The action chosen for the item (one of its kind's `actions`: `delete`, `delete-without-snapshot`, `stop`, …) and
+   * its label and whether it removes the resource, as they were when planned. Plans of older versions: `delete`.
+   */
+  action: string;
+  actionLabel: string;
+  actionRemoves: boolean;
   related: PlanRelatedDto[];
   reviewed: ReviewedFindingDto;
 }
@@ -89,6 +96,9 @@ export function toCleanupPlanDto(r: CleanupPlanRow): CleanupPlanDto {
   // Plans stored before savings were per item read as unknown savings, never as the finding's whole cost.
   const items = (stored.items ?? []).map((i) => ({
     ...i,
+    action: i.action ?? 'delete',
+    actionLabel: i.actionLabel ?? 'Delete',
+    actionRemoves: i.actionRemoves ?? true,
     ownMonthlyCost: i.ownMonthlyCost ?? null,
     savings: i.savings ?? null,
     savingsBasis: i.savingsBasis ?? 'Savings unknown: planned by an older version',
