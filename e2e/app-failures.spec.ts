@@ -121,7 +121,7 @@ test.describe('cleanup refusals', () => {
     const id = 'vol-0a100000000000013';
     await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();
-    const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
+    const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
     await modal.getByTestId('start-dry-run').click();
     await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(1, { timeout: 20_000 });
     await modal.getByTestId('to-confirm').click();
@@ -156,7 +156,7 @@ test.describe('cleanup refusals', () => {
     const id = 'vol-0a100000000000010';
     await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();
-    const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
+    const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
     await expect(modal.locator('[data-testid="plan-items"] tbody tr')).toHaveCount(1);
     // Someone attaches the volume after the scan.
     await app.command('attachVolume', { region: 'us-east-1', volumeId: id, instanceId: 'i-0a100000000000001' });
@@ -176,7 +176,7 @@ test.describe('cleanup refusals', () => {
     await page.setViewportSize({ width: 1400, height: 2600 });
     for (const id of Object.values(ids)) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();
-    const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
+    const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
     await modal.getByTestId('start-dry-run').click();
     await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(3, { timeout: 20_000 });
     await modal.getByTestId('to-confirm').click();

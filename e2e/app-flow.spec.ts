@@ -113,7 +113,7 @@ test('choose profile, see costs, scan, review, delete two findings, see history'
     for (const id of doomed) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await expect(page.getByTestId('selection-summary')).toContainText('2 selected');
     await page.getByTestId('delete-selected').click();
-    const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
+    const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
     await expect(modal.locator('[data-testid="plan-items"] tbody tr')).toHaveCount(2);
     // Savings = what the plan removes, less the safety snapshot it takes of the volume first (priced at the volume's
     // full 50 GiB × $0.05 standard snapshot price: an upper bound, so the savings are never overstated).

@@ -135,7 +135,7 @@ test(`the stopped instance ${INSTANCE} saves its root volume only; the data volu
     await expect(drawer).toBeHidden();
   });
 
-  const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
+  const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
   const item = modal.locator(`[data-testid="plan-item"][data-resource-id="${INSTANCE}"]`);
   await test.step('plan: savings = the root volume; the data volume and the Elastic IP stay, priced', async () => {
     await page.getByRole('checkbox', { name: `Select ${INSTANCE}` }).check();

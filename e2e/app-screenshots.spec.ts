@@ -62,7 +62,7 @@ test('every page, light and dark', async ({ ui, page }) => {
 
     for (const id of ['vol-0a100000000000013', 'eipalloc-0e100000000000002']) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();
-    const modal = page.getByRole('dialog', { name: 'Delete selected resources' });
+    const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
     await expect(modal.locator('[data-testid="plan-items"] tbody tr')).toHaveCount(2);
     await shoot(page, 'cleanup-review', theme);
     await modal.getByTestId('start-dry-run').click();

@@ -56,7 +56,7 @@ export async function planCleanup(
     })),
     totalMonthlySavings: plan.monthlySavings,
     unknownSavingsCount: plan.unknownCostCount,
-    refusedAtPlan: plan.refused.map((r) => ({ findingId: r.findingId, resourceId: r.resourceId, reason: r.reason })),
+    refusedAtPlan: plan.refused.map((r) => ({ findingId: r.findingId, resourceType: r.resourceType, resourceId: r.resourceId, reason: r.reason })),
   };
 }
 

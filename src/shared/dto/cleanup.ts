@@ -64,6 +64,8 @@ export interface CleanupPlanItemDto {
 export interface RefusedFindingDto {
   findingId: number;
   /** null when the id matched no finding of the account. */
+  resourceType: string | null;
+  /** null when the id matched no finding of the account. */
   resourceId: string | null;
   reason: string;
 }

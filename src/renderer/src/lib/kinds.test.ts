@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceKindDto } from '../../../shared/dto/kinds';
 import { consoleHost, consoleUrl } from './console-url';
-import { findKind, kindConsoleUrl, kindLabel, kindNoun, kindSettingError, kindSettings, kindSettingValue, planInputOptions, planOptionOn, planOptionsFor, planOptionTestId, verificationLabel } from './kinds';
+import { actionOf, findKind, kindConsoleUrl, kindLabel, kindNoun, kindSettingError, kindSettings, kindSettingValue, planInputOptions, planOptionOn, planOptionsFor, planActionsSummary, planOptionTestId, verificationLabel } from './kinds';
 
 // Kinds defined here, not the app's: the renderer must work for any kind main declares.
 const kind = (p: Partial<ResourceKindDto> & Pick<ResourceKindDto, 'type'>): ResourceKindDto => ({
@@ -115,5 +115,27 @@ describe('kind settings', () => {
     expect(kindSettingError(AGE, 0)).toBe('Between 1 and 3650');
     expect(kindSettingError(AGE, 1.5)).toBe('Enter a whole number');
     expect(kindSettingError(AGE, Number.NaN)).toBe('Enter a number');
+  });
+});
+
+describe('plan actions', () => {
+  const DB = kind({
+    type: 'acme:db',
+    actions: [
+      { id: 'delete', label: 'Delete, keep a final snapshot', doneLabel: 'Deleted', description: '', removes: true, iam: [] },
+      { id: 'stop', label: 'Stop', doneLabel: 'Stopped', description: '', removes: false, iam: [] },
+    ],
+  });
+  it('finds a kind’s action by id, and nothing for an unknown kind or action', () => {
+    expect(actionOf([DB], 'acme:db', 'stop')?.doneLabel).toBe('Stopped');
+    expect(actionOf([DB], 'acme:db', 'pause')).toBeUndefined();
+    expect(actionOf([DB], 'acme:other', 'stop')).toBeUndefined();
+  });
+  it('summarises a plan by what its actions do', () => {
+    const del = { action: 'delete', actionLabel: 'Delete', actionRemoves: true };
+    const stop = { action: 'stop', actionLabel: 'Stop', actionRemoves: false };
+    expect(planActionsSummary([del, del])).toBe('2 to delete');
+    expect(planActionsSummary([del, stop, { ...del, action: 'delete-without-snapshot' }])).toBe('2 to delete, 1 to stop');
+    expect(planActionsSummary([])).toBe('0 to delete');
   });
 });

@@ -3,7 +3,7 @@
  * console links, the permission a scan needs, plan options, how an action is verified. Pure functions, no React;
  * the renderer keeps no table of kinds of its own (lint forbids resource-type literals in src/renderer).
  */
-import type { KindPlanOptionDto, KindSettingDto, ResourceKindDto, VerificationMethod } from '../../../shared/dto/kinds';
+import type { KindActionDto, KindPlanOptionDto, KindSettingDto, ResourceKindDto, VerificationMethod } from '../../../shared/dto/kinds';
 import { consoleUrl } from './console-url';
 
 export type KindList = readonly ResourceKindDto[];
@@ -35,6 +35,25 @@ export function kindLabel(kinds: KindList, type: string): string {
 /** The resource's page in the AWS console, or null when its kind has none (or is unknown). */
 export function kindConsoleUrl(kinds: KindList, type: string, region: string, resourceId: string): string | null {
   return consoleUrl(findKind(kinds, type)?.consoleUrl ?? null, region, resourceId);
+}
+
+/** A kind's action by id (undefined when the kind or the action is not known). */
+export function actionOf(kinds: KindList, type: string, actionId: string): KindActionDto | undefined {
+  return findKind(kinds, type)?.actions.find((a) => a.id === actionId);
+}
+
+/**
+ * What a plan does, in words: "3 to delete", "2 to delete, 1 to stop" (by each action's done label, e.g. Stopped →
+ * "to stop"; removing actions count as "delete").
+ */
+export function planActionsSummary(items: readonly { action: string; actionLabel: string; actionRemoves: boolean }[]): string {
+  const counts = new Map<string, number>();
+  for (const it of items) {
+    const verb = it.actionRemoves ? 'delete' : it.actionLabel.toLowerCase();
+    counts.set(verb, (counts.get(verb) ?? 0) + 1);
+  }
+  if (counts.size === 0) return '0 to delete';
+  return [...counts.entries()].map(([verb, n]) => `${n} to ${verb}`).join(', ');
 }
 
 /** The IAM action a scan of this kind needs first (named when AWS's denial does not say which one was missing). */

@@ -11,7 +11,7 @@ import { queryKeys } from '../../api/query-keys';
 import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
 import { formatCount, formatUsd } from '../../lib/format';
-import { planInputOptions, planOptionOn, planOptionsFor, type PlanChoices, type PlanOptionKey } from '../../lib/kinds';
+import { planActionsSummary, planInputOptions, planOptionOn, planOptionsFor, type PlanChoices, type PlanOptionKey } from '../../lib/kinds';
 import { outcomeOf } from './outcome';
 import { PlanReview } from './plan-review';
 import { RunResults } from './run-results';
@@ -29,6 +29,9 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   const [typed, setTyped] = useState('');
   // Kept parts the user added to the plan ("Add to this plan"), accumulated: each add makes a new plan with all of them.
   const [addParts, setAddParts] = useState<{ findingId: number; resourceId: string }[]>([]);
+  // The action chosen per finding (a finding not named gets its kind's default, decided in main).
+  const [actionChoices, setActionChoices] = useState<Record<number, string>>({});
+  const actions = Object.entries(actionChoices).map(([findingId, action]) => ({ findingId: Number(findingId), action }));
   const ids = findings.map((f) => f.id).sort((a, b) => a - b);
   const options = useMemo(() => planOptionsFor(kinds, findings.map((f) => f.resourceType)), [kinds, findings]);
   const optionsInput = planInputOptions(choices);
@@ -38,8 +41,9 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   // A plan is made for these findings, these option choices and these added parts; changing any makes a new plan
   // (the previous one stays on screen, its buttons disabled, until the new one arrives).
   const plan = useQuery({
-    queryKey: ['cleanup-plan', accountId, ids, optionsInput, addParts],
-    queryFn: () => api().cleanup.plan({ findingIds: ids, ...optionsInput, ...(addParts.length > 0 ? { addParts } : {}) }),
+    queryKey: ['cleanup-plan', accountId, ids, optionsInput, addParts, actions],
+    queryFn: () =>
+      api().cleanup.plan({ findingIds: ids, ...optionsInput, ...(addParts.length > 0 ? { addParts } : {}), ...(actions.length > 0 ? { actions } : {}) }),
     staleTime: Infinity,
     gcTime: 0,
     placeholderData: keepPreviousData,
@@ -70,7 +74,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
       notifications.show({
         color: deleted === run.items.length ? 'teal' : 'yellow',
         title: run.status === 'cancelled' ? 'Cleanup cancelled' : 'Cleanup finished',
-        message: `${formatCount(deleted)} of ${formatCount(run.items.length)} deleted; ${formatUsd(run.monthlySavings)}/month saved.`,
+        message: `${formatCount(deleted)} of ${formatCount(run.items.length)} done; ${formatUsd(run.monthlySavings)}/month saved.`,
       });
     },
     onError: (e) => notifications.show({ color: 'red', title: 'Cleanup failed', message: asAppError(e).message }),
@@ -85,6 +89,8 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
     },
   });
 
+  // Every item removes its resource (delete, terminate, release): the words say "delete"; otherwise "clean up".
+  const allRemove = (plan.data?.items ?? []).every((i) => i.actionRemoves);
   const dryOk = dryRun.data ? dryRun.data.items.filter((i) => outcomeOf(i).kind === 'ok').length : 0;
   const confirmed = typed.trim() === accountId && accountId !== '';
   const deletedIds = execute.data ? execute.data.items.filter((i) => outcomeOf(i).kind === 'deleted').map((i) => i.findingId) : [];
@@ -97,13 +103,14 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
     resourceType: it.resourceType,
     region: it.region,
     resourceId: it.resourceId,
+    action: it.action,
     recheck: 'unchanged',
     recheckReason: null,
     outcome: progress.byFinding.get(it.findingId)?.outcome ?? null,
   }));
 
   return (
-    <Modal opened onClose={() => !running && onClose(deletedIds)} title="Delete selected resources" size={1040} closeOnClickOutside={false} data-testid="cleanup-modal">
+    <Modal opened onClose={() => !running && onClose(deletedIds)} title="Clean up selected resources" size={1040} closeOnClickOutside={false} data-testid="cleanup-modal">
       <Stepper active={step} size="sm" allowNextStepsSelect={false} mb="md">
         <Stepper.Step label="Review" description="What goes" />
         <Stepper.Step label="Dry run" description="AWS checks permissions" />
@@ -130,6 +137,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
               onChoice={setChoice}
               onAddPart={addPart}
               replanning={replanning}
+              onAction={(findingId, action) => setActionChoices((prev) => ({ ...prev, [findingId]: action }))}
             />
           )}
           <Group justify="flex-end">
@@ -168,7 +176,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
           {dryRun.data && (
             <>
               <Text size="sm" data-testid="dry-run-summary">
-                {formatCount(dryOk)} of {formatCount(dryRun.data.items.length)} would be deleted, saving{' '}
+                {formatCount(dryOk)} of {formatCount(dryRun.data.items.length)} would be {allRemove ? 'deleted' : 'cleaned up'}, saving{' '}
                 <Money value={dryRun.data.monthlySavings} size="sm" fw={700} data-testid="dry-run-savings" /> per month
                 {dryRun.data.status === 'cancelled' ? ' (the dry run was cancelled before it finished)' : ''}.
               </Text>
@@ -195,8 +203,13 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
 
       {step === 2 && (
         <Stack>
-          <Alert color="red" title="This deletes resources in AWS">
-            Deleted resources cannot be restored. Each item is re-checked just before it is deleted.
+          <Alert color="red" title={allRemove ? 'This deletes resources in AWS' : 'This changes resources in AWS'}>
+            Deleted resources cannot be restored. Each item is re-checked just before its action runs.
+            {!allRemove && plan.data && (
+              <Text size="sm" mt={4} data-testid="confirm-actions">
+                {planActionsSummary(plan.data.items)}.
+              </Text>
+            )}
             {chosenOptions.length > 0 && (
               <List size="sm" mt={4} data-testid="chosen-plan-options">
                 {chosenOptions.map((o) => (
@@ -228,7 +241,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
               }}
               data-testid="execute"
             >
-              Delete {formatCount(dryOk)} resources
+              {allRemove ? 'Delete' : 'Clean up'} {formatCount(dryOk)} resources
             </Button>
           </Group>
         </Stack>
@@ -257,7 +270,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
           {execute.data && (
             <>
               <Text size="sm" data-testid="execute-summary">
-                {formatCount(deletedIds.length)} deleted, {formatCount(execute.data.items.length - deletedIds.length)} not deleted
+                {formatCount(deletedIds.length)} {allRemove ? 'deleted' : 'done'}, {formatCount(execute.data.items.length - deletedIds.length)} not {allRemove ? 'deleted' : 'done'}
                 {notStarted > 0 ? ` (${formatCount(notStarted)} cancelled)` : ''} · saving{' '}
                 <Money value={execute.data.monthlySavings} size="sm" fw={700} data-testid="execute-savings" /> per month (only what was deleted).
               </Text>

@@ -3,8 +3,11 @@ import type { CleanupItemResultDto } from '../../../../shared/dto/cleanup';
 
 export type OutcomeKind = 'ok' | 'deleted' | 'refused' | 'failed' | 'cancelled';
 
-/** One item's result as a verdict, a colour and an explanation (re-check refusals included). */
-export function outcomeOf(item: CleanupItemResultDto): { kind: OutcomeKind; label: string; color: string; text: string } {
+/**
+ * One item's result as a verdict, a colour and an explanation (re-check refusals included). `doneLabel`: what its
+ * action did when it succeeded ("Stopped", "Paused"; default "deleted").
+ */
+export function outcomeOf(item: CleanupItemResultDto, doneLabel = 'deleted'): { kind: OutcomeKind; label: string; color: string; text: string } {
   // No AWS call and nothing against it at the re-check: the run was cancelled before this item started.
   if (item.outcome === null && item.recheck === 'unchanged') {
     return { kind: 'cancelled', label: 'cancelled', color: 'gray', text: item.recheckReason ?? 'Not started: the run was cancelled. Nothing was changed.' };
@@ -23,7 +26,7 @@ export function outcomeOf(item: CleanupItemResultDto): { kind: OutcomeKind; labe
     case 'checked':
       return { kind: 'ok', label: 'checked', color: 'teal', text: [o.note, o.calls.join(', ')].filter(Boolean).join(' · ') };
     case 'deleted':
-      return { kind: 'deleted', label: 'deleted', color: 'teal', text: [o.calls.join(', '), o.safetySnapshotId ? `safety snapshot ${o.safetySnapshotId}` : ''].filter(Boolean).join(' · ') };
+      return { kind: 'deleted', label: doneLabel.toLowerCase(), color: 'teal', text: [o.calls.join(', '), o.safetySnapshotId ? `snapshot ${o.safetySnapshotId} kept` : ''].filter(Boolean).join(' · ') };
     case 'unauthorized':
       return { kind: 'failed', label: 'not permitted', color: 'red', text: `${o.code}: ${o.message}` };
     case 'refused':
@@ -33,8 +36,8 @@ export function outcomeOf(item: CleanupItemResultDto): { kind: OutcomeKind; labe
   }
 }
 
-export function OutcomeBadge({ item }: { item: CleanupItemResultDto }): React.JSX.Element {
-  const o = outcomeOf(item);
+export function OutcomeBadge({ item, doneLabel }: { item: CleanupItemResultDto; doneLabel?: string }): React.JSX.Element {
+  const o = outcomeOf(item, doneLabel);
   return (
     <>
       <Badge color={o.color} variant="light" data-outcome={o.kind}>

@@ -1,12 +1,12 @@
-import { Alert, Badge, Checkbox, Code, Group, List, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Badge, Checkbox, Code, Group, List, NativeSelect, Stack, Table, Text, Tooltip } from '@mantine/core';
 import type { CleanupPlanDto } from '../../../../shared/dto/cleanup';
 import type { PartDto } from '../../../../shared/dto/findings';
-import type { KindPlanOptionDto } from '../../../../shared/dto/kinds';
+import type { KindPlanOptionDto, ResourceKindDto } from '../../../../shared/dto/kinds';
 import { useKinds } from '../../api/kinds';
 import { Money } from '../../components/money';
 import { PartsList } from '../../components/parts-list';
 import { formatCount } from '../../lib/format';
-import { findKind, kindNoun, planOptionOn, planOptionTestId, verificationLabel, type PlanChoices, type PlanOptionKey } from '../../lib/kinds';
+import { actionOf, findKind, kindNoun, planActionsSummary, planOptionOn, planOptionTestId, verificationLabel, type PlanChoices, type PlanOptionKey } from '../../lib/kinds';
 import { keptPartsCost } from '../../lib/parts';
 
 interface PlanReviewProps {
@@ -19,6 +19,36 @@ interface PlanReviewProps {
   onAddPart: (findingId: number, part: PartDto) => void;
   /** A new plan is being made (after an add or a snapshot choice): the add buttons wait. */
   replanning: boolean;
+  /** The user picks another action for one finding (stop instead of delete, delete without a final snapshot…). */
+  onAction: (findingId: number, actionId: string) => void;
+}
+
+/**
+ * The action of one item, as a choice when its kind offers more than one. Each choice is per item: an explicit
+ * action (delete without a final snapshot) is never applied to a selection.
+ */
+function ActionChoice({ kind, findingId, value, onAction, disabled }: { kind: ResourceKindDto; findingId: number; value: string; onAction: (findingId: number, actionId: string) => void; disabled: boolean }): React.JSX.Element {
+  const action = kind.actions.find((a) => a.id === value);
+  if (kind.actions.length <= 1) {
+    return (
+      <Badge size="xs" variant="outline" color="red" data-testid="item-action" data-action={value}>
+        {action?.label ?? kind.actionLabel}
+      </Badge>
+    );
+  }
+  return (
+    <NativeSelect
+      size="xs"
+      aria-label={`Action for ${findingId}`}
+      value={value}
+      disabled={disabled}
+      onChange={(e) => onAction(findingId, e.currentTarget.value)}
+      data={kind.actions.map((a) => ({ value: a.id, label: a.label }))}
+      data-testid="item-action-choice"
+      data-action={value}
+      w={240}
+    />
+  );
 }
 
 /**
@@ -26,7 +56,7 @@ interface PlanReviewProps {
  * (removed with it, staying and billing, created by the cleanup), and what was refused already. The total is the sum
  * of the items' known savings, never what stays.
  */
-export function PlanReview({ plan, options, choices, onChoice, onAddPart, replanning }: PlanReviewProps): React.JSX.Element {
+export function PlanReview({ plan, options, choices, onChoice, onAddPart, replanning, onAction }: PlanReviewProps): React.JSX.Element {
   const kinds = useKinds();
   const kept = keptPartsCost(plan.items.flatMap((it) => it.related));
   return (
@@ -34,7 +64,7 @@ export function PlanReview({ plan, options, choices, onChoice, onAddPart, replan
       <Group justify="space-between" mb="xs" align="flex-start">
         <Stack gap={2}>
           <Text data-testid="plan-summary">
-            <b>{plan.items.length}</b> to delete, saving <Money value={plan.totalMonthlySavings} fw={700} c="teal" data-testid="plan-savings" /> per month
+            <b data-testid="plan-actions">{planActionsSummary(plan.items)}</b>, saving <Money value={plan.totalMonthlySavings} fw={700} c="teal" data-testid="plan-savings" /> per month
             {plan.unknownSavingsCount > 0 && (
               <Text span c="dimmed" size="sm" data-testid="plan-unknown-savings">
                 {' '}
@@ -69,11 +99,30 @@ export function PlanReview({ plan, options, choices, onChoice, onAddPart, replan
       {plan.refusedAtPlan.length > 0 && (
         <Alert color="orange" title="Left out of the plan" mb="sm" data-testid="refused-at-plan">
           <List size="sm">
-            {plan.refusedAtPlan.map((r) => (
-              <List.Item key={r.findingId}>
-                <Code>{r.resourceId ?? `#${r.findingId}`}</Code> — {r.reason}
-              </List.Item>
-            ))}
+            {plan.refusedAtPlan.map((r) => {
+              // A finding refused for the action it was given can take another (a read replica: delete without a snapshot).
+              const kind = r.resourceType === null ? undefined : findKind(kinds, r.resourceType);
+              return (
+                <List.Item key={r.findingId} data-testid="refused-item" data-resource-id={r.resourceId ?? ''}>
+                  <Code>{r.resourceId ?? `#${r.findingId}`}</Code> — {r.reason}
+                  {kind && kind.actions.length > 1 && (
+                    <Group gap={6} mt={4}>
+                      <Text size="xs">Another action:</Text>
+                      <NativeSelect
+                        size="xs"
+                        aria-label={`Another action for ${r.resourceId ?? r.findingId}`}
+                        value=""
+                        disabled={replanning}
+                        onChange={(e) => e.currentTarget.value !== '' && onAction(r.findingId, e.currentTarget.value)}
+                        data={[{ value: '', label: 'Choose…' }, ...kind.actions.map((a) => ({ value: a.id, label: a.label }))]}
+                        data-testid="refused-action-choice"
+                        w={240}
+                      />
+                    </Group>
+                  )}
+                </List.Item>
+              );
+            })}
           </List>
         </Alert>
       )}
@@ -92,6 +141,7 @@ export function PlanReview({ plan, options, choices, onChoice, onAddPart, replan
           <Table.Tbody>
             {plan.items.map((it, i) => {
               const kind = findKind(kinds, it.resourceType);
+              const action = actionOf(kinds, it.resourceType, it.action);
               return (
                 <Table.Tr key={it.findingId} data-resource-id={it.resourceId} data-testid="plan-item" style={{ verticalAlign: 'top' }}>
                   <Table.Td>{i + 1}</Table.Td>
@@ -105,15 +155,18 @@ export function PlanReview({ plan, options, choices, onChoice, onAddPart, replan
                     </Text>
                     {kind && (
                       <Group gap={6} mt={2} wrap="nowrap">
-                        <Badge size="xs" variant="outline" color="red" data-testid="item-action">
-                          {kind.actionLabel}
-                        </Badge>
+                        <ActionChoice kind={kind} findingId={it.findingId} value={it.action} onAction={onAction} disabled={replanning} />
                         <Tooltip label={kind.verification.description} multiline maw={360} withArrow>
                           <Text size="xs" c="dimmed" tabIndex={0} data-testid="item-verification" data-method={kind.verification.method}>
                             {verificationLabel(kind.verification.method)}
                           </Text>
                         </Tooltip>
                       </Group>
+                    )}
+                    {action?.warning && (
+                      <Text size="xs" c="orange.8" mt={2} data-testid="item-action-warning">
+                        {action.warning}
+                      </Text>
                     )}
                     <Text size="xs" c="dimmed" mt={2}>
                       bills <Money value={it.monthlyCost} size="xs" hint={it.costBasis} data-testid="item-cost" />

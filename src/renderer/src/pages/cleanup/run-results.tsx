@@ -1,7 +1,7 @@
 import { Table, Text } from '@mantine/core';
 import type { CleanupItemResultDto, CleanupProgressEvent } from '../../../../shared/dto/cleanup';
 import { useKinds } from '../../api/kinds';
-import { kindNoun } from '../../lib/kinds';
+import { actionOf, kindNoun } from '../../lib/kinds';
 import { OutcomeBadge } from './outcome';
 
 /** Per-item results of a dry run or an execution; while running, the live phase of each item. */
@@ -25,7 +25,7 @@ export function RunResults({ items, live, testId }: { items: CleanupItemResultDt
                   {it.resourceId}
                 </Text>
                 <Text size="xs" c="dimmed">
-                  {kindNoun(kinds, it.resourceType)}
+                  {kindNoun(kinds, it.resourceType)} · <span data-testid="result-action">{actionOf(kinds, it.resourceType, it.action)?.label ?? it.action}</span>
                 </Text>
               </Table.Td>
               <Table.Td>{it.region}</Table.Td>
@@ -35,7 +35,7 @@ export function RunResults({ items, live, testId }: { items: CleanupItemResultDt
                     {live.get(it.findingId)?.phase ?? 'queued'}
                   </Text>
                 ) : (
-                  <OutcomeBadge item={it} />
+                  <OutcomeBadge item={it} doneLabel={actionOf(kinds, it.resourceType, it.action)?.doneLabel} />
                 )}
               </Table.Td>
             </Table.Tr>

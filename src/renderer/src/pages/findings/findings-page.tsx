@@ -78,7 +78,7 @@ export function FindingsPage(): React.JSX.Element {
       <PageHeader title="Findings" description="Unused resources from the last scans. Select some to plan their deletion.">
         <ExportMenu filter={apiFilter} />
         <Button color="red" disabled={selected.size === 0 || selected.size > MAX_PLAN} onClick={() => setCleanupOpen(true)} data-testid="delete-selected">
-          Delete selected ({formatCount(selected.size)})
+          Clean up selected ({formatCount(selected.size)})
         </Button>
       </PageHeader>
       <Card withBorder padding="sm">
