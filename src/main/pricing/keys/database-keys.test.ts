@@ -434,12 +434,26 @@ describe('bundled values', () => {
     }
   });
 
-  it('equal the cited feed values (us-east-1 PostgreSQL Single-AZ, [RDS-RI-2024])', () => {
-    const at = (cls: string): number | undefined => rdsInstanceHourKey('postgres', cls, false)?.bundled['us-east-1']?.value;
-    expect(at('db.t3.medium')).toBe(0.072);
-    expect(at('db.t4g.large')).toBe(0.129);
-    expect(at('db.m5.xlarge')).toBe(0.356);
-    expect(at('db.r6g.4xlarge')).toBe(1.798);
+  it('equal the cited feed values (us-east-1 PostgreSQL and MySQL Single-AZ, [RDS-RI-2024])', () => {
+    const at = (engine: string, cls: string): number | undefined => rdsInstanceHourKey(engine, cls, false)?.bundled['us-east-1']?.value;
+    expect(at('postgres', 'db.t3.micro')).toBe(0.018);
+    expect(at('postgres', 'db.t4g.large')).toBe(0.129);
+    expect(at('postgres', 'db.m5.large')).toBe(0.178);
+    expect(at('postgres', 'db.r6g.large')).toBe(0.225);
+    expect(at('postgres', 'db.r7g.4xlarge')).toBe(1.913);
+    expect(at('mysql', 'db.t3.micro')).toBe(0.017);
+    expect(at('mysql', 'db.m5.large')).toBe(0.171);
+    expect(at('mysql', 'db.r6g.large')).toBe(0.215);
+    expect(at('mysql', 'db.r6i.4xlarge')).toBe(1.92);
+    // Every declared class of both tables is sourced; the source is named and dated.
+    for (const engine of ['postgres', 'mysql']) {
+      for (const k of RDS_PRICE_KEYS.filter((x) => x.key.startsWith(`rdsInstanceHour.${engine}.`) && x.key.endsWith('.singleAz'))) {
+        expect(k.bundled['us-east-1'], k.key).toEqual({ value: expect.any(Number), asOf: '2024-09-28', source: '[RDS-RI-2024]' });
+      }
+    }
+    // Not read: MariaDB and Aurora stay Price List only.
+    expect(rdsInstanceHourKey('mariadb', 'db.m5.large', false)?.bundled).toEqual({});
+    expect(rdsInstanceHourKey('aurora-mysql', 'db.r6g.large', false)?.bundled).toEqual({});
   });
 
   it('leave unsourced regions unknown', () => {

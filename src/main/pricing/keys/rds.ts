@@ -50,7 +50,11 @@ import type { BundledPrices, PriceKey, PriceListProduct, RatePriceKey } from '..
  *      pricing-page feeds (b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/rds/USD/current/rds-<engine>-
  *      reservedinstance/…), manifest hawkFilePublicationDate 2024-09-28T00:07:42Z. Every row carries the On-Demand
  *      price of its instance ("OnDemand:PricePerUnit", with its On-Demand rateCode <SKU>.JRTCKXETXF.6YS6EN2CT7); only
- *      that field is used. Files read: us-east-1 PostgreSQL Single-AZ (search-tool file id 10950859303).
+ *      that field is used. Files read in full (every class of RDS_INSTANCE_CLASSES found): us-east-1 PostgreSQL
+ *      Single-AZ (data/rds/us-east-1-rds-postgresql-reservedinstance-single-az-1y.json, commit 44337592, search-tool
+ *      file id 10950859303; e.g. db.t3.micro $0.018, db.m5.large $0.178, db.r6g.large $0.225) and us-east-1 MySQL
+ *      Single-AZ (…-rds-mysql-reservedinstance-single-az-1y.json, same commit, file id 11092759212; e.g. db.t3.micro
+ *      $0.017, db.m5.large $0.171, db.r6g.large $0.215).
  *  Unknown: every value no source above gives (Price List only).
  */
 
@@ -142,14 +146,37 @@ const INSTANCE_SOURCES: Readonly<Record<string, readonly InstanceSource[]>> = {
       ...RDS_RI_2024,
       regions: {
         'us-east-1': {
-          'db.t3.medium': 0.072,
-          'db.t3.large': 0.145,
-          'db.t4g.medium': 0.065,
-          'db.t4g.large': 0.129,
-          'db.m5.xlarge': 0.356,
-          'db.m5.2xlarge': 0.712,
-          'db.m6g.2xlarge': 0.636,
-          'db.r6g.4xlarge': 1.798,
+          'db.t3.micro': 0.018, 'db.t3.small': 0.036, 'db.t3.medium': 0.072, 'db.t3.large': 0.145,
+          'db.t3.xlarge': 0.29, 'db.t3.2xlarge': 0.579, 'db.t4g.micro': 0.016, 'db.t4g.small': 0.032,
+          'db.t4g.medium': 0.065, 'db.t4g.large': 0.129, 'db.t4g.xlarge': 0.258, 'db.t4g.2xlarge': 0.517,
+          'db.m5.large': 0.178, 'db.m5.xlarge': 0.356, 'db.m5.2xlarge': 0.712, 'db.m5.4xlarge': 1.424,
+          'db.m6g.large': 0.159, 'db.m6g.xlarge': 0.318, 'db.m6g.2xlarge': 0.636, 'db.m6g.4xlarge': 1.272,
+          'db.m6i.large': 0.178, 'db.m6i.xlarge': 0.356, 'db.m6i.2xlarge': 0.712, 'db.m6i.4xlarge': 1.424,
+          'db.m7g.large': 0.168, 'db.m7g.xlarge': 0.337, 'db.m7g.2xlarge': 0.674, 'db.m7g.4xlarge': 1.348,
+          'db.r5.large': 0.25, 'db.r5.xlarge': 0.5, 'db.r5.2xlarge': 1, 'db.r5.4xlarge': 2, 'db.r6g.large': 0.225,
+          'db.r6g.xlarge': 0.45, 'db.r6g.2xlarge': 0.899, 'db.r6g.4xlarge': 1.798, 'db.r6i.large': 0.25,
+          'db.r6i.xlarge': 0.5, 'db.r6i.2xlarge': 1, 'db.r6i.4xlarge': 2, 'db.r7g.large': 0.239,
+          'db.r7g.xlarge': 0.478, 'db.r7g.2xlarge': 0.956, 'db.r7g.4xlarge': 1.913,
+        },
+      },
+    },
+  ],
+  'mysql.singleAz': [
+    {
+      ...RDS_RI_2024,
+      regions: {
+        'us-east-1': {
+          'db.t3.micro': 0.017, 'db.t3.small': 0.034, 'db.t3.medium': 0.068, 'db.t3.large': 0.136,
+          'db.t3.xlarge': 0.272, 'db.t3.2xlarge': 0.544, 'db.t4g.micro': 0.016, 'db.t4g.small': 0.032,
+          'db.t4g.medium': 0.065, 'db.t4g.large': 0.129, 'db.t4g.xlarge': 0.258, 'db.t4g.2xlarge': 0.517,
+          'db.m5.large': 0.171, 'db.m5.xlarge': 0.342, 'db.m5.2xlarge': 0.684, 'db.m5.4xlarge': 1.368,
+          'db.m6g.large': 0.152, 'db.m6g.xlarge': 0.304, 'db.m6g.2xlarge': 0.608, 'db.m6g.4xlarge': 1.216,
+          'db.m6i.large': 0.171, 'db.m6i.xlarge': 0.342, 'db.m6i.2xlarge': 0.684, 'db.m6i.4xlarge': 1.368,
+          'db.m7g.large': 0.168, 'db.m7g.xlarge': 0.337, 'db.m7g.2xlarge': 0.674, 'db.m7g.4xlarge': 1.348,
+          'db.r5.large': 0.24, 'db.r5.xlarge': 0.48, 'db.r5.2xlarge': 0.96, 'db.r5.4xlarge': 1.92,
+          'db.r6g.large': 0.215, 'db.r6g.xlarge': 0.43, 'db.r6g.2xlarge': 0.859, 'db.r6g.4xlarge': 1.718,
+          'db.r6i.large': 0.24, 'db.r6i.xlarge': 0.48, 'db.r6i.2xlarge': 0.96, 'db.r6i.4xlarge': 1.92,
+          'db.r7g.large': 0.239, 'db.r7g.xlarge': 0.478, 'db.r7g.2xlarge': 0.956, 'db.r7g.4xlarge': 1.913,
         },
       },
     },
