@@ -159,6 +159,50 @@ describe('GetResources over the region', () => {
   });
 });
 
+describe('GetResources over the other services\' own states', () => {
+  it('lists tagged ElastiCache, RDS and Redshift resources from their fixtures beside OpenSearch domains', async () => {
+    const fixture: AccountFixture = {
+      accountId: ACCOUNT,
+      regions: [{ name: REGION }],
+      resources: {
+        [REGION]: {
+          opensearch: { domains: [{ name: 'search', tags: { team: 'a' } }] },
+          elasticache: {
+            replicationGroups: [{ id: 'sessions', tags: { team: 'b' } }],
+            cacheClusters: [{ id: 'memo', tags: { team: 'c' } }, { id: 'bare' }],
+          },
+          rds: { instances: [{ id: 'orders', tags: { team: 'd' } }] },
+          redshift: { clusters: [{ id: 'warehouse', tags: { team: 'e' } }] },
+        },
+      },
+    };
+    const s = await startSimulator({ fixture, now: NOW });
+    try {
+      const list = await all({}, s);
+      const team = new Map(list.map((m) => [m.ResourceARN ?? '', m.Tags?.find((t) => t.Key === 'team')?.Value]));
+      expect(team).toEqual(
+        new Map([
+          [`arn:aws:elasticache:${REGION}:${ACCOUNT}:cluster:memo`, 'c'],
+          [`arn:aws:elasticache:${REGION}:${ACCOUNT}:replicationgroup:sessions`, 'b'],
+          [domainArn('search'), 'a'],
+          [`arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`, 'd'],
+          [`arn:aws:redshift:${REGION}:${ACCOUNT}:cluster:warehouse`, 'e'],
+        ]),
+      );
+      expect(arns(await all({ ResourceTypeFilters: ['elasticache:cluster', 'elasticache:replicationgroup'] }, s))).toEqual([
+        `arn:aws:elasticache:${REGION}:${ACCOUNT}:cluster:memo`,
+        `arn:aws:elasticache:${REGION}:${ACCOUNT}:replicationgroup:sessions`,
+      ]);
+      expect(arns(await all({ ResourceTypeFilters: ['redshift', 'rds:db'] }, s))).toEqual([
+        `arn:aws:rds:${REGION}:${ACCOUNT}:db:orders`,
+        `arn:aws:redshift:${REGION}:${ACCOUNT}:cluster:warehouse`,
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('GetResources paging', () => {
   it('ResourcesPerPage pages with an opaque token; the last page answers an empty token', async () => {
     sim.resetCounts();
