@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collectPriceKeys } from '../price-key';
+import { createBundledPriceBook } from '../price-book';
+import { collectPriceKeys, price } from '../price-key';
 import { parsePriceListItems, parseProduct, priceListQueries } from '../price-list';
 import type { PriceKey, PriceListProduct, RatePriceKey } from '../types';
 import { ELASTICACHE_PRICE_KEYS, ELASTICACHE_SNAPSHOT_GB_MONTH, elastiCacheNodeHourKey, elastiCacheSnapshotStorageKey } from './elasticache';
@@ -413,6 +414,78 @@ describe('ElastiCache, Redshift and OpenSearch Price List matches', () => {
   });
 });
 
+// ---- Recorded rows (us-east-1) ------------------------------------------------------------------------------------------
+
+type RecordedService = 'AmazonRDS' | 'AmazonElastiCache' | 'AmazonRedshift';
+const fixture = JSON.parse(readFileSync(join(import.meta.dirname, '../__fixtures__/db-price-list-us-east-1.json'), 'utf8')) as Record<RecordedService, unknown[]>;
+
+/** The fixture's entries of one service as the JSON strings GetProducts returns. */
+function recorded(service: RecordedService): string[] {
+  return fixture[service].map((e) => JSON.stringify(e));
+}
+
+describe('Price List parse of recorded us-east-1 rows (__fixtures__/db-price-list-us-east-1.json)', () => {
+  const rds = parsePriceListItems(RDS_PRICE_KEYS, 'AmazonRDS', recorded('AmazonRDS'));
+
+  it('finds each recorded RDS/Aurora price under its own key, and nothing for the neighbours', () => {
+    expect(rds).toEqual({
+      'rdsInstanceHour.postgres.db.t4g.micro.singleAz': 0.016,
+      'rdsInstanceHour.postgres.db.m6g.large.singleAz': 0.159,
+      'rdsInstanceHour.postgres.db.m6g.large.multiAz': 0.318,
+      'rdsInstanceHour.postgres.db.r6g.xlarge.singleAz': 0.45,
+      'rdsInstanceHour.postgres.db.r6g.xlarge.multiAz': 0.899,
+      'rdsInstanceHour.mysql.db.m6g.large.singleAz': 0.152,
+      'auroraInstanceHour.aurora-postgresql.db.r6g.large': 0.26,
+      'auroraIoOptimizedInstanceHour.aurora-postgresql.db.r6g.large': 0.338,
+      'rdsStorageGbMonth.gp3.singleAz': 0.115,
+      'rdsStorageGbMonth.gp3.multiAz': 0.23,
+      'rdsStorageGbMonth.io1.singleAz': 0.125,
+      'rdsStorageGbMonth.io2.singleAz': 0.125,
+      'rdsIopsMonth.io1.singleAz': 0.1,
+      'rdsIopsMonth.io2.singleAz': 0.1,
+      'rdsGp3ExtraIopsMonth.singleAz': 0.02,
+      'rdsGp3ExtraIopsMonth.multiAz': 0.04,
+      rdsBackupGbMonth: 0.095,
+      'auroraStorageGbMonth.aurora-postgresql.standard': 0.1,
+      'auroraStorageGbMonth.aurora-postgresql.ioOptimized': 0.225,
+      'auroraBackupGbMonth.aurora-postgresql': 0.021,
+    });
+    // The readable-standby gp3 row ($0.345), Aurora I/O requests and Serverless v2 ACUs are no key's price.
+    expect(Object.values(rds)).not.toContain(0.345);
+  });
+
+  it('equals the bundled us-east-1 value wherever both exist (the bundled book and the Price List agree)', () => {
+    const bundled = createBundledPriceBook(RDS_PRICE_KEYS).forRegion('us-east-1')!;
+    let compared = 0;
+    for (const k of RDS_PRICE_KEYS) {
+      if (!Object.hasOwn(rds, k.key) || !Object.hasOwn(k.bundled, 'us-east-1')) continue;
+      expect(price(bundled, k), k.key).toBe(rds[k.key]);
+      compared++;
+    }
+    expect(compared).toBe(Object.keys(rds).length);
+  });
+
+  it('reads ElastiCache node rates per engine past the $0 reserved-applied dimension; extended support and other types are ignored', () => {
+    const found = parsePriceListItems(ELASTICACHE_PRICE_KEYS, 'AmazonElastiCache', recorded('AmazonElastiCache'));
+    expect(found).toEqual({
+      'elastiCacheNodeHour.redis.cache.r6g.large': 0.206,
+      'elastiCacheNodeHour.memcached.cache.r6g.large': 0.206,
+      'elastiCacheNodeHour.redis.cache.t3.micro': 0.017,
+      'elastiCacheNodeHour.memcached.cache.t3.micro': 0.017,
+    });
+    for (const [key, value] of Object.entries(found)) {
+      const k = ELASTICACHE_PRICE_KEYS.find((x) => x.key === key)!;
+      expect(k.bundled['us-east-1']?.value, key).toBe(value);
+    }
+  });
+
+  it('reads Redshift node rates, not Concurrency Scaling', () => {
+    const found = parsePriceListItems(REDSHIFT_PRICE_KEYS, 'AmazonRedshift', recorded('AmazonRedshift'));
+    expect(found).toEqual({ 'redshiftNodeHour.ra3.xlplus': 1.086, 'redshiftNodeHour.ra3.4xlarge': 3.26 });
+    expect(redshiftNodeHourKey('ra3.xlplus')?.bundled['us-east-1']?.value).toBe(1.086);
+  });
+});
+
 // ---- Bundled values -------------------------------------------------------------------------------------------------
 
 describe('bundled values', () => {
@@ -434,26 +507,65 @@ describe('bundled values', () => {
     }
   });
 
-  it('equal the cited feed values (us-east-1 PostgreSQL and MySQL Single-AZ, [RDS-RI-2024])', () => {
-    const at = (engine: string, cls: string): number | undefined => rdsInstanceHourKey(engine, cls, false)?.bundled['us-east-1']?.value;
-    expect(at('postgres', 'db.t3.micro')).toBe(0.018);
-    expect(at('postgres', 'db.t4g.large')).toBe(0.129);
-    expect(at('postgres', 'db.m5.large')).toBe(0.178);
-    expect(at('postgres', 'db.r6g.large')).toBe(0.225);
-    expect(at('postgres', 'db.r7g.4xlarge')).toBe(1.913);
-    expect(at('mysql', 'db.t3.micro')).toBe(0.017);
-    expect(at('mysql', 'db.m5.large')).toBe(0.171);
-    expect(at('mysql', 'db.r6g.large')).toBe(0.215);
-    expect(at('mysql', 'db.r6i.4xlarge')).toBe(1.92);
-    // Every declared class of both tables is sourced; the source is named and dated.
+  it('equal the cited source values (us-east-1)', () => {
+    const at = (k: RatePriceKey | undefined): { value: number; asOf: string; source: string } | undefined => k?.bundled['us-east-1'];
+    const inst = (engine: string, cls: string, multiAz = false): number | undefined => at(rdsInstanceHourKey(engine, cls, multiAz))?.value;
+    // [RDS-RI-2024]
+    expect(inst('postgres', 'db.t3.micro')).toBe(0.018);
+    expect(inst('postgres', 'db.m5.large')).toBe(0.178);
+    expect(inst('postgres', 'db.r7g.4xlarge')).toBe(1.913);
+    expect(inst('mysql', 'db.t3.micro')).toBe(0.017);
+    expect(inst('mysql', 'db.m5.large')).toBe(0.171);
+    expect(inst('mysql', 'db.r6g.large')).toBe(0.215);
+    expect(inst('mysql', 'db.r6i.4xlarge')).toBe(1.92);
+    // [PG-2026] (the newer source wins where both give a value; they agree) and [RUNBOOK-2026]
+    expect(at(rdsInstanceHourKey('postgres', 'db.r6g.large', false))).toEqual({ value: 0.225, asOf: '2026-07-28', source: '[PG-2026]' });
+    expect(at(rdsInstanceHourKey('postgres', 'db.t4g.micro', false))).toEqual({ value: 0.016, asOf: '2026-09-24', source: '[RUNBOOK-2026]' });
+    expect(inst('postgres', 'db.m6g.2xlarge', true)).toBe(1.272);
+    expect(inst('postgres', 'db.r7g.2xlarge', true)).toBe(1.913);
+    expect(inst('postgres', 'db.m5.large', true)).toBeUndefined();
+    expect(inst('aurora-postgresql', 'db.r6g.2xlarge')).toBe(1.038);
+    expect(at(auroraIoOptimizedInstanceHourKey('aurora-postgresql', 'db.r7g.xlarge'))?.value).toBe(0.719);
+    expect(at(rdsStorageKeys('gp3', false).storage)?.value).toBe(0.115);
+    expect(at(rdsStorageKeys('gp3', true).storage)?.value).toBe(0.23);
+    expect(at(rdsStorageKeys('io1', false).iops)?.value).toBe(0.1);
+    expect(at(rdsGp3ExtraIopsKey(true))?.value).toBe(0.04);
+    expect(at(rdsBackupStorageKey())).toEqual({ value: 0.095, asOf: '2026-09-24', source: '[RUNBOOK-2026]' });
+    expect(at(auroraStorageKey('aurora-postgresql', true))?.value).toBe(0.225);
+    expect(at(auroraStorageKey('aurora-mysql', false))).toEqual({ value: 0.1, asOf: '2026-06-01', source: '[PE-2026]' });
+    expect(at(auroraBackupStorageKey('aurora-postgresql'))?.value).toBe(0.021);
+    // [EC-RI-2024], [RS-RI-2024]
+    expect(at(elastiCacheNodeHourKey('redis', 'cache.t3.micro'))).toEqual({ value: 0.017, asOf: '2024-06-28', source: '[EC-RI-2024]' });
+    expect(at(elastiCacheNodeHourKey('memcached', 'cache.r7g.4xlarge'))?.value).toBe(1.745);
+    expect(at(elastiCacheNodeHourKey('redis', 'cache.m6g.large'))?.value).toBe(0.149);
+    expect(at(redshiftNodeHourKey('ra3.16xlarge'))).toEqual({ value: 13.04, asOf: '2024-09-11', source: '[RS-RI-2024]' });
+    // Every declared PostgreSQL/MySQL Single-AZ class and every redis/memcached node type is sourced.
     for (const engine of ['postgres', 'mysql']) {
       for (const k of RDS_PRICE_KEYS.filter((x) => x.key.startsWith(`rdsInstanceHour.${engine}.`) && x.key.endsWith('.singleAz'))) {
-        expect(k.bundled['us-east-1'], k.key).toEqual({ value: expect.any(Number), asOf: '2024-09-28', source: '[RDS-RI-2024]' });
+        expect(k.bundled['us-east-1']?.value, k.key).toBeGreaterThan(0);
       }
     }
-    // Not read: MariaDB and Aurora stay Price List only.
-    expect(rdsInstanceHourKey('mariadb', 'db.m5.large', false)?.bundled).toEqual({});
-    expect(rdsInstanceHourKey('aurora-mysql', 'db.r6g.large', false)?.bundled).toEqual({});
+    for (const k of ELASTICACHE_PRICE_KEYS.filter((x) => /\.(redis|memcached)\./.test(x.key))) expect(k.bundled['us-east-1']?.value, k.key).toBeGreaterThan(0);
+  });
+
+  it('leave what no source gives unknown (Price List only)', () => {
+    const none = [
+      rdsInstanceHourKey('mariadb', 'db.m5.large', false),
+      rdsInstanceHourKey('aurora-mysql', 'db.r6g.large', false),
+      rdsInstanceHourKey('mysql', 'db.m5.large', true),
+      rdsStorageKeys('gp2', false).storage,
+      rdsStorageKeys('standard', true).storage,
+      rdsStorageKeys('io1', true).iops,
+      auroraBackupStorageKey('aurora-mysql'),
+      elastiCacheNodeHourKey('valkey', 'cache.r7g.large'),
+      elastiCacheSnapshotStorageKey(),
+      redshiftNodeHourKey('dc2.large'),
+      redshiftNodeHourKey('ra3.large'),
+      redshiftManagedStorageKey(),
+      redshiftBackupStorageKey(),
+      ...OPENSEARCH_PRICE_KEYS,
+    ];
+    for (const k of none) expect(k?.bundled, k?.key).toEqual({});
   });
 
   it('leave unsourced regions unknown', () => {

@@ -12,7 +12,8 @@ import type { BundledPrices, PriceKey, RatePriceKey } from '../types';
  * UltraWarm, cold storage, OR1 instances, provisioned IOPS/throughput and Serverless are not declared.
  *
  * Price List (service AmazonES): instance hours in product family "Amazon OpenSearch Service Instance", attribute
- * instanceType (r6g.large.search), usage type ESInstance:<type without .search>; storage in product family "Amazon
+ * instanceType (r6g.large.search, operation ESDomain), usage type ESInstance:<type> (recorded both without and with the
+ * .search suffix: keys compare the ESInstance: prefix and the instanceType attribute); storage in product family "Amazon
  * OpenSearch Service Volume", usage types ES:GP2-Storage, ES:GP3-Storage, ES:PIOPS-Storage (io1), ES:Magnetic-Storage
  * (attribute storageMedia GP2 / GP3 / PIOPS-Storage / Magnetic). Neighbours that must not match: the IOPS and
  * throughput rows of the same volume family (ES:PIOPS, ES:GP3-PIOPS, ES:GP3-Throughput), UltraWarm and cold storage
@@ -21,9 +22,13 @@ import type { BundledPrices, PriceKey, RatePriceKey } from '../types';
  *  search-tool file id 17662581200: Instance family + /ESInstance/ + instanceType with .search, Volume family +
  *  /ES.+-Storage/ + storageMedia GP2 / PIOPS-Storage / Magnetic, ES:PIOPS for IOPS); a fetcher test with
  *  ES:PIOPS-Storage and ES:Magnetic-Storage in the Volume family (file id 68444746154); ES:GP3-Storage listed as
- *  OpenSearch storage (file ids 66449485225, 55168725523).
+ *  OpenSearch storage (file ids 66449485225, 55168725523); AWS documentation giving USE1-ESInstance:r6g.large.search as
+ *  an example usage type (file id 56208466557) and a validation note giving usagetype ESInstance:r6g.large, family
+ *  "Amazon OpenSearch Service Instance", operation ESDomain (file id 56472058067).
  *
- * Sources of the bundled values: none yet (every value is Price List only; unknown when it cannot be fetched).
+ * Sources of the bundled values: none. No dated record was found: the two us-east-1 rates seen for r6g.large.search
+ * disagree ($0.167 in file id 56472058067, $0.154 in file id 56960587205) and neither is dated, so every OpenSearch value
+ * is Price List only (unknown when it cannot be fetched).
  */
 
 const ES = 'AmazonES';

@@ -45,7 +45,7 @@ import type { BundledPrices, PriceKey, PriceListProduct, RatePriceKey } from '..
  *  61418343369). Usage types carry a region prefix outside us-east-1 (EU-, USW2-, APS1-; some us-east-1 rows USE1-),
  *  which the price service strips.
  *
- * Sources of the bundled values (a region a source does not name has no value from it):
+ * Sources of the bundled values (us-east-1 only; a region or key a source does not name has no value from it):
  *  [RDS-RI-2024] github.com/yeo/ec2.shop data/rds/<region>-rds-<engine>-reservedinstance-<deployment>-1y.json: AWS's RDS
  *      pricing-page feeds (b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/rds/USD/current/rds-<engine>-
  *      reservedinstance/…), manifest hawkFilePublicationDate 2024-09-28T00:07:42Z. Every row carries the On-Demand
@@ -55,7 +55,30 @@ import type { BundledPrices, PriceKey, PriceListProduct, RatePriceKey } from '..
  *      file id 10950859303; e.g. db.t3.micro $0.018, db.m5.large $0.178, db.r6g.large $0.225) and us-east-1 MySQL
  *      Single-AZ (…-rds-mysql-reservedinstance-single-az-1y.json, same commit, file id 11092759212; e.g. db.t3.micro
  *      $0.017, db.m5.large $0.171, db.r6g.large $0.215).
- *  Unknown: every value no source above gives (Price List only).
+ *  [PG-2026] search-tool file id 61631184241, a cost study whose us-east-1 rates were "verified live against AWS's bulk
+ *      API 2026-07-28" and quoted as Price List rows: RDS for PostgreSQL instance hours Single-AZ and Multi-AZ
+ *      (db.m6g.large/xlarge/2xlarge, db.r6g.large (Single-AZ only)/xlarge/2xlarge, db.r7g.xlarge/2xlarge; every
+ *      Single-AZ value equals [RDS-RI-2024]'s, so that feed is still current for them); RDS storage (PostgreSQL rows):
+ *      RDS:GP3-Storage $0.115, RDS:Multi-AZ-GP3-Storage $0.23, readable-standby gp3 $0.345 (not a key), RDS:GP3-PIOPS
+ *      $0.02 and RDS:Multi-AZ-GP3-PIOPS $0.04 per IOPS-month ("RDS Provisioned GP3 IOPS"), io1 RDS:PIOPS-Storage $0.125
+ *      and RDS:PIOPS $0.10, io2 storage $0.125 (usage type written there as RDS:IO2-PIOPS-Storage; other records write
+ *      RDS:PIOPS-Storage-IO2, so the io2 keys accept both) and RDS:IO2-PIOPS $0.10, all Single-AZ unless named;
+ *      RDS:ChargedBackupUsage $0.095; Aurora PostgreSQL: Aurora:StorageUsage $0.10, Aurora:IO-OptimizedStorageUsage
+ *      $0.225, Aurora:BackupUsage $0.021, instances db.r6g.large $0.26 (I/O-Optimized $0.338), db.r6g.xlarge $0.519
+ *      ($0.675), db.r6g.2xlarge $1.038 ($1.349), db.r7g.xlarge $0.553 ($0.719).
+ *  [RUNBOOK-2026] search-tool file id 68557060608, an operations runbook's price table re-checked against the Price List
+ *      API (us-east-1, On-Demand) on 2026-09-24: InstanceUsage:db.t4g.micro PostgreSQL Single-AZ $0.016,
+ *      RDS:GP3-Storage (PostgreSQL, Single-AZ) $0.115 per GB-month, RDS:ChargedBackupUsage (PostgreSQL) $0.095.
+ *  [PE-2026] search-tool file id 56142574194, a pricing engine's fallback notes: "Live us-east-1 (Pricing API 2026-06):
+ *      Aurora:IO-OptimizedStorageUsage $0.225 − Aurora:StorageUsage $0.10" (no day given: dated 2026-06-01; no engine
+ *      named: used for Aurora MySQL, which no other source covers; [PG-2026] gives the same two values for Aurora
+ *      PostgreSQL). Its other RDS constants are not used (they are marked "as of 2024-Q4" or undated, and its io1
+ *      $0.200 contradicts [PG-2026]).
+ *  The storage, IOPS and backup keys are engine-independent (they prefer the "Any" rows); the sources quote the
+ *  PostgreSQL rows, which carry the same usage types.
+ *  Unknown (Price List only): MariaDB, Aurora MySQL instances, MySQL Multi-AZ, PostgreSQL Multi-AZ classes not listed
+ *  above, gp2 and Magnetic storage, Multi-AZ io1/io2 storage and IOPS, Aurora MySQL backup storage, and every region
+ *  but us-east-1. Not used: test fixtures with made-up rates, Cost Explorer unit costs, and undated price tables.
  */
 
 const RDS = 'AmazonRDS';
@@ -138,10 +161,26 @@ interface InstanceSource {
 }
 
 const RDS_RI_2024 = { asOf: '2024-09-28', source: '[RDS-RI-2024]' };
+const PG_2026 = { asOf: '2026-07-28', source: '[PG-2026]' };
+const RUNBOOK_2026 = { asOf: '2026-09-24', source: '[RUNBOOK-2026]' };
+const PE_2026 = { asOf: '2026-06-01', source: '[PE-2026]' };
 
 /** Bundled instance-hour sources by engine and deployment (Aurora: by engine, 'aurora' and 'auroraIo' tables). */
 const INSTANCE_SOURCES: Readonly<Record<string, readonly InstanceSource[]>> = {
   'postgres.singleAz': [
+    {
+      ...RUNBOOK_2026,
+      regions: { 'us-east-1': { 'db.t4g.micro': 0.016 } },
+    },
+    {
+      ...PG_2026,
+      regions: {
+        'us-east-1': {
+          'db.m6g.large': 0.159, 'db.m6g.xlarge': 0.318, 'db.m6g.2xlarge': 0.636, 'db.r6g.large': 0.225,
+          'db.r6g.xlarge': 0.45, 'db.r6g.2xlarge': 0.899, 'db.r7g.xlarge': 0.478, 'db.r7g.2xlarge': 0.956,
+        },
+      },
+    },
     {
       ...RDS_RI_2024,
       regions: {
@@ -181,6 +220,47 @@ const INSTANCE_SOURCES: Readonly<Record<string, readonly InstanceSource[]>> = {
       },
     },
   ],
+  'postgres.multiAz': [
+    {
+      ...PG_2026,
+      regions: {
+        'us-east-1': {
+          'db.m6g.large': 0.318, 'db.m6g.xlarge': 0.636, 'db.m6g.2xlarge': 1.272, 'db.r6g.xlarge': 0.899,
+          'db.r6g.2xlarge': 1.798, 'db.r7g.xlarge': 0.956, 'db.r7g.2xlarge': 1.913,
+        },
+      },
+    },
+  ],
+  'aurora-postgresql.aurora': [
+    {
+      ...PG_2026,
+      regions: { 'us-east-1': { 'db.r6g.large': 0.26, 'db.r6g.xlarge': 0.519, 'db.r6g.2xlarge': 1.038, 'db.r7g.xlarge': 0.553 } },
+    },
+  ],
+  'aurora-postgresql.auroraIo': [
+    {
+      ...PG_2026,
+      regions: { 'us-east-1': { 'db.r6g.large': 0.338, 'db.r6g.xlarge': 0.675, 'db.r6g.2xlarge': 1.349, 'db.r7g.xlarge': 0.719 } },
+    },
+  ],
+};
+
+/** Bundled storage, IOPS and backup values by key id (us-east-1; the sources name PostgreSQL rows, see the notes). */
+const BUNDLED_BY_KEY: Readonly<Record<string, BundledPrices<number>>> = {
+  'rdsStorageGbMonth.gp3.singleAz': bundledFrom({ ...RUNBOOK_2026, values: { 'us-east-1': 0.115 } }),
+  'rdsStorageGbMonth.gp3.multiAz': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.23 } }),
+  'rdsStorageGbMonth.io1.singleAz': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.125 } }),
+  'rdsStorageGbMonth.io2.singleAz': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.125 } }),
+  'rdsIopsMonth.io1.singleAz': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.1 } }),
+  'rdsIopsMonth.io2.singleAz': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.1 } }),
+  'rdsGp3ExtraIopsMonth.singleAz': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.02 } }),
+  'rdsGp3ExtraIopsMonth.multiAz': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.04 } }),
+  rdsBackupGbMonth: bundledFrom({ ...RUNBOOK_2026, values: { 'us-east-1': 0.095 } }),
+  'auroraStorageGbMonth.aurora-postgresql.standard': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.1 } }),
+  'auroraStorageGbMonth.aurora-postgresql.ioOptimized': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.225 } }),
+  'auroraStorageGbMonth.aurora-mysql.standard': bundledFrom({ ...PE_2026, values: { 'us-east-1': 0.1 } }),
+  'auroraStorageGbMonth.aurora-mysql.ioOptimized': bundledFrom({ ...PE_2026, values: { 'us-east-1': 0.225 } }),
+  'auroraBackupGbMonth.aurora-postgresql': bundledFrom({ ...PG_2026, values: { 'us-east-1': 0.021 } }),
 };
 
 function instanceBundled(table: string, instanceClass: string): BundledPrices<number> {
@@ -273,12 +353,13 @@ export const AURORA_INSTANCE_HOUR: Readonly<Record<AuroraEngine, Readonly<Record
 
 // ---- Storage, IOPS, backup keys -----------------------------------------------------------------------------------------
 
-const STORAGE_USAGE: Readonly<Record<RdsStorageType, string>> = {
-  gp2: 'GP2-Storage',
-  gp3: 'GP3-Storage',
-  io1: 'PIOPS-Storage',
-  io2: 'PIOPS-Storage-IO2',
-  standard: 'StorageUsage',
+/** Usage type suffixes by storage type (io2 is written both ways in the records, see the notes). */
+const STORAGE_USAGE: Readonly<Record<RdsStorageType, readonly string[]>> = {
+  gp2: ['GP2-Storage'],
+  gp3: ['GP3-Storage'],
+  io1: ['PIOPS-Storage'],
+  io2: ['PIOPS-Storage-IO2', 'IO2-PIOPS-Storage'],
+  standard: ['StorageUsage'],
 };
 
 const STORAGE_LABEL: Readonly<Record<RdsStorageType, string>> = {
@@ -289,8 +370,8 @@ const STORAGE_LABEL: Readonly<Record<RdsStorageType, string>> = {
   standard: 'Magnetic (standard)',
 };
 
-function rdsUsage(deployment: Deployment, suffix: string): string {
-  return deployment === 'multiAz' ? `RDS:Multi-AZ-${suffix}` : `RDS:${suffix}`;
+function rdsUsage(deployment: Deployment, suffixes: string | readonly string[]): readonly string[] {
+  return (typeof suffixes === 'string' ? [suffixes] : suffixes).map((x) => (deployment === 'multiAz' ? `RDS:Multi-AZ-${x}` : `RDS:${x}`));
 }
 
 /** "Any" rows beat rows of a single engine (same usage type, listed per engine in some regions). */
@@ -303,10 +384,10 @@ function usageKey(
   unit: string,
   description: string,
   productFamily: string,
-  usage: string,
+  usages: string | readonly string[],
   units: readonly string[],
-  bundled: BundledPrices<number> = {},
 ): RatePriceKey {
+  const accepted = typeof usages === 'string' ? [usages] : usages;
   return {
     key,
     shape: 'rate',
@@ -315,10 +396,10 @@ function usageKey(
     priceList: {
       serviceCode: RDS,
       filters: { productFamily },
-      match: (p) => (p.productFamily === productFamily && p.usage === usage && !isCustomOrOutposts(p) ? rateIn(p, units) : undefined),
+      match: (p) => (p.productFamily === productFamily && accepted.includes(p.usage) && !isCustomOrOutposts(p) ? rateIn(p, units) : undefined),
       rank: anyEngineFirst,
     },
-    bundled,
+    bundled: BUNDLED_BY_KEY[key] ?? {},
   };
 }
 
@@ -394,7 +475,7 @@ function auroraUsageKey(engine: AuroraEngine, key: string, description: string, 
       },
       rank: auroraEngineRow(name),
     },
-    bundled: {},
+    bundled: BUNDLED_BY_KEY[key] ?? {},
   };
 }
 

@@ -14,14 +14,23 @@ import type { BundledPrices, PriceKey, PriceListProduct, RatePriceKey } from '..
  * Price List (service AmazonRedshift): node hours in product family "Compute Instance", attribute instanceType
  * (ra3.xlplus), usage type Node:<node type>; managed storage in product family "Redshift Managed Storage", usage type
  * RMS:<RA3 node type> (one product per RA3 node type, one price); backup storage in product family "Storage Snapshot"
- * (GB-Mo, tiered by beginRange 0 / 51200 / 512000 GB). Neighbours that must not match: Concurrency Scaling rows
+ * (GB-Mo, tiered by beginRange 0 / 51200 / 512000 GB; usage type Redshift:PaidSnapshots, preferred when the family
+ * holds more, file id 585953635). Neighbours that must not match: Concurrency Scaling rows
  * (CS:<node type>, CSFreeUsage:<node type>, family "Redshift Concurrency Scaling"), Serverless RPU rows.
  *  Where seen: infracost's filters (github.com/infracost/infracost internal/resources/aws/redshift_cluster.go, search-tool
  *  file id 38213236894: Compute Instance + instanceType, Redshift Managed Storage + instanceType, Storage Snapshot with
  *  start usage 0 / 51200 / 512000); Price List fixtures naming Node:ra3.4xlarge, RMS:ra3.4xlarge and CS:ra3.4xlarge with
  *  their families (file id 56386907862) and APN2-RMS:ra3.4xlarge (file id 68867371399).
  *
- * Sources of the bundled values: none yet (every value is Price List only; unknown when it cannot be fetched).
+ * Sources of the bundled values (us-east-1 only; a node type or key a source does not name is Price List only):
+ *  [RS-RI-2024] github.com/yeo/ec2.shop data/redshift/redshift-reservedinstance-1%20year-All%20Upfront-us-east-1-Yes.json
+ *      (commit 44337592; search-tool file id 11450894128): AWS's Redshift pricing-page feed (meteredUnitMaps/redshift/
+ *      …/redshift-reservedinstance, current generation), manifest hawkFilePublicationDate 2024-09-11T16:54:27Z; the
+ *      On-Demand rate of each row ("OnDemand:PricePerUnit"): ra3.xlplus $1.086 (SKU YVF6CSKM7D9MR6YP), ra3.4xlarge
+ *      $3.26 (ZYZ6HF4BA4HB6RED), ra3.16xlarge $13.04 (V3SQDWYU5P43BXJU). It lists no ra3.large (newer) and the
+ *      previous-generation file of the same copy (…-us-east-1-No.json, file id 11177148287) is an S3 NoSuchKey error,
+ *      so ra3.large, dc2.large and dc2.8xlarge stay unknown, as do managed storage and backup storage (no dated record
+ *      found; test fixtures quoting $0.024 were not used).
  */
 
 const REDSHIFT = 'AmazonRedshift';
@@ -31,7 +40,9 @@ const GB_MONTH = ['GB-Mo', 'GB-month'];
 export const REDSHIFT_NODE_TYPES = ['ra3.large', 'ra3.xlplus', 'ra3.4xlarge', 'ra3.16xlarge', 'dc2.large', 'dc2.8xlarge'] as const;
 export type RedshiftNodeType = (typeof REDSHIFT_NODE_TYPES)[number];
 
-const NODE_SOURCES: ReadonlyArray<{ asOf: string; source: string; regions: Readonly<Record<string, Partial<Record<RedshiftNodeType, number>>>> }> = [];
+const NODE_SOURCES: ReadonlyArray<{ asOf: string; source: string; regions: Readonly<Record<string, Partial<Record<RedshiftNodeType, number>>>> }> = [
+  { asOf: '2024-09-11', source: '[RS-RI-2024]', regions: { 'us-east-1': { 'ra3.xlplus': 1.086, 'ra3.4xlarge': 3.26, 'ra3.16xlarge': 13.04 } } },
+];
 
 function nodeBundled(nodeType: RedshiftNodeType): BundledPrices<number> {
   return bundledFrom(
@@ -93,6 +104,7 @@ export const REDSHIFT_BACKUP_GB_MONTH: RatePriceKey = {
     serviceCode: REDSHIFT,
     filters: { productFamily: 'Storage Snapshot' },
     match: (p) => (p.productFamily === 'Storage Snapshot' ? firstTier(p) : undefined),
+    rank: (p) => (p.usage === 'Redshift:PaidSnapshots' ? 1 : 0),
   },
   bundled: {},
 };
