@@ -1,0 +1,586 @@
+/**
+ * Idle ElastiCache (AWS-FACTS-BEYOND-EC2.md, kind 8): one finding per replication group (Redis OSS / Valkey) and per
+ * cache cluster outside a group (Memcached, or a single Redis / Valkey node). Each node bills every hour it exists.
+ *
+ * Idle: `available`, older than the lookback, and `AWS/ElastiCache` `NewConnections` (daily Sum, dimension
+ * `CacheClusterId`, published every minute while the cluster runs: a missing day is unknown, never 0) is 0 on every
+ * day for every member cluster — any member with a connection makes the group in use; any member with a missing day
+ * makes it unknown. (CurrConnections is not used: it counts the replicas' own replication links.)
+ *
+ * A scan makes listings and batched metric reads only: paged DescribeReplicationGroups and DescribeCacheClusters, one
+ * paged tag:GetResources listing (ElastiCache's Describe calls return no tags), and the metrics engine's GetMetricData
+ * (NewConnections, and BytesUsedForCache to estimate a final snapshot). The re-check reads one group or cluster, its
+ * tags (ListTagsForResource) and its metrics.
+ *
+ * Actions. `delete` (default) keeps a final snapshot: CreateSnapshot (tagged with the plan), wait until it is
+ * `available`, then DeleteReplicationGroup / DeleteCacheCluster with no FinalSnapshotIdentifier (the snapshot already
+ * exists). Its cost is a part created and kept: ≈ the data (BytesUsedForCache, the largest member of each node group on
+ * the latest day) × backup storage per GB-month — an upper bound, since the memory includes overhead; unknown when not
+ * measured. `delete-without-snapshot` is an explicit choice. Memcached keeps no data on disk and ElastiCache refuses
+ * any snapshot of it (SnapshotFeatureNotSupportedFault; so do cache.t1.micro nodes): `delete` is refused for them with
+ * the reason, and only `delete-without-snapshot` applies — a cache holds nothing that a snapshot could keep.
+ * ElastiCache has no DryRun: the cleanup verifies by the re-check and an IAM permission check.
+ */
+import {
+  CreateSnapshotCommand,
+  DeleteCacheClusterCommand,
+  DeleteReplicationGroupCommand,
+  DescribeCacheClustersCommand,
+  DescribeReplicationGroupsCommand,
+  DescribeSnapshotsCommand,
+  ElastiCacheClient,
+  ListTagsForResourceCommand,
+  type CacheCluster,
+  type ReplicationGroup,
+} from '@aws-sdk/client-elasticache';
+import type { KindActionDto } from '../../shared/dto/kinds';
+import { awsErrorCode } from '../aws/errors';
+import { metricsOf } from '../metrics/context';
+import type { Activity, MetricSeries, MetricSpec } from '../metrics/types';
+import { ELASTICACHE_PRICE_KEYS, elastiCacheNodeHourKey, elastiCacheSnapshotStorageKey } from '../pricing/keys/elasticache';
+import { price } from '../pricing/price-key';
+import { HOURS_PER_MONTH, type RatePriceKey, type RegionPrices } from '../pricing/types';
+import { clampPageSize } from './ec2-common';
+import { auditedMutation, callLabel, failureOutcome } from './ec2-mutation';
+import { num, protectionByTag, roundCost, usd } from './handler';
+import type { DeleteContext, DeleteOutcome, Finding, HandlerContext, ItemParts, Part, RecheckResult, ResourceHandler, StoredFinding } from './handler';
+import { activityFields } from './metric-verdict';
+import { storedNumber, storedString } from './parts';
+import { tagsByArn } from './tagging';
+
+export const ELASTICACHE_TYPE = 'elasticache:cluster';
+/** Cost Explorer's "Amazon ElastiCache" (discovery/service-catalog.ts). */
+export const SERVICE_ELASTICACHE = 'AmazonElastiCache';
+
+const NS = 'AWS/ElastiCache';
+export const NEW_CONNECTIONS: MetricSpec = { namespace: NS, metricName: 'NewConnections', stat: 'Sum', sparse: false, unit: 'new connections' };
+/** The memory a node uses for data (and its overhead): an upper bound of what a snapshot of it holds. */
+export const BYTES_USED_FOR_CACHE: MetricSpec = { namespace: NS, metricName: 'BytesUsedForCache', stat: 'Maximum', sparse: false, unit: 'bytes' };
+
+const GIB = 1024 ** 3;
+
+// ---- shared by the database kinds that keep a final snapshot (Redshift's handler imports these) ----
+
+/**
+ * `cloud-cleaner-final-<id>-<first 8 of the plan id>`: deterministic (a retried cleanup finds its own snapshot), and
+ * within the identifier rules of ElastiCache, RDS and Redshift — letters, digits and hyphens, a letter first, no `--`,
+ * no trailing hyphen, at most `max` characters.
+ */
+export function finalSnapshotName(resourceId: string, planId: string, max = 255): string {
+  const raw = `cloud-cleaner-final-${resourceId}-${planId.slice(0, 8)}`.toLowerCase();
+  return raw
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-{2,}/g, '-')
+    .slice(0, max)
+    .replace(/-+$/, '');
+}
+
+export type SnapshotWait = { kind: 'available' } | { kind: 'timeout' } | { kind: 'failed'; why: string };
+
+/**
+ * Polls `status()` (the snapshot's status, or null when it is not found) every `ctx.pollMs` (default 15 s) until it
+ * is `available`, for at most `ctx.waitMs` (default one hour). A status in `failedStates`, or a snapshot that vanished,
+ * fails. AWS errors are thrown.
+ */
+export async function waitForSnapshot(ctx: DeleteContext, status: () => Promise<string | null>, failedStates: readonly string[] = ['failed', 'deleted', 'deleting']): Promise<SnapshotWait> {
+  const deadline = Date.now() + (ctx.waitMs ?? 3_600_000);
+  for (;;) {
+    const s = await status();
+    if (s === 'available') return { kind: 'available' };
+    if (s === null) return { kind: 'failed', why: 'the snapshot is not found' };
+    if (failedStates.includes(s)) return { kind: 'failed', why: `the snapshot is ${s}` };
+    if (Date.now() >= deadline) return { kind: 'timeout' };
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, ctx.pollMs ?? 15_000);
+      ctx.signal?.addEventListener('abort', () => {
+        clearTimeout(t);
+        reject(Object.assign(new Error('The cleanup was cancelled.'), { name: 'AbortError' }));
+      }, { once: true });
+    });
+  }
+}
+
+// ---- the kind's facts ----
+
+/** What the handler knows about one replication group or standalone cache cluster. */
+interface CacheFacts {
+  id: string;
+  kind: 'replication-group' | 'cache-cluster';
+  arn: string | null;
+  engine: string;
+  engineVersion: string | null;
+  nodeType: string | null;
+  status: string | null;
+  createdAt: Date | null;
+  /** Member cluster ids by node group (a standalone cluster: itself). */
+  nodeGroups: string[][];
+  nodes: number;
+  clusterMode: boolean | null;
+  snapshotRetentionLimit: number | null;
+  /** Tags of the group or cluster, and of each member (replication groups), by member id. */
+  tags: Record<string, string>;
+  memberTags: Map<string, Record<string, string>>;
+}
+
+const memberArn = (groupArn: string | null, id: string): string | null => (groupArn === null ? null : groupArn.replace(/:replicationgroup:[^:]+$/, `:cluster:${id}`));
+
+function groupFacts(g: ReplicationGroup, clusters: ReadonlyMap<string, CacheCluster>, tags: ReadonlyMap<string, Record<string, string>>): CacheFacts {
+  const id = g.ReplicationGroupId ?? '';
+  const nodeGroups = (g.NodeGroups ?? []).map((n) => (n.NodeGroupMembers ?? []).map((m) => m.CacheClusterId ?? '').filter(Boolean));
+  const members = g.MemberClusters ?? nodeGroups.flat();
+  const first = clusters.get(members[0] ?? '');
+  const arn = g.ARN ?? null;
+  const memberTags = new Map<string, Record<string, string>>();
+  for (const m of members) {
+    const a = clusters.get(m)?.ARN ?? memberArn(arn, m);
+    const t = a === null ? undefined : tags.get(a);
+    if (t !== undefined) memberTags.set(m, t);
+  }
+  return {
+    id,
+    kind: 'replication-group',
+    arn,
+    engine: g.Engine ?? first?.Engine ?? 'redis',
+    engineVersion: first?.EngineVersion ?? null,
+    nodeType: g.CacheNodeType ?? first?.CacheNodeType ?? null,
+    status: g.Status ?? null,
+    createdAt: g.ReplicationGroupCreateTime ? new Date(g.ReplicationGroupCreateTime) : first?.CacheClusterCreateTime ? new Date(first.CacheClusterCreateTime) : null,
+    nodeGroups: nodeGroups.length > 0 ? nodeGroups : [members],
+    nodes: members.length,
+    clusterMode: g.ClusterEnabled ?? null,
+    snapshotRetentionLimit: g.SnapshotRetentionLimit ?? null,
+    tags: (arn === null ? undefined : tags.get(arn)) ?? {},
+    memberTags,
+  };
+}
+
+function clusterFacts(c: CacheCluster, tags: ReadonlyMap<string, Record<string, string>>): CacheFacts {
+  const id = c.CacheClusterId ?? '';
+  return {
+    id,
+    kind: 'cache-cluster',
+    arn: c.ARN ?? null,
+    engine: c.Engine ?? 'memcached',
+    engineVersion: c.EngineVersion ?? null,
+    nodeType: c.CacheNodeType ?? null,
+    status: c.CacheClusterStatus ?? null,
+    createdAt: c.CacheClusterCreateTime ? new Date(c.CacheClusterCreateTime) : null,
+    nodeGroups: [[id]],
+    nodes: c.NumCacheNodes ?? 1,
+    clusterMode: null,
+    snapshotRetentionLimit: c.SnapshotRetentionLimit ?? null,
+    tags: (c.ARN === undefined ? undefined : tags.get(c.ARN)) ?? {},
+    memberTags: new Map(),
+  };
+}
+
+/** Memcached keeps no data on disk; cache.t1.micro nodes cannot be snapshotted either (SnapshotFeatureNotSupportedFault). */
+function snapshotSupported(f: Pick<CacheFacts, 'engine' | 'nodeType'>): boolean {
+  return f.engine !== 'memcached' && f.nodeType !== 'cache.t1.micro';
+}
+
+// ---- metrics ----
+
+interface Measured {
+  activity: Activity | null;
+  /** ≈ bytes a snapshot would hold (sum over node groups of the largest member's latest BytesUsedForCache), or null. */
+  dataBytes: { bytes: number; day: string } | null;
+}
+
+const dims = (id: string): Record<string, string> => ({ CacheClusterId: id });
+
+function estimateData(f: CacheFacts, series: ReadonlyMap<string, MetricSeries>): Measured['dataBytes'] {
+  let total = 0;
+  let day = '';
+  for (const group of f.nodeGroups) {
+    let best: { v: number; d: string } | null = null;
+    for (const m of group) {
+      const last = series.get(m)?.points.at(-1);
+      if (last !== undefined && (best === null || last[1] > best.v)) best = { v: last[1], d: last[0] };
+    }
+    if (best === null) return null;
+    total += best.v;
+    if (best.d > day) day = best.d;
+  }
+  return { bytes: total, day };
+}
+
+/** Connections verdicts and data estimates of a page, in one batched request to the metrics engine. */
+async function measure(ctx: HandlerContext, facts: readonly CacheFacts[]): Promise<Measured[]> {
+  const judged = facts.filter((f) => f.status === 'available');
+  const sized = judged.filter(snapshotSupported);
+  const engine = metricsOf(ctx);
+  const [verdicts, bytes] = await Promise.all([
+    judged.length === 0
+      ? Promise.resolve([])
+      : engine.activity(judged.map((f) => ({ createdAt: f.createdAt, queries: f.nodeGroups.flat().map((m) => ({ spec: NEW_CONNECTIONS, dimensions: dims(m) })), activity: 'connections' }))),
+    sized.length === 0 ? Promise.resolve([]) : engine.fetch(sized.flatMap((f) => f.nodeGroups.flat().map((m) => ({ spec: BYTES_USED_FOR_CACHE, dimensions: dims(m) })))),
+  ]);
+  const byMember = new Map(bytes.map((s) => [s.query.dimensions['CacheClusterId'] ?? '', s]));
+  const verdictOf = new Map(judged.map((f, i) => [f, verdicts[i] ?? null]));
+  return facts.map((f) => ({ activity: verdictOf.get(f) ?? null, dataBytes: snapshotSupported(f) && verdictOf.has(f) ? estimateData(f, byMember) : null }));
+}
+
+// ---- prices ----
+
+export interface ElastiCacheKeys {
+  nodeHour(engine: string, nodeType: string): RatePriceKey | undefined;
+  snapshotStorage(): RatePriceKey | undefined;
+}
+
+const DEFAULT_KEYS: ElastiCacheKeys = { nodeHour: elastiCacheNodeHourKey, snapshotStorage: elastiCacheSnapshotStorageKey };
+
+function rate(prices: RegionPrices | null, key: RatePriceKey | undefined): number | null {
+  return prices === null || key === undefined ? null : price(prices, key);
+}
+
+function nodeCost(f: CacheFacts, prices: RegionPrices | null, region: string, keys: ElastiCacheKeys): { monthlyCost: number | null; costBasis: string } {
+  const type = f.nodeType ?? 'unknown node type';
+  const hour = f.nodeType === null ? null : rate(prices, keys.nodeHour(f.engine, f.nodeType));
+  if (hour === null) return { monthlyCost: null, costBasis: `Cost unknown: no ElastiCache ${f.engine} ${type} node-hour price for ${region}` };
+  return {
+    monthlyCost: roundCost(f.nodes * HOURS_PER_MONTH * hour),
+    costBasis: `${f.nodes} ${f.engine} ${type} node${f.nodes === 1 ? '' : 's'} × ${HOURS_PER_MONTH} h × ${usd(hour)} (${region})`,
+  };
+}
+
+function finalSnapshotCost(data: Measured['dataBytes'], prices: RegionPrices | null, region: string, keys: ElastiCacheKeys): { monthlyCost: number | null; costBasis: string; estimatedGiB: number | null } {
+  if (data === null) return { monthlyCost: null, costBasis: 'Cost unknown: its size is not known before it is taken (BytesUsedForCache not measured)', estimatedGiB: null };
+  const gib = Math.round((data.bytes / GIB) * 1000) / 1000;
+  const gb = rate(prices, keys.snapshotStorage());
+  const size = `≈ ${num(gib)} GiB (BytesUsedForCache of the largest member of each node group on ${data.day}: an upper bound, memory includes overhead)`;
+  if (gb === null) return { monthlyCost: null, costBasis: `Cost unknown: no ElastiCache backup storage price for ${region}; size ${size}`, estimatedGiB: gib };
+  return { monthlyCost: roundCost(gib * gb), costBasis: `${size} × ${usd(gb)} per GB-month (${region})`, estimatedGiB: gib };
+}
+
+// ---- the finding ----
+
+function protectionOf(f: CacheFacts, key: string): string | null {
+  const own = protectionByTag(f.tags, key);
+  if (own !== null) return own;
+  for (const [m, t] of f.memberTags) {
+    const p = protectionByTag(t, key);
+    if (p !== null) return `Its member cluster ${m} is ${p.replace(/^Tagged/, 'tagged')}`;
+  }
+  return null;
+}
+
+function toFinding(ctx: HandlerContext, f: CacheFacts, m: Measured, keys: ElastiCacheKeys): Finding {
+  const protectedReason = protectionOf(f, ctx.settings.protectionTagKey);
+  const cost = nodeCost(f, ctx.prices, ctx.region, keys);
+  const v = m.activity === null ? null : activityFields(m.activity);
+  const snapshot = snapshotSupported(f) ? finalSnapshotCost(m.dataBytes, ctx.prices, ctx.region, keys) : null;
+  return {
+    resourceType: ELASTICACHE_TYPE,
+    resourceId: f.id,
+    region: ctx.region,
+    name: f.tags['Name'] ?? null,
+    state: f.status,
+    tags: f.tags,
+    createdAt: f.createdAt?.toISOString() ?? null,
+    unused: v?.unused ?? false,
+    unusedReason: v?.unusedReason ?? null,
+    unusedSince: v?.unusedSince ?? null,
+    monthlyCost: cost.monthlyCost,
+    costBasis: cost.costBasis,
+    protected: protectedReason !== null,
+    protectedReason,
+    details: {
+      cacheKind: f.kind === 'replication-group' ? 'replication group' : 'cache cluster',
+      arn: f.arn,
+      engine: f.engine,
+      engineVersion: f.engineVersion,
+      nodeType: f.nodeType,
+      nodes: f.nodes,
+      memberClusters: f.kind === 'replication-group' ? f.nodeGroups.flat() : null,
+      nodeGroups: f.nodeGroups,
+      clusterMode: f.clusterMode,
+      snapshotRetentionLimit: f.snapshotRetentionLimit,
+      snapshotSupported: snapshotSupported(f),
+      activity: v?.activity ?? (f.status === 'available' ? 'Not read' : `Not judged: ${f.status ?? 'unknown status'}`),
+      estimatedDataGiB: snapshot?.estimatedGiB ?? null,
+      finalSnapshot: snapshot === null ? null : { monthlyCost: snapshot.monthlyCost, costBasis: snapshot.costBasis },
+      ...(m.activity !== null ? { metrics: m.activity } : {}),
+    },
+  };
+}
+
+// ---- reading AWS ----
+
+async function* groupPages(ctx: HandlerContext, id?: string): AsyncIterable<ReplicationGroup[]> {
+  let marker: string | undefined;
+  do {
+    const out = await ctx.client(ElastiCacheClient).send(
+      new DescribeReplicationGroupsCommand({ ...(id ? { ReplicationGroupId: id } : { MaxRecords: clampPageSize(ctx.pageSize, 20, 100) }), ...(marker ? { Marker: marker } : {}) }),
+      { abortSignal: ctx.signal },
+    );
+    yield out.ReplicationGroups ?? [];
+    marker = out.Marker || undefined;
+  } while (marker !== undefined);
+}
+
+async function allClusters(ctx: HandlerContext, id?: string): Promise<CacheCluster[]> {
+  const out: CacheCluster[] = [];
+  let marker: string | undefined;
+  do {
+    const res = await ctx.client(ElastiCacheClient).send(
+      new DescribeCacheClustersCommand({ ...(id ? { CacheClusterId: id } : { MaxRecords: clampPageSize(ctx.pageSize, 20, 100) }), ...(marker ? { Marker: marker } : {}) }),
+      { abortSignal: ctx.signal },
+    );
+    out.push(...(res.CacheClusters ?? []));
+    marker = res.Marker || undefined;
+  } while (marker !== undefined);
+  return out;
+}
+
+const NOT_FOUND = /^(ReplicationGroupNotFound|CacheClusterNotFound)(Fault)?$/;
+const isNotFound = (err: unknown): boolean => NOT_FOUND.test(awsErrorCode(err));
+
+/** One group or standalone cluster exactly, with its own tags (the re-check); null when gone. */
+async function liveFacts(ctx: HandlerContext, stored: Finding): Promise<CacheFacts | null> {
+  const client = ctx.client(ElastiCacheClient);
+  try {
+    let f: CacheFacts;
+    if (stored.details['cacheKind'] === 'replication group') {
+      let g: ReplicationGroup | undefined;
+      for await (const page of groupPages(ctx, stored.resourceId)) g ??= page[0];
+      if (g === undefined) return null;
+      f = groupFacts(g, new Map(), new Map());
+    } else {
+      const [c] = await allClusters(ctx, stored.resourceId);
+      if (c === undefined) return null;
+      f = clusterFacts(c, new Map());
+    }
+    if (f.arn !== null) {
+      const out = await client.send(new ListTagsForResourceCommand({ ResourceName: f.arn }), { abortSignal: ctx.signal });
+      f.tags = Object.fromEntries((out.TagList ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? '']));
+    }
+    return f;
+  } catch (err) {
+    if (isNotFound(err)) return null;
+    throw err;
+  }
+}
+
+// ---- actions ----
+
+const DELETE_IAM = ['elasticache:DeleteReplicationGroup', 'elasticache:DeleteCacheCluster', 'elasticache:DescribeReplicationGroups', 'elasticache:DescribeCacheClusters', 'elasticache:ListTagsForResource'];
+const SNAPSHOT_IAM = ['elasticache:CreateSnapshot', 'elasticache:AddTagsToResource', 'elasticache:DescribeSnapshots'];
+
+export const ELASTICACHE_ACTIONS: readonly KindActionDto[] = [
+  {
+    id: 'delete',
+    label: 'Delete, keep a final snapshot',
+    doneLabel: 'Deleted',
+    description:
+      'Takes a snapshot (tagged with the plan), waits until it is available, then deletes the replication group or cluster. The snapshot stays and bills as backup storage until you delete it.',
+    removes: true,
+    iam: [...SNAPSHOT_IAM, ...DELETE_IAM],
+  },
+  {
+    id: 'delete-without-snapshot',
+    label: 'Delete without a snapshot',
+    doneLabel: 'Deleted',
+    description: 'Deletes the replication group or cluster and its data; nothing is kept. The only choice for Memcached, which has no snapshots.',
+    warning: 'The cached data is gone for good.',
+    removes: true,
+    iam: DELETE_IAM,
+    explicit: true,
+  },
+];
+
+export const MEMCACHED_REFUSAL =
+  'ElastiCache cannot snapshot it (Memcached keeps no data on disk; cache.t1.micro nodes have no snapshots): choose "Delete without a snapshot" — a cache holds nothing a snapshot could keep';
+
+async function deleteCall(ctx: DeleteContext, f: Finding): Promise<{ ok: true; label: string } | { ok: false; outcome: DeleteOutcome }> {
+  const group = f.details['cacheKind'] === 'replication group';
+  const call = { action: group ? 'DeleteReplicationGroup' : 'DeleteCacheCluster', target: f.resourceId, dryRun: false };
+  const client = ctx.client(ElastiCacheClient);
+  const result = await auditedMutation(ctx, call, () =>
+    group
+      ? client.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: f.resourceId, RetainPrimaryCluster: false }), { abortSignal: ctx.signal })
+      : client.send(new DeleteCacheClusterCommand({ CacheClusterId: f.resourceId }), { abortSignal: ctx.signal }),
+  );
+  if (result.kind === 'error' && NOT_FOUND.test(result.code)) return { ok: true, label: `${callLabel(call)} (already gone)` };
+  if (result.kind === 'unauthorized' || result.kind === 'error') return { ok: false, outcome: failureOutcome(result) };
+  return { ok: true, label: callLabel(call, result) };
+}
+
+async function snapshotThenDelete(ctx: DeleteContext, f: Finding): Promise<DeleteOutcome> {
+  const name = finalSnapshotName(f.resourceId, ctx.planId);
+  const group = f.details['cacheKind'] === 'replication group';
+  const client = ctx.client(ElastiCacheClient);
+  const call = { action: 'CreateSnapshot', target: name, dryRun: false };
+  const created = await auditedMutation(ctx, call, () =>
+    client.send(
+      new CreateSnapshotCommand({
+        SnapshotName: name,
+        ...(group ? { ReplicationGroupId: f.resourceId } : { CacheClusterId: f.resourceId }),
+        Tags: [{ Key: 'cloud-cleaner:plan', Value: ctx.planId }],
+      }),
+      { abortSignal: ctx.signal },
+    ),
+  );
+  const calls: string[] = [];
+  const status = async (): Promise<{ status: string; source: string | undefined } | null> => {
+    try {
+      const s = (await client.send(new DescribeSnapshotsCommand({ SnapshotName: name }), { abortSignal: ctx.signal })).Snapshots?.[0];
+      return s === undefined ? null : { status: s.SnapshotStatus ?? 'unknown', source: group ? s.ReplicationGroupId : s.CacheClusterId };
+    } catch (err) {
+      if (/^SnapshotNotFound(Fault)?$/.test(awsErrorCode(err))) return null;
+      throw err;
+    }
+  };
+  if (created.kind === 'error' && /^SnapshotAlreadyExists(Fault)?$/.test(created.code)) {
+    // A retried cleanup of the same plan: its snapshot is reused when it is of this resource.
+    const s = await status();
+    if (s?.source !== f.resourceId) return { kind: 'failed', code: created.code, message: `A snapshot named ${name} exists and is not of ${f.resourceId}: nothing deleted` };
+    calls.push(`${callLabel(call)} (exists: reused)`);
+  } else if (created.kind === 'unauthorized' || created.kind === 'error') {
+    return failureOutcome(created);
+  } else {
+    calls.push(callLabel(call, created));
+  }
+  const waited = await waitForSnapshot(ctx, async () => (await status())?.status ?? null);
+  if (waited.kind !== 'available') {
+    const why = waited.kind === 'timeout' ? `did not become available within ${Math.round((ctx.waitMs ?? 3_600_000) / 60_000)} min` : waited.why;
+    return { kind: 'failed', code: 'FinalSnapshotNotAvailable', message: `Final snapshot ${name} ${why}: ${f.resourceId} was NOT deleted. Calls made: ${calls.join(', ')}` };
+  }
+  const del = await deleteCall(ctx, f);
+  if (!del.ok) {
+    const o = del.outcome;
+    return o.kind === 'failed' ? { ...o, message: `${o.message} (final snapshot ${name} was taken and stays)` } : o;
+  }
+  return { kind: 'deleted', calls: [...calls, del.label], safetySnapshotId: name };
+}
+
+// ---- the kind ----
+
+/** The kind, with its price keys (tests pass their own). */
+export function createElastiCacheClustersHandler(keys: ElastiCacheKeys = DEFAULT_KEYS): ResourceHandler {
+  const handler: ResourceHandler = {
+    type: ELASTICACHE_TYPE,
+    label: 'Idle ElastiCache clusters',
+    noun: 'ElastiCache cluster',
+    consoleUrl: 'https://{host}/elasticache/home?region={region}#/',
+    iam: {
+      scan: ['elasticache:DescribeReplicationGroups', 'elasticache:DescribeCacheClusters', 'tag:GetResources', 'cloudwatch:GetMetricData'],
+      action: [...new Set(ELASTICACHE_ACTIONS.flatMap((a) => a.iam))],
+    },
+    actionLabel: 'Delete',
+    actions: ELASTICACHE_ACTIONS,
+    verification: {
+      method: 'permission-check',
+      description: 'ElastiCache has no DryRun: each cluster is re-checked (status, latest connections, tags) and IAM policy simulation says whether you may snapshot and delete it',
+    },
+    priceKeys: ELASTICACHE_PRICE_KEYS,
+    detailFields: [
+      { key: 'cacheKind', label: 'Type' },
+      { key: 'activity', label: 'Connections' },
+      { key: 'engine', label: 'Engine' },
+      { key: 'engineVersion', label: 'Engine version' },
+      { key: 'nodeType', label: 'Node type' },
+      { key: 'nodes', label: 'Nodes' },
+      { key: 'memberClusters', label: 'Member clusters', format: 'list', emptyText: 'Not a replication group' },
+      { key: 'clusterMode', label: 'Cluster mode', format: 'boolean', emptyText: 'Not a replication group' },
+      { key: 'snapshotRetentionLimit', label: 'Automatic backups kept', unit: 'days' },
+      { key: 'estimatedDataGiB', label: 'Data (estimated, upper bound)', unit: 'GiB', emptyText: 'Not measured' },
+      { key: 'snapshotSupported', label: 'Snapshots possible', format: 'boolean' },
+    ],
+    category: 'Database',
+    serviceCodes: [SERVICE_ELASTICACHE],
+    billingServiceCode: SERVICE_ELASTICACHE,
+    deleteOrder: 53,
+
+    async *scan(ctx) {
+      const groups: ReplicationGroup[] = [];
+      const [clusters] = await Promise.all([
+        allClusters(ctx),
+        (async () => {
+          for await (const page of groupPages(ctx)) groups.push(...page);
+        })(),
+      ]);
+      const standalone = clusters.filter((c) => !c.ReplicationGroupId && c.CacheClusterId);
+      if (groups.length === 0 && standalone.length === 0) return;
+      ctx.signal?.throwIfAborted();
+      const tags = await tagsByArn(ctx, ['elasticache:cluster', 'elasticache:replicationgroup']);
+      const byId = new Map(clusters.map((c) => [c.CacheClusterId ?? '', c]));
+      const facts = [
+        ...groups.filter((g) => g.ReplicationGroupId && g.Status !== 'deleting').map((g) => groupFacts(g, byId, tags)),
+        ...standalone.filter((c) => c.CacheClusterStatus !== 'deleting' && c.CacheClusterStatus !== 'deleted').map((c) => clusterFacts(c, tags)),
+      ];
+      const PAGE = 100;
+      for (let i = 0; i < facts.length; i += PAGE) {
+        ctx.signal?.throwIfAborted();
+        const page = facts.slice(i, i + PAGE);
+        const measured = await measure(ctx, page);
+        yield page.map((f, j) => toFinding(ctx, f, measured[j]!, keys));
+      }
+    },
+
+    actionRefusal(finding, action) {
+      if (action === 'delete' && finding.details['snapshotSupported'] === false) return MEMCACHED_REFUSAL;
+      return null;
+    },
+
+    async recheck(ctx, stored): Promise<RecheckResult> {
+      const facts = await liveFacts(ctx, stored);
+      if (facts === null || facts.status === 'deleting' || facts.status === 'deleted') {
+        return { status: 'gone', reason: `The ElastiCache ${String(stored.details['cacheKind'] ?? 'cluster')} no longer exists` };
+      }
+      const [m] = await measure(ctx, [facts]);
+      const current = toFinding(ctx, facts, m!, keys);
+      if (current.protected) return { status: 'protected', reason: current.protectedReason ?? 'Protected', current };
+      if (stored.state !== current.state) {
+        return { status: 'changed', reason: `Status changed from ${stored.state ?? 'unknown'} to ${current.state ?? 'unknown'}`, current };
+      }
+      if (stored.unused && !current.unused) return { status: 'changed', reason: `No longer idle: ${String(current.details['activity'])}`, current };
+      const before = JSON.stringify(stored.details['nodeGroups'] ?? null);
+      const after = JSON.stringify(current.details['nodeGroups']);
+      if (before !== 'null' && before !== after) return { status: 'changed', reason: `Its member clusters changed since the review: now ${facts.nodeGroups.flat().join(', ')}`, current };
+      return { status: 'unchanged', current };
+    },
+
+    async delete(ctx, stored: StoredFinding, { dryRun }): Promise<DeleteOutcome> {
+      const refusal = protectionByTag(stored.tags, ctx.settings.protectionTagKey) ?? (stored.protected ? (stored.protectedReason ?? 'Protected') : null);
+      if (refusal !== null) return { kind: 'refused', reason: refusal };
+      if (dryRun) return { kind: 'checked', calls: [], note: 'ElastiCache has no DryRun: verified by the re-check and an IAM permission check' };
+      const action = ctx.action ?? 'delete';
+      if (action === 'delete') {
+        const no = handler.actionRefusal?.(stored, action) ?? null;
+        if (no !== null) return { kind: 'refused', reason: no };
+        return snapshotThenDelete(ctx, stored);
+      }
+      if (action === 'delete-without-snapshot') {
+        const del = await deleteCall(ctx, stored);
+        return del.ok ? { kind: 'deleted', calls: [del.label] } : del.outcome;
+      }
+      return { kind: 'failed', code: 'UnknownAction', message: `ElastiCache clusters have no action "${action}"` };
+    },
+
+    parts(finding, _settings, options): ItemParts {
+      const own = { monthlyCost: finding.monthlyCost, costBasis: finding.costBasis };
+      const action = options.action ?? 'delete';
+      if (action !== 'delete' || finding.details['snapshotSupported'] === false) return { own, parts: [] };
+      const snap = finding.details['finalSnapshot'] as Record<string, unknown> | null | undefined;
+      const part: Part = {
+        resourceType: 'elasticache:snapshot',
+        resourceId: `final snapshot of ${finding.resourceId}`,
+        fate: 'kept',
+        created: true,
+        note: 'Taken and confirmed available before the delete; it stays and bills as ElastiCache backup storage until you delete it',
+        monthlyCost: storedNumber(snap?.['monthlyCost']),
+        costBasis: storedString(snap?.['costBasis']) ?? 'Cost unknown: its size is not known before it is taken',
+        tags: null,
+        // Created and kept, never removed: protection does not apply.
+        protected: false,
+        protectedReason: null,
+        addable: false,
+      };
+      return { own, parts: [part] };
+    },
+  };
+  return handler;
+}
+
+export const elastiCacheClustersHandler: ResourceHandler = createElastiCacheClustersHandler();
