@@ -90,12 +90,17 @@ export async function waitForSnapshot(ctx: DeleteContext, status: () => Promise<
     if (s === null) return { kind: 'failed', why: 'the snapshot is not found' };
     if (failedStates.includes(s)) return { kind: 'failed', why: `the snapshot is ${s}` };
     if (Date.now() >= deadline) return { kind: 'timeout' };
+    ctx.signal?.throwIfAborted();
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, ctx.pollMs ?? 15_000);
-      ctx.signal?.addEventListener('abort', () => {
+      const onAbort = (): void => {
         clearTimeout(t);
         reject(Object.assign(new Error('The cleanup was cancelled.'), { name: 'AbortError' }));
-      }, { once: true });
+      };
+      const t = setTimeout(() => {
+        ctx.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ctx.pollMs ?? 15_000);
+      ctx.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }
