@@ -17,6 +17,12 @@ describe('registerBuiltinHandlers', () => {
       'ec2:volume',
       'ec2:vpc-endpoint',
       'ec2:elastic-ip',
+      'rds:db-instance',
+      'rds:db-cluster',
+      'elasticache:cluster',
+      'redshift:cluster',
+      'opensearch:domain',
+      'rds:snapshot',
     ]);
     expect(registry.get('ec2:elastic-ip')).toMatchObject({
       label: 'Idle Elastic IPs',

@@ -8,6 +8,12 @@ import { idleElasticIpsHandler } from './ec2-elastic-ips-idle';
 import { idleNatGatewaysHandler } from './ec2-nat-gateways-idle';
 import { unusedVpcEndpointsHandler } from './ec2-vpc-endpoints-idle';
 import { loadBalancersHandler } from './elb-load-balancers';
+import { elastiCacheClustersHandler } from './elasticache-clusters';
+import { openSearchDomainsHandler } from './opensearch-domains';
+import { dbClustersHandler } from './rds-clusters';
+import { dbInstancesHandler } from './rds-instances';
+import { rdsSnapshotsHandler } from './rds-snapshots';
+import { redshiftClustersHandler } from './redshift-clusters';
 import type { ResourceHandler } from './handler';
 import type { HandlerRegistry } from './registry';
 
@@ -21,6 +27,12 @@ export const BUILTIN_HANDLERS: readonly ResourceHandler[] = [
   idleNatGatewaysHandler,
   unusedVpcEndpointsHandler,
   loadBalancersHandler,
+  dbInstancesHandler,
+  dbClustersHandler,
+  elastiCacheClustersHandler,
+  redshiftClustersHandler,
+  openSearchDomainsHandler,
+  rdsSnapshotsHandler,
 ];
 
 /** The price keys the shipped kinds declare (a registry's own list is `priceKeysOf(registry)`). */

@@ -15,6 +15,12 @@ export const RESOURCE_TYPES = [
   'ec2:nat-gateway',
   'ec2:vpc-endpoint',
   'elb:load-balancer',
+  'rds:db-instance',
+  'rds:db-cluster',
+  'rds:snapshot',
+  'elasticache:cluster',
+  'redshift:cluster',
+  'opensearch:domain',
 ] as const;
 /**
  * A kind's id, `service:kind` (`ec2:volume`). Any string a registered kind declares: kinds are plugins, the registry

@@ -2,7 +2,11 @@
  * Pricing test helpers (test-only: no production module imports it): the shipped kinds' keys, and a read-out of their
  * values under one name per price, so the tests state every published price plainly.
  */
+import { ELASTICACHE_PRICE_KEYS } from './keys/elasticache';
 import { ELB_PRICE_KEYS } from './keys/elb';
+import { OPENSEARCH_PRICE_KEYS } from './keys/opensearch';
+import { RDS_PRICE_KEYS } from './keys/rds';
+import { REDSHIFT_PRICE_KEYS } from './keys/redshift';
 import { NAT_GATEWAY_PRICE_KEYS } from './keys/nat-gateway';
 import { VPC_ENDPOINT_PRICE_KEYS } from './keys/vpc-endpoint';
 import {
@@ -26,7 +30,17 @@ import type { PriceKey, PriceTier, PriceValue, RegionPrices } from './types';
 /** The EBS and public IPv4 keys (the price-list fixtures of the EC2-family kinds cover exactly these). */
 export const EC2_FAMILY_KEYS: readonly PriceKey[] = [...EBS_PRICE_KEYS, PUBLIC_IPV4_HOUR];
 
-export const SHIPPED_KEYS: readonly PriceKey[] = [...EBS_PRICE_KEYS, PUBLIC_IPV4_HOUR, ...NAT_GATEWAY_PRICE_KEYS, ...VPC_ENDPOINT_PRICE_KEYS, ...ELB_PRICE_KEYS];
+export const SHIPPED_KEYS: readonly PriceKey[] = [
+  ...EBS_PRICE_KEYS,
+  PUBLIC_IPV4_HOUR,
+  ...NAT_GATEWAY_PRICE_KEYS,
+  ...VPC_ENDPOINT_PRICE_KEYS,
+  ...ELB_PRICE_KEYS,
+  ...RDS_PRICE_KEYS,
+  ...ELASTICACHE_PRICE_KEYS,
+  ...REDSHIFT_PRICE_KEYS,
+  ...OPENSEARCH_PRICE_KEYS,
+];
 
 export interface PricesView {
   region: string;

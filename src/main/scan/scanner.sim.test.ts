@@ -136,7 +136,7 @@ describe('scanner against the simulator', () => {
     const out = await runScan(s.scanDeps(), { regions: SMALL.regions });
     expect(out.discovery?.status).toBe('failed');
     expect(out.discovery?.error?.code).toBe('ce.not_enabled');
-    expect(out.handlers).toHaveLength(8);
+    expect(out.handlers).toHaveLength(14);
     expect(out.status).toBe('succeeded');
     expect(await storedFindings(s)).toEqual(expectedSet(g));
   });
