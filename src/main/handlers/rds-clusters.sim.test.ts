@@ -222,7 +222,7 @@ describe('rds:db-cluster scan', () => {
   it('a stopped cluster is unused with its automatic restart date; since = restart − 7 days; storage only', () => {
     const f = byId(east, 'stopped-aurora');
     expect(f).toMatchObject({ unused: true, state: 'stopped', unusedSince: '2026-11-23T12:00:00.000Z' });
-    expect(f.unusedReason).toBe('Stopped: its storage still bills, and AWS starts it again automatically on 2026-11-30T12:00:00.000Z');
+    expect(f.unusedReason).toBe('Stopped: its storage still bills, and AWS starts it again automatically on 2026-11-30 12:00 UTC');
     expect(f.details['automaticRestartTime']).toBe('2026-11-30T12:00:00.000Z');
     expect(f.monthlyCost).toBeCloseTo(20 * 0.1, 6);
     expect(f.costBasis).toBe('Stopped: no instance hours; Aurora storage 20 GB × $0.10 (VolumeBytesUsed on 2026-11-22, us-east-1); I/O requests bill apart (not estimated)');
@@ -250,8 +250,8 @@ describe('rds:db-cluster scan', () => {
     const locked = byId(east, 'locked-aurora');
     expect(locked).toMatchObject({ unused: true, protected: false });
     expect(locked.details['deletionProtection']).toBe(true);
-    expect(h.actionRefusal?.(locked, 'delete')).toMatch(/^Deletion protection is on/);
-    expect(h.actionRefusal?.(locked, 'delete-without-snapshot')).toMatch(/^Deletion protection is on/);
+    expect(h.actionRefusal?.(locked, 'delete')).toMatch(/^deletion protection is on/);
+    expect(h.actionRefusal?.(locked, 'delete-without-snapshot')).toMatch(/^deletion protection is on/);
     expect(h.actionRefusal?.(locked, 'stop')).toBeNull();
   });
 
@@ -295,10 +295,13 @@ describe('rds:db-cluster scan', () => {
 
   it('actions that do not apply are refused with the reason', () => {
     const stopped = byId(east, 'stopped-aurora');
-    expect(h.actionRefusal?.(stopped, 'delete')).toMatch(/^A stopped Aurora cluster cannot be deleted until it is started.*2026-11-30T12:00:00.000Z$/);
+    expect(h.actionRefusal?.(stopped, 'delete')).toMatch(/^A stopped Aurora cluster cannot be deleted until it is started.*2026-11-30 12:00 UTC$/);
     expect(h.actionRefusal?.(stopped, 'stop')).toBe('Already stopped');
     expect(h.actionRefusal?.(byId(east, 'idle-aurora'), 'stop')).toBeNull();
     expect(h.actionRefusal?.(byId(east, 'idle-aurora'), 'delete')).toBeNull();
+    // A member of a global database (the simulator has no global databases: the stored detail stands for it).
+    const global = { ...byId(east, 'idle-aurora'), details: { ...byId(east, 'idle-aurora').details, globalCluster: 'world' } };
+    expect(h.actionRefusal?.(global, 'stop')).toBe('AWS cannot stop a cluster that is part of a global database');
   });
 
   it('a scan makes listings and batched metric calls only, never a call per cluster or instance', async () => {
@@ -354,7 +357,7 @@ describe('rds:db-cluster re-check and actions', () => {
     const f = byId(east, 'locked-aurora');
     expect(await h.recheck(ctxFor('us-east-1', { action: 'delete' }), stored(f))).toMatchObject({
       status: 'protected',
-      reason: 'Deletion protection is on: turn it off yourself if you mean to delete it (Cloud Cleaner never switches it off)',
+      reason: 'deletion protection is on (reported, never switched off)',
     });
     // Stopping it deletes nothing: allowed.
     expect(await h.recheck(ctxFor('us-east-1', { action: 'stop' }), stored(f))).toMatchObject({ status: 'unchanged' });
@@ -362,7 +365,7 @@ describe('rds:db-cluster re-check and actions', () => {
     // As reviewed before protection was seen (a stale finding): AWS's own answer decides.
     const ctx = del();
     const out = await h.delete(ctx, stored({ ...f, details: { ...f.details, deletionProtection: false } }), { dryRun: false });
-    expect(out).toEqual({ kind: 'refused', reason: expect.stringMatching(/^Deletion protection is on/) });
+    expect(out).toEqual({ kind: 'refused', reason: expect.stringMatching(/^deletion protection is on/) });
     expect(ctx.log).toEqual([]);
     const ops = s.sim.counts().byOperation;
     expect(Object.keys(ops).filter((k) => k.startsWith('rds:')).sort()).toEqual(['rds:DescribeDBClusters']);

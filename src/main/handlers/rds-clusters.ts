@@ -17,8 +17,11 @@
  * judged but protected (a secondary is often a disaster-recovery standby; AWS refuses to stop it, and deleting it needs
  * RemoveFromGlobalCluster first, which Cloud Cleaner never does).
  *
+ * Protection: the protection tag on the cluster or on any of its DB instances (from the listings).
+ *
  * Deletion protection is reported, never switched off: the delete actions are refused for it (plan, re-check and the
- * delete's own live read), while `stop` — which deletes nothing — stays allowed. A stopped cluster cannot be deleted
+ * delete's own live read), while `stop` — which deletes nothing — stays allowed (so it does not mark the finding
+ * protected: a protected finding cannot be planned at all). A stopped cluster cannot be deleted
  * until it is started (AWS refuses to delete the DB instances of a stopped cluster): the delete actions are refused
  * with that reason.
  *
@@ -36,8 +39,6 @@ import {
   CreateDBClusterSnapshotCommand,
   DeleteDBClusterCommand,
   DeleteDBInstanceCommand,
-  DescribeDBClustersCommand,
-  DescribeDBClusterSnapshotsCommand,
   DescribeDBInstancesCommand,
   RDSClient,
   StopDBClusterCommand,
@@ -45,42 +46,49 @@ import {
   type DBInstance,
 } from '@aws-sdk/client-rds';
 import type { KindActionDto } from '../../shared/dto/kinds';
-import { awsErrorCode } from '../aws/errors';
 import { metricsOf } from '../metrics/context';
 import type { Activity, MetricQuery, MetricSeries, MetricSpec } from '../metrics/types';
 import { auroraBackupStorageKey, auroraIoOptimizedInstanceHourKey, auroraStorageKey, rdsInstanceHourKey, RDS_PRICE_KEYS } from '../pricing/keys/rds';
 import { price } from '../pricing/price-key';
 import { HOURS_PER_MONTH, type RegionPrices } from '../pricing/types';
-import { awsErrorMessage, clampPageSize, isAbort } from './ec2-common';
 import { ALREADY_GONE, auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { num, protectionByTag, roundCost, tagsToRecord, usd } from './handler';
 import type { AuditedCall, DeleteContext, DeleteOutcome, Finding, HandlerContext, ItemParts, RecheckResult, ResourceHandler, StoredFinding } from './handler';
 import { activityFields } from './metric-verdict';
+import {
+  connectionQueries,
+  dbClusterPages,
+  dbClusterSnapshotStatus,
+  DELETION_PROTECTION_REASON,
+  finalSnapshotId as rdsFinalSnapshotId,
+  isDeletionProtectionRefusal,
+  isRdsNotFound,
+  PLAN_TAG_KEY,
+  rdsErrorCode,
+  rdsPageSize,
+  SERVICE_RDS,
+  STOP_WARNING,
+  stoppedSince,
+  utcMinute,
+  waitUntilAvailable,
+} from './rds-common';
 import { storedNumber, storedString } from './parts';
 
 export const DB_CLUSTER_TYPE = 'rds:db-cluster';
-/** Cost Explorer's "Amazon Relational Database Service" (discovery/service-catalog.ts). */
-export const SERVICE_RDS = 'AmazonRDS';
 
 export const DELETE = 'delete';
 export const DELETE_WITHOUT_SNAPSHOT = 'delete-without-snapshot';
 export const STOP = 'stop';
 
-const NS = 'AWS/RDS';
-/** Published every minute for each DB instance while it runs (not sparse): a missing day is unknown. */
-export const CONNECTIONS: MetricSpec = { namespace: NS, metricName: 'DatabaseConnections', stat: 'Maximum', sparse: false, unit: 'connections' };
 /** The cluster volume's billed size, published per cluster. */
-export const VOLUME_BYTES: MetricSpec = { namespace: NS, metricName: 'VolumeBytesUsed', stat: 'Average', sparse: false, unit: 'bytes' };
+export const VOLUME_BYTES: MetricSpec = { namespace: 'AWS/RDS', metricName: 'VolumeBytesUsed', stat: 'Average', sparse: false, unit: 'bytes' };
 
 const GIB = 1024 ** 3;
-const WEEK_MS = 7 * 86_400_000;
-const FINAL_SNAPSHOT_WAIT_MS = 3_600_000;
-const FINAL_SNAPSHOT_POLL_MS = 15_000;
-/** DB cluster snapshot identifiers: 1–63 letters, digits or hyphens. */
+/** DB cluster snapshot identifiers: 1–63 letters, digits or hyphens (DB snapshots allow 255). */
 const CLUSTER_SNAPSHOT_ID_MAX = 63;
-
-export const DELETION_PROTECTION_REASON =
-  'Deletion protection is on: turn it off yourself if you mean to delete it (Cloud Cleaner never switches it off)';
+/** How long the delete waits for members still shutting down before it deletes the cluster (tests shorten it). */
+const MEMBERS_WAIT_MS = 3_600_000;
+const MEMBERS_POLL_MS = 15_000;
 
 // ---- what the cluster is ----
 
@@ -119,26 +127,7 @@ function membersOf(c: DBCluster, instances: ReadonlyMap<string, DBInstance>): Me
 
 // ---- reading AWS ----
 
-export const isClusterNotFound = (err: unknown): boolean => /^DBClusterNotFound(Fault)?$/.test(awsErrorCode(err));
-const isInstanceNotFound = (err: unknown): boolean => /^DBInstanceNotFound(Fault)?$/.test(awsErrorCode(err));
-const isClusterSnapshotNotFound = (err: unknown): boolean => /^DBClusterSnapshotNotFound(Fault)?$/.test(awsErrorCode(err));
-
-export async function* clusterPages(ctx: HandlerContext, id?: string): AsyncIterable<DBCluster[]> {
-  let marker: string | undefined;
-  do {
-    const out = await ctx.client(RDSClient).send(
-      new DescribeDBClustersCommand({
-        ...(id !== undefined ? { DBClusterIdentifier: id } : { MaxRecords: clampPageSize(ctx.pageSize, 20, 100) }),
-        ...(marker ? { Marker: marker } : {}),
-      }),
-      { abortSignal: ctx.signal },
-    );
-    yield out.DBClusters ?? [];
-    marker = out.Marker || undefined;
-  } while (marker !== undefined);
-}
-
-/** DB instances by identifier: the region's (one paged listing), or one cluster's (filtered). */
+/** DB instances by identifier: the region's (one paged listing), or one cluster's (filtered by db-cluster-id). */
 export async function instancesById(ctx: HandlerContext, clusterId?: string): Promise<Map<string, DBInstance>> {
   const out = new Map<string, DBInstance>();
   let marker: string | undefined;
@@ -146,7 +135,7 @@ export async function instancesById(ctx: HandlerContext, clusterId?: string): Pr
     const res = await ctx.client(RDSClient).send(
       new DescribeDBInstancesCommand({
         ...(clusterId !== undefined ? { Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] } : {}),
-        MaxRecords: clampPageSize(ctx.pageSize, 20, 100),
+        MaxRecords: rdsPageSize(ctx),
         ...(marker ? { Marker: marker } : {}),
       }),
       { abortSignal: ctx.signal },
@@ -159,13 +148,13 @@ export async function instancesById(ctx: HandlerContext, clusterId?: string): Pr
 
 async function liveCluster(ctx: HandlerContext, id: string): Promise<DBCluster | null> {
   try {
-    for await (const page of clusterPages(ctx, id)) {
+    for await (const page of dbClusterPages(ctx, id)) {
       const c = page.find((x) => x.DBClusterIdentifier === id) ?? page[0];
       if (c !== undefined) return c;
     }
     return null;
   } catch (err) {
-    if (isClusterNotFound(err)) return null;
+    if (isRdsNotFound(err)) return null;
     throw err;
   }
 }
@@ -189,7 +178,7 @@ async function readMetrics(ctx: HandlerContext, clusters: readonly { c: DBCluste
       : metrics.activity(
           judged.map((x) => ({
             createdAt: x.c.ClusterCreateTime ? new Date(x.c.ClusterCreateTime) : null,
-            queries: x.members.map((m) => ({ spec: CONNECTIONS, dimensions: { DBInstanceIdentifier: m.id } })),
+            queries: x.members.flatMap((m) => connectionQueries(m.id)),
             activity: 'connections',
           })),
         ),
@@ -290,7 +279,7 @@ interface Facts {
 
 function restartText(c: DBCluster): string {
   return c.AutomaticRestartTime
-    ? `AWS starts it again automatically on ${new Date(c.AutomaticRestartTime).toISOString()}`
+    ? `AWS starts it again automatically on ${utcMinute(c.AutomaticRestartTime)}`
     : 'AWS starts it again automatically seven days after it was stopped';
 }
 
@@ -308,11 +297,10 @@ function verdictOf(ctx: HandlerContext, f: Facts): Verdict {
   if (shape === 'serverless-v1') return none('Not judged: Aurora Serverless v1 bills per ACU-hour and pauses itself when idle');
   if (shape === 'multi-az') return none(`Not judged: a Multi-AZ DB cluster of RDS for ${c.Engine ?? 'unknown'} (not Aurora) is not covered by this kind`);
   if (c.Status === 'stopped') {
-    const restart = c.AutomaticRestartTime ? new Date(c.AutomaticRestartTime) : null;
     return {
       unused: true,
       unusedReason: `Stopped: its storage still bills, and ${restartText(c)}`,
-      unusedSince: restart === null ? null : new Date(restart.getTime() - WEEK_MS).toISOString(),
+      unusedSince: stoppedSince(c.AutomaticRestartTime),
       activity: 'Stopped: no connections possible',
     };
   }
@@ -437,7 +425,7 @@ export const CLUSTER_ACTIONS: readonly KindActionDto[] = [
     label: 'Stop',
     doneLabel: 'Stopped',
     description: 'Stops every DB instance of the cluster: no instance hours while stopped; the cluster storage and its backups still bill.',
-    warning: 'AWS starts a stopped cluster again automatically after seven days, and it then bills its instance hours again',
+    warning: STOP_WARNING,
     removes: false,
     iam: ['rds:StopDBCluster', ...READS],
   },
@@ -456,7 +444,7 @@ export function clusterActionRefusal(finding: Finding, action: string): string |
       const restart = storedString(d['automaticRestartTime']);
       return (
         'A stopped Aurora cluster cannot be deleted until it is started: AWS refuses to delete the DB instances of a stopped cluster. ' +
-        `Start it yourself (it then bills its instances again) and plan again${restart ? `, or wait until AWS starts it on ${restart}` : ''}`
+        `Start it yourself (it then bills its instances again) and plan again${restart ? `, or wait until AWS starts it on ${utcMinute(restart)}` : ''}`
       );
     }
     return null;
@@ -468,69 +456,46 @@ export function clusterActionRefusal(finding: Finding, action: string): string |
     if (d['engineMode'] === 'parallelquery') return 'AWS cannot stop a cluster that uses parallel query';
     return null;
   }
-  return null;
+  return `Unknown action ${action}`;
 }
 
-/** `cloud-cleaner-final-<id>-<first 8 chars of the plan id>`, within the identifier rules (letters, digits, single hyphens, ≤ max). */
-export function finalSnapshotId(resourceId: string, planId: string, max = CLUSTER_SNAPSHOT_ID_MAX): string {
-  const clean = (s: string): string => s.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
-  const plan = clean(planId.slice(0, 8)).replace(/^-+|-+$/g, '');
-  const prefix = 'cloud-cleaner-final-';
-  const room = max - prefix.length - (plan === '' ? 0 : plan.length + 1);
-  const id = clean(resourceId).slice(0, room).replace(/^-+|-+$/g, '');
-  return [prefix + id, plan].filter((s) => s !== '').join('-').replace(/-+/g, '-').replace(/-$/, '');
+/** The final snapshot's identifier (rds-common's rule), within the 63 characters of a DB cluster snapshot identifier. */
+export function finalSnapshotId(resourceId: string, planId: string): string {
+  return rdsFinalSnapshotId(resourceId, planId, CLUSTER_SNAPSHOT_ID_MAX);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until the final snapshot is available: null, or the outcome that stops the delete (nothing deleted). */
 async function waitSnapshotAvailable(ctx: DeleteContext, snapshotId: string): Promise<DeleteOutcome | null> {
-  const deadline = Date.now() + (ctx.waitMs ?? FINAL_SNAPSHOT_WAIT_MS);
-  for (;;) {
-    ctx.signal?.throwIfAborted();
-    let status: string | undefined;
-    try {
-      const out = await ctx.client(RDSClient).send(new DescribeDBClusterSnapshotsCommand({ DBClusterSnapshotIdentifier: snapshotId }), { abortSignal: ctx.signal });
-      status = out.DBClusterSnapshots?.[0]?.Status;
-    } catch (err) {
-      if (isAbort(err)) throw err;
-      // Just created: it may take a moment to be listed.
-      if (!isClusterSnapshotNotFound(err)) return { kind: 'failed', code: awsErrorCode(err), message: awsErrorMessage(err) };
-    }
-    if (status === 'available') return null;
-    if (status === 'failed' || status === 'error' || status === 'deleting') {
-      return { kind: 'failed', code: 'FinalSnapshotFailed', message: `Final snapshot ${snapshotId} is ${status}: the cluster was not deleted` };
-    }
-    if (Date.now() >= deadline) {
-      return {
-        kind: 'failed',
-        code: 'FinalSnapshotTimeout',
-        message: `Final snapshot ${snapshotId} was not available in time (${status ?? 'not listed yet'}): the cluster was not deleted`,
-      };
-    }
-    await sleep(ctx.pollMs ?? FINAL_SNAPSHOT_POLL_MS);
-  }
+  const w = await waitUntilAvailable(ctx, `Final snapshot ${snapshotId}`, () => dbClusterSnapshotStatus(ctx, snapshotId));
+  if (w.status === 'available') return null;
+  return {
+    kind: 'failed',
+    code: w.status === 'timeout' ? 'FinalSnapshotTimeout' : 'FinalSnapshotFailed',
+    message: `${w.detail}: the cluster was not deleted`,
+  };
 }
 
 /** An audited RDS call; a removing call answered "not found" is done (already gone). */
-function rdsMutation<T>(ctx: DeleteContext, call: AuditedCall, notFound: (err: unknown) => boolean, send: () => Promise<T>) {
+function rdsMutation<T>(ctx: DeleteContext, call: AuditedCall, send: () => Promise<T>) {
   return auditedMutation(ctx, call, async () => {
     try {
       return await send();
     } catch (err) {
-      if (notFound(err)) return ALREADY_GONE;
+      if (isRdsNotFound(err)) return ALREADY_GONE;
       throw err;
     }
   });
 }
 
 async function waitMembersGone(ctx: DeleteContext, clusterId: string): Promise<boolean> {
-  const deadline = Date.now() + (ctx.waitMs ?? FINAL_SNAPSHOT_WAIT_MS);
+  const deadline = Date.now() + (ctx.waitMs ?? MEMBERS_WAIT_MS);
   for (;;) {
     const left = await instancesById(ctx, clusterId);
     if (left.size === 0) return true;
     if (Date.now() >= deadline) return false;
-    await sleep(ctx.pollMs ?? FINAL_SNAPSHOT_POLL_MS);
+    await sleep(ctx.pollMs ?? MEMBERS_POLL_MS);
   }
 }
 
@@ -549,7 +514,7 @@ async function deleteCluster(ctx: DeleteContext, c: DBCluster, withSnapshot: boo
             DBClusterIdentifier: id,
             DBClusterSnapshotIdentifier: snapshotId,
             Tags: [
-              { Key: 'cloud-cleaner:plan', Value: ctx.planId },
+              { Key: PLAN_TAG_KEY, Value: ctx.planId },
               { Key: 'cloud-cleaner:final-snapshot-of', Value: id },
             ],
           }),
@@ -557,7 +522,7 @@ async function deleteCluster(ctx: DeleteContext, c: DBCluster, withSnapshot: boo
         );
       } catch (err) {
         // An earlier attempt of this plan took it already (the identifier is the plan's): use it, never take two.
-        if (/^DBClusterSnapshotAlreadyExists(Fault)?$/.test(awsErrorCode(err))) return 'exists' as const;
+        if (/^DBClusterSnapshotAlreadyExists(Fault)?$/.test(rdsErrorCode(err))) return 'exists' as const;
         throw err;
       }
     });
@@ -572,7 +537,7 @@ async function deleteCluster(ctx: DeleteContext, c: DBCluster, withSnapshot: boo
   for (const m of members) {
     const mid = m.DBInstanceIdentifier!;
     const call: AuditedCall = { action: 'DeleteDBInstance', target: mid, dryRun: false };
-    const r = await rdsMutation(ctx, call, isInstanceNotFound, () =>
+    const r = await rdsMutation(ctx, call, () =>
       ctx.client(RDSClient).send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: mid, SkipFinalSnapshot: true }), { abortSignal: ctx.signal }),
     );
     if (isMutationFailure(r)) {
@@ -583,14 +548,14 @@ async function deleteCluster(ctx: DeleteContext, c: DBCluster, withSnapshot: boo
   }
   const call: AuditedCall = { action: 'DeleteDBCluster', target: id, dryRun: false };
   const send = () =>
-    rdsMutation(ctx, call, isClusterNotFound, () =>
+    rdsMutation(ctx, call, () =>
       ctx.client(RDSClient).send(new DeleteDBClusterCommand({ DBClusterIdentifier: id, SkipFinalSnapshot: true }), { abortSignal: ctx.signal }),
     );
   let r = await send();
   // Some members may still be shutting down: wait until they are gone, then ask once more.
   if (r.kind === 'error' && /^InvalidDBClusterState(Fault)?$/.test(r.code) && members.length > 0 && (await waitMembersGone(ctx, id))) r = await send();
   if (isMutationFailure(r)) {
-    if (r.kind === 'error' && /deletion protection/i.test(r.message)) return { kind: 'refused', reason: DELETION_PROTECTION_REASON };
+    if (r.kind === 'error' && isDeletionProtectionRefusal(r.code, r.message)) return { kind: 'refused', reason: DELETION_PROTECTION_REASON };
     const o = failureOutcome(r);
     return o.kind === 'failed' ? { ...o, message: `${o.message}. Calls made: ${calls.join(', ')}${kept()}` } : o;
   }
@@ -655,7 +620,7 @@ export const dbClustersHandler: ResourceHandler = {
     async *scan(ctx) {
       // The region's DB instances, listed once when the first page has clusters (member classes and tags).
       let instances: Promise<Map<string, DBInstance>> | undefined;
-      for await (const page of clusterPages(ctx)) {
+      for await (const page of dbClusterPages(ctx)) {
         ctx.signal?.throwIfAborted();
         const clusters = page.filter((c) => c.DBClusterIdentifier && shapeOf(c) !== 'other-service');
         if (clusters.length === 0) continue;

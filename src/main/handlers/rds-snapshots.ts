@@ -28,24 +28,19 @@ import {
   DeleteDBClusterSnapshotCommand,
   DeleteDBSnapshotCommand,
   DescribeDBClusterSnapshotAttributesCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBInstancesCommand,
   DescribeDBSnapshotAttributesCommand,
-  DescribeDBSnapshotsCommand,
   RDSClient,
   type DBClusterSnapshot,
   type DBSnapshot,
 } from '@aws-sdk/client-rds';
-import { awsErrorCode } from '../aws/errors';
 import { auroraBackupStorageKey, rdsBackupStorageKey, RDS_PRICE_KEYS } from '../pricing/keys/rds';
 import { price } from '../pricing/price-key';
 import type { RegionPrices } from '../pricing/types';
-import { clampPageSize } from './ec2-common';
 import { ALREADY_GONE, auditedMutation, callLabel, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { num, protectionByTag, roundCost, tagsToRecord, usd } from './handler';
 import type { AuditedCall, DeleteOutcome, Finding, HandlerContext, ItemParts, RecheckResult, ResourceHandler } from './handler';
 import { storedString } from './parts';
-import { clusterPages, instancesById, isClusterNotFound, SERVICE_RDS } from './rds-clusters';
+import { dbClusterPages, dbClusterSnapshotPages, dbInstancePages, dbSnapshotPages, describeDbInstance, isRdsNotFound, PLAN_TAG_KEY, SERVICE_RDS } from './rds-common';
 
 export const RDS_SNAPSHOT_TYPE = 'rds:snapshot';
 /** The kind's setting: how old an orphaned snapshot must be before it is flagged. */
@@ -53,7 +48,6 @@ export const ORPHAN_DAYS_SETTING = 'rdsSnapshotOrphanDays';
 const DEFAULT_ORPHAN_DAYS = 30;
 const DAY_MS = 86_400_000;
 export const CLUSTER_ID_PREFIX = 'cluster-snapshot:';
-const PLAN_TAG = 'cloud-cleaner:plan';
 export const SHARING_AT_RECHECK = 'Checked when you plan a cleanup';
 
 type SnapshotType = 'db' | 'cluster';
@@ -121,62 +115,39 @@ function arnParts(arn: string): { region: string; account: string } | null {
 
 // ---- reading AWS ----
 
-const isDbSnapshotNotFound = (err: unknown): boolean => /^DBSnapshotNotFound(Fault)?$/.test(awsErrorCode(err));
-const isClusterSnapshotNotFound = (err: unknown): boolean => /^DBClusterSnapshotNotFound(Fault)?$/.test(awsErrorCode(err));
-const isInstanceNotFound = (err: unknown): boolean => /^DBInstanceNotFound(Fault)?$/.test(awsErrorCode(err));
-
-async function* dbSnapshotPages(ctx: HandlerContext, id?: string): AsyncIterable<Snap[]> {
-  let marker: string | undefined;
-  do {
-    const out = await ctx.client(RDSClient).send(
-      new DescribeDBSnapshotsCommand({
-        ...(id !== undefined ? { DBSnapshotIdentifier: id } : { SnapshotType: 'manual', MaxRecords: clampPageSize(ctx.pageSize, 20, 100) }),
-        ...(marker ? { Marker: marker } : {}),
-      }),
-      { abortSignal: ctx.signal },
-    );
-    yield (out.DBSnapshots ?? []).map(fromDb);
-    marker = out.Marker || undefined;
-  } while (marker !== undefined);
+async function* snapshotPages(ctx: HandlerContext, type: SnapshotType, id?: string): AsyncIterable<Snap[]> {
+  // Listings: manual snapshots only; the re-check names one by identifier.
+  if (type === 'db') {
+    for await (const page of dbSnapshotPages(ctx, id !== undefined ? { DBSnapshotIdentifier: id } : { SnapshotType: 'manual' })) yield page.map(fromDb);
+  } else {
+    for await (const page of dbClusterSnapshotPages(ctx, id !== undefined ? { DBClusterSnapshotIdentifier: id } : { SnapshotType: 'manual' })) {
+      yield page.map(fromCluster);
+    }
+  }
 }
 
-async function* clusterSnapshotPages(ctx: HandlerContext, id?: string): AsyncIterable<Snap[]> {
-  let marker: string | undefined;
-  do {
-    const out = await ctx.client(RDSClient).send(
-      new DescribeDBClusterSnapshotsCommand({
-        ...(id !== undefined ? { DBClusterSnapshotIdentifier: id } : { SnapshotType: 'manual', MaxRecords: clampPageSize(ctx.pageSize, 20, 100) }),
-        ...(marker ? { Marker: marker } : {}),
-      }),
-      { abortSignal: ctx.signal },
-    );
-    yield (out.DBClusterSnapshots ?? []).map(fromCluster);
-    marker = out.Marker || undefined;
-  } while (marker !== undefined);
-}
-
-async function clusterIds(ctx: HandlerContext): Promise<Set<string>> {
+/** Identifiers of the region's DB instances or clusters: one paged listing. */
+async function sourceIds(ctx: HandlerContext, type: SnapshotType): Promise<Set<string>> {
   const out = new Set<string>();
-  for await (const page of clusterPages(ctx)) for (const c of page) if (c.DBClusterIdentifier) out.add(c.DBClusterIdentifier);
+  if (type === 'db') {
+    for await (const page of dbInstancePages(ctx)) for (const i of page) if (i.DBInstanceIdentifier) out.add(i.DBInstanceIdentifier);
+  } else {
+    for await (const page of dbClusterPages(ctx)) for (const c of page) if (c.DBClusterIdentifier) out.add(c.DBClusterIdentifier);
+  }
   return out;
 }
 
 /** Does the source exist now (exact read, for the re-check)? */
 async function sourceExists(ctx: HandlerContext, s: Snap): Promise<boolean> {
   if (s.sourceId === null) return false;
+  if (s.type === 'db') return (await describeDbInstance(ctx, s.sourceId)) !== null;
   try {
-    if (s.type === 'db') return (await instancesByIdOnly(ctx, s.sourceId)) > 0;
-    for await (const page of clusterPages(ctx, s.sourceId)) if (page.length > 0) return true;
+    for await (const page of dbClusterPages(ctx, s.sourceId)) if (page.length > 0) return true;
     return false;
   } catch (err) {
-    if (isInstanceNotFound(err) || isClusterNotFound(err)) return false;
+    if (isRdsNotFound(err)) return false;
     throw err;
   }
-}
-
-async function instancesByIdOnly(ctx: HandlerContext, id: string): Promise<number> {
-  const out = await ctx.client(RDSClient).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }), { abortSignal: ctx.signal });
-  return (out.DBInstances ?? []).length;
 }
 
 /** Accounts the snapshot is shared with (`all` = public), from its `restore` attribute: one call. */
@@ -229,7 +200,7 @@ function toFinding(ctx: HandlerContext, s: Snap, resourceId: string, lookups: Lo
   const otherAccount = copy !== null && copy.account !== '' && copy.account !== ctx.accountId ? copy.account : null;
   const otherRegion = copy !== null && otherAccount === null && copy.region !== '' && copy.region !== ctx.region ? copy.region : null;
   const exists = lookups.exists(s);
-  const plan = Object.entries(s.tags).find(([k]) => k.toLowerCase() === PLAN_TAG)?.[1] ?? null;
+  const plan = Object.entries(s.tags).find(([k]) => k.toLowerCase() === PLAN_TAG_KEY)?.[1] ?? null;
   const ageDays = s.createdAt === null ? null : Math.floor((ctx.now.getTime() - s.createdAt.getTime()) / DAY_MS);
   const source = s.type === 'db' ? `DB instance ${s.sourceId ?? 'unknown'}` : `DB cluster ${s.sourceId ?? 'unknown'}`;
 
@@ -353,20 +324,20 @@ export const rdsSnapshotsHandler: ResourceHandler = {
       let instances: Promise<Set<string>> | undefined;
       let clusters: Promise<Set<string>> | undefined;
       const dbIds = new Set<string>();
-      for await (const page of dbSnapshotPages(ctx)) {
+      for await (const page of snapshotPages(ctx, 'db')) {
         ctx.signal?.throwIfAborted();
         const snaps = page.filter((s) => s.identifier !== '' && isRdsEngine(s.engine));
         if (snaps.length === 0) continue;
-        instances ??= instancesById(ctx).then((m) => new Set(m.keys()));
+        instances ??= sourceIds(ctx, 'db');
         const live = await instances;
         for (const s of snaps) dbIds.add(s.identifier);
         yield snaps.map((s) => toFinding(ctx, s, s.identifier, { exists: (x) => x.sourceId !== null && live.has(x.sourceId) }, null));
       }
-      for await (const page of clusterSnapshotPages(ctx)) {
+      for await (const page of snapshotPages(ctx, 'cluster')) {
         ctx.signal?.throwIfAborted();
         const snaps = page.filter((s) => s.identifier !== '' && isRdsEngine(s.engine));
         if (snaps.length === 0) continue;
-        clusters ??= clusterIds(ctx);
+        clusters ??= sourceIds(ctx, 'cluster');
         const live = await clusters;
         yield snaps.map((s) =>
           toFinding(ctx, s, dbIds.has(s.identifier) ? `${CLUSTER_ID_PREFIX}${s.identifier}` : s.identifier, { exists: (x) => x.sourceId !== null && live.has(x.sourceId) }, null),
@@ -378,9 +349,9 @@ export const rdsSnapshotsHandler: ResourceHandler = {
       const { type, identifier } = snapOf(stored);
       let snap: Snap | undefined;
       try {
-        for await (const page of type === 'db' ? dbSnapshotPages(ctx, identifier) : clusterSnapshotPages(ctx, identifier)) snap ??= page[0];
+        for await (const page of snapshotPages(ctx, type, identifier)) snap ??= page[0];
       } catch (err) {
-        if (isDbSnapshotNotFound(err) || isClusterSnapshotNotFound(err)) return { status: 'gone', reason: 'The snapshot no longer exists' };
+        if (isRdsNotFound(err)) return { status: 'gone', reason: 'The snapshot no longer exists' };
         throw err;
       }
       if (snap === undefined || snap.status === 'deleting') return { status: 'gone', reason: 'The snapshot no longer exists' };
@@ -407,7 +378,7 @@ export const rdsSnapshotsHandler: ResourceHandler = {
             : await ctx.client(RDSClient).send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: identifier }), { abortSignal: ctx.signal });
         } catch (err) {
           // Deleted by an earlier attempt, or meanwhile: what the call was for.
-          if (isDbSnapshotNotFound(err) || isClusterSnapshotNotFound(err)) return ALREADY_GONE;
+          if (isRdsNotFound(err)) return ALREADY_GONE;
           throw err;
         }
       });
