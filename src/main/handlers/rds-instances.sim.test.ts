@@ -240,14 +240,15 @@ describe('rds:db-instance scan', () => {
     expect(src.unusedReason).toMatch(/it has read replicas \(replica-pg\), which AWS promotes to standalone instances if it is deleted$/);
   });
 
-  it('protected by the tag, and by deletion protection (reported, never switched off)', () => {
+  it('protected by the tag; deletion protection refuses the deletes (reported, never switched off) and leaves the stop', () => {
     expect(byId(east, 'keep-pg')).toMatchObject({ unused: true, protected: true, protectedReason: 'Tagged cloud-cleaner:keep=yes' });
-    expect(byId(east, 'locked-pg')).toMatchObject({
-      unused: true,
-      protected: true,
-      protectedReason: 'deletion protection is on (reported, never switched off)',
-    });
-    expect(byId(east, 'locked-pg').details['deletionProtection']).toBe(true);
+    const locked = byId(east, 'locked-pg');
+    expect(locked).toMatchObject({ unused: true, protected: false, protectedReason: null });
+    expect(locked.unusedReason).toMatch(/deletion protection is on: it can be stopped, not deleted$/);
+    expect(locked.details['deletionProtection']).toBe(true);
+    expect(h.actionRefusal?.(locked, 'delete')).toBe('deletion protection is on (reported, never switched off): it can be stopped, not deleted');
+    expect(h.actionRefusal?.(locked, 'delete-without-snapshot')).toBe('deletion protection is on (reported, never switched off): it can be stopped, not deleted');
+    expect(h.actionRefusal?.(locked, 'stop')).toBeNull();
   });
 
   it('Multi-AZ doubles hours and storage; gp3 IOPS above the included 12,000 (500 GiB) are priced', () => {
@@ -485,7 +486,7 @@ describe('rds:db-instance delete and stop', () => {
   it('deletion protection: refused, never switched off, no call at all', async () => {
     s.sim.resetCounts();
     const ctx = deleteCtx();
-    const out = await h.delete(ctx, stored(byId(east, 'locked-pg')), { dryRun: false });
+    expect(out).toEqual({ kind: 'refused', reason: 'deletion protection is on (reported, never switched off): it can be stopped, not deleted' });
     expect(out).toEqual({ kind: 'refused', reason: 'deletion protection is on (reported, never switched off)' });
     expect(ctx.log).toEqual([]);
     expect(s.sim.counts().total).toBe(0);

@@ -226,7 +226,7 @@ function toFinding(ctx: HandlerContext, f: Facts, activity: Activity | null): Fi
       f.automaticRestartTime !== null
         ? `AWS starts it again automatically on ${utcMinute(f.automaticRestartTime)}`
         : 'AWS starts it again automatically seven days after the stop (it gives no date)';
-    unusedReason = `${replicaOf ? `${replicaOf}: ` : ''}Stopped: billed for its storage while stopped (${num(f.allocatedStorage)} GiB ${f.storageType}); ${restart}${replicasNote}`;
+    unusedReason = `${replicaOf ? `${replicaOf}: ` : ''}Stopped: billed for its storage while stopped (${num(f.allocatedStorage)} GiB ${f.storageType}); ${restart}${replicasNote}${f.deletionProtection ? '; deletion protection is on: it cannot be deleted' : ''}`;
     unusedSince = stoppedSince(f.automaticRestartTime);
     activityText = 'Not judged: stopped';
   } else if (f.status === 'available' && activity !== null) {
@@ -234,16 +234,16 @@ function toFinding(ctx: HandlerContext, f: Facts, activity: Activity | null): Fi
     activityText = a.activity;
     if (a.unused) {
       unused = true;
-      unusedReason = `${replicaOf ? `${replicaOf}: ` : ''}${a.unusedReason ?? ''}${replicasNote}`;
+      unusedReason = `${replicaOf ? `${replicaOf}: ` : ''}${a.unusedReason ?? ''}${replicasNote}${f.deletionProtection ? '; deletion protection is on: it can be stopped, not deleted' : ''}`;
       unusedSince = a.unusedSince;
     }
   } else {
     activityText = f.status === 'available' ? 'Not read' : `Not judged: ${f.status}`;
   }
 
-  const protections = [protectionByTag(f.tags, ctx.settings.protectionTagKey), f.deletionProtection ? DELETION_PROTECTION_REASON : null].filter(
-    (r): r is string => r !== null,
-  );
+  // Deletion protection blocks the deletes, not a stop: it refuses those actions (actionRefusal, the re-check and the
+  // delete itself), as for Aurora clusters; only the protection tag keeps the instance out of every plan.
+  const protections = [protectionByTag(f.tags, ctx.settings.protectionTagKey)].filter((r): r is string => r !== null);
   const own: Cost = stopped
     ? {
         monthlyCost: storage.monthlyCost,
@@ -333,6 +333,9 @@ const replicasOf = (f: Finding): string[] => {
 
 export function dbInstanceActionRefusal(finding: Finding, action: string): string | null {
   const source = storedString(finding.details['readReplicaSource']);
+  if ((action === DELETE || action === DELETE_WITHOUT_SNAPSHOT) && finding.details['deletionProtection'] === true) {
+    return `${DELETION_PROTECTION_REASON}: it can be stopped, not deleted`;
+  }
   switch (action) {
     case DELETE:
       if (source !== null) {
