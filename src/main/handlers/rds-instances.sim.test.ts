@@ -486,7 +486,7 @@ describe('rds:db-instance delete and stop', () => {
   it('deletion protection: refused, never switched off, no call at all', async () => {
     s.sim.resetCounts();
     const ctx = deleteCtx();
-    expect(out).toEqual({ kind: 'refused', reason: 'deletion protection is on (reported, never switched off): it can be stopped, not deleted' });
+    const out = await h.delete(ctx, stored(byId(east, 'locked-pg')), { dryRun: false });
     expect(out).toEqual({ kind: 'refused', reason: 'deletion protection is on (reported, never switched off)' });
     expect(ctx.log).toEqual([]);
     expect(s.sim.counts().total).toBe(0);
