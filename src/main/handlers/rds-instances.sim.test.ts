@@ -487,7 +487,7 @@ describe('rds:db-instance delete and stop', () => {
     s.sim.resetCounts();
     const ctx = deleteCtx();
     const out = await h.delete(ctx, stored(byId(east, 'locked-pg')), { dryRun: false });
-    expect(out).toEqual({ kind: 'refused', reason: 'deletion protection is on (reported, never switched off)' });
+    expect(out).toEqual({ kind: 'refused', reason: 'deletion protection is on (reported, never switched off): it can be stopped, not deleted' });
     expect(ctx.log).toEqual([]);
     expect(s.sim.counts().total).toBe(0);
     expect(rdsState().instances.get('locked-pg')).toMatchObject({ deletionProtection: true, status: 'available' });
