@@ -123,6 +123,11 @@ async function main(): Promise<void> {
           return r.images.has(id) ? 'present' : null;
         case 'instance':
           return r.instances.get(id)?.state ?? null;
+        case 'db-instance':
+          return r.rds.instances.get(id)?.status ?? null;
+        case 'db-snapshots':
+          // The DB snapshots of an instance (a final snapshot taken by a cleanup among them), by id.
+          return [...r.rds.snapshots.values()].filter((x) => x.instanceId === id).map((x) => x.id).sort();
         default:
           throw new Error(`unknown kind ${kind}`);
       }
