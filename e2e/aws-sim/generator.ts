@@ -26,7 +26,16 @@ export type UnusedResourceType =
   | 'ec2:nat-gateway'
   | 'ec2:vpc-endpoint'
   /** ELBv2 by ARN, Classic by name. */
-  | 'elb:load-balancer';
+  | 'elb:load-balancer'
+  | 'rds:db-instance'
+  | 'rds:db-cluster'
+  /** DB snapshot identifier; a cluster snapshot sharing a DB snapshot's identifier: `cluster-snapshot:<identifier>`. */
+  | 'rds:snapshot'
+  /** Replication group id, or the cache cluster id of a cluster outside any group. */
+  | 'elasticache:cluster'
+  | 'redshift:cluster'
+  /** Domain name. */
+  | 'opensearch:domain';
 
 export interface UnusedResource {
   type: UnusedResourceType;

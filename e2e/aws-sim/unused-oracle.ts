@@ -4,6 +4,7 @@
  * Protection tags are NOT considered here (a protected resource is still unused, just not to be deleted).
  */
 import type { UnusedResource } from './generator';
+import { databasesUnused } from './unused-oracle-databases';
 import { DAY_MS, findSeries, hasDataSince, LIST_METRICS_LOOKBACK_DAYS, utcDay } from './metrics-state';
 import type { SimMetricSeries } from './metrics-state';
 import type { SimAccount, SimRegion } from './state';
@@ -36,6 +37,7 @@ export function unusedByDefinition(account: SimAccount, now: Date = account.now)
     }
     for (const im of r.images.values()) if (!usedImages.has(im.imageId)) out.push({ type: 'ec2:image', region: name, id: im.imageId });
     networkUnused(r, now, out);
+    databasesUnused(r, account.accountId, now, out);
   }
   return out;
 }
