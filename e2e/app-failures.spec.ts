@@ -172,7 +172,7 @@ test.describe('cleanup refusals', () => {
   test('cancelling a running cleanup: what was not started is listed as cancelled and stays in AWS', async ({ app, page }) => {
     // Deletion order: snapshots (30), then volumes (40), then addresses (50) — cancelling during the snapshot leaves the other two.
     const ids = { snapshot: 'snap-0a100000000000002', volume: 'vol-0a100000000000014', address: 'eipalloc-0a100000000000006' };
-    // The table is virtualized: a window tall enough to render all 46 rows, so each checkbox exists to be ticked.
+    // The table is virtualized: a window tall enough to render all 55 rows, so each checkbox exists to be ticked.
     await page.setViewportSize({ width: 1400, height: 2600 });
     for (const id of Object.values(ids)) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();

@@ -42,6 +42,15 @@ const UNUSED = [
   'us-east-1 elb:load-balancer arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orphan-alb/0000000000000002',
   'us-east-1 elb:load-balancer arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-ingress-alb/0000000000000004',
   'us-east-1 elb:load-balancer legacy-clb',
+  'us-east-1 rds:db-instance orders-db',
+  'us-east-1 rds:db-instance reporting-db',
+  'us-east-1 rds:db-instance ledger-db',
+  'us-east-1 rds:db-cluster analytics-aurora',
+  'us-east-1 rds:snapshot old-orders-final',
+  'us-east-1 rds:snapshot partner-copy',
+  'us-east-1 elasticache:cluster sessions',
+  'us-east-1 redshift:cluster warehouse',
+  'us-east-1 opensearch:domain logs-search',
   'eu-west-1 ec2:instance i-0e100000000000002',
   'eu-west-1 ec2:instance i-0e100000000000003',
   'eu-west-1 ec2:volume vol-0e100000000000010',
@@ -78,10 +87,11 @@ describe('sample account', () => {
     expect(tagged.sort()).toEqual([...PROTECTED].sort());
   });
 
-  it('has 30 days of costs for about ten services, with sub-cent amounts, a credit and a tax record', async () => {
+  it('has 30 days of costs for thirteen services, with sub-cent amounts, a credit and a tax record', async () => {
     const account = resolveFixture(await loadSampleAccount(), new Date('2026-11-25T12:00:00Z'));
     const services = new Set(account.costs.filter((c) => c.recordType === 'Usage').map((c) => c.service));
-    expect(services.size).toBe(10);
+    expect(services.size).toBe(13);
+    for (const db of ['Amazon Relational Database Service', 'Amazon ElastiCache', 'Amazon Redshift', 'Amazon OpenSearch Service']) expect(services).toContain(db);
     expect(new Set(account.costs.map((c) => c.date)).size).toBe(30);
     expect(account.costs.some((c) => c.recordType === 'Credit')).toBe(true);
     expect(account.costs.some((c) => c.recordType === 'Tax')).toBe(true);

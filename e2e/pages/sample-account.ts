@@ -1,14 +1,16 @@
 /**
- * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 46 unused resources of
+ * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 55 unused resources of
  * sample-account.expected.md, and the monthly costs that follow from AWS's public us-east-1 / eu-west-1 /
- * ap-northeast-1 prices, computed here by hand (730 hours a month) — independent of the app's price book.
+ * ap-northeast-1 prices, computed here by hand (730 hours a month) — independent of the app's price book. The database
+ * costs use the us-east-1 prices the app bundles with dated sources (src/main/pricing/keys/*.ts); the idle OpenSearch
+ * domain logs-search has no bundled price (its cost is "unknown") and is not listed here.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ACCOUNT_ID = '123456789012';
 
-/** sample-account.expected.md, "Unused (46)": region → ids. */
+/** sample-account.expected.md, "Unused (55)": region → ids. */
 export const UNUSED: Record<string, string[]> = {
   'us-east-1': [
     'i-0a100000000000002', 'i-0a100000000000005', 'i-0a100000000000007', 'i-0a100000000000008', 'i-0a10000000000000d',
@@ -21,6 +23,8 @@ export const UNUSED: Record<string, string[]> = {
     'nat-0a100000000000003', 'vpce-0a100000000000001', 'legacy-clb',
     'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/orphan-alb/0000000000000002',
     'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-ingress-alb/0000000000000004',
+    'orders-db', 'reporting-db', 'ledger-db', 'analytics-aurora', 'old-orders-final', 'partner-copy',
+    'sessions', 'warehouse', 'logs-search',
   ],
   'eu-west-1': ['i-0e100000000000002', 'i-0e100000000000003', 'vol-0e100000000000010', 'vol-0e100000000000011', 'eipalloc-0e100000000000002', 'snap-0e100000000000001', 'ami-0e100000000000002', 'nat-0e100000000000001'],
   'ap-northeast-1': ['vol-0c100000000000010', 'vol-0c100000000000011', 'eipalloc-0c100000000000001', 'snap-0c100000000000001', 'ami-0c100000000000001'],
@@ -44,6 +48,15 @@ export const EXPECTED_COST: Record<string, number> = {
   'nat-0a100000000000003': 730 * 0.045, // NAT gateway hours
   'vpce-0a100000000000001': 730 * 0.01, // one AZ of an interface endpoint
   'legacy-clb': 730 * 0.025 + 2 * EIP_MONTH, // Classic hours + a public IPv4 per AZ
+  // us-east-1 databases: RDS PostgreSQL Single-AZ hours + gp3 $0.115/GB-month; MySQL stopped: storage only
+  'orders-db': 730 * 0.072 + 100 * 0.115, // db.t3.medium + 100 GiB
+  'ledger-db': 730 * 0.018 + 20 * 0.115, // db.t3.micro + 20 GiB
+  'reporting-db': 20 * 0.115, // stopped
+  'analytics-aurora': 730 * 0.26 + 20 * 0.1, // Aurora PostgreSQL db.r6g.large + 20 GiB Standard storage
+  'old-orders-final': 50 * 0.095, // RDS backup storage
+  'partner-copy': 30 * 0.095,
+  sessions: 2 * 730 * 0.017, // Redis cache.t3.micro primary + replica
+  warehouse: 2 * 730 * 1.086, // ra3.xlplus node hours (RA3 managed storage: no bundled price, not counted)
   // eu-west-1: gp3 $0.088, st1 $0.05
   'vol-0e100000000000010': 250 * 0.088,
   'vol-0e100000000000011': 1000 * 0.05,
