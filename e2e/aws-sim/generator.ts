@@ -14,6 +14,7 @@ import type {
   VolumeFixture,
   VolumeType,
 } from './fixture';
+import { generateDatabases } from './generator-databases';
 import { generateNetwork } from './generator-network';
 import { mulberry32 } from './prng';
 
@@ -74,6 +75,19 @@ export interface GenerateOptions {
   unusedLoadBalancerRatio?: number; // default 0.3 (ELBv2 and Classic each)
   /** Days of CloudWatch data ending yesterday (at least 30, the app's lookback). Default 35. */
   metricDays?: number;
+  /**
+   * Database kinds per region; defaults scale with `instances` (per 1,000 instances: 20 RDS DB instances, 5 Aurora
+   * clusters, 20 DB snapshots, 10 ElastiCache groups or clusters, 5 Redshift clusters, 5 OpenSearch domains), at least
+   * 3 each when there are instances, so a small account still has an unused one, a busy one and an edge case. See
+   * generator-databases.ts for the cases.
+   */
+  rdsInstances?: number;
+  dbClusters?: number;
+  dbSnapshots?: number;
+  cacheClusters?: number;
+  redshiftClusters?: number;
+  openSearchDomains?: number;
+  unusedDatabaseRatio?: number; // default 0.3 (of each database kind)
 }
 
 export interface GeneratedAccount {
@@ -123,6 +137,17 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
   const accountId = opts.accountId ?? '111122223333';
   // The network kinds draw from their own stream, so the EC2 resources stay what they were for a seed.
   const netRand = mulberry32(((opts.seed ?? 42) ^ 0x9e3779b9) >>> 0);
+  // The database kinds too: adding them changed nothing else of a seed's account.
+  const dbRand = mulberry32(((opts.seed ?? 42) ^ 0x85ebca6b) >>> 0);
+  const dbCount = (n: number): number => (nInst === 0 ? 0 : Math.max(3, perThousand(n)));
+  const dbCounts = {
+    rdsInstances: opts.rdsInstances ?? dbCount(20),
+    dbClusters: opts.dbClusters ?? dbCount(5),
+    dbSnapshots: opts.dbSnapshots ?? dbCount(20),
+    cacheClusters: opts.cacheClusters ?? dbCount(10),
+    redshiftClusters: opts.redshiftClusters ?? dbCount(5),
+    openSearchDomains: opts.openSearchDomains ?? dbCount(5),
+  };
 
   const unused: UnusedResource[] = [];
   const resources: Record<string, RegionResourcesFixture> = {};
@@ -234,6 +259,17 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
       instanceIds: instances.filter((i) => i.state === 'running').map((i) => i.id),
     });
     unused.push(...net.unused);
+    const db = generateDatabases({
+      region,
+      r,
+      accountId,
+      otherRegion: regionNames.find((n) => n !== region) ?? null,
+      rand: dbRand,
+      ...dbCounts,
+      unusedRatio: opts.unusedDatabaseRatio ?? 0.3,
+      metricDays,
+    });
+    unused.push(...db.unused);
     resources[region] = {
       instances,
       volumes,
@@ -245,7 +281,11 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
       routeTables: net.routeTables,
       vpcEndpoints: net.vpcEndpoints,
       elb: net.elb,
-      metrics: net.metrics,
+      rds: db.rds,
+      elasticache: db.elasticache,
+      redshift: db.redshift,
+      opensearch: db.opensearch,
+      metrics: [...net.metrics, ...db.metrics],
     };
   });
 
@@ -253,6 +293,10 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
   const series = (service: string, base: number): CostSeriesFixture => ({
     service,
     daily: Array.from({ length: days }, () => (base * (0.9 + rand() * 0.2)).toFixed(10)),
+  });
+  const dbSeries = (service: string, base: number): CostSeriesFixture => ({
+    service,
+    daily: Array.from({ length: days }, () => (base * (0.9 + dbRand() * 0.2)).toFixed(10)),
   });
   const fixture: AccountFixture = {
     accountId,
@@ -267,6 +311,11 @@ export function generateAccount(opts: GenerateOptions = {}): GeneratedAccount {
         series('Amazon Simple Storage Service', 3.1),
         series('AWS Cost Explorer', 0.02),
         series('Amazon Elastic Load Balancing', 0.6 * (opts.loadBalancers ?? perThousand(30)) * regionNames.length),
+        // The database services (their own random stream: the lines above stay what they were for a seed).
+        dbSeries('Amazon Relational Database Service', (4 * dbCounts.rdsInstances + 10 * dbCounts.dbClusters + 0.5 * dbCounts.dbSnapshots) * regionNames.length),
+        dbSeries('Amazon ElastiCache', 3 * dbCounts.cacheClusters * regionNames.length),
+        dbSeries('Amazon Redshift', 80 * dbCounts.redshiftClusters * regionNames.length),
+        dbSeries('Amazon OpenSearch Service', 10 * dbCounts.openSearchDomains * regionNames.length),
       ],
     },
   };
