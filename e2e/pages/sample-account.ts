@@ -3,7 +3,8 @@
  * sample-account.expected.md, and the monthly costs that follow from AWS's public us-east-1 / eu-west-1 /
  * ap-northeast-1 prices, computed here by hand (730 hours a month) — independent of the app's price book. The database
  * costs use the us-east-1 prices the app bundles with dated sources (src/main/pricing/keys/*.ts); the idle OpenSearch
- * domain logs-search has no bundled price (its cost is "unknown") and is not listed here.
+ * domain logs-search and the Redshift cluster warehouse (its RA3 managed storage) have no bundled price (their cost is
+ * "unknown") and are not listed here.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -56,7 +57,6 @@ export const EXPECTED_COST: Record<string, number> = {
   'old-orders-final': 50 * 0.095, // RDS backup storage
   'partner-copy': 30 * 0.095,
   sessions: 2 * 730 * 0.017, // Redis cache.t3.micro primary + replica
-  warehouse: 2 * 730 * 1.086, // ra3.xlplus node hours (RA3 managed storage: no bundled price, not counted)
   // eu-west-1: gp3 $0.088, st1 $0.05
   'vol-0e100000000000010': 250 * 0.088,
   'vol-0e100000000000011': 1000 * 0.05,

@@ -127,7 +127,9 @@ function ownCost(f: RsFacts, compute: Cost, storage: Cost | null, region: string
   }
   if (storage === null) return compute.monthlyCost === null ? compute : { monthlyCost: compute.monthlyCost, costBasis: `${compute.costBasis} (${region}); storage included in the node price` };
   if (compute.monthlyCost === null) return compute;
-  if (storage.monthlyCost === null) return { monthlyCost: compute.monthlyCost, costBasis: `${compute.costBasis} (${region}) + ${storage.costBasis} (not counted)` };
+  // Never a partial sum presented as the whole: the node hours are known, the storage is not, so the total is unknown
+  // (the node hours alone are what a pause saves: see the pause action's parts).
+  if (storage.monthlyCost === null) return { monthlyCost: null, costBasis: `Cost unknown: ${storage.costBasis}; the nodes alone: ${compute.costBasis} (${region})` };
   return { monthlyCost: roundCost(compute.monthlyCost + storage.monthlyCost), costBasis: `${compute.costBasis} + ${storage.costBasis} (${region})` };
 }
 

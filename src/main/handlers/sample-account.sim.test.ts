@@ -16,7 +16,7 @@ import { createBundledPriceBook } from '../pricing/price-book';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS, RESOURCE_TYPES, type Finding, type ResourceType } from './handler';
 import { priceKeysOf } from './registry';
-import { applyParts } from './parts';
+import { applyParts, itemSavings } from './parts';
 import { RegionInventory } from './region-inventory';
 
 const EXPECTED_COST: Record<string, number | null> = {
@@ -87,9 +87,9 @@ const EXPECTED_COST: Record<string, number | null> = {
   'partner-copy': 30 * 0.095, // copied from another account: protected
   // Idle ElastiCache replication group: primary + replica, 2 × 730 h × Redis cache.t3.micro $0.017 ([EC-RI-2024]).
   sessions: 2 * 730 * 0.017,
-  // Idle Redshift cluster: 2 × 730 h × ra3.xlplus $1.086 ([RS-RI-2024]). Its RA3 managed storage has no bundled price:
-  // the handler leaves it out of the figure and says so in the cost basis ("not counted"), checked below.
-  warehouse: 2 * 730 * 1.086,
+  // Idle Redshift cluster: its RA3 managed storage has no bundled price, so its cost is unknown (never a partial sum);
+  // the node hours alone (2 × 730 h × ra3.xlplus $1.086, [RS-RI-2024]) are what a pause saves, checked below.
+  warehouse: null,
   // Idle OpenSearch domain: no OpenSearch price is bundled (the price module found no dated source) → unknown.
   'logs-search': null,
 };
@@ -246,8 +246,14 @@ describe('each handler against the sample account', () => {
     expect(byId.get('partner-copy')!.protectedReason).toContain('444455556666');
     // Not unused: app-db has connections, app-db-weekly's source exists, app-search is searched.
     for (const id of ['app-db', 'app-db-weekly', 'app-search']) expect(byId.get(id)?.unused, id).toBe(false);
-    // The Redshift figure is its node hours: RA3 managed storage has no bundled price, left out and said so.
-    expect(byId.get('warehouse')!.costBasis).toContain('not counted');
+    // Redshift: RA3 managed storage has no bundled price, so the cost is unknown and names it; a pause saves the node
+    // hours (known), a delete's savings are unknown.
+    const warehouse = byId.get('warehouse')!;
+    expect(warehouse.costBasis).toMatch(/^Cost unknown: RA3 managed storage .* no managed storage price for us-east-1; the nodes alone: 2 ra3\.xlplus nodes × 730 h × \$1\.086/);
+    const redshift = s.registry.get('redshift:cluster')!;
+    const pause = itemSavings(redshift.parts(warehouse, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false, action: 'pause' }));
+    expect(pause.savings).toBeCloseTo(2 * 730 * 1.086, 6);
+    expect(itemSavings(redshift.parts(warehouse, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false })).savings).toBeNull();
     expect(byId.get('logs-search')!.costBasis).toMatch(/^Cost unknown: no OpenSearch price for r6g\.large\.search instance hours/);
   });
 
@@ -268,7 +274,7 @@ describe('each handler against the sample account', () => {
     expect(days.size).toBe(30);
     const [first, last] = [[...days].sort()[0]!, [...days].sort().at(-1)!];
     const end = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    for (const code of ['AmazonRDS', 'AmazonElastiCache', 'AmazonRedshift']) expect(waste.get(code), code).toBeGreaterThan(0);
+    for (const code of ['AmazonRDS', 'AmazonElastiCache']) expect(waste.get(code), code).toBeGreaterThan(0);
     for (const [code, monthly] of waste) {
       const r = reconcile({ period_cost: spend.get(code) ?? 0, period_start: first, period_end: end }, monthly);
       expect(r?.exceedsSpend, `${code}: waste ${monthly} a month, spend ${r?.monthlyRunRate}`).toBe(false);

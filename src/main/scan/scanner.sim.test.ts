@@ -28,7 +28,7 @@ describe('scanner against the simulator', () => {
     const events: ScanProgressEvent[] = [];
     const out = await runScan(s.scanDeps({ emit: (e) => events.push(e) }), { regions: SMALL.regions });
     expect(out.status).toBe('succeeded');
-    expect(out.tasksTotal).toBe(24); // 3 regions × 8 kinds
+    expect(out.tasksTotal).toBe(42); // 3 regions × 14 kinds
     expect(out.discovery?.requests).toBe(1);
     expect(await storedFindings(s)).toEqual(expectedSet(g));
     expect(out.findings).toBe(g.unused.length);
@@ -36,7 +36,7 @@ describe('scanner against the simulator', () => {
     expect(rec).toMatchObject({ status: 'succeeded', findingsCount: g.unused.length, tasksFailed: 0, regions: SMALL.regions });
     expect(rec!.monthlySavings).toBeCloseTo(out.monthlySavings, 6);
     // Every task went queued → running → done, and the last event carries the final status.
-    expect(events.filter((e) => e.task?.status === 'done')).toHaveLength(24);
+    expect(events.filter((e) => e.task?.status === 'done')).toHaveLength(42);
     expect(events.at(-1)?.status).toBe('succeeded');
   });
 
@@ -76,10 +76,10 @@ describe('scanner against the simulator', () => {
     s = await openSimSession({ fixture: g.fixture, faults: { authFailureRegions: ['eu-west-1'] } });
     const out = await runScan(s.scanDeps(), { regions: SMALL.regions });
     expect(out.status).toBe('partial');
-    expect(out.tasksFailed).toBe(8);
+    expect(out.tasksFailed).toBe(14);
     expect(await storedFindings(s)).toEqual(expectedSet(g, ['us-east-1', 'ap-northeast-1']));
     const rec = await getScan(s.db.db, out.scanId);
-    expect(rec!.failures).toHaveLength(8);
+    expect(rec!.failures).toHaveLength(14);
     expect(new Set(rec!.failures.map((f) => `${f.region}|${f.errorCode}`))).toEqual(new Set(['eu-west-1|AuthFailure']));
   });
 
