@@ -34,11 +34,11 @@ test.describe('one region failing', () => {
     await expect(page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', 'partial');
     const failures = page.getByTestId('scan-failures');
     await expect(failures).toBeVisible();
-    await expect(failures.locator('[data-failure-region]')).toHaveCount(8); // the eight resource kinds of eu-west-1
+    await expect(failures.locator('[data-failure-region]')).toHaveCount(14); // the fourteen resource kinds of eu-west-1
     await expect(failures.locator('[data-failure-region]:not([data-failure-region="eu-west-1"])')).toHaveCount(0);
     await expect(failures).toContainText('AuthFailure');
     await expect(failures).toContainText('not enabled for this account');
-    await expect(page.locator('[data-testid="scan-tasks"] tr[data-status="failed"]')).toHaveCount(8);
+    await expect(page.locator('[data-testid="scan-tasks"] tr[data-status="failed"]')).toHaveCount(14);
 
     await ui.goto('findings');
     const expected = ALL_UNUSED.length - UNUSED['eu-west-1']!.length;
@@ -173,7 +173,7 @@ test.describe('cleanup refusals', () => {
     // Deletion order: snapshots (30), then volumes (40), then addresses (50) — cancelling during the snapshot leaves the other two.
     const ids = { snapshot: 'snap-0a100000000000002', volume: 'vol-0a100000000000014', address: 'eipalloc-0a100000000000006' };
     // The table is virtualized: a window tall enough to render all 55 rows, so each checkbox exists to be ticked.
-    await page.setViewportSize({ width: 1400, height: 2600 });
+    await page.setViewportSize({ width: 1400, height: 3000 });
     for (const id of Object.values(ids)) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();
     const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });

@@ -60,13 +60,16 @@ test('every page, light and dark', async ({ ui, page }) => {
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('finding-drawer')).toBeHidden();
 
-    for (const id of ['vol-0a100000000000013', 'eipalloc-0e100000000000002']) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
+    for (const id of ['orders-db', 'vol-0a100000000000013', 'eipalloc-0e100000000000002']) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();
     const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
-    await expect(modal.locator('[data-testid="plan-items"] tbody tr')).toHaveCount(2);
+    await expect(modal.locator('[data-testid="plan-items"] tbody tr')).toHaveCount(3);
+    // The idle database is stopped instead of deleted: the review shows a stop's savings and AWS's seven-day restart.
+    await modal.locator('[data-testid="plan-item"][data-resource-id="orders-db"]').getByTestId('item-action-choice').selectOption('stop');
+    await expect(modal.getByTestId('plan-actions')).toHaveText('2 to delete, 1 to stop');
     await shoot(page, 'cleanup-review', theme);
     await modal.getByTestId('start-dry-run').click();
-    await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(2, { timeout: 20_000 });
+    await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(3, { timeout: 20_000 });
     await shoot(page, 'cleanup-dry-run', theme);
     await modal.getByTestId('to-confirm').click();
     await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID.slice(0, 8));

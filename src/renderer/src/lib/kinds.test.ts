@@ -137,5 +137,6 @@ describe('plan actions', () => {
     expect(planActionsSummary([del, del])).toBe('2 to delete');
     expect(planActionsSummary([del, stop, { ...del, action: 'delete-without-snapshot' }])).toBe('2 to delete, 1 to stop');
     expect(planActionsSummary([])).toBe('0 to delete');
+    expect(planActionsSummary([stop, del, { ...stop, action: 'pause', actionLabel: 'Pause' }])).toBe('1 to delete, 1 to pause, 1 to stop');
   });
 });

@@ -53,7 +53,12 @@ export function planActionsSummary(items: readonly { action: string; actionLabel
     counts.set(verb, (counts.get(verb) ?? 0) + 1);
   }
   if (counts.size === 0) return '0 to delete';
-  return [...counts.entries()].map(([verb, n]) => `${n} to ${verb}`).join(', ');
+  // Deletes first, then the other actions alphabetically: the same words whatever order the items are in.
+  const order = (verb: string): string => (verb === 'delete' ? '' : verb);
+  return [...counts.entries()]
+    .sort(([a], [b]) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
+    .map(([verb, n]) => `${n} to ${verb}`)
+    .join(', ');
 }
 
 /** The IAM action a scan of this kind needs first (named when AWS's denial does not say which one was missing). */
