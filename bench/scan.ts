@@ -95,7 +95,8 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
     credentials: async () => ({ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' }),
   });
   const db = await openAndMigrate({ file: path.join(dir, 'bench.db') });
-  const accountId = '123456789012';
+  // The generated account's own id: kinds compare ARNs and metric dimensions (OpenSearch's ClientId) with it.
+  const accountId = (JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as { accountId: string }).accountId;
   await upsertAccount(db.db, { id: accountId, alias: null, partition: 'aws', arn: null, profile: 'bench' });
   const builtin = createHandlerRegistry();
   registerBuiltinHandlers(builtin);
