@@ -1,7 +1,7 @@
 import type { CleanupItemResultDto, CleanupPlanDto, CleanupProgressEvent, CleanupRunDto, DeleteOutcomeDto } from '../../shared/dto/cleanup';
 import { simulatePermissions } from '../aws/permission-check';
 import { runPlan } from '../cleanup/cleanup';
-import { createPlan } from '../cleanup/plan';
+import { createPlan, planProtectionReader } from '../cleanup/plan';
 import { getPlan } from '../db/repos/cleanup-plans';
 import type { CleanupItemResult } from '../cleanup/types';
 import type { DbHandle } from '../db/connection';
@@ -23,7 +23,13 @@ export async function planCleanup(
   // Protection is evaluated with the settings in force now (a key changed since the scan counts).
   const settings = await loadHandlerSettings(deps.db, kindSettingsOf(deps.session.registry));
   const plan = await createPlan(
-    { db: deps.db, registry: deps.session.registry, settings },
+    {
+      db: deps.db,
+      registry: deps.session.registry,
+      settings,
+      // Termination protection and the like, which the scan does not read one resource at a time: read for the items.
+      readPlanProtection: planProtectionReader({ clients: deps.session.clients, accountId: deps.session.account.id, settings }),
+    },
     {
       accountId: deps.session.account.id,
       findingIds: input.findingIds,

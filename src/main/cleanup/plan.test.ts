@@ -8,7 +8,7 @@ import type { Finding } from '../handlers/handler';
 import { runPlan } from './cleanup';
 import { ACCOUNT, createCleanupEnv } from './cleanup-test-env';
 import type { CleanupEnv } from './cleanup-test-env';
-import { createPlan } from './plan';
+import { createPlan, planProtectionReader } from './plan';
 
 let env: CleanupEnv | undefined;
 afterEach(async () => {
@@ -17,9 +17,37 @@ afterEach(async () => {
 });
 
 const plan = (e: CleanupEnv, findingIds: number[], snapshotVolumes = false) =>
-  createPlan({ db: e.h, registry: e.registry, settings: DEFAULT_HANDLER_SETTINGS, now: () => new Date('2026-11-20T10:00:00.000Z') }, { accountId: ACCOUNT, findingIds, snapshotVolumes });
+  createPlan(
+    {
+      db: e.h,
+      registry: e.registry,
+      settings: DEFAULT_HANDLER_SETTINGS,
+      now: () => new Date('2026-11-20T10:00:00.000Z'),
+      // As the app plans: what the scan leaves to plan time (termination protection) is read from AWS for the items.
+      readPlanProtection: planProtectionReader({ clients: e.deps().clients, accountId: ACCOUNT, settings: DEFAULT_HANDLER_SETTINGS }),
+    },
+    { accountId: ACCOUNT, findingIds, snapshotVolumes },
+  );
 
 describe('createPlan', () => {
+  it('reads termination protection for the instances of a plan only (the scan reads none): one call each, a protected one refused', async () => {
+    env = await createCleanupEnv();
+    // The scan made no per-instance call and left the attribute for the plan.
+    const stored = env.h.sqlite.prepare(`SELECT protected, details FROM resources WHERE resource_id = 'i-0a100000000000005'`).get() as { protected: number; details: string };
+    expect(stored.protected).toBe(0);
+    expect(JSON.parse(stored.details).terminationProtection).toBeNull();
+    env.sim.resetCounts();
+    const p = await plan(env, ['i-0a100000000000005', 'i-0a100000000000002', 'vol-0a100000000000010'].map(env.idOf));
+    expect(p.items.map((i) => i.resourceId)).toEqual(['i-0a100000000000002', 'vol-0a100000000000010']);
+    expect(p.refused).toEqual([expect.objectContaining({ resourceId: 'i-0a100000000000005', reason: 'protected: Termination protection is on' })]);
+    expect(env.sim.counts().byOperation).toEqual({ 'ec2:DescribeInstanceAttribute': 2 });
+    // Without AWS (no reader), the plan cannot know it: the re-check reads it before anything runs.
+    const offline = await createPlan({ db: env.h, registry: env.registry, settings: DEFAULT_HANDLER_SETTINGS }, { accountId: ACCOUNT, findingIds: [env.idOf('i-0a100000000000005')], snapshotVolumes: false });
+    expect(offline.items.map((i) => i.resourceId)).toEqual(['i-0a100000000000005']);
+    const res = await runPlan(env.deps(), { planId: offline.id, mode: 'dry-run' });
+    expect(res.items[0]).toMatchObject({ outcome: 'refused', recheck: 'protected', reason: 'protected: Termination protection is on' });
+  });
+
   it('lists each item from the database, in cleanup order, with cost, related resources and the total', async () => {
     env = await createCleanupEnv();
     const ids = ['eipalloc-0a100000000000003', 'vol-0a100000000000010', 'snap-0a100000000000002', 'ami-0a100000000000004', 'i-0a100000000000002', 'vol-0e100000000000010'];
@@ -137,7 +165,8 @@ describe('createPlan', () => {
     // Refusals of this account's findings are in the audit log; ids that name nothing are not.
     const rows = env.audit(p.id);
     expect(rows.map((r) => [r.action, r.outcome, r.resource_id])).toEqual(p.refused.filter((r) => r.resourceId !== null).map((r) => ['Refuse', 'refused', r.resourceId]));
-    expect(env.sim.counts().total).toBe(0);
+    // Nothing is sent to AWS but the one read the scan leaves to plan time: the planned instance's termination protection.
+    expect(env.sim.counts().byOperation).toEqual({ 'ec2:DescribeInstanceAttribute': 1 });
   });
 
   it('validates its input', async () => {

@@ -12,9 +12,17 @@ import type { Finding, HandlerSettings, ItemParts, ResourceHandler, ResourceType
 import { actionById, actionsOf } from '../handlers/actions';
 import { itemSavings, partsOf, protectingPart } from '../handlers/parts';
 import type { HandlerRegistry } from '../handlers/registry';
+import type { RegionClients } from '../aws/clients';
+import { createHandlerContext } from '../handlers/context';
 
 /** A plan names findings by id; more than this in one plan is a UI bug, not a cleanup. */
 export const MAX_PLAN_FINDINGS = 10_000;
+
+/**
+ * Reads, for the items of a plan, what their kind leaves to plan time (ResourceHandler.planProtection): one call per
+ * kind and region. See `planProtectionReader`.
+ */
+export type PlanProtectionReader = (handler: ResourceHandler, region: string, findings: readonly StoredFinding[]) => Promise<Map<string, string>>;
 
 export interface CreatePlanDeps {
   db: DbHandle;
@@ -22,6 +30,20 @@ export interface CreatePlanDeps {
   /** The settings in force: protection is evaluated with today's protection key, not the scan's. */
   settings: HandlerSettings;
   now?: () => Date;
+  /**
+   * Reads from AWS what the scan does not (termination protection): items it protects are refused at plan time.
+   * Absent: not read here (the re-check still reads it before anything runs).
+   */
+  readPlanProtection?: PlanProtectionReader;
+}
+
+/** The reader the app and the CLI use: each kind's `planProtection` with the session's clients. */
+export function planProtectionReader(o: { clients: RegionClients; accountId: string; settings: HandlerSettings; now?: () => Date }): PlanProtectionReader {
+  return async (handler, region, findings) => {
+    if (handler.planProtection === undefined) return new Map();
+    const ctx = createHandlerContext({ region, accountId: o.accountId, clients: o.clients, prices: null, settings: o.settings, now: (o.now ?? (() => new Date()))() });
+    return handler.planProtection(ctx, findings);
+  };
 }
 
 export interface CreatePlanInput {
@@ -168,7 +190,8 @@ function sumSavings(items: readonly PlanItemDto[]): number {
 /**
  * Builds a plan from stored findings only: the caller names finding ids; types, regions and AWS ids come from the
  * database. What cannot be deleted is listed as refused with the reason (and, when it names a stored resource of
- * this account, in the audit log). The plan is stored `planned`; nothing is sent to AWS.
+ * this account, in the audit log). The plan is stored `planned`; nothing in AWS is changed (only what a kind leaves to
+ * plan time, such as termination protection, is read, with `readPlanProtection`).
  */
 export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): Promise<CleanupPlanDto> {
   const now = (deps.now ?? (() => new Date()))();
@@ -198,6 +221,7 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     chosen.set(a.findingId, a.action);
   }
   const items: PlanItemDto[] = [];
+  const candidates: { row: ResourceDto; handler: ResourceHandler; stored: StoredFinding }[] = [];
   const refused: PlanRefusalDto[] = [];
   const logged: { row: ResourceDto; reason: string }[] = [];
 
@@ -238,6 +262,32 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
       throw new AppError('validation', `${notAddable.join(', ')} cannot be added to the plan with ${row.resourceId}: not a part that may be removed with it`);
     }
     items.push(planItem({ ...row, resourceType: type }, handler, ip, action));
+    candidates.push({ row, handler, stored });
+  }
+  // What the scan left to plan time (termination protection): read now for these items, per kind and region.
+  if (deps.readPlanProtection !== undefined) {
+    const groups = new Map<string, { handler: ResourceHandler; region: string; list: { row: ResourceDto; stored: StoredFinding }[] }>();
+    for (const c of candidates) {
+      if (c.handler.planProtection === undefined) continue;
+      const key = `${c.handler.type}|${c.row.region}`;
+      let g = groups.get(key);
+      if (g === undefined) groups.set(key, (g = { handler: c.handler, region: c.row.region, list: [] }));
+      g.list.push(c);
+    }
+    for (const g of groups.values()) {
+      const reasons = await deps.readPlanProtection(g.handler, g.region, g.list.map((c) => c.stored));
+      for (const c of g.list) {
+        const why = reasons.get(c.row.resourceId);
+        if (why === undefined) continue;
+        const reason = `protected: ${why}`;
+        items.splice(items.findIndex((i) => i.findingId === c.row.id), 1);
+        refused.push({ findingId: c.row.id, resourceType: c.row.resourceType, region: c.row.region, resourceId: c.row.resourceId, reason });
+        logged.push({ row: c.row, reason });
+      }
+    }
+    // Refusals in the order the caller named the findings, whichever stage refused them.
+    refused.sort((a, b) => ids.indexOf(a.findingId) - ids.indexOf(b.findingId));
+    logged.sort((a, b) => ids.indexOf(a.row.id) - ids.indexOf(b.row.id));
   }
   items.sort(compareItems);
 

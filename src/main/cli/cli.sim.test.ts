@@ -83,10 +83,11 @@ describe('cloud-cleaner CLI against the simulator', () => {
     expect(byId.get('vol-0a100000000000010')!.monthlyCost).toBeCloseTo(16, 6);
     // An idle Elastic IP: 730 h × $0.005.
     expect(byId.get('eipalloc-0a100000000000003')!.monthlyCost).toBeCloseTo(3.65, 6);
-    // Protection tag honoured, `false` does not protect; termination protection protects.
+    // Protection tag honoured, `false` does not protect; termination protection is read when a cleanup is planned (one
+    // call per instance), not by the scan.
     expect(byId.get('vol-0a100000000000016')!.protected).toBe(true);
     expect(byId.get('vol-0a100000000000017')!.protected).toBe(false);
-    expect(byId.get('i-0a100000000000005')!.protected).toBe(true);
+    expect(byId.get('i-0a100000000000005')!.protected).toBe(false);
 
     // findings reads the same back from the database.
     const f = await cli(['findings', '--db', db, '--json']);

@@ -113,7 +113,8 @@ describe('stopped instances: scan', () => {
       stateTransitionReason: 'User initiated (2026-04-01 10:00:00 GMT)',
       stopTime: '2026-04-01T10:00:00.000Z',
       stopTimeKnown: true,
-      terminationProtection: false,
+      // Not read by the scan (one call per instance): read for the items of a plan and at the re-check.
+      terminationProtection: null,
       volumes: [
         { volumeId: 'vol-root', deviceName: '/dev/xvda', sizeGiB: 100, volumeType: 'gp3', deleteOnTermination: true, monthlyCost: 8, costBasis: 'gp3 100 GiB × $0.08 (us-east-1)', tags: {} },
         { volumeId: 'vol-data', deviceName: '/dev/sdf', sizeGiB: 50, volumeType: 'gp2', deleteOnTermination: false, monthlyCost: 5, costBasis: 'gp2 50 GiB × $0.10 (us-east-1)', tags: {} },
@@ -122,10 +123,7 @@ describe('stopped instances: scan', () => {
       imageId: 'ami-1',
     });
     expect(ec2Mock.commandCalls(DescribeVolumesCommand)[0]?.args[0].input).toEqual({ VolumeIds: ['vol-root', 'vol-data'] });
-    expect(ec2Mock.commandCalls(DescribeInstanceAttributeCommand)[0]?.args[0].input).toEqual({
-      InstanceId: 'i-old',
-      Attribute: 'disableApiTermination',
-    });
+    expect(ec2Mock.commandCalls(DescribeInstanceAttributeCommand)).toHaveLength(0);
   });
 
   it('the UTC variant is parsed and flagged', async () => {
@@ -188,9 +186,11 @@ describe('stopped instances: scan', () => {
     expect(page?.[0]?.costBasis).toMatch(/unknown/i);
   });
 
-  it('termination protection and the protection tag protect (still reported); the value false does not', async () => {
+  it('the protection tag protects (still reported); the value false does not; termination protection is not read by the scan', async () => {
     const tp = await scanOne(oldStopped, { protectedIds: ['i-old'] });
-    expect(tp).toMatchObject({ unused: true, protected: true, protectedReason: 'Termination protection is on' });
+    expect(tp).toMatchObject({ unused: true, protected: false, protectedReason: null });
+    expect(tp?.details['terminationProtection']).toBeNull();
+    expect(ec2Mock.commandCalls(DescribeInstanceAttributeCommand)).toHaveLength(0);
     const tagged = await scanOne({ ...oldStopped, Tags: [{ Key: KEEP, Value: '1' }] });
     expect(tagged).toMatchObject({ unused: true, protected: true, protectedReason: `Tagged ${KEEP}=1` });
     const falseTag = await scanOne({ ...oldStopped, Tags: [{ Key: KEEP, Value: 'false' }] });
@@ -224,20 +224,23 @@ describe('stopped instances: scan', () => {
     expect(inputs[0]?.['MaxResults']).toBe(1000);
   });
 
-  it('asks for termination protection at most 8 at a time', async () => {
+  it('reads termination protection for the items of a plan, at most 8 at a time; the scan reads none', async () => {
     const many = Array.from({ length: 20 }, (_, n) => instance(`i-${n}`, 'stopped', ''));
     mockWorld(many);
     let inFlight = 0;
     let peak = 0;
-    ec2Mock.on(DescribeInstanceAttributeCommand).callsFake(async () => {
+    ec2Mock.on(DescribeInstanceAttributeCommand).callsFake(async (input: unknown) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
       await new Promise((r) => setTimeout(r, 2));
       inFlight--;
-      return { DisableApiTermination: { Value: false } };
+      return { DisableApiTermination: { Value: (input as { InstanceId: string }).InstanceId === 'i-3' } };
     });
     const [page] = await scanAll(ctx());
     expect(page).toHaveLength(20);
+    expect(ec2Mock.commandCalls(DescribeInstanceAttributeCommand)).toHaveLength(0);
+    const reasons = await handler.planProtection!(ctx(), (page ?? []).map(stored));
+    expect([...reasons]).toEqual([['i-3', 'Termination protection is on']]);
     expect(ec2Mock.commandCalls(DescribeInstanceAttributeCommand)).toHaveLength(20);
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(8);
@@ -334,7 +337,8 @@ describe('stopped instances: delete', () => {
   });
 
   it('refuses termination-protected and tagged instances without calling AWS; the value false does not protect', async () => {
-    const tp = stored(await scanOne(oldStopped, { protectedIds: ['i-old'] }));
+    // As the re-check stores it (it reads termination protection): protected.
+    const tp = stored(await handler.recheck(ctx(), stored(await scanOne(oldStopped, { protectedIds: ['i-old'] }))).then((r) => (r.status === 'protected' ? r.current : undefined)));
     const c = deleteCtx();
     expect(await handler.delete(c, tp, { dryRun: false })).toEqual({ kind: 'refused', reason: 'Termination protection is on' });
     const tagged = stored(await scanOne({ ...oldStopped, Tags: [{ Key: KEEP, Value: '' }] }));

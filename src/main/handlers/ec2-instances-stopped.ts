@@ -33,7 +33,10 @@ import type {
 
 const DAY_MS = 86_400_000;
 const TERMINATION_PROTECTION = 'Termination protection is on';
-/** DescribeInstanceAttribute is one call per instance: keep a few in flight, not hundreds. */
+/**
+ * DescribeInstanceAttribute is one call per instance, so the scan never makes it: termination protection is read for
+ * the items of a plan (plan time, `planProtection`) and at the re-check, a few in flight at a time.
+ */
 const ATTRIBUTE_CONCURRENCY = 8;
 const VOLUME_ID_BATCH = 100;
 
@@ -135,13 +138,15 @@ async function loadTerminationProtection(ctx: HandlerContext, instanceId: string
 }
 
 /**
- * Looks up what DescribeInstances does not say: Elastic IPs (for every instance), and volumes and termination
- * protection (for the stopped ones, the only ones that can be flagged and priced).
+ * Looks up what DescribeInstances does not say: Elastic IPs (for every instance), and volumes (for the stopped ones,
+ * the only ones that can be flagged and priced); termination protection only when `terminationProtection` is asked
+ * (the re-check: one instance), never in a scan.
  */
 async function loadFacts(
   ctx: HandlerContext,
   instances: readonly Instance[],
   addresses: () => Promise<Map<string, Address[]> | null>,
+  opts: { terminationProtection: boolean },
 ): Promise<Facts> {
   const terminationProtection = new Map<string, boolean | null>();
   if (instances.length === 0) return { volumes: new Map(), addresses: new Map(), terminationProtection };
@@ -150,9 +155,11 @@ async function loadFacts(
     (i.BlockDeviceMappings ?? []).flatMap((m) => (m.Ebs?.VolumeId ? [m.Ebs.VolumeId] : [])),
   );
   const volumes = volumeIds.length === 0 ? new Map<string, Volume>() : await unlessUnauthorized(() => loadVolumes(ctx, volumeIds));
-  const ids = stopped.flatMap((i) => (i.InstanceId ? [i.InstanceId] : []));
-  const flags = await mapLimit(ids, ATTRIBUTE_CONCURRENCY, (id) => loadTerminationProtection(ctx, id));
-  ids.forEach((id, n) => terminationProtection.set(id, flags[n] ?? null));
+  if (opts.terminationProtection) {
+    const ids = stopped.flatMap((i) => (i.InstanceId ? [i.InstanceId] : []));
+    const flags = await mapLimit(ids, ATTRIBUTE_CONCURRENCY, (id) => loadTerminationProtection(ctx, id));
+    ids.forEach((id, n) => terminationProtection.set(id, flags[n] ?? null));
+  }
   return { volumes, addresses: await addresses(), terminationProtection };
 }
 
@@ -402,8 +409,9 @@ export const stoppedInstancesHandler: ResourceHandler = {
   noun: 'EC2 instance',
   consoleUrl: 'https://{host}/ec2/home?region={region}#InstanceDetails:instanceId={id}',
   iam: {
-    scan: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeAddresses', 'ec2:DescribeInstanceAttribute'],
-    action: ['ec2:TerminateInstances', 'ec2:DeleteVolume', 'ec2:ReleaseAddress'],
+    scan: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeAddresses'],
+    // DescribeInstanceAttribute: termination protection, read for the items of a plan and at the re-check.
+    action: ['ec2:TerminateInstances', 'ec2:DeleteVolume', 'ec2:ReleaseAddress', 'ec2:DescribeInstanceAttribute'],
   },
   actionLabel: 'Terminate',
   verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
@@ -424,7 +432,8 @@ export const stoppedInstancesHandler: ResourceHandler = {
     { key: 'instanceType', label: 'Instance type' },
     { key: 'stopTime', label: 'Stopped by the user at', format: 'datetime' },
     { key: 'launchTime', label: 'Last started', format: 'datetime' },
-    { key: 'terminationProtection', label: 'Termination protection', format: 'boolean' },
+    // Not read by the scan (one call per instance): null until a plan or a re-check reads it.
+    { key: 'terminationProtection', label: 'Termination protection', format: 'boolean', emptyText: 'checked when you plan a cleanup' },
     { key: 'imageId', label: 'Launched from AMI' },
     { key: 'stateTransitionReason', label: 'State reason' },
   ],
@@ -444,9 +453,19 @@ export const stoppedInstancesHandler: ResourceHandler = {
     for await (const page of instancePages(ctx)) {
       ctx.signal?.throwIfAborted();
       const instances = page.filter((i) => !isGone(i));
-      const facts = await loadFacts(ctx, instances, lazyAddresses);
+      const facts = await loadFacts(ctx, instances, lazyAddresses, { terminationProtection: false });
       yield instances.map((i) => toFinding(ctx, i, facts));
     }
+  },
+
+  async planProtection(ctx, findings) {
+    const ids = findings.map((f) => f.resourceId);
+    const flags = await mapLimit(ids, ATTRIBUTE_CONCURRENCY, (id) => loadTerminationProtection(ctx, id));
+    const out = new Map<string, string>();
+    ids.forEach((id, n) => {
+      if (flags[n] === true) out.set(id, TERMINATION_PROTECTION);
+    });
+    return out;
   },
 
   async recheck(ctx, stored): Promise<RecheckResult> {
@@ -463,7 +482,7 @@ export const stoppedInstancesHandler: ResourceHandler = {
       throw err;
     }
     if (instance === undefined || isGone(instance)) return { status: 'gone', reason: 'The instance has been terminated' };
-    const facts = await loadFacts(ctx, [instance], () => unlessUnauthorized(() => loadAddresses(ctx)));
+    const facts = await loadFacts(ctx, [instance], () => unlessUnauthorized(() => loadAddresses(ctx)), { terminationProtection: true });
     const current = toFinding(ctx, instance, facts);
     if (current.protected) return { status: 'protected', reason: current.protectedReason ?? 'Protected', current };
     const reason = changeReason(stored, current);

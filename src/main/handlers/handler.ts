@@ -251,6 +251,13 @@ export interface ResourceHandler extends KindDescription {
    * be stopped again), or null. The plan refuses the item with the reason. Absent: every declared action applies.
    */
   actionRefusal?(finding: Finding, action: string): string | null;
+  /**
+   * What the scan leaves to plan time because AWS answers it one resource at a time (an instance's termination
+   * protection): read for the items of a plan, by region. A protection reason by resource id for those it protects; a
+   * read that fails gives no reason (the re-check reads it again, and AWS refuses a protected resource anyway).
+   * Absent: the kind's scan read everything its protection needs.
+   */
+  planProtection?(ctx: HandlerContext, findings: readonly StoredFinding[]): Promise<Map<string, string>>;
   /** Describes the resource again; says whether it is still unused, unprotected and unchanged. */
   recheck(ctx: HandlerContext, finding: StoredFinding): Promise<RecheckResult>;
   /** Removes the resource (or, with dryRun, asks AWS whether it may). Never throws for AWS errors. */

@@ -95,7 +95,6 @@ const EXPECTED_COST: Record<string, number | null> = {
 };
 
 const PROTECTED = new Set([
-  'i-0a100000000000005', // termination protection
   'i-0a100000000000007',
   'i-0e100000000000002',
   'vol-0a100000000000016',
