@@ -141,6 +141,32 @@ describe('scanner against the simulator', () => {
     expect(await storedFindings(s)).toEqual(expectedSet(g));
   });
 
+  it('makes no call per resource: ten times the resources costs no extra request but listing pages', async () => {
+    // Every kind, three regions; the same account shape at 1× and 10× (pages of up to 1,000 / 500 / 100 per listing).
+    const requests = async (scale: number): Promise<{ byOperation: Record<string, number>; total: number; resources: number }> => {
+      const g = generateAccount({ ...SMALL, instances: 20 * scale, volumes: 40 * scale, snapshots: 30 * scale, addresses: 10 * scale, images: 10 * scale });
+      s = await openSimSession({ fixture: g.fixture });
+      s.sim.resetCounts();
+      const out = await runScan(s.scanDeps(), { regions: SMALL.regions });
+      expect(out.status).toBe('succeeded');
+      const counts = s.sim.counts();
+      const resources = (s.db.sqlite.prepare('SELECT COUNT(*) AS n FROM resources').get() as { n: number }).n;
+      await s.close();
+      s = null;
+      return { byOperation: counts.byOperation, total: counts.total, resources };
+    };
+    const one = await requests(1);
+    const ten = await requests(10);
+    expect(ten.resources).toBeGreaterThan(8 * one.resources);
+    // The one-resource-at-a-time reads are left to plan time and the re-check.
+    for (const op of ['ec2:DescribeInstanceAttribute', 'ec2:DescribeImageAttribute', 'rds:DescribeDBSnapshotAttributes', 'rds:ListTagsForResource', 'elasticache:ListTagsForResource', 'es:ListTags', 'es:DescribeDomain']) {
+      expect(ten.byOperation[op], op).toBeUndefined();
+    }
+    // 10× the resources: only listing pages are added (a few per region), never one request per resource.
+    console.log(JSON.stringify({ noPerResourceCalls: { resources: [one.resources, ten.resources], requests: [one.total, ten.total] } }));
+    expect(ten.total - one.total).toBeLessThan(0.01 * (ten.resources - one.resources));
+  }, 120_000);
+
   it('a scan left running by a crash is marked interrupted at the next start', async () => {
     const g = generateAccount({ ...SMALL, regions: ['us-east-1'] });
     s = await openSimSession({ fixture: g.fixture });
