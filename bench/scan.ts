@@ -14,6 +14,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import { plainInsertFloorMs } from './synthetic-findings';
 import path from 'node:path';
 import * as ec2Commands from '@aws-sdk/client-ec2';
 import { type EC2Client } from '@aws-sdk/client-ec2';
@@ -238,6 +239,8 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
   const ti = performance.now();
   for (let i = 0; i < findings.length; i += 500) writer.write(findings.slice(i, i + 500), null);
   const ingestMs = performance.now() - ti;
+  // The machine's floor for the same rows: plain INSERTs into an index-free table (bench/synthetic-findings.ts).
+  const floorMs = plainInsertFloorMs(dir, 'floor.db', findings, 500);
 
   clients.destroy();
   await db.close();
@@ -255,6 +258,7 @@ async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate:
     throttled,
     chain: Math.max(...taskIntervals.map(longestChain)),
     ingestMs,
+    floorMs,
     peakRssMb: peakRss / 2 ** 20,
     peakHeapMb: peakHeap / 2 ** 20,
     replay,
@@ -277,10 +281,13 @@ async function main(): Promise<void> {
   fs.writeFileSync(fixtureFile, JSON.stringify(g.fixture));
   const expected = new Set(g.unused.map((u) => `${u.type}|${u.region}|${u.id}`));
   let lowerChain: number | null = null;
+  let unthrottledWallMs: number | null = null;
   for (const throttleRate of [0, 0.1]) {
     const r = await runOnce(fixtureFile, expected, throttleRate);
     lowerChain ??= r.chain; // the request chain is a property of the account and the code, not of the faults
     const lowerBound = lowerChain * LATENCY_MS + r.ingestMs;
+    unthrottledWallMs ??= r.wallMs;
+    const requests = Object.values(r.byOperation).reduce((a, b) => a + b, 0);
     console.log(
       JSON.stringify({
         run: throttleRate === 0 ? 'no-throttling' : 'throttled-10pct',
@@ -293,6 +300,14 @@ async function main(): Promise<void> {
         longest_chain: lowerChain,
         ingest_ms: Math.round(r.ingestMs),
         ratio: Number((r.wallMs / lowerBound).toFixed(2)),
+        // Wall ÷ (chain × latency + the plain-INSERT floor of the same rows): the scan against this machine's floor.
+        floor_ratio: Number((r.wallMs / (lowerChain * LATENCY_MS + r.floorMs)).toFixed(2)),
+        plain_insert_floor_ms: Math.round(r.floorMs),
+        cpu_count: os.cpus().length,
+        // Regions run on the main thread (no worker pool yet): 0 workers.
+        workers: 0,
+        requests_per_resource: Number((requests / Math.max(1, r.resources)).toFixed(4)),
+        throttled_over_unthrottled: Number((r.wallMs / unthrottledWallMs).toFixed(2)),
         scanner_cpu_ms: Math.round(r.cpuMs),
         simulator_cpu_ms: Math.round(r.simCpuMs),
         peak_rss_mb: Math.round(r.peakRssMb),
