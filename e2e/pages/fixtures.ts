@@ -16,9 +16,18 @@ export const test = base.extend<{ hostOptions: HostOptions; app: AppProcess; ui:
     await app.close();
   },
   ui: async ({ page, app }, use) => {
-    page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
+    // Any console error or uncaught page error fails the spec (a CSP violation logs one).
+    const errors: string[] = [];
+    page.on('pageerror', (e) => {
+      console.log(`[pageerror] ${e.message}`);
+      errors.push(`pageerror: ${e.message}`);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console.error: ${m.text()} (${m.location().url})`);
+    });
     await page.goto(app.url);
     await use(new AppPage(page));
+    expect(errors, 'console errors during the spec').toEqual([]);
     // Close the page before the app process goes: its open event stream must not keep the host's server alive.
     await page.close();
   },

@@ -1,6 +1,7 @@
 import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { setNonce } from 'get-nonce';
 import { readCspNonce } from '../lib/csp-nonce';
 import { theme } from './theme';
 
@@ -17,6 +18,9 @@ const queryClient = new QueryClient({
 });
 
 const nonce = readCspNonce();
+// The scroll lock of drawers and modals (react-remove-scroll → react-style-singleton) adds a <style> tag of its own:
+// without the nonce the CSP blocks it and logs a violation each time one opens.
+if (nonce) setNonce(nonce);
 
 export function Providers({ children }: { children: React.ReactNode }): React.JSX.Element {
   return (
