@@ -12,28 +12,17 @@
  * (NewConnections, and BytesUsedForCache to estimate a final snapshot). The re-check reads one group or cluster, its
  * tags (ListTagsForResource) and its metrics.
  *
- * Actions. `delete` (default) keeps a final snapshot: CreateSnapshot (tagged with the plan), wait until it is
- * `available`, then DeleteReplicationGroup / DeleteCacheCluster with no FinalSnapshotIdentifier (the snapshot already
- * exists). Its cost is a part created and kept: ≈ the data (BytesUsedForCache, the largest member of each node group on
- * the latest day) × backup storage per GB-month — an upper bound, since the memory includes overhead; unknown when not
- * measured. `delete-without-snapshot` is an explicit choice. Memcached keeps no data on disk and ElastiCache refuses
- * any snapshot of it (SnapshotFeatureNotSupportedFault; so do cache.t1.micro nodes): `delete` is refused for them with
- * the reason, and only `delete-without-snapshot` applies — a cache holds nothing that a snapshot could keep.
- * ElastiCache has no DryRun: the cleanup verifies by the re-check and an IAM permission check.
+ * Actions: see elasticache-actions.ts (`delete` keeps a final snapshot; `delete-without-snapshot`; Memcached has no
+ * snapshots). ElastiCache has no DryRun: the cleanup verifies by the re-check and an IAM permission check.
  */
 import {
-  CreateSnapshotCommand,
-  DeleteCacheClusterCommand,
-  DeleteReplicationGroupCommand,
   DescribeCacheClustersCommand,
   DescribeReplicationGroupsCommand,
-  DescribeSnapshotsCommand,
   ElastiCacheClient,
   ListTagsForResourceCommand,
   type CacheCluster,
   type ReplicationGroup,
 } from '@aws-sdk/client-elasticache';
-import type { KindActionDto } from '../../shared/dto/kinds';
 import { awsErrorCode } from '../aws/errors';
 import { metricsOf } from '../metrics/context';
 import type { Activity, MetricSeries, MetricSpec } from '../metrics/types';
@@ -41,12 +30,15 @@ import { ELASTICACHE_PRICE_KEYS, elastiCacheNodeHourKey, elastiCacheSnapshotStor
 import { price } from '../pricing/price-key';
 import { HOURS_PER_MONTH, type RatePriceKey, type RegionPrices } from '../pricing/types';
 import { clampPageSize } from './ec2-common';
-import { auditedMutation, callLabel, failureOutcome } from './ec2-mutation';
+import { deleteElastiCache, ELASTICACHE_ACTIONS, elastiCacheRefusal, NOT_FOUND } from './elasticache-actions';
 import { num, protectionByTag, roundCost, usd } from './handler';
-import type { DeleteContext, DeleteOutcome, Finding, HandlerContext, ItemParts, Part, RecheckResult, ResourceHandler, StoredFinding } from './handler';
+import type { Finding, HandlerContext, ItemParts, Part, RecheckResult, ResourceHandler } from './handler';
 import { activityFields } from './metric-verdict';
 import { storedNumber, storedString } from './parts';
 import { tagsByArn } from './tagging';
+
+export { finalSnapshotName, waitForSnapshot, type SnapshotWait } from './final-snapshot';
+export { ELASTICACHE_ACTIONS, MEMCACHED_REFUSAL } from './elasticache-actions';
 
 export const ELASTICACHE_TYPE = 'elasticache:cluster';
 /** Cost Explorer's "Amazon ElastiCache" (discovery/service-catalog.ts). */
@@ -58,52 +50,6 @@ export const NEW_CONNECTIONS: MetricSpec = { namespace: NS, metricName: 'NewConn
 export const BYTES_USED_FOR_CACHE: MetricSpec = { namespace: NS, metricName: 'BytesUsedForCache', stat: 'Maximum', sparse: false, unit: 'bytes' };
 
 const GIB = 1024 ** 3;
-
-// ---- shared by the database kinds that keep a final snapshot (Redshift's handler imports these) ----
-
-/**
- * `cloud-cleaner-final-<id>-<first 8 of the plan id>`: deterministic (a retried cleanup finds its own snapshot), and
- * within the identifier rules of ElastiCache, RDS and Redshift — letters, digits and hyphens, a letter first, no `--`,
- * no trailing hyphen, at most `max` characters.
- */
-export function finalSnapshotName(resourceId: string, planId: string, max = 255): string {
-  const raw = `cloud-cleaner-final-${resourceId}-${planId.slice(0, 8)}`.toLowerCase();
-  return raw
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/-{2,}/g, '-')
-    .slice(0, max)
-    .replace(/-+$/, '');
-}
-
-export type SnapshotWait = { kind: 'available' } | { kind: 'timeout' } | { kind: 'failed'; why: string };
-
-/**
- * Polls `status()` (the snapshot's status, or null when it is not found) every `ctx.pollMs` (default 15 s) until it
- * is `available`, for at most `ctx.waitMs` (default one hour). A status in `failedStates`, or a snapshot that vanished,
- * fails. AWS errors are thrown.
- */
-export async function waitForSnapshot(ctx: DeleteContext, status: () => Promise<string | null>, failedStates: readonly string[] = ['failed', 'deleted', 'deleting']): Promise<SnapshotWait> {
-  const deadline = Date.now() + (ctx.waitMs ?? 3_600_000);
-  for (;;) {
-    const s = await status();
-    if (s === 'available') return { kind: 'available' };
-    if (s === null) return { kind: 'failed', why: 'the snapshot is not found' };
-    if (failedStates.includes(s)) return { kind: 'failed', why: `the snapshot is ${s}` };
-    if (Date.now() >= deadline) return { kind: 'timeout' };
-    ctx.signal?.throwIfAborted();
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(t);
-        reject(Object.assign(new Error('The cleanup was cancelled.'), { name: 'AbortError' }));
-      };
-      const t = setTimeout(() => {
-        ctx.signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ctx.pollMs ?? 15_000);
-      ctx.signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-}
 
 // ---- the kind's facts ----
 
@@ -338,7 +284,6 @@ async function allClusters(ctx: HandlerContext, id?: string): Promise<CacheClust
   return out;
 }
 
-const NOT_FOUND = /^(ReplicationGroupNotFound|CacheClusterNotFound)(Fault)?$/;
 const isNotFound = (err: unknown): boolean => NOT_FOUND.test(awsErrorCode(err));
 
 /** One group or standalone cluster exactly, with its own tags (the re-check); null when gone. */
@@ -365,98 +310,6 @@ async function liveFacts(ctx: HandlerContext, stored: Finding): Promise<CacheFac
     if (isNotFound(err)) return null;
     throw err;
   }
-}
-
-// ---- actions ----
-
-const DELETE_IAM = ['elasticache:DeleteReplicationGroup', 'elasticache:DeleteCacheCluster', 'elasticache:DescribeReplicationGroups', 'elasticache:DescribeCacheClusters', 'elasticache:ListTagsForResource'];
-const SNAPSHOT_IAM = ['elasticache:CreateSnapshot', 'elasticache:AddTagsToResource', 'elasticache:DescribeSnapshots'];
-
-export const ELASTICACHE_ACTIONS: readonly KindActionDto[] = [
-  {
-    id: 'delete',
-    label: 'Delete, keep a final snapshot',
-    doneLabel: 'Deleted',
-    description:
-      'Takes a snapshot (tagged with the plan), waits until it is available, then deletes the replication group or cluster. The snapshot stays and bills as backup storage until you delete it.',
-    removes: true,
-    iam: [...SNAPSHOT_IAM, ...DELETE_IAM],
-  },
-  {
-    id: 'delete-without-snapshot',
-    label: 'Delete without a snapshot',
-    doneLabel: 'Deleted',
-    description: 'Deletes the replication group or cluster and its data; nothing is kept. The only choice for Memcached, which has no snapshots.',
-    warning: 'The cached data is gone for good.',
-    removes: true,
-    iam: DELETE_IAM,
-    explicit: true,
-  },
-];
-
-export const MEMCACHED_REFUSAL =
-  'ElastiCache cannot snapshot it (Memcached keeps no data on disk; cache.t1.micro nodes have no snapshots): choose "Delete without a snapshot" — a cache holds nothing a snapshot could keep';
-
-async function deleteCall(ctx: DeleteContext, f: Finding): Promise<{ ok: true; label: string } | { ok: false; outcome: DeleteOutcome }> {
-  const group = f.details['cacheKind'] === 'replication group';
-  const call = { action: group ? 'DeleteReplicationGroup' : 'DeleteCacheCluster', target: f.resourceId, dryRun: false };
-  const client = ctx.client(ElastiCacheClient);
-  const result = await auditedMutation(ctx, call, () =>
-    group
-      ? client.send(new DeleteReplicationGroupCommand({ ReplicationGroupId: f.resourceId, RetainPrimaryCluster: false }), { abortSignal: ctx.signal })
-      : client.send(new DeleteCacheClusterCommand({ CacheClusterId: f.resourceId }), { abortSignal: ctx.signal }),
-  );
-  if (result.kind === 'error' && NOT_FOUND.test(result.code)) return { ok: true, label: `${callLabel(call)} (already gone)` };
-  if (result.kind === 'unauthorized' || result.kind === 'error') return { ok: false, outcome: failureOutcome(result) };
-  return { ok: true, label: callLabel(call, result) };
-}
-
-async function snapshotThenDelete(ctx: DeleteContext, f: Finding): Promise<DeleteOutcome> {
-  const name = finalSnapshotName(f.resourceId, ctx.planId);
-  const group = f.details['cacheKind'] === 'replication group';
-  const client = ctx.client(ElastiCacheClient);
-  const call = { action: 'CreateSnapshot', target: name, dryRun: false };
-  const created = await auditedMutation(ctx, call, () =>
-    client.send(
-      new CreateSnapshotCommand({
-        SnapshotName: name,
-        ...(group ? { ReplicationGroupId: f.resourceId } : { CacheClusterId: f.resourceId }),
-        Tags: [{ Key: 'cloud-cleaner:plan', Value: ctx.planId }],
-      }),
-      { abortSignal: ctx.signal },
-    ),
-  );
-  const calls: string[] = [];
-  const status = async (): Promise<{ status: string; source: string | undefined } | null> => {
-    try {
-      const s = (await client.send(new DescribeSnapshotsCommand({ SnapshotName: name }), { abortSignal: ctx.signal })).Snapshots?.[0];
-      return s === undefined ? null : { status: s.SnapshotStatus ?? 'unknown', source: group ? s.ReplicationGroupId : s.CacheClusterId };
-    } catch (err) {
-      if (/^SnapshotNotFound(Fault)?$/.test(awsErrorCode(err))) return null;
-      throw err;
-    }
-  };
-  if (created.kind === 'error' && /^SnapshotAlreadyExists(Fault)?$/.test(created.code)) {
-    // A retried cleanup of the same plan: its snapshot is reused when it is of this resource.
-    const s = await status();
-    if (s?.source !== f.resourceId) return { kind: 'failed', code: created.code, message: `A snapshot named ${name} exists and is not of ${f.resourceId}: nothing deleted` };
-    calls.push(`${callLabel(call)} (exists: reused)`);
-  } else if (created.kind === 'unauthorized' || created.kind === 'error') {
-    return failureOutcome(created);
-  } else {
-    calls.push(callLabel(call, created));
-  }
-  const waited = await waitForSnapshot(ctx, async () => (await status())?.status ?? null);
-  if (waited.kind !== 'available') {
-    const why = waited.kind === 'timeout' ? `did not become available within ${Math.round((ctx.waitMs ?? 3_600_000) / 60_000)} min` : waited.why;
-    return { kind: 'failed', code: 'FinalSnapshotNotAvailable', message: `Final snapshot ${name} ${why}: ${f.resourceId} was NOT deleted. Calls made: ${calls.join(', ')}` };
-  }
-  const del = await deleteCall(ctx, f);
-  if (!del.ok) {
-    const o = del.outcome;
-    return o.kind === 'failed' ? { ...o, message: `${o.message} (final snapshot ${name} was taken and stays)` } : o;
-  }
-  return { kind: 'deleted', calls: [...calls, del.label], safetySnapshotId: name };
 }
 
 // ---- the kind ----
@@ -523,10 +376,7 @@ export function createElastiCacheClustersHandler(keys: ElastiCacheKeys = DEFAULT
       }
     },
 
-    actionRefusal(finding, action) {
-      if (action === 'delete' && finding.details['snapshotSupported'] === false) return MEMCACHED_REFUSAL;
-      return null;
-    },
+    actionRefusal: elastiCacheRefusal,
 
     async recheck(ctx, stored): Promise<RecheckResult> {
       const facts = await liveFacts(ctx, stored);
@@ -546,22 +396,7 @@ export function createElastiCacheClustersHandler(keys: ElastiCacheKeys = DEFAULT
       return { status: 'unchanged', current };
     },
 
-    async delete(ctx, stored: StoredFinding, { dryRun }): Promise<DeleteOutcome> {
-      const refusal = protectionByTag(stored.tags, ctx.settings.protectionTagKey) ?? (stored.protected ? (stored.protectedReason ?? 'Protected') : null);
-      if (refusal !== null) return { kind: 'refused', reason: refusal };
-      if (dryRun) return { kind: 'checked', calls: [], note: 'ElastiCache has no DryRun: verified by the re-check and an IAM permission check' };
-      const action = ctx.action ?? 'delete';
-      if (action === 'delete') {
-        const no = handler.actionRefusal?.(stored, action) ?? null;
-        if (no !== null) return { kind: 'refused', reason: no };
-        return snapshotThenDelete(ctx, stored);
-      }
-      if (action === 'delete-without-snapshot') {
-        const del = await deleteCall(ctx, stored);
-        return del.ok ? { kind: 'deleted', calls: [del.label] } : del.outcome;
-      }
-      return { kind: 'failed', code: 'UnknownAction', message: `ElastiCache clusters have no action "${action}"` };
-    },
+    delete: (ctx, stored, { dryRun }) => deleteElastiCache(ctx, stored, dryRun),
 
     parts(finding, _settings, options): ItemParts {
       const own = { monthlyCost: finding.monthlyCost, costBasis: finding.costBasis };
