@@ -1,40 +1,36 @@
 /**
- * RDS over the AWS Query protocol (signing name `rds`, API 2014-10-31): DB instances, Aurora clusters and their
- * snapshots, as the installed `@aws-sdk/client-rds` parses them (element names from its schemas: `DBInstances/
- * DBInstance`, `TagList/Tag`, `DBClusterMembers/DBClusterMember`, `AttributeValues/AttributeValue`, …).
+ * RDS over the AWS Query protocol (signing name `rds`, API 2014-10-31): DB instances, Aurora clusters and (through
+ * `./rds-snapshots`) their snapshots, as the installed `@aws-sdk/client-rds` parses them (element names from its
+ * schemas: `DBInstances/DBInstance`, `TagList/Tag`, `DBClusterMembers/DBClusterMember`, …).
  *
  * Describe*: `Marker` paging with `MaxRecords` 20–100 (default 100; outside → InvalidParameterValue "Invalid value N
  * for MaxRecords. Must be between 20 and 100"), the identifier parameter (unknown → DBInstanceNotFound /
- * DBClusterNotFoundFault / DBSnapshotNotFound / DBClusterSnapshotNotFoundFault, 404) and `Filters`. Snapshots:
- * `SnapshotType` manual | automated | awsbackup | shared | public, `IncludeShared`, `IncludePublic` (AWS's rules:
- * without a type, own manual and automated ones, plus shared / public ones when asked).
+ * DBClusterNotFoundFault, 404) and `Filters`.
  *
- * Mutations: Create{DB,DBCluster}Snapshot (`creating`, then `available` after `rdsSnapshotDelayMs`; Tags honoured),
- * DeleteDBInstance / DeleteDBCluster (SkipFinalSnapshot / Final…SnapshotIdentifier / DeleteAutomatedBackups; deletion
- * protection → InvalidParameterCombination "Cannot delete protected DB Instance, please disable deletion protection
- * and try again."; a cluster with members → InvalidDBClusterStateFault; `deleting`, gone after `rdsTransitionDelayMs`),
- * Delete{DB,DBCluster}Snapshot, StopDBInstance / StopDBCluster (`stopping` → `stopped`, AutomaticRestartTime = now + 7
- * days on the simulated clock; read replicas, their sources and Aurora members refused), ListTagsForResource by ARN.
+ * Mutations: DeleteDBInstance / DeleteDBCluster (SkipFinalSnapshot / Final…SnapshotIdentifier / DeleteAutomatedBackups;
+ * deletion protection → InvalidParameterCombination "Cannot delete protected DB Instance, please disable deletion
+ * protection and try again."; a cluster with members → InvalidDBClusterStateFault; `deleting`, gone after
+ * `rdsTransitionDelayMs`), StopDBInstance / StopDBCluster (`stopping` → `stopped`, AutomaticRestartTime = now + 7 days
+ * on the simulated clock; read replicas, their sources and Aurora members refused), ListTagsForResource by ARN.
  * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/
  */
 import { createHash } from 'node:crypto';
 import { ApiError } from '../api-error';
 import type { AwsQueryOperation } from '../protocols/aws-query';
 import { awsQueryService } from '../protocols/aws-query';
-import type { CallContext, SimOptions } from '../protocols/protocol';
+import type { SimOptions } from '../protocols/protocol';
 import type { QueryParams } from '../protocols/query-params';
 import { el, esc, node } from '../protocols/xml';
-import type { SimDbCluster, SimDbClusterSnapshot, SimDbInstance, SimDbSnapshot, SimRdsRegion } from '../rds-state';
+import type { SimDbCluster, SimDbInstance, SimRdsRegion } from '../rds-state';
 import { RDS_AUTO_RESTART_MS, rdsArn } from '../rds-state';
 import type { SimTag } from '../state';
+import { clusterSnapshotNotFound, finalSnapshotChoice, findClusterSnapshot, findSnapshot, newClusterSnapshot, newSnapshot, snapshotDelay, snapshotNotFound, snapshotOperations } from './rds-snapshots';
 
 export const RDS_VERSION = '2014-10-31';
 export const RDS_XMLNS = 'http://rds.amazonaws.com/doc/2014-10-31/';
 
 declare module '../protocols/protocol' {
   interface SimOptions {
-    /** Create{DB,DBCluster}Snapshot and final snapshots: `creating` → `available` after this many wall-clock ms (default 0: by the next RDS call). */
-    rdsSnapshotDelayMs?: number;
     /** DB instances and clusters: `deleting` → gone, `stopping` → `stopped` after this many wall-clock ms (default 0: by the next RDS call). */
     rdsTransitionDelayMs?: number;
   }
@@ -44,21 +40,19 @@ declare module '../protocols/protocol' {
 
 const instanceNotFound = (id: string): ApiError => new ApiError('DBInstanceNotFound', `DBInstance ${id} not found.`, 404);
 const clusterNotFound = (id: string): ApiError => new ApiError('DBClusterNotFoundFault', `DBCluster ${id} not found.`, 404);
-const snapshotNotFound = (id: string): ApiError => new ApiError('DBSnapshotNotFound', `DBSnapshot ${id} not found.`, 404);
-const clusterSnapshotNotFound = (id: string): ApiError => new ApiError('DBClusterSnapshotNotFoundFault', `DBClusterSnapshot ${id} not found.`, 404);
-const invalidValue = (message: string): ApiError => new ApiError('InvalidParameterValue', message);
-const invalidCombination = (message: string): ApiError => new ApiError('InvalidParameterCombination', message);
-const instanceState = (message: string): ApiError => new ApiError('InvalidDBInstanceState', message);
-const clusterState = (message: string): ApiError => new ApiError('InvalidDBClusterStateFault', message);
+export const invalidValue = (message: string): ApiError => new ApiError('InvalidParameterValue', message);
+export const invalidCombination = (message: string): ApiError => new ApiError('InvalidParameterCombination', message);
+export const instanceState = (message: string): ApiError => new ApiError('InvalidDBInstanceState', message);
+export const clusterState = (message: string): ApiError => new ApiError('InvalidDBClusterStateFault', message);
 
-function required(p: QueryParams, name: string): string {
+export function required(p: QueryParams, name: string): string {
   const v = p.get(name);
   if (v === undefined || v === '') throw new ApiError('MissingParameter', `The request must contain the parameter ${name}`);
   return v;
 }
 
 /** RDS identifiers: a letter first; letters, digits and hyphens; no `--`; no trailing hyphen; at most 255 (snapshots). */
-function checkIdentifier(name: string, value: string, max = 255): string {
+export function checkIdentifier(name: string, value: string, max = 255): string {
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(value) || value.includes('--') || value.endsWith('-') || value.length > max) {
     throw invalidValue(
       `The parameter ${name} is not a valid identifier. Identifiers must begin with a letter; must contain only ASCII letters, digits, and hyphens; and must not end with a hyphen or contain two consecutive hyphens.`,
@@ -107,7 +101,7 @@ export function rdsPage<T>(items: readonly T[], keyOf: (t: T) => string, p: Quer
 }
 
 /** `Filters.Filter.N.Name` / `Filters.Filter.N.Values.Value.M`, checked against the names the operation supports. */
-function filtersOf(p: QueryParams, supported: readonly string[]): { name: string; values: string[] }[] {
+export function filtersOf(p: QueryParams, supported: readonly string[]): { name: string; values: string[] }[] {
   const out: { name: string; values: string[] }[] = [];
   for (let n = 1; p.get(`Filters.Filter.${n}.Name`) !== undefined; n++) {
     const name = p.get(`Filters.Filter.${n}.Name`) ?? '';
@@ -118,10 +112,10 @@ function filtersOf(p: QueryParams, supported: readonly string[]): { name: string
 }
 
 /** A filter value matches an identifier or its ARN (RDS accepts both for the id filters). */
-const matchesId = (values: readonly string[], id: string, arn: string): boolean =>
+export const matchesId = (values: readonly string[], id: string, arn: string): boolean =>
   values.some((v) => v.toLowerCase() === id || v === arn);
 
-function tagsParam(p: QueryParams): SimTag[] {
+export function tagsParam(p: QueryParams): SimTag[] {
   const tags: SimTag[] = [];
   for (let n = 1; p.get(`Tags.Tag.${n}.Key`) !== undefined; n++) tags.push({ key: p.get(`Tags.Tag.${n}.Key`) ?? '', value: p.get(`Tags.Tag.${n}.Value`) ?? '' });
   return tags;
@@ -130,11 +124,11 @@ function tagsParam(p: QueryParams): SimTag[] {
 // ---- XML ----
 
 /** `<Name><Member>…</Member></Name>` (RDS lists name their members), `<Name/>` when empty. */
-function list(name: string, member: string, items: readonly string[]): string {
+export function list(name: string, member: string, items: readonly string[]): string {
   return items.length === 0 ? `<${name}/>` : node(name, ...items.map((i) => node(member, i)));
 }
 
-function tagList(tags: readonly SimTag[]): string {
+export function tagList(tags: readonly SimTag[]): string {
   return list('TagList', 'Tag', tags.map((t) => el('Key', t.key) + el('Value', t.value)));
 }
 
@@ -232,198 +226,19 @@ function renderCluster(rds: SimRdsRegion, c: SimDbCluster, region: string): stri
   ].join('');
 }
 
-function renderSnapshot(s: SimDbSnapshot, status: string = s.status): string {
-  return [
-    el('DBSnapshotIdentifier', s.id),
-    el('DBInstanceIdentifier', s.instanceId),
-    el('SnapshotCreateTime', s.createTime),
-    el('Engine', s.engine),
-    el('AllocatedStorage', s.allocatedStorage),
-    el('Status', status),
-    el('Port', s.port),
-    el('AvailabilityZone', s.availabilityZone),
-    el('VpcId', 'vpc-0sim00000000000001'),
-    el('InstanceCreateTime', s.instanceCreateTime),
-    el('MasterUsername', s.masterUsername),
-    el('EngineVersion', s.engineVersion),
-    el('LicenseModel', s.licenseModel),
-    el('SnapshotType', s.snapshotType),
-    el('Iops', s.iops),
-    el('PercentProgress', s.status === 'creating' ? 0 : 100),
-    el('SourceRegion', s.sourceRegion),
-    el('SourceDBSnapshotIdentifier', s.copiedFrom),
-    el('StorageType', s.storageType),
-    el('Encrypted', s.encrypted),
-    el('DBSnapshotArn', s.arn),
-    el('IAMDatabaseAuthenticationEnabled', false),
-    '<ProcessorFeatures/>',
-    el('DbiResourceId', s.instanceResourceId),
-    tagList(s.tags),
-    el('OriginalSnapshotCreateTime', s.createTime),
-    el('SnapshotTarget', 'region'),
-  ].join('');
-}
-
-function renderClusterSnapshot(s: SimDbClusterSnapshot, status: string = s.status): string {
-  return [
-    list('AvailabilityZones', 'AvailabilityZone', s.availabilityZones.map(esc)),
-    el('DBClusterSnapshotIdentifier', s.id),
-    el('DBClusterIdentifier', s.clusterId),
-    el('SnapshotCreateTime', s.createTime),
-    el('Engine', s.engine),
-    el('EngineMode', s.engineMode),
-    el('AllocatedStorage', s.allocatedStorage),
-    el('Status', status),
-    el('Port', s.port),
-    el('VpcId', 'vpc-0sim00000000000001'),
-    el('ClusterCreateTime', s.clusterCreateTime),
-    el('MasterUsername', s.masterUsername),
-    el('EngineVersion', s.engineVersion),
-    el('LicenseModel', s.engine.includes('postgres') ? 'postgresql-license' : 'general-public-license'),
-    el('SnapshotType', s.snapshotType),
-    el('PercentProgress', s.status === 'creating' ? 0 : 100),
-    el('StorageEncrypted', s.encrypted),
-    el('DBClusterSnapshotArn', s.arn),
-    el('SourceDBClusterSnapshotArn', s.copiedFrom),
-    el('IAMDatabaseAuthenticationEnabled', false),
-    tagList(s.tags),
-    el('StorageType', s.storageType),
-    el('DbClusterResourceId', s.clusterResourceId),
-  ].join('');
-}
-
-function renderAttributes(restore: readonly string[]): string {
-  return list('AttributeValues', 'AttributeValue', restore.map(esc));
-}
-
 // ---- lookups ----
 
-function instanceOf(rds: SimRdsRegion, id: string): SimDbInstance {
+export function instanceOf(rds: SimRdsRegion, id: string): SimDbInstance {
   const i = rds.instances.get(id.toLowerCase());
   if (i === undefined) throw instanceNotFound(id);
   return i;
 }
 
-function clusterOf(rds: SimRdsRegion, id: string): SimDbCluster {
+export function clusterOf(rds: SimRdsRegion, id: string): SimDbCluster {
   const c = rds.clusters.get(id.toLowerCase());
   if (c === undefined) throw clusterNotFound(id);
   return c;
 }
-
-/** This account's snapshot by identifier or ARN, or another account's shared one by its ARN. */
-function findSnapshot(rds: SimRdsRegion, idOrArn: string): SimDbSnapshot | undefined {
-  return rds.snapshots.get(idOrArn.startsWith('arn:') ? idOrArn : idOrArn.toLowerCase()) ?? [...rds.snapshots.values()].find((s) => s.arn === idOrArn);
-}
-
-function findClusterSnapshot(rds: SimRdsRegion, idOrArn: string): SimDbClusterSnapshot | undefined {
-  return (
-    rds.clusterSnapshots.get(idOrArn.startsWith('arn:') ? idOrArn : idOrArn.toLowerCase()) ?? [...rds.clusterSnapshots.values()].find((s) => s.arn === idOrArn)
-  );
-}
-
-/** Own = this account's; foreign ones are listed only as `shared` / `public`. */
-type Listed = { snapshotType: string; sharedWith: readonly string[]; ownerAccountId: string };
-
-/** AWS's SnapshotType / IncludeShared / IncludePublic rules (DescribeDBSnapshots, DescribeDBClusterSnapshots). */
-function snapshotTypeFilter(p: QueryParams, accountId: string): (s: Listed) => boolean {
-  const type = p.get('SnapshotType');
-  const own = (s: Listed): boolean => s.ownerAccountId === accountId;
-  const isPublic = (s: Listed): boolean => s.sharedWith.includes('all');
-  const sharedWithMe = (s: Listed): boolean => !own(s) && !isPublic(s);
-  switch (type) {
-    case undefined:
-    case '':
-      return (s) => (own(s) && s.snapshotType !== 'shared') || (p.bool('IncludeShared') && sharedWithMe(s)) || (p.bool('IncludePublic') && isPublic(s));
-    case 'manual':
-    case 'automated':
-    case 'awsbackup':
-      return (s) => own(s) && s.snapshotType === type;
-    case 'shared':
-      return sharedWithMe;
-    case 'public':
-      return isPublic;
-    default:
-      throw invalidValue(`Invalid snapshot type: ${type}. Valid values are: automated, manual, shared, public, awsbackup.`);
-  }
-}
-
-// ---- mutations' shared steps ----
-
-function newSnapshot(ctx: CallContext, i: SimDbInstance, id: string, tags: SimTag[], delayMs: number): SimDbSnapshot {
-  const rds = ctx.region.rds;
-  if (rds.snapshots.has(id)) throw new ApiError('DBSnapshotAlreadyExists', `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
-  const s: SimDbSnapshot = {
-    id,
-    arn: rdsArn(ctx.regionName, ctx.account.accountId, 'snapshot', id),
-    instanceId: i.id,
-    instanceResourceId: i.resourceId,
-    createTime: ctx.account.currentTime(),
-    status: 'creating',
-    snapshotType: 'manual',
-    allocatedStorage: i.allocatedStorage,
-    engine: i.engine,
-    engineVersion: i.engineVersion,
-    storageType: i.storageType,
-    ...(i.iops !== undefined ? { iops: i.iops } : {}),
-    licenseModel: i.licenseModel,
-    port: i.port,
-    availabilityZone: i.availabilityZone,
-    instanceCreateTime: i.createTime,
-    masterUsername: i.masterUsername,
-    encrypted: i.storageEncrypted,
-    tags,
-    sharedWith: [],
-    ownerAccountId: ctx.account.accountId,
-    availableAtMs: Date.now() + delayMs,
-  };
-  rds.snapshots.set(id, s);
-  return s;
-}
-
-function newClusterSnapshot(ctx: CallContext, c: SimDbCluster, id: string, tags: SimTag[], delayMs: number): SimDbClusterSnapshot {
-  const rds = ctx.region.rds;
-  if (rds.clusterSnapshots.has(id)) {
-    throw new ApiError('DBClusterSnapshotAlreadyExistsFault', `Cannot create the cluster snapshot because one with the identifier ${id} already exists.`);
-  }
-  const s: SimDbClusterSnapshot = {
-    id,
-    arn: rdsArn(ctx.regionName, ctx.account.accountId, 'cluster-snapshot', id),
-    clusterId: c.id,
-    clusterResourceId: c.resourceId,
-    createTime: ctx.account.currentTime(),
-    status: 'creating',
-    snapshotType: 'manual',
-    allocatedStorage: c.allocatedStorage,
-    engine: c.engine,
-    engineVersion: c.engineVersion,
-    engineMode: c.engineMode,
-    storageType: c.storageType,
-    port: c.port,
-    clusterCreateTime: c.createTime,
-    masterUsername: c.masterUsername,
-    encrypted: c.storageEncrypted,
-    tags,
-    sharedWith: [],
-    ownerAccountId: ctx.account.accountId,
-    availabilityZones: c.availabilityZones,
-    availableAtMs: Date.now() + delayMs,
-  };
-  rds.clusterSnapshots.set(id, s);
-  return s;
-}
-
-/** SkipFinalSnapshot / Final…SnapshotIdentifier: exactly one of them (AWS's rule for instances and clusters). */
-function finalSnapshotChoice(p: QueryParams): { skip: boolean; finalId?: string } {
-  const param = 'FinalDBSnapshotIdentifier';
-  const skip = p.bool('SkipFinalSnapshot');
-  const raw = p.get(param);
-  const finalId = raw === undefined || raw === '' ? undefined : checkIdentifier(param, raw);
-  if (skip && finalId !== undefined) throw invalidCombination(`Cannot specify both SkipFinalSnapshot and ${param}.`);
-  if (!skip && finalId === undefined) throw invalidCombination(`${param} is required unless SkipFinalSnapshot is specified.`);
-  return { skip, ...(finalId !== undefined ? { finalId } : {}) };
-}
-
-const snapshotDelay = (o: Readonly<SimOptions>): number => o.rdsSnapshotDelayMs ?? 0;
 const transitionDelay = (o: Readonly<SimOptions>): number => o.rdsTransitionDelayMs ?? 0;
 
 /** Each operation settles the region's delayed transitions, is logged, and passes the test hook first. */
@@ -476,108 +291,7 @@ const operations: Record<string, AwsQueryOperation> = {
     return el('Marker', marker) + list('DBClusters', 'DBCluster', page.map((c) => renderCluster(rds, c, ctx.regionName)));
   },
 
-  DescribeDBSnapshots: (ctx, p) => {
-    const rds = ctx.region.rds;
-    const snapId = p.get('DBSnapshotIdentifier');
-    const instId = p.get('DBInstanceIdentifier');
-    let items = [...rds.snapshots.values()];
-    if (snapId !== undefined && snapId !== '') {
-      const s = findSnapshot(rds, snapId);
-      if (s === undefined) throw snapshotNotFound(snapId);
-      items = [s];
-    } else {
-      items = items.filter(snapshotTypeFilter(p, ctx.account.accountId));
-    }
-    if (instId !== undefined && instId !== '') items = items.filter((s) => s.instanceId === instId.toLowerCase());
-    for (const f of filtersOf(p, ['db-instance-id', 'db-snapshot-id', 'dbi-resource-id', 'snapshot-type', 'engine'])) {
-      items = items.filter((s) => {
-        switch (f.name) {
-          case 'db-instance-id':
-            return matchesId(f.values, s.instanceId, rdsArn(ctx.regionName, s.ownerAccountId, 'db', s.instanceId));
-          case 'db-snapshot-id':
-            return matchesId(f.values, s.id, s.arn);
-          case 'dbi-resource-id':
-            return f.values.includes(s.instanceResourceId);
-          case 'snapshot-type':
-            return f.values.includes(s.snapshotType);
-          default:
-            return f.values.includes(s.engine);
-        }
-      });
-    }
-    const { page, marker } = rdsPage(items, (s) => s.id, p);
-    return el('Marker', marker) + list('DBSnapshots', 'DBSnapshot', page.map((s) => renderSnapshot(s)));
-  },
-
-  DescribeDBClusterSnapshots: (ctx, p) => {
-    const rds = ctx.region.rds;
-    const snapId = p.get('DBClusterSnapshotIdentifier');
-    const clusterId = p.get('DBClusterIdentifier');
-    let items = [...rds.clusterSnapshots.values()];
-    if (snapId !== undefined && snapId !== '') {
-      const s = findClusterSnapshot(rds, snapId);
-      if (s === undefined) throw clusterSnapshotNotFound(snapId);
-      items = [s];
-    } else {
-      items = items.filter(snapshotTypeFilter(p, ctx.account.accountId));
-    }
-    if (clusterId !== undefined && clusterId !== '') items = items.filter((s) => s.clusterId === clusterId.toLowerCase());
-    for (const f of filtersOf(p, ['db-cluster-id', 'db-cluster-snapshot-id', 'snapshot-type', 'engine'])) {
-      items = items.filter((s) => {
-        switch (f.name) {
-          case 'db-cluster-id':
-            return matchesId(f.values, s.clusterId, rdsArn(ctx.regionName, s.ownerAccountId, 'cluster', s.clusterId));
-          case 'db-cluster-snapshot-id':
-            return matchesId(f.values, s.id, s.arn);
-          case 'snapshot-type':
-            return f.values.includes(s.snapshotType);
-          default:
-            return f.values.includes(s.engine);
-        }
-      });
-    }
-    const { page, marker } = rdsPage(items, (s) => s.id, p);
-    return el('Marker', marker) + list('DBClusterSnapshots', 'DBClusterSnapshot', page.map((s) => renderClusterSnapshot(s)));
-  },
-
-  DescribeDBSnapshotAttributes: (ctx, p) => {
-    const id = required(p, 'DBSnapshotIdentifier');
-    const s = findSnapshot(ctx.region.rds, id);
-    if (s === undefined || s.ownerAccountId !== ctx.account.accountId) throw snapshotNotFound(id);
-    return node(
-      'DBSnapshotAttributesResult',
-      el('DBSnapshotIdentifier', s.id),
-      list('DBSnapshotAttributes', 'DBSnapshotAttribute', [el('AttributeName', 'restore') + renderAttributes(s.sharedWith)]),
-    );
-  },
-
-  DescribeDBClusterSnapshotAttributes: (ctx, p) => {
-    const id = required(p, 'DBClusterSnapshotIdentifier');
-    const s = findClusterSnapshot(ctx.region.rds, id);
-    if (s === undefined || s.ownerAccountId !== ctx.account.accountId) throw clusterSnapshotNotFound(id);
-    return node(
-      'DBClusterSnapshotAttributesResult',
-      el('DBClusterSnapshotIdentifier', s.id),
-      list('DBClusterSnapshotAttributes', 'DBClusterSnapshotAttribute', [el('AttributeName', 'restore') + renderAttributes(s.sharedWith)]),
-    );
-  },
-
-  CreateDBSnapshot: (ctx, p) => {
-    const snapId = checkIdentifier('DBSnapshotIdentifier', required(p, 'DBSnapshotIdentifier'));
-    const i = instanceOf(ctx.region.rds, required(p, 'DBInstanceIdentifier'));
-    if (i.clusterId !== undefined) {
-      throw invalidValue('The specified instance is a member of a cluster and a snapshot cannot be created directly. Please use the CreateDBClusterSnapshot API instead.');
-    }
-    if (i.status !== 'available' && i.status !== 'stopped') throw instanceState(`Instance ${i.id} is not in available state.`);
-    return node('DBSnapshot', renderSnapshot(newSnapshot(ctx, i, snapId, tagsParam(p), snapshotDelay(ctx.options))));
-  },
-
-  CreateDBClusterSnapshot: (ctx, p) => {
-    const snapId = checkIdentifier('DBClusterSnapshotIdentifier', required(p, 'DBClusterSnapshotIdentifier'));
-    const c = clusterOf(ctx.region.rds, required(p, 'DBClusterIdentifier'));
-    if (c.status !== 'available') throw clusterState(`DBCluster ${c.id} is not in available state.`);
-    return node('DBClusterSnapshot', renderClusterSnapshot(newClusterSnapshot(ctx, c, snapId, tagsParam(p), snapshotDelay(ctx.options))));
-  },
+  ...snapshotOperations,
 
   DeleteDBInstance: (ctx, p) => {
     const rds = ctx.region.rds;
@@ -629,30 +343,6 @@ const operations: Record<string, AwsQueryOperation> = {
     c.status = 'deleting';
     c.settlesAtMs = Date.now() + transitionDelay(ctx.options);
     return out;
-  },
-
-  DeleteDBSnapshot: (ctx, p) => {
-    const rds = ctx.region.rds;
-    const id = required(p, 'DBSnapshotIdentifier');
-    const s = findSnapshot(rds, id);
-    if (s === undefined || s.ownerAccountId !== ctx.account.accountId) throw snapshotNotFound(id);
-    if (s.snapshotType === 'automated') throw new ApiError('InvalidDBSnapshotState', 'Cannot delete automated snapshots; they are deleted with their retention period or their DB instance.');
-    if (s.status !== 'available' && s.status !== 'failed') throw new ApiError('InvalidDBSnapshotState', 'Cannot delete the snapshot because it is not in available state.');
-    rds.snapshots.delete(s.id);
-    return node('DBSnapshot', renderSnapshot(s, 'deleted'));
-  },
-
-  DeleteDBClusterSnapshot: (ctx, p) => {
-    const rds = ctx.region.rds;
-    const id = required(p, 'DBClusterSnapshotIdentifier');
-    const s = findClusterSnapshot(rds, id);
-    if (s === undefined || s.ownerAccountId !== ctx.account.accountId) throw clusterSnapshotNotFound(id);
-    if (s.snapshotType === 'automated') {
-      throw new ApiError('InvalidDBClusterSnapshotStateFault', 'Cannot delete automated snapshots; they are deleted with their retention period or their DB cluster.');
-    }
-    if (s.status !== 'available' && s.status !== 'failed') throw new ApiError('InvalidDBClusterSnapshotStateFault', 'Cannot delete the snapshot because it is not in available state.');
-    rds.clusterSnapshots.delete(s.id);
-    return node('DBClusterSnapshot', renderClusterSnapshot(s, 'deleted'));
   },
 
   StopDBInstance: (ctx, p) => {
