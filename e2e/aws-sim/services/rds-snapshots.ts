@@ -1,6 +1,6 @@
 /**
- * RDS snapshots (split out of `rds.ts`, which spreads `snapshotOperations` into its operations and is the only
- * importer of this module): Describe{DB,DBCluster}Snapshots (unknown id → DBSnapshotNotFound /
+ * RDS snapshots (`rds.ts` spreads `snapshotOperations` into its operations; the helpers both use are in
+ * `rds-common.ts`, so neither imports the other at load): Describe{DB,DBCluster}Snapshots (unknown id → DBSnapshotNotFound /
  * DBClusterSnapshotNotFoundFault, 404; `SnapshotType` manual | automated | awsbackup | shared | public, `IncludeShared`,
  * `IncludePublic` with AWS's rules: without a type, own manual and automated ones, plus shared / public ones when
  * asked), their `AttributeValues/AttributeValue` attributes, Create{DB,DBCluster}Snapshot (`creating`, then `available`
@@ -30,7 +30,7 @@ import {
   required,
   tagList,
   tagsParam,
-} from './rds';
+} from './rds-common';
 
 declare module '../protocols/protocol' {
   interface SimOptions {
