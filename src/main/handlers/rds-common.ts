@@ -93,21 +93,31 @@ export function isDeletionProtectionRefusal(code: string, message: string): bool
 
 // ---- listings ----
 
-/** Paged DescribeDBInstances (all instances of the region, or the one named: DBInstanceNotFound when absent). */
-export async function* dbInstancePages(ctx: HandlerContext, id?: string): AsyncIterable<DBInstance[]> {
+/**
+ * RDS's Marker paging, once for every Describe* listing: `send` one page (MaxRecords clamped to 20–100, the Marker of
+ * the previous page), yield its items, follow the Marker until RDS gives none.
+ */
+async function* markerPages<T>(
+  ctx: HandlerContext,
+  page: (paging: { MaxRecords: number; Marker?: string }) => Promise<{ items: T[] | undefined; marker: string | undefined }>,
+): AsyncIterable<T[]> {
   let marker: string | undefined;
   do {
+    const res = await page({ MaxRecords: rdsPageSize(ctx), ...(marker ? { Marker: marker } : {}) });
+    yield res.items ?? [];
+    marker = res.marker || undefined;
+  } while (marker !== undefined);
+}
+
+/** Paged DescribeDBInstances (all instances of the region, or the one named: DBInstanceNotFound when absent). */
+export function dbInstancePages(ctx: HandlerContext, id?: string): AsyncIterable<DBInstance[]> {
+  return markerPages(ctx, async (paging) => {
     const res = await ctx.client(RDSClient).send(
-      new DescribeDBInstancesCommand({
-        ...(id !== undefined ? { DBInstanceIdentifier: id } : {}),
-        MaxRecords: rdsPageSize(ctx),
-        ...(marker ? { Marker: marker } : {}),
-      }),
+      new DescribeDBInstancesCommand({ ...(id !== undefined ? { DBInstanceIdentifier: id } : {}), ...paging }),
       { abortSignal: ctx.signal },
     );
-    yield res.DBInstances ?? [];
-    marker = res.Marker || undefined;
-  } while (marker !== undefined);
+    return { items: res.DBInstances, marker: res.Marker };
+  });
 }
 
 /** One DB instance by identifier, or null when RDS says it does not exist. */
@@ -125,52 +135,36 @@ export async function describeDbInstance(ctx: HandlerContext, id: string): Promi
 }
 
 /** Paged DescribeDBClusters (all clusters of the region, or the one named). */
-export async function* dbClusterPages(ctx: HandlerContext, id?: string): AsyncIterable<DBCluster[]> {
-  let marker: string | undefined;
-  do {
+export function dbClusterPages(ctx: HandlerContext, id?: string): AsyncIterable<DBCluster[]> {
+  return markerPages(ctx, async (paging) => {
     const res = await ctx.client(RDSClient).send(
-      new DescribeDBClustersCommand({
-        ...(id !== undefined ? { DBClusterIdentifier: id } : {}),
-        MaxRecords: rdsPageSize(ctx),
-        ...(marker ? { Marker: marker } : {}),
-      }),
+      new DescribeDBClustersCommand({ ...(id !== undefined ? { DBClusterIdentifier: id } : {}), ...paging }),
       { abortSignal: ctx.signal },
     );
-    yield res.DBClusters ?? [];
-    marker = res.Marker || undefined;
-  } while (marker !== undefined);
+    return { items: res.DBClusters, marker: res.Marker };
+  });
 }
 
 /** Paged DescribeDBSnapshots with the caller's filters (SnapshotType, DBSnapshotIdentifier, …). */
-export async function* dbSnapshotPages(
+export function dbSnapshotPages(
   ctx: HandlerContext,
   input: Omit<DescribeDBSnapshotsCommandInput, 'Marker' | 'MaxRecords'> = {},
 ): AsyncIterable<DBSnapshot[]> {
-  let marker: string | undefined;
-  do {
-    const res = await ctx.client(RDSClient).send(
-      new DescribeDBSnapshotsCommand({ ...input, MaxRecords: rdsPageSize(ctx), ...(marker ? { Marker: marker } : {}) }),
-      { abortSignal: ctx.signal },
-    );
-    yield res.DBSnapshots ?? [];
-    marker = res.Marker || undefined;
-  } while (marker !== undefined);
+  return markerPages(ctx, async (paging) => {
+    const res = await ctx.client(RDSClient).send(new DescribeDBSnapshotsCommand({ ...input, ...paging }), { abortSignal: ctx.signal });
+    return { items: res.DBSnapshots, marker: res.Marker };
+  });
 }
 
 /** Paged DescribeDBClusterSnapshots with the caller's filters. */
-export async function* dbClusterSnapshotPages(
+export function dbClusterSnapshotPages(
   ctx: HandlerContext,
   input: Omit<DescribeDBClusterSnapshotsCommandInput, 'Marker' | 'MaxRecords'> = {},
 ): AsyncIterable<DBClusterSnapshot[]> {
-  let marker: string | undefined;
-  do {
-    const res = await ctx.client(RDSClient).send(
-      new DescribeDBClusterSnapshotsCommand({ ...input, MaxRecords: rdsPageSize(ctx), ...(marker ? { Marker: marker } : {}) }),
-      { abortSignal: ctx.signal },
-    );
-    yield res.DBClusterSnapshots ?? [];
-    marker = res.Marker || undefined;
-  } while (marker !== undefined);
+  return markerPages(ctx, async (paging) => {
+    const res = await ctx.client(RDSClient).send(new DescribeDBClusterSnapshotsCommand({ ...input, ...paging }), { abortSignal: ctx.signal });
+    return { items: res.DBClusterSnapshots, marker: res.Marker };
+  });
 }
 
 // ---- final snapshots ----
