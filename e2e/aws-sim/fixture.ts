@@ -6,6 +6,13 @@
 import type { ElastiCacheRegionFixture } from './elasticache-state';
 import type { ElbRegionFixture } from './elb-state';
 import type { OpenSearchRegionFixture } from './opensearch-state';
+import type { LogsRegionFixture } from './logs-state';
+import type { S3RegionFixture } from './s3-state';
+import type { EcrRegionFixture } from './ecr-state';
+import type { SecretsManagerRegionFixture } from './secretsmanager-state';
+import type { KmsRegionFixture } from './kms-state';
+import type { EksRegionFixture } from './eks-state';
+import type { SageMakerRegionFixture } from './sagemaker-state';
 import type { RdsRegionFixture } from './rds-state';
 import type { RedshiftRegionFixture } from './redshift-state';
 
@@ -239,6 +246,20 @@ export interface RegionResourcesFixture {
   redshift?: RedshiftRegionFixture;
   /** OpenSearch Service domains (opensearch-state.ts). */
   opensearch?: OpenSearchRegionFixture;
+  /** CloudWatch Logs (logs-state.ts). */
+  logs?: LogsRegionFixture;
+  /** S3 (s3-state.ts). */
+  s3?: S3RegionFixture;
+  /** ECR (ecr-state.ts). */
+  ecr?: EcrRegionFixture;
+  /** Secrets Manager (secretsmanager-state.ts). */
+  secretsManager?: SecretsManagerRegionFixture;
+  /** KMS (kms-state.ts). */
+  kms?: KmsRegionFixture;
+  /** EKS (eks-state.ts). */
+  eks?: EksRegionFixture;
+  /** SageMaker (sagemaker-state.ts). */
+  sagemaker?: SageMakerRegionFixture;
   /** CloudWatch metric series (GetMetricData, ListMetrics). */
   metrics?: MetricSeriesFixture[];
 }

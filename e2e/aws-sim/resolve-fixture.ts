@@ -5,6 +5,13 @@ import type { AccountFixture, FixtureTags, RegionResourcesFixture } from './fixt
 import { loadElastiCacheFixture } from './elasticache-state';
 import { loadElbFixture } from './elb-state';
 import { loadOpenSearchFixture } from './opensearch-state';
+import { loadLogsFixture } from './logs-state';
+import { loadS3Fixture } from './s3-state';
+import { loadEcrFixture } from './ecr-state';
+import { loadSecretsManagerFixture } from './secretsmanager-state';
+import { loadKmsFixture } from './kms-state';
+import { loadEksFixture } from './eks-state';
+import { loadSageMakerFixture } from './sagemaker-state';
 import { loadRdsFixture } from './rds-state';
 import { loadRedshiftFixture } from './redshift-state';
 import { putDailySeries } from './metrics-state';
@@ -265,6 +272,13 @@ function resolveRegion(region: SimRegion, res: RegionResourcesFixture, now: Date
   loadElastiCacheFixture(region.elasticache, res.elasticache, { region: region.name, accountId, now });
   loadRedshiftFixture(region.redshift, res.redshift, { region: region.name, accountId, now });
   loadOpenSearchFixture(region.opensearch, res.opensearch, { region: region.name, accountId, now });
+  loadLogsFixture(region.logs, res.logs, { region: region.name, accountId, now });
+  loadS3Fixture(region.s3, res.s3, { region: region.name, accountId, now });
+  loadEcrFixture(region.ecr, res.ecr, { region: region.name, accountId, now });
+  loadSecretsManagerFixture(region.secretsManager, res.secretsManager, { region: region.name, accountId, now });
+  loadKmsFixture(region.kms, res.kms, { region: region.name, accountId, now });
+  loadEksFixture(region.eks, res.eks, { region: region.name, accountId, now });
+  loadSageMakerFixture(region.sagemaker, res.sagemaker, { region: region.name, accountId, now });
   resolveNetwork(region, res, now);
   resolveMetrics(region, res, now);
 }

@@ -3,6 +3,13 @@
  * (`sim.state.region('us-east-1').volumes.get('vol-…')`). Maps keep insertion order; paging sorts by id.
  */
 import { SimElastiCacheRegion } from './elasticache-state';
+import { SimLogsRegion } from './logs-state';
+import { SimS3Region } from './s3-state';
+import { SimEcrRegion } from './ecr-state';
+import { SimSecretsManagerRegion } from './secretsmanager-state';
+import { SimKmsRegion } from './kms-state';
+import { SimEksRegion } from './eks-state';
+import { SimSageMakerRegion } from './sagemaker-state';
 import { SimElbRegion } from './elb-state';
 import { SimOpenSearchRegion } from './opensearch-state';
 import { SimRdsRegion } from './rds-state';
@@ -219,6 +226,20 @@ export class SimRegion {
   readonly redshift = new SimRedshiftRegion();
   /** OpenSearch Service: opensearch-state.ts. */
   readonly opensearch = new SimOpenSearchRegion();
+  /** CloudWatch Logs: logs-state.ts. */
+  readonly logs = new SimLogsRegion();
+  /** S3: s3-state.ts. */
+  readonly s3 = new SimS3Region();
+  /** ECR: ecr-state.ts. */
+  readonly ecr = new SimEcrRegion();
+  /** Secrets Manager: secretsmanager-state.ts. */
+  readonly secretsManager = new SimSecretsManagerRegion();
+  /** KMS: kms-state.ts. */
+  readonly kms = new SimKmsRegion();
+  /** EKS: eks-state.ts. */
+  readonly eks = new SimEksRegion();
+  /** SageMaker: sagemaker-state.ts. */
+  readonly sagemaker = new SimSageMakerRegion();
   readonly vpcEndpoints = new Map<string, SimVpcEndpoint>();
   /** CloudWatch metric series by `metricKey(namespace, metricName, dimensions)` (metrics-state.ts). */
   readonly metrics = new Map<string, SimMetricSeries>();

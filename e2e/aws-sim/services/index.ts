@@ -18,6 +18,13 @@ import { elbClassicService } from './elb-classic';
 import { elbv2Service } from './elbv2';
 import { iamService } from './iam';
 import { openSearchService } from './opensearch';
+import { logsService } from './logs';
+import { s3Service } from './s3';
+import { ecrService } from './ecr';
+import { secretsManagerService } from './secretsmanager';
+import { kmsService } from './kms';
+import { eksService } from './eks';
+import { sageMakerService } from './sagemaker';
 import { rdsService } from './rds';
 import { redshiftService } from './redshift';
 import { stsService } from './sts';
@@ -63,7 +70,8 @@ export function createServiceRegistry(initial: readonly SimService[] = []): Serv
 
 /** The services every simulator answers. */
 export const BUILT_IN_SERVICES: readonly SimService[] = [ec2Service, autoScalingService, stsService, iamService, costExplorerService, elbv2Service, elbClassicService, cloudWatchService,
-  rdsService, elastiCacheService, redshiftService, openSearchService, taggingService];
+  rdsService, elastiCacheService, redshiftService, openSearchService, taggingService,
+  logsService, s3Service, ecrService, secretsManagerService, kmsService, eksService, sageMakerService];
 
 /** The default registry (`startSimulator()` without `services`): the built-ins, plus whatever is registered. */
 export const defaultServices: ServiceRegistry = createServiceRegistry(BUILT_IN_SERVICES);

@@ -22,6 +22,13 @@ describe('service registry', () => {
       ['Redshift', 'redshift', 'awsQuery', '2012-12-01'],
       ['OpenSearch', 'es', 'restJson1', '2021-01-01'],
       ['Resource Groups Tagging API', 'tagging', 'awsJson1_1', '2017-01-26'],
+      ['CloudWatch Logs', 'logs', 'awsJson1_1', '2014-03-28'],
+      ['S3', 's3', 'restXml', '2006-03-01'],
+      ['ECR', 'ecr', 'awsJson1_1', '2015-09-21'],
+      ['Secrets Manager', 'secretsmanager', 'awsJson1_1', '2017-10-17'],
+      ['KMS', 'kms', 'awsJson1_1', '2014-11-01'],
+      ['EKS', 'eks', 'restJson1', '2017-11-01'],
+      ['SageMaker', 'sagemaker', 'awsJson1_1', '2017-07-24'],
     ]);
   });
 

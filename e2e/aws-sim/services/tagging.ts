@@ -38,7 +38,7 @@ const invalid = (message: string): ApiError => new ApiError('InvalidParameterExc
 function regionResources(ctx: CallContext): SimTaggedResource[] {
   const r = ctx.region;
   const at = { region: ctx.regionName, accountId: ctx.account.accountId };
-  return [r.rds, r.elasticache, r.redshift, r.opensearch]
+  return [r.rds, r.elasticache, r.redshift, r.opensearch, r.logs, r.s3, r.ecr, r.secretsManager, r.kms, r.eks, r.sagemaker]
     .flatMap((s) => s.taggedResources(at))
     .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
 }

@@ -55,6 +55,12 @@ interface ServicePolicy {
   retry: 'adaptive' | 'standard';
   /** Adaptive only: the limiter's floor after a throttle (requests/s). */
   minFillRate?: number;
+  /**
+   * S3 only: path-style addressing (`http://host/bucket/key`) when the profile names an endpoint. An S3-compatible
+   * endpoint (the simulator, MinIO, LocalStack) answers on one host; virtual-hosted addressing would put the bucket
+   * in the host name. AWS's own endpoints keep the SDK's default.
+   */
+  pathStyleWithEndpoint?: boolean;
 }
 
 export interface ClientFactory extends RegionClients {
@@ -107,6 +113,14 @@ const SERVICE_POLICIES: Record<string, ServicePolicy> = {
   Redshift: { retry: 'adaptive' },
   OpenSearch: { retry: 'adaptive' },
   'Resource Groups Tagging API': { retry: 'adaptive' },
+  // The housekeeping kinds: paged listings per region (per bucket for S3's multipart uploads).
+  'CloudWatch Logs': { retry: 'adaptive' },
+  S3: { retry: 'adaptive', pathStyleWithEndpoint: true },
+  ECR: { retry: 'adaptive' },
+  'Secrets Manager': { retry: 'adaptive' },
+  KMS: { retry: 'adaptive' },
+  EKS: { retry: 'adaptive' },
+  SageMaker: { retry: 'adaptive' },
 };
 
 /** The SDK service id of a client class (read once from a throwaway instance: it names the endpoint settings). */
@@ -195,8 +209,10 @@ export async function createClientFactory(opts: ClientFactoryOptions): Promise<C
       return cached(`${serviceId}|${region}`, () => {
         const policy = SERVICE_POLICIES[serviceId] ?? { retry: 'standard' };
         const maxAttempts = policy.retry === 'adaptive' ? (opts.maxAttemptsEc2 ?? DEFAULT_EC2_MAX_ATTEMPTS) : 3;
+        const endpointed = settings.endpointFor(serviceId) !== undefined;
         const client = new ctor({
           ...base(serviceId, region),
+          ...(policy.pathStyleWithEndpoint && endpointed ? { forcePathStyle: true } : {}),
           ...(policy.retry === 'adaptive'
             ? {
                 retryMode: 'adaptive',
