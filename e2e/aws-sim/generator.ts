@@ -36,7 +36,25 @@ export type UnusedResourceType =
   | 'elasticache:cluster'
   | 'redshift:cluster'
   /** Domain name. */
-  | 'opensearch:domain';
+  | 'opensearch:domain'
+  /** Log group name (no retention set, still written or not known to be dead). */
+  | 'logs:log-group'
+  /** Log group name (no ingestion for the dead-group window). */
+  | 'logs:dead-log-group'
+  /** Bucket name (its incomplete multipart uploads older than the age limit). */
+  | 's3:incomplete-uploads'
+  /** `<repositoryName>@<imageDigest>`. */
+  | 'ecr:image'
+  /** Secret ARN. */
+  | 'secretsmanager:secret'
+  /** Key id. */
+  | 'kms:key'
+  /** Cluster name. */
+  | 'eks:cluster'
+  /** Endpoint name. */
+  | 'sagemaker:endpoint'
+  /** Notebook instance name. */
+  | 'sagemaker:notebook-instance';
 
 export interface UnusedResource {
   type: UnusedResourceType;

@@ -28,7 +28,7 @@ export const RESOURCE_TYPES = [
  */
 export type ResourceType = string;
 
-export type HandlerCategory = 'Compute' | 'Storage' | 'Networking' | 'Database' | 'Analytics';
+export type HandlerCategory = 'Compute' | 'Storage' | 'Networking' | 'Database' | 'Analytics' | 'Management' | 'Security' | 'Containers' | 'Machine Learning';
 
 /** One resource as a handler saw it in one region. Every resource listed is reported, used or not. */
 export interface Finding {
