@@ -1,6 +1,7 @@
 import { DescribeLaunchConfigurationsCommand } from '@aws-sdk/client-auto-scaling';
 import { GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -189,6 +190,16 @@ describe('configured endpoints', () => {
     expect(a.requests.length + b.requests.length + c.requests.length).toBe(0);
   });
 
+  it('S3 uses path-style addressing on a configured endpoint (one host), and virtual-hosted addressing on AWS', async () => {
+    await writeConfig(`[profile p]\nregion = eu-west-1\nendpoint_url = http://localhost:9\n`);
+    const onEndpoint = await factory('p');
+    expect(await s3RequestWithoutSending(onEndpoint)).toEqual({ hostname: 'localhost', path: '/my-bucket/' });
+
+    await writeConfig(`[profile p]\nregion = eu-west-1\n`);
+    const onAws = await factory('p');
+    expect(await s3RequestWithoutSending(onAws)).toEqual({ hostname: 'my-bucket.s3.eu-west-1.amazonaws.com', path: '/' });
+  });
+
   it('refuses a profile whose services section does not exist (the SDK would silently call AWS)', async () => {
     await writeConfig(CONFIG());
     const err = await createClientFactory({ profile: 'broken-services' }).catch((e: unknown) => e);
@@ -280,6 +291,21 @@ function chain(first: () => void, second: () => void): () => void {
 }
 
 /** The host an EC2 request would go to, found by stopping the request before it is sent. */
+async function s3RequestWithoutSending(f: ClientFactory): Promise<{ hostname: string; path: string }> {
+  const client = f.client(S3Client, 'eu-west-1');
+  let seen = { hostname: '', path: '' };
+  client.middlewareStack.add(
+    () => async (args) => {
+      const req = args.request as { hostname: string; path: string };
+      seen = { hostname: req.hostname, path: req.path };
+      throw new Error('stopped before sending');
+    },
+    { step: 'build', name: 'testStopBeforeSend' },
+  );
+  await expect(client.send(new ListMultipartUploadsCommand({ Bucket: 'my-bucket' }))).rejects.toThrow('stopped before sending');
+  return seen;
+}
+
 async function hostWithoutSending(f: ClientFactory): Promise<string> {
   const client = f.ec2('eu-west-1');
   let host = '';
