@@ -1,12 +1,13 @@
 /** Findings: the paged, filtered list (in SQL), its filter menus, one resource with its parts, and exports. */
 import { AppError } from '../../shared/errors';
 import { findingFacets, getResource, listFindings, type FindingsQuery } from '../db/repos/resources';
+import { wasteSummary } from '../db/repos/waste-summary';
 import type { AppServices } from '../ipc/app-services';
 import type { AppState } from './app-state';
 import { exportFindings } from './export-findings';
 import { resourceDetail } from './resource-detail';
 
-export type FindingsServices = Pick<AppServices, 'findingsList' | 'findingsFacets' | 'resourcesGet' | 'exportFindings'>;
+export type FindingsServices = Pick<AppServices, 'findingsList' | 'findingsFacets' | 'findingsWasteSummary' | 'resourcesGet' | 'exportFindings'>;
 
 /** The IPC filter as the repository's query (names differ: `types` → `resourceTypes`). */
 export function findingsQuery(accountId: string, f: Record<string, unknown>): FindingsQuery {
@@ -46,6 +47,11 @@ export function findingsServices(st: AppState): FindingsServices {
     async findingsFacets() {
       const s = st.requireSession();
       return findingFacets(db.db, s.account.id);
+    },
+
+    async findingsWasteSummary() {
+      const s = st.requireSession();
+      return wasteSummary(db.db, s.account.id);
     },
 
     async resourcesGet({ id }) {

@@ -54,6 +54,22 @@ export interface SavingsTotalsDto {
   protectedFindings: number;
 }
 
+/** Potential savings of one group of findings (a kind, a region). */
+export interface WasteGroupDto {
+  /** The kind id (`ec2:volume`) or the region. */
+  key: string;
+  savings: SavingsTotalsDto;
+}
+
+/** The dashboard's picture of the waste: the total, by kind and by region (largest first), and the top items. */
+export interface WasteSummaryDto {
+  totals: SavingsTotalsDto;
+  byKind: WasteGroupDto[];
+  byRegion: WasteGroupDto[];
+  /** The largest known savings among the unprotected findings, largest first (at most five). */
+  top: ResourceDto[];
+}
+
 export interface FindingsPage {
   rows: ResourceDto[];
   /** Rows matching the filter (all pages). */

@@ -36,6 +36,7 @@ import {
   type FindingFacetsDto,
   type FindingsPage,
   type ResourceDetailDto,
+  type WasteSummaryDto,
 } from '../dto/findings';
 import {
   scanIdInput,
@@ -108,6 +109,8 @@ export const channels = {
 
   'findings:list': channel<FindingsPage>()(findingsListInput),
   'findings:facets': channel<FindingFacetsDto>()(noInput),
+  /** The dashboard's picture of the waste: by kind, by region, the top items (one definition of savings). */
+  'findings:waste-summary': channel<WasteSummaryDto>()(noInput),
   'resources:get': channel<ResourceDetailDto>()(resourceGetInput),
 
   'cleanup:plan': channel<CleanupPlanDto>()(cleanupPlanInput),
