@@ -22,6 +22,7 @@ export const queryKeys = {
     ['findings', accountId, 'page', filter, page, pageSize] as const,
   findingsTotals: (accountId: string) => ['findings', accountId, 'totals'] as const,
   facets: (accountId: string) => ['findings', accountId, 'facets'] as const,
+  wasteSummary: (accountId: string) => ['findings', accountId, 'waste'] as const,
   resource: (id: number) => ['findings', 'resource', id] as const,
   scansRoot: ['scans'] as const,
   scans: (accountId: string) => ['scans', accountId] as const,

@@ -48,6 +48,12 @@ export function formatDay(day: string): string {
   return Number.isNaN(d.getTime()) ? day : dayOnly.format(d);
 }
 
+/** The last day of a period whose end is exclusive (Cost Explorer's `End`): the day before, as YYYY-MM-DD. */
+export function lastDayOf(exclusiveEnd: string): string {
+  const d = new Date(`${exclusiveEnd}T00:00:00Z`);
+  return Number.isNaN(d.getTime()) ? exclusiveEnd : new Date(d.getTime() - 86_400_000).toISOString().slice(0, 10);
+}
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 24 * 3600],
   ['month', 30 * 24 * 3600],

@@ -6,7 +6,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { Money } from '../../components/money';
 import { PageHeader } from '../../components/page-header';
 import { RelativeDate } from '../../components/relative-date';
-import { formatCount, formatDay, formatUsd } from '../../lib/format';
+import { formatCount, formatDay, formatUsd, lastDayOf } from '../../lib/format';
 import { CostExplorerBanner } from './ce-banner';
 import { DailyCostChart } from './daily-cost-chart';
 import { ReconciliationCallout } from './reconciliation';
@@ -14,13 +14,15 @@ import { SavingsFigures } from './savings-figures';
 import { ServicesTable } from './services-table';
 import { StatCard } from './stat-card';
 import { useDashboardData } from './use-dashboard-data';
+import { WasteOverview } from './waste-overview';
 
 function isCostExplorerError(e: unknown): boolean {
   return asAppError(e).code.startsWith('ce.') || asAppError(e).code === 'aws.access_denied';
 }
 
 export function DashboardPage(): React.JSX.Element {
-  const { discovery, services, history, ceUsage, savings, lastScan, scans, refresh } = useDashboardData();
+  const { discovery, services, history, ceUsage, savings, waste, lastScan, scans, refresh } = useDashboardData();
+  const notScanned = scans.isSuccess && lastScan === null;
 
   // Cost Explorer failures come either as a rejected call or as a failed discovery carrying its error.
   const ceError = discovery.error ?? discovery.data?.error ?? (refresh.error && isCostExplorerError(refresh.error) ? refresh.error : null);
@@ -34,7 +36,7 @@ export function DashboardPage(): React.JSX.Element {
         notifications.show({
           color: r.error ? 'yellow' : 'teal',
           title: r.error ? 'Costs not refreshed' : 'Costs refreshed',
-          message: r.error ? r.error.message : `${r.requests} Cost Explorer request(s) made (${formatUsd(r.requests * 0.01)}).`,
+          message: r.error ? r.error.message : `${formatCount(r.requests)} Cost Explorer ${r.requests === 1 ? 'request' : 'requests'} made (${formatUsd(r.requests * 0.01)}).`,
         }),
       onError: (e) => notifications.show({ color: 'red', title: 'Costs not refreshed', message: asAppError(e).message }),
     });
@@ -43,14 +45,28 @@ export function DashboardPage(): React.JSX.Element {
     <Stack>
       <PageHeader
         title="Dashboard"
-        description={period ? `Costs from ${formatDay(period.start)} to ${formatDay(period.end)} (end excluded), from Cost Explorer.` : 'What the account pays for, and what could go.'}
+        description={period ? `Costs from ${formatDay(period.start)} to ${formatDay(lastDayOf(period.end))}, from Cost Explorer.` : 'What the account pays for, and what could go.'}
       >
-        <Tooltip label="Asks Cost Explorer again, bypassing the cache. Each request costs $0.01." multiline maw={280}>
-          <Button variant="light" onClick={onRefresh} loading={refresh.isPending} data-testid="refresh-costs">
-            Refresh costs ($0.01 per request)
-          </Button>
-        </Tooltip>
+        <Button onClick={() => navigate('scan')} data-testid="go-scan">
+          {notScanned ? 'Scan for unused resources' : 'Scan again'}
+        </Button>
       </PageHeader>
+
+      {notScanned && (
+        <Card withBorder data-testid="not-scanned">
+          <Group justify="space-between" wrap="nowrap" align="center">
+            <div>
+              <Title order={4}>Not scanned yet</Title>
+              <Text size="sm" c="dimmed">
+                The costs below are what the account pays. What it pays for and does not use is not known until a scan has looked at its resources.
+              </Text>
+            </div>
+            <Button size="md" onClick={() => navigate('scan')} data-testid="not-scanned-scan">
+              Scan for unused resources
+            </Button>
+          </Group>
+        </Card>
+      )}
 
       {ceError ? (
         isCostExplorerError(ceError) ? <CostExplorerBanner error={ceError} /> : <ErrorAlert error={ceError} onRetry={() => void discovery.refetch()} />
@@ -67,7 +83,13 @@ export function DashboardPage(): React.JSX.Element {
           )}
         </StatCard>
         <StatCard label="Potential monthly savings" loading={savings.isPending} testId="potential-savings">
-          {savings.data && <SavingsFigures savings={savings.data} />}
+          {notScanned ? (
+            <Text c="dimmed" size="sm" mt={6} data-testid="potential-savings-not-scanned">
+              Not scanned yet
+            </Text>
+          ) : (
+            savings.data && <SavingsFigures savings={savings.data} />
+          )}
         </StatCard>
         <StatCard label="Last scan" loading={scans.isPending} testId="last-scan">
           {lastScan ? (
@@ -80,9 +102,9 @@ export function DashboardPage(): React.JSX.Element {
               </Text>
             </>
           ) : (
-            <Button variant="subtle" px={0} onClick={() => navigate('scan')}>
-              No scan yet — start one
-            </Button>
+            <Text c="dimmed" size="sm" mt={6}>
+              None yet
+            </Text>
           )}
         </StatCard>
         <StatCard label="Cost Explorer requests" loading={ceUsage.isPending} testId="ce-usage">
@@ -99,10 +121,17 @@ export function DashboardPage(): React.JSX.Element {
         </StatCard>
       </SimpleGrid>
 
+      {!notScanned && waste.data && waste.data.totals.findings + waste.data.totals.protectedFindings > 0 && <WasteOverview waste={waste.data} />}
+
       <Card withBorder>
-        <Title order={4} mb="sm">
-          Daily cost by service
-        </Title>
+        <Group justify="space-between" mb="sm">
+          <Title order={4}>Daily cost by service</Title>
+          <Tooltip label="Asks Cost Explorer again, bypassing the cache. Each request costs $0.01." multiline maw={280}>
+            <Button variant="subtle" size="xs" onClick={onRefresh} loading={refresh.isPending} data-testid="refresh-costs">
+              Refresh costs ($0.01 per request)
+            </Button>
+          </Tooltip>
+        </Group>
         {history.isPending && !ceError ? (
           <Skeleton h={300} />
         ) : history.data && history.data.rows.length > 0 ? (
@@ -131,11 +160,6 @@ export function DashboardPage(): React.JSX.Element {
           <EmptyState size="sm" title="No paid services found" description={ceError ? 'Cost Explorer did not answer; scan the account for unused resources instead.' : 'Nothing cost more than the minimum in the period.'} />
         )}
       </Card>
-      <Group justify="flex-end">
-        <Button onClick={() => navigate('scan')} data-testid="go-scan">
-          Scan for unused resources
-        </Button>
-      </Group>
     </Stack>
   );
 }

@@ -35,6 +35,7 @@ export function useDashboardData() {
     queryFn: () => api().findings.list({ limit: 1, offset: 0 }),
     select: (page) => page.savings,
   });
+  const waste = useQuery({ queryKey: queryKeys.wasteSummary(accountId), queryFn: () => api().findings.wasteSummary() });
   const scans = useQuery({ queryKey: queryKeys.scans(accountId), queryFn: () => api().scans.list({ limit: 50, offset: 0 }) });
 
   const refresh = useMutation({
@@ -48,5 +49,5 @@ export function useDashboardData() {
   });
 
   const lastScan = scans.data?.find((s) => s.kind === 'resources') ?? null;
-  return { discovery, services, history, ceUsage, savings, scans, lastScan, refresh };
+  return { discovery, services, history, ceUsage, savings, waste, scans, lastScan, refresh };
 }

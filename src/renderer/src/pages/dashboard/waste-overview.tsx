@@ -1,0 +1,110 @@
+/**
+ * The picture of the waste after a scan: the total, bars by kind and by region, and the five largest items. Every
+ * figure is main's one definition of potential savings (unprotected findings' known savings), so the bars add up to
+ * the total; unknown savings are counted beside, never drawn as $0.
+ */
+import { Anchor, Card, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import type { WasteGroupDto, WasteSummaryDto } from '../../../../shared/dto/findings';
+import { useKinds } from '../../api/kinds';
+import { navigate } from '../../app/routes';
+import { Money } from '../../components/money';
+import { kindLabel } from '../../lib/kinds';
+import { formatCount } from '../../lib/format';
+
+function Bars({ title, groups, label, testId }: { title: string; groups: WasteGroupDto[]; label: (key: string) => string; testId: string }): React.JSX.Element {
+  const max = Math.max(...groups.map((g) => g.savings.monthlySavings), 0);
+  return (
+    <Stack gap={6} data-testid={testId}>
+      <Text fw={600} size="sm">
+        {title}
+      </Text>
+      {groups.length === 0 ? (
+        <Text size="sm" c="dimmed">
+          Nothing unused.
+        </Text>
+      ) : (
+        groups.map((g) => (
+          <div key={g.key} data-testid={`${testId}-row`} data-key={g.key}>
+            <Group justify="space-between" gap="xs" wrap="nowrap">
+              <Text size="sm" truncate="end">
+                {label(g.key)}
+              </Text>
+              <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
+                <Money value={g.savings.monthlySavings} suffix="/mo" size="sm" data-testid={`${testId}-amount`} />
+                <Text span size="xs" c="dimmed">
+                  {' '}
+                  · {formatCount(g.savings.findings)}
+                  {g.savings.unknownCount > 0 ? ` (${formatCount(g.savings.unknownCount)} unknown)` : ''}
+                </Text>
+              </Text>
+            </Group>
+            <Progress
+              value={max > 0 ? (g.savings.monthlySavings / max) * 100 : 0}
+              size="sm"
+              color="teal"
+              aria-label={`${label(g.key)}: ${g.savings.monthlySavings.toFixed(2)} dollars a month`}
+            />
+          </div>
+        ))
+      )}
+    </Stack>
+  );
+}
+
+export function WasteOverview({ waste }: { waste: WasteSummaryDto }): React.JSX.Element {
+  const kinds = useKinds();
+  const t = waste.totals;
+  return (
+    <Card withBorder data-testid="waste-overview">
+      <Group justify="space-between" align="flex-start" mb="sm">
+        <div>
+          <Title order={4}>Monthly waste found</Title>
+          <Text size="sm" c="dimmed">
+            What the unused, unprotected findings of the last scans cost per month, by kind and by region.
+          </Text>
+        </div>
+        <Stack gap={0} align="flex-end">
+          <Money value={t.monthlySavings} suffix="/mo" size="xl" fw={700} c="teal" data-testid="waste-total" />
+          <Text size="xs" c="dimmed">
+            {formatCount(t.findings)} {t.findings === 1 ? 'finding' : 'findings'}
+            {t.unknownCount > 0 ? `, ${formatCount(t.unknownCount)} of unknown cost not included` : ''}
+          </Text>
+        </Stack>
+      </Group>
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl">
+        <Bars title="By kind" groups={waste.byKind} label={(k) => kindLabel(kinds, k)} testId="waste-by-kind" />
+        <Bars title="By region" groups={waste.byRegion} label={(k) => k} testId="waste-by-region" />
+      </SimpleGrid>
+      {waste.top.length > 0 && (
+        <Stack gap={4} mt="md">
+          <Text fw={600} size="sm">
+            Largest items
+          </Text>
+          <Table data-testid="waste-top" verticalSpacing={4}>
+            <Table.Tbody>
+              {waste.top.map((r) => (
+                <Table.Tr key={r.id}>
+                  <Table.Td>
+                    <Text size="sm">{r.name ?? r.resourceId}</Text>
+                    <Text size="xs" c="dimmed">
+                      {kindLabel(kinds, r.resourceType)} · {r.region}
+                      {r.name ? ` · ${r.resourceId}` : ''}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <Money value={r.monthlySavings} suffix="/mo" size="sm" />
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Group justify="flex-end">
+            <Anchor component="button" size="sm" onClick={() => navigate('findings')} data-testid="waste-view-findings">
+              View all findings
+            </Anchor>
+          </Group>
+        </Stack>
+      )}
+    </Card>
+  );
+}
