@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountFixture } from '../../../e2e/aws-sim/index';
 import type { EksClusterFixture } from '../../../e2e/aws-sim/eks-state';
+import type { UnusedResource } from '../../../e2e/aws-sim/generator';
+import { eksUnused } from '../../../e2e/aws-sim/unused-oracle-eks';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { EKS_CLUSTER_EXTENDED_HOUR, EKS_CLUSTER_HOUR } from '../pricing/keys/eks';
 import { regionPrices } from '../pricing/price-key';
@@ -125,6 +127,13 @@ afterAll(async () => {
 describe('eks:cluster scan', () => {
   it('reports every cluster', () => {
     expect(east.map((f) => f.resourceId).sort()).toEqual(EAST.map((c) => c.name).sort());
+  });
+
+  it('the empty clusters are exactly the oracle’s (unused-oracle-eks.ts)', () => {
+    const want: UnusedResource[] = [];
+    eksUnused(s.sim.state.region('us-east-1'), ACCOUNT, NOW, want);
+    expect(east.filter((f) => f.unused).map((f) => f.resourceId).sort()).toEqual(want.map((u) => u.id).sort());
+    expect(want.length).toBeGreaterThan(3);
   });
 
   it('an ACTIVE cluster with no node group, Fargate profile or tagged live instance is empty; since unknown', () => {

@@ -8,6 +8,8 @@ import { CancelKeyDeletionCommand, DescribeKeyCommand, KMSClient } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountFixture } from '../../../e2e/aws-sim/index';
 import type { KmsKeyFixture } from '../../../e2e/aws-sim/kms-state';
+import type { UnusedResource } from '../../../e2e/aws-sim/generator';
+import { kmsUnused } from '../../../e2e/aws-sim/unused-oracle-kms';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { KMS_KEY_MONTH } from '../pricing/keys/kms';
 import { regionPrices } from '../pricing/price-key';
@@ -114,6 +116,13 @@ afterAll(async () => {
 describe('kms:key scan', () => {
   it('reports customer managed keys only (AWS managed keys never)', () => {
     expect(east.map((f) => f.resourceId).sort()).toEqual(EAST_KEYS.filter((k) => k.manager !== 'AWS').map((k) => k.id).sort());
+  });
+
+  it('the unused keys are exactly the oracle’s (unused-oracle-kms.ts)', () => {
+    const want: UnusedResource[] = [];
+    kmsUnused(s.sim.state.region('us-east-1'), ACCOUNT, NOW, want);
+    expect(east.filter((f) => f.unused).map((f) => f.resourceId).sort()).toEqual(want.map((u) => u.id).sort());
+    expect(want.length).toBeGreaterThan(3);
   });
 
   it('a disabled customer key is unused, priced $1/month; since unknown; named by its alias', () => {
