@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountFixture, MetricSeriesFixture } from '../../../e2e/aws-sim/index';
 import type { LogGroupFixture, SimLogGroup } from '../../../e2e/aws-sim/logs-state';
 import { metricKey, putDailySeries } from '../../../e2e/aws-sim/metrics-state';
+import { logsUnused } from '../../../e2e/aws-sim/unused-oracle-logs';
+import type { UnusedResource } from '../../../e2e/aws-sim/generator';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { lookupService } from '../discovery/service-catalog';
 import { LOGS_STORAGE_GB_MONTH } from '../pricing/keys/logs';
@@ -195,6 +197,14 @@ describe('logs:dead-log-group', () => {
     const deadNames = new Set(all.filter((f) => f.unused).map((f) => f.resourceId));
     expect([...deadNames].sort()).toEqual(['/app/dead-protected', '/app/silent-old', '/aws/lambda/old-fn', '/ecs/dead-svc']);
     for (const f of open) expect(deadNames.has(f.resourceId), f.resourceId).toBe(false);
+  });
+
+  it('agrees with the oracle (the rules read independently from the header) on both kinds', () => {
+    const expected: UnusedResource[] = [];
+    logsUnused(s.sim.state.region('us-east-1'), ACCOUNT, NOW, expected);
+    const key = (t: string, id: string): string => `${t} ${id}`;
+    const got = [...open, ...all].filter((f) => f.unused).map((f) => key(f.resourceType, f.resourceId));
+    expect(got.sort()).toEqual(expected.map((u) => key(u.type, u.id)).sort());
   });
 
   it('delete saves all it stores; a retention on a dead group assumes ingestion stopped at its last datapoint', () => {
