@@ -9,7 +9,9 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountFixture, MetricSeriesFixture } from '../../../e2e/aws-sim/index';
 import { metricKey, putDailySeries } from '../../../e2e/aws-sim/metrics-state';
+import type { UnusedResource } from '../../../e2e/aws-sim/generator';
 import type { SageMakerEndpointFixture } from '../../../e2e/aws-sim/sagemaker-state';
+import { sagemakerUnused } from '../../../e2e/aws-sim/unused-oracle-sagemaker';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { MetricsEngine } from '../metrics/engine';
 import { metricsWindow } from '../metrics/window';
@@ -193,6 +195,16 @@ describe('sagemaker:endpoint scan', () => {
     expect(handler.parts(byName(east, 'idle-ep'), DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false }).parts).toMatchObject([
       { resourceId: 'idle-ep-config', fate: 'deleted', monthlyCost: 0, protected: false, tags: {} },
     ]);
+  });
+
+  it('agrees with the oracle (unused-oracle-sagemaker.ts) in both regions', async () => {
+    for (const [region, found] of [['us-east-1', east], ['eu-west-1', await scan('eu-west-1')]] as const) {
+      const out: UnusedResource[] = [];
+      sagemakerUnused(s.sim.state.region(region), ACCOUNT, NOW, out);
+      const oracle = out.filter((u) => u.type === 'sagemaker:endpoint').map((u) => u.id).sort();
+      expect(found.filter((f) => f.unused).map((f) => f.resourceId).sort(), region).toEqual(oracle);
+    }
+    expect(east.filter((f) => f.unused).length).toBeGreaterThan(3);
   });
 
   it('declares the kind', () => {

@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountFixture } from '../../../e2e/aws-sim/index';
+import type { UnusedResource } from '../../../e2e/aws-sim/generator';
 import type { SageMakerNotebookFixture } from '../../../e2e/aws-sim/sagemaker-state';
+import { sagemakerUnused } from '../../../e2e/aws-sim/unused-oracle-sagemaker';
 import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { SAGEMAKER_NOTEBOOK_STORAGE_GB_MONTH, sageMakerNotebookHourKey } from '../pricing/keys/sagemaker';
 import { regionPrices } from '../pricing/price-key';
@@ -122,6 +124,14 @@ describe('sagemaker:notebook-instance scan', () => {
     expect(stop.own.monthlyCost).toBeCloseTo(730 * 0.05, 6);
     expect(stop.own.costBasis).toBe('ml.t3.medium notebook × 730 h × $0.05 (us-east-1); stays billed: ML storage 20 GB × $0.14/GB-mo');
     expect(handler.parts(f, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false, action: 'delete' }).own.monthlyCost).toBe(f.monthlyCost);
+  });
+
+  it('agrees with the oracle (unused-oracle-sagemaker.ts)', () => {
+    const out: UnusedResource[] = [];
+    sagemakerUnused(s.sim.state.region('us-east-1'), ACCOUNT, NOW, out);
+    const oracle = out.filter((u) => u.type === 'sagemaker:notebook-instance').map((u) => u.id).sort();
+    expect(east.filter((f) => f.unused).map((f) => f.resourceId).sort()).toEqual(oracle);
+    expect(oracle).toContain('forgotten');
   });
 
   it('the protection tag protects; other tags are kept', () => {
