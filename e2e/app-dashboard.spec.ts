@@ -46,6 +46,11 @@ test('before a scan: "Not scanned yet" with the scan action first, no $0.00; aft
   await ui.startScan();
   await expect(page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', 'succeeded', { timeout: 60_000 });
   const scanTotal = await amount(page.getByTestId('scan-savings-total'));
+  // The "Scan finished" toast sits bottom left, over the navigation, not over the tables' cost columns on the right.
+  const toast = page.locator('.mantine-Notification-root').first();
+  await expect(toast).toBeVisible();
+  const toastBox = (await toast.boundingBox())!;
+  expect(toastBox.x + toastBox.width).toBeLessThan(400);
 
   await ui.goto('dashboard');
   await expect(page.getByTestId('not-scanned')).toHaveCount(0);
@@ -68,6 +73,15 @@ test('before a scan: "Not scanned yet" with the scan action first, no $0.00; aft
     expect([...values].sort((a, b) => b - a)).toEqual(values);
     expect(Math.abs(cents(sum) - cents(total))).toBeLessThanOrEqual(n);
   }
+  // The chart's tooltip names the day as people write it ("Nov 20, 2026"), not the data's ISO key.
+  const chart = page.getByTestId('daily-cost-chart');
+  await chart.scrollIntoViewIfNeeded();
+  const chartBox = (await chart.boundingBox())!;
+  await page.mouse.move(chartBox.x + chartBox.width / 2, chartBox.y + chartBox.height / 3);
+  const tooltip = page.locator('.recharts-tooltip-wrapper');
+  await expect(tooltip).toContainText(/[A-Z][a-z]{2} \d{1,2}, \d{4}/);
+  await expect(tooltip).not.toContainText(/\d{4}-\d{2}-\d{2}/);
+
   const top = page.getByTestId('waste-top').locator('tbody tr');
   await expect(top).toHaveCount(5);
   await page.getByTestId('waste-view-findings').click();

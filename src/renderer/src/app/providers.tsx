@@ -26,7 +26,8 @@ export function Providers({ children }: { children: React.ReactNode }): React.JS
   return (
     <QueryClientProvider client={queryClient}>
       <MantineProvider theme={theme} defaultColorScheme="auto" {...(nonce ? { getStyleNonce: () => nonce } : {})}>
-        <Notifications position="bottom-right" />
+        {/* Bottom left, narrow, over the navigation's empty lower part: never over the tables' cost columns (right). */}
+        <Notifications position="bottom-left" containerWidth={340} autoClose={6000} limit={3} />
         {children}
       </MantineProvider>
     </QueryClientProvider>

@@ -1,6 +1,7 @@
 import { Alert, Code, CopyButton, Button, Group, Stack, Text } from '@mantine/core';
 import { asAppError } from '../api/client';
 import { describeError } from '../api/describe-error';
+import { RichText } from './rich-text';
 
 interface ErrorAlertProps {
   error: unknown;
@@ -17,13 +18,19 @@ export function ErrorAlert({ error, profile, mfa, onRetry }: ErrorAlertProps): R
   return (
     <Alert color="red" title={advice.title} data-error-code={e.code} role="alert">
       <Stack gap="xs">
-        <Text size="sm">{advice.message}</Text>
+        <Text size="sm">
+          <RichText text={advice.message} />
+        </Text>
         {advice.location && (
           <Text size="sm">
             Where: <Code>{advice.location}</Code>
           </Text>
         )}
-        {advice.action && <Text size="sm">{advice.action}</Text>}
+        {advice.action && (
+          <Text size="sm">
+            <RichText text={advice.action} />
+          </Text>
+        )}
         {advice.command && (
           <Group gap="xs">
             <Code data-testid="error-command">{advice.command}</Code>

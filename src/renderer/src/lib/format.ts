@@ -54,27 +54,26 @@ export function lastDayOf(exclusiveEnd: string): string {
   return Number.isNaN(d.getTime()) ? exclusiveEnd : new Date(d.getTime() - 86_400_000).toISOString().slice(0, 10);
 }
 
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
-  ['second', 1],
-];
+const DAY_S = 24 * 3600;
 
-/** "3 days ago", "in 2 hours"; `now` is injectable for tests. */
+/**
+ * "3 days ago", "in 2 hours"; `now` is injectable for tests. Whole units, counted down (as `daysSince` does), and in
+ * days up to 90 days: a finding's reason says "stopped 45 days ago", so the column beside it must not say "2 months
+ * ago". Months from 90 days, years from two years.
+ */
 export function formatRelative(iso: string, now: number = Date.now()): string {
   const t = new Date(iso).getTime();
   if (Number.isNaN(t)) return iso;
-  const seconds = Math.round((t - now) / 1000);
+  const seconds = (t - now) / 1000;
   const abs = Math.abs(seconds);
+  const sign = seconds < 0 ? -1 : 1;
   if (abs < 45) return 'just now';
-  for (const [unit, size] of UNITS) {
-    if (abs >= size) return relative.format(Math.round(seconds / size), unit);
-  }
-  return 'just now';
+  const whole = (size: number): number => sign * Math.max(1, Math.floor(abs / size));
+  if (abs < 3600) return relative.format(whole(60), 'minute');
+  if (abs < DAY_S) return relative.format(whole(3600), 'hour');
+  if (abs < 90 * DAY_S) return relative.format(whole(DAY_S), 'day');
+  if (abs < 730 * DAY_S) return relative.format(whole(30.44 * DAY_S), 'month');
+  return relative.format(whole(365.25 * DAY_S), 'year');
 }
 
 /** Whole days between an ISO date and now (for "unused for N days"). */

@@ -41,6 +41,8 @@ export function DailyCostChart({ history, top = 6 }: { history: CostHistoryDto; 
       legendProps={{ verticalAlign: 'bottom' }}
       valueFormatter={(v) => formatUsd(v)}
       xAxisProps={{ tickFormatter: (d: string) => formatDay(d).replace(/, \d{4}$/, '') }}
+      // The tooltip names the day as people write it, not the data's ISO key.
+      tooltipProps={{ labelFormatter: (d: unknown) => (typeof d === 'string' ? formatDay(d) : String(d)) }}
       yAxisProps={{ tickFormatter: (v: number) => formatUsdCompact(v) }}
       withDots={false}
       fillOpacity={0.5}

@@ -80,8 +80,17 @@ export function ProfilesPage(): React.JSX.Element {
       {list && list.profiles.length === 0 && (
         <EmptyState
           title="No AWS profiles found"
-          description="Create one with `aws configure` (access keys) or `aws configure sso`, then reload this page."
-        />
+          description={
+            <>
+              Create one with <Code>aws configure</Code> (access keys) or <Code>aws configure sso</Code>, then look again.
+            </>
+          }
+          data-testid="no-profiles"
+        >
+          <Button variant="light" onClick={() => void profiles.refetch()} loading={profiles.isFetching} data-testid="profiles-look-again">
+            Look again
+          </Button>
+        </EmptyState>
       )}
       {list && list.profiles.length > 0 && (
         <Card withBorder padding="sm">

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceKindDto } from '../../../../shared/dto/kinds';
 import { scanPermission } from '../../lib/kinds';
-import { failureAdvice, permissionFrom } from './failure-advice';
+import { failureAdvice, groupFailures, permissionFrom, type FailureRow } from './failure-advice';
 
 // A kind defined here, not one of the app's: the advice comes from whatever kind main declares.
 const WIDGET: ResourceKindDto = {
@@ -36,5 +36,35 @@ describe('failure advice', () => {
   });
   it('is unchanged for other codes', () => {
     expect(failureAdvice('AuthFailure', '', undefined)).toContain('not enabled for this account');
+  });
+});
+
+
+const row = (region: string, handler: string, code: string, message = `${code} in ${region}`): FailureRow => ({ region, handler, code, message });
+
+describe('groupFailures', () => {
+  it('says a region-wide error once with its kinds; keeps denials per kind (each names its own permission)', () => {
+    const groups = groupFailures([
+      row('eu-west-1', 'ec2:volume', 'AuthFailure'),
+      row('eu-west-1', 'ec2:snapshot', 'AuthFailure'),
+      row('eu-west-1', 'rds:db-instance', 'AuthFailure'),
+      row('us-east-1', 'ec2:volume', 'UnauthorizedOperation', 'not authorized to perform: ec2:DescribeVolumes'),
+      row('us-east-1', 'rds:snapshot', 'AccessDenied', 'not authorized to perform: rds:DescribeDBSnapshots'),
+      row('us-east-1', 'elb:load-balancer', 'aws.throttled'),
+    ]);
+    expect(groups.map((g) => [g.region, g.code, g.rows.map((r) => r.handler)])).toEqual([
+      ['eu-west-1', 'AuthFailure', ['ec2:volume', 'ec2:snapshot', 'rds:db-instance']],
+      ['us-east-1', 'UnauthorizedOperation', ['ec2:volume']],
+      ['us-east-1', 'AccessDenied', ['rds:snapshot']],
+      ['us-east-1', 'aws.throttled', ['elb:load-balancer']],
+    ]);
+  });
+});
+
+describe('failureAdvice', () => {
+  it('does not call an AuthFailure "not opted in": the code does not say whether the region or the credentials are the cause', () => {
+    expect(failureAdvice('AuthFailure', '', undefined)).toMatch(/either the region is not enabled .* or the credentials are not valid there/);
+    expect(failureAdvice('AuthFailure', '', undefined)).not.toMatch(/not opted in/);
+    expect(failureAdvice('OptInRequired', '', undefined)).toMatch(/not opted in/);
   });
 });

@@ -14,10 +14,13 @@ export function permissionFrom(message: string, kind: ResourceKindDto | undefine
 /** `kind`: the failed task's kind (undefined when the kind list is not loaded: the advice then names no action). */
 export function failureAdvice(code: string, message: string, kind: ResourceKindDto | undefined): string {
   switch (code) {
-    case 'AuthFailure':
     case 'aws.region_disabled':
     case 'OptInRequired':
       return 'The region is not enabled for this account (not opted in). Enable it under Account settings, or leave it out of the scan.';
+    case 'AuthFailure':
+      // AWS answers AuthFailure both for a region that is not enabled and for credentials it does not accept there:
+      // the code alone does not say which.
+      return 'AWS did not accept the credentials in this region: either the region is not enabled for this account (check its status under Account settings) or the credentials are not valid there (a policy or an organization rule denying the region). Scan again without it, or fix the access.';
     case 'UnauthorizedOperation':
     case 'AccessDenied':
     case 'AccessDeniedException':
@@ -36,3 +39,34 @@ export function failureAdvice(code: string, message: string, kind: ResourceKindD
       return 'Scan again; if it keeps failing, the log has the details.';
   }
 }
+
+export interface FailureRow {
+  region: string;
+  handler: string;
+  /** The AWS error code when known (AuthFailure, UnauthorizedOperation…), else the app's code. */
+  code: string;
+  message: string;
+}
+
+export interface FailureGroup {
+  region: string;
+  code: string;
+  rows: FailureRow[];
+}
+
+/**
+ * One entry per region and error code: a region that refused every kind with the same error is one problem, said
+ * once with the kinds it stopped, not repeated per kind. A denial names its own permission, so those stay per kind.
+ */
+export function groupFailures(failures: readonly FailureRow[]): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  for (const f of failures) {
+    const perKind = /denied|unauthorized|access/i.test(f.code);
+    const key = perKind ? `${f.region}|${f.code}|${f.handler}` : `${f.region}|${f.code}`;
+    const g = groups.get(key) ?? { region: f.region, code: f.code, rows: [] };
+    g.rows.push(f);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
+}
+

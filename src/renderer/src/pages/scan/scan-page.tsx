@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, Card, EmptyState, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import type { ScanTaskDto } from '../../../../shared/dto/scans';
+import type { ScanStatus, ScanTaskDto } from '../../../../shared/dto/scans';
 import { api, asAppError } from '../../api/client';
 import { useAccountId } from '../../api/queries';
 import { queryKeys } from '../../api/query-keys';
@@ -22,6 +22,24 @@ function taskFailure(t: ScanTaskDto): FailureRow | null {
   if (t.status !== 'failed' || !t.error) return null;
   const aws = t.error.details?.['awsCode'];
   return { region: t.region, handler: t.resourceType, code: typeof aws === 'string' ? aws : t.error.code, message: t.error.message };
+}
+
+/** What a scan's card is called, by its status (no internal number: a discovery run shares the sequence). */
+function scanTitle(status: ScanStatus): string {
+  switch (status) {
+    case 'running':
+      return 'Scanning…';
+    case 'succeeded':
+      return 'Scan finished';
+    case 'partial':
+      return 'Scan finished, some tasks failed';
+    case 'failed':
+      return 'Scan failed';
+    case 'cancelled':
+      return 'Scan cancelled';
+    case 'interrupted':
+      return 'Scan interrupted';
+  }
 }
 
 export function ScanPage(): React.JSX.Element {
@@ -94,7 +112,7 @@ export function ScanPage(): React.JSX.Element {
           <Stack>
             <Group justify="space-between">
               <Title order={4}>
-                Scan #{live.scanId} — {live.status}
+                {scanTitle(live.status)}
               </Title>
               {!running && (
                 <Button variant="light" onClick={() => navigate('findings')} data-testid="view-findings">
@@ -125,7 +143,7 @@ export function ScanPage(): React.JSX.Element {
         </Card>
       ) : last ? (
         <Card withBorder data-testid="last-scan-summary">
-          <Title order={4}>Last scan #{last.id}</Title>
+          <Title order={4}>Last scan</Title>
           <Text size="sm">
             {last.status} · <RelativeDate iso={last.startedAt} size="sm" /> · {formatDuration(last.durationMs)} · {last.regions.length} regions ·{' '}
             {formatCount(last.findingsCount)} findings · <Money value={last.monthlySavings} size="sm" suffix="/mo" /> · CloudWatch: {meterShort(meterOf(last))}
