@@ -8,7 +8,7 @@ import { test, expect } from './pages/fixtures';
 import { ACCOUNT_ID } from './pages/sample-account';
 
 // Tall enough for every finding to be rendered by the virtual table at once.
-test.use({ viewport: { width: 1440, height: 3000 } });
+test.use({ viewport: { width: 1440, height: 4600 } });
 
 const money = (t: string | null): number => Number((t ?? '').replace(/[$,]/g, ''));
 

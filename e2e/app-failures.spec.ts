@@ -36,10 +36,10 @@ test.describe('one region failing', () => {
     await expect(failures).toBeVisible();
     // Every kind of eu-west-1 failed with the same AuthFailure: one problem, said once, with the kinds it stopped.
     const failedTasks = page.locator('[data-testid="scan-tasks"] tr[data-status="failed"]');
-    await expect(failedTasks).toHaveCount(14);
+    await expect(failedTasks).toHaveCount(23); // every resource kind of eu-west-1
     await expect(failures.locator('[data-failure-region]')).toHaveCount(1);
     await expect(failures.locator('[data-failure-region="eu-west-1"]')).toContainText(`${await failedTasks.count()} kinds:`);
-    await expect(failures).toContainText('14 tasks failed in 1 region');
+    await expect(failures).toContainText('23 tasks failed in 1 region');
     await expect(failures).toContainText('AuthFailure');
     // AuthFailure does not say which: a region that is not enabled, or credentials not valid there.
     await expect(failures).toContainText('either the region is not enabled for this account');
@@ -177,8 +177,8 @@ test.describe('cleanup refusals', () => {
   test('cancelling a running cleanup: what was not started is listed as cancelled and stays in AWS', async ({ app, page }) => {
     // Deletion order: snapshots (30), then volumes (40), then addresses (50) — cancelling during the snapshot leaves the other two.
     const ids = { snapshot: 'snap-0a100000000000002', volume: 'vol-0a100000000000014', address: 'eipalloc-0a100000000000006' };
-    // The table is virtualized: a window tall enough to render all 55 rows, so each checkbox exists to be ticked.
-    await page.setViewportSize({ width: 1400, height: 3000 });
+    // The table is virtualized: a window tall enough to render all 85 rows, so each checkbox exists to be ticked.
+    await page.setViewportSize({ width: 1400, height: 4600 });
     for (const id of Object.values(ids)) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();
     const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });

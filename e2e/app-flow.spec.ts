@@ -5,8 +5,8 @@
 import { test, expect } from './pages/fixtures';
 import { ACCOUNT_ID, ALL_UNUSED, EXPECTED_COST, UNUSED, fixtureCosts, formatUsd } from './pages/sample-account';
 
-// Tall enough for all 55 findings to be rendered by the virtual table at once.
-test.use({ viewport: { width: 1440, height: 3000 } });
+// Tall enough for all 85 findings to be rendered by the virtual table at once.
+test.use({ viewport: { width: 1440, height: 4600 } });
 
 test('choose profile, see costs, scan, review, delete two findings, see history', async ({ app, ui, page }) => {
   test.setTimeout(180_000);
@@ -37,8 +37,8 @@ test('choose profile, see costs, scan, review, delete two findings, see history'
     await ui.startScan();
     await expect(page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', 'succeeded');
     await expect(page.getByTestId('scan-findings-total')).toHaveText(String(ALL_UNUSED.length));
-    // 3 enabled regions × 14 resource kinds; af-south-1 (not opted in) is not scanned.
-    await expect(page.locator('[data-testid="scan-tasks"] tbody tr')).toHaveCount(42); // 3 regions × 14 kinds
+    // 3 enabled regions × 23 resource kinds; af-south-1 (not opted in) is not scanned.
+    await expect(page.locator('[data-testid="scan-tasks"] tbody tr')).toHaveCount(69); // 3 regions × 23 kinds
     // Savings per task: eu-west-1's two unattached volumes (gp3 250 GiB + st1 1,000 GiB), and the tasks add up to the total.
     await expect(page.locator('[data-testid="scan-tasks"] tr[data-task="eu-west-1|ec2:volume"] [data-col="savings"]')).toHaveText(
       formatUsd((EXPECTED_COST['vol-0e100000000000010'] ?? 0) + (EXPECTED_COST['vol-0e100000000000011'] ?? 0)),

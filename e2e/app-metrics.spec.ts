@@ -56,7 +56,7 @@ test('the drawer shows what CloudWatch says about a finding: verdict, series wit
   await page.getByTestId('open-dashboard').click();
   await ui.startScan();
   await ui.goto('findings');
-  await page.setViewportSize({ width: 1400, height: 2600 }); // the table is virtualized: render every row
+  await page.setViewportSize({ width: 1400, height: 4600 }); // the table is virtualized: render every row
   await ui.row(NAT).getByTestId('finding-open').click();
 
   const drawer = page.getByTestId('finding-drawer').getByRole('dialog');

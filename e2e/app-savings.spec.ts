@@ -12,7 +12,7 @@ import { SIM_PROFILE } from './pages/profile-names';
 import { ACCOUNT_ID, fixtureCosts, formatUsd } from './pages/sample-account';
 
 // Tall enough for every finding to be rendered by the virtual table at once.
-test.use({ viewport: { width: 1440, height: 3000 } });
+test.use({ viewport: { width: 1440, height: 4600 } });
 
 const INSTANCE = 'i-0a10000000000000d';
 const VPC = 'Amazon Virtual Private Cloud';

@@ -59,8 +59,8 @@ describe('GetCostAndUsage', () => {
     expect(lambda?.Metrics?.UnblendedCost).toEqual({ Amount: series('AWS Lambda')[0], Unit: 'USD' });
     // Credits and tax are filtered out; the Cost Explorer line only exists every third day.
     expect(out.ResultsByTime?.every((r) => !r.Groups?.some((g) => g.Keys?.[0] === 'Tax'))).toBe(true);
-    expect(first?.Groups?.length).toBe(13);
-    expect(out.ResultsByTime?.[1]?.Groups?.length).toBe(12);
+    expect(first?.Groups?.length).toBe(18);
+    expect(out.ResultsByTime?.[1]?.Groups?.length).toBe(17);
     const ec2Last = out.ResultsByTime?.[29]?.Groups?.find((g) => g.Keys?.[0] === 'Amazon Elastic Compute Cloud - Compute');
     expect(ec2Last?.Metrics?.UnblendedCost?.Amount).toBe(series('Amazon Elastic Compute Cloud - Compute').at(-1));
   });
@@ -193,9 +193,9 @@ describe('GetDimensionValues', () => {
     expect(values).toContain('EC2 - Other');
     expect(values).toContain('Amazon Virtual Private Cloud');
     expect(values).toContain('Tax');
-    expect(out.TotalSize).toBe(14);
-    expect(out.ReturnSize).toBe(14);
+    expect(out.TotalSize).toBe(19);
+    expect(out.ReturnSize).toBe(19);
     const search = await ce.send(new GetDimensionValuesCommand({ TimePeriod: { Start: '2026-10-26', End: '2026-11-25' }, Dimension: 'SERVICE', SearchString: 'ec2' }));
-    expect(search.DimensionValues?.map((v) => v.Value)).toEqual(['EC2 - Other']);
+    expect(search.DimensionValues?.map((v) => v.Value).sort()).toEqual(['Amazon EC2 Container Registry (ECR)', 'EC2 - Other']);
   });
 });

@@ -64,6 +64,37 @@ const UNUSED = [
   'ap-northeast-1 ec2:elastic-ip eipalloc-0c100000000000001',
   'ap-northeast-1 ec2:snapshot snap-0c100000000000001',
   'ap-northeast-1 ec2:image ami-0c100000000000001',
+  // The housekeeping kinds (#18): log groups, S3 uploads, ECR images, secrets, EKS clusters, KMS keys.
+  'us-east-1 logs:log-group /app/orders-api',
+  'us-east-1 logs:log-group /aws/lambda/resize-images',
+  'us-east-1 logs:log-group /app/audit',
+  'us-east-1 logs:dead-log-group /aws/lambda/legacy-cron',
+  'us-east-1 logs:dead-log-group /ecs/old-worker',
+  'us-east-1 logs:dead-log-group /app/compliance-archive',
+  'us-east-1 logs:log-group /app/new-service',
+  'us-east-1 logs:dead-log-group /app/forgotten-batch',
+  'us-east-1 s3:incomplete-uploads cc-sample-media-uploads',
+  'us-east-1 s3:incomplete-uploads cc-sample-backups-covered',
+  'us-east-1 s3:incomplete-uploads cc-sample-keep-uploads',
+  'us-east-1 ecr:image web-frontend@sha256:4559e04755ab0dbfa7c43a32116030ed1933d6eddb4213a36c79b33089ab8396',
+  'us-east-1 ecr:image web-frontend@sha256:40bf2cceb76b0e9a1c601fb23209924e7b184403d8f9cfc73280d3ea0c1cf62b',
+  'us-east-1 ecr:image legacy/batch-worker@sha256:683a0be03658c277b4a550b799081d30c3454875ea01fce267ae1033d23826e3',
+  'us-east-1 ecr:image legacy/batch-worker@sha256:10e73dbd32697d44e3eb6992511fccd06ff376fbe8d90f8033914850d94d35f7',
+  'us-east-1 ecr:image base-images@sha256:f04938280005e8da823a4a2fca1e46eaa70a3b87095192bbe8082c44d3b56fc4',
+  'us-east-1 secretsmanager:secret arn:aws:secretsmanager:us-east-1:123456789012:secret:old/partner-ftp-password-6WDjJ0',
+  'us-east-1 secretsmanager:secret arn:aws:secretsmanager:us-east-1:123456789012:secret:staging/never-used-token-3x4K1I',
+  'us-east-1 secretsmanager:secret arn:aws:secretsmanager:us-east-1:123456789012:secret:break-glass/root-recovery-F2uQx9',
+  'us-east-1 secretsmanager:secret arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/replicated-config-IA4YM0',
+  'us-east-1 eks:cluster sandbox-old',
+  'us-east-1 eks:cluster legacy-platform',
+  'us-east-1 eks:cluster keep-dr',
+  'us-east-1 sagemaker:endpoint churn-model-staging',
+  'us-east-1 sagemaker:endpoint recsys-ab-test',
+  'us-east-1 sagemaker:endpoint demo-llm-keep',
+  'us-east-1 sagemaker:notebook-instance ana-exploration',
+  'us-east-1 sagemaker:notebook-instance shared-gpu-nb',
+  'us-east-1 kms:key 1a2b3c4d-0000-4000-8000-00000000d001',
+  'us-east-1 kms:key 1a2b3c4d-0000-4000-8000-00000000d002',
 ];
 const PROTECTED = ['i-0a100000000000007', 'vol-0a100000000000016', 'vol-0a100000000000019', 'snap-0a100000000000013', 'eipalloc-0a100000000000004', 'snap-0a100000000000009', 'ami-0a100000000000006', 'i-0e100000000000002'];
 
@@ -87,10 +118,10 @@ describe('sample account', () => {
     expect(tagged.sort()).toEqual([...PROTECTED].sort());
   });
 
-  it('has 30 days of costs for thirteen services, with sub-cent amounts, a credit and a tax record', async () => {
+  it('has 30 days of costs for eighteen services, with sub-cent amounts, a credit and a tax record', async () => {
     const account = resolveFixture(await loadSampleAccount(), new Date('2026-11-25T12:00:00Z'));
     const services = new Set(account.costs.filter((c) => c.recordType === 'Usage').map((c) => c.service));
-    expect(services.size).toBe(13);
+    expect(services.size).toBe(18);
     for (const db of ['Amazon Relational Database Service', 'Amazon ElastiCache', 'Amazon Redshift', 'Amazon OpenSearch Service']) expect(services).toContain(db);
     expect(new Set(account.costs.map((c) => c.date)).size).toBe(30);
     expect(account.costs.some((c) => c.recordType === 'Credit')).toBe(true);

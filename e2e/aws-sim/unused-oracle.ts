@@ -5,6 +5,13 @@
  */
 import type { UnusedResource } from './generator';
 import { databasesUnused } from './unused-oracle-databases';
+import { ecrUnused } from './unused-oracle-ecr';
+import { eksUnused } from './unused-oracle-eks';
+import { kmsUnused } from './unused-oracle-kms';
+import { logsUnused } from './unused-oracle-logs';
+import { s3Unused } from './unused-oracle-s3';
+import { sagemakerUnused } from './unused-oracle-sagemaker';
+import { secretsManagerUnused } from './unused-oracle-secretsmanager';
 import { DAY_MS, findSeries, hasDataSince, LIST_METRICS_LOOKBACK_DAYS, utcDay } from './metrics-state';
 import type { SimMetricSeries } from './metrics-state';
 import type { SimAccount, SimRegion } from './state';
@@ -38,6 +45,13 @@ export function unusedByDefinition(account: SimAccount, now: Date = account.now)
     for (const im of r.images.values()) if (!usedImages.has(im.imageId)) out.push({ type: 'ec2:image', region: name, id: im.imageId });
     networkUnused(r, now, out);
     databasesUnused(r, account.accountId, now, out);
+    logsUnused(r, account.accountId, now, out);
+    s3Unused(r, account.accountId, now, out);
+    ecrUnused(r, account.accountId, now, out);
+    secretsManagerUnused(r, account.accountId, now, out);
+    eksUnused(r, account.accountId, now, out);
+    sagemakerUnused(r, account.accountId, now, out);
+    kmsUnused(r, account.accountId, now, out);
   }
   return out;
 }

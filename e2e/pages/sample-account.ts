@@ -1,5 +1,5 @@
 /**
- * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 55 unused resources of
+ * TEST-ONLY oracle for the sample account (e2e/aws-sim/fixtures/sample-account.json): the 85 unused resources of
  * sample-account.expected.md, and the monthly costs that follow from AWS's public us-east-1 / eu-west-1 /
  * ap-northeast-1 prices, computed here by hand (730 hours a month) — independent of the app's price book. The database
  * costs use the us-east-1 prices the app bundles with dated sources (src/main/pricing/keys/*.ts); the idle OpenSearch
@@ -11,7 +11,7 @@ import path from 'node:path';
 
 export const ACCOUNT_ID = '123456789012';
 
-/** sample-account.expected.md, "Unused (55)": region → ids. */
+/** sample-account.expected.md, "Unused (85)": region → ids. */
 export const UNUSED: Record<string, string[]> = {
   'us-east-1': [
     'i-0a100000000000002', 'i-0a100000000000005', 'i-0a100000000000007', 'i-0a100000000000008', 'i-0a10000000000000d',
@@ -26,6 +26,37 @@ export const UNUSED: Record<string, string[]> = {
     'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-ingress-alb/0000000000000004',
     'orders-db', 'reporting-db', 'ledger-db', 'analytics-aurora', 'old-orders-final', 'partner-copy',
     'sessions', 'warehouse', 'logs-search',
+    // housekeeping kinds (#18)
+    '/app/orders-api',
+    '/aws/lambda/resize-images',
+    '/app/audit',
+    '/aws/lambda/legacy-cron',
+    '/ecs/old-worker',
+    '/app/compliance-archive',
+    '/app/new-service',
+    '/app/forgotten-batch',
+    'cc-sample-media-uploads',
+    'cc-sample-backups-covered',
+    'cc-sample-keep-uploads',
+    'web-frontend@sha256:4559e04755ab0dbfa7c43a32116030ed1933d6eddb4213a36c79b33089ab8396',
+    'web-frontend@sha256:40bf2cceb76b0e9a1c601fb23209924e7b184403d8f9cfc73280d3ea0c1cf62b',
+    'legacy/batch-worker@sha256:683a0be03658c277b4a550b799081d30c3454875ea01fce267ae1033d23826e3',
+    'legacy/batch-worker@sha256:10e73dbd32697d44e3eb6992511fccd06ff376fbe8d90f8033914850d94d35f7',
+    'base-images@sha256:f04938280005e8da823a4a2fca1e46eaa70a3b87095192bbe8082c44d3b56fc4',
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:old/partner-ftp-password-6WDjJ0',
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:staging/never-used-token-3x4K1I',
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:break-glass/root-recovery-F2uQx9',
+    'arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/replicated-config-IA4YM0',
+    'sandbox-old',
+    'legacy-platform',
+    'keep-dr',
+    '1a2b3c4d-0000-4000-8000-00000000d001',
+    '1a2b3c4d-0000-4000-8000-00000000d002',
+    'churn-model-staging',
+    'recsys-ab-test',
+    'demo-llm-keep',
+    'ana-exploration',
+    'shared-gpu-nb',
   ],
   'eu-west-1': ['i-0e100000000000002', 'i-0e100000000000003', 'vol-0e100000000000010', 'vol-0e100000000000011', 'eipalloc-0e100000000000002', 'snap-0e100000000000001', 'ami-0e100000000000002', 'nat-0e100000000000001'],
   'ap-northeast-1': ['vol-0c100000000000010', 'vol-0c100000000000011', 'eipalloc-0c100000000000001', 'snap-0c100000000000001', 'ami-0c100000000000001'],

@@ -51,7 +51,11 @@ describe('service catalog', () => {
     expect(handlersForService(lookupService('Amazon Virtual Private Cloud').code)).toEqual(['ec2:vpc-endpoint', 'ec2:elastic-ip']);
     expect(handlersForService(lookupService('Amazon Elastic Load Balancing').code)).toEqual(['elb:load-balancer']);
     expect(handlersForService('AmazonEC2')).toEqual(['ec2:instance']);
-    expect(handlersForService('AmazonS3')).toEqual([]);
+    expect(handlersForService('AmazonS3')).toEqual(['s3:incomplete-uploads']);
+    expect(handlersForService(lookupService('AmazonCloudWatch').code)).toEqual(['logs:log-group', 'logs:dead-log-group']);
+    expect(handlersForService(lookupService('Amazon Elastic Container Service for Kubernetes').code)).toEqual(['eks:cluster']);
+    expect(handlersForService(lookupService('AWS Key Management Service').code)).toEqual(['kms:key']);
+    expect(handlersForService(lookupService('Amazon SageMaker').code)).toEqual(['sagemaker:endpoint', 'sagemaker:notebook-instance']);
     expect(handlersForService('ce:something')).toEqual([]);
   });
 

@@ -23,6 +23,15 @@ describe('registerBuiltinHandlers', () => {
       'redshift:cluster',
       'opensearch:domain',
       'rds:snapshot',
+      'logs:log-group',
+      'logs:dead-log-group',
+      's3:incomplete-uploads',
+      'ecr:image',
+      'secretsmanager:secret',
+      'eks:cluster',
+      'sagemaker:endpoint',
+      'sagemaker:notebook-instance',
+      'kms:key',
     ]);
     expect(registry.get('ec2:elastic-ip')).toMatchObject({
       label: 'Idle Elastic IPs',

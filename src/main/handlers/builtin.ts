@@ -14,6 +14,14 @@ import { dbClustersHandler } from './rds-clusters';
 import { dbInstancesHandler } from './rds-instances';
 import { rdsSnapshotsHandler } from './rds-snapshots';
 import { redshiftClustersHandler } from './redshift-clusters';
+import { deadLogGroupsHandler, logGroupsNoRetentionHandler } from './logs-groups';
+import { s3IncompleteUploadsHandler } from './s3-incomplete-uploads';
+import { ecrImagesHandler } from './ecr-images';
+import { unusedSecretsHandler } from './secrets-unused';
+import { emptyEksClustersHandler } from './eks-clusters';
+import { disabledKmsKeysHandler } from './kms-keys';
+import { idleSageMakerEndpointsHandler } from './sagemaker-endpoints';
+import { sageMakerNotebooksHandler } from './sagemaker-notebooks';
 import type { ResourceHandler } from './handler';
 import type { HandlerRegistry } from './registry';
 
@@ -33,6 +41,15 @@ export const BUILTIN_HANDLERS: readonly ResourceHandler[] = [
   redshiftClustersHandler,
   openSearchDomainsHandler,
   rdsSnapshotsHandler,
+  logGroupsNoRetentionHandler,
+  deadLogGroupsHandler,
+  s3IncompleteUploadsHandler,
+  ecrImagesHandler,
+  unusedSecretsHandler,
+  emptyEksClustersHandler,
+  idleSageMakerEndpointsHandler,
+  sageMakerNotebooksHandler,
+  disabledKmsKeysHandler,
 ];
 
 /** The price keys the shipped kinds declare (a registry's own list is `priceKeysOf(registry)`). */

@@ -21,6 +21,15 @@ export const RESOURCE_TYPES = [
   'elasticache:cluster',
   'redshift:cluster',
   'opensearch:domain',
+  'logs:log-group',
+  'logs:dead-log-group',
+  's3:incomplete-uploads',
+  'ecr:image',
+  'secretsmanager:secret',
+  'eks:cluster',
+  'sagemaker:endpoint',
+  'sagemaker:notebook-instance',
+  'kms:key',
 ] as const;
 /**
  * A kind's id, `service:kind` (`ec2:volume`). Any string a registered kind declares: kinds are plugins, the registry

@@ -25,6 +25,16 @@ const PART_NOUNS: Record<string, string> = {
   'redshift:cluster': 'Redshift cluster',
   'redshift:snapshot': 'Redshift snapshot',
   'opensearch:domain': 'OpenSearch domain',
+  'logs:log-group': 'log group',
+  'logs:dead-log-group': 'log group',
+  's3:incomplete-uploads': 'incomplete upload',
+  'ecr:image': 'container image',
+  'secretsmanager:secret': 'secret',
+  'eks:cluster': 'EKS cluster',
+  'kms:key': 'KMS key',
+  'sagemaker:endpoint': 'SageMaker endpoint',
+  'sagemaker:endpoint-config': 'endpoint configuration',
+  'sagemaker:notebook-instance': 'notebook instance',
 };
 
 export function partNoun(resourceType: string): string {

@@ -9,6 +9,13 @@ import { RDS_PRICE_KEYS } from './keys/rds';
 import { REDSHIFT_PRICE_KEYS } from './keys/redshift';
 import { NAT_GATEWAY_PRICE_KEYS } from './keys/nat-gateway';
 import { VPC_ENDPOINT_PRICE_KEYS } from './keys/vpc-endpoint';
+import { LOGS_PRICE_KEYS } from './keys/logs';
+import { S3_PRICE_KEYS } from './keys/s3';
+import { ECR_PRICE_KEYS } from './keys/ecr';
+import { SECRETS_MANAGER_PRICE_KEYS } from './keys/secretsmanager';
+import { EKS_PRICE_KEYS } from './keys/eks';
+import { KMS_PRICE_KEYS } from './keys/kms';
+import { SAGEMAKER_PRICE_KEYS } from './keys/sagemaker';
 import {
   EBS_GB_MONTH,
   EBS_PRICE_KEYS,
@@ -40,6 +47,13 @@ export const SHIPPED_KEYS: readonly PriceKey[] = [
   ...ELASTICACHE_PRICE_KEYS,
   ...REDSHIFT_PRICE_KEYS,
   ...OPENSEARCH_PRICE_KEYS,
+  ...LOGS_PRICE_KEYS,
+  ...S3_PRICE_KEYS,
+  ...ECR_PRICE_KEYS,
+  ...SECRETS_MANAGER_PRICE_KEYS,
+  ...EKS_PRICE_KEYS,
+  ...KMS_PRICE_KEYS,
+  ...SAGEMAKER_PRICE_KEYS,
 ];
 
 export interface PricesView {

@@ -28,7 +28,9 @@ describe('scanner against the simulator', () => {
     const events: ScanProgressEvent[] = [];
     const out = await runScan(s.scanDeps({ emit: (e) => events.push(e) }), { regions: SMALL.regions });
     expect(out.status).toBe('succeeded');
-    expect(out.tasksTotal).toBe(42); // 3 regions × 14 kinds
+    // 3 regions × 15 kinds: the generated account's Cost Explorer bills EC2, VPC and S3 (not CloudWatch, ECR, EKS,
+    // Secrets Manager, KMS or SageMaker), so discovery runs the EC2, network and database kinds and S3 uploads.
+    expect(out.tasksTotal).toBe(45);
     expect(out.discovery?.requests).toBe(1);
     expect(await storedFindings(s)).toEqual(expectedSet(g));
     expect(out.findings).toBe(g.unused.length);
@@ -36,7 +38,7 @@ describe('scanner against the simulator', () => {
     expect(rec).toMatchObject({ status: 'succeeded', findingsCount: g.unused.length, tasksFailed: 0, regions: SMALL.regions });
     expect(rec!.monthlySavings).toBeCloseTo(out.monthlySavings, 6);
     // Every task went queued → running → done, and the last event carries the final status.
-    expect(events.filter((e) => e.task?.status === 'done')).toHaveLength(42);
+    expect(events.filter((e) => e.task?.status === 'done')).toHaveLength(45);
     expect(events.at(-1)?.status).toBe('succeeded');
   });
 
@@ -136,7 +138,7 @@ describe('scanner against the simulator', () => {
     const out = await runScan(s.scanDeps(), { regions: SMALL.regions });
     expect(out.discovery?.status).toBe('failed');
     expect(out.discovery?.error?.code).toBe('ce.not_enabled');
-    expect(out.handlers).toHaveLength(14);
+    expect(out.handlers).toHaveLength(23); // no Cost Explorer: every kind runs
     expect(out.status).toBe('succeeded');
     expect(await storedFindings(s)).toEqual(expectedSet(g));
   });
