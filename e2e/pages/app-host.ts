@@ -128,6 +128,20 @@ async function main(): Promise<void> {
         case 'db-snapshots':
           // The DB snapshots of an instance (a final snapshot taken by a cleanup among them), by id.
           return [...r.rds.snapshots.values()].filter((x) => x.instanceId === id).map((x) => x.id).sort();
+        case 'log-group-retention': {
+          const g = r.logs.groups.get(id);
+          return g ? (g.retentionInDays ?? 'never expires') : null;
+        }
+        case 'kms-key':
+          return r.kms.keys.get(id)?.state ?? null;
+        case 'secret': {
+          const x = r.secretsManager.find(id);
+          return x ? (x.deletionDate ? `deletion scheduled ${x.deletionDate.toISOString()}` : 'active') : null;
+        }
+        case 'ecr-image': {
+          const [repo = '', digest = ''] = id.split('@');
+          return r.ecr.repositories.get(repo)?.images.has(digest) ? 'present' : null;
+        }
         default:
           throw new Error(`unknown kind ${kind}`);
       }
