@@ -181,21 +181,15 @@ export function ingestionWindowDays(deadDays: number): number {
   return Math.min(MAX_WINDOW_DAYS, Math.max(deadDays + 14, deadDays * 2));
 }
 
-const longEngines = new WeakMap<RegionMetrics, Map<number, RegionMetrics>>();
-
 /**
- * An engine over the ingestion window. In a scan: one per scan region and window, shared by both kinds (series fetched
- * once); it is a separate engine, so its calls are not in the scan's metered total. Outside a scan: a fresh one.
+ * An engine over the ingestion window. In a scan: the scan's engine over that window (batched on its own, shared by
+ * both log kinds so the series are fetched once, and metered with the scan's GetMetricData calls). Outside a scan
+ * (re-check): a fresh one.
  */
 export function ingestionMetrics(ctx: HandlerContext, deadDays: number): RegionMetrics {
-  const days = ingestionWindowDays(deadDays);
-  const make = (): RegionMetrics => standaloneMetrics(ctx.client(CloudWatchClient), ctx.region, metricsWindow(ctx.now, days), ctx.signal);
-  if (ctx.metrics === undefined) return make();
-  let byDays = longEngines.get(ctx.metrics);
-  if (byDays === undefined) longEngines.set(ctx.metrics, (byDays = new Map()));
-  let e = byDays.get(days);
-  if (e === undefined) byDays.set(days, (e = make()));
-  return e;
+  const window = metricsWindow(ctx.now, ingestionWindowDays(deadDays));
+  if (ctx.metrics !== undefined) return ctx.metrics.withWindow(window);
+  return standaloneMetrics(ctx.client(CloudWatchClient), ctx.region, window, ctx.signal);
 }
 
 export interface Ingestion {

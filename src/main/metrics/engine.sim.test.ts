@@ -41,6 +41,26 @@ function engine(session: SimSession, over: Partial<ConstructorParameters<typeof 
 }
 
 describe('metrics engine', () => {
+  it('another window of the same region (a longer look back) is batched on its own and metered with the scan', async () => {
+    const ids = ['nat-00000000000000001', 'nat-00000000000000002'];
+    // Traffic 60 days ago only: idle over 30 days, active over 90.
+    const metrics = ids.map((id) => ({ namespace: NAT.namespace, metricName: NAT.metricName, dimensions: { NatGatewayId: id }, daily: [...days(40, 0), 7, ...days(59, 0)] }));
+    s = await openSimSession({ fixture: fixture(metrics), now: NOW });
+    const e = engine(s, { cache: sqliteMetricCache(s.db.sqlite, s.accountId), cacheHours: 12 });
+    const region = e.forRegion(REGION);
+    const long = region.withWindow(metricsWindow(NOW, 90));
+    expect(region.withWindow(metricsWindow(NOW, 90))).toBe(long);
+    expect(region.withWindow(metricsWindow(NOW, 30))).toBe(region);
+    const ask = (m: typeof region) => m.activity(ids.map((id) => ({ createdAt: OLD, activity: 'traffic', queries: [{ spec: NAT, dimensions: { NatGatewayId: id } }] })));
+    const [short, longer] = await Promise.all([ask(region), ask(long)]);
+    expect(short.map((a) => a.verdict)).toEqual(['idle', 'idle']);
+    expect(longer.map((a) => a.verdict)).toEqual(['active', 'active']);
+    expect(longer[0]!.window.days).toBe(90);
+    // Two calls (one per window), both in the scan's meter.
+    expect(s.sim.counts().byOperation['monitoring:GetMetricData']).toBe(2);
+    expect(e.meter).toMatchObject({ metricsRequested: 4, getMetricDataCalls: 2 });
+  });
+
   it('1,200 resources × 2 metrics: 2,400 queries in 5 GetMetricData calls of ≤500, metered; the second scan reads them from the cache', async () => {
     const ids = Array.from({ length: 1200 }, (_, i) => `nat-${String(i).padStart(17, '0')}`);
     // Half idle (zero every day), half with traffic yesterday.

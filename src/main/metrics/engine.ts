@@ -42,6 +42,12 @@ export interface RegionMetrics {
   fetch(queries: readonly MetricQuery[]): Promise<MetricSeries[]>;
   /** Fetches and judges each request's series (verdict.ts). */
   activity(requests: readonly ActivityRequest[]): Promise<Activity[]>;
+  /**
+   * The same region over another window (a kind that needs a longer look back: dead log groups), batched on its own
+   * but metered with this engine: every GetMetricData call of a scan is counted. No series cache (it is keyed per
+   * window); one engine per window length.
+   */
+  withWindow(window: MetricsWindow): RegionMetrics;
 }
 
 export interface MetricsEngineOptions {
@@ -111,6 +117,7 @@ class RegionEngine implements RegionMetrics {
   private readonly limit: Limiter = createLimiter(CALLS_PER_REGION);
   /** Shapes (namespace, metric, dimension names) seen with data in this region, or confirmed by ListMetrics. */
   private readonly shapes = new Map<string, Promise<boolean>>();
+  private readonly others = new Map<string, RegionEngine>();
 
   constructor(
     readonly region: string,
@@ -118,6 +125,17 @@ class RegionEngine implements RegionMetrics {
     private readonly meter: MetricsMeter,
   ) {
     this.window = opts.window;
+  }
+
+  withWindow(window: MetricsWindow): RegionMetrics {
+    const key = `${window.start.toISOString()}|${window.end.toISOString()}`;
+    if (key === `${this.window.start.toISOString()}|${this.window.end.toISOString()}`) return this;
+    let e = this.others.get(key);
+    if (e === undefined) {
+      e = new RegionEngine(this.region, { ...this.opts, window, cache: null }, this.meter);
+      this.others.set(key, e);
+    }
+    return e;
   }
 
   async fetch(queries: readonly MetricQuery[]): Promise<MetricSeries[]> {
