@@ -102,6 +102,12 @@ describe('audited', () => {
     expect((await rows())[0]?.details).toEqual({ snapshotId: 'snap-9' });
   });
 
+  it('records when a scheduled deletion happens (DeleteSecret, ScheduleKeyDeletion): restorable until then', async () => {
+    const when = new Date('2027-01-05T10:00:00.000Z');
+    await audited()({ action: 'ScheduleKeyDeletion', target: 'key-1', dryRun: false }, async () => ({ KeyId: 'key-1', DeletionDate: when, $metadata: {} }));
+    expect((await rows())[0]?.details).toEqual({ deletionDate: '2027-01-05T10:00:00.000Z' });
+  });
+
   it('leaves the row pending, on disk, when the run dies after the INSERT', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cloud-cleaner-audit-'));
     try {

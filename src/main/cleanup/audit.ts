@@ -21,11 +21,18 @@ function metadataOf(x: unknown): { requestId?: string; attempts?: number } {
   };
 }
 
-/** A resource id the call created (CreateSnapshot's SnapshotId), so the log says where a safety copy went. */
+/**
+ * What the call's answer says the log must keep: a resource id it created (CreateSnapshot's SnapshotId: where a safety
+ * copy went) and the date a scheduled deletion happens (DeleteSecret, ScheduleKeyDeletion: restorable until then).
+ */
 function createdIdOf(x: unknown): Record<string, string> {
   if (typeof x !== 'object' || x === null) return {};
+  const out: Record<string, string> = {};
   const id = (x as { SnapshotId?: unknown }).SnapshotId;
-  return typeof id === 'string' ? { snapshotId: id } : {};
+  if (typeof id === 'string') out['snapshotId'] = id;
+  const when = (x as { DeletionDate?: unknown }).DeletionDate;
+  if (when instanceof Date && !Number.isNaN(when.getTime())) out['deletionDate'] = when.toISOString();
+  return out;
 }
 
 /** What a failed call (or a dry run, which always "fails") means for the row. */

@@ -106,6 +106,13 @@ describe('housekeeping kinds through the cleanup pipeline', () => {
       ]),
     );
 
+    // A scheduled deletion's date is in its audit row: restorable (CancelKeyDeletion, RestoreSecret) until then.
+    for (const action of ['DeleteSecret', 'ScheduleKeyDeletion']) {
+      const row = rows.find((r) => r.action === action)!;
+      const until = Date.parse((JSON.parse(row.details) as { deletionDate: string }).deletionDate);
+      expect((until - Date.now()) / 86_400_000, action).toBeGreaterThan(29.9);
+    }
+
     // The effects, as AWS (the simulator) shows them now.
     const after = region.logs.groups.get('/app/orders-api')!;
     expect(after.retentionInDays).toBe(90);
