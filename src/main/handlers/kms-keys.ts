@@ -290,7 +290,11 @@ export const disabledKmsKeysHandler: ResourceHandler = {
         const out = await ctx
           .client(KMSClient)
           .send(new ScheduleKeyDeletionCommand({ KeyId: stored.resourceId, PendingWindowInDays: PENDING_WINDOW_DAYS }), { abortSignal: ctx.signal });
-        return { note: out.DeletionDate ? `deletion on ${new Date(out.DeletionDate).toISOString()}; CancelKeyDeletion undoes it until then` : `key state ${out.KeyState ?? 'unknown'}, no deletion date` };
+        // DeletionDate stays in the answer: the audit row keeps it (restorable until then).
+        return {
+          note: out.DeletionDate ? `deletion on ${new Date(out.DeletionDate).toISOString()}; CancelKeyDeletion undoes it until then` : `key state ${out.KeyState ?? 'unknown'}, no deletion date`,
+          ...(out.DeletionDate ? { DeletionDate: out.DeletionDate } : {}),
+        };
       } catch (err) {
         // Gone, or scheduled by an earlier attempt: what the call was for.
         if (isNotFound(err)) return { note: 'already gone' };
