@@ -10,7 +10,7 @@ import {
 import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
 import { EBS_VOLUME_PRICE_KEYS } from '../pricing/keys/ebs';
 import { PUBLIC_IPV4_HOUR } from '../pricing/keys/ipv4';
-import { createLimiter } from '../scan/limiter';
+import { mapLimit } from '../scan/limiter';
 import { priceVolumeTerms } from './ebs-pricing';
 import { pricePublicIpv4 } from './ec2-elastic-ips-idle';
 import { awsErrorCode } from '../aws/errors';
@@ -64,12 +64,6 @@ interface Facts {
   addresses: Map<string, Address[]> | null;
   /** disableApiTermination by instance id; missing or null: unknown. */
   terminationProtection: Map<string, boolean | null>;
-}
-
-/** `fn` over `items`, at most `limit` at a time (the scanner's limiter: one implementation), results in order. */
-function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const limited = createLimiter(limit);
-  return Promise.all(items.map((item) => limited(() => fn(item))));
 }
 
 /** Missing permission leaves a fact unknown instead of failing the whole scan. */

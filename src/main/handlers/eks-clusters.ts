@@ -37,7 +37,7 @@ import { chunk, clampPageSize, isUnauthorized } from './ec2-common';
 import { auditedMutation, callLabel, failureOutcome } from './ec2-mutation';
 import { protectionByTag, roundCost, usd } from './handler';
 import type { DeleteOutcome, Finding, HandlerContext, RecheckResult, ResourceHandler } from './handler';
-import { mapBounded } from './kms-keys';
+import { mapLimit } from '../scan/limiter';
 
 export const EKS_CLUSTER_TYPE = 'eks:cluster';
 /** Cost Explorer's "Amazon Elastic Container Service for Kubernetes" (discovery catalog code). */
@@ -302,9 +302,9 @@ export const emptyEksClustersHandler: ResourceHandler = {
   async *scan(ctx) {
     const names = await clusterNames(ctx);
     if (names.length === 0) return;
-    const clusters = (await mapBounded(names, EKS_CONCURRENCY, (n) => describe(ctx, n))).filter((c): c is Cluster => c !== null && !!c.name);
+    const clusters = (await mapLimit(names, EKS_CONCURRENCY, (n) => describe(ctx, n))).filter((c): c is Cluster => c !== null && !!c.name);
     const candidates = clusters.filter((c) => judgeable(ctx, c));
-    const [listed, versions] = await Promise.all([mapBounded(candidates, EKS_CONCURRENCY, (c) => listContents(ctx, c.name!)), versionStatus(ctx)]);
+    const [listed, versions] = await Promise.all([mapLimit(candidates, EKS_CONCURRENCY, (c) => listContents(ctx, c.name!)), versionStatus(ctx)]);
     const contentsOf = new Map(candidates.map((c, i) => [c.name!, listed[i]!]));
     const bare = candidates.filter((c) => contentsOf.get(c.name!)?.nodegroups?.length === 0 && contentsOf.get(c.name!)?.fargateProfiles?.length === 0).map((c) => c.name!);
     const instances = bare.length > 0 ? await taggedInstances(ctx, bare) : new Map<string, string[]>();

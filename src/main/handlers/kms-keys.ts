@@ -41,6 +41,7 @@ import { auditedMutation, callLabel, failureOutcome } from './ec2-mutation';
 import { protectionByTag, roundCost, usd } from './handler';
 import type { DeleteOutcome, Finding, HandlerContext, RecheckResult, ResourceHandler } from './handler';
 import { tagsByArn } from './tagging';
+import { mapLimit } from '../scan/limiter';
 
 export const KMS_KEY_TYPE = 'kms:key';
 /** Cost Explorer's "AWS Key Management Service" (discovery catalog code). */
@@ -66,20 +67,6 @@ export const KMS_ACTIONS: readonly KindActionDto[] = [
 
 export const MULTI_REGION_PRIMARY_REFUSAL = (regions: readonly string[]): string =>
   `A multi-Region primary key with replicas (${regions.join(', ')}): KMS does not delete it while its replicas exist (it would wait in PendingReplicaDeletion with no deletion date). Schedule the replicas' deletion first`;
-
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 const isNotFound = (err: unknown): boolean => awsErrorCode(err) === 'NotFoundException';
 
@@ -250,11 +237,11 @@ export const disabledKmsKeysHandler: ResourceHandler = {
     const { byKey, awsManaged } = await aliasIndex(ctx);
     const ids = (await keyIds(ctx)).filter((id) => !awsManaged.has(id));
     ctx.signal?.throwIfAborted();
-    const metas = (await mapBounded(ids, KMS_CONCURRENCY, (id) => describe(ctx, id))).filter((m): m is KeyMetadata => m !== null && m.KeyManager === 'CUSTOMER');
+    const metas = (await mapLimit(ids, KMS_CONCURRENCY, (id) => describe(ctx, id))).filter((m): m is KeyMetadata => m !== null && m.KeyManager === 'CUSTOMER');
     if (metas.length === 0) return;
     const disabled = metas.filter((m) => m.KeyState === 'Disabled');
     const [rotations, tags] = await Promise.all([
-      mapBounded(disabled, KMS_CONCURRENCY, (m) => rotationCount(ctx, m.KeyId ?? '')),
+      mapLimit(disabled, KMS_CONCURRENCY, (m) => rotationCount(ctx, m.KeyId ?? '')),
       tagsByArn(ctx, [KMS_KEY_TYPE]),
     ]);
     const rotationsOf = new Map(disabled.map((m, i) => [m.KeyId ?? '', rotations[i] ?? null]));

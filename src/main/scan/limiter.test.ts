@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLimiter } from './limiter';
+import { createLimiter, mapLimit } from './limiter';
 
 describe('createLimiter', () => {
   it('never runs more than max at once and runs everything', async () => {
@@ -26,5 +26,21 @@ describe('createLimiter', () => {
     const limit = createLimiter(1);
     await expect(limit(async () => { throw new Error('x'); })).rejects.toThrow('x');
     await expect(limit(async () => 42)).resolves.toBe(42);
+  });
+});
+
+describe('mapLimit', () => {
+  it('runs at most `limit` at once and answers in the items’ order, whatever order they finish in', async () => {
+    let active = 0;
+    let peak = 0;
+    const out = await mapLimit([50, 10, 40, 0, 30, 20, 5, 25, 15, 35], 3, async (ms) => {
+      active++;
+      peak = Math.max(peak, active);
+      await new Promise((r) => setTimeout(r, ms));
+      active--;
+      return ms * 2;
+    });
+    expect(out).toEqual([100, 20, 80, 0, 60, 40, 10, 50, 30, 70]);
+    expect(peak).toBe(3);
   });
 });

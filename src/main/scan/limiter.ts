@@ -18,3 +18,9 @@ export function createLimiter(max: number): Limiter {
     }
   };
 }
+
+/** `fn` over `items`, at most `limit` at a time (one limiter), results in the items' order. */
+export function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const limited = createLimiter(limit);
+  return Promise.all(items.map((item) => limited(() => fn(item))));
+}
