@@ -243,6 +243,7 @@ function listTagsForResource(ctx: CallContext, input: JsonObject): JsonObject {
 export const ecrService = jsonService({
   name: 'ECR',
   signingName: 'ecr',
+  rejectsAuthFailureRegions: true,
   version: '2015-09-21',
   jsonVersion: '1.1',
   targetPrefix: 'AmazonEC2ContainerRegistry_V20150921',

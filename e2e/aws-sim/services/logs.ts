@@ -137,6 +137,7 @@ function listTagsForResource(ctx: CallContext, input: JsonObject): JsonObject {
 export const logsService = jsonService({
   name: 'CloudWatch Logs',
   signingName: 'logs',
+  rejectsAuthFailureRegions: true,
   version: '2014-03-28',
   jsonVersion: '1.1',
   targetPrefix: 'Logs_20140328',

@@ -256,6 +256,7 @@ function getTagging(ctx: CallContext, { labels }: RestInput<string>): string {
 export const s3Service = restXmlService({
   name: 'S3',
   signingName: 's3',
+  rejectsAuthFailureRegions: true,
   version: '2006-03-01',
   xmlNamespace: 'http://s3.amazonaws.com/doc/2006-03-01/',
   errorStyle: 's3',

@@ -179,6 +179,7 @@ const NOTEBOOK_STATUSES = ['Pending', 'InService', 'Stopping', 'Stopped', 'Faile
 export const sageMakerService = jsonService({
   name: 'SageMaker',
   signingName: 'sagemaker',
+  rejectsAuthFailureRegions: true,
   version: '2017-07-24',
   jsonVersion: '1.1',
   targetPrefix: 'SageMaker',

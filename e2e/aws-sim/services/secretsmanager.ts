@@ -186,6 +186,7 @@ function restoreSecret(ctx: CallContext, input: JsonObject): JsonObject {
 export const secretsManagerService = jsonService({
   name: 'Secrets Manager',
   signingName: 'secretsmanager',
+  rejectsAuthFailureRegions: true,
   version: '2017-10-17',
   jsonVersion: '1.1',
   targetPrefix: 'secretsmanager',
