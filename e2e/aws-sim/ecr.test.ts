@@ -9,14 +9,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ecrRepositoryArn, fixtureDigest } from './ecr-state';
 import type { Simulator } from './index';
 import { startSimulator } from './index';
-import { SIM_CREDENTIALS } from './test-clients';
+import { clientPool, errorOf } from './test-clients';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
 const NOW = new Date('2026-11-25T12:00:00Z');
 
 let sim: Simulator;
-const clients: ECRClient[] = [];
+const clients = clientPool(ECRClient, () => sim.endpoint, { region: REGION });
+const ecr = clients.client;
 
 beforeAll(async () => {
   sim = await startSimulator({
@@ -41,25 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-afterEach(() => {
-  for (const c of clients.splice(0)) c.destroy();
-});
-
-function ecr(): ECRClient {
-  const c = new ECRClient({ endpoint: sim.endpoint, region: REGION, credentials: SIM_CREDENTIALS, maxAttempts: 1 });
-  clients.push(c);
-  return c;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
-}
+afterEach(clients.destroyAll);
 
 describe('ECR DescribeRepositories', () => {
   it('pages by name with maxResults and nextToken; names one; unknown names fail', async () => {

@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from './index';
 import { startSimulator } from './index';
 import { secretArn } from './secretsmanager-state';
-import { SIM_CREDENTIALS } from './test-clients';
+import { clientPool, errorOf } from './test-clients';
 
 const ACCOUNT = '111122223333';
 const REGION = 'us-east-1';
@@ -23,7 +23,8 @@ const NOW = new Date('2026-11-25T12:00:00Z');
 const DAY = 86_400_000;
 
 let sim: Simulator;
-const clients: SecretsManagerClient[] = [];
+const clients = clientPool(SecretsManagerClient, () => sim.endpoint, { region: REGION });
+const sm = clients.client;
 
 beforeAll(async () => {
   sim = await startSimulator({
@@ -52,25 +53,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-afterEach(() => {
-  for (const c of clients.splice(0)) c.destroy();
-});
-
-function sm(): SecretsManagerClient {
-  const c = new SecretsManagerClient({ endpoint: sim.endpoint, region: REGION, credentials: SIM_CREDENTIALS, maxAttempts: 1 });
-  clients.push(c);
-  return c;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as { name: string; $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode };
-  }
-  throw new Error('expected an error');
-}
+afterEach(clients.destroyAll);
 
 describe('Secrets Manager ListSecrets', () => {
   it('pages, leaves out secrets scheduled for deletion unless asked, and answers dates the SDK parses', async () => {

@@ -23,6 +23,39 @@ export const stsClient = (endpoint: string, o: ClientOptions = {}): STSClient =>
 export const iamClient = (endpoint: string, o: ClientOptions = {}): IAMClient => new IAMClient(common(endpoint, o));
 export const cloudWatchClient = (endpoint: string, o: ClientOptions = {}): CloudWatchClient => new CloudWatchClient(common(endpoint, o));
 
+/**
+ * Clients of any SDK class pointed at a simulator, each kept until `destroyAll` (a test file's `afterEach`). `endpoint`
+ * is read when a client is made: the simulator starts after the file is loaded.
+ */
+export function clientPool<C extends { destroy(): void }>(
+  Client: new (config: ReturnType<typeof common>) => C,
+  endpoint: () => string,
+  o: ClientOptions = {},
+): { client: () => C; destroyAll: () => void } {
+  const made: C[] = [];
+  return {
+    client: () => {
+      const c = new Client(common(endpoint(), o));
+      made.push(c);
+      return c;
+    },
+    destroyAll: () => {
+      for (const c of made.splice(0)) c.destroy();
+    },
+  };
+}
+
+/** The error name and HTTP status a call fails with; throws when it succeeds. */
+export async function errorOf(p: Promise<unknown>): Promise<{ name: string; status: number | undefined }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { name: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected an error');
+}
+
 export interface RawRequest {
   /** The SigV4 signing name put in the credential scope; undefined: an unsigned request. */
   service?: string;

@@ -7,13 +7,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountFixture } from '../../../e2e/aws-sim/index';
 import { fixtureDigest } from '../../../e2e/aws-sim/ecr-state';
-import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { ECR_STORAGE_GB_MONTH } from '../pricing/keys/ecr';
 import { regionPrices } from '../pricing/price-key';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { ecrImagesHandler as h, ECR_STALE_DAYS_SETTING } from './ecr-images';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { AuditedCall, DeleteContext, Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext } from './handler';
+import { findingById as byId, kindContext, scanAll, storedFinding as stored, withOutcomes } from './sim-kind-harness';
 import { recordingDeleteContext } from './test-support';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -69,52 +69,18 @@ let s: SimSession;
 let east: Finding[];
 
 function ctxFor(region: string, over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region,
-    accountId: ACCOUNT,
-    client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-    prices: region === 'us-east-1' ? PRICES : null,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: NOW,
-    ...over,
-  };
+  return kindContext(s, region, { accountId: ACCOUNT, prices: region === 'us-east-1' ? PRICES : null, now: NOW, ...over });
 }
 
-async function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const page of h.scan(ctxFor(region, over))) out.push(...page);
-  return out;
+function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
+  return scanAll(h, ctxFor(region, over));
 }
 
 const id = (repo: string, index: number): string => `${repo}@${fixtureDigest(repo, index)}`;
-const byId = (list: Finding[], rid: string): Finding => {
-  const f = list.find((x) => x.resourceId === rid);
-  if (f === undefined) throw new Error(`no finding ${rid}`);
-  return f;
-};
-const stored = (f: Finding): StoredFinding => ({ ...f, id: 1 });
 const repo = (name: string) => s.sim.state.region('us-east-1').ecr.repositories.get(name)!;
 
 /** A delete context whose audit log also records each call's outcome (as the cleanup's audit rows do). */
-function auditing(action?: string): DeleteContext & { log: AuditedCall[]; rows: { call: AuditedCall; outcome: string }[] } {
-  const rows: { call: AuditedCall; outcome: string }[] = [];
-  const base = recordingDeleteContext({ ...ctxFor('us-east-1'), ...(action ? { action } : {}) });
-  return {
-    ...base,
-    rows,
-    async audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
-      base.log.push(call);
-      try {
-        const v = await fn();
-        rows.push({ call, outcome: 'succeeded' });
-        return v;
-      } catch (err) {
-        rows.push({ call, outcome: `failed ${(err as Error).name}` });
-        throw err;
-      }
-    },
-  };
-}
+const auditing = (action?: string) => withOutcomes(recordingDeleteContext({ ...ctxFor('us-east-1'), ...(action ? { action } : {}) }));
 
 beforeAll(async () => {
   s = await openSimSession({ fixture: FIXTURE, now: NOW });

@@ -9,13 +9,13 @@ import type { AccountFixture } from '../../../e2e/aws-sim/index';
 import type { EksClusterFixture } from '../../../e2e/aws-sim/eks-state';
 import type { UnusedResource } from '../../../e2e/aws-sim/generator';
 import { eksUnused } from '../../../e2e/aws-sim/unused-oracle-eks';
-import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { EKS_CLUSTER_EXTENDED_HOUR, EKS_CLUSTER_HOUR } from '../pricing/keys/eks';
 import { regionPrices } from '../pricing/price-key';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { EKS_ACTIONS, EKS_GRACE_SETTING, emptyEksClustersHandler as h } from './eks-clusters';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { AuditedCall, DeleteContext, Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext } from './handler';
+import { findingById as byId, kindContext, loggingDeleteContext, scanAll, storedFinding as stored } from './sim-kind-harness';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const ACCOUNT = '111122223333';
@@ -77,43 +77,16 @@ let s: SimSession;
 let east: Finding[];
 
 function ctxFor(region: string, over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region,
-    accountId: ACCOUNT,
-    client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-    prices: region === 'us-east-1' ? PRICES : null,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: NOW,
-    ...over,
-  };
+  return kindContext(s, region, { accountId: ACCOUNT, prices: region === 'us-east-1' ? PRICES : null, now: NOW, ...over });
 }
 
-async function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const page of h.scan(ctxFor(region, over))) out.push(...page);
-  return out;
+function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
+  return scanAll(h, ctxFor(region, over));
 }
 
-const byId = (list: Finding[], id: string): Finding => {
-  const f = list.find((x) => x.resourceId === id);
-  if (f === undefined) throw new Error(`no finding ${id}`);
-  return f;
-};
-const stored = (f: Finding): StoredFinding => ({ ...f, id: 1 });
 const eks = () => s.sim.state.region('us-east-1').eks;
 /** A delete context recording its audited calls (test-support.ts is not imported: it mocks every EC2Client). */
-function del(): DeleteContext & { log: AuditedCall[] } {
-  const log: AuditedCall[] = [];
-  return {
-    ...ctxFor('us-east-1'),
-    planId: 'plan-1',
-    log,
-    audited: async <T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> => {
-      log.push(call);
-      return fn();
-    },
-  };
-}
+const del = () => loggingDeleteContext(ctxFor('us-east-1'));
 
 beforeAll(async () => {
   s = await openSimSession({ fixture: FIXTURE, now: NOW });

@@ -10,13 +10,12 @@ import type { AccountFixture } from '../../../e2e/aws-sim/index';
 import type { KmsKeyFixture } from '../../../e2e/aws-sim/kms-state';
 import type { UnusedResource } from '../../../e2e/aws-sim/generator';
 import { kmsUnused } from '../../../e2e/aws-sim/unused-oracle-kms';
-import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { KMS_KEY_MONTH } from '../pricing/keys/kms';
 import { regionPrices } from '../pricing/price-key';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
-import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext } from './handler';
 import { disabledKmsKeysHandler as h, KMS_ACTIONS, MULTI_REGION_PRIMARY_REFUSAL } from './kms-keys';
+import { findingById as byId, kindContext, scanAll, storedFinding as stored } from './sim-kind-harness';
 import { recordingDeleteContext } from './test-support';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -78,29 +77,13 @@ let s: SimSession;
 let east: Finding[];
 
 function ctxFor(region: string, over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region,
-    accountId: ACCOUNT,
-    client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-    prices: region === 'us-east-1' ? PRICES : null,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: NOW,
-    ...over,
-  };
+  return kindContext(s, region, { accountId: ACCOUNT, prices: region === 'us-east-1' ? PRICES : null, now: NOW, ...over });
 }
 
-async function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const page of h.scan(ctxFor(region, over))) out.push(...page);
-  return out;
+function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
+  return scanAll(h, ctxFor(region, over));
 }
 
-const byId = (list: Finding[], id: string): Finding => {
-  const f = list.find((x) => x.resourceId === id);
-  if (f === undefined) throw new Error(`no finding ${id}`);
-  return f;
-};
-const stored = (f: Finding): StoredFinding => ({ ...f, id: 1 });
 const kms = () => s.sim.state.region('us-east-1').kms;
 const del = () => recordingDeleteContext({ ...ctxFor('us-east-1') });
 

@@ -11,14 +11,14 @@ import type { LogGroupFixture, SimLogGroup } from '../../../e2e/aws-sim/logs-sta
 import { metricKey, putDailySeries } from '../../../e2e/aws-sim/metrics-state';
 import { logsUnused } from '../../../e2e/aws-sim/unused-oracle-logs';
 import type { UnusedResource } from '../../../e2e/aws-sim/generator';
-import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { lookupService } from '../discovery/service-catalog';
 import { LOGS_STORAGE_GB_MONTH } from '../pricing/keys/logs';
 import { regionPrices } from '../pricing/price-key';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext } from './handler';
 import { deadLogGroupsHandler as dead, logGroupsNoRetentionHandler as never } from './logs-groups';
+import { findingById as byName, kindContext, scanAll, storedFinding as stored } from './sim-kind-harness';
 import { recordingDeleteContext } from './test-support';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -81,29 +81,13 @@ let open: Finding[];
 let all: Finding[];
 
 function ctxFor(region: string, over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region,
-    accountId: ACCOUNT,
-    client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-    prices: region === 'us-east-1' ? PRICES : null,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: NOW,
-    ...over,
-  };
+  return kindContext(s, region, { accountId: ACCOUNT, prices: region === 'us-east-1' ? PRICES : null, now: NOW, ...over });
 }
 
-async function scan(h: typeof never, region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const page of h.scan(ctxFor(region, over))) out.push(...page);
-  return out;
+function scan(h: typeof never, region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
+  return scanAll(h, ctxFor(region, over));
 }
 
-const byName = (list: Finding[], name: string): Finding => {
-  const f = list.find((x) => x.resourceId === name);
-  if (f === undefined) throw new Error(`no finding ${name}`);
-  return f;
-};
-const stored = (f: Finding): StoredFinding => ({ ...f, id: 1 });
 const groups = (region = 'us-east-1'): Map<string, SimLogGroup> => s.sim.state.region(region).logs.groups;
 const snapshot = (region = 'us-east-1'): Record<string, SimLogGroup> => structuredClone(Object.fromEntries(groups(region)));
 

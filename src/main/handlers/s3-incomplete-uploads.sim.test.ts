@@ -9,7 +9,6 @@ import { GetBucketLifecycleConfigurationCommand, S3Client } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountFixture } from '../../../e2e/aws-sim/index';
 import type { S3BucketFixture } from '../../../e2e/aws-sim/s3-state';
-import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { runPlan } from '../cleanup/cleanup';
 import { createPlan } from '../cleanup/plan';
 import { S3_STORAGE_GB_MONTH } from '../pricing/keys/s3';
@@ -17,10 +16,11 @@ import { regionPrices } from '../pricing/price-key';
 import { runScan } from '../scan/scanner';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { AuditedCall, DeleteContext, Finding, HandlerContext, StoredFinding } from './handler';
+import type { AuditedCall, DeleteContext, Finding, HandlerContext } from './handler';
 import { createHandlerRegistry } from './registry';
 import { ABORT_RULE_ID } from './s3-lifecycle';
 import { s3IncompleteUploadsHandler as handler } from './s3-incomplete-uploads';
+import { findingById as byId, kindContext, loggingDeleteContext, scanAll, storedFinding as stored } from './sim-kind-harness';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const ACCOUNT = '111122223333';
@@ -73,41 +73,15 @@ let s: SimSession;
 let east: Finding[];
 
 function ctxFor(region: string, over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region,
-    accountId: ACCOUNT,
-    client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-    prices: region === R ? PRICES : null,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: NOW,
-    ...over,
-  };
+  return kindContext(s, region, { accountId: ACCOUNT, prices: region === R ? PRICES : null, now: NOW, ...over });
 }
 
-async function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const page of handler.scan(ctxFor(region, over))) out.push(...page);
-  return out;
+function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
+  return scanAll(handler, ctxFor(region, over));
 }
 
-const byId = (list: Finding[], id: string): Finding => {
-  const f = list.find((x) => x.resourceId === id);
-  if (f === undefined) throw new Error(`no finding ${id}`);
-  return f;
-};
-const stored = (f: Finding): StoredFinding => ({ ...f, id: 1 });
-
-function deleteCtx(action: string, log: AuditedCall[], over: Partial<HandlerContext> = {}): DeleteContext {
-  return {
-    ...ctxFor(R, over),
-    action,
-    planId: 'plan-s3',
-    async audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
-      log.push(call);
-      return fn();
-    },
-  };
-}
+const deleteCtx = (action: string, log: AuditedCall[], over: Partial<HandlerContext> = {}): DeleteContext =>
+  loggingDeleteContext({ ...ctxFor(R, over), action, planId: 'plan-s3' }, log);
 
 const bucket = (name: string, region = R) => s.sim.state.region(region).s3.buckets.get(name)!;
 const rulesOf = async (name: string) => (await s.clients.client(S3Client, R).send(new GetBucketLifecycleConfigurationCommand({ Bucket: name }))).Rules;

@@ -12,15 +12,15 @@ import { metricKey, putDailySeries } from '../../../e2e/aws-sim/metrics-state';
 import type { UnusedResource } from '../../../e2e/aws-sim/generator';
 import type { SageMakerEndpointFixture } from '../../../e2e/aws-sim/sagemaker-state';
 import { sagemakerUnused } from '../../../e2e/aws-sim/unused-oracle-sagemaker';
-import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { MetricsEngine } from '../metrics/engine';
 import { metricsWindow } from '../metrics/window';
 import { sageMakerHostingHourKey } from '../pricing/keys/sagemaker';
 import { regionPrices } from '../pricing/price-key';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext } from './handler';
 import { idleSageMakerEndpointsHandler as handler } from './sagemaker-endpoints';
+import { findingById as byName, kindContext, scanAll, storedFinding as stored } from './sim-kind-harness';
 import { recordingDeleteContext } from './test-support';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -87,29 +87,13 @@ let s: SimSession;
 let east: Finding[];
 
 function ctxFor(region: string, over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region,
-    accountId: ACCOUNT,
-    client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-    prices: region === 'us-east-1' ? PRICES : null,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: NOW,
-    ...over,
-  };
+  return kindContext(s, region, { accountId: ACCOUNT, prices: region === 'us-east-1' ? PRICES : null, now: NOW, ...over });
 }
 
-async function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const page of handler.scan(ctxFor(region, over))) out.push(...page);
-  return out;
+function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
+  return scanAll(handler, ctxFor(region, over));
 }
 
-const byName = (list: Finding[], name: string): Finding => {
-  const f = list.find((x) => x.resourceId === name);
-  if (f === undefined) throw new Error(`no finding ${name}`);
-  return f;
-};
-const stored = (f: Finding): StoredFinding => ({ ...f, id: 1 });
 const verdictOf = (f: Finding): string | undefined => (f.details['metrics'] as { verdict?: string } | undefined)?.verdict;
 const sm = () => s.sim.state.region('us-east-1').sagemaker;
 

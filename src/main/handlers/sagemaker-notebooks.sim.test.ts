@@ -8,13 +8,13 @@ import type { AccountFixture } from '../../../e2e/aws-sim/index';
 import type { UnusedResource } from '../../../e2e/aws-sim/generator';
 import type { SageMakerNotebookFixture } from '../../../e2e/aws-sim/sagemaker-state';
 import { sagemakerUnused } from '../../../e2e/aws-sim/unused-oracle-sagemaker';
-import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { SAGEMAKER_NOTEBOOK_STORAGE_GB_MONTH, sageMakerNotebookHourKey } from '../pricing/keys/sagemaker';
 import { regionPrices } from '../pricing/price-key';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext } from './handler';
 import { RUNNING_DAYS_SETTING, sageMakerNotebooksHandler as handler } from './sagemaker-notebooks';
+import { findingById as byName, kindContext, scanAll, storedFinding as stored } from './sim-kind-harness';
 import { recordingDeleteContext } from './test-support';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -50,29 +50,13 @@ let s: SimSession;
 let east: Finding[];
 
 function ctxFor(region: string, over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region,
-    accountId: ACCOUNT,
-    client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-    prices: region === 'us-east-1' ? PRICES : null,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: NOW,
-    ...over,
-  };
+  return kindContext(s, region, { accountId: ACCOUNT, prices: region === 'us-east-1' ? PRICES : null, now: NOW, ...over });
 }
 
-async function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const page of handler.scan(ctxFor(region, over))) out.push(...page);
-  return out;
+function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
+  return scanAll(handler, ctxFor(region, over));
 }
 
-const byName = (list: Finding[], name: string): Finding => {
-  const f = list.find((x) => x.resourceId === name);
-  if (f === undefined) throw new Error(`no finding ${name}`);
-  return f;
-};
-const stored = (f: Finding): StoredFinding => ({ ...f, id: 1 });
 const nbs = () => s.sim.state.region('us-east-1').sagemaker.notebooks;
 
 beforeAll(async () => {

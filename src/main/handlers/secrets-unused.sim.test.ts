@@ -8,13 +8,13 @@ import { RestoreSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountFixture } from '../../../e2e/aws-sim/index';
 import { secretArn } from '../../../e2e/aws-sim/secretsmanager-state';
-import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { SECRET_MONTH } from '../pricing/keys/secretsmanager';
 import { regionPrices } from '../pricing/price-key';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
-import type { AuditedCall, DeleteContext, Finding, HandlerContext, StoredFinding } from './handler';
+import type { Finding, HandlerContext } from './handler';
 import { SECRET_RECOVERY_DAYS_SETTING, SECRET_UNUSED_DAYS_SETTING, unusedSecretsHandler as h } from './secrets-unused';
+import { findingById, kindContext, scanAll, storedFinding as stored, withOutcomes } from './sim-kind-harness';
 import { recordingDeleteContext } from './test-support';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -56,51 +56,19 @@ let s: SimSession;
 let east: Finding[];
 
 function ctxFor(region: string, over: Partial<HandlerContext> = {}): HandlerContext {
-  return {
-    region,
-    accountId: ACCOUNT,
-    client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
-    prices: region === 'us-east-1' ? PRICES : null,
-    settings: DEFAULT_HANDLER_SETTINGS,
-    now: NOW,
-    ...over,
-  };
+  return kindContext(s, region, { accountId: ACCOUNT, prices: region === 'us-east-1' ? PRICES : null, now: NOW, ...over });
 }
 
-async function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for await (const page of h.scan(ctxFor(region, over))) out.push(...page);
-  return out;
+function scan(region: string, over: Partial<HandlerContext> = {}): Promise<Finding[]> {
+  return scanAll(h, ctxFor(region, over));
 }
 
 const arn = (name: string): string => secretArn('us-east-1', ACCOUNT, name);
-const byName = (list: Finding[], name: string): Finding => {
-  const f = list.find((x) => x.resourceId === arn(name));
-  if (f === undefined) throw new Error(`no finding ${name}`);
-  return f;
-};
-const stored = (f: Finding): StoredFinding => ({ ...f, id: 1 });
+const byName = (list: Finding[], name: string): Finding => findingById(list, arn(name));
 const secret = (name: string) => s.sim.state.region('us-east-1').secretsManager.secrets.get(name)!;
 
-function auditing(over: Partial<HandlerContext> = {}): DeleteContext & { log: AuditedCall[]; rows: { call: AuditedCall; outcome: string }[] } {
-  const rows: { call: AuditedCall; outcome: string }[] = [];
-  const base = recordingDeleteContext({ ...ctxFor('us-east-1', over) });
-  return {
-    ...base,
-    rows,
-    async audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
-      base.log.push(call);
-      try {
-        const v = await fn();
-        rows.push({ call, outcome: 'succeeded' });
-        return v;
-      } catch (err) {
-        rows.push({ call, outcome: `failed ${(err as Error).name}` });
-        throw err;
-      }
-    },
-  };
-}
+/** A delete context whose audit log also records each call's outcome (as the cleanup's audit rows do). */
+const auditing = (over: Partial<HandlerContext> = {}) => withOutcomes(recordingDeleteContext({ ...ctxFor('us-east-1', over) }));
 
 beforeAll(async () => {
   s = await openSimSession({ fixture: FIXTURE, now: NOW });
