@@ -2,6 +2,7 @@
 import { AppError } from '../../shared/errors';
 import { findingFacets, getResource, listFindings, type FindingsQuery } from '../db/repos/resources';
 import { wasteSummary } from '../db/repos/waste-summary';
+import { catalogEntry } from '../discovery/service-catalog';
 import type { AppServices } from '../ipc/app-services';
 import type { AppState } from './app-state';
 import { exportFindings } from './export-findings';
@@ -46,7 +47,10 @@ export function findingsServices(st: AppState): FindingsServices {
 
     async findingsFacets() {
       const s = st.requireSession();
-      return findingFacets(db.db, s.account.id);
+      const f = await findingFacets(db.db, s.account.id);
+      // People read services by the name Cost Explorer shows, not the price-list code.
+      const serviceNames = Object.fromEntries(f.serviceCodes.map((c) => [c, catalogEntry(c)?.displayName ?? c]));
+      return { ...f, serviceNames };
     },
 
     async findingsWasteSummary() {

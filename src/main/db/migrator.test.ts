@@ -122,7 +122,7 @@ describe('migrations', () => {
     await h1.close();
 
     const h2 = await openAndMigrate({ file });
-    expect(h2.migration.applied).toEqual(['0004_run_owner_audit_restrict', '0005_metrics']);
+    expect(h2.migration.applied).toEqual(MIGRATIONS.slice(3).map(([name]) => name));
     const s2 = h2.sqlite;
     expect(s2.prepare('SELECT * FROM deletions ORDER BY id').all()).toEqual(before);
     expect(s2.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deletions' ORDER BY name`).all()).toEqual([
@@ -155,7 +155,7 @@ describe('migrations', () => {
     h1.sqlite.prepare(`INSERT INTO scans (id, account_id, kind, status, started_at, requests) VALUES (3, '111122223333', 'resources', 'succeeded', 'x', 4)`).run();
     await h1.close();
     const h2 = await openAndMigrate({ file });
-    expect(h2.migration.applied).toEqual(['0005_metrics']);
+    expect(h2.migration.applied).toEqual(MIGRATIONS.slice(4).map(([name]) => name));
     const s2 = h2.sqlite;
     expect(s2.prepare('SELECT requests, metrics_requested, metric_calls, metrics_cached, list_metrics_calls FROM scans').get()).toEqual({
       requests: 4,
@@ -170,6 +170,28 @@ describe('migrations', () => {
     expect(() =>
       s2.prepare(`INSERT INTO metric_series (account_id, region, query_key, start_time, end_time, points, fetched_at) VALUES ('111122223333', 'eu-west-1', 'k', 's', 'e', '[]', 'y')`).run(),
     ).toThrow(/UNIQUE/);
+    await h2.close();
+  });
+
+  it('0005 → 0006 fills each finding\'s reason category from its reason; rows without a reason stay null', async () => {
+    const file = path.join(dir, 'v5.db');
+    const h1 = openDatabase({ file });
+    await migrateToLatest(h1, MIGRATIONS.slice(0, 5));
+    h1.sqlite.prepare(`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`).run();
+    const insert = h1.sqlite.prepare(
+      `INSERT INTO resources (account_id, resource_type, region, resource_id, service_code, unused, unused_reason, first_seen, last_seen) VALUES ('111122223333', 'ec2:instance', 'eu-west-1', ?, 'AmazonEC2', ?, ?, 'x', 'x')`,
+    );
+    insert.run('i-1', 1, 'Stopped by the user 45 days ago');
+    insert.run('i-2', 1, 'Stopped by the user 120 days ago');
+    insert.run('i-3', 0, null);
+    await h1.close();
+    const h2 = await openAndMigrate({ file });
+    expect(h2.migration.applied).toEqual(['0006_reason_category']);
+    expect(h2.sqlite.prepare('SELECT resource_id, reason_category FROM resources ORDER BY resource_id').all()).toEqual([
+      { resource_id: 'i-1', reason_category: 'Stopped by the user N days ago' },
+      { resource_id: 'i-2', reason_category: 'Stopped by the user N days ago' },
+      { resource_id: 'i-3', reason_category: null },
+    ]);
     await h2.close();
   });
 

@@ -108,6 +108,8 @@ export interface ResourcesTable {
   state: Generated<string | null>;
   unused: number;
   unused_reason: Generated<string | null>;
+  /** The reason's filter category (src/main/findings/reason-category.ts). */
+  reason_category: Generated<string | null>;
   unused_since: Generated<string | null>;
   monthly_cost: Generated<number | null>;
   /** What deleting it saves (own cost + parts deleted with it); null = unknown. */

@@ -53,6 +53,11 @@ export interface Finding {
   unused: boolean;
   /** Why the resource is unused, in a sentence a user understands; null when it is in use. */
   unusedReason: string | null;
+  /**
+   * The reason's category for the findings filter ("Stopped by the user N days ago"); absent: derived from the reason
+   * (src/main/findings/reason-category.ts). Set it when the reason names a resource by a free name.
+   */
+  reasonCategory?: string | null;
   /** Since when it has been unused (ISO 8601); null = unknown (never guessed). */
   unusedSince: string | null;
   /** Monthly cost in USD at 730 hours, or null when it cannot be priced (unknown, never $0). */

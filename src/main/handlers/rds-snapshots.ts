@@ -238,6 +238,8 @@ function toFinding(ctx: HandlerContext, s: Snap, resourceId: string, lookups: Lo
     createdAt: s.createdAt?.toISOString() ?? null,
     unused,
     unusedReason,
+    // The reason names the source: the category does not (one filter entry for every orphaned snapshot).
+    reasonCategory: unused ? `Its source ${s.type === 'db' ? 'DB instance' : 'DB cluster'} no longer exists` : null,
     unusedSince: unused && plan !== null ? (s.createdAt?.toISOString() ?? null) : null,
     monthlyCost: cost.monthlyCost,
     costBasis: cost.costBasis,

@@ -218,6 +218,7 @@ export function toFinding(ctx: HandlerContext, b: BucketFacts, cutoff: Date): Fi
       n > 0
         ? `${num(n)} incomplete multipart upload${n === 1 ? '' : 's'} started more than ${days} days ago (the oldest on ${oldest?.slice(0, 10) ?? '?'}): their parts bill as storage but never appear among the bucket's objects`
         : null,
+    reasonCategory: n > 0 ? `Incomplete multipart uploads started more than ${days} days ago` : null,
     unusedSince: oldest,
     monthlyCost: cost.monthlyCost,
     costBasis: cost.costBasis,

@@ -132,6 +132,9 @@ export interface FindingFacetsDto {
   resourceTypes: string[];
   regions: string[];
   serviceCodes: string[];
+  /** Each service code's name as Cost Explorer shows it ("EC2 - Other" for AmazonEC2Other). */
+  serviceNames: Record<string, string>;
+  /** Reason categories (a reason without its numbers, dates and ids). */
   reasons: string[];
 }
 

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Finding } from '../../handlers/handler';
+import { reasonCategory } from '../../findings/reason-category';
 import type { FindingsPage, ResourceDto, ResourceStatus, SavingsTotalsDto } from '../../../shared/dto/findings';
 import type { Database, ResourceRow } from '../schema';
 
@@ -37,7 +38,7 @@ export function toResourceDto(r: ResourceRow): ResourceDto {
 
 const UPSERT_COLUMNS = [
   'account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason',
-  'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at',
+  'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at',
   'monthly_savings', 'first_seen', 'last_seen', 'last_scan_id',
 ] as const;
 const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resource_type', 'region', 'resource_id', 'first_seen'].includes(c));
@@ -45,7 +46,7 @@ const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resour
 // The columns a scan reports. On a re-scan most resources come back unchanged: for those only last_seen and
 // last_scan_id move, and TOUCH_SQL writes just that (no indexed column is assigned, so no index entry is rewritten).
 const CONTENT_COLUMNS = [
-  'service_code', 'name', 'state', 'unused', 'unused_reason', 'unused_since', 'monthly_cost', 'cost_basis', 'protected',
+  'service_code', 'name', 'state', 'unused', 'unused_reason', 'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected',
   'protected_reason', 'tags', 'details', 'created_at', 'monthly_savings',
 ] as const;
 
@@ -82,6 +83,8 @@ export class ResourceWriter {
   private readonly accountExists: BetterSqlite3.Statement;
   private readonly scanExists: BetterSqlite3.Statement;
   private readonly writeBatch: (rows: readonly Finding[], scanId: number | null, now: string) => void;
+  /** Reason → category: most reasons repeat across a scan's rows, the regexes run once per distinct reason. */
+  private readonly categories = new Map<string, string | null>();
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -108,13 +111,25 @@ export class ResourceWriter {
         const details = JSON.stringify(f.details);
         const written = this.upsertStmt.run(
           account, f.resourceType, f.region, f.resourceId,
-          serviceCode, f.name, f.state, unused, f.unusedReason, f.unusedSince, f.monthlyCost, f.costBasis, prot,
+          serviceCode, f.name, f.state, unused, f.unusedReason, this.categoryOf(f), f.unusedSince, f.monthlyCost, f.costBasis, prot,
           f.protectedReason, tags, details, f.createdAt, f.monthlySavings ?? null,
           now, now, scanId,
         ).changes;
         if (written === 0) this.touchStmt.run(now, scanId, account, f.resourceType, f.region, f.resourceId);
       }
     });
+  }
+
+  private categoryOf(f: Finding): string | null {
+    if (f.reasonCategory !== undefined) return f.reasonCategory;
+    if (f.unusedReason === null) return null;
+    let c = this.categories.get(f.unusedReason);
+    if (c === undefined) {
+      if (this.categories.size >= 10_000) this.categories.clear();
+      c = reasonCategory(f.unusedReason);
+      this.categories.set(f.unusedReason, c);
+    }
+    return c;
   }
 
   /** Writes one batch atomically. */
@@ -176,7 +191,7 @@ export interface FindingsQuery {
   resourceTypes?: string[];
   regions?: string[];
   serviceCodes?: string[];
-  /** Exact reasons (as stored). */
+  /** Reason categories (reason_category: the reason without its numbers, dates and ids). */
   reasons?: string[];
   protected?: boolean;
   minMonthlyCost?: number;
@@ -213,7 +228,7 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery) {
   if (q.resourceTypes?.length) query = query.where('resource_type', 'in', q.resourceTypes);
   if (q.regions?.length) query = query.where('region', 'in', q.regions);
   if (q.serviceCodes?.length) query = query.where('service_code', 'in', q.serviceCodes);
-  if (q.reasons?.length) query = query.where('unused_reason', 'in', q.reasons);
+  if (q.reasons?.length) query = query.where('reason_category', 'in', q.reasons);
   if (q.protected !== undefined) query = query.where('protected', '=', q.protected ? 1 : 0);
   if (q.minMonthlyCost !== undefined) query = query.where('monthly_cost', '>=', q.minMonthlyCost);
   if (q.scanId !== undefined) query = query.where('last_scan_id', '=', q.scanId);
@@ -379,7 +394,7 @@ export async function findingFacets(
     base.select('resource_type as v').distinct().orderBy('v').execute(),
     base.select('region as v').distinct().orderBy('v').execute(),
     base.select('service_code as v').distinct().orderBy('v').execute(),
-    base.select('unused_reason as v').distinct().orderBy('v').execute(),
+    base.select('reason_category as v').distinct().orderBy('v').execute(),
   ]);
   return {
     resourceTypes: types.map((r) => r.v),

@@ -92,13 +92,15 @@ export const FindingsFilters = memo(function FindingsFilters({ value, onChange, 
   const kinds = useKinds();
   // The kinds' own labels ("Unattached EBS volumes"); a type whose kind is not known shows its raw id.
   const types = useMemo(() => (facets?.resourceTypes ?? []).map((t) => ({ value: t, label: kindLabel(kinds, t) })), [facets, kinds]);
+  // Services by their Cost Explorer name ("EC2 - Other"), not the internal code.
+  const services = useMemo(() => (facets?.serviceCodes ?? []).map((c) => ({ value: c, label: facets?.serviceNames[c] ?? c })), [facets]);
   return (
     <Group gap="sm" align="flex-end" wrap="wrap" data-testid="findings-filters">
       <SearchFilter value={value.search} setField={setField} />
-      <ListFilter field="serviceCodes" label="Service" data={facets?.serviceCodes ?? NONE} value={value.serviceCodes} setField={setField} w={170} searchable testId="filter-service" />
+      <ListFilter field="serviceCodes" label="Service" data={services} value={value.serviceCodes} setField={setField} w={200} searchable testId="filter-service" />
       <ListFilter field="types" label="Type" data={types} value={value.types} setField={setField} w={180} searchable={false} testId="filter-type" />
       <ListFilter field="regions" label="Region" data={facets?.regions ?? NONE} value={value.regions} setField={setField} w={180} searchable testId="filter-region" />
-      <ListFilter field="reasons" label="Reason" data={facets?.reasons ?? NONE} value={value.reasons} setField={setField} w={220} searchable testId="filter-reason" />
+      <ListFilter field="reasons" label="Reason" data={facets?.reasons ?? NONE} value={value.reasons} setField={setField} w={260} searchable testId="filter-reason" />
       <NumberFilter field="minMonthlyCost" value={value.minMonthlyCost} setField={setField} />
       <NumberFilter field="minAgeDays" value={value.minAgeDays} setField={setField} />
       <SegmentedControl
@@ -108,7 +110,7 @@ export const FindingsFilters = memo(function FindingsFilters({ value, onChange, 
         data={PROTECTION_DATA}
         data-testid="filter-protection"
       />
-      <Button variant="subtle" onClick={() => onChange(EMPTY_FILTER)}>
+      <Button variant="subtle" onClick={() => onChange(EMPTY_FILTER)} data-testid="filter-reset">
         Reset
       </Button>
     </Group>

@@ -71,7 +71,31 @@ export function FindingsPage(): React.JSX.Element {
   const selectedUnknown = [...selected.values()].filter((r) => r.monthlySavings === null).length;
   const totals = win.totals;
   const count = totals?.total ?? 0;
-  const noFindingsAtAll = totals !== undefined && !win.isPlaceholder && count === 0 && JSON.stringify(filter) === JSON.stringify(EMPTY_FILTER);
+  const filtersActive = JSON.stringify(filter) !== JSON.stringify(EMPTY_FILTER);
+  const noFindingsAtAll = totals !== undefined && !win.isPlaceholder && count === 0 && !filtersActive;
+  const noneMatch = totals !== undefined && !win.isPlaceholder && count === 0 && filtersActive;
+  // Every deletable finding the filter matches (main's count), not only the rows loaded so far.
+  const matchingSelectable = apiFilter.protected === true ? 0 : (totals?.savings.findings ?? 0);
+  const [selectingAll, setSelectingAll] = useState(false);
+  const selectAllMatching = async (): Promise<void> => {
+    setSelectingAll(true);
+    try {
+      const want = Math.min(matchingSelectable, MAX_PLAN);
+      const rows: ResourceDto[] = [];
+      while (rows.length < want) {
+        const page = await api().findings.list({ ...apiFilter, protected: false, limit: Math.min(1000, want - rows.length), offset: rows.length });
+        rows.push(...page.rows);
+        if (page.rows.length === 0) break;
+      }
+      setSelected((prev) => {
+        const next = new Map(prev);
+        for (const r of rows) next.set(r.id, r);
+        return next;
+      });
+    } finally {
+      setSelectingAll(false);
+    }
+  };
 
   return (
     <Stack gap="sm">
@@ -102,6 +126,13 @@ export function FindingsPage(): React.JSX.Element {
             {totals.savings.protectedFindings === 1 ? 'finding' : 'findings'}: kept
           </Text>
         )}
+        {matchingSelectable > selected.size && (selected.size > 0 || loadedSelected > 0) && (
+          <Button size="compact-xs" variant="light" loading={selectingAll} onClick={() => void selectAllMatching()} data-testid="select-all-matching">
+            {matchingSelectable > MAX_PLAN
+              ? `Select the first ${formatCount(MAX_PLAN)} of ${formatCount(matchingSelectable)} matching (a plan takes at most ${formatCount(MAX_PLAN)})`
+              : `Select all ${formatCount(matchingSelectable)} matching`}
+          </Button>
+        )}
         {selected.size > 0 && (
           <Group gap="xs">
             <Text size="sm" data-testid="selection-summary">
@@ -123,6 +154,12 @@ export function FindingsPage(): React.JSX.Element {
       {noFindingsAtAll ? (
         <EmptyState title="No findings" description="No scan yet, or the account is clean. Start a scan to look for unused resources.">
           <Button onClick={() => navigate('scan')}>Start a scan</Button>
+        </EmptyState>
+      ) : noneMatch ? (
+        <EmptyState title="No findings match these filters" description="Widen or reset the filters to see the findings again." data-testid="findings-none-match">
+          <Button variant="light" onClick={() => setFilter(EMPTY_FILTER)} data-testid="empty-reset-filters">
+            Reset filters
+          </Button>
         </EmptyState>
       ) : (
         <FindingsTable
