@@ -11,8 +11,29 @@ import { Money } from '../../components/money';
 import { kindLabel } from '../../lib/kinds';
 import { formatCount } from '../../lib/format';
 
-function Bars({ title, groups, label, testId }: { title: string; groups: WasteGroupDto[]; label: (key: string) => string; testId: string }): React.JSX.Element {
+const MAX_BARS = 8;
+
+/** The first bars as they are; past MAX_BARS, the rest summed into one "N more" bar (the bars still add up). */
+function foldTail(groups: readonly WasteGroupDto[], noun: string): { groups: WasteGroupDto[]; folded: string | null } {
+  if (groups.length <= MAX_BARS) return { groups: [...groups], folded: null };
+  const head = groups.slice(0, MAX_BARS - 1);
+  const tail = groups.slice(MAX_BARS - 1);
+  const sum = (f: (g: WasteGroupDto) => number): number => tail.reduce((a, g) => a + f(g), 0);
+  const key = `${tail.length} more ${noun}`;
+  const savings = {
+    monthlySavings: Math.round(sum((g) => g.savings.monthlySavings) * 1e6) / 1e6,
+    findings: sum((g) => g.savings.findings),
+    unknownCount: sum((g) => g.savings.unknownCount),
+    protectedMonthlyCost: sum((g) => g.savings.protectedMonthlyCost),
+    protectedFindings: sum((g) => g.savings.protectedFindings),
+  };
+  return { groups: [...head, { key, savings }], folded: key };
+}
+
+function Bars({ title, groups: all, noun, label, testId }: { title: string; groups: WasteGroupDto[]; noun: string; label: (key: string) => string; testId: string }): React.JSX.Element {
+  const { groups, folded } = foldTail(all, noun);
   const max = Math.max(...groups.map((g) => g.savings.monthlySavings), 0);
+  const name = (key: string): string => (key === folded ? key : label(key));
   return (
     <Stack gap={6} data-testid={testId}>
       <Text fw={600} size="sm">
@@ -24,10 +45,10 @@ function Bars({ title, groups, label, testId }: { title: string; groups: WasteGr
         </Text>
       ) : (
         groups.map((g) => (
-          <div key={g.key} data-testid={`${testId}-row`} data-key={g.key}>
+          <div key={g.key} data-testid={`${testId}-row`} data-key={g.key} data-folded={g.key === folded ? 'true' : undefined}>
             <Group justify="space-between" gap="xs" wrap="nowrap">
-              <Text size="sm" truncate="end">
-                {label(g.key)}
+              <Text size="sm" truncate="end" c={g.key === folded ? 'dimmed' : undefined}>
+                {name(g.key)}
               </Text>
               <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
                 <Money value={g.savings.monthlySavings} suffix="/mo" size="sm" data-testid={`${testId}-amount`} />
@@ -42,7 +63,7 @@ function Bars({ title, groups, label, testId }: { title: string; groups: WasteGr
               value={max > 0 ? (g.savings.monthlySavings / max) * 100 : 0}
               size="sm"
               color="teal"
-              aria-label={`${label(g.key)}: ${g.savings.monthlySavings.toFixed(2)} dollars a month`}
+              aria-label={`${name(g.key)}: ${g.savings.monthlySavings.toFixed(2)} dollars a month`}
             />
           </div>
         ))
@@ -72,8 +93,8 @@ export function WasteOverview({ waste }: { waste: WasteSummaryDto }): React.JSX.
         </Stack>
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl">
-        <Bars title="By kind" groups={waste.byKind} label={(k) => kindLabel(kinds, k)} testId="waste-by-kind" />
-        <Bars title="By region" groups={waste.byRegion} label={(k) => k} testId="waste-by-region" />
+        <Bars title="By kind" groups={waste.byKind} noun="kinds" label={(k) => kindLabel(kinds, k)} testId="waste-by-kind" />
+        <Bars title="By region" groups={waste.byRegion} noun="regions" label={(k) => k} testId="waste-by-region" />
       </SimpleGrid>
       {waste.top.length > 0 && (
         <Stack gap={4} mt="md">
