@@ -1,13 +1,14 @@
 /** The cleanup channels: plan, dry run, execute (the account asked again first), cancel, and the audit log. */
 import { AppError } from '../../shared/errors';
 import type { CleanupRunDto } from '../../shared/dto/cleanup';
+import { listDeletionPlans } from '../db/repos/deletion-plans';
 import { listDeletions } from '../db/repos/deletions';
 import type { AppServices } from '../ipc/app-services';
 import type { AppState } from './app-state';
 import { planCleanup, runCleanup } from './cleanup-service';
 import { loadSettings } from './settings';
 
-export type CleanupChannels = Pick<AppServices, 'cleanupPlan' | 'cleanupDryRun' | 'cleanupExecute' | 'cleanupCancel' | 'deletionsList'>;
+export type CleanupChannels = Pick<AppServices, 'cleanupPlan' | 'cleanupDryRun' | 'cleanupExecute' | 'cleanupCancel' | 'deletionsList' | 'deletionsPlans'>;
 
 export function cleanupChannels(st: AppState): CleanupChannels {
   const { db, events } = st;
@@ -65,6 +66,11 @@ export function cleanupChannels(st: AppState): CleanupChannels {
       if (q.resourcePk) count = count.where('resource_pk', '=', q.resourcePk);
       const [rows, total] = await Promise.all([listDeletions(db.db, q), count.executeTakeFirstOrThrow().then((r) => Number(r.n))]);
       return { rows, total, limit: q.limit, offset: q.offset };
+    },
+
+    async deletionsPlans(input) {
+      const s = st.requireSession();
+      return listDeletionPlans(db.db, { accountId: s.account.id, limit: input?.limit ?? 20, offset: input?.offset ?? 0 });
     },
   };
 }

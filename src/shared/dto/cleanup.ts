@@ -169,3 +169,67 @@ export const deletionsListInput = z
   .optional();
 
 export type DeletionPageDto = PageDto<DeletionDto>;
+
+/**
+ * What happened to one plan item, from its audit rows: `done` (its action ran: the kind's doneLabel says
+ * "Deleted", "Stopped", …), `dry-run-ok` (verified by a dry run, never executed), `not-run` (passed its checks in an
+ * execute that stopped before it, or never reached: cancelled, interrupted), `pending` (a call whose answer is unknown),
+ * or the refusal / failure that stopped it.
+ */
+export type DeletionItemOutcome = 'done' | 'dry-run-ok' | 'not-run' | 'refused' | 'failed' | 'unauthorized' | 'pending';
+
+/** One item of a plan in the deletion history. */
+export interface DeletionPlanItemDto {
+  /** `resources.id`, when known. */
+  findingId: number | null;
+  resourceType: string;
+  region: string;
+  resourceId: string;
+  name: string | null;
+  /** The plan action (`delete`, `stop`, …): from the plan, else from the audit rows; null when neither says. */
+  action: string | null;
+  /** Its label as planned ("Delete, keep a final snapshot"), when the plan is stored. */
+  actionLabel: string | null;
+  outcome: DeletionItemOutcome;
+  /** Why it was refused, or the error that stopped it. */
+  message: string | null;
+  errorCode: string | null;
+  /** The monthly savings the plan computed for it (null: unknown or the plan is not stored). */
+  savings: number | null;
+  /** Audited calls (dry runs and refusals included). */
+  calls: number;
+}
+
+/**
+ * One cleanup plan in the deletion history: its dry run and its execution are steps of one entry, never two blocks.
+ * Built from the audit log (grouped per plan in SQL) and the stored plan.
+ */
+export interface DeletionPlanDto {
+  planId: string;
+  /** When the plan was built (the first audit row when the plan is not stored). */
+  createdAt: string;
+  /** The latest audit row (what "newest first" orders by). */
+  lastAt: string;
+  /** The stored plan's status; null when the plan is not stored. */
+  status: PlanStatus | null;
+  /** The latest dry run: when it ended and how many items it cleared (null: none recorded). */
+  dryRun: { at: string; passed: number } | null;
+  /** Whether it was executed (any call or refusal of an execute), and when the execute began. */
+  executedAt: string | null;
+  itemCount: number;
+  callCount: number;
+  /** Items by outcome. */
+  counts: Record<DeletionItemOutcome, number>;
+  /** What the plan would save per month (stored plans only). */
+  plannedSavings: number | null;
+  /** The savings of the items whose action ran (known savings only). */
+  realisedSavings: number;
+  /** Items done whose savings are unknown (not in realisedSavings). */
+  unknownSavingsCount: number;
+  /** In plan order (audit order for items the plan does not list). */
+  items: DeletionPlanItemDto[];
+}
+
+export const deletionPlansInput = z.strictObject({ ...pageSchema(20, 100) }).optional();
+
+export type DeletionPlanPageDto = PageDto<DeletionPlanDto>;

@@ -21,12 +21,14 @@ import {
 import {
   cleanupExecuteInput,
   cleanupPlanInput,
+  deletionPlansInput,
   deletionsListInput,
   planIdInput,
   type CleanupPlanDto,
   type CleanupProgressEvent,
   type CleanupRunDto,
   type DeletionPageDto,
+  type DeletionPlanPageDto,
 } from '../dto/cleanup';
 import { costHistoryInput, type CeUsageDto, type CostHistoryDto } from '../dto/costs';
 import { exportFindingsInput, openExternalInput, type ExportFileDto } from '../dto/export';
@@ -118,6 +120,8 @@ export const channels = {
   'cleanup:execute': channel<CleanupRunDto>()(cleanupExecuteInput),
   'cleanup:cancel': channel<void>()(planIdInput),
   'deletions:list': channel<DeletionPageDto>()(deletionsListInput),
+  /** The deletion history by plan, newest first: each plan's dry run and execute as one entry, its items and outcomes. */
+  'deletions:plans': channel<DeletionPlanPageDto>()(deletionPlansInput),
 
   'settings:get': channel<SettingsDto>()(noInput),
   'settings:update': channel<SettingsDto>()(settingsUpdateInput),
