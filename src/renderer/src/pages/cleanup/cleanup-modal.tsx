@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Alert, Button, Group, List, Modal, Progress, Skeleton, Stack, Stepper, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, List, Modal, Skeleton, Stack, Stepper, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { CleanupItemResultDto, CleanupRunDto } from '../../../../shared/dto/cleanup';
@@ -14,11 +14,18 @@ import { formatCount, formatUsd } from '../../lib/format';
 import { planActionsSummary, planInputOptions, planOptionOn, planOptionsFor, type PlanChoices, type PlanOptionKey } from '../../lib/kinds';
 import { outcomeOf } from './outcome';
 import { PlanReview } from './plan-review';
+import { RunProgress } from './run-progress';
 import { RunResults } from './run-results';
 import { useCleanupProgress } from './use-cleanup-progress';
 
-/** Review → dry run → typed confirmation → execution and results. Nothing is deleted before the last step. */
-export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; onClose: (deletedIds: number[]) => void }): React.JSX.Element {
+/** Each step fills the modal's height: its list (the plan, the results) takes what the rest leaves. */
+const fill: React.CSSProperties = { flex: 1, minHeight: 0 };
+
+/**
+ * Review → dry run → typed confirmation → execution and results. Nothing is deleted before the last step.
+ * `onClose` gives the findings deleted, and those the user took out of the plan in the review.
+ */
+export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; onClose: (deletedIds: number[], removedIds: number[]) => void }): React.JSX.Element {
   const qc = useQueryClient();
   const session = useRequiredSession();
   const accountId = session?.account.id ?? '';
@@ -31,9 +38,25 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   const [addParts, setAddParts] = useState<{ findingId: number; resourceId: string }[]>([]);
   // The action chosen per finding (a finding not named gets its kind's default, decided in main).
   const [actionChoices, setActionChoices] = useState<Record<number, string>>({});
-  const actions = Object.entries(actionChoices).map(([findingId, action]) => ({ findingId: Number(findingId), action }));
-  const ids = findings.map((f) => f.id).sort((a, b) => a - b);
-  const options = useMemo(() => planOptionsFor(kinds, findings.map((f) => f.resourceType)), [kinds, findings]);
+  // Findings taken out of the plan in the review ("Remove"): the plan is made again without them.
+  const [removed, setRemoved] = useState<number[]>([]);
+  const ids = findings
+    .map((f) => f.id)
+    .filter((id) => !removed.includes(id))
+    .sort((a, b) => a - b);
+  const inPlan = (findingId: number): boolean => ids.includes(findingId);
+  const actions = Object.entries(actionChoices)
+    .map(([findingId, action]) => ({ findingId: Number(findingId), action }))
+    .filter((a) => inPlan(a.findingId));
+  const planParts = addParts.filter((a) => inPlan(a.findingId));
+  const options = useMemo(
+    () =>
+      planOptionsFor(
+        kinds,
+        findings.filter((f) => !removed.includes(f.id)).map((f) => f.resourceType),
+      ),
+    [kinds, findings, removed],
+  );
   const optionsInput = planInputOptions(choices);
   const chosenOptions = options.filter((o) => planOptionOn(choices, o.key));
   const setChoice = (key: PlanOptionKey, on: boolean): void => setChoices((prev) => ({ ...prev, [key]: on }));
@@ -41,9 +64,9 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   // A plan is made for these findings, these option choices and these added parts; changing any makes a new plan
   // (the previous one stays on screen, its buttons disabled, until the new one arrives).
   const plan = useQuery({
-    queryKey: ['cleanup-plan', accountId, ids, optionsInput, addParts, actions],
+    queryKey: ['cleanup-plan', accountId, ids, optionsInput, planParts, actions],
     queryFn: () =>
-      api().cleanup.plan({ findingIds: ids, ...optionsInput, ...(addParts.length > 0 ? { addParts } : {}), ...(actions.length > 0 ? { actions } : {}) }),
+      api().cleanup.plan({ findingIds: ids, ...optionsInput, ...(planParts.length > 0 ? { addParts: planParts } : {}), ...(actions.length > 0 ? { actions } : {}) }),
     staleTime: Infinity,
     gcTime: 0,
     placeholderData: keepPreviousData,
@@ -52,7 +75,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   const planId = plan.data && !plan.isPlaceholderData ? plan.data.id : null;
   const addPart = (findingId: number, part: PartDto): void =>
     setAddParts((prev) => (prev.some((a) => a.findingId === findingId && a.resourceId === part.resourceId) ? prev : [...prev, { findingId, resourceId: part.resourceId }]));
-  const progress = useCleanupProgress(planId);
+  const progress = useCleanupProgress(planId, plan.data?.items.length ?? 0);
 
   const refreshAfterChange = (): void => {
     void qc.invalidateQueries({ queryKey: queryKeys.findingsRoot });
@@ -110,8 +133,21 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
   }));
 
   return (
-    <Modal opened onClose={() => !running && onClose(deletedIds)} title="Clean up selected resources" size={1040} closeOnClickOutside={false} data-testid="cleanup-modal">
-      <Stepper active={step} size="sm" allowNextStepsSelect={false} mb="md">
+    <Modal
+      opened
+      onClose={() => !running && onClose(deletedIds, removed)}
+      title="Clean up selected resources"
+      size="min(1440px, 96vw)"
+      yOffset="2vh"
+      closeOnClickOutside={false}
+      data-testid="cleanup-modal"
+      // Full height: the review of 200 items gets the window, not a small box inside it.
+      styles={{
+        content: { height: 'calc(100dvh - 2 * var(--modal-y-offset))', display: 'flex', flexDirection: 'column' },
+        body: { flex: 1, minHeight: 0, display: 'flex', flexDirection: 'column' },
+      }}
+    >
+      <Stepper active={step} size="sm" allowNextStepsSelect={false} mb="md" style={{ flexShrink: 0 }}>
         <Stepper.Step label="Review" description="What goes" />
         <Stepper.Step label="Dry run" description="AWS checks permissions" />
         <Stepper.Step label="Confirm" description="Type the account id" />
@@ -119,7 +155,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
       </Stepper>
 
       {step === 0 && (
-        <Stack>
+        <Stack style={fill}>
           {plan.isPending && <Skeleton h={200} />}
           {plan.isError && <ErrorAlert error={plan.error} />}
           {plan.isError && addParts.length > 0 && (
@@ -138,10 +174,13 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
               onAddPart={addPart}
               replanning={replanning}
               onAction={(findingId, action) => setActionChoices((prev) => ({ ...prev, [findingId]: action }))}
+              onRemove={ids.length > 1 ? (findingId) => setRemoved((prev) => (prev.includes(findingId) ? prev : [...prev, findingId])) : null}
+              removedCount={removed.length}
+              onRestore={() => setRemoved([])}
             />
           )}
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => onClose([])}>
+            <Button variant="default" onClick={() => onClose([], removed)}>
               Cancel
             </Button>
             <Button
@@ -160,13 +199,8 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
       )}
 
       {step === 1 && (
-        <Stack>
-          {dryRun.isPending && (
-            <>
-              <Text size="sm">Re-checking each resource and asking AWS for a dry run…</Text>
-              <Progress value={progress.total ? (100 * progress.done) / progress.total : 5} animated />
-            </>
-          )}
+        <Stack style={fill}>
+          {!dryRun.isError && <RunProgress progress={progress} running={dryRun.isPending} mode="dry-run" />}
           {dryRun.isError && <ErrorAlert error={dryRun.error} />}
           {dryRun.data?.status === 'refused' && (
             <Alert color="red" title="Cloud Cleaner refused to run this plan" data-testid="dry-run-refused">
@@ -180,7 +214,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
                 <Money value={dryRun.data.monthlySavings} size="sm" fw={700} data-testid="dry-run-savings" /> per month
                 {dryRun.data.status === 'cancelled' ? ' (the dry run was cancelled before it finished)' : ''}.
               </Text>
-              <RunResults items={dryRun.data.items} testId="dry-run-results" />
+              <RunResults items={dryRun.data.items} testId="dry-run-results" style={fill} />
             </>
           )}
           <Group justify="flex-end">
@@ -189,7 +223,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
               onClick={() => {
                 // Closing during a dry run stops it in main too.
                 if (dryRun.isPending && planId) cancel.mutate(planId);
-                onClose([]);
+                onClose([], removed);
               }}
             >
               Cancel
@@ -228,7 +262,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
             data-testid="confirm-account-id"
           />
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => onClose([])}>
+            <Button variant="default" onClick={() => onClose([], removed)}>
               Cancel
             </Button>
             <Button
@@ -248,13 +282,9 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
       )}
 
       {step === 3 && (
-        <Stack>
-          {running && (
-            <>
-              <Progress value={progress.total ? (100 * progress.done) / progress.total : 3} animated aria-label="Deletion progress" />
-              <RunResults items={liveItems} live={progress.byFinding} testId="execute-progress" />
-            </>
-          )}
+        <Stack style={fill}>
+          {!execute.isError && execute.data?.status !== 'refused' && <RunProgress progress={progress} running={running} mode="execute" />}
+          {running && <RunResults items={liveItems} live={progress.byFinding} testId="execute-progress" style={fill} />}
           {execute.isError && <ErrorAlert error={execute.error} />}
           {execute.data?.status === 'refused' && (
             <Alert color="red" title="Cloud Cleaner refused to run this plan" data-testid="execute-refused">
@@ -274,7 +304,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
                 {notStarted > 0 ? ` (${formatCount(notStarted)} cancelled)` : ''} · saving{' '}
                 <Money value={execute.data.monthlySavings} size="sm" fw={700} data-testid="execute-savings" /> per month (only what was deleted).
               </Text>
-              <RunResults items={execute.data.items} testId="execute-results" />
+              <RunResults items={execute.data.items} testId="execute-results" style={fill} />
             </>
           )}
           <Group justify="flex-end">
@@ -290,7 +320,7 @@ export function CleanupModal({ findings, onClose }: { findings: ResourceDto[]; o
                 {cancel.isSuccess ? 'Cancelling…' : 'Cancel remaining'}
               </Button>
             )}
-            <Button onClick={() => onClose(deletedIds)} disabled={running} data-testid="close-cleanup">
+            <Button onClick={() => onClose(deletedIds, removed)} disabled={running} data-testid="close-cleanup">
               Close
             </Button>
           </Group>

@@ -3,14 +3,25 @@ import type { CleanupItemResultDto, CleanupProgressEvent } from '../../../../sha
 import { useKinds } from '../../api/kinds';
 import { actionOf, kindNoun } from '../../lib/kinds';
 import { OutcomeBadge } from './outcome';
+import { ResourceId } from './resource-id';
 
-/** Per-item results of a dry run or an execution; while running, the live phase of each item. */
-export function RunResults({ items, live, testId }: { items: CleanupItemResultDto[]; live?: ReadonlyMap<number, CleanupProgressEvent>; testId: string }): React.JSX.Element {
+const stickyHead: React.CSSProperties = { position: 'sticky', top: 0, zIndex: 3, background: 'var(--mantine-color-body)' };
+
+/**
+ * Per-item results of a dry run or an execution; while running, the live phase of each item. The box takes the
+ * height its parent gives (`style`), with a floor, and scrolls inside it.
+ */
+export function RunResults({ items, live, testId, style }: { items: CleanupItemResultDto[]; live?: ReadonlyMap<number, CleanupProgressEvent>; testId: string; style?: React.CSSProperties }): React.JSX.Element {
   const kinds = useKinds();
   return (
-    <Table.ScrollContainer minWidth={560} mah={360}>
-      <Table stickyHeader data-testid={testId}>
-        <Table.Thead>
+    <div style={{ minHeight: 200, overflow: 'auto', ...style }}>
+      <Table layout="fixed" miw={640} data-testid={testId}>
+        <colgroup>
+          <col />
+          <col style={{ width: 150 }} />
+          <col style={{ width: '38%' }} />
+        </colgroup>
+        <Table.Thead style={stickyHead}>
           <Table.Tr>
             <Table.Th>Resource</Table.Th>
             <Table.Th>Region</Table.Th>
@@ -19,16 +30,14 @@ export function RunResults({ items, live, testId }: { items: CleanupItemResultDt
         </Table.Thead>
         <Table.Tbody>
           {items.map((it) => (
-            <Table.Tr key={it.findingId} data-resource-id={it.resourceId}>
+            <Table.Tr key={it.findingId} data-resource-id={it.resourceId} style={{ verticalAlign: 'top' }}>
               <Table.Td>
-                <Text size="sm" ff="monospace">
-                  {it.resourceId}
-                </Text>
+                <ResourceId id={it.resourceId} testId="result-id" />
                 <Text size="xs" c="dimmed">
                   {kindNoun(kinds, it.resourceType)} · <span data-testid="result-action">{actionOf(kinds, it.resourceType, it.action)?.label ?? it.action}</span>
                 </Text>
               </Table.Td>
-              <Table.Td>{it.region}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{it.region}</Table.Td>
               <Table.Td>
                 {live && !it.outcome && it.recheck === 'unchanged' ? (
                   <Text size="sm" data-phase={live.get(it.findingId)?.phase ?? 'queued'}>
@@ -42,6 +51,6 @@ export function RunResults({ items, live, testId }: { items: CleanupItemResultDt
           ))}
         </Table.Tbody>
       </Table>
-    </Table.ScrollContainer>
+    </div>
   );
 }
