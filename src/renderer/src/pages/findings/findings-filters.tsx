@@ -1,5 +1,6 @@
-import { memo, useCallback, useMemo, type Dispatch, type SetStateAction } from 'react';
+import { memo, useCallback, useMemo, useState, type Dispatch, type SetStateAction } from 'react';
 import { Button, Group, MultiSelect, NumberInput, SegmentedControl, TextInput, type ComboboxData } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import type { FindingFacetsDto } from '../../../../shared/dto/findings';
 import { useKinds } from '../../api/kinds';
 import { kindLabel } from '../../lib/kinds';
@@ -83,26 +84,36 @@ const NumberFilter = memo(function NumberFilter({ field, value, setField }: { fi
   );
 });
 
+/** The filters behind the "Filters" toggle that are set (search and protection are always in view). */
+function hiddenActive(v: FilterState): number {
+  return [v.serviceCodes.length > 0, v.types.length > 0, v.regions.length > 0, v.reasons.length > 0, v.minMonthlyCost !== null, v.minAgeDays !== null].filter(Boolean).length;
+}
+
+/** Wide enough for every filter on two lines above the table: narrower windows start with them folded away. */
+const WIDE = '(min-width: 1200px)';
+
 /**
  * Memoized, field by field: the page re-renders on every sort, page and selection change, and a change of one field
  * re-renders that field only (a protection click must not re-render four MultiSelects before its request leaves).
+ *
+ * Search and protection are always shown; the other filters fold behind a "Filters" toggle, open by default in a wide
+ * window and closed in a narrow one (at 1024×700 they would push the table below the fold).
  */
 export const FindingsFilters = memo(function FindingsFilters({ value, onChange, facets }: FindingsFiltersProps): React.JSX.Element {
   const setField = useCallback<SetField>((k, v) => onChange((prev) => ({ ...prev, [k]: v })), [onChange]);
   const kinds = useKinds();
+  const wide = useMediaQuery(WIDE, window.matchMedia(WIDE).matches, { getInitialValueInEffect: false });
+  // The user's choice once they toggled; until then, the window's width decides.
+  const [chosen, setChosen] = useState<boolean | null>(null);
+  const open = chosen ?? wide;
+  const folded = hiddenActive(value);
   // The kinds' own labels ("Unattached EBS volumes"); a type whose kind is not known shows its raw id.
   const types = useMemo(() => (facets?.resourceTypes ?? []).map((t) => ({ value: t, label: kindLabel(kinds, t) })), [facets, kinds]);
   // Services by their Cost Explorer name ("EC2 - Other"), not the internal code.
   const services = useMemo(() => (facets?.serviceCodes ?? []).map((c) => ({ value: c, label: facets?.serviceNames[c] ?? c })), [facets]);
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap" data-testid="findings-filters">
+    <Group gap="sm" align="flex-end" wrap="wrap" data-testid="findings-filters" data-open={open}>
       <SearchFilter value={value.search} setField={setField} />
-      <ListFilter field="serviceCodes" label="Service" data={services} value={value.serviceCodes} setField={setField} w={200} searchable testId="filter-service" />
-      <ListFilter field="types" label="Type" data={types} value={value.types} setField={setField} w={180} searchable={false} testId="filter-type" />
-      <ListFilter field="regions" label="Region" data={facets?.regions ?? NONE} value={value.regions} setField={setField} w={180} searchable testId="filter-region" />
-      <ListFilter field="reasons" label="Reason" data={facets?.reasons ?? NONE} value={value.reasons} setField={setField} w={260} searchable testId="filter-reason" />
-      <NumberFilter field="minMonthlyCost" value={value.minMonthlyCost} setField={setField} />
-      <NumberFilter field="minAgeDays" value={value.minAgeDays} setField={setField} />
       <SegmentedControl
         aria-label="Protection"
         value={value.protection}
@@ -110,6 +121,26 @@ export const FindingsFilters = memo(function FindingsFilters({ value, onChange, 
         data={PROTECTION_DATA}
         data-testid="filter-protection"
       />
+      <Button
+        variant={folded > 0 && !open ? 'light' : 'default'}
+        onClick={() => setChosen(!open)}
+        aria-expanded={open}
+        aria-controls="findings-more-filters"
+        rightSection={<span aria-hidden>{open ? '▴' : '▾'}</span>}
+        data-testid="filters-toggle"
+      >
+        {folded > 0 ? `Filters (${folded})` : 'Filters'}
+      </Button>
+      {open && (
+        <Group gap="sm" align="flex-end" wrap="wrap" id="findings-more-filters" role="group" aria-label="More filters" style={{ display: 'contents' }}>
+          <ListFilter field="serviceCodes" label="Service" data={services} value={value.serviceCodes} setField={setField} w={200} searchable testId="filter-service" />
+          <ListFilter field="types" label="Type" data={types} value={value.types} setField={setField} w={180} searchable={false} testId="filter-type" />
+          <ListFilter field="regions" label="Region" data={facets?.regions ?? NONE} value={value.regions} setField={setField} w={180} searchable testId="filter-region" />
+          <ListFilter field="reasons" label="Reason" data={facets?.reasons ?? NONE} value={value.reasons} setField={setField} w={260} searchable testId="filter-reason" />
+          <NumberFilter field="minMonthlyCost" value={value.minMonthlyCost} setField={setField} />
+          <NumberFilter field="minAgeDays" value={value.minAgeDays} setField={setField} />
+        </Group>
+      )}
       <Button variant="subtle" onClick={() => onChange(EMPTY_FILTER)} data-testid="filter-reset">
         Reset
       </Button>

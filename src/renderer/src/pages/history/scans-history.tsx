@@ -1,5 +1,5 @@
 import { Fragment, useState } from 'react';
-import { Badge, Button, EmptyState, Skeleton, Table, Text } from '@mantine/core';
+import { Badge, Button, EmptyState, Group, Skeleton, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ScanDto, ScanStatus } from '../../../../shared/dto/scans';
 import { api } from '../../api/client';
@@ -63,22 +63,20 @@ export function ScansHistory(): React.JSX.Element {
       </EmptyState>
     );
   }
+  // The outcome (status and failures) comes right after the scan, and the table fits a 1024-pixel window without a
+  // sideways scroll: the regions and paid requests wrap instead of pushing the last columns out of view.
   return (
-    <Table.ScrollContainer minWidth={900}>
-      <Table highlightOnHover data-testid="scans-history">
+    <Table.ScrollContainer minWidth={640}>
+      <Table highlightOnHover verticalSpacing="xs" data-testid="scans-history">
         <Table.Thead>
           <Table.Tr>
             <Table.Th>#</Table.Th>
-            <Table.Th>Kind</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Started</Table.Th>
-            <Table.Th>Duration</Table.Th>
-            <Table.Th>Regions</Table.Th>
-            <Table.Th ta="right">Resources</Table.Th>
+            <Table.Th>Scan</Table.Th>
+            <Table.Th>Outcome</Table.Th>
             <Table.Th ta="right">Findings</Table.Th>
             <Table.Th ta="right">Savings / month</Table.Th>
+            <Table.Th>Regions</Table.Th>
             <Table.Th>Paid requests</Table.Th>
-            <Table.Th />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -86,37 +84,46 @@ export function ScansHistory(): React.JSX.Element {
             <Fragment key={s.id}>
               <Table.Tr data-scan-id={s.id} data-kind={s.kind} data-status={s.status}>
                 <Table.Td>{s.id}</Table.Td>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>{s.kind === 'resources' ? 'Resource scan' : 'Cost discovery'}</Table.Td>
                 <Table.Td>
-                  {/* Its full width: a narrow table must not cut the status to "SUCCEE…". */}
-                  <Badge color={SCAN_STATUS_COLOR[s.status]} variant="light" style={{ minWidth: 'max-content' }}>
-                    {s.status}
-                  </Badge>
+                  <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+                    {s.kind === 'resources' ? 'Resource scan' : 'Cost discovery'}
+                  </Text>
+                  <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                    <RelativeDate iso={s.startedAt} size="xs" c="dimmed" /> · {formatDuration(s.durationMs)}
+                  </Text>
                 </Table.Td>
-                <Table.Td>
-                  <RelativeDate iso={s.startedAt} size="sm" />
+                <Table.Td data-col="outcome">
+                  <Group gap={6} wrap="nowrap">
+                    {/* Its full width: a narrow table must not cut the status to "SUCCEE…". */}
+                    <Badge color={SCAN_STATUS_COLOR[s.status]} variant="light" style={{ minWidth: 'max-content' }}>
+                      {s.status}
+                    </Badge>
+                    {(s.tasksFailed > 0 || s.error) && (
+                      <Button size="compact-xs" variant="subtle" onClick={() => setOpen(open === s.id ? null : s.id)} aria-expanded={open === s.id}>
+                        {open === s.id ? 'Hide' : `${s.tasksFailed || 1} failure${s.tasksFailed > 1 ? 's' : ''}`}
+                      </Button>
+                    )}
+                  </Group>
                 </Table.Td>
-                <Table.Td>{formatDuration(s.durationMs)}</Table.Td>
-                <Table.Td title={s.regions.join(', ')}>{s.kind === 'resources' ? regionsText(s) : '—'}</Table.Td>
-                <Table.Td ta="right">{formatCount(s.resourcesSeen)}</Table.Td>
-                <Table.Td ta="right">{formatCount(s.findingsCount)}</Table.Td>
+                <Table.Td ta="right" title={`${formatCount(s.resourcesSeen)} resources seen`}>
+                  {formatCount(s.findingsCount)}
+                  {s.kind === 'resources' && (
+                    <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                      of {formatCount(s.resourcesSeen)} seen
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td ta="right">
                   <Money value={s.monthlySavings} size="sm" />
                 </Table.Td>
+                <Table.Td title={s.regions.join(', ')}>{s.kind === 'resources' ? regionsText(s) : '—'}</Table.Td>
                 <Table.Td>
                   <PaidRequests scan={s} />
-                </Table.Td>
-                <Table.Td>
-                  {(s.tasksFailed > 0 || s.error) && (
-                    <Button size="compact-xs" variant="subtle" onClick={() => setOpen(open === s.id ? null : s.id)} aria-expanded={open === s.id}>
-                      {open === s.id ? 'Hide' : `${s.tasksFailed || 1} failure${s.tasksFailed > 1 ? 's' : ''}`}
-                    </Button>
-                  )}
                 </Table.Td>
               </Table.Tr>
               {open === s.id && (
                 <Table.Tr>
-                  <Table.Td colSpan={11}>
+                  <Table.Td colSpan={7}>
                     <Failures scanId={s.id} />
                   </Table.Td>
                 </Table.Tr>
