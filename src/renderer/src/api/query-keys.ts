@@ -29,4 +29,7 @@ export const queryKeys = {
   scan: (scanId: number) => ['scans', 'detail', scanId] as const,
   deletionsRoot: ['deletions'] as const,
   deletions: (accountId: string, planId: string | null, page: number) => ['deletions', accountId, planId, page] as const,
+  /** The deletion history by plan (a page of plans), and the calls of one plan opened in it. */
+  deletionPlans: (accountId: string, page: number) => ['deletions', accountId, 'plans', page] as const,
+  deletionPlanCalls: (accountId: string, planId: string) => ['deletions', accountId, 'plan-calls', planId] as const,
 };
