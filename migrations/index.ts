@@ -5,6 +5,7 @@ import * as m0003 from './0003_item_savings';
 import * as m0004 from './0004_run_owner_audit_restrict';
 import * as m0005 from './0005_metrics';
 import * as m0006 from './0006_reason_category';
+import * as m0007 from './0007_deletions_by_plan';
 
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
@@ -17,4 +18,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0004_run_owner_audit_restrict', m0004],
   ['0005_metrics', m0005],
   ['0006_reason_category', m0006],
+  ['0007_deletions_by_plan', m0007],
 ];

@@ -127,6 +127,7 @@ describe('migrations', () => {
     expect(s2.prepare('SELECT * FROM deletions ORDER BY id').all()).toEqual(before);
     expect(s2.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deletions' ORDER BY name`).all()).toEqual([
       { name: 'deletions_account' },
+      { name: 'deletions_account_plan' }, // added by 0007
       { name: 'deletions_plan' },
       { name: 'deletions_resource' },
     ]);
@@ -186,7 +187,7 @@ describe('migrations', () => {
     insert.run('i-3', 0, null);
     await h1.close();
     const h2 = await openAndMigrate({ file });
-    expect(h2.migration.applied).toEqual(['0006_reason_category']);
+    expect(h2.migration.applied).toEqual(MIGRATIONS.slice(5).map(([name]) => name));
     expect(h2.sqlite.prepare('SELECT resource_id, reason_category FROM resources ORDER BY resource_id').all()).toEqual([
       { resource_id: 'i-1', reason_category: 'Stopped by the user N days ago' },
       { resource_id: 'i-2', reason_category: 'Stopped by the user N days ago' },

@@ -6,7 +6,7 @@ import { ScansHistory } from './scans-history';
 export function HistoryPage(): React.JSX.Element {
   return (
     <>
-      <PageHeader title="History" description="Scans of this account, and every deletion the app made (the audit log)." />
+      <PageHeader title="History" description="Scans of this account, and each cleanup plan with what it changed (every AWS call stays in the audit log)." />
       <Tabs defaultValue="scans" keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="scans" data-testid="tab-scans">
