@@ -181,12 +181,14 @@ export function FindingsPage(): React.JSX.Element {
       {cleanupOpen && (
         <CleanupModal
           findings={[...selected.values()]}
-          onClose={(deletedIds) => {
+          onClose={(deletedIds, removedIds) => {
             setCleanupOpen(false);
-            if (deletedIds.length > 0) {
+            // What was deleted, and what the review took out of the plan, leaves the selection.
+            const drop = [...deletedIds, ...removedIds];
+            if (drop.length > 0) {
               setSelected((prev) => {
                 const next = new Map(prev);
-                deletedIds.forEach((id) => next.delete(id));
+                drop.forEach((id) => next.delete(id));
                 return next;
               });
             }
