@@ -82,6 +82,7 @@ test('1024×700: cost pinned, distinct id tails, a protection icon with its reas
       expect(checked, 'rows in view').toBeGreaterThan(3);
       const header = await box(page.locator('[role="columnheader"]').filter({ hasText: '$ / month' }));
       expect(inside(header, windowBox(page))).toBe(true);
+      expect(inside(await box(page.getByTestId('sort-monthlyCost')), header), 'the column title is not cut').toBe(true);
     }
     await grid.evaluate((el) => el.scrollTo({ left: 0 }));
   });

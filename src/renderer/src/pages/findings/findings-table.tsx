@@ -5,7 +5,7 @@ import type { FindingSortColumn, ResourceDto } from '../../../../shared/dto/find
 import { useKinds } from '../../api/kinds';
 import { copyText } from '../../components/copy-text';
 import { LazyTooltip } from '../../components/lazy-tooltip';
-import { MiddleEllipsis } from '../../components/middle-ellipsis';
+import { MiddleEllipsisParts, middleEllipsisRoot } from '../../components/middle-ellipsis';
 import { UNKNOWN_SINCE_HINT } from '../../components/relative-date';
 import { formatAbsolute, formatRelative, formatUsd } from '../../lib/format';
 import { kindNoun } from '../../lib/kinds';
@@ -175,8 +175,8 @@ const Row = memo(function Row({
         )}
       </div>
       <div role="gridcell" className={`${classes.cell} ${classes.idCell}`}>
-        <button type="button" tabIndex={-1} className={classes.link} onClick={() => onOpen(row.id)} data-testid="finding-open">
-          <MiddleEllipsis text={row.resourceId} />
+        <button type="button" tabIndex={-1} className={`${classes.link} ${middleEllipsisRoot}`} onClick={() => onOpen(row.id)} data-testid="finding-open">
+          <MiddleEllipsisParts text={row.resourceId} />
         </button>
         <button
           type="button"
@@ -189,14 +189,18 @@ const Row = memo(function Row({
           data-testid="copy-id"
         />
       </div>
-      <div role="gridcell" className={`${classes.cell} ${classes.nameCell}`}>
-        <span className={classes.ellipsis}>{row.name ?? <span className={classes.dimmed}>—</span>}</span>
-        {row.protected && (
+      {row.protected ? (
+        <div role="gridcell" className={`${classes.cell} ${classes.nameCell}`}>
+          <span className={classes.ellipsis}>{row.name ?? <span className={classes.dimmed}>—</span>}</span>
           <LazyTooltip label={row.protectedReason ?? 'Protected'} multiline maw={320} withArrow events={HOVER_ONLY}>
             <span className={classes.shield} role="img" aria-label={`Protected: ${row.protectedReason ?? 'kept by a rule'}`} data-testid="protected-icon" />
           </LazyTooltip>
-        )}
-      </div>
+        </div>
+      ) : (
+        <div role="gridcell" className={classes.cell}>
+          {row.name ?? <span className={classes.dimmed}>—</span>}
+        </div>
+      )}
       <div role="gridcell" className={classes.cell}>
         {nounOf(row.resourceType)}
       </div>
@@ -355,6 +359,7 @@ export function FindingsTable(props: FindingsTableProps): React.JSX.Element {
       role="grid"
       tabIndex={0}
       aria-rowcount={count + 1}
+      aria-multiselectable
       aria-label="Findings"
       aria-busy={stale}
       aria-activedescendant={activeRow >= 0 ? rowId(activeRow) : headerId(activeCol)}
