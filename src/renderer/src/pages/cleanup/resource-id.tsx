@@ -1,4 +1,5 @@
 import { ActionIcon, CopyButton, Group } from '@mantine/core';
+import { MiddleEllipsisParts, middleEllipsisRoot } from '../../components/middle-ellipsis';
 
 /**
  * Where a long id is cut: its distinctive end stays visible. An ARN or a path keeps its last segment (up to 24
@@ -25,18 +26,11 @@ function CopyIcon(): React.JSX.Element {
  * ellipsized, the end kept), the full id as its title and a copy button. The text content is the whole id.
  */
 export function ResourceId({ id, size = 'sm', testId = 'item-id' }: { id: string; size?: 'xs' | 'sm'; testId?: string }): React.JSX.Element {
-  const tail = idTail(id);
-  const head = id.slice(0, id.length - tail.length);
   const fontSize = size === 'xs' ? 'var(--mantine-font-size-xs)' : 'var(--mantine-font-size-sm)';
   return (
     <Group gap={4} wrap="nowrap" style={{ minWidth: 0 }}>
-      <span
-        title={id}
-        data-testid={testId}
-        style={{ display: 'flex', minWidth: 0, whiteSpace: 'nowrap', fontFamily: 'var(--mantine-font-family-monospace)', fontSize, lineHeight: 1.45 }}
-      >
-        <span style={{ overflow: 'hidden', textOverflow: 'ellipsis', flexShrink: 1, minWidth: 0 }}>{head}</span>
-        <span style={{ flexShrink: 0 }}>{tail}</span>
+      <span title={id} data-testid={testId} className={middleEllipsisRoot} style={{ fontFamily: 'var(--mantine-font-family-monospace)', fontSize, lineHeight: 1.45 }}>
+        <MiddleEllipsisParts text={id} tail={idTail(id).length} />
       </span>
       <CopyButton value={id}>
         {({ copied, copy }) => (
