@@ -141,4 +141,20 @@ describe('housekeeping kinds through the cleanup pipeline', () => {
     expect(statusOf('/app/orders-api')).toBe('active');
     expect(statusOf('ana-exploration')).toBe('active');
   }, 60_000);
+
+  it('a log group whose delete AWS protects can still be given a retention: planned, executed, audited; protection left on', async () => {
+    const id = idOf('/app/compliance-archive');
+    const plan = await createPlan({ db: s.db, registry: s.registry, settings: DEFAULT_HANDLER_SETTINGS }, { accountId: s.accountId, findingIds: [id], snapshotVolumes: false, actions: [{ findingId: id, action: 'retention-365' }] });
+    expect(plan.refused).toEqual([]);
+    expect(plan.items.map((i) => i.action)).toEqual(['retention-365']);
+    const run = await runPlan(
+      { db: s.db, accountId: s.accountId, registry: s.registry, clients: s.clients, prices: s.scanDeps().prices, settings: DEFAULT_HANDLER_SETTINGS, dryRunFreshnessMs: null },
+      { planId: plan.id, mode: 'execute', confirmAccountId: s.accountId },
+    );
+    expect(run.items.map((i) => i.outcome)).toEqual(['deleted']);
+    const g = s.sim.state.region(R).logs.groups.get('/app/compliance-archive')!;
+    expect([g.retentionInDays, g.deletionProtectionEnabled]).toEqual([365, true]);
+    const calls = s.db.sqlite.prepare(`SELECT action FROM deletions WHERE plan_id = ? AND dry_run = 0 AND action != 'Refuse'`).pluck().all(plan.id);
+    expect(calls).toEqual(['PutRetentionPolicy']);
+  }, 60_000);
 });

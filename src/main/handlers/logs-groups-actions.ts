@@ -73,8 +73,10 @@ export async function recheckLogGroup(ctx: HandlerContext, stored: StoredFinding
   if (before !== f.retentionInDays) {
     return { status: 'changed', reason: `Retention changed from ${before === null ? 'never expire' : `${before} days`} to ${f.retentionInDays === null ? 'never expire' : `${f.retentionInDays} days`}`, current };
   }
-  const no = logGroupRefusal(current, ctx.action ?? (kind === 'dead' ? 'delete' : 'retention-365'));
-  if (no !== null) return { status: 'changed', reason: no, current };
+  const action = ctx.action ?? (kind === 'dead' ? 'delete' : 'retention-365');
+  const no = logGroupRefusal(current, action);
+  // Deletion protection (on now) is AWS's protection of the delete: reported as protected, never switched off.
+  if (no !== null) return { status: action === 'delete' && current.details['deletionProtection'] === true ? 'protected' : 'changed', reason: no, current };
   if (stored.unused && !current.unused) return { status: 'changed', reason: `No longer dead: ${String(current.details['ingestion'])}`, current };
   return { status: 'unchanged', current };
 }

@@ -15,8 +15,8 @@
  *   IncomingBytes with the LogGroupName dimension in the region) — since = at least the window's first day.
  *   No evidence (no datapoint and the sparse rule not met, a group younger than the window) → unknown, never dead.
  *   Cost: storedBytes × the storage price (a delete stops it all). Actions: delete (default), or a retention when it
- *   has none. Deletion protection (`deletionProtectionEnabled`) protects the finding; AWS's refusal of a delete
- *   (ValidationException) is reported as refused, and protection is never switched off.
+ *   has none. Deletion protection (`deletionProtectionEnabled`) refuses the delete (plan, re-check, and AWS's own
+ *   refusal, a ValidationException, reported as refused) but not a retention; it is never switched off.
  *
  * Groups named /aws/lambda/…, /ecs/… or /aws/ecs/… are recreated by Lambda or ECS on their next write (with no
  * retention): the finding says so. Protection tag: through the Resource Groups Tagging API (`logs:log-group`, one
@@ -306,9 +306,10 @@ export function retentionSavings(f: GroupFacts, ingest: Ingestion | null, cost: 
 export function toFinding(ctx: HandlerContext, kind: 'never-expire' | 'dead', f: GroupFacts, ingest: Ingestion | null): Finding {
   const cost = storageCost(f, ctx.prices, ctx.region);
   const tagged = protectionByTag(f.tags, ctx.settings.protectionTagKey);
-  // Deletion protection stops a delete, not a retention: it protects only the dead kind's findings.
-  const dp = kind === 'dead' && f.deletionProtection ? 'Deletion protection is on: AWS refuses DeleteLogGroup (Cloud Cleaner never switches it off)' : null;
-  const reasons = [tagged, dp].filter((r): r is string => r !== null);
+  // Deletion protection stops a delete, not a retention: it refuses the dead kind's delete (actionRefusal), as an RDS
+  // instance's does, and leaves the retention actions available. Only the tag keeps a group out of every plan.
+  const dp = kind === 'dead' && f.deletionProtection ? '; deletion protection is on: it can be given a retention, not deleted' : '';
+  const reasons = [tagged].filter((r): r is string => r !== null);
   const writer = recreatedBy(f.name);
   const recreated = writer === null ? '' : `. Written by ${writer}: it is recreated, again with no retention, on its next write`;
   let unused = false;
@@ -319,7 +320,7 @@ export function toFinding(ctx: HandlerContext, kind: 'never-expire' | 'dead', f:
     unusedReason = unused ? `Never expires: no retention is set, so every event ever written is stored and billed${recreated}` : null;
   } else if (ingest?.verdict === 'dead') {
     unused = true;
-    unusedReason = `${ingest.text}${recreated}`;
+    unusedReason = `${ingest.text}${dp}${recreated}`;
     unusedSince = ingest.since;
   }
   return {

@@ -169,12 +169,11 @@ describe('logs:dead-log-group', () => {
     expect((byName(all, '/app/young').details['metrics'] as { verdict: string }).verdict).toBe('unknown');
   });
 
-  it('deletion protection and the tag protect a dead finding', () => {
-    expect(byName(all, '/app/dead-protected')).toMatchObject({
-      unused: true,
-      protected: true,
-      protectedReason: 'Deletion protection is on: AWS refuses DeleteLogGroup (Cloud Cleaner never switches it off)',
-    });
+  it('deletion protection refuses a dead group\'s delete, not a retention (as an RDS instance\'s refuses its delete, not a stop)', () => {
+    const f = byName(all, '/app/dead-protected');
+    expect(f).toMatchObject({ unused: true, protected: false, unusedReason: expect.stringContaining('deletion protection is on: it can be given a retention, not deleted') });
+    expect(dead.actionRefusal?.(f, 'delete')).toBe('Deletion protection is on: AWS refuses DeleteLogGroup (Cloud Cleaner never switches it off)');
+    expect(dead.actionRefusal?.(f, 'retention-90')).toBeNull();
   });
 
   it('no group is unused in both kinds (no double counting)', () => {

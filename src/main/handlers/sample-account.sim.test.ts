@@ -144,9 +144,9 @@ const PROTECTED = new Set([
   'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/k8s-ingress-alb/0000000000000004', // the EKS controller's
   // ledger-db's deletion protection is not here: it refuses the delete actions, not a stop (checked below).
   'partner-copy', // copied from another account (444455556666): someone else's backup
-  // Housekeeping kinds: tagged cloud-cleaner:keep=true, or (compliance-archive) log-group deletion protection.
+  // Housekeeping kinds: tagged cloud-cleaner:keep=true (compliance-archive's deletion protection refuses its delete,
+  // not a retention: checked below).
   '/app/audit',
-  '/app/compliance-archive',
   'cc-sample-keep-uploads',
   'base-images@sha256:f04938280005e8da823a4a2fca1e46eaa70a3b87095192bbe8082c44d3b56fc4',
   'arn:aws:secretsmanager:us-east-1:123456789012:secret:break-glass/root-recovery-F2uQx9',
@@ -302,6 +302,20 @@ describe('each handler against the sample account', () => {
     expect(pause.savings).toBeCloseTo(2 * 730 * 1.086, 6);
     expect(itemSavings(redshift.parts(warehouse, DEFAULT_HANDLER_SETTINGS, { snapshotVolumes: false })).savings).toBeNull();
     expect(byId.get('logs-search')!.costBasis).toMatch(/^Cost unknown: no OpenSearch price for r6g\.large\.search instance hours/);
+  });
+
+  it('housekeeping: deletion protection refuses a log group\'s delete, not a retention; the newest image and a replicated secret are refused', () => {
+    const byId = new Map([...found.values()].flat().map((f) => [f.resourceId, f]));
+    const dead = s.registry.get('logs:dead-log-group')!;
+    const archive = byId.get('/app/compliance-archive')!;
+    expect(dead.actionRefusal?.(archive, 'delete')).toMatch(/deletion protection is on/i);
+    expect(dead.actionRefusal?.(archive, 'retention-365')).toBeNull();
+    const ecr = s.registry.get('ecr:image')!;
+    const newest = byId.get('legacy/batch-worker@sha256:10e73dbd32697d44e3eb6992511fccd06ff376fbe8d90f8033914850d94d35f7')!;
+    expect(ecr.actionRefusal?.(newest, 'delete')).toMatch(/newest image/);
+    expect(ecr.actionRefusal?.(newest, 'delete-newest')).toBeNull();
+    const secrets = s.registry.get('secretsmanager:secret')!;
+    expect(secrets.actionRefusal?.(byId.get('arn:aws:secretsmanager:us-east-1:123456789012:secret:shared/replicated-config-IA4YM0')!, 'delete')).toMatch(/RemoveRegionsFromReplication/);
   });
 
   it("the bill cross-check: no service's estimated waste is above its Cost Explorer spend (the sample account as shipped)", () => {
