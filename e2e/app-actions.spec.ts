@@ -15,13 +15,7 @@ const money = (t: string | null): number => Number((t ?? '').replace(/[$,]/g, ''
 test('stop idle databases, delete a stopped one with its final snapshot, deletion protection honoured', async ({ app, ui, page }) => {
   test.setTimeout(180_000);
 
-  await test.step('scan the sample account', async () => {
-    await ui.selectProfile('cloud-cleaner-sim');
-    await page.getByTestId('open-dashboard').click();
-    await ui.startScan();
-    await expect(page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', 'succeeded', { timeout: 60_000 });
-    await page.getByTestId('view-findings').click();
-  });
+  await test.step('scan the sample account', () => ui.scanSampleAccountToFindings());
 
   const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
   await test.step('plan: delete with a final snapshot by default, net of the snapshot; deletion protection refuses the delete', async () => {

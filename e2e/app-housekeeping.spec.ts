@@ -18,13 +18,7 @@ const NEWEST = 'legacy/batch-worker@sha256:10e73dbd32697d44e3eb6992511fccd06ff37
 test('set a retention, schedule a key and a secret for deletion, keep the newest image unless chosen', async ({ app, ui, page }) => {
   test.setTimeout(180_000);
 
-  await test.step('scan the sample account', async () => {
-    await ui.selectProfile('cloud-cleaner-sim');
-    await page.getByTestId('open-dashboard').click();
-    await ui.startScan();
-    await expect(page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', 'succeeded', { timeout: 60_000 });
-    await page.getByTestId('view-findings').click();
-  });
+  await test.step('scan the sample account', () => ui.scanSampleAccountToFindings());
 
   const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
   await test.step('review: each item with its own action; the newest image refused until its explicit action is chosen', async () => {

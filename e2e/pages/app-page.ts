@@ -27,6 +27,15 @@ export class AppPage {
     await expect(this.page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', /succeeded|partial|failed|cancelled/, { timeout: 60_000 });
   }
 
+  /** The sample account picked, scanned to success, and its findings open (the start of the cleanup specs). */
+  async scanSampleAccountToFindings(): Promise<void> {
+    await this.selectProfile('cloud-cleaner-sim');
+    await this.page.getByTestId('open-dashboard').click();
+    await this.startScan();
+    await expect(this.page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', 'succeeded', { timeout: 60_000 });
+    await this.page.getByTestId('view-findings').click();
+  }
+
   findingRows(): Locator {
     return this.page.getByTestId('finding-row');
   }
