@@ -1,4 +1,5 @@
-import { Alert, Code, CopyButton, Button, Group, Stack, Text } from '@mantine/core';
+import { Alert, Code, Button, Group, Stack, Text } from '@mantine/core';
+import { CopyTextButton } from './copy-button';
 import { asAppError } from '../api/client';
 import { describeError } from '../api/describe-error';
 import { RichText } from './rich-text';
@@ -34,13 +35,13 @@ export function ErrorAlert({ error, profile, mfa, onRetry }: ErrorAlertProps): R
         {advice.command && (
           <Group gap="xs">
             <Code data-testid="error-command">{advice.command}</Code>
-            <CopyButton value={advice.command}>
+            <CopyTextButton value={advice.command}>
               {({ copied, copy }) => (
                 <Button size="compact-xs" variant="light" color={copied ? 'teal' : 'gray'} onClick={copy}>
                   {copied ? 'Copied' : 'Copy'}
                 </Button>
               )}
-            </CopyButton>
+            </CopyTextButton>
           </Group>
         )}
         {onRetry && (

@@ -1,4 +1,5 @@
-import { ActionIcon, CopyButton, Group } from '@mantine/core';
+import { ActionIcon, Group } from '@mantine/core';
+import { CopyTextButton } from '../../components/copy-button';
 import { MiddleEllipsisParts, middleEllipsisRoot } from '../../components/middle-ellipsis';
 
 /**
@@ -32,14 +33,14 @@ export function ResourceId({ id, size = 'sm', testId = 'item-id' }: { id: string
       <span title={id} data-testid={testId} className={middleEllipsisRoot} style={{ fontFamily: 'var(--mantine-font-family-monospace)', fontSize, lineHeight: 1.45 }}>
         <MiddleEllipsisParts text={id} tail={idTail(id).length} />
       </span>
-      <CopyButton value={id}>
+      <CopyTextButton value={id}>
         {({ copied, copy }) => (
           // A title, not a Tooltip: a review of 200 items would set up 200 floating tooltips nobody looks at.
           <ActionIcon size="xs" variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={`Copy ${id}`} title={copied ? 'Copied' : 'Copy the id'} data-testid="copy-id">
             <CopyIcon />
           </ActionIcon>
         )}
-      </CopyButton>
+      </CopyTextButton>
     </Group>
   );
 }
