@@ -11,6 +11,9 @@ import { createAppState, type AppServicesDeps } from './app-state';
 import { cleanupChannels } from './cleanup-channels';
 import { costServices } from './cost-services';
 import { findingsServices } from './findings-services';
+import { recoveryServices } from './recovery-services';
+import { savingsServices } from './savings-services';
+import { snoozeServices } from './snooze-services';
 import { scanServices } from './scan-services';
 import { sessionServices } from './session-services';
 import { loadSettingsWithKinds, updateSettings } from './settings';
@@ -38,6 +41,9 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
     ...scanServices(st),
     ...findingsServices(st),
     ...cleanupChannels(st),
+    ...snoozeServices(st),
+    ...savingsServices(st),
+    ...recoveryServices(st),
 
     async appInfo() {
       return {

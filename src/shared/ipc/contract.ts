@@ -7,7 +7,7 @@
  * Errors cross as `{ ok: false, error: { code, message, details? } }` with the codes of src/shared/errors.ts.
  */
 import type { ResourceKindDto } from '../dto/kinds';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { AppErrorDto } from '../errors';
 import type { AppInfoDto } from '../dto/app';
 import {
@@ -57,31 +57,13 @@ import {
   type ServiceResourcesDto,
 } from '../dto/services';
 import { settingsUpdateInput, type SettingsDto } from '../dto/settings';
+import { recoveryChannels } from './channels-recovery';
+import { savingsChannels } from './channels-savings';
+import { snoozeChannels } from './channels-snooze';
 
-/** Type-only carrier of a channel's output type (never present at runtime). */
-declare const OUTPUT: unique symbol;
-declare const PAYLOAD: unique symbol;
+import { channel, event, noInput, type ChannelDef, type EventDef } from './channel-def';
 
-export interface ChannelDef<S extends z.ZodType, O> {
-  readonly input: S;
-  readonly [OUTPUT]?: O;
-}
-
-export interface EventDef<P> {
-  readonly [PAYLOAD]?: P;
-}
-
-/** `channel<Output>()(inputSchema)`: curried so the output type is explicit and the schema type inferred. */
-function channel<O>() {
-  return <S extends z.ZodType>(input: S): ChannelDef<S, O> => ({ input });
-}
-
-function event<P>(): EventDef<P> {
-  return {};
-}
-
-/** Channels that take no input accept `undefined` only (a stray argument is a renderer bug worth seeing). */
-const noInput = z.undefined();
+export type { ChannelDef, EventDef } from './channel-def';
 
 export const channels = {
   'app:info': channel<AppInfoDto>()(noInput),
@@ -129,6 +111,11 @@ export const channels = {
   'export:findings': channel<ExportFileDto>()(exportFindingsInput),
   /** Opens an allowlisted https URL (AWS console/docs, the project's GitHub) in the system browser. */
   'shell:open-external': channel<void>()(openExternalInput),
+
+  // Issue #22's features, one file each (they grow without touching this one).
+  ...snoozeChannels,
+  ...savingsChannels,
+  ...recoveryChannels,
 } as const;
 
 export const events = {
