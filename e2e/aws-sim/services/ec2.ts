@@ -1,7 +1,8 @@
 /**
  * Amazon EC2 over the EC2 Query protocol (signing name `ec2`, API 2016-11-15). The operations live in ec2/:
  * describe.ts (Describe*, DescribeRouteTables, DescribeVpcEndpoints), mutate.ts (deletes incl. DeleteNatGateway,
- * DeleteRoute, DeleteVpcEndpoints; CreateSnapshot, CreateTags), render.ts (XML), filters.ts, paging.ts.
+ * DeleteRoute, DeleteVpcEndpoints; CreateSnapshot, CreateTags), images.ts (CreateImage: an AMI and its snapshots,
+ * `pending` → `available`), render.ts (XML), filters.ts, paging.ts, tag-specs.ts.
  * EC2's `DryRun` is answered here, after the permission check: denied → UnauthorizedOperation (403, from the
  * pipeline), allowed → DryRunOperation (412); no other check runs.
  */
@@ -11,6 +12,7 @@ import type { SimOptions } from '../protocols/protocol';
 import { ec2QueryService } from '../protocols/ec2-query';
 import type { Ec2Context } from './ec2/describe';
 import * as d from './ec2/describe';
+import * as im from './ec2/images';
 import * as m from './ec2/mutate';
 
 export const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
@@ -25,10 +27,15 @@ declare module '../protocols/protocol' {
      * next EC2 call). Optional: set it with `sim.configure({ networkDeletionDelayMs })`.
      */
     networkDeletionDelayMs?: number;
+    /**
+     * CreateImage: the AMI ends `failed` with this StateReason message instead of `available` (null or absent: it
+     * succeeds once its snapshots complete). Set it with `sim.configure({ imageCreationFailure })`.
+     */
+    imageCreationFailure?: string | null;
   }
 }
 
-export type Ec2Options = Pick<SimOptions, 'snapshotCompletionDelayMs' | 'networkDeletionDelayMs'>;
+export type Ec2Options = Pick<SimOptions, 'snapshotCompletionDelayMs' | 'networkDeletionDelayMs' | 'imageCreationFailure'>;
 
 /**
  * Adapts an ec2/ operation (`{ account, region, p }`) to the protocol's `(ctx, params)`. Deletions in progress
@@ -67,6 +74,7 @@ export const ec2Service = ec2QueryService({
     DeleteSnapshot: op(m.deleteSnapshot),
     DeregisterImage: op(m.deregisterImage),
     CreateSnapshot: op((c, o) => m.createSnapshot(c, o.snapshotCompletionDelayMs)),
+    CreateImage: op((c, o) => im.createImage(c, o)),
     CreateTags: op(m.createTags),
     DeleteNatGateway: op((c, o) => m.deleteNatGateway(c, o.networkDeletionDelayMs ?? 0)),
     DeleteRoute: op(m.deleteRoute),

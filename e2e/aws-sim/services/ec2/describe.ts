@@ -5,6 +5,7 @@ import type { SimAccount, SimAddress, SimAttachment, SimInstance, SimLaunchTempl
 import { el, itemSet, node } from '../../protocols/xml';
 import { hashHex } from '../../resolve-fixture';
 import { applyFilters } from './filters';
+import { settleImages } from './images';
 import { paginate } from './paging';
 import {
   addressXml,
@@ -236,6 +237,7 @@ export function describeSnapshots({ account, region, p }: Ec2Context): string {
 }
 
 export function describeImages({ account, region, p }: Ec2Context): string {
+  settleImages(region);
   const ids = p.list('ImageId');
   const missing = ids.filter((id) => !region.images.has(id));
   if (missing.length > 0) throw new ApiError('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);

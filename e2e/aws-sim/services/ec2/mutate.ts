@@ -6,6 +6,7 @@ import { el, itemSet, node, tagSet } from '../../protocols/xml';
 import type { Ec2Context } from './describe';
 import { settleSnapshots } from './describe';
 import { instanceStateXml } from './render';
+import { tagSpecs } from './tag-specs';
 
 const ok = el('return', true);
 
@@ -126,17 +127,6 @@ export function deregisterImage({ account, region, p }: Ec2Context): string {
     return el('snapshotId', snapId) + el('returnCode', code);
   });
   return ok + itemSet('deleteSnapshotResultSet', results);
-}
-
-function tagSpecs(ctx: Ec2Context, resourceType: string): SimTag[] {
-  const tags: SimTag[] = [];
-  for (let n = 1; ctx.p.get(`TagSpecification.${n}.ResourceType`) !== undefined; n++) {
-    if (ctx.p.get(`TagSpecification.${n}.ResourceType`) !== resourceType) continue;
-    for (let m = 1; ctx.p.get(`TagSpecification.${n}.Tag.${m}.Key`) !== undefined; m++) {
-      tags.push({ key: ctx.p.get(`TagSpecification.${n}.Tag.${m}.Key`) ?? '', value: ctx.p.get(`TagSpecification.${n}.Tag.${m}.Value`) ?? '' });
-    }
-  }
-  return tags;
 }
 
 /** CreateSnapshot answers `pending`; it completes after the configured delay (checked at the next Describe). */

@@ -18,6 +18,7 @@ import type {
 } from '../../state';
 import { hashHex } from '../../resolve-fixture';
 import { el, esc, itemSet, node, tagSet } from '../../protocols/xml';
+import { imageSourceInstance, imageStateReason, rootDeviceTypeOf } from './images';
 
 /** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html */
 export const STATE_CODES = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 } as const;
@@ -56,7 +57,7 @@ export function instanceXml(i: SimInstance, ctx: InstanceContext): string {
     '<groupSet/>',
     i.stateReason ? node('stateReason', el('code', i.stateReason.code), el('message', i.stateReason.message)) : '',
     el('architecture', 'x86_64'),
-    el('rootDeviceType', 'ebs'),
+    el('rootDeviceType', rootDeviceTypeOf(i)),
     el('rootDeviceName', i.rootDeviceName),
     itemSet(
       'blockDeviceMapping',
@@ -136,6 +137,7 @@ export function snapshotXml(s: SimSnapshot, ownerId: string): string {
 }
 
 export function imageXml(im: SimImage, ownerId: string): string {
+  const reason = imageStateReason(im);
   return [
     el('imageId', im.imageId),
     el('imageLocation', `${ownerId}/${im.name}`),
@@ -165,8 +167,10 @@ export function imageXml(im: SimImage, ownerId: string): string {
       ),
     ),
     el('virtualizationType', 'hvm'),
+    reason ? node('stateReason', el('code', reason.code), el('message', reason.message)) : '',
     tagSet(im.tags),
     el('hypervisor', 'xen'),
+    el('sourceInstanceId', imageSourceInstance(im)),
     el('platformDetails', 'Linux/UNIX'),
     el('usageOperation', 'RunInstances'),
   ].join('');
