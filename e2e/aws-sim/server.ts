@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError } from './api-error';
+import { trackBilling } from './billing';
 import type { Counters } from './counters';
 import type { FaultInjector } from './faults';
 import { ec2QueryErrorResponse } from './protocols/ec2-query';
@@ -93,7 +94,11 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     faults: deps.faults,
   };
   try {
-    send(res, await run(deps, service, call.run.bind(call), ctx), requestId);
+    // The simulated bill follows what a successful call changed (billing.ts): a deletion shows in Cost Explorer.
+    trackBilling(account, call.operation, 'before');
+    const response = await run(deps, service, call.run.bind(call), ctx);
+    if (response.status < 300) trackBilling(account, call.operation, 'after');
+    send(res, response, requestId);
   } catch (e) {
     const err = e instanceof ApiError ? e : new ApiError(service.internalFailureCode, `simulator error: ${String(e)}`, 500);
     send(res, service.errorResponse(err, requestId), requestId);

@@ -317,7 +317,14 @@ export class SimAccount {
    * every page of a continued request counts again). Tests may reset it (`sim.state.metricQueriesRequested = 0`).
    */
   metricQueriesRequested = 0;
+  /**
+   * The bill of the resources billing.ts prices, per Cost Explorer service per day, as it stood from `atMs` (simulated
+   * clock): the state as loaded first, then after each call that changed it. Cost Explorer subtracts what went.
+   */
+  readonly billing: { atMs: number; daily: Record<string, number> }[] = [];
   private readonly loadedAtMs = Date.now();
+  /** Time moved forward by `advanceClock` (days pass for the simulated account without waiting for them). */
+  private clockOffsetMs = 0;
   private idCounter = 0;
 
   constructor(
@@ -339,9 +346,19 @@ export class SimAccount {
     return r;
   }
 
-  /** The simulated clock: the fixture's "now" advanced by the wall time elapsed since loading. */
+  /** The simulated clock: the fixture's "now" advanced by the wall time elapsed since loading (and by advanceClock). */
   currentTime(): Date {
-    return new Date(this.now.getTime() + (Date.now() - this.loadedAtMs));
+    return new Date(this.now.getTime() + (Date.now() - this.loadedAtMs) + this.clockOffsetMs);
+  }
+
+  /**
+   * Moves the simulated clock forward (tests, demos): Cost Explorer then answers for the days that passed, with what
+   * was deleted taken off them (billing.ts). Only forward: a bill already seen does not change.
+   */
+  advanceClock(ms: number): Date {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`advanceClock: ${ms} ms is not a forward move`);
+    this.clockOffsetMs += ms;
+    return this.currentTime();
   }
 
   /** A fresh id such as `snap-0a1b…` (17 hex digits, as EC2's long ids). */

@@ -1,11 +1,13 @@
 /**
  * Cost Explorer over AWS JSON 1.1 (signing name `ce`, target prefix `AWSInsightsIndexService`, API 2017-10-25):
- * GetCostAndUsage and GetDimensionValues over the fixture's daily cost records. A fixture with Cost Explorer
- * disabled, or `Faults.costExplorerError`, fails every call before its input is read.
+ * GetCostAndUsage and GetDimensionValues over the fixture's daily cost records, continued into the days that passed
+ * since it was loaded (costRecords). A fixture with Cost Explorer disabled, or `Faults.costExplorerError`, fails every
+ * call before its input is read.
  * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/
  */
 import { createHash } from 'node:crypto';
 import { ApiError } from '../api-error';
+import { removedOnDay } from '../billing';
 import { sumDecimals } from '../decimal';
 import { jsonService } from '../protocols/json';
 import type { SimOptions } from '../protocols/protocol';
@@ -75,6 +77,36 @@ function timePeriod(body: Json): { start: number; end: number } {
 }
 
 const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const utcDayStart = (d: Date): number => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+
+/**
+ * The account's cost records up to yesterday on the simulated clock. The fixture's records end the day before it was
+ * loaded; each full day since then repeats, per service and record type, the fixture's amount of the same weekday in
+ * its last week (a bill keeps its weekly rhythm), minus what the resources deleted before or during that day cost
+ * (billing.ts) — so a cleanup shows in the bill from the next day. A repeated amount that was absent stays absent.
+ */
+export function costRecords(account: SimAccount): SimCostRecord[] {
+  const firstNew = utcDayStart(account.now);
+  const today = utcDayStart(account.currentTime());
+  if (today <= firstNew) return account.costs;
+  const byKey = new Map<string, SimCostRecord>();
+  for (const r of account.costs) byKey.set(`${r.service}\u0000${r.recordType}\u0000${r.date}`, r);
+  const lines = new Map<string, { service: string; recordType: SimCostRecord['recordType'] }>();
+  for (const r of account.costs) lines.set(`${r.service}\u0000${r.recordType}`, { service: r.service, recordType: r.recordType });
+  const out = [...account.costs];
+  for (let day = firstNew; day < today; day += DAY_MS) {
+    const weeksBack = Math.ceil((day - (firstNew - DAY_MS)) / (7 * DAY_MS));
+    const sourceDay = dayOf(day - weeksBack * 7 * DAY_MS);
+    for (const [key, line] of lines) {
+      const src = byKey.get(`${key}\u0000${sourceDay}`);
+      if (!src) continue;
+      const removed = line.recordType === 'Usage' ? removedOnDay(account, line.service, day) : 0;
+      const amount = removed === 0 ? src.amount : Math.max(0, Number(src.amount) - removed).toFixed(10);
+      out.push({ ...src, date: dayOf(day), amount });
+    }
+  }
+  return out;
+}
 
 function dimensionValue(r: SimCostRecord, d: Dimension, account: SimAccount): string {
   switch (d) {
@@ -184,9 +216,9 @@ export function getCostAndUsage(account: SimAccount, body: Json, opts: CeOptions
   });
   const filter = body.Filter === undefined ? () => true : compileFilter(body.Filter, account);
 
-  const today = Date.UTC(account.now.getUTCFullYear(), account.now.getUTCMonth(), account.now.getUTCDate());
+  const today = utcDayStart(account.currentTime());
   const estimatedFrom = today - 2 * DAY_MS; // the last 2 days before "today" (and later) are still estimates
-  const records = account.costs.filter(filter);
+  const records = costRecords(account).filter(filter);
 
   const metricValue = (rs: SimCostRecord[], m: string): { Amount: string; Unit: string } => {
     const usage = m === 'UsageQuantity' || m === 'NormalizedUsageAmount';
@@ -249,7 +281,7 @@ export function getDimensionValues(account: SimAccount, body: Json, opts: CeOpti
   const filter = body.Filter === undefined ? () => true : compileFilter(body.Filter, account);
   const search = typeof body.SearchString === 'string' ? body.SearchString.toLowerCase() : '';
   const values = new Set<string>();
-  for (const r of account.costs) {
+  for (const r of costRecords(account)) {
     const t = Date.parse(`${r.date}T00:00:00Z`);
     if (t < start || t >= end || !filter(r)) continue;
     const v = dimensionValue(r, dim, account);
