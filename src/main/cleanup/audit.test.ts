@@ -102,6 +102,27 @@ describe('audited', () => {
     expect((await rows())[0]?.details).toEqual({ snapshotId: 'snap-9' });
   });
 
+  it.each([
+    ['CreateImage', { ImageId: 'ami-0abc' }, { imageId: 'ami-0abc' }],
+    ['CreateDBSnapshot', { DBSnapshot: { DBSnapshotIdentifier: 'cloud-cleaner-final-db-1-plan1234', Status: 'creating' } }, { dbSnapshotIdentifier: 'cloud-cleaner-final-db-1-plan1234' }],
+    ['CreateDBClusterSnapshot', { DBClusterSnapshot: { DBClusterSnapshotIdentifier: 'cloud-cleaner-final-aurora-1-plan1234' } }, { dbClusterSnapshotIdentifier: 'cloud-cleaner-final-aurora-1-plan1234' }],
+    ['CreateClusterSnapshot', { Snapshot: { SnapshotIdentifier: 'cloud-cleaner-final-dwh-plan1234', Status: 'creating' } }, { snapshotIdentifier: 'cloud-cleaner-final-dwh-plan1234' }],
+    ['CreateSnapshot', { Snapshot: { SnapshotName: 'cloud-cleaner-final-cache-plan1234', SnapshotStatus: 'creating' } }, { snapshotName: 'cloud-cleaner-final-cache-plan1234' }],
+  ] as const)('records the id a %s answer names (where the recovery point went)', async (action, answer, recorded) => {
+    await audited()({ action, target: 'r-1', dryRun: false }, async () => ({ ...answer, $metadata: {} }));
+    expect((await rows())[0]?.details).toEqual(recorded);
+  });
+
+  it.each([
+    ['an answer that is not an object', 'exists'],
+    ['an empty id', { ImageId: '' }],
+    ['an id that is not a string', { DBSnapshot: { DBSnapshotIdentifier: 42 } }],
+    ['a nested object missing', { Snapshot: null }],
+  ] as const)('records no created id for %s', async (_what, answer) => {
+    await audited()({ action: 'CreateSnapshot', target: 'r-1', dryRun: false }, async () => answer);
+    expect((await rows())[0]?.details).toEqual({});
+  });
+
   it('records when a scheduled deletion happens (DeleteSecret, ScheduleKeyDeletion): restorable until then', async () => {
     const when = new Date('2027-01-05T10:00:00.000Z');
     await audited()({ action: 'ScheduleKeyDeletion', target: 'key-1', dryRun: false }, async () => ({ KeyId: 'key-1', DeletionDate: when, $metadata: {} }));

@@ -21,15 +21,40 @@ function metadataOf(x: unknown): { requestId?: string; attempts?: number } {
   };
 }
 
+/** A non-empty string at `path` in `x`, else undefined. */
+function stringAt(x: unknown, ...path: string[]): string | undefined {
+  let v: unknown = x;
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
 /**
- * What the call's answer says the log must keep: a resource id it created (CreateSnapshot's SnapshotId: where a safety
- * copy went) and the date a scheduled deletion happens (DeleteSecret, ScheduleKeyDeletion: restorable until then).
+ * Where the answer names a resource the call created (a recovery point: the recovery list reads these), under the
+ * name AWS gives the field. Each answer carries one of them; the service is told apart by the shape of its answer.
  */
-function createdIdOf(x: unknown): Record<string, string> {
+const CREATED_IDS: readonly { key: string; path: string[] }[] = [
+  { key: 'snapshotId', path: ['SnapshotId'] }, // EC2 CreateSnapshot: the safety snapshot of a volume
+  { key: 'imageId', path: ['ImageId'] }, // EC2 CreateImage: the AMI made before an instance is terminated
+  { key: 'dbSnapshotIdentifier', path: ['DBSnapshot', 'DBSnapshotIdentifier'] }, // RDS CreateDBSnapshot
+  { key: 'dbClusterSnapshotIdentifier', path: ['DBClusterSnapshot', 'DBClusterSnapshotIdentifier'] }, // RDS CreateDBClusterSnapshot
+  { key: 'snapshotIdentifier', path: ['Snapshot', 'SnapshotIdentifier'] }, // Redshift CreateClusterSnapshot
+  { key: 'snapshotName', path: ['Snapshot', 'SnapshotName'] }, // ElastiCache CreateSnapshot
+];
+
+/**
+ * What the call's answer says the log must keep: the id of a resource it created (where a safety copy went: see
+ * CREATED_IDS) and the date a scheduled deletion happens (DeleteSecret, ScheduleKeyDeletion: restorable until then).
+ */
+export function createdIdOf(x: unknown): Record<string, string> {
   if (typeof x !== 'object' || x === null) return {};
   const out: Record<string, string> = {};
-  const id = (x as { SnapshotId?: unknown }).SnapshotId;
-  if (typeof id === 'string') out['snapshotId'] = id;
+  for (const { key, path } of CREATED_IDS) {
+    const id = stringAt(x, ...path);
+    if (id !== undefined) out[key] = id;
+  }
   const when = (x as { DeletionDate?: unknown }).DeletionDate;
   if (when instanceof Date && !Number.isNaN(when.getTime())) out['deletionDate'] = when.toISOString();
   return out;
