@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PartDto } from '../../../shared/dto/findings';
+import type { DbHandle } from '../connection';
+import { openMemoryDatabase } from '../database';
+import { upsertAccount } from './accounts';
+import { insertPlan, updatePlanStatus, type PlanItemDto } from './cleanup-plans';
+import { upsertCostHistory } from './cost-history';
+import { completeDeletion, insertPendingDeletion } from './deletions';
+import { savingsByService, savingsRealised, verdictOf } from './savings-realised';
+import { saveDiscoveredServices } from './services';
+
+const A = '111122223333';
+const B = '444455556666';
+const MONTH = 730 / 24;
+let h: DbHandle;
+let ids: Map<string, number>;
+
+const SERVICE_OF: Record<string, string> = { 'ec2:volume': 'AmazonEC2Other', 'ec2:snapshot': 'AmazonEC2Other', 'ec2:elastic-ip': 'AmazonVPC', 'ec2:instance': 'AmazonEC2' };
+const billingServiceOf = (t: string): string | undefined => SERVICE_OF[t];
+
+beforeEach(async () => {
+  h = await openMemoryDatabase();
+  for (const id of [A, B]) await upsertAccount(h.db, { id, alias: null, partition: 'aws', arn: null, profile: null });
+  ids = saveDiscoveredServices(h.sqlite, {
+    accountId: A,
+    period: { start: '2026-11-01', end: '2026-12-01' },
+    services: [
+      { code: 'AmazonEC2Other', displayName: 'EC2 - Other', category: 'Compute', periodCost: 1, periodCostText: '1' },
+      { code: 'AmazonVPC', displayName: 'Amazon Virtual Private Cloud', category: 'Networking', periodCost: 1, periodCostText: '1' },
+      { code: 'AmazonEC2', displayName: 'Amazon Elastic Compute Cloud - Compute', category: 'Compute', periodCost: 1, periodCostText: '1' },
+    ],
+  });
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const part = (resourceType: string, resourceId: string, fate: 'deleted' | 'kept', monthlyCost: number | null, extra: Partial<PartDto> = {}): PartDto => ({
+  resourceType, resourceId, fate, note: '', monthlyCost, costBasis: '', tags: {}, protected: false, protectedReason: null, addable: false, ...extra,
+});
+
+const item = (findingId: number, resourceType: string, resourceId: string, savings: number | null, o: Partial<PlanItemDto> = {}): PlanItemDto => ({
+  findingId, resourceType, region: 'us-east-1', resourceId, name: null, monthlyCost: savings, costBasis: '', ownMonthlyCost: savings, savings, savingsBasis: '',
+  unusedReason: null, deleteOrder: 40, action: 'delete', actionLabel: 'Delete', actionRemoves: true, related: [],
+  reviewed: { state: null, tags: {}, createdAt: null, unused: true, unusedReason: null, unusedSince: null, protected: false, protectedReason: null, details: {} },
+  ...o,
+});
+
+/** A plan executed at `at`: each item's delete call with its outcome. */
+async function executed(planId: string, at: string, items: { it: PlanItemDto; ok: boolean }[], accountId = A): Promise<void> {
+  await insertPlan(h.db, { id: planId, accountId, createdAt: at, items: items.map((x) => x.it), refused: [], monthlySavings: 0, options: { snapshotVolumes: false } });
+  for (const { it, ok } of items) {
+    const id = insertPendingDeletion(h.sqlite, { accountId, planId, resourcePk: null, resourceType: it.resourceType, region: it.region, resourceId: it.resourceId, action: 'Delete', target: it.resourceId, dryRun: false }, at);
+    completeDeletion(h.sqlite, id, ok ? { outcome: 'succeeded', details: { planAction: 'delete' } } : { outcome: 'failed', errorCode: 'X', errorMessage: 'no' }, at);
+  }
+  await updatePlanStatus(h.db, planId, 'completed', at);
+}
+
+const day = (start: string, n: number): string => new Date(Date.parse(`${start}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** Daily costs of one service from `start`, one per element; `null` = no row that day. */
+function costs(code: string, start: string, daily: (number | null)[], estimatedLast = 0): void {
+  const serviceId = ids.get(code) as number;
+  upsertCostHistory(
+    h.sqlite,
+    daily.flatMap((c, i) => (c === null ? [] : [{ serviceId, date: day(start, i), cost: c, costText: String(c), usageQuantity: null, usageUnit: null, estimated: i >= daily.length - estimatedLast }])),
+    '2026-12-20T08:00:00.000Z',
+  );
+}
+
+const flat = (n: number, v: number): number[] => Array.from({ length: n }, () => v);
+
+describe('savings by service of one item', () => {
+  it('its own cost under its kind, removed parts under theirs, a created safety snapshot subtracted', () => {
+    const inst = item(1, 'ec2:instance', 'i-1', 12.5, {
+      ownMonthlyCost: 0,
+      related: [part('ec2:volume', 'vol-root', 'deleted', 10), part('ec2:elastic-ip', 'eip-1', 'deleted', 3.65), part('ec2:volume', 'vol-data', 'kept', 40), part('ec2:snapshot', 'snap-new', 'kept', 1.15, { created: true })],
+    });
+    expect(Object.fromEntries(savingsByService(inst, billingServiceOf) ?? [])).toEqual({ AmazonEC2Other: 8.85, AmazonVPC: 3.65 });
+  });
+
+  it('a split that does not add up (a stop) goes whole to the kind; unknown stays unknown', () => {
+    expect(Object.fromEntries(savingsByService(item(1, 'ec2:instance', 'i-1', 30, { ownMonthlyCost: 45 }), billingServiceOf) ?? [])).toEqual({ AmazonEC2: 30 });
+    expect(savingsByService(item(2, 'ec2:volume', 'vol-2', null), billingServiceOf)).toBeNull();
+    expect(savingsByService(item(3, 'made:up', 'x', 5), billingServiceOf)).toBeNull();
+  });
+});
+
+describe('the verdict', () => {
+  it('needs history before, and enough days after', () => {
+    expect(verdictOf({ expectedMonthly: 30, before: null, after: [1, 1, 1] }).verdict).toBe('no-history');
+    expect(verdictOf({ expectedMonthly: 30, before: flat(7, 10), after: [] }).verdict).toBe('waiting');
+    expect(verdictOf({ expectedMonthly: 30, before: flat(7, 10), after: [9, 9] })).toEqual({ verdict: 'waiting', observedMonthly: Math.round(MONTH * 100) / 100, dailyNoise: 0 });
+  });
+
+  it('a saving within the day-to-day change cannot be confirmed, even when the bill fell', () => {
+    const noisy = [100, 104, 96, 101, 99, 103, 97];
+    // $5/month is $0.16 a day against ±$3 a day.
+    expect(verdictOf({ expectedMonthly: 5, before: noisy, after: [90, 91, 92] }).verdict).toBe('too-small');
+  });
+});
+
+describe('savings realised', () => {
+  it('nothing before any cleanup; a dry run or a failed item is not a saving', async () => {
+    expect(await savingsRealised(h.db, { accountId: A, billingServiceOf })).toMatchObject({ since: null, cleanups: [], measurements: [], expectedMonthly: 0, history: { lastDay: null } });
+    await executed('p-failed', '2026-12-05T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-1', 60), ok: false }]);
+    expect((await savingsRealised(h.db, { accountId: A, billingServiceOf })).cleanups).toEqual([]);
+  });
+
+  it('confirms the expected saving when the bill drops by it from the day after the cleanup', async () => {
+    // Expected: $60.83/month = $2 a day off EC2 - Other; one item failed (not counted); an Elastic IP $3.65/month.
+    await executed('p1', '2026-12-05T10:00:00.000Z', [
+      { it: item(1, 'ec2:volume', 'vol-1', 60.83), ok: true },
+      { it: item(2, 'ec2:volume', 'vol-2', 100), ok: false },
+      { it: item(3, 'ec2:elastic-ip', 'eip-3', 3.65), ok: true },
+    ]);
+    costs('AmazonEC2Other', '2026-11-28', [...flat(7, 50), 49, ...flat(5, 48)], 2); // 28 Nov … 10 Dec
+    costs('AmazonVPC', '2026-11-28', [...flat(7, 1.32), 1.26, ...flat(5, 1.2)], 2);
+    const r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
+    expect(r.since).toBe('2026-12-05T10:00:00.000Z');
+    expect(r.cleanups).toEqual([{ planId: 'p1', executedAt: '2026-12-05T10:00:00.000Z', doneCount: 2, expectedMonthly: 64.48, unknownCount: 0, serviceCodes: ['AmazonEC2Other', 'AmazonVPC'] }]);
+    const ebs = r.measurements.find((m) => m.serviceCode === 'AmazonEC2Other');
+    expect(ebs).toMatchObject({
+      displayName: 'EC2 - Other',
+      planIds: ['p1'],
+      cleanupDay: '2026-12-05',
+      expectedMonthly: 60.83,
+      before: { from: '2026-11-28', to: '2026-12-04', days: 7, estimatedDays: 0, dailyAverage: 50 },
+      after: { from: '2026-12-06', to: '2026-12-10', days: 5, estimatedDays: 2, dailyAverage: 48 },
+      observedMonthly: Math.round(2 * MONTH * 100) / 100,
+      verdict: 'confirmed',
+    });
+    // The picture: both windows and the cleanup day between them.
+    expect(ebs?.series.map((p) => p.date)).toEqual(Array.from({ length: 13 }, (_, i) => day('2026-11-28', i)));
+    expect(r.measurements.find((m) => m.serviceCode === 'AmazonVPC')?.verdict).toBe('confirmed');
+    expect(r).toMatchObject({ expectedMonthly: 64.48, confirmedExpectedMonthly: 64.48, confirmedFrom: '2026-12-06', history: { lastDay: '2026-12-10', refreshedAt: '2026-12-20T08:00:00.000Z' }, minAfterDays: 3 });
+    // Another account sees none of it.
+    expect((await savingsRealised(h.db, { accountId: B, billingServiceOf })).cleanups).toEqual([]);
+  });
+
+  it('says "not yet" with too few days after, and "did not drop" when other usage grew', async () => {
+    await executed('p1', '2026-12-05T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-1', 60.83), ok: true }, { it: item(2, 'ec2:elastic-ip', 'eip-2', 3.65), ok: true }]);
+    costs('AmazonEC2Other', '2026-11-28', [...flat(7, 50), 50, 48, 48]); // two days after
+    costs('AmazonVPC', '2026-11-28', [...flat(7, 1.32), 1.32, 1.32, 1.32]);
+    let r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
+    expect(r.measurements.map((m) => [m.serviceCode, m.verdict, m.after?.days])).toEqual([
+      ['AmazonEC2Other', 'waiting', 2],
+      ['AmazonVPC', 'waiting', 2],
+    ]);
+    expect(r.confirmedFrom).toBeNull();
+    costs('AmazonEC2Other', '2026-12-08', [53, 54]); // usage grew: the bill is above where it was
+    costs('AmazonVPC', '2026-12-08', [1.32, 1.32]);
+    r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
+    expect(r.measurements.map((m) => [m.serviceCode, m.verdict])).toEqual([
+      ['AmazonEC2Other', 'not-dropped'],
+      ['AmazonVPC', 'not-dropped'],
+    ]);
+    expect(r.confirmedExpectedMonthly).toBe(0);
+  });
+
+  it('a drop of less than half the expected is partly; unknown savings are counted, never priced', async () => {
+    await executed('p1', '2026-12-05T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-1', 60.83), ok: true }, { it: item(2, 'ec2:volume', 'vol-2', null), ok: true }]);
+    await executed('p2', '2026-12-05T11:00:00.000Z', [{ it: item(3, 'ec2:elastic-ip', 'eip-3', null), ok: true }]);
+    costs('AmazonEC2Other', '2026-11-28', [...flat(7, 50), 50, ...flat(4, 49.5)]);
+    costs('AmazonVPC', '2026-11-28', [...flat(7, 1.32), 1.3, ...flat(4, 1.2)]);
+    const r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
+    expect(r.unknownCount).toBe(2);
+    expect(r.expectedMonthly).toBe(60.83);
+    const ebs = r.measurements.find((m) => m.serviceCode === 'AmazonEC2Other');
+    expect(ebs).toMatchObject({ verdict: 'partly', expectedMonthly: 60.83, unknownCount: 1 });
+    // Nothing priced for the Elastic IP: the bill's change is shown, but confirms nothing.
+    expect(r.measurements.find((m) => m.serviceCode === 'AmazonVPC')).toMatchObject({ verdict: 'unknown-expected', expectedMonthly: null, unknownCount: 1, observedMonthly: Math.round(0.12 * MONTH * 100) / 100 });
+  });
+
+  it('cleanups of one service days apart are measured each against its own before; too close, together', async () => {
+    await executed('p1', '2026-12-02T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-1', 30.42), ok: true }]); // $1 a day
+    await executed('p2', '2026-12-08T10:00:00.000Z', [{ it: item(2, 'ec2:volume', 'vol-2', 60.83), ok: true }]); // $2 a day
+    await executed('p3', '2026-12-09T10:00:00.000Z', [{ it: item(3, 'ec2:volume', 'vol-3', 30.42), ok: true }]); // $1 a day
+    // 25 Nov … 14 Dec: 50 until the 2nd, 49 until the 8th, 47 on the 9th, 46 after.
+    costs('AmazonEC2Other', '2026-11-25', [...flat(7, 50), 49.5, ...flat(5, 49), 48, 47, ...flat(5, 46)]);
+    const r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
+    expect(r.measurements.map((m) => ({ plans: m.planIds, after: m.after && [m.after.from, m.after.to], v: m.verdict, exp: m.expectedMonthly, obs: m.observedMonthly }))).toEqual([
+      { plans: ['p1'], after: ['2026-12-03', '2026-12-07'], v: 'confirmed', exp: 30.42, obs: Math.round(1 * MONTH * 100) / 100 },
+      { plans: ['p2', 'p3'], after: ['2026-12-10', '2026-12-14'], v: 'confirmed', exp: 91.25, obs: expect.closeTo(((50 + 49.5 + 49 * 5) / 7 - 46) * MONTH, 1) },
+    ]);
+    expect(r.confirmedFrom).toBe('2026-12-10');
+    expect(r.cleanups.map((c) => c.planId)).toEqual(['p1', 'p2', 'p3']);
+  });
+
+  it('a service with no stored costs before the cleanup has no history to compare with', async () => {
+    await executed('p1', '2026-12-05T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-1', 60.83), ok: true }]);
+    costs('AmazonVPC', '2026-11-28', flat(13, 1.32));
+    const r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
+    expect(r.measurements).toMatchObject([{ serviceCode: 'AmazonEC2Other', verdict: 'no-history', before: null, observedMonthly: null }]);
+  });
+});
