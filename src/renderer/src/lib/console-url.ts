@@ -21,3 +21,11 @@ export function consoleUrl(template: string | null, region: string, resourceId: 
   // One pass: a value that itself contains `{id}` is never expanded again.
   return template.replace(/\{(host|region|id)\}/g, (_m, name: string) => values[name] ?? '');
 }
+
+/**
+ * The console page to restore a recovery point from: main's template for its kind (the point's own page, or its
+ * list when the id was not recorded), filled for its region and id. Null when there is none.
+ */
+export function restoreConsoleUrl(point: { restoreUrlTemplate: string; region: string; id: string | null }): string | null {
+  return consoleUrl(point.restoreUrlTemplate, point.region, point.id ?? '');
+}
