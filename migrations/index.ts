@@ -6,6 +6,7 @@ import * as m0004 from './0004_run_owner_audit_restrict';
 import * as m0005 from './0005_metrics';
 import * as m0006 from './0006_reason_category';
 import * as m0007 from './0007_deletions_by_plan';
+import * as m0008 from './0008_snoozes';
 
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
@@ -19,4 +20,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0005_metrics', m0005],
   ['0006_reason_category', m0006],
   ['0007_deletions_by_plan', m0007],
+  ['0008_snoozes', m0008],
 ];

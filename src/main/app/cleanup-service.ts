@@ -3,6 +3,11 @@ import { simulatePermissions } from '../aws/permission-check';
 import { runPlan } from '../cleanup/cleanup';
 import { createPlan, planProtectionReader } from '../cleanup/plan';
 import { getPlan } from '../db/repos/cleanup-plans';
+import { getResourcesByIds } from '../db/repos/resources';
+import { currentSnoozes, snoozesOf } from '../db/repos/snoozes';
+import type { FindingSnoozeDto } from '../../shared/dto/snooze';
+import type { RefusedFindingDto } from '../../shared/dto/cleanup';
+import { AppError } from '../../shared/errors';
 import type { CleanupItemResult } from '../cleanup/types';
 import type { DbHandle } from '../db/connection';
 import type { PriceBook } from '../pricing/types';
@@ -10,9 +15,21 @@ import type { AccountSession } from './account-session';
 import { handlerSettingsOf, loadHandlerSettings, loadSettingsWithKinds, type AppSettings } from './settings';
 import { kindSettingsOf } from '../handlers/registry';
 
-/** Builds a plan from stored finding ids (main decides everything else) and shapes it for the renderer. */
+const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
+
+/** Why an ignored finding is not in a plan: "Ignored until Jan 3, 2027: waiting for the migration". */
+export function ignoredRefusal(s: FindingSnoozeDto): string {
+  const scope = s.scope === 'tag' ? ` (every finding tagged ${s.tagKey ?? ''}=${s.tagValue ?? ''})` : '';
+  const until = s.until === null ? ' for good' : ` until ${day.format(new Date(s.until))}`;
+  return `Ignored${scope}${until}: ${s.reason}. Stop ignoring it to clean it up.`;
+}
+
+/**
+ * Builds a plan from stored finding ids (main decides everything else) and shapes it for the renderer. A finding under a
+ * current snooze is refused with the snooze's reason (a plan of ignored findings only is refused as a whole).
+ */
 export async function planCleanup(
-  deps: { db: DbHandle; session: AccountSession },
+  deps: { db: DbHandle; session: AccountSession; now?: () => Date },
   input: {
     findingIds: number[];
     snapshotVolumes: boolean;
@@ -20,6 +37,21 @@ export async function planCleanup(
     actions?: { findingId: number; action: string }[];
   },
 ): Promise<CleanupPlanDto> {
+  const accountId = deps.session.account.id;
+  const asked = [...new Set(input.findingIds)];
+  const rows = await getResourcesByIds(deps.db.db, accountId, asked.filter((id) => Number.isSafeInteger(id) && id > 0));
+  const snoozed = await snoozesOf(deps.db.db, accountId, rows, await currentSnoozes(deps.db.db, accountId, (deps.now ?? (() => new Date()))()));
+  const ignored: RefusedFindingDto[] = rows
+    .filter((r) => snoozed.has(r.id))
+    .map((r) => ({ findingId: r.id, resourceType: r.resourceType, resourceId: r.resourceId, reason: ignoredRefusal(snoozed.get(r.id)!) }));
+  const findingIds = asked.filter((id) => !snoozed.has(id));
+  if (findingIds.length === 0 && ignored.length > 0) {
+    const n = ignored.length;
+    throw new AppError('validation', `${n === 1 ? 'This finding is' : `All ${n} findings are`} ignored, so not cleaned up. ${ignored[0]!.reason}`);
+  }
+  const keep = <T extends { findingId: number }>(xs: T[] | undefined): T[] | undefined => xs?.filter((x) => !snoozed.has(x.findingId));
+  const addParts = keep(input.addParts);
+  const actions = keep(input.actions);
   // Protection is evaluated with the settings in force now (a key changed since the scan counts).
   const settings = await loadHandlerSettings(deps.db, kindSettingsOf(deps.session.registry));
   const plan = await createPlan(
@@ -31,11 +63,11 @@ export async function planCleanup(
       readPlanProtection: planProtectionReader({ clients: deps.session.clients, accountId: deps.session.account.id, settings }),
     },
     {
-      accountId: deps.session.account.id,
-      findingIds: input.findingIds,
+      accountId,
+      findingIds,
       snapshotVolumes: input.snapshotVolumes,
-      ...(input.addParts ? { addParts: input.addParts } : {}),
-      ...(input.actions ? { actions: input.actions } : {}),
+      ...(addParts ? { addParts } : {}),
+      ...(actions ? { actions } : {}),
     },
   );
   return {
@@ -62,7 +94,7 @@ export async function planCleanup(
     })),
     totalMonthlySavings: plan.monthlySavings,
     unknownSavingsCount: plan.unknownCostCount,
-    refusedAtPlan: plan.refused.map((r) => ({ findingId: r.findingId, resourceType: r.resourceType, resourceId: r.resourceId, reason: r.reason })),
+    refusedAtPlan: [...ignored, ...plan.refused].map((r) => ({ findingId: r.findingId, resourceType: r.resourceType, resourceId: r.resourceId, reason: r.reason })),
   };
 }
 

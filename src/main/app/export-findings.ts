@@ -24,6 +24,19 @@ export const EXPORT_COLUMNS = [
   'tags',
 ] as const;
 
+/**
+ * Every row says whether it is ignored, why and until when (empty when not ignored; an ignored row with an empty
+ * ignoredUntil is ignored for good). Which rows are exported follows the filter: by default ignored findings are left
+ * out, as in the totals; the findings page's Ignored choice exports them too, or only them.
+ */
+export const IGNORED_COLUMNS = ['ignored', 'ignoredScope', 'ignoredReason', 'ignoredUntil'] as const;
+
+function ignoredCells(r: ResourceDto): unknown[] {
+  const s = r.snooze;
+  if (s === null) return [false, null, null, null];
+  return [true, s.scope === 'tag' ? `tag ${s.tagKey ?? ''}=${s.tagValue ?? ''}` : 'finding', s.reason, s.until];
+}
+
 /** RFC 4180 field: quoted when it holds a comma, quote, CR or LF; formula-leading cells are neutralised. */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -34,7 +47,7 @@ export function csvField(value: unknown): string {
 }
 
 function row(r: ResourceDto): unknown[] {
-  return EXPORT_COLUMNS.map((c) => r[c]);
+  return [...EXPORT_COLUMNS.map((c) => r[c]), ...ignoredCells(r)];
 }
 
 /** Every finding matching the filter, read page by page in SQL (never one huge query result). */
@@ -56,7 +69,7 @@ export async function exportFindings(
   const stamp = now.toISOString().slice(0, 19).replace(/[:T]/g, '-');
   const base = `cloud-cleaner-findings-${q.accountId}-${stamp}`;
   if (format === 'csv') {
-    const lines = [EXPORT_COLUMNS.join(',')];
+    const lines = [[...EXPORT_COLUMNS, ...IGNORED_COLUMNS].join(',')];
     for await (const rows of allFindings(db, q)) for (const r of rows) lines.push(row(r).map(csvField).join(','));
     return { filename: `${base}.csv`, mimeType: 'text/csv', content: `${lines.join('\r\n')}\r\n` };
   }

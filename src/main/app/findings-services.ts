@@ -15,7 +15,7 @@ export function findingsQuery(accountId: string, f: Record<string, unknown>): Fi
   const q = f as {
     types?: string[]; regions?: string[]; serviceCodes?: string[]; reasons?: string[]; protected?: boolean;
     minMonthlyCost?: number; minAgeDays?: number; search?: string; unusedOnly?: boolean;
-    statuses?: ('active' | 'gone' | 'deleted')[]; scanId?: number;
+    statuses?: ('active' | 'gone' | 'deleted')[]; scanId?: number; ignored?: FindingsQuery['ignored'];
     sort?: FindingsQuery['sort']; limit?: number; offset?: number;
   };
   return {
@@ -31,6 +31,7 @@ export function findingsQuery(accountId: string, f: Record<string, unknown>): Fi
     ...(q.unusedOnly !== undefined ? { unusedOnly: q.unusedOnly } : {}),
     ...(q.statuses ? { statuses: q.statuses } : {}),
     ...(q.scanId !== undefined ? { scanId: q.scanId } : {}),
+    ...(q.ignored !== undefined ? { ignored: q.ignored } : {}),
     ...(q.sort ? { sort: q.sort } : {}),
     ...(q.limit !== undefined ? { limit: q.limit } : {}),
     ...(q.offset !== undefined ? { offset: q.offset } : {}),

@@ -1,5 +1,6 @@
 import { exportFindings } from '../app/export-findings';
 import type { SavingsTotalsDto } from '../../shared/dto/findings';
+import type { IgnoredTotalsDto } from '../../shared/dto/snooze';
 import type { DbHandle } from '../db/connection';
 import { latestScan } from '../db/repos/scans';
 import { listFindings, type ResourceDto } from '../db/repos/resources';
@@ -23,6 +24,8 @@ export function findingJson(r: ResourceDto) {
     protected: r.protected,
     protectedReason: r.protectedReason,
     tags: r.tags,
+    /** The current snooze ("ignored until … because …"); null when not ignored. */
+    ignored: r.snooze === null ? null : { scope: r.snooze.scope, tagKey: r.snooze.tagKey, tagValue: r.snooze.tagValue, reason: r.snooze.reason, until: r.snooze.until },
   };
 }
 
@@ -30,7 +33,10 @@ export function money(n: number | null): string {
   return n === null ? 'unknown' : `$${n.toFixed(2)}`;
 }
 
-/** Stored findings (active, unused) of the account's latest resource scan. */
+/**
+ * Stored findings (active, unused) of the account's latest resource scan. Findings the user ignores (snoozes) are left
+ * out, as in the app's totals; the summary says how many and what they would save.
+ */
 export async function findingsCommand(handle: DbHandle, accountId: string, format: 'json' | 'csv' | 'table', io: CliIo): Promise<number> {
   const scan = await latestScan(handle.db, accountId, 'resources');
   if (format === 'csv') {
@@ -40,14 +46,18 @@ export async function findingsCommand(handle: DbHandle, accountId: string, forma
   }
   const rows: ResourceDto[] = [];
   let savings: SavingsTotalsDto | null = null;
+  let ignored: IgnoredTotalsDto = { findings: 0, monthlySavings: 0 };
   for (let offset = 0; ; offset += 1000) {
     const page = await listFindings(handle.db, { accountId, limit: 1000, offset });
     rows.push(...page.rows);
-    savings ??= page.savings;
+    if (savings === null) {
+      savings = page.savings;
+      ignored = page.ignored ?? ignored;
+    }
     if (page.rows.length < 1000) break;
   }
   if (format === 'json') {
-    io.out(JSON.stringify({ accountId, scan, savings, findings: rows.map(findingJson) }, null, 2));
+    io.out(JSON.stringify({ accountId, scan, savings, ignored, findings: rows.map(findingJson) }, null, 2));
     return 0;
   }
   for (const r of rows) {
@@ -57,8 +67,9 @@ export async function findingsCommand(handle: DbHandle, accountId: string, forma
   const s = savings;
   const unknown = s && s.unknownCount > 0 ? ` (+${s.unknownCount} of unknown savings)` : '';
   const prot = s && s.protectedFindings > 0 ? `; ${s.protectedFindings} protected (${money(s.protectedMonthlyCost)}/month, kept)` : '';
+  const ign = ignored.findings > 0 ? `; ${ignored.findings} ignored (${money(ignored.monthlySavings)}/month, not counted)` : '';
   io.out(
-    `${rows.length} findings, ${money(s?.monthlySavings ?? 0)}/month to save${unknown}${prot}${scan ? `, last scan ${scan.startedAt} (${scan.status})` : ''}`,
+    `${rows.length} findings, ${money(s?.monthlySavings ?? 0)}/month to save${unknown}${prot}${ign}${scan ? `, last scan ${scan.startedAt} (${scan.status})` : ''}`,
   );
   return 0;
 }

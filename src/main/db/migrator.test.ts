@@ -196,6 +196,36 @@ describe('migrations', () => {
     await h2.close();
   });
 
+  it('0007 → 0008 adds snoozes: one per finding identity or tag, a reason required, the scope\'s columns only, gone with the account', async () => {
+    const file = path.join(dir, 'v7.db');
+    const h1 = openDatabase({ file });
+    await migrateToLatest(h1, MIGRATIONS.slice(0, 7));
+    h1.sqlite.prepare(`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`).run();
+    await h1.close();
+    const h2 = await openAndMigrate({ file });
+    expect(h2.migration.applied).toEqual(MIGRATIONS.slice(7).map(([name]) => name));
+    const s = h2.sqlite;
+    const finding = s.prepare(
+      `INSERT INTO snoozes (account_id, scope, resource_type, region, resource_id, until, reason, created_at) VALUES ('111122223333', 'finding', 'ec2:volume', 'eu-west-1', ?, ?, ?, 'x')`,
+    );
+    const tag = s.prepare(`INSERT INTO snoozes (account_id, scope, tag_key, tag_value, reason, created_at) VALUES ('111122223333', 'tag', ?, ?, ?, 'x')`);
+    finding.run('vol-1', null, 'kept for the audit');
+    tag.run('env', 'dev', 'dev is cleaned by its team');
+    expect(() => finding.run('vol-1', '2030-01-01T00:00:00.000Z', 'again')).toThrow(/UNIQUE/);
+    expect(() => tag.run('env', 'dev', 'again')).toThrow(/UNIQUE/);
+    expect(() => finding.run('vol-2', null, '   ')).toThrow(/CHECK/);
+    expect(() => finding.run('vol-3', null, 'x'.repeat(501))).toThrow(/CHECK/);
+    // A tag snooze names no finding, and a finding snooze no tag.
+    expect(() =>
+      s.prepare(`INSERT INTO snoozes (account_id, scope, resource_type, region, resource_id, tag_key, tag_value, reason, created_at) VALUES ('111122223333', 'tag', 'ec2:volume', 'eu-west-1', 'vol-4', 'env', 'prod', 'r', 'x')`).run(),
+    ).toThrow(/CHECK/);
+    expect(() => s.prepare(`INSERT INTO snoozes (account_id, scope, reason, created_at) VALUES ('111122223333', 'finding', 'r', 'x')`).run()).toThrow(/CHECK/);
+    expect(s.prepare('SELECT COUNT(*) AS n FROM snoozes').get()).toEqual({ n: 2 });
+    s.prepare(`DELETE FROM accounts WHERE id = '111122223333'`).run();
+    expect(s.prepare('SELECT COUNT(*) AS n FROM snoozes').get()).toEqual({ n: 0 });
+    await h2.close();
+  });
+
   it('refuses a database written by a newer version and leaves the file byte-for-byte unchanged', async () => {
     const file = path.join(dir, 'newer.db');
     const future: [string, Migration] = ['9999_from_the_future', { up: async () => {} }];

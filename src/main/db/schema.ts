@@ -178,6 +178,21 @@ export interface CleanupPlansTable {
   owner_start: Generated<string | null>;
 }
 
+/** Snoozes: findings left out of the totals until `until` (null: for good), one finding or one tag (0008). */
+export interface SnoozesTable {
+  id: Generated<number>;
+  account_id: string;
+  scope: 'finding' | 'tag';
+  resource_type: string | null;
+  region: string | null;
+  resource_id: string | null;
+  tag_key: string | null;
+  tag_value: string | null;
+  until: string | null;
+  reason: string;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   services: ServicesTable;
@@ -191,12 +206,14 @@ export interface Database {
   price_cache: PriceCacheTable;
   cleanup_plans: CleanupPlansTable;
   metric_series: MetricSeriesTable;
+  snoozes: SnoozesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
 export type ServiceRow = Selectable<ServicesTable>;
 export type CostHistoryRow = Selectable<CostHistoryTable>;
 export type ScanRow = Selectable<ScansTable>;
+export type SnoozeRow = Selectable<SnoozesTable>;
 export type NewScan = Insertable<ScansTable>;
 export type ScanUpdate = Updateable<ScansTable>;
 export type ResourceRow = Selectable<ResourcesTable>;

@@ -1,6 +1,7 @@
 /** Stored resources ("findings" when unused). ResourceDto / FindingsPage are re-exported by src/main/db/repos/resources.ts. */
 import { z } from 'zod';
 import { idSchema, regionSchema, shortText } from './common';
+import { IGNORED_MODES, type FindingSnoozeDto, type IgnoredTotalsDto } from './snooze';
 
 export type ResourceStatus = 'active' | 'gone' | 'deleted';
 
@@ -35,6 +36,8 @@ export interface ResourceDto {
   lastScanId: number | null;
   status: ResourceStatus;
   statusChangedAt: string | null;
+  /** The current snooze it is under ("Ignored until 3 Jan: reason"); null when none. Filled by the lists and the drawer. */
+  snooze: FindingSnoozeDto | null;
 }
 
 /**
@@ -68,6 +71,8 @@ export interface WasteSummaryDto {
   byRegion: WasteGroupDto[];
   /** The largest known savings among the unprotected findings, largest first (at most five). */
   top: ResourceDto[];
+  /** Active unused findings under a current snooze: not in any figure above. */
+  ignored: IgnoredTotalsDto;
 }
 
 export interface FindingsPage {
@@ -80,6 +85,8 @@ export interface FindingsPage {
   unknownCostCount: number;
   /** Potential savings of the matching rows (see SavingsTotalsDto). */
   savings: SavingsTotalsDto;
+  /** Matching findings under a current snooze (in "exclude", the default: left out of every figure above). */
+  ignored?: IgnoredTotalsDto;
   limit: number;
   offset: number;
 }
@@ -116,6 +123,8 @@ export const findingsFilterSchema = z.strictObject({
   statuses: z.array(z.enum(['active', 'gone', 'deleted'])).max(3).optional(),
   /** Resources last seen by this scan. */
   scanId: idSchema.optional(),
+  /** Findings under a current snooze: left out (default `exclude`), included, or the only ones shown. */
+  ignored: z.enum(IGNORED_MODES).optional(),
   sort: z
     .strictObject({ column: z.enum(FINDING_SORT_COLUMN_NAMES), direction: z.enum(['asc', 'desc']) })
     .optional(),

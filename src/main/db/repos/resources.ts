@@ -3,7 +3,9 @@ import { sql, type Kysely } from 'kysely';
 import type { Finding } from '../../handlers/handler';
 import { reasonCategory } from '../../findings/reason-category';
 import type { FindingsPage, ResourceDto, ResourceStatus, SavingsTotalsDto } from '../../../shared/dto/findings';
+import type { IgnoredMode, IgnoredTotalsDto } from '../../../shared/dto/snooze';
 import type { Database, ResourceRow } from '../schema';
+import { currentSnoozes, ignoredCondition, withSnoozes, type CurrentSnoozes } from './snoozes';
 
 export type { FindingsPage, ResourceDto };
 
@@ -33,8 +35,10 @@ export function toResourceDto(r: ResourceRow): ResourceDto {
     lastScanId: r.last_scan_id,
     status: r.status,
     statusChangedAt: r.status_changed_at,
+    snooze: null,
   };
 }
+
 
 const UPSERT_COLUMNS = [
   'account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason',
@@ -201,6 +205,8 @@ export interface FindingsQuery {
   search?: string;
   /** Resources last seen by this scan. */
   scanId?: number;
+  /** Findings under a current snooze: left out (default), included, or the only ones. */
+  ignored?: IgnoredMode;
   sort?: { column: FindingSortColumn; direction: 'asc' | 'desc' };
   limit?: number;
   offset?: number;
@@ -213,8 +219,10 @@ function ageCutoffMinute(q: FindingsQuery): number {
   return Math.floor(t / 60_000) * 60_000;
 }
 
-function applyFilters(db: Kysely<Database>, q: FindingsQuery) {
+function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSnoozes) {
   let query = db.selectFrom('resources').where('account_id', '=', q.accountId);
+  const ignored = ignoredCondition(snoozes, q.ignored ?? 'exclude');
+  if (ignored !== null) query = query.where(ignored);
   const statuses: ResourceStatus[] = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
   const unusedOnly = q.unusedOnly ?? true;
   if (statuses.length === 1 && statuses[0] === 'active' && unusedOnly) {
@@ -255,6 +263,7 @@ interface FindingTotals {
   totalMonthlyCost: number;
   unknownCostCount: number;
   savings: SavingsTotalsDto;
+  ignored: IgnoredTotalsDto;
 }
 
 /**
@@ -302,15 +311,16 @@ function filterKey(q: FindingsQuery, cutoffMinute: number | null): string {
   return JSON.stringify([filter, cutoffMinute]);
 }
 
-async function findingTotals(db: Kysely<Database>, q: FindingsQuery): Promise<FindingTotals> {
+async function findingTotals(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSnoozes): Promise<FindingTotals> {
   const { rows } = await sql<{ c: number; v: number }>`SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v`.execute(db);
-  const version = `${rows[0]?.c}|${rows[0]?.v}`;
+  // A snooze ends by the clock, without a write: the totals hold until the next end as well.
+  const version = `${rows[0]?.c}|${rows[0]?.v}|${snoozes.nextEnd ?? ''}`;
   const key = filterKey(q, q.minAgeDays === undefined ? null : ageCutoffMinute(q));
   let cache = totalsCache.get(db);
   if (!cache) totalsCache.set(db, (cache = new Map()));
   const hit = cache.get(key);
   if (hit && hit.version === version) return hit.totals;
-  const t = await applyFilters(db, q)
+  const t = await applyFilters(db, q, snoozes)
     .select([
       sql<number>`COUNT(*)`.as('total'),
       sql<number | null>`SUM(monthly_cost)`.as('cost'),
@@ -318,11 +328,21 @@ async function findingTotals(db: Kysely<Database>, q: FindingsQuery): Promise<Fi
       ...SAVINGS_SELECT,
     ])
     .executeTakeFirstOrThrow();
+  const savings = toSavingsTotals(t);
+  const mode = q.ignored ?? 'exclude';
+  let ignored: IgnoredTotalsDto = { findings: 0, monthlySavings: 0 };
+  if (mode === 'only') ignored = { findings: Number(t.total), monthlySavings: savings.monthlySavings };
+  else if (snoozes.anyFinding || snoozes.tags.length > 0) {
+    // What the snoozes take out of this filter (shown beside the totals: "3 ignored, $12/month not counted").
+    const i = await applyFilters(db, { ...q, ignored: 'only' }, snoozes).select([sql<number>`COUNT(*)`.as('n'), ...SAVINGS_SELECT]).executeTakeFirstOrThrow();
+    ignored = { findings: Number(i.n), monthlySavings: toSavingsTotals(i).monthlySavings };
+  }
   const totals = {
     total: Number(t.total),
     totalMonthlyCost: t.cost ?? 0,
     unknownCostCount: Number(t.unknown ?? 0),
-    savings: toSavingsTotals(t),
+    savings,
+    ignored,
   };
   if (cache.size >= TOTALS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(key, { version, totals });
@@ -340,7 +360,8 @@ export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Prom
   // NULLs (unknown cost / since) always last, whatever the direction: unknown is not "cheapest". SQLite sorts
   // NULLs first ascending and last descending, so only ascending needs NULLS LAST — and descending (the default
   // cost sort) stays a plain walk of the (account, status, unused, monthly_cost DESC) index.
-  const idRows = await applyFilters(db, q)
+  const snoozes = await currentSnoozes(db, q.accountId, q.now);
+  const idRows = await applyFilters(db, q, snoozes)
     .select('id')
     .orderBy(sql`${sql.ref(column)} ${sql.raw(dir === 'asc' ? 'ASC NULLS LAST' : 'DESC')}`)
     .orderBy('id', 'asc')
@@ -350,23 +371,23 @@ export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Prom
   const ids = idRows.map((r) => r.id);
   const full = ids.length === 0 ? [] : await db.selectFrom('resources').selectAll().where('id', 'in', ids).execute();
   const byId = new Map(full.map((r) => [r.id, r]));
-  const totals = await findingTotals(db, q);
+  const totals = await findingTotals(db, q, snoozes);
   return {
-    rows: ids.map((id) => toResourceDto(byId.get(id)!)),
+    rows: await withSnoozes(db, q.accountId, ids.map((id) => toResourceDto(byId.get(id)!)), snoozes),
     ...totals,
     limit,
     offset,
   };
 }
 
-export async function getResource(db: Kysely<Database>, accountId: string, id: number): Promise<ResourceDto | null> {
+export async function getResource(db: Kysely<Database>, accountId: string, id: number, now: Date = new Date()): Promise<ResourceDto | null> {
   const row = await db
     .selectFrom('resources')
     .selectAll()
     .where('id', '=', id)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
-  return row ? toResourceDto(row) : null;
+  return row ? ((await withSnoozes(db, accountId, [toResourceDto(row)], await currentSnoozes(db, accountId, now)))[0] ?? null) : null;
 }
 
 export async function getResourcesByIds(db: Kysely<Database>, accountId: string, ids: number[]): Promise<ResourceDto[]> {
@@ -380,16 +401,19 @@ export async function getResourcesByIds(db: Kysely<Database>, accountId: string,
   return rows.map(toResourceDto);
 }
 
-/** Distinct values present in the account's active findings, for the filter menus. */
+/** Distinct values present in the account's active findings (ignored ones left out), for the filter menus. */
 export async function findingFacets(
   db: Kysely<Database>,
   accountId: string,
+  now: Date = new Date(),
 ): Promise<{ resourceTypes: string[]; regions: string[]; serviceCodes: string[]; reasons: string[] }> {
-  const base = db
+  const notIgnored = ignoredCondition(await currentSnoozes(db, accountId, now), 'exclude');
+  let base = db
     .selectFrom('resources')
     .where('account_id', '=', accountId)
     .where('status', '=', 'active')
     .where('unused', '=', 1);
+  if (notIgnored !== null) base = base.where(notIgnored);
   const [types, regions, services, reasons] = await Promise.all([
     base.select('resource_type as v').distinct().orderBy('v').execute(),
     base.select('region as v').distinct().orderBy('v').execute(),

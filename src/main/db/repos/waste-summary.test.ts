@@ -96,6 +96,6 @@ describe('wasteSummary', () => {
 
   it('is empty, with zero totals, before any scan', async () => {
     const s = await wasteSummary(h.db, ACCOUNT);
-    expect(s).toEqual({ totals: { monthlySavings: 0, findings: 0, unknownCount: 0, protectedMonthlyCost: 0, protectedFindings: 0 }, byKind: [], byRegion: [], top: [] });
+    expect(s).toEqual({ totals: { monthlySavings: 0, findings: 0, unknownCount: 0, protectedMonthlyCost: 0, protectedFindings: 0 }, byKind: [], byRegion: [], top: [], ignored: { findings: 0, monthlySavings: 0 } });
   });
 });

@@ -1,0 +1,223 @@
+/**
+ * Snoozes ("ignore with a reason"): findings left out of the totals until `until` (null: for good), by finding identity
+ * (type, region, AWS id: survives re-scans) or by tag. A snooze is current while `until` is null or later than now;
+ * it ends by the clock alone, nothing is written (every query compares with the time it is asked at).
+ *
+ * The findings queries read the account's current snoozes first (currentSnoozes, three indexed lookups) and add a
+ * condition only for the scopes in use: with no snooze, the findings list runs exactly as before; with finding
+ * snoozes, one indexed NOT EXISTS probe per row; with tag snoozes, one json_extract per row and tag.
+ */
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { ResourceDto } from '../../../shared/dto/findings';
+import type { FindingSnoozeDto, IgnoredMode, SnoozeDto } from '../../../shared/dto/snooze';
+import type { Database, SnoozeRow } from '../schema';
+
+/** What the findings queries need to know about an account's snoozes at one moment. */
+export interface CurrentSnoozes {
+  /** The moment (ISO) they were read for: the queries compare `until` with it. */
+  now: string;
+  /** Some finding-scope snooze is current. */
+  anyFinding: boolean;
+  /** The current tag snoozes (few: one per tag the user chose). */
+  tags: SnoozeRow[];
+  /** The earliest end among the current snoozes (null: none ends): results stay valid until then, without a write. */
+  nextEnd: string | null;
+}
+
+export async function currentSnoozes(db: Kysely<Database>, accountId: string, now: Date = new Date()): Promise<CurrentSnoozes> {
+  const iso = now.toISOString();
+  const current = sql<boolean>`(until IS NULL OR until > ${iso})`;
+  const [f, tags, next] = await Promise.all([
+    db.selectFrom('snoozes').select('id').where('account_id', '=', accountId).where(sql<boolean>`scope = 'finding'`).where(current).limit(1).executeTakeFirst(),
+    db.selectFrom('snoozes').selectAll().where('account_id', '=', accountId).where(sql<boolean>`scope = 'tag'`).where(current).orderBy('id').execute(),
+    db.selectFrom('snoozes').select(sql<string | null>`MIN(until)`.as('m')).where('account_id', '=', accountId).where('until', '>', iso).executeTakeFirst(),
+  ]);
+  return { now: iso, anyFinding: f !== undefined, tags, nextEnd: next?.m ?? null };
+}
+
+/** The JSON path of a tag key in resources.tags (keys hold no quote: the input schema refuses them). */
+export function tagPath(key: string): string {
+  return `$."${key}"`;
+}
+
+/**
+ * "This row of `resources` is under a current snooze", for the scopes in use; null when no snooze is current.
+ * The finding probe uses the partial unique index snoozes_finding (scope = 'finding' written as a literal for that).
+ */
+export function snoozedCondition(s: CurrentSnoozes): RawBuilder<boolean> | null {
+  const parts: RawBuilder<boolean>[] = [];
+  if (s.anyFinding) {
+    parts.push(sql<boolean>`EXISTS (SELECT 1 FROM snoozes s WHERE s.scope = 'finding' AND s.account_id = resources.account_id
+      AND s.resource_type = resources.resource_type AND s.region = resources.region AND s.resource_id = resources.resource_id
+      AND (s.until IS NULL OR s.until > ${s.now}))`);
+  }
+  for (const t of s.tags) parts.push(sql<boolean>`json_extract(resources.tags, ${tagPath(t.tag_key ?? '')}) IS ${t.tag_value}`);
+  if (parts.length === 0) return null;
+  return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
+}
+
+/** The condition a findings query adds for its ignored mode (null: nothing to add). */
+export function ignoredCondition(s: CurrentSnoozes, mode: IgnoredMode): RawBuilder<boolean> | null {
+  const snoozed = snoozedCondition(s);
+  switch (mode) {
+    case 'include':
+      return null;
+    case 'exclude':
+      return snoozed === null ? null : sql<boolean>`NOT ${snoozed}`;
+    case 'only':
+      return snoozed ?? sql<boolean>`0`;
+  }
+}
+
+export function toFindingSnoozeDto(r: SnoozeRow): FindingSnoozeDto {
+  return {
+    id: r.id,
+    scope: r.scope,
+    tagKey: r.tag_key,
+    tagValue: r.tag_value,
+    reason: r.reason,
+    until: r.until,
+    createdAt: r.created_at,
+  };
+}
+
+/** Of two snoozes on one finding, the one that holds longer (for good beats any date). */
+function longer(a: FindingSnoozeDto | undefined, b: FindingSnoozeDto): FindingSnoozeDto {
+  if (a === undefined) return b;
+  if (a.until === null) return a;
+  if (b.until === null) return b;
+  return b.until > a.until ? b : a;
+}
+
+interface SnoozeTarget {
+  id: number;
+  resourceType: string;
+  region: string;
+  resourceId: string;
+  tags: Record<string, string>;
+}
+
+/** The current snooze of each of these findings (findings not snoozed are absent). */
+export async function snoozesOf(db: Kysely<Database>, accountId: string, rows: readonly SnoozeTarget[], s: CurrentSnoozes): Promise<Map<number, FindingSnoozeDto>> {
+  const out = new Map<number, FindingSnoozeDto>();
+  if (rows.length === 0) return out;
+  if (s.anyFinding) {
+    const awsIds = [...new Set(rows.map((r) => r.resourceId))];
+    const found: SnoozeRow[] = [];
+    for (let i = 0; i < awsIds.length; i += 500) {
+      found.push(
+        ...(await db
+          .selectFrom('snoozes')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where(sql<boolean>`scope = 'finding'`)
+          .where('resource_id', 'in', awsIds.slice(i, i + 500))
+          .where(sql<boolean>`(until IS NULL OR until > ${s.now})`)
+          .execute()),
+      );
+    }
+    const byIdentity = new Map(found.map((f) => [`${f.resource_type}\u0000${f.region}\u0000${f.resource_id}`, toFindingSnoozeDto(f)]));
+    for (const r of rows) {
+      const hit = byIdentity.get(`${r.resourceType}\u0000${r.region}\u0000${r.resourceId}`);
+      if (hit) out.set(r.id, hit);
+    }
+  }
+  for (const t of s.tags) {
+    const dto = toFindingSnoozeDto(t);
+    for (const r of rows) {
+      if (t.tag_key !== null && Object.hasOwn(r.tags, t.tag_key) && r.tags[t.tag_key] === t.tag_value) out.set(r.id, longer(out.get(r.id), dto));
+    }
+  }
+  return out;
+}
+
+/** The rows with their current snooze (the lists, the drawer): `snooze` stays null on a row no snooze covers. */
+export async function withSnoozes(db: Kysely<Database>, accountId: string, rows: ResourceDto[], s: CurrentSnoozes): Promise<ResourceDto[]> {
+  if (rows.length === 0 || (!s.anyFinding && s.tags.length === 0)) return rows;
+  const by = await snoozesOf(db, accountId, rows, s);
+  return rows.map((r) => ({ ...r, snooze: by.get(r.id) ?? null }));
+}
+
+export interface SnoozeValues {
+  reason: string;
+  until: string | null;
+  now: Date;
+}
+
+/**
+ * Snoozes findings by identity, one snooze each; a finding already snoozed gets the new reason and end (one upsert,
+ * in one transaction). Returns the snoozes' ids.
+ */
+export async function setFindingSnoozes(
+  db: Kysely<Database>,
+  accountId: string,
+  targets: readonly { resourceType: string; region: string; resourceId: string }[],
+  v: SnoozeValues,
+): Promise<number[]> {
+  const created = v.now.toISOString();
+  return db.transaction().execute(async (trx) => {
+    const ids: number[] = [];
+    for (const t of targets) {
+      // The conflict target names the partial index's WHERE as a literal: SQLite only matches it that way.
+      const { rows } = await sql<{ id: number }>`
+        INSERT INTO snoozes (account_id, scope, resource_type, region, resource_id, until, reason, created_at)
+        VALUES (${accountId}, 'finding', ${t.resourceType}, ${t.region}, ${t.resourceId}, ${v.until}, ${v.reason}, ${created})
+        ON CONFLICT (account_id, resource_type, region, resource_id) WHERE scope = 'finding'
+        DO UPDATE SET until = excluded.until, reason = excluded.reason, created_at = excluded.created_at
+        RETURNING id`.execute(trx);
+      if (rows[0]) ids.push(rows[0].id);
+    }
+    return ids;
+  });
+}
+
+/** Snoozes every finding tagged key=value (now and in later scans); the tag's snooze is replaced if it exists. */
+export async function setTagSnooze(db: Kysely<Database>, accountId: string, tag: { key: string; value: string }, v: SnoozeValues): Promise<number> {
+  const { rows } = await sql<{ id: number }>`
+    INSERT INTO snoozes (account_id, scope, tag_key, tag_value, until, reason, created_at)
+    VALUES (${accountId}, 'tag', ${tag.key}, ${tag.value}, ${v.until}, ${v.reason}, ${v.now.toISOString()})
+    ON CONFLICT (account_id, tag_key, tag_value) WHERE scope = 'tag'
+    DO UPDATE SET until = excluded.until, reason = excluded.reason, created_at = excluded.created_at
+    RETURNING id`.execute(db);
+  return rows[0]!.id;
+}
+
+/**
+ * The account's snoozes, current first (the soonest to end first, for good last), then ended ones (latest ended first),
+ * each with the active unused findings it covers now. `ids`: only these.
+ */
+export async function listSnoozes(db: Kysely<Database>, accountId: string, now: Date = new Date(), ids?: readonly number[]): Promise<SnoozeDto[]> {
+  if (ids !== undefined && ids.length === 0) return [];
+  const iso = now.toISOString();
+  const { rows } = await sql<SnoozeRow & { finding_id: number | null; findings: number; is_current: number }>`
+    SELECT s.*,
+      (s.until IS NULL OR s.until > ${iso}) AS is_current,
+      CASE WHEN s.scope = 'finding' THEN (
+        SELECT r.id FROM resources r WHERE r.account_id = s.account_id AND r.resource_type = s.resource_type AND r.region = s.region AND r.resource_id = s.resource_id
+      ) END AS finding_id,
+      CASE WHEN s.scope = 'finding' THEN (
+        SELECT COUNT(*) FROM resources r WHERE r.account_id = s.account_id AND r.resource_type = s.resource_type AND r.region = s.region
+          AND r.resource_id = s.resource_id AND r.status = 'active' AND r.unused = 1
+      ) ELSE (
+        SELECT COUNT(*) FROM resources r WHERE r.account_id = s.account_id AND r.status = 'active' AND r.unused = 1
+          AND json_extract(r.tags, '$."' || s.tag_key || '"') IS s.tag_value
+      ) END AS findings
+    FROM snoozes s
+    WHERE s.account_id = ${accountId} ${ids === undefined ? sql`` : sql`AND s.id IN (${sql.join([...ids])})`}
+    ORDER BY is_current DESC, CASE WHEN is_current THEN s.until IS NULL END, CASE WHEN is_current THEN s.until END ASC, s.until DESC, s.id DESC`.execute(db);
+  return rows.map((r) => ({
+    ...toFindingSnoozeDto(r),
+    resourceType: r.resource_type,
+    region: r.region,
+    resourceId: r.resource_id,
+    findingId: r.finding_id,
+    current: r.is_current === 1,
+    findings: Number(r.findings),
+  }));
+}
+
+/** Ends a snooze now (un-snooze): the row goes. False when the account has no such snooze. */
+export async function removeSnooze(db: Kysely<Database>, accountId: string, id: number): Promise<boolean> {
+  const res = await db.deleteFrom('snoozes').where('id', '=', id).where('account_id', '=', accountId).executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}
