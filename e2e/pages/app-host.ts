@@ -32,6 +32,32 @@ export interface HostOptions {
 }
 
 
+/**
+ * TEST-ONLY: days passing for everything in this process at once — the app's services (their "today": audit times,
+ * the Cost Explorer period of a refresh, the cost history's end) and the simulator (its clock is the fixture's time
+ * plus the wall time since loading). Installed on the first advance only, so other specs run on the real clock.
+ */
+let clockOffsetMs = 0;
+function advanceProcessClock(ms: number): Date {
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`advanceClock: ${ms} ms is not a forward move`);
+  if ((Date as unknown as { shifted?: boolean }).shifted !== true) {
+    const RealDate = Date;
+    class ShiftedDate extends RealDate {
+      static shifted = true;
+      constructor(...args: unknown[]) {
+        if (args.length === 0) super(RealDate.now() + clockOffsetMs);
+        else super(...(args as [string | number]));
+      }
+      static override now(): number {
+        return RealDate.now() + clockOffsetMs;
+      }
+    }
+    globalThis.Date = ShiftedDate as unknown as DateConstructor;
+  }
+  clockOffsetMs += ms;
+  return new Date();
+}
+
 function awsFiles(endpoint: string): { config: string; credentials: string } {
   const config = [
     `[profile ${SIM_PROFILE}]`,
@@ -99,6 +125,8 @@ async function main(): Promise<void> {
     setFaults: (a) => sim.setFaults(a as unknown as Faults),
     counts: () => sim.counts(),
     opened: () => opened,
+    /** Days pass (the app's and the simulator's clock; see advanceProcessClock): answers the new time. */
+    advanceClock: ({ days = '0' }) => advanceProcessClock(Number(days) * 86_400_000).toISOString(),
     /** The MFA code the simulated STS accepts, and what AssumeRole was asked (codes included: test data only). */
     mfaCode: () => sim.state.mfaCode,
     assumeRoleRequests: () => sim.state.assumeRoleRequests.map((r) => ({ roleArn: r.roleArn, serialNumber: r.serialNumber, tokenCode: r.tokenCode, outcome: r.outcome })),

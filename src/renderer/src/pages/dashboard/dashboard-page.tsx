@@ -11,6 +11,7 @@ import { CostExplorerBanner } from './ce-banner';
 import { DailyCostChart } from './daily-cost-chart';
 import { ReconciliationCallout } from './reconciliation';
 import { SavingsFigures } from './savings-figures';
+import { SavingsRealisedCard } from './savings-realised';
 import { ServicesTable } from './services-table';
 import { StatCard } from './stat-card';
 import { useDashboardData } from './use-dashboard-data';
@@ -21,7 +22,7 @@ function isCostExplorerError(e: unknown): boolean {
 }
 
 export function DashboardPage(): React.JSX.Element {
-  const { discovery, services, history, ceUsage, savings, waste, lastScan, scans, refresh } = useDashboardData();
+  const { discovery, services, history, ceUsage, savings, waste, lastScan, scans, refresh, realised } = useDashboardData();
   const notScanned = scans.isSuccess && lastScan === null;
 
   // Cost Explorer failures come either as a rejected call or as a failed discovery carrying its error.
@@ -120,6 +121,9 @@ export function DashboardPage(): React.JSX.Element {
           )}
         </StatCard>
       </SimpleGrid>
+
+      {/* Nothing before the first cleanup: the card has nothing true to say yet. */}
+      {realised.data && realised.data.since !== null && <SavingsRealisedCard data={realised.data} onRefresh={onRefresh} refreshing={refresh.isPending} />}
 
       {!notScanned && waste.data && waste.data.totals.findings + waste.data.totals.protectedFindings > 0 && <WasteOverview waste={waste.data} />}
 

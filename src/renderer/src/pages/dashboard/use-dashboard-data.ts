@@ -4,6 +4,7 @@ import type { DiscoveryResultDto } from '../../../../shared/dto/services';
 import { api } from '../../api/client';
 import { useAccountId } from '../../api/queries';
 import { queryKeys } from '../../api/query-keys';
+import { savingsRealisedKey, useSavingsRealised } from '../../api/queries-savings';
 
 export function useDashboardData() {
   const accountId = useAccountId();
@@ -37,6 +38,8 @@ export function useDashboardData() {
   });
   const waste = useQuery({ queryKey: queryKeys.wasteSummary(accountId), queryFn: () => api().findings.wasteSummary() });
   const scans = useQuery({ queryKey: queryKeys.scans(accountId), queryFn: () => api().scans.list({ limit: 50, offset: 0 }) });
+  // Read from the stored costs: it changes after a cleanup (deletions root) and after a refresh (below).
+  const realised = useSavingsRealised();
 
   const refresh = useMutation({
     mutationFn: () => api().discovery.refresh({ force: true }),
@@ -44,10 +47,11 @@ export function useDashboardData() {
       qc.setQueryData(queryKeys.discovery(accountId), result);
       void qc.invalidateQueries({ queryKey: queryKeys.services(accountId) });
       void qc.invalidateQueries({ queryKey: queryKeys.costHistory(accountId) });
+      void qc.invalidateQueries({ queryKey: savingsRealisedKey(accountId) });
     },
     onSettled: () => void qc.invalidateQueries({ queryKey: queryKeys.ceUsage }),
   });
 
   const lastScan = scans.data?.find((s) => s.kind === 'resources') ?? null;
-  return { discovery, services, history, ceUsage, savings, waste, scans, lastScan, refresh };
+  return { discovery, services, history, ceUsage, savings, waste, scans, lastScan, refresh, realised };
 }
