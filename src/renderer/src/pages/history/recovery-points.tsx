@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Badge, Button, EmptyState, Group, Pagination, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { Alert, Button, EmptyState, Group, Pagination, Skeleton, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import type { RecoveryPointDto } from '../../../../shared/dto/recovery';
 import { api, asAppError } from '../../api/client';
@@ -26,30 +26,30 @@ async function openInConsole(url: string): Promise<void> {
 function PointRow({ p, kinds }: { p: RecoveryPointDto; kinds: KindList }): React.JSX.Element {
   const url = restoreConsoleUrl(p);
   const note = protectsNote(p);
+  const name = p.resourceName !== null && p.resourceName !== p.resourceId ? ` ${p.resourceName}` : '';
   return (
     <Table.Tr data-testid="recovery-point" data-kind={p.kind} data-point-id={p.id ?? ''}>
-      <Table.Td>
-        <Badge variant="light" color={p.isCopy ? 'blue' : 'orange'} data-testid="recovery-kind">
+      <Table.Td maw={210}>
+        <Text size="sm" fw={600} c={p.isCopy ? undefined : 'orange'} data-testid="recovery-kind">
           {p.kindLabel}
-        </Badge>
-        <Text size="xs" c="dimmed">
-          {p.region}
         </Text>
-      </Table.Td>
-      <Table.Td maw={260}>
         {p.id !== null ? (
-          <ResourceId id={p.id} testId="recovery-id" />
+          <ResourceId id={p.id} size="xs" testId="recovery-id" />
         ) : (
           <Tooltip label={p.idHint ?? 'Not recorded'} multiline maw={320} withArrow>
-            <Text size="sm" c="dimmed" fs="italic" tabIndex={0} data-testid="recovery-id-unknown">
+            <Text size="xs" c="dimmed" fs="italic" tabIndex={0} data-testid="recovery-id-unknown">
               id not recorded
             </Text>
           </Tooltip>
         )}
+        <Text size="xs" c="dimmed">
+          {p.region}
+        </Text>
       </Table.Td>
-      <Table.Td maw={260}>
+      <Table.Td maw={190}>
         <Text size="sm" data-testid="recovery-protects">
-          {kindNoun(kinds, p.resourceType)} {p.resourceName ?? ''}
+          {kindNoun(kinds, p.resourceType)}
+          {name}
         </Text>
         <ResourceId id={p.resourceId} size="xs" testId="recovery-resource-id" />
         {note !== null && (
@@ -58,11 +58,9 @@ function PointRow({ p, kinds }: { p: RecoveryPointDto; kinds: KindList }): React
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td miw={150}>
         <RelativeDate iso={p.createdAt} size="sm" />
-      </Table.Td>
-      <Table.Td>
-        <Text size="sm" data-testid="recovery-retention">
+        <Text size="xs" c="dimmed" data-testid="recovery-retention">
           {retentionText(p)}
         </Text>
       </Table.Td>
@@ -72,11 +70,9 @@ function PointRow({ p, kinds }: { p: RecoveryPointDto; kinds: KindList }): React
             {p.isCopy ? formatUsd(p.monthlyCost) : 'not a copy'}
           </Text>
         </Tooltip>
-      </Table.Td>
-      <Table.Td>
         {url !== null && (
           <Tooltip label={p.restoreHint} multiline maw={320} withArrow openDelay={200}>
-            <Button size="compact-sm" variant="light" onClick={() => void openInConsole(url)} data-testid="recovery-restore" data-url={url}>
+            <Button mt={4} size="compact-xs" variant="light" onClick={() => void openInConsole(url)} data-testid="recovery-restore" data-url={url}>
               {p.isCopy ? 'Restore in console' : 'Undo in console'}
             </Button>
           </Tooltip>
@@ -111,19 +107,16 @@ export function RecoveryPoints(): React.JSX.Element {
       <Text size="xs" c="dimmed">
         As recorded when each cleanup ran: a copy deleted in the console since still shows here.
       </Text>
-      <Table.ScrollContainer minWidth={900}>
+      <Table.ScrollContainer minWidth={740}>
         <Table data-testid="recovery-points" verticalSpacing="xs">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={170}>Kind</Table.Th>
-              <Table.Th>Id</Table.Th>
+              <Table.Th>Copy</Table.Th>
               <Table.Th>Protects</Table.Th>
-              <Table.Th w={110}>Made</Table.Th>
-              <Table.Th>Kept</Table.Th>
-              <Table.Th ta="right" w={110}>
+              <Table.Th miw={150}>Made, kept</Table.Th>
+              <Table.Th ta="right" w={140}>
                 Cost / month
               </Table.Th>
-              <Table.Th w={170} />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
