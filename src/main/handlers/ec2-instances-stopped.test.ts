@@ -121,6 +121,12 @@ describe('stopped instances: scan', () => {
       ],
       elasticIps: [{ allocationId: 'eipalloc-1', publicIp: '3.3.3.3', monthlyCost: 3.65, costBasis: 'public IPv4 730 h × $0.005 (us-east-1)', tags: {} }],
       imageId: 'ami-1',
+      // DescribeInstances said nothing (this mock): unknown, never guessed.
+      rootDeviceType: null,
+      // What an image made before termination keeps billing, at most: every volume at the us-east-1 snapshot price.
+      imageMonthlyCost: 7.5,
+      imageCostBasis:
+        'At most 100 + 50 = 150 GiB of volumes × $0.05 standard snapshot storage (snapshots hold only the used blocks, compressed: usually less) (us-east-1)',
     });
     expect(ec2Mock.commandCalls(DescribeVolumesCommand)[0]?.args[0].input).toEqual({ VolumeIds: ['vol-root', 'vol-data'] });
     expect(ec2Mock.commandCalls(DescribeInstanceAttributeCommand)).toHaveLength(0);

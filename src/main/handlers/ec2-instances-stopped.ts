@@ -1,21 +1,28 @@
 import {
-  DeleteVolumeCommand,
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeVolumesCommand,
   EC2Client,
-  ReleaseAddressCommand,
-  TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
 import type { Address, Instance, Volume } from '@aws-sdk/client-ec2';
-import { EBS_VOLUME_PRICE_KEYS } from '../pricing/keys/ebs';
+import { EBS_VOLUME_PRICE_KEYS, SNAPSHOT_STANDARD_GB_MONTH } from '../pricing/keys/ebs';
 import { PUBLIC_IPV4_HOUR } from '../pricing/keys/ipv4';
 import { mapLimit } from '../scan/limiter';
 import { priceVolumeTerms } from './ebs-pricing';
 import { pricePublicIpv4 } from './ec2-elastic-ips-idle';
 import { awsErrorCode } from '../aws/errors';
 import { chunk, isAbort, isUnauthorized, SERVICE_EC2_COMPUTE, SERVICE_EC2_OTHER } from './ec2-common';
-import { auditedMutation, callLabel, dryRunIgnored, failureOutcome, isMutationFailure } from './ec2-mutation';
+import {
+  IMAGE_THEN_TERMINATE,
+  imagePart,
+  imageSnapshotsPrice,
+  imageThenTerminate,
+  INSTANCE_ACTIONS,
+  instanceActionRefusal,
+  terminate,
+  TERMINATE,
+  TERMINATION_PROTECTION,
+} from './ec2-instance-actions';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
 import { keptAddressPart, partProtection, storedNumber, storedObjects, storedString, storedTags } from './parts';
 import { instancePages, regionAddresses, volumePages } from './region-inventory';
@@ -29,10 +36,10 @@ import type {
   Part,
   RecheckResult,
   ResourceHandler,
+  StoredFinding,
 } from './handler';
 
 const DAY_MS = 86_400_000;
-const TERMINATION_PROTECTION = 'Termination protection is on';
 /**
  * DescribeInstanceAttribute is one call per instance, so the scan never makes it: termination protection is read for
  * the items of a plan (plan time, `planProtection`) and at the re-check, a few in flight at a time.
@@ -265,6 +272,8 @@ function toFinding(ctx: HandlerContext, i: Instance, facts: Facts): Finding {
         addresses === null ? null : elasticIps.map((a) => ({ label: `Elastic IP ${a.publicIp ?? a.allocationId ?? ''}`, price: a })),
       )
     : { monthlyCost: null, costBasis: `Not priced: only stopped instances are priced (${ctx.region})` };
+  // What the image-then-terminate action would keep: its snapshots, at most the volumes' sizes (parts() reads it).
+  const image = stopped ? imageSnapshotsPrice(ctx, volumes) : { monthlyCost: null, costBasis: 'Not priced: the instance is not stopped' };
   // LaunchTime moves on every start; the primary network interface keeps the original launch time.
   const primaryEni = (i.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
 
@@ -293,6 +302,9 @@ function toFinding(ctx: HandlerContext, i: Instance, facts: Facts): Finding {
       volumes,
       elasticIps,
       imageId: i.ImageId ?? null,
+      rootDeviceType: i.RootDeviceType ?? null,
+      imageMonthlyCost: image.monthlyCost,
+      imageCostBasis: image.costBasis,
     },
   };
 }
@@ -308,66 +320,6 @@ function changeReason(stored: Finding, current: Finding): string | null {
   const after = current.details['stopTime'] ?? null;
   if (before !== after) return `Stop time changed from ${String(before ?? 'unknown')} to ${String(after ?? 'unknown')}`;
   if (stored.unused && !current.unused) return 'No longer flagged as stopped long enough';
-  return null;
-}
-
-/** How long a delete waits for the instance to reach `terminated` before removing the parts the user added. */
-const TERMINATE_WAIT_MS = 10 * 60_000;
-const TERMINATE_POLL_MS = 3_000;
-
-async function waitTerminated(ctx: DeleteContext, instanceId: string): Promise<boolean> {
-  const pollMs = ctx.pollMs ?? TERMINATE_POLL_MS;
-  const deadline = Date.now() + (ctx.waitMs ?? TERMINATE_WAIT_MS);
-  for (;;) {
-    try {
-      const out = await ctx.client(EC2Client).send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-      const state = out.Reservations?.flatMap((r) => r.Instances ?? [])[0]?.State?.Name;
-      if (state === undefined || state === 'terminated') return true;
-    } catch (err) {
-      if (awsErrorCode(err) === 'InvalidInstanceID.NotFound') return true;
-      throw err;
-    }
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
-
-/**
- * The parts the user added to the plan (a volume kept on termination, an Elastic IP that stays allocated): removed
- * after the instance is terminated — a volume detaches and an address disassociates only then.
- */
-async function removeAddedParts(ctx: DeleteContext, instanceId: string, added: readonly Part[], dryRun: boolean, calls: string[]): Promise<DeleteOutcome | null> {
-  if (added.length === 0) return null;
-  if (!dryRun && !(await waitTerminated(ctx, instanceId))) {
-    return {
-      kind: 'failed',
-      code: 'TerminationTimeout',
-      message: `Instance ${instanceId} was asked to terminate but did not reach "terminated" in time: ${added.map((p) => p.resourceId).join(', ')} were not removed and still bill. Calls made: ${calls.join(', ')}`,
-    };
-  }
-  const failures: string[] = [];
-  for (const part of added) {
-    const call =
-      part.resourceType === 'ec2:volume'
-        ? { action: 'DeleteVolume', target: part.resourceId, dryRun }
-        : { action: 'ReleaseAddress', target: part.resourceId, dryRun };
-    const r = await auditedMutation(ctx, call, () =>
-      call.action === 'DeleteVolume'
-        ? ctx.client(EC2Client).send(new DeleteVolumeCommand({ VolumeId: part.resourceId, DryRun: dryRun }))
-        : ctx.client(EC2Client).send(new ReleaseAddressCommand({ AllocationId: part.resourceId, DryRun: dryRun })),
-    );
-    if (r.kind === 'dry-run-ok' || (r.kind === 'done' && !dryRun)) calls.push(callLabel(call, r));
-    else if (r.kind === 'done') return dryRunIgnored(call.action);
-    else if (dryRun) return failureOutcome(r);
-    else failures.push(`${part.resourceId} (${r.code}: ${r.message})`);
-  }
-  if (failures.length > 0) {
-    return {
-      kind: 'failed',
-      code: 'PartsNotRemoved',
-      message: `Instance ${instanceId} was terminated, but ${failures.length} part(s) added to the plan could not be removed and still bill: ${failures.join('; ')}. Calls made: ${calls.join(', ')}`,
-    };
-  }
   return null;
 }
 
@@ -405,9 +357,12 @@ export const stoppedInstancesHandler: ResourceHandler = {
   iam: {
     scan: ['ec2:DescribeInstances', 'ec2:DescribeVolumes', 'ec2:DescribeAddresses'],
     // DescribeInstanceAttribute: termination protection, read for the items of a plan and at the re-check.
-    action: ['ec2:TerminateInstances', 'ec2:DeleteVolume', 'ec2:ReleaseAddress', 'ec2:DescribeInstanceAttribute'],
+    action: [...new Set(INSTANCE_ACTIONS.flatMap((a) => a.iam))],
   },
   actionLabel: 'Terminate',
+  // Terminate (the default), or create an image (AMI) first: ec2-instance-actions.ts.
+  actions: INSTANCE_ACTIONS,
+  actionRefusal: instanceActionRefusal,
   verification: { method: 'dry-run', description: 'EC2 DryRun: AWS answers whether each call would succeed, permissions included, and changes nothing' },
   settings: [
     {
@@ -420,8 +375,8 @@ export const stoppedInstancesHandler: ResourceHandler = {
       max: 3650,
     },
   ],
-  // No compute while stopped: its volumes and the public IPv4 of its Elastic IPs.
-  priceKeys: [...EBS_VOLUME_PRICE_KEYS, PUBLIC_IPV4_HOUR],
+  // No compute while stopped: its volumes and the public IPv4 of its Elastic IPs; an image's snapshots, if one is made.
+  priceKeys: [...EBS_VOLUME_PRICE_KEYS, PUBLIC_IPV4_HOUR, SNAPSHOT_STANDARD_GB_MONTH],
   detailFields: [
     { key: 'instanceType', label: 'Instance type' },
     { key: 'stopTime', label: 'Stopped by the user at', format: 'datetime' },
@@ -429,6 +384,8 @@ export const stoppedInstancesHandler: ResourceHandler = {
     // Not read by the scan (one call per instance): null until a plan or a re-check reads it.
     { key: 'terminationProtection', label: 'Termination protection', format: 'boolean', emptyText: 'checked when you plan a cleanup' },
     { key: 'imageId', label: 'Launched from AMI' },
+    { key: 'rootDeviceType', label: 'Root device type' },
+    { key: 'imageCostBasis', label: 'Image before termination (its snapshots)' },
     { key: 'stateTransitionReason', label: 'State reason' },
   ],
   category: 'Compute',
@@ -488,30 +445,22 @@ export const stoppedInstancesHandler: ResourceHandler = {
       protectionByTag(stored.tags, ctx.settings.protectionTagKey) ??
       (stored.protected ? (stored.protectedReason ?? 'Protected') : null);
     if (refusal !== null) return { kind: 'refused', reason: refusal };
-
-    const id = stored.resourceId;
-    const call = { action: 'TerminateInstances', target: id, dryRun };
-    // Termination protection is reported (OperationNotPermitted), never switched off.
-    const result = await auditedMutation(ctx, call, () =>
-      ctx.client(EC2Client).send(new TerminateInstancesCommand({ InstanceIds: [id], DryRun: dryRun }), { abortSignal: ctx.signal }),
-    );
-    if (isMutationFailure(result)) return failureOutcome(result);
-    if (result.kind === 'done' && dryRun) return dryRunIgnored('TerminateInstances');
-    const calls = [callLabel(call, result)];
-    const added = stoppedInstancesHandler
-      .parts(stored, ctx.settings, { snapshotVolumes: false, ...(ctx.addedParts ? { added: ctx.addedParts } : {}) })
-      .parts.filter((p) => ctx.addedParts?.includes(p.resourceId) === true && p.addable);
-    const partsOutcome = await removeAddedParts(ctx, id, added, dryRun, calls);
-    if (partsOutcome !== null) return partsOutcome;
-    return dryRun ? { kind: 'dry-run-ok', calls } : { kind: 'deleted', calls };
+    if ((ctx.action ?? TERMINATE) === IMAGE_THEN_TERMINATE) {
+      return imageThenTerminate(ctx, stored, dryRun, {
+        terminate: (calls) => terminate(ctx, stored.resourceId, addedPartsOf(ctx, stored), dryRun, calls),
+        terminationProtection: () => loadTerminationProtection(ctx, stored.resourceId),
+      });
+    }
+    return terminate(ctx, stored.resourceId, addedPartsOf(ctx, stored), dryRun, []);
   },
 
-  parts(finding, settings): ItemParts {
+  parts(finding, settings, options): ItemParts {
     const stopped = finding.state === 'stopped';
     const parts = [
       ...storedObjects(finding.details, 'volumes').map((v) => volumePart(v, settings)),
       ...storedObjects(finding.details, 'elasticIps').map((a) => addressPart(a, settings)),
     ].filter((p): p is Part => p !== null);
+    if (options.action === IMAGE_THEN_TERMINATE && stopped) parts.push(imagePart(finding));
     return {
       own: stopped
         ? { monthlyCost: 0, costBasis: 'No compute while stopped' }
@@ -520,3 +469,10 @@ export const stoppedInstancesHandler: ResourceHandler = {
     };
   },
 };
+
+/** The kept parts the user added to the item: the delete removes them after the instance is terminated. */
+function addedPartsOf(ctx: DeleteContext, stored: StoredFinding): Part[] {
+  return stoppedInstancesHandler
+    .parts(stored, ctx.settings, { snapshotVolumes: false, ...(ctx.addedParts ? { added: ctx.addedParts } : {}) })
+    .parts.filter((p) => ctx.addedParts?.includes(p.resourceId) === true && p.addable);
+}
