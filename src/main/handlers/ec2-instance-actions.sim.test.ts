@@ -12,6 +12,7 @@ import { runPlan } from '../cleanup/cleanup';
 import { ACCOUNT, createCleanupEnv } from '../cleanup/cleanup-test-env';
 import type { CleanupEnv, EnvOptions } from '../cleanup/cleanup-test-env';
 import { createPlan, planProtectionReader, reviewedFinding } from '../cleanup/plan';
+import { listRecoveryPoints } from '../db/repos/recovery-points';
 import { createHandlerContext } from './context';
 import { IMAGE_THEN_TERMINATE } from './ec2-instance-actions';
 import { stoppedInstancesHandler as h } from './ec2-instances-stopped';
@@ -133,6 +134,12 @@ describe('image-then-terminate through the cleanup pipeline', () => {
     expect(region(e).volumes.has('vol-0a10000000000001a')).toBe(false);
     expect(region(e).volumes.get('vol-0a10000000000001b')?.state).toBe('available'); // kept, as the review said
     expect(e.statusOf(REPORTING)).toBe('deleted');
+
+    // The recovery list shows the image: its id from the audit, its price from the plan's part created and kept.
+    const recovery = await listRecoveryPoints(e.h.db, { accountId: ACCOUNT, now: new Date() });
+    expect(recovery.rows.filter((r) => r.resourceId === REPORTING).map((r) => [r.kind, r.id, r.monthlyCost, r.resourceRemoved])).toEqual([
+      ['ami', made?.imageId, 5.4, true],
+    ]);
   }, 60_000);
 
   it('refuses both actions for a termination-protected instance at plan time, and at the re-check when it is switched on later', async () => {
