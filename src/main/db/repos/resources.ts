@@ -332,7 +332,7 @@ async function findingTotals(db: Kysely<Database>, q: FindingsQuery, snoozes: Cu
   const mode = q.ignored ?? 'exclude';
   let ignored: IgnoredTotalsDto = { findings: 0, monthlySavings: 0 };
   if (mode === 'only') ignored = { findings: Number(t.total), monthlySavings: savings.monthlySavings };
-  else if (snoozes.anyFinding || snoozes.tags.length > 0) {
+  else if (snoozes.count > 0) {
     // What the snoozes take out of this filter (shown beside the totals: "3 ignored, $12/month not counted").
     const i = await applyFilters(db, { ...q, ignored: 'only' }, snoozes).select([sql<number>`COUNT(*)`.as('n'), ...SAVINGS_SELECT]).executeTakeFirstOrThrow();
     ignored = { findings: Number(i.n), monthlySavings: toSavingsTotals(i).monthlySavings };

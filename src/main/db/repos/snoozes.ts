@@ -3,9 +3,13 @@
  * (type, region, AWS id: survives re-scans) or by tag. A snooze is current while `until` is null or later than now;
  * it ends by the clock alone, nothing is written (every query compares with the time it is asked at).
  *
- * The findings queries read the account's current snoozes first (currentSnoozes, three indexed lookups) and add a
- * condition only for the scopes in use: with no snooze, the findings list runs exactly as before; with finding
- * snoozes, one indexed NOT EXISTS probe per row; with tag snoozes, one json_extract per row and tag.
+ * The findings queries do not test snoozes row by row: a tag lives in the JSON of `resources.tags`, which no index of
+ * the findings list covers, and testing it would read every row of the table. Instead currentSnoozes resolves the
+ * account's current snoozes to the ids of the resources they cover (the finding snoozes through the unique resource
+ * key; the tag snoozes in one pass over the account's tags, a LIKE on the stored JSON first and json_extract to be
+ * exact), and the queries test `id IN (…)` — the rowid is in every index, so the covering findings-list index still
+ * serves. The ids are cached per account until the data changes (a write, here or by another process) or the next
+ * snooze ends. With no current snooze, the queries run exactly as before.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ResourceDto } from '../../../shared/dto/findings';
@@ -22,6 +26,44 @@ export interface CurrentSnoozes {
   tags: SnoozeRow[];
   /** The earliest end among the current snoozes (null: none ends): results stay valid until then, without a write. */
   nextEnd: string | null;
+  /** The account's resources (any status) under a current snooze, as a JSON array of ids (for json_each). */
+  idsJson: string;
+  /** How many. */
+  count: number;
+}
+
+/** Snoozed ids per account, valid while the data version and the next end are the same. */
+const idsCache = new WeakMap<Kysely<Database>, Map<string, { version: string; idsJson: string; count: number }>>();
+
+/** The stored JSON of one tag as JSON.stringify writes it ("key":"value"), for a LIKE before json_extract. */
+const tagLike = (key: RawBuilder<unknown> | string, value: RawBuilder<unknown> | string) =>
+  sql<string>`'%' || json_quote(${key}) || ':' || json_quote(${value}) || '%'`;
+
+async function snoozedIds(db: Kysely<Database>, accountId: string, s: Omit<CurrentSnoozes, 'idsJson' | 'count'>): Promise<{ idsJson: string; count: number }> {
+  const { rows: v } = await sql<{ c: number; d: number }>`SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS d`.execute(db);
+  const version = `${v[0]?.c}|${v[0]?.d}|${s.nextEnd ?? ''}|${s.anyFinding}|${s.tags.map((t) => t.id).join(',')}`;
+  let cache = idsCache.get(db);
+  if (!cache) idsCache.set(db, (cache = new Map()));
+  const hit = cache.get(accountId);
+  if (hit && hit.version === version) return hit;
+  const parts: RawBuilder<unknown>[] = [];
+  if (s.anyFinding) {
+    parts.push(sql`SELECT r.id FROM snoozes s JOIN resources r ON r.account_id = s.account_id AND r.resource_type = s.resource_type
+      AND r.region = s.region AND r.resource_id = s.resource_id
+      WHERE s.account_id = ${accountId} AND s.scope = 'finding' AND (s.until IS NULL OR s.until > ${s.now})`);
+  }
+  if (s.tags.length > 0) {
+    const any = sql.join(
+      s.tags.map((t) => sql`(r.tags LIKE ${tagLike(t.tag_key ?? '', t.tag_value ?? '')} AND json_extract(r.tags, ${tagPath(t.tag_key ?? '')}) IS ${t.tag_value})`),
+      sql` OR `,
+    );
+    parts.push(sql`SELECT r.id FROM resources r WHERE r.account_id = ${accountId} AND (${any})`);
+  }
+  const { rows } = await sql<{ ids: string | null; n: number }>`SELECT json_group_array(id) AS ids, COUNT(*) AS n FROM (${sql.join(parts, sql` UNION `)})`.execute(db);
+  const entry = { version, idsJson: rows[0]?.ids ?? '[]', count: Number(rows[0]?.n ?? 0) };
+  if (cache.size >= 16) cache.delete(cache.keys().next().value as string);
+  cache.set(accountId, entry);
+  return entry;
 }
 
 export async function currentSnoozes(db: Kysely<Database>, accountId: string, now: Date = new Date()): Promise<CurrentSnoozes> {
@@ -32,7 +74,9 @@ export async function currentSnoozes(db: Kysely<Database>, accountId: string, no
     db.selectFrom('snoozes').selectAll().where('account_id', '=', accountId).where(sql<boolean>`scope = 'tag'`).where(current).orderBy('id').execute(),
     db.selectFrom('snoozes').select(sql<string | null>`MIN(until)`.as('m')).where('account_id', '=', accountId).where('until', '>', iso).executeTakeFirst(),
   ]);
-  return { now: iso, anyFinding: f !== undefined, tags, nextEnd: next?.m ?? null };
+  const base = { now: iso, anyFinding: f !== undefined, tags, nextEnd: next?.m ?? null };
+  if (!base.anyFinding && tags.length === 0) return { ...base, idsJson: '[]', count: 0 };
+  return { ...base, ...(await snoozedIds(db, accountId, base)) };
 }
 
 /** The JSON path of a tag key in resources.tags (keys hold no quote: the input schema refuses them). */
@@ -40,32 +84,16 @@ export function tagPath(key: string): string {
   return `$."${key}"`;
 }
 
-/**
- * "This row of `resources` is under a current snooze", for the scopes in use; null when no snooze is current.
- * The finding probe uses the partial unique index snoozes_finding (scope = 'finding' written as a literal for that).
- */
-export function snoozedCondition(s: CurrentSnoozes): RawBuilder<boolean> | null {
-  const parts: RawBuilder<boolean>[] = [];
-  if (s.anyFinding) {
-    parts.push(sql<boolean>`EXISTS (SELECT 1 FROM snoozes s WHERE s.scope = 'finding' AND s.account_id = resources.account_id
-      AND s.resource_type = resources.resource_type AND s.region = resources.region AND s.resource_id = resources.resource_id
-      AND (s.until IS NULL OR s.until > ${s.now}))`);
-  }
-  for (const t of s.tags) parts.push(sql<boolean>`json_extract(resources.tags, ${tagPath(t.tag_key ?? '')}) IS ${t.tag_value}`);
-  if (parts.length === 0) return null;
-  return sql<boolean>`(${sql.join(parts, sql` OR `)})`;
-}
-
-/** The condition a findings query adds for its ignored mode (null: nothing to add). */
+/** The condition a findings query (FROM resources) adds for its ignored mode (null: nothing to add). */
 export function ignoredCondition(s: CurrentSnoozes, mode: IgnoredMode): RawBuilder<boolean> | null {
-  const snoozed = snoozedCondition(s);
+  const snoozed = sql<boolean>`resources.id IN (SELECT value FROM json_each(${s.idsJson}))`;
   switch (mode) {
     case 'include':
       return null;
     case 'exclude':
-      return snoozed === null ? null : sql<boolean>`NOT ${snoozed}`;
+      return s.count === 0 ? null : sql<boolean>`NOT ${snoozed}`;
     case 'only':
-      return snoozed ?? sql<boolean>`0`;
+      return s.count === 0 ? sql<boolean>`0` : snoozed;
   }
 }
 
@@ -133,7 +161,7 @@ export async function snoozesOf(db: Kysely<Database>, accountId: string, rows: r
 
 /** The rows with their current snooze (the lists, the drawer): `snooze` stays null on a row no snooze covers. */
 export async function withSnoozes(db: Kysely<Database>, accountId: string, rows: ResourceDto[], s: CurrentSnoozes): Promise<ResourceDto[]> {
-  if (rows.length === 0 || (!s.anyFinding && s.tags.length === 0)) return rows;
+  if (rows.length === 0 || s.count === 0) return rows;
   const by = await snoozesOf(db, accountId, rows, s);
   return rows.map((r) => ({ ...r, snooze: by.get(r.id) ?? null }));
 }
@@ -200,7 +228,7 @@ export async function listSnoozes(db: Kysely<Database>, accountId: string, now: 
           AND r.resource_id = s.resource_id AND r.status = 'active' AND r.unused = 1
       ) ELSE (
         SELECT COUNT(*) FROM resources r WHERE r.account_id = s.account_id AND r.status = 'active' AND r.unused = 1
-          AND json_extract(r.tags, '$."' || s.tag_key || '"') IS s.tag_value
+          AND r.tags LIKE ${tagLike(sql.ref('s.tag_key'), sql.ref('s.tag_value'))} AND json_extract(r.tags, '$."' || s.tag_key || '"') IS s.tag_value
       ) END AS findings
     FROM snoozes s
     WHERE s.account_id = ${accountId} ${ids === undefined ? sql`` : sql`AND s.id IN (${sql.join([...ids])})`}

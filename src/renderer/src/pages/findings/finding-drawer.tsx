@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Alert, Badge, Button, Code, Drawer, Group, List, ScrollArea, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQuery } from '@tanstack/react-query';
@@ -12,7 +13,10 @@ import { RelativeDate, UNKNOWN_SINCE_HINT, UnusedSince } from '../../components/
 import { detailRows } from '../../lib/detail-fields';
 import { findKind, kindConsoleUrl, kindNoun } from '../../lib/kinds';
 import { keptPartsCost } from '../../lib/parts';
+import { useRemoveSnooze } from '../../api/queries-snooze';
+import { IgnoreModal } from './ignore-modal';
 import { MetricsSection } from './metrics-section';
+import { ignoredLabel, scopeText } from './snooze-text';
 
 function Field({ label, children, testId, dataKey }: { label: string; children: React.ReactNode; testId?: string; dataKey?: string }): React.JSX.Element {
   return (
@@ -47,6 +51,10 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
   const tags = r ? Object.entries(r.tags) : [];
   const nearMisses = r?.protectionNearMisses ?? [];
   const kept = keptPartsCost(r?.related ?? []);
+  const [ignoring, setIgnoring] = useState(false);
+  const unsnooze = useRemoveSnooze();
+  const stopIgnoring = (id: number): void =>
+    unsnooze.mutate(id, { onError: (e) => notifications.show({ color: 'red', title: 'Could not stop ignoring', message: asAppError(e).message }) });
 
   return (
     <Drawer opened={id !== null} onClose={onClose} position="right" size="lg" title={r ? <Title order={4}>{r.name ?? r.resourceId}</Title> : 'Finding'} scrollAreaComponent={ScrollArea.Autosize} data-testid="finding-drawer">
@@ -59,7 +67,39 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
             <Badge variant="outline">{r.region}</Badge>
             {r.protected && <Badge color="grape">protected</Badge>}
             {r.status !== 'active' && <Badge color="gray">{r.status}</Badge>}
+            {r.snooze && <Badge color="yellow">ignored</Badge>}
           </Group>
+          {r.snooze ? (
+            <Alert color="yellow" title={ignoredLabel(r.snooze)} data-testid="drawer-ignored">
+              <Stack gap={6}>
+                <Text size="sm" data-testid="drawer-ignored-reason">
+                  {r.snooze.reason}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  Covers {scopeText(r.snooze)}. Left out of the totals and of cleanup plans until then.
+                </Text>
+                <Group>
+                  <Button size="compact-sm" variant="light" color="yellow" loading={unsnooze.isPending} onClick={() => stopIgnoring(r.snooze!.id)} data-testid="drawer-stop-ignoring">
+                    {r.snooze.scope === 'tag' ? `Stop ignoring every finding tagged ${r.snooze.tagKey ?? ''}=${r.snooze.tagValue ?? ''}` : 'Stop ignoring'}
+                  </Button>
+                  {r.snooze.scope === 'finding' && (
+                    <Button size="compact-sm" variant="subtle" onClick={() => setIgnoring(true)} data-testid="drawer-ignore">
+                      Change…
+                    </Button>
+                  )}
+                </Group>
+              </Stack>
+            </Alert>
+          ) : (
+            r.status === 'active' &&
+            r.unused && (
+              <Group>
+                <Button size="compact-sm" variant="default" onClick={() => setIgnoring(true)} data-testid="drawer-ignore">
+                  Ignore…
+                </Button>
+              </Group>
+            )
+          )}
           <Field label="Resource id">
             <Code>{r.resourceId}</Code>
           </Field>
@@ -183,6 +223,7 @@ export function FindingDrawer({ id, onClose }: { id: number | null; onClose: () 
           </details>
         </Stack>
       )}
+      {ignoring && r && <IgnoreModal findings={[r]} onClose={() => setIgnoring(false)} />}
     </Drawer>
   );
 }

@@ -1,7 +1,8 @@
 import { memo, useCallback, useMemo, useState, type Dispatch, type SetStateAction } from 'react';
-import { Button, Group, MultiSelect, NumberInput, SegmentedControl, TextInput, type ComboboxData } from '@mantine/core';
+import { Button, Group, MultiSelect, NumberInput, SegmentedControl, Select, TextInput, type ComboboxData } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import type { FindingFacetsDto } from '../../../../shared/dto/findings';
+import type { IgnoredMode } from '../../../../shared/dto/snooze';
 import { useKinds } from '../../api/kinds';
 import { kindLabel } from '../../lib/kinds';
 
@@ -15,6 +16,8 @@ export interface FilterState {
   minMonthlyCost: number | null;
   minAgeDays: number | null;
   search: string;
+  /** Ignored (snoozed) findings: hidden (default), shown with the others, or the only ones. */
+  ignored: IgnoredMode;
 }
 
 const NONE: string[] = [];
@@ -28,6 +31,7 @@ export const EMPTY_FILTER: FilterState = {
   minMonthlyCost: null,
   minAgeDays: null,
   search: '',
+  ignored: 'exclude',
 };
 
 interface FindingsFiltersProps {
@@ -46,6 +50,26 @@ const PROTECTION_DATA = [
   { value: 'unprotected', label: 'Deletable' },
   { value: 'protected', label: 'Protected' },
 ];
+
+const IGNORED_DATA: { value: IgnoredMode; label: string }[] = [
+  { value: 'exclude', label: 'Hidden' },
+  { value: 'include', label: 'Shown' },
+  { value: 'only', label: 'Only ignored' },
+];
+
+const IgnoredFilter = memo(function IgnoredFilter({ value, setField }: { value: IgnoredMode; setField: SetField }): React.JSX.Element {
+  return (
+    <Select
+      label="Ignored"
+      data={IGNORED_DATA}
+      value={value}
+      onChange={(v) => setField('ignored', (v ?? 'exclude') as IgnoredMode)}
+      allowDeselect={false}
+      w={140}
+      data-testid="filter-ignored"
+    />
+  );
+});
 
 type ListField = 'serviceCodes' | 'types' | 'regions' | 'reasons';
 
@@ -84,7 +108,7 @@ const NumberFilter = memo(function NumberFilter({ field, value, setField }: { fi
   );
 });
 
-/** The filters behind the "Filters" toggle that are set (search and protection are always in view). */
+/** The filters behind the "Filters" toggle that are set (search, protection and ignored are always in view). */
 function hiddenActive(v: FilterState): number {
   return [v.serviceCodes.length > 0, v.types.length > 0, v.regions.length > 0, v.reasons.length > 0, v.minMonthlyCost !== null, v.minAgeDays !== null].filter(Boolean).length;
 }
@@ -121,6 +145,7 @@ export const FindingsFilters = memo(function FindingsFilters({ value, onChange, 
         data={PROTECTION_DATA}
         data-testid="filter-protection"
       />
+      <IgnoredFilter value={value.ignored} setField={setField} />
       <Button
         variant={folded > 0 && !open ? 'light' : 'default'}
         onClick={() => setChosen(!open)}

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ResourceDto } from '../../../../shared/dto/findings';
 import { api } from '../../api/client';
 import { useAccountId } from '../../api/queries';
+import { useSnoozes } from '../../api/queries-snooze';
 import { queryKeys } from '../../api/query-keys';
 import { navigate } from '../../app/routes';
 import { ErrorAlert } from '../../components/error-alert';
@@ -16,6 +17,8 @@ import { ExportMenu } from './export-menu';
 import { FindingDrawer } from './finding-drawer';
 import { EMPTY_FILTER, FindingsFilters, type FilterState } from './findings-filters';
 import { FindingsTable, type SortState } from './findings-table';
+import { IgnoreModal } from './ignore-modal';
+import { SnoozesDrawer } from './snoozes-drawer';
 import { toApiFilter } from './to-api-filter';
 import { useFindingsPages } from './use-findings-pages';
 
@@ -34,6 +37,8 @@ export function FindingsPage(): React.JSX.Element {
   const [selected, setSelected] = useState<ReadonlyMap<number, ResourceDto>>(new Map());
   const [openId, setOpenId] = useState<number | null>(null);
   const [cleanupOpen, setCleanupOpen] = useState(false);
+  const [ignoreOpen, setIgnoreOpen] = useState(false);
+  const [snoozesOpen, setSnoozesOpen] = useState(false);
 
   const apiFilter = useMemo(() => toApiFilter(filter, search, sort), [filter, search, sort]);
   const filterKey = useMemo(() => JSON.stringify(apiFilter), [apiFilter]);
@@ -42,6 +47,8 @@ export function FindingsPage(): React.JSX.Element {
   // The filter menus' choices wait for the first page: main answers one request at a time, and the facets (four
   // DISTINCT scans) would otherwise hold up the rows.
   const facets = useQuery({ queryKey: queryKeys.facets(accountId), queryFn: () => api().findings.facets(), enabled: win.totals !== undefined });
+  const snoozes = useSnoozes(win.totals !== undefined);
+  const currentSnoozes = snoozes.data?.filter((s) => s.current).length ?? 0;
   const onRange = useCallback(
     (a: number, b: number) => setView((v) => (v.key === filterKey && v.range[0] === a && v.range[1] === b ? v : { key: filterKey, range: [a, b] })),
     [filterKey],
@@ -72,7 +79,9 @@ export function FindingsPage(): React.JSX.Element {
   const totals = win.totals;
   const count = totals?.total ?? 0;
   const filtersActive = JSON.stringify(filter) !== JSON.stringify(EMPTY_FILTER);
+  const ignored = totals?.ignored;
   const noFindingsAtAll = totals !== undefined && !win.isPlaceholder && count === 0 && !filtersActive;
+  const showIgnored = (): void => setFilter((f) => ({ ...f, ignored: 'only' }));
   const noneMatch = totals !== undefined && !win.isPlaceholder && count === 0 && filtersActive;
   // Every deletable finding the filter matches (main's count), not only the rows loaded so far.
   const matchingSelectable = apiFilter.protected === true ? 0 : (totals?.savings.findings ?? 0);
@@ -101,6 +110,12 @@ export function FindingsPage(): React.JSX.Element {
     <Stack gap="sm">
       <PageHeader title="Findings" description="Unused resources from the last scans. Select some to plan their deletion.">
         <ExportMenu filter={apiFilter} />
+        <Button variant="default" onClick={() => setSnoozesOpen(true)} data-testid="snoozes-open">
+          Ignored{currentSnoozes > 0 ? ` (${formatCount(currentSnoozes)})` : ''}
+        </Button>
+        <Button variant="default" disabled={selected.size === 0 || selected.size > MAX_PLAN} onClick={() => setIgnoreOpen(true)} data-testid="ignore-selected">
+          Ignore selected…
+        </Button>
         <Button color="red" disabled={selected.size === 0 || selected.size > MAX_PLAN} onClick={() => setCleanupOpen(true)} data-testid="delete-selected">
           Clean up selected ({formatCount(selected.size)})
         </Button>
@@ -125,6 +140,11 @@ export function FindingsPage(): React.JSX.Element {
             {formatUsd(totals.savings.protectedMonthlyCost)}/month protected, {formatCount(totals.savings.protectedFindings)}{' '}
             {totals.savings.protectedFindings === 1 ? 'finding' : 'findings'}: kept
           </Text>
+        )}
+        {ignored && ignored.findings > 0 && filter.ignored === 'exclude' && (
+          <Button size="compact-xs" variant="subtle" color="yellow" onClick={showIgnored} data-testid="totals-ignored">
+            {formatCount(ignored.findings)} ignored ({formatUsd(ignored.monthlySavings)}/month), not counted: show
+          </Button>
         )}
         {matchingSelectable > selected.size && (selected.size > 0 || loadedSelected > 0) && (
           <Button size="compact-xs" variant="light" loading={selectingAll} onClick={() => void selectAllMatching()} data-testid="select-all-matching">
@@ -151,7 +171,13 @@ export function FindingsPage(): React.JSX.Element {
         )}
       </Group>
       {win.error ? <ErrorAlert error={win.error} /> : null}
-      {noFindingsAtAll ? (
+      {noFindingsAtAll && ignored && ignored.findings > 0 ? (
+        <EmptyState title="Every finding is ignored" description="The findings of the last scan are all ignored for now." data-testid="findings-all-ignored">
+          <Button variant="light" onClick={showIgnored}>
+            Show the ignored findings
+          </Button>
+        </EmptyState>
+      ) : noFindingsAtAll ? (
         <EmptyState title="No findings" description="No scan yet, or the account is clean. Start a scan to look for unused resources.">
           <Button onClick={() => navigate('scan')}>Start a scan</Button>
         </EmptyState>
@@ -178,6 +204,24 @@ export function FindingsPage(): React.JSX.Element {
         />
       )}
       <FindingDrawer id={openId} onClose={() => setOpenId(null)} />
+      <SnoozesDrawer
+        opened={snoozesOpen}
+        onClose={() => setSnoozesOpen(false)}
+        onOpenFinding={(id) => {
+          setSnoozesOpen(false);
+          setOpenId(id);
+        }}
+      />
+      {ignoreOpen && (
+        <IgnoreModal
+          findings={[...selected.values()]}
+          onClose={(done) => {
+            setIgnoreOpen(false);
+            // Ignored findings leave the list (and a plan would refuse them): they leave the selection too.
+            if (done) setSelected(new Map());
+          }}
+        />
+      )}
       {cleanupOpen && (
         <CleanupModal
           findings={[...selected.values()]}

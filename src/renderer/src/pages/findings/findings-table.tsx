@@ -10,6 +10,7 @@ import { UNKNOWN_SINCE_HINT } from '../../components/relative-date';
 import { formatAbsolute, formatRelative, formatUsd } from '../../lib/format';
 import { kindNoun } from '../../lib/kinds';
 import classes from './findings-table.module.css';
+import { ignoredLabel, ignoredSentence } from './snooze-text';
 
 export interface SortState {
   column: FindingSortColumn;
@@ -207,9 +208,19 @@ const Row = memo(function Row({
       <div role="gridcell" className={classes.cell} data-col="region">
         {row.region}
       </div>
-      <div role="gridcell" className={classes.cell} title={row.unusedReason ?? undefined}>
-        {row.unusedReason ?? '—'}
-      </div>
+      {row.snooze ? (
+        // An ignored finding: why it is ignored, and until when, where the reason is (the unused reason on hover).
+        <div role="gridcell" className={classes.cell} title={`${ignoredSentence(row.snooze)}\nWhy unused: ${row.unusedReason ?? '—'}`} data-testid="ignored-cell">
+          <span className={classes.ignored} data-testid="ignored-badge">
+            {ignoredLabel(row.snooze)}
+          </span>{' '}
+          <span data-testid="ignored-reason">{row.snooze.reason}</span>
+        </div>
+      ) : (
+        <div role="gridcell" className={classes.cell} title={row.unusedReason ?? undefined}>
+          {row.unusedReason ?? '—'}
+        </div>
+      )}
       <div role="gridcell" className={classes.cell} data-col="unused-since">
         <SinceCell iso={row.unusedSince} />
       </div>

@@ -10,6 +10,7 @@ export function toApiFilter(f: FilterState, search: string, sort: SortState): Fi
   if (f.regions.length) out.regions = f.regions;
   if (f.reasons.length) out.reasons = f.reasons;
   if (f.protection !== 'all') out.protected = f.protection === 'protected';
+  if (f.ignored !== 'exclude') out.ignored = f.ignored;
   if (f.minMonthlyCost !== null && f.minMonthlyCost > 0) out.minMonthlyCost = f.minMonthlyCost;
   if (f.minAgeDays !== null && f.minAgeDays > 0) out.minAgeDays = Math.floor(f.minAgeDays);
   const s = search.trim();

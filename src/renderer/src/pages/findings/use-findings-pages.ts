@@ -18,7 +18,7 @@ export interface FindingsWindow {
   /** Every row currently held (for "select the loaded rows"). */
   loaded: ResourceDto[];
   /** Totals of the current filter (from page 0), undefined until it arrives. */
-  totals: Pick<FindingsPage, 'total' | 'totalMonthlyCost' | 'unknownCostCount' | 'savings'> | undefined;
+  totals: Pick<FindingsPage, 'total' | 'totalMonthlyCost' | 'unknownCostCount' | 'savings' | 'ignored'> | undefined;
   /** Page 0 of the current filter is still loading (the table may show the previous filter meanwhile). */
   isFetchingFirst: boolean;
   isPlaceholder: boolean;
