@@ -41,6 +41,8 @@ export interface SimInstance {
   imageId: string;
   disableApiTermination: boolean;
   rootDeviceName: string;
+  /** Absent: `ebs` (every stoppable instance is EBS-backed). */
+  rootDeviceType?: 'ebs' | 'instance-store';
   availabilityZone: string;
   privateIpAddress: string;
   subnetId: string;

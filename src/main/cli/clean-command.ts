@@ -51,7 +51,7 @@ export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Pr
         const o = i.outcome;
         const text =
           o === null ? `cancelled\t${i.recheckReason ?? ''}`
-          : o.kind === 'deleted' ? `${doneWord(plan, i.findingId)}${o.safetySnapshotId ? ` (snapshot ${o.safetySnapshotId} kept)` : ''}`
+          : o.kind === 'deleted' ? `${doneWord(plan, i.findingId)}${o.safetySnapshotId ? ` (${o.safetySnapshotId.startsWith('ami-') ? 'image' : 'snapshot'} ${o.safetySnapshotId} kept)` : ''}`
           : o.kind === 'dry-run-ok' ? 'dry-run ok'
           : o.kind === 'checked' ? `checked\t${o.note}`
           : o.kind === 'refused' ? `refused\t${o.reason}`

@@ -32,7 +32,7 @@ export function imageStateReason(im: SimImage): { code: string; message: string 
 
 /** `ebs` unless the instance says `instance-store` (an optional field a fixture or test may set). */
 export function rootDeviceTypeOf(i: SimInstance): 'ebs' | 'instance-store' {
-  return (i as SimInstance & { rootDeviceType?: 'ebs' | 'instance-store' }).rootDeviceType ?? 'ebs';
+  return i.rootDeviceType ?? 'ebs';
 }
 
 function settleSnapshot(s: SimSnapshot, nowMs: number): void {

@@ -26,7 +26,7 @@ export function outcomeOf(item: CleanupItemResultDto, doneLabel = 'deleted'): { 
     case 'checked':
       return { kind: 'ok', label: 'checked', color: 'teal', text: [o.note, o.calls.join(', ')].filter(Boolean).join(' · ') };
     case 'deleted':
-      return { kind: 'deleted', label: doneLabel.toLowerCase(), color: 'teal', text: [o.calls.join(', '), o.safetySnapshotId ? `snapshot ${o.safetySnapshotId} kept` : ''].filter(Boolean).join(' · ') };
+      return { kind: 'deleted', label: doneLabel.toLowerCase(), color: 'teal', text: [o.calls.join(', '), o.safetySnapshotId ? `${o.safetySnapshotId.startsWith('ami-') ? 'image' : 'snapshot'} ${o.safetySnapshotId} kept` : ''].filter(Boolean).join(' · ') };
     case 'unauthorized':
       return { kind: 'failed', label: 'not permitted', color: 'red', text: `${o.code}: ${o.message}` };
     case 'refused':
