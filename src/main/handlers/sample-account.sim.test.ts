@@ -173,6 +173,8 @@ class RecordingInventory extends RegionInventory {
 
 beforeAll(async () => {
   s = await openSimSession();
+  // One clock for both passes: a log group's retention estimate moves with time (by ~1e-6 dollars in ~30 s).
+  const now = new Date();
   const prices = createBundledPriceBook(priceKeysOf(s.registry));
   for (const type of RESOURCE_TYPES) {
     const handler = s.registry.get(type)!;
@@ -189,7 +191,7 @@ beforeAll(async () => {
         client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
         prices: own.forRegion(region),
         settings: DEFAULT_HANDLER_SETTINGS,
-        now: new Date(),
+        now,
       };
       // As the scanner stores them: with the dependency model applied (protected parts, savings).
       for await (const page of handler.scan(ctx)) all.push(...page.map((f) => applyParts(handler, f, DEFAULT_HANDLER_SETTINGS, billing)));
@@ -208,7 +210,7 @@ beforeAll(async () => {
         client: <C extends Destroyable>(ctor: SdkClientClass<C>) => s.clients.client(ctor, region),
         prices: prices.forRegion(region),
         settings: DEFAULT_HANDLER_SETTINGS,
-        now: new Date(),
+        now,
         inventory,
       };
       // As the scanner stores them: with the dependency model applied (protected parts, savings).
