@@ -11,8 +11,8 @@ import { SIM_PROFILE } from './pages/profile-names';
 import { ACCOUNT_ID } from './pages/sample-account';
 
 const money = (t: string | null): number => Number((t ?? '').replace(/[^0-9.-]/g, ''));
-async function amount(l: Locator): Promise<number> {
-  await expect(l).toHaveText(/\$[\d,]+\.\d\d/);
+async function amount(l: Locator, timeout = 5_000): Promise<number> {
+  await expect(l).toHaveText(/\$[\d,]+\.\d\d/, { timeout });
   return money(await l.textContent());
 }
 const cents = (n: number): number => Math.round(n * 100);
@@ -26,7 +26,8 @@ function lastDayIn30(): string {
 
 async function dashboardWaste(page: Page): Promise<number> {
   await page.getByTestId('nav-dashboard').click();
-  return amount(page.getByTestId('waste-total'));
+  // The dashboard loads its costs and the waste one request at a time: on a busy machine that takes a while.
+  return amount(page.getByTestId('waste-total'), 20_000);
 }
 
 async function chooseIgnored(page: Page, label: 'Hidden' | 'Shown' | 'Only ignored'): Promise<void> {
