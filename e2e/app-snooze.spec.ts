@@ -91,8 +91,10 @@ test('ignore two findings for 30 days: out of the totals and the dashboard, show
     await chooseIgnored(page, 'Only ignored');
     await expect(page.getByTestId('totals-count')).toHaveText('2');
     for (const id of chosen) {
-      await expect(ui.row(id).getByTestId('ignored-badge')).toHaveText(`Ignored until ${lastDayIn30()}`);
+      await expect(ui.row(id).getByTestId('ignored-badge')).toHaveText('Ignored');
       await expect(ui.row(id).getByTestId('ignored-reason')).toHaveText(REASON);
+      await expect(ui.row(id).getByTestId('ignored-reason')).toBeVisible();
+      await expect(ui.row(id).getByTestId('ignored-cell')).toHaveAttribute('title', new RegExp(`^Ignored until ${lastDayIn30()}: ${REASON}\n`));
     }
   });
 

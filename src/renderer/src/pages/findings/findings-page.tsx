@@ -143,7 +143,7 @@ export function FindingsPage(): React.JSX.Element {
         )}
         {ignored && ignored.findings > 0 && filter.ignored === 'exclude' && (
           <Button size="compact-xs" variant="subtle" color="yellow" onClick={showIgnored} data-testid="totals-ignored">
-            {formatCount(ignored.findings)} ignored ({formatUsd(ignored.monthlySavings)}/month), not counted: show
+            {formatCount(ignored.findings)} ignored, {formatUsd(ignored.monthlySavings)}/month not counted. Show them
           </Button>
         )}
         {matchingSelectable > selected.size && (selected.size > 0 || loadedSelected > 0) && (

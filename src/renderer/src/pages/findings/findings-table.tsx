@@ -10,7 +10,7 @@ import { UNKNOWN_SINCE_HINT } from '../../components/relative-date';
 import { formatAbsolute, formatRelative, formatUsd } from '../../lib/format';
 import { kindNoun } from '../../lib/kinds';
 import classes from './findings-table.module.css';
-import { ignoredLabel, ignoredSentence } from './snooze-text';
+import { ignoredSentence } from './snooze-text';
 
 export interface SortState {
   column: FindingSortColumn;
@@ -209,10 +209,11 @@ const Row = memo(function Row({
         {row.region}
       </div>
       {row.snooze ? (
-        // An ignored finding: why it is ignored, and until when, where the reason is (the unused reason on hover).
+        // An ignored finding: a badge and why it is ignored, where the reason is (the cell is narrow); until when and the
+        // unused reason on hover, and in the drawer.
         <div role="gridcell" className={classes.cell} title={`${ignoredSentence(row.snooze)}\nWhy unused: ${row.unusedReason ?? '—'}`} data-testid="ignored-cell">
-          <span className={classes.ignored} data-testid="ignored-badge">
-            {ignoredLabel(row.snooze)}
+          <span className={classes.ignored} data-testid="ignored-badge" data-until={row.snooze.until ?? 'for good'}>
+            {row.snooze.until === null ? 'Ignored for good' : 'Ignored'}
           </span>{' '}
           <span data-testid="ignored-reason">{row.snooze.reason}</span>
         </div>
