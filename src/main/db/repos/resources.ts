@@ -221,8 +221,6 @@ function ageCutoffMinute(q: FindingsQuery): number {
 
 function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSnoozes) {
   let query = db.selectFrom('resources').where('account_id', '=', q.accountId);
-  const ignored = ignoredCondition(snoozes, q.ignored ?? 'exclude');
-  if (ignored !== null) query = query.where(ignored);
   const statuses: ResourceStatus[] = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
   const unusedOnly = q.unusedOnly ?? true;
   if (statuses.length === 1 && statuses[0] === 'active' && unusedOnly) {
@@ -255,6 +253,9 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSn
       ]),
     );
   }
+  // Last: SQLite tests the terms in the order written, and the other filters are cheaper than the snoozed-id lookup.
+  const ignored = ignoredCondition(snoozes, q.ignored ?? 'exclude');
+  if (ignored !== null) query = query.where(ignored);
   return query;
 }
 
