@@ -1,6 +1,6 @@
 import { exportFindings } from '../app/export-findings';
 import type { SavingsTotalsDto } from '../../shared/dto/findings';
-import type { IgnoredTotalsDto } from '../../shared/dto/snooze';
+import type { IgnoredMode, IgnoredTotalsDto } from '../../shared/dto/snooze';
 import type { DbHandle } from '../db/connection';
 import { latestScan } from '../db/repos/scans';
 import { listFindings, type ResourceDto } from '../db/repos/resources';
@@ -37,10 +37,17 @@ export function money(n: number | null): string {
  * Stored findings (active, unused) of the account's latest resource scan. Findings the user ignores (snoozes) are left
  * out, as in the app's totals; the summary says how many and what they would save.
  */
-export async function findingsCommand(handle: DbHandle, accountId: string, format: 'json' | 'csv' | 'table', io: CliIo): Promise<number> {
+export async function findingsCommand(
+  handle: DbHandle,
+  accountId: string,
+  format: 'json' | 'csv' | 'table',
+  io: CliIo,
+  /** Ignored (snoozed) findings: left out (default), included, or the only ones listed. */
+  ignoredMode: IgnoredMode = 'exclude',
+): Promise<number> {
   const scan = await latestScan(handle.db, accountId, 'resources');
   if (format === 'csv') {
-    const file = await exportFindings(handle.db, { accountId }, 'csv');
+    const file = await exportFindings(handle.db, { accountId, ignored: ignoredMode }, 'csv');
     io.out(file.content.trimEnd());
     return 0;
   }
@@ -48,7 +55,7 @@ export async function findingsCommand(handle: DbHandle, accountId: string, forma
   let savings: SavingsTotalsDto | null = null;
   let ignored: IgnoredTotalsDto = { findings: 0, monthlySavings: 0 };
   for (let offset = 0; ; offset += 1000) {
-    const page = await listFindings(handle.db, { accountId, limit: 1000, offset });
+    const page = await listFindings(handle.db, { accountId, ignored: ignoredMode, limit: 1000, offset });
     rows.push(...page.rows);
     if (savings === null) {
       savings = page.savings;
@@ -61,13 +68,14 @@ export async function findingsCommand(handle: DbHandle, accountId: string, forma
     return 0;
   }
   for (const r of rows) {
-    io.out([r.id, r.resourceType, r.region, r.resourceId, money(r.monthlyCost), r.protected ? 'protected' : '', r.unusedReason ?? ''].join('\t'));
+    const why = r.snooze === null ? '' : `ignored ${r.snooze.until === null ? 'for good' : `until ${r.snooze.until}`}: ${r.snooze.reason}`;
+    io.out([r.id, r.resourceType, r.region, r.resourceId, money(r.monthlyCost), r.protected ? 'protected' : '', r.unusedReason ?? '', ...(why ? [why] : [])].join('\t'));
   }
   // Potential savings, the app's one definition: what deleting the unprotected findings saves; protected apart.
   const s = savings;
   const unknown = s && s.unknownCount > 0 ? ` (+${s.unknownCount} of unknown savings)` : '';
   const prot = s && s.protectedFindings > 0 ? `; ${s.protectedFindings} protected (${money(s.protectedMonthlyCost)}/month, kept)` : '';
-  const ign = ignored.findings > 0 ? `; ${ignored.findings} ignored (${money(ignored.monthlySavings)}/month, not counted)` : '';
+  const ign = ignored.findings > 0 && ignoredMode === 'exclude' ? `; ${ignored.findings} ignored (${money(ignored.monthlySavings)}/month, not counted)` : '';
   io.out(
     `${rows.length} findings, ${money(s?.monthlySavings ?? 0)}/month to save${unknown}${prot}${ign}${scan ? `, last scan ${scan.startedAt} (${scan.status})` : ''}`,
   );
