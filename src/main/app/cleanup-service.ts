@@ -5,7 +5,7 @@ import { createPlan, planProtectionReader } from '../cleanup/plan';
 import { getPlan } from '../db/repos/cleanup-plans';
 import { getResourcesByIds } from '../db/repos/resources';
 import { currentSnoozes, snoozesOf } from '../db/repos/snoozes';
-import type { FindingSnoozeDto } from '../../shared/dto/snooze';
+import { ignoredRefusal } from '../cleanup/ignored';
 import type { RefusedFindingDto } from '../../shared/dto/cleanup';
 import { AppError } from '../../shared/errors';
 import type { CleanupItemResult } from '../cleanup/types';
@@ -14,16 +14,6 @@ import type { PriceBook } from '../pricing/types';
 import type { AccountSession } from './account-session';
 import { handlerSettingsOf, loadHandlerSettings, loadSettingsWithKinds, type AppSettings } from './settings';
 import { kindSettingsOf } from '../handlers/registry';
-
-const day = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium' });
-
-/** Why an ignored finding is not in a plan: "Ignored until Jan 3, 2027: waiting for the migration". */
-export function ignoredRefusal(s: FindingSnoozeDto): string {
-  const scope = s.scope === 'tag' ? ` (every finding tagged ${s.tagKey ?? ''}=${s.tagValue ?? ''})` : '';
-  // An end is the midnight after the last day ignored: that day is the one named.
-  const until = s.until === null ? ' for good' : ` until ${day.format(new Date(Date.parse(s.until) - 1))}`;
-  return `Ignored${scope}${until}: ${s.reason}. Stop ignoring it to clean it up.`;
-}
 
 /**
  * Builds a plan from stored finding ids (main decides everything else) and shapes it for the renderer. A finding under a

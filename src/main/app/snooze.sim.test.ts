@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../e2e/aws-sim/index';
-import type { CleanupPlanDto } from '../../shared/dto/cleanup';
+import type { CleanupPlanDto, CleanupRunDto } from '../../shared/dto/cleanup';
 import type { ExportFileDto } from '../../shared/dto/export';
 import type { FindingsPage, WasteSummaryDto } from '../../shared/dto/findings';
 import type { SnoozeDto, SnoozeSetResultDto } from '../../shared/dto/snooze';
@@ -151,6 +151,20 @@ describe('snooze channels', () => {
     expect(back.total).toBe(before.total);
     expect(cents(back.savings.monthlySavings)).toBe(cents(before.savings.monthlySavings));
     expect(back.ignored).toEqual({ findings: 0, monthlySavings: 0 });
+  });
+
+  it('a plan made before the ignore: its dry run refuses the ignored item with the reason and clears the rest', async () => {
+    const rows = (await call<FindingsPage>('findings:list', { protected: false, limit: 1000 })).rows.filter((r) => r.resourceType === 'ec2:elastic-ip');
+    const [a, b] = rows;
+    expect(a && b).toBeTruthy();
+    const plan = await call<CleanupPlanDto>('cleanup:plan', { findingIds: [a!.id, b!.id], snapshotVolumes: false });
+    expect(plan.items).toHaveLength(2);
+    const set = await call<SnoozeSetResultDto>('snooze:set', { scope: 'finding', findingIds: [a!.id], reason: 'reserved for the DR site', until: null });
+    const run = await call<CleanupRunDto>('cleanup:dry-run', { planId: plan.id });
+    const byId = new Map(run.items.map((i) => [i.findingId, i]));
+    expect(byId.get(a!.id)?.outcome).toMatchObject({ kind: 'refused', reason: 'Ignored for good: reserved for the DR site. Stop ignoring it to clean it up.' });
+    expect(byId.get(b!.id)?.outcome?.kind).toBe('dry-run-ok');
+    await call('snooze:remove', { id: set.snoozes[0]!.id });
   });
 
   it('a tag snooze covers every finding with the tag; removing it brings them back', async () => {

@@ -13,6 +13,8 @@ import { createHandlerContext } from '../handlers/context';
 import { compareParts, deleteGuard, guardedDelete, partsOf } from '../handlers/parts';
 import { createLimiter } from '../scan/limiter';
 import { createAudited } from './audit';
+import { currentSnoozes, snoozesOf } from '../db/repos/snoozes';
+import { ignoredRefusal } from './ignored';
 import { refusalReason, reviewedFinding } from './plan';
 import { ITEM_OUTCOMES } from './types';
 import type {
@@ -358,6 +360,9 @@ async function prepare(
 ): Promise<{ slots: Slot[]; works: Work[] }> {
   const rows = await getResourcesByIds(deps.db.db, plan.accountId, plan.items.map((i) => i.findingId));
   const byId = new Map(rows.map((r) => [r.id, r]));
+  // Ignored since the plan was made (or snoozed by a tag it gained): not cleaned up, whatever the plan says.
+  const now = (deps.now ?? (() => new Date()))();
+  const snoozed = await snoozesOf(deps.db.db, plan.accountId, rows, await currentSnoozes(deps.db.db, plan.accountId, now));
   const slots: Slot[] = [];
   const works: Work[] = [];
   for (const item of plan.items) {
@@ -373,6 +378,11 @@ async function prepare(
     const reason = refusalReason(row, handler);
     if (reason !== null || handler === undefined) {
       refuse(slot, reason ?? `No handler can delete ${type}`, 'stored');
+      continue;
+    }
+    const snooze = snoozed.get(item.findingId);
+    if (snooze !== undefined) {
+      refuse(slot, ignoredRefusal(snooze), 'ignored');
       continue;
     }
     if (actionById(handler, item.action) === undefined) {
