@@ -95,6 +95,9 @@ describe('cloud-cleaner CLI against the simulator', () => {
     expect((JSON.parse(f.out) as { findings: unknown[] }).findings).toHaveLength(expected.length);
     const csv = await cli(['findings', '--db', db, '--csv']);
     expect(csv.out.split('\r\n').length).toBe(expected.length + 1);
+    // Nothing is ignored in a fresh database: --ignored include lists the same, --ignored only none.
+    expect((JSON.parse((await cli(['findings', '--db', db, '--json', '--ignored', 'include'])).out) as { findings: unknown[] }).findings).toHaveLength(expected.length);
+    expect((JSON.parse((await cli(['findings', '--db', db, '--json', '--ignored', 'only'])).out) as { findings: unknown[] }).findings).toHaveLength(0);
   });
 
   it('clean: a wrong confirmation exits 2 and deletes nothing; the right one deletes and exits 0', async () => {
@@ -166,7 +169,7 @@ describe('cloud-cleaner CLI against the simulator', () => {
   });
 
   it('bad usage exits 2 with one clear line and the usage', async () => {
-    for (const args of [['scan'], ['scan', '--profile', 'sim', '--bogus'], ['scan', '--profile', 'sim', '--regions', 'mars-1'], ['nope'], ['clean', '--profile', 'sim', '--finding', 'x'], ['findings', '--json', '--csv']]) {
+    for (const args of [['scan'], ['scan', '--profile', 'sim', '--bogus'], ['scan', '--profile', 'sim', '--regions', 'mars-1'], ['nope'], ['clean', '--profile', 'sim', '--finding', 'x'], ['findings', '--json', '--csv'], ['findings', '--ignored', 'sometimes']]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.split('\n')[0]).toMatch(/^cloud-cleaner: /);

@@ -3,7 +3,8 @@
  *
  *   cloud-cleaner profiles [--json]
  *   cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
- *   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
+ *   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--ignored exclude|include|only] [--json|--csv]
+    --ignored: findings you ignored (snoozed) are left out by default; include them, or list only them
  *   cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID…] [--action ID=ACTION…] --confirm-account ACCOUNT
  *                       [--dry-run] [--snapshot-volumes]
  *
@@ -18,6 +19,7 @@ import { runCleanupCommand } from './clean-command';
 import { openCliDatabase, resolveAccountId } from './cli-db';
 import { findingsCommand } from './findings-command';
 import { scanCommand } from './scan-command';
+import { IGNORED_MODES, type IgnoredMode } from '../../shared/dto/snooze';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, partial: 3 } as const;
 
@@ -42,6 +44,7 @@ const OPTIONS = {
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
   account: { type: 'string' },
+  ignored: { type: 'string' },
   finding: { type: 'string', multiple: true },
   action: { type: 'string', multiple: true },
   'confirm-account': { type: 'string' },
@@ -53,7 +56,7 @@ const OPTIONS = {
 const ALLOWED: Record<string, readonly string[]> = {
   profiles: ['json'],
   scan: ['profile', 'regions', 'db', 'json'],
-  findings: ['db', 'profile', 'account', 'json', 'csv'],
+  findings: ['db', 'profile', 'account', 'ignored', 'json', 'csv'],
   clean: ['profile', 'db', 'finding', 'action', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
 };
 
@@ -102,10 +105,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await scanCommand({ profile: v.profile, regions, db: v.db, json: v.json === true }, io);
       }
       case 'findings': {
+        const ignoredMode = v.ignored ?? 'exclude';
+        if (!(IGNORED_MODES as readonly string[]).includes(ignoredMode)) throw new UsageError(`--ignored: one of ${IGNORED_MODES.join(', ')} (not "${ignoredMode}")`);
         const handle = await openCliDatabase(v.db);
         try {
           const accountId = await resolveAccountId(handle, { profile: v.profile, account: v.account });
-          return await findingsCommand(handle, accountId, v.csv ? 'csv' : v.json ? 'json' : 'table', io);
+          return await findingsCommand(handle, accountId, v.csv ? 'csv' : v.json ? 'json' : 'table', io, ignoredMode as IgnoredMode);
         } finally {
           await handle.close();
         }
