@@ -84,6 +84,8 @@ test('ignore two findings for 30 days: out of the totals and the dashboard, show
     await expect(page.getByTestId('snoozes-open')).toHaveText('Ignored (2)');
     await expect(page.getByTestId('selection-summary')).toHaveCount(0); // ignored findings left the selection
     expect(cents(await dashboardWaste(page))).toBe(cents(waste0 - selectedSavings));
+    // The dashboard says what it leaves out.
+    await expect(page.getByTestId('waste-ignored')).toHaveText(`2 ignored findings, $${(selectedSavings).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/mo not counted`);
   });
 
   await test.step('the Ignored filter shows them, each with its reason and last day', async () => {
@@ -132,5 +134,6 @@ test('ignore two findings for 30 days: out of the totals and the dashboard, show
     await expect(page.getByTestId('totals-ignored')).toHaveCount(0);
     for (const id of chosen) await expect(ui.row(id)).toHaveCount(1);
     expect(cents(await dashboardWaste(page))).toBe(cents(waste0));
+    await expect(page.getByTestId('waste-ignored')).toHaveCount(0);
   });
 });

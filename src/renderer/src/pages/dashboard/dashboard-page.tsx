@@ -125,7 +125,7 @@ export function DashboardPage(): React.JSX.Element {
       {/* Nothing before the first cleanup: the card has nothing true to say yet. */}
       {realised.data && realised.data.since !== null && <SavingsRealisedCard data={realised.data} onRefresh={onRefresh} refreshing={refresh.isPending} />}
 
-      {!notScanned && waste.data && waste.data.totals.findings + waste.data.totals.protectedFindings > 0 && <WasteOverview waste={waste.data} />}
+      {!notScanned && waste.data && waste.data.totals.findings + waste.data.totals.protectedFindings + waste.data.ignored.findings > 0 && <WasteOverview waste={waste.data} />}
 
       <Card withBorder>
         <Group justify="space-between" mb="sm">

@@ -9,7 +9,7 @@ import { useKinds } from '../../api/kinds';
 import { navigate } from '../../app/routes';
 import { Money } from '../../components/money';
 import { kindLabel } from '../../lib/kinds';
-import { formatCount } from '../../lib/format';
+import { formatCount, formatUsd } from '../../lib/format';
 
 const MAX_BARS = 8;
 
@@ -90,6 +90,14 @@ export function WasteOverview({ waste }: { waste: WasteSummaryDto }): React.JSX.
             {formatCount(t.findings)} {t.findings === 1 ? 'finding' : 'findings'}
             {t.unknownCount > 0 ? `, ${formatCount(t.unknownCount)} of unknown cost not included` : ''}
           </Text>
+          {waste.ignored.findings > 0 && (
+            <Text size="xs" c="dimmed" data-testid="waste-ignored">
+              <Anchor size="xs" component="button" type="button" onClick={() => navigate('findings')}>
+                {formatCount(waste.ignored.findings)} ignored {waste.ignored.findings === 1 ? 'finding' : 'findings'}
+              </Anchor>
+              , {formatUsd(waste.ignored.monthlySavings)}/mo not counted
+            </Text>
+          )}
         </Stack>
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl">
