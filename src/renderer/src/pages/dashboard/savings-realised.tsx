@@ -21,6 +21,12 @@ const VERDICT: Record<SavingsVerdict, { label: string; color: string }> = {
 
 const days = (n: number): string => `${formatCount(n)} ${n === 1 ? 'day' : 'days'}`;
 const perMonth = (v: number | null): string => `${formatUsd(v)}/month`;
+/** The bill's change from a drop (positive = lower): "no change", "+$3.20/month", "−$1.10/month", or unknown. */
+function change(drop: number | null): string {
+  if (drop === null) return 'an unknown change';
+  if (Math.abs(drop) < 0.005) return 'no change';
+  return `${drop > 0 ? '−' : '+'}${perMonth(Math.abs(drop))}`;
+}
 
 /** The verdict in words, with the numbers behind it. */
 export function verdictWords(m: SavingsMeasurementDto, minAfterDays: number): string {
@@ -34,11 +40,11 @@ export function verdictWords(m: SavingsMeasurementDto, minAfterDays: number): st
     case 'too-small':
       return `Too small to see: this service's daily cost usually moves by ${formatUsd(m.dailyNoise)} a day.`;
     case 'not-dropped':
-      return `Your bill did not drop (${perMonth(m.observedMonthly === null ? null : -m.observedMonthly)} change): other use of this service may have grown.`;
+      return `Your bill did not drop (${change(m.observedMonthly)}): other use of this service may have grown.`;
     case 'partly':
       return `Your bill fell by ${perMonth(m.observedMonthly)}, less than half the expected saving.`;
     case 'unknown-expected':
-      return `The saving could not be priced; the bill changed by ${perMonth(m.observedMonthly === null ? null : -m.observedMonthly)}.`;
+      return `The saving could not be priced; the bill shows ${change(m.observedMonthly)}.`;
     default: {
       const never: never = m.verdict;
       return never;
