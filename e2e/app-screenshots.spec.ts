@@ -19,7 +19,7 @@ async function setTheme(ui: AppPage, theme: 'light' | 'dark'): Promise<void> {
   await expect(ui.page.locator('html')).toHaveAttribute('data-mantine-color-scheme', theme);
 }
 
-async function shoot(page: Page, name: string, theme: string, settleMs = 250): Promise<void> {
+async function shoot(page: Page, name: string, theme: string, settleMs = 250, fullPage = false): Promise<void> {
   // Charts animate in with JavaScript (dashboard: settleMs); CSS transitions are stopped by the screenshot itself.
   await page.waitForTimeout(settleMs);
   // Toasts ("Scan finished") would land on whichever page is shot next: hidden for the shot only. Through the CSSOM,
@@ -30,7 +30,7 @@ async function shoot(page: Page, name: string, theme: string, settleMs = 250): P
       for (const el of document.querySelectorAll<HTMLElement>('.mantine-Notifications-root')) el.style.display = d;
     }, display);
   await toasts('none');
-  await page.screenshot({ path: path.join(OUT, `${name}-${theme}.png`), animations: 'disabled', caret: 'initial' });
+  await page.screenshot({ path: path.join(OUT, `${name}-${theme}.png`), animations: 'disabled', caret: 'initial', fullPage });
   await toasts('');
 }
 
@@ -92,5 +92,73 @@ test('every page, light and dark', async ({ ui, page }) => {
     await ui.goto('settings');
     await expect(page.getByTestId('save-settings')).toBeVisible();
     await shoot(page, 'settings', theme);
+  }
+});
+
+/**
+ * After a cleanup (issue #22's additions): a finding ignored with a reason, a cleanup that keeps two volumes' safety
+ * snapshots, eight days on the host's and the simulator's clock and a cost refresh — then the dashboard's
+ * savings realised, History's recovery list and the ignored findings, light and dark.
+ */
+test('after a cleanup: savings realised, the recovery list, ignored findings', async ({ app, ui, page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1440, height: 4600 }); // every row rendered while selecting
+  await ui.scanSampleAccountToFindings();
+
+  await page.getByRole('checkbox', { name: 'Select nat-0a100000000000003', exact: true }).check();
+  await page.getByTestId('ignore-selected').click();
+  await page.getByTestId('ignore-reason').fill('Standby for the DR failover test in March');
+  await page.getByTestId('ignore-length').getByText('90 days', { exact: true }).click();
+  await page.getByTestId('ignore-confirm').click();
+  await expect(page.getByRole('dialog', { name: 'Ignore 1 finding' })).toHaveCount(0);
+  // The list reloads without the ignored row (the rows below move up): select only once it has.
+  await expect(ui.row('nat-0a100000000000003')).toHaveCount(0);
+  await expect(page.getByTestId('findings-grid')).toHaveAttribute('aria-busy', 'false');
+
+  // What the simulated bill prices (volumes, public IPv4), so the savings card can show the bill confirming them.
+  for (const id of ['vol-0a100000000000011', 'vol-0a100000000000012', 'eipalloc-0a100000000000003']) {
+    await page.getByRole('checkbox', { name: `Select ${id}`, exact: true }).check();
+  }
+  await page.getByTestId('delete-selected').click();
+  const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
+  await expect(modal.locator('[data-testid="plan-item"]')).toHaveCount(3);
+  for (const id of ['vol-0a100000000000011', 'vol-0a100000000000012', 'eipalloc-0a100000000000003']) {
+    await expect(modal.locator(`[data-testid="plan-item"][data-resource-id="${id}"]`)).toHaveCount(1);
+  }
+  await modal.getByTestId('start-dry-run').click();
+  await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(3, { timeout: 30_000 });
+  await modal.getByTestId('to-confirm').click();
+  await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID);
+  await modal.getByTestId('execute').click();
+  await expect(modal.locator('[data-testid="execute-results"] [data-outcome="deleted"]')).toHaveCount(3, { timeout: 60_000 });
+  await page.getByTestId('close-cleanup').click();
+
+  await app.command('advanceClock', { days: 8 });
+  await page.setViewportSize({ width: 1440, height: 960 });
+  await ui.goto('dashboard');
+  const card = page.getByTestId('savings-realised');
+  await card.getByTestId('savings-refresh-costs').click();
+  await expect(card.getByTestId('savings-realised-headline')).toContainText('confirmed by your bill', { timeout: 30_000 });
+
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(ui, theme);
+    await ui.goto('dashboard');
+    await expect(card.getByTestId('savings-chart').first()).toBeVisible({ timeout: 20_000 });
+    await card.scrollIntoViewIfNeeded();
+    await shoot(page, 'savings-realised', theme, 900);
+
+    await ui.goto('history');
+    await page.getByTestId('tab-recovery').click();
+    // The two volumes' safety snapshots.
+    await expect(page.getByTestId('recovery-point')).toHaveCount(2);
+    await shoot(page, 'recovery', theme);
+
+    await ui.goto('findings');
+    await page.getByTestId('filter-ignored').click();
+    await page.getByRole('option', { name: 'Only ignored', exact: true }).click();
+    await expect(page.getByTestId('totals-count')).toHaveText('1');
+    await shoot(page, 'findings-ignored', theme);
+    await page.getByTestId('filter-ignored').click();
+    await page.getByRole('option', { name: 'Hidden', exact: true }).click();
   }
 });
