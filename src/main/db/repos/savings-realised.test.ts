@@ -6,6 +6,7 @@ import { upsertAccount } from './accounts';
 import { insertPlan, updatePlanStatus, type PlanItemDto } from './cleanup-plans';
 import { upsertCostHistory } from './cost-history';
 import { completeDeletion, insertPendingDeletion } from './deletions';
+import { listDeletionPlans } from './deletion-plans';
 import { savingsByService, savingsRealised, verdictOf } from './savings-realised';
 import { saveDiscoveredServices } from './services';
 
@@ -59,16 +60,17 @@ async function executed(planId: string, at: string, items: { it: PlanItemDto; ok
 const day = (start: string, n: number): string => new Date(Date.parse(`${start}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** Daily costs of one service from `start`, one per element; `null` = no row that day. */
-function costs(code: string, start: string, daily: (number | null)[], estimatedLast = 0): void {
+function costs(code: string, start: string, daily: (number | null)[], estimatedLast = 0, writtenAt = '2026-12-20T08:00:00.000Z'): void {
   const serviceId = ids.get(code) as number;
   upsertCostHistory(
     h.sqlite,
     daily.flatMap((c, i) => (c === null ? [] : [{ serviceId, date: day(start, i), cost: c, costText: String(c), usageQuantity: null, usageUnit: null, estimated: i >= daily.length - estimatedLast }])),
-    '2026-12-20T08:00:00.000Z',
+    writtenAt,
   );
 }
 
 const flat = (n: number, v: number): number[] => Array.from({ length: n }, () => v);
+const round = (n: number): number => Math.round(n * 100) / 100;
 
 describe('savings by service of one item', () => {
   it('its own cost under its kind, removed parts under theirs, a created safety snapshot subtracted', () => {
@@ -179,12 +181,68 @@ describe('savings realised', () => {
     // 25 Nov … 14 Dec: 50 until the 2nd, 49 until the 8th, 47 on the 9th, 46 after.
     costs('AmazonEC2Other', '2026-11-25', [...flat(7, 50), 49.5, ...flat(5, 49), 48, 47, ...flat(5, 46)]);
     const r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
-    expect(r.measurements.map((m) => ({ plans: m.planIds, after: m.after && [m.after.from, m.after.to], v: m.verdict, exp: m.expectedMonthly, obs: m.observedMonthly }))).toEqual([
-      { plans: ['p1'], after: ['2026-12-03', '2026-12-07'], v: 'confirmed', exp: 30.42, obs: Math.round(1 * MONTH * 100) / 100 },
-      { plans: ['p2', 'p3'], after: ['2026-12-10', '2026-12-14'], v: 'confirmed', exp: 91.25, obs: expect.closeTo(((50 + 49.5 + 49 * 5) / 7 - 46) * MONTH, 1) },
+    // The second's before is after the first cleanup (3 … 7 Dec at 49): the first's $1 a day is not counted again.
+    expect(r.measurements.map((m) => ({ plans: m.planIds, before: m.before && [m.before.from, m.before.to], after: m.after && [m.after.from, m.after.to], v: m.verdict, exp: m.expectedMonthly, obs: m.observedMonthly }))).toEqual([
+      { plans: ['p1'], before: ['2026-11-25', '2026-12-01'], after: ['2026-12-03', '2026-12-07'], v: 'confirmed', exp: 30.42, obs: Math.round(1 * MONTH * 100) / 100 },
+      { plans: ['p2', 'p3'], before: ['2026-12-03', '2026-12-07'], after: ['2026-12-10', '2026-12-14'], v: 'confirmed', exp: 91.25, obs: Math.round(3 * MONTH * 100) / 100 },
     ]);
     expect(r.confirmedFrom).toBe('2026-12-10');
     expect(r.cleanups.map((c) => c.planId)).toEqual(['p1', 'p2', 'p3']);
+  });
+
+  it('a later cleanup of the service 4 days after another is measured after it, never against the cost before it', async () => {
+    // A on the 10th removes $10 a day; B on the 14th $1 a day. The bill: 20 a day, 15 on the 10th, 10 until the 14th, 9 after.
+    await executed('pA', '2026-12-10T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-a', round(10 * MONTH)), ok: true }]);
+    await executed('pB', '2026-12-14T10:00:00.000Z', [{ it: item(2, 'ec2:volume', 'vol-b', round(MONTH)), ok: true }]);
+    costs('AmazonEC2Other', '2026-12-03', [...flat(7, 20), 15, ...flat(3, 10), 9.5, ...flat(4, 9)]); // 3 … 18 Dec
+    const r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
+    expect(r.measurements.map((m) => [m.planIds, m.before && [m.before.from, m.before.days, m.before.dailyAverage], m.verdict, m.observedMonthly])).toEqual([
+      [['pA'], ['2026-12-03', 7, 20], 'confirmed', round(10 * MONTH)],
+      [['pB'], ['2026-12-11', 3, 10], 'confirmed', round(MONTH)], // not ≈ $5.3 a day from the days before A
+    ]);
+    expect(r.confirmedObservedMonthly).toBe(round(round(10 * MONTH) + round(MONTH)));
+  });
+
+  it('too few days between two cleanups of the service to compare with: no verdict, the window shown', async () => {
+    await executed('pA', '2026-12-10T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-a', round(10 * MONTH)), ok: true }]);
+    await executed('pB', '2026-12-14T10:00:00.000Z', [{ it: item(2, 'ec2:volume', 'vol-b', round(MONTH)), ok: true }]);
+    // No row on the 12th (no service billed that day): 11 and 13 Dec only between the two cleanups.
+    costs('AmazonEC2Other', '2026-12-03', [...flat(7, 20), 15, 10, null, 10, 9.5, ...flat(4, 9)]);
+    const b = (await savingsRealised(h.db, { accountId: A, billingServiceOf })).measurements.find((m) => m.planIds[0] === 'pB');
+    expect(b).toMatchObject({ verdict: 'no-history', observedMonthly: null, before: { from: '2026-12-11', to: '2026-12-13', days: 2 }, after: { days: 4 } });
+  });
+
+  it('the latest day of a refresh is partial: not counted toward the days after or the average, still in the picture', async () => {
+    await executed('p1', '2026-12-05T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-1', 60.83), ok: true }]); // $2 a day
+    // Refreshed on the 9th at 06:00: the 8th (yesterday, $20 so far) is partial; the 7th ended 30 hours before.
+    costs('AmazonEC2Other', '2026-11-28', [...flat(7, 50), 49, 50, 50, 20], 2, '2026-12-09T06:00:00.000Z');
+    let m = (await savingsRealised(h.db, { accountId: A, billingServiceOf })).measurements[0];
+    expect(m).toMatchObject({ verdict: 'waiting', after: { from: '2026-12-06', to: '2026-12-07', days: 2, estimatedDays: 1, dailyAverage: 50 } });
+    expect(m?.series.at(-1)).toEqual({ date: '2026-12-08', cost: 20, estimated: true });
+    // A day later the 8th is complete, the 9th partial: three full days, and the bill fell by $2 a day.
+    costs('AmazonEC2Other', '2026-12-06', [48, 48, 48, 10], 2, '2026-12-10T06:00:00.000Z');
+    m = (await savingsRealised(h.db, { accountId: A, billingServiceOf })).measurements[0];
+    expect(m).toMatchObject({ verdict: 'confirmed', after: { from: '2026-12-06', to: '2026-12-08', days: 3, dailyAverage: 48 }, observedMonthly: round(2 * MONTH) });
+    expect(m?.series.map((p) => p.date).at(-1)).toBe('2026-12-09');
+  });
+
+  it('a partial day before the cleanup (a refresh on the cleanup day) is not in the before average', async () => {
+    await executed('p1', '2026-12-05T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-1', 60.83), ok: true }]);
+    costs('AmazonEC2Other', '2026-11-27', [...flat(7, 50), 5], 0, '2026-12-05T08:00:00.000Z'); // the 4th: $5 so far
+    costs('AmazonEC2Other', '2026-12-06', flat(4, 48), 0, '2026-12-20T08:00:00.000Z');
+    const m = (await savingsRealised(h.db, { accountId: A, billingServiceOf })).measurements[0];
+    expect(m).toMatchObject({ verdict: 'confirmed', before: { from: '2026-11-28', to: '2026-12-03', days: 6, dailyAverage: 50 }, observedMonthly: round(2 * MONTH) });
+  });
+
+  it('done as the history counts it: a retry that succeeded is done, a dry run is not', async () => {
+    await executed('p1', '2026-12-05T10:00:00.000Z', [{ it: item(1, 'ec2:volume', 'vol-1', 10), ok: false }, { it: item(2, 'ec2:volume', 'vol-2', 5), ok: true }]);
+    const retry = insertPendingDeletion(h.sqlite, { accountId: A, planId: 'p1', resourcePk: null, resourceType: 'ec2:volume', region: 'us-east-1', resourceId: 'vol-1', action: 'Delete', target: 'vol-1', dryRun: false }, '2026-12-05T11:00:00.000Z');
+    completeDeletion(h.sqlite, retry, { outcome: 'succeeded', details: { planAction: 'delete' } }, '2026-12-05T11:00:00.000Z');
+    const dry = insertPendingDeletion(h.sqlite, { accountId: A, planId: 'p1', resourcePk: null, resourceType: 'ec2:volume', region: 'us-east-1', resourceId: 'vol-3', action: 'Delete', target: 'vol-3', dryRun: true }, '2026-12-05T09:00:00.000Z');
+    completeDeletion(h.sqlite, dry, { outcome: 'dry-run-ok' }, '2026-12-05T09:00:00.000Z');
+    const r = await savingsRealised(h.db, { accountId: A, billingServiceOf });
+    expect(r.cleanups).toMatchObject([{ planId: 'p1', executedAt: '2026-12-05T11:00:00.000Z', doneCount: 2, expectedMonthly: 15 }]);
+    expect((await listDeletionPlans(h.db, { accountId: A })).rows[0]?.counts.done).toBe(2);
   });
 
   it('a service with no stored costs before the cleanup has no history to compare with', async () => {

@@ -4,11 +4,19 @@
  * the kind's `billingServiceCode`), and each service's stored daily cost (cost_history) before and after.
  *
  * Rules (a claim only when the numbers show it):
- * - The cleanup day is partial: it is in neither window. Before = up to 7 full days before it; after = every full day
- *   from the next one to the end of the stored history (or to the next cleanup of the service).
+ * - The cleanup day is partial: it is in neither window. Before = up to 7 full days before it, and after the previous
+ *   cleanup (day) of the same service, so a window never spans an earlier cleanup and no saving is counted twice;
+ *   after = every full day from the next one to the end of the stored history (or to the next cleanup of the service).
  * - A day is in the history when any service has a row on it; a service without a row that day cost $0.
- * - Confirmed: at least MIN_AFTER_DAYS after-days, the drop at least half the expected saving and larger than the
- *   service's usual day-to-day change (twice the standard error of the difference of the two averages).
+ * - Only complete days count (toward the minimums and the averages): a day stored at least a full day after it ended
+ *   (its rows' earliest `updated_at` ≥ the day + 2, 00:00 UTC). Cost Explorer lags a day or more, so the latest day of
+ *   a refresh (yesterday, the period ends today) is usually partial and would look like a drop. Not the `estimated`
+ *   mark: Cost Explorer keeps whole open months estimated (the simulator only its last 2 days), so it would hold every
+ *   verdict back to the month's end. Incomplete days stay in the series (the picture), estimated days in both.
+ * - Compared only with at least MIN_BEFORE_DAYS complete before-days (fewer: 'no-history', the window still shown):
+ *   fewer cannot show the service's usual day-to-day change.
+ * - Confirmed: at least MIN_AFTER_DAYS complete after-days, the drop at least half the expected saving and larger than
+ *   the service's usual day-to-day change (twice the standard error of the difference of the two averages).
  * - Cleanups of one service fewer than MIN_AFTER_DAYS full days apart cannot be told apart: measured together.
  * - Monthly = daily × 730 / 24 (the app's month of 730 hours, as every price in it).
  */
@@ -16,11 +24,12 @@ import { sql, type Kysely } from 'kysely';
 import type { SavingsCleanupDto, SavingsMeasurementDto, SavingsRealisedDto, SavingsVerdict, SavingsWindowDto } from '../../../shared/dto/savings';
 import type { Database } from '../schema';
 import { toCleanupPlanDto, type PlanItemDto } from './cleanup-plans';
-import { listDeletionPlans } from './deletion-plans';
 
 export type { SavingsRealisedDto };
 
 export const MIN_AFTER_DAYS = 3;
+/** Complete days before a cleanup (after any earlier one of the service) needed to compare with. */
+export const MIN_BEFORE_DAYS = 3;
 export const BEFORE_DAYS = 7;
 /** The bill must show at least this share of the expected saving to confirm it. */
 export const CONFIRM_SHARE = 0.5;
@@ -99,7 +108,7 @@ export function verdictOf(m: {
   before: readonly number[] | null;
   after: readonly number[];
 }): { verdict: SavingsVerdict; observedMonthly: number | null; dailyNoise: number | null } {
-  if (m.before === null || m.before.length === 0) return { verdict: 'no-history', observedMonthly: null, dailyNoise: null };
+  if (m.before === null || m.before.length < MIN_BEFORE_DAYS) return { verdict: 'no-history', observedMonthly: null, dailyNoise: null };
   const noise = stdev(m.before);
   if (m.after.length === 0) return { verdict: 'waiting', observedMonthly: null, dailyNoise: noise };
   const observedDaily = mean(m.before) - mean(m.after);
@@ -116,14 +125,31 @@ export function verdictOf(m: {
   return { verdict: 'partly', ...base };
 }
 
-/** Every executed plan of the account with its audit outcomes (the history's own definition of "done"). */
-async function executedPlans(db: Kysely<Database>, accountId: string) {
-  const out = [];
-  for (let offset = 0; ; offset += 100) {
-    const page = await listDeletionPlans(db, { accountId, limit: 100, offset });
-    out.push(...page.rows.filter((p) => p.counts.done > 0));
-    if (page.rows.length < 100 || offset + 100 >= page.total) return out;
-  }
+interface DoneItem {
+  resourceType: string;
+  region: string;
+  resourceId: string;
+}
+
+/**
+ * Every executed plan of the account with its done items, in one grouped query (not the history's pages). "Done" is
+ * the history's own definition (deletion-plans.ts `itemOutcome`): the item's decisive real row (its latest succeeded
+ * or real, non-Refuse/Recheck call) succeeded. Newest plan first, as the history lists them.
+ */
+async function executedPlans(db: Kysely<Database>, accountId: string): Promise<{ planId: string; items: DoneItem[] }[]> {
+  const rows = await sql<{ plan_id: string; resource_type: string; region: string; resource_id: string }>`
+    WITH real AS (
+      SELECT MAX(id) AS id FROM deletions
+      WHERE account_id = ${accountId} AND (outcome = 'succeeded' OR (dry_run = 0 AND action NOT IN ('Refuse', 'Recheck')))
+      GROUP BY plan_id, resource_type, region, resource_id
+    ),
+    newest AS (SELECT plan_id, MAX(id) AS last_id FROM deletions WHERE account_id = ${accountId} GROUP BY plan_id)
+    SELECT d.plan_id, d.resource_type, d.region, d.resource_id FROM deletions d
+    JOIN real ON real.id = d.id JOIN newest n ON n.plan_id = d.plan_id
+    WHERE d.outcome = 'succeeded' ORDER BY n.last_id DESC, d.id`.execute(db);
+  const byPlan = new Map<string, DoneItem[]>();
+  for (const r of rows.rows) byPlan.set(r.plan_id, [...(byPlan.get(r.plan_id) ?? []), { resourceType: r.resource_type, region: r.region, resourceId: r.resource_id }]);
+  return [...byPlan].map(([planId, items]) => ({ planId, items }));
 }
 
 export async function savingsRealised(db: Kysely<Database>, q: { accountId: string; billingServiceOf: BillingServiceOf }): Promise<SavingsRealisedDto> {
@@ -134,7 +160,7 @@ export async function savingsRealised(db: Kysely<Database>, q: { accountId: stri
     (
       await db
         .selectFrom('deletions')
-        .select(['plan_id', (eb) => eb.fn.max('completed_at').as('at')])
+        .select(['plan_id', (eb) => eb.fn.max(eb.fn.coalesce('completed_at', 'requested_at')).as('at')])
         .where('account_id', '=', accountId)
         .where('outcome', '=', 'succeeded')
         .groupBy('plan_id')
@@ -150,13 +176,12 @@ export async function savingsRealised(db: Kysely<Database>, q: { accountId: stri
   const events = new Map<string, ServiceEvent[]>();
   const unknownBy = new Map<string, number>();
   for (const p of plans) {
-    const at = doneAt.get(p.planId) ?? p.executedAt ?? p.lastAt;
+    const at = doneAt.get(p.planId) ?? ''; // a done item has a succeeded row
     const planItems = new Map((storedById.get(p.planId)?.items ?? []).map((i) => [`${i.resourceType}\u0000${i.region}\u0000${i.resourceId}`, i]));
     let expected = 0;
     let unknown = 0;
     const byService = new Map<string, { expected: number; known: boolean }>();
     for (const it of p.items) {
-      if (it.outcome !== 'done') continue;
       const item = planItems.get(`${it.resourceType}\u0000${it.region}\u0000${it.resourceId}`);
       const split = item ? savingsByService(item, q.billingServiceOf) : null;
       if (split === null) {
@@ -173,7 +198,7 @@ export async function savingsRealised(db: Kysely<Database>, q: { accountId: stri
         byService.set(code, { expected: (byService.get(code)?.expected ?? 0) + v, known: true });
       }
     }
-    cleanups.push({ planId: p.planId, executedAt: at, doneCount: p.counts.done, expectedMonthly: round2(expected), unknownCount: unknown, serviceCodes: [...byService.keys()].sort() });
+    cleanups.push({ planId: p.planId, executedAt: at, doneCount: p.items.length, expectedMonthly: round2(expected), unknownCount: unknown, serviceCodes: [...byService.keys()].sort() });
     for (const [code, e] of byService) {
       if (e.known && e.expected <= 0 && !unknownBy.has(`${p.planId}\u0000${code}`)) continue; // nothing to measure
       events.set(code, [...(events.get(code) ?? []), { planId: p.planId, day: dayOf(at), expected: e.expected, known: e.known }]);
@@ -216,8 +241,8 @@ async function measure(
   const firstDay = [...events.values()].flat().reduce((a, e) => (e.day < a ? e.day : a), '9999-12-31');
   const from = addDays(firstDay, -BEFORE_DAYS);
   // Every stored day of the account (a day any service has a row on), with Cost Explorer's "estimated" mark.
-  const days = await sql<{ date: string; estimated: number }>`
-    SELECT h.date AS date, MAX(h.estimated) AS estimated FROM cost_history h JOIN services s ON s.id = h.service_id
+  const days = await sql<{ date: string; estimated: number; written: string }>`
+    SELECT h.date AS date, MAX(h.estimated) AS estimated, MIN(h.updated_at) AS written FROM cost_history h JOIN services s ON s.id = h.service_id
     WHERE s.account_id = ${accountId} AND h.date >= ${from} GROUP BY h.date ORDER BY h.date`.execute(db);
   const rows = await db
     .selectFrom('cost_history as h')
@@ -231,6 +256,8 @@ async function measure(
   const cost = new Map(rows.map((r) => [`${r.code}\u0000${r.date}`, r.cost]));
   const estimated = new Map(days.rows.map((d) => [d.date, Number(d.estimated) === 1]));
   const allDays = days.rows.map((d) => d.date);
+  // Complete: stored at least a full day after the day ended (see the rules above).
+  const complete = new Set(days.rows.filter((d) => Date.parse(d.written) >= Date.parse(`${addDays(d.date, 2)}T00:00:00Z`)).map((d) => d.date));
 
   const out: SavingsMeasurementDto[] = [];
   for (const [code, list] of events) {
@@ -248,14 +275,18 @@ async function measure(
       const first = g[0]?.day ?? '';
       const last = g.at(-1)?.day ?? '';
       const nextStart = groups[i + 1]?.[0]?.day ?? null;
-      const beforeDays = allDays.filter((d) => d >= addDays(first, -BEFORE_DAYS) && d < first);
+      // Never across the previous cleanup of the service: its days before it are not this cleanup's "before".
+      const prevEnd = groups[i - 1]?.at(-1)?.day ?? null;
+      const beforeAll = allDays.filter((d) => d >= addDays(first, -BEFORE_DAYS) && d < first && (prevEnd === null || d > prevEnd));
+      const afterAll = allDays.filter((d) => d > last && (nextStart === null || d < nextStart));
+      const beforeDays = beforeAll.filter((d) => complete.has(d));
+      const afterDays = afterAll.filter((d) => complete.has(d));
       const hasRows = beforeDays.some((d) => cost.has(`${code}\u0000${d}`));
-      const afterDays = allDays.filter((d) => d > last && (nextStart === null || d < nextStart));
       const known = g.some((e) => e.known);
       const expectedMonthly = known ? round2(g.reduce((a, e) => a + e.expected, 0)) : null;
       const before = hasRows ? beforeDays.map((d) => costOf(d).cost) : null;
       const v = verdictOf({ expectedMonthly, before, after: afterDays.map((d) => costOf(d).cost) });
-      const shown = allDays.filter((d) => d >= (beforeDays[0] ?? first) && d <= (afterDays.at(-1) ?? last));
+      const shown = allDays.filter((d) => d >= (beforeAll[0] ?? first) && d <= (afterAll.at(-1) ?? last));
       out.push({
         serviceCode: code,
         displayName: names.get(code) ?? code,
