@@ -151,6 +151,11 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
     finish(w, { outcome: 'refused', reason });
   };
   const aborted = (): boolean => input.signal?.aborted === true;
+  const lastCall = sqlite.prepare(
+    `SELECT outcome FROM deletions WHERE plan_id = ? AND resource_type = ? AND region = ? AND resource_id = ? AND dry_run = 0 ORDER BY id DESC LIMIT 1`,
+  );
+  const lastCallSucceeded = (w: Slot): boolean =>
+    (lastCall.get(plan.id, w.item.resourceType, w.item.region, w.item.resourceId) as { outcome: string } | undefined)?.outcome === 'succeeded';
   const addedFor = (findingId: number): string[] => plan.options.addedParts?.[String(findingId)] ?? [];
 
   const ctxFor = (w: Work, withSignal: boolean): DeleteContext => ({
@@ -280,10 +285,17 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
         finish(w, { outcome: 'deleted', calls: o.calls, ...(o.safetySnapshotId ? { safetySnapshotId: o.safetySnapshotId } : {}) });
         return false;
       case 'unauthorized':
-        finish(w, { outcome: 'unauthorized', errorCode: o.code, errorMessage: o.message });
-        return false;
       case 'failed':
-        finish(w, { outcome: 'failed', errorCode: o.code, errorMessage: o.message });
+        // The item's outcome in the audit when its last call said otherwise (a CreateImage that succeeded before the
+        // image failed must not make the item read "done" in the history or in savings realised).
+        if (stage === 'delete' && !dryRun && lastCallSucceeded(w)) {
+          insertDecision(
+            sqlite,
+            { ...subject(w), action: 'Outcome', dryRun: false, outcome: o.kind, errorCode: o.code, message: o.message, details: { stage } },
+            now().toISOString(),
+          );
+        }
+        finish(w, { outcome: o.kind, errorCode: o.code, errorMessage: o.message });
         return false;
       case 'refused':
         refuse(w, o.reason, stage);

@@ -123,8 +123,12 @@ export function completeDeletion(
 export function insertDecision(
   sqlite: BetterSqlite3.Database,
   d: DeletionSubject & {
-    /** `CheckPermissions`: the dry run of a kind whose API has no DryRun (re-check + IAM policy simulation). */
-    action: 'Refuse' | 'Recheck' | 'CheckPermissions';
+    /**
+     * `CheckPermissions`: the dry run of a kind whose API has no DryRun (re-check + IAM policy simulation).
+     * `Outcome`: an execute's item that failed after its last call succeeded (a safety copy that timed out or failed,
+     * a describe that failed): without it the item would read as done from that call.
+     */
+    action: 'Refuse' | 'Recheck' | 'CheckPermissions' | 'Outcome';
     dryRun: boolean;
     outcome: 'refused' | 'failed' | 'unauthorized' | 'dry-run-ok';
     errorCode?: string | null;
