@@ -97,7 +97,7 @@ test('every page, light and dark', async ({ ui, page }) => {
 
 /**
  * After a cleanup (issue #22's additions): a finding ignored with a reason, a cleanup that keeps two volumes' safety
- * snapshots, eight days on the host's and the simulator's clock and a cost refresh — then the dashboard's
+ * snapshots, nine days on the host's and the simulator's clock and a cost refresh — then the dashboard's
  * savings realised, History's recovery list and the ignored findings, light and dark.
  */
 test('after a cleanup: savings realised, the recovery list, ignored findings', async ({ app, ui, page }) => {
@@ -133,7 +133,7 @@ test('after a cleanup: savings realised, the recovery list, ignored findings', a
   await expect(modal.locator('[data-testid="execute-results"] [data-outcome="deleted"]')).toHaveCount(3, { timeout: 60_000 });
   await page.getByTestId('close-cleanup').click();
 
-  await app.command('advanceClock', { days: 8 });
+  await app.command('advanceClock', { days: 9 });
   await page.setViewportSize({ width: 1440, height: 960 });
   await ui.goto('dashboard');
   const card = page.getByTestId('savings-realised');

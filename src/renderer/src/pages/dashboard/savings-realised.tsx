@@ -12,7 +12,7 @@ import { formatAbsolute, formatCount, formatDay, formatUsd } from '../../lib/for
 const VERDICT: Record<SavingsVerdict, { label: string; color: string }> = {
   confirmed: { label: 'Confirmed', color: 'teal' },
   waiting: { label: 'Not visible yet', color: 'gray' },
-  'no-history': { label: 'No costs to compare', color: 'gray' },
+  'no-history': { label: 'Too few costs to compare', color: 'gray' },
   'too-small': { label: 'Too small to see', color: 'gray' },
   'not-dropped': { label: 'Bill did not drop', color: 'orange' },
   partly: { label: 'Partly visible', color: 'yellow' },
@@ -34,9 +34,9 @@ export function verdictWords(m: SavingsMeasurementDto, minAfterDays: number): st
     case 'confirmed':
       return `Confirmed by your bill from ${formatDay(m.after?.from ?? '')}: ${perMonth(m.observedMonthly)} lower.`;
     case 'waiting':
-      return `Not visible in the bill yet: ${days(m.after?.days ?? 0)} after the cleanup stored, ${formatCount(minAfterDays)} needed.`;
+      return `Not visible in the bill yet: ${days(m.after?.days ?? 0)} complete after the cleanup stored, ${formatCount(minAfterDays)} needed.`;
     case 'no-history':
-      return 'No stored costs of this service before the cleanup to compare with.';
+      return "Fewer than 3 complete days of this service's costs before the cleanup (and after any earlier cleanup of it) to compare with.";
     case 'too-small':
       return `Too small to see: this service's daily cost usually moves by ${formatUsd(m.dailyNoise)} a day.`;
     case 'not-dropped':
