@@ -7,9 +7,11 @@
  * i-…0d (old-reporting, stopped 60 days): root vol-…1a gp2 8 GiB (deleted on termination), data vol-…1b gp2 100 GiB
  * (kept), Elastic IP eipalloc-…08 (kept). i-…05: termination protection on. us-east-1 prices: gp2 $0.10, snapshots $0.05.
  */
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { DescribeImagesCommandOutput } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runPlan } from '../cleanup/cleanup';
-import { ACCOUNT, createCleanupEnv } from '../cleanup/cleanup-test-env';
+import { ACCOUNT, createCleanupEnv, TEST_CREDENTIALS } from '../cleanup/cleanup-test-env';
 import type { CleanupEnv, EnvOptions } from '../cleanup/cleanup-test-env';
 import { createPlan, planProtectionReader, reviewedFinding } from '../cleanup/plan';
 import { listRecoveryPoints } from '../db/repos/recovery-points';
@@ -262,5 +264,133 @@ describe('image-then-terminate: the handler’s delete', () => {
     expect(log.map((c) => c.action)).toEqual(['CreateImage', 'TerminateInstances']);
     const named = [...region(e).images.values()].filter((im) => im.name === `cloud-cleaner-${REPORTING}-${ctx.planId}`);
     expect(named.map((im) => [im.imageId, im.state])).toEqual([[made, 'available']]);
+  }, 60_000);
+});
+
+/** Runs `change` right after CreateImage is answered, while the image is still being made (the wait). */
+function duringTheWait(ctx: DeleteContext, change: () => void): DeleteContext {
+  return {
+    ...ctx,
+    async audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
+      const out = await ctx.audited(call, fn);
+      if (call.action === 'CreateImage') change();
+      return out;
+    },
+  };
+}
+
+const notTerminated = (imageId: string, planId: string) =>
+  `image ${imageId} was kept (tagged ${PLAN_TAG}=${planId}) and instance ${REPORTING} was NOT terminated`;
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('image-then-terminate: the instance is checked again after the image wait', () => {
+  const instance = (e: CleanupEnv) => region(e).instances.get(REPORTING)!;
+  const changes: [string, (e: CleanupEnv) => void, string][] = [
+    ['the protection tag is added', (e) => instance(e).tags.push({ key: 'cloud-cleaner:keep', value: 'true' }), 'protected: Tagged cloud-cleaner:keep=true'],
+    ['it is started', (e) => Object.assign(instance(e), { state: 'running' }), 'Changed while waiting for the image: State changed from stopped to running'],
+    ['termination protection is switched on', (e) => Object.assign(instance(e), { disableApiTermination: true }), 'protected: Termination protection is on'],
+    [
+      'its kept data volume is set to be deleted on termination',
+      (e) => Object.assign(region(e).volumes.get('vol-0a10000000000001b')!.attachments[0]!, { deleteOnTermination: true }),
+      'Changed while waiting for the image: What goes with it changed since the review',
+    ],
+  ];
+  it.each(changes)('%s while the image is made: not terminated, the image kept and named', async (_what, change, reason) => {
+    const e = await open({ snapshotCompletionDelayMs: 150 });
+    const { stored, ctx, log } = await itemContext(e, REPORTING);
+    const out = await h.delete(duringTheWait(ctx, () => change(e)), stored, { dryRun: false });
+    const [made] = imagesOf(e, REPORTING);
+    expect(made?.state).toBe('available');
+    expect(out.kind).toBe('refused');
+    expect(out.kind === 'refused' && out.reason).toMatch(new RegExp(`^${esc(reason)}.*: ${esc(notTerminated(made!.imageId, ctx.planId))}$`));
+    expect(log.map((c) => c.action)).toEqual(['CreateImage']);
+    expect(region(e).instances.get(REPORTING)?.state).not.toBe('terminated');
+  }, 60_000);
+
+  it('CreateImage is sent with NoReboot (an instance started meanwhile is never rebooted by it)', async () => {
+    const e = await open();
+    const { stored, ctx } = await itemContext(e, REPORTING);
+    const inputs: Record<string, unknown>[] = [];
+    e.ec2(US).middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === 'CreateImageCommand') inputs.push(args.input as Record<string, unknown>);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordCreateImage' },
+    );
+    await h.delete(ctx, stored, { dryRun: true });
+    expect(await h.delete(ctx, stored, { dryRun: false })).toMatchObject({ kind: 'deleted' });
+    expect(inputs.map((i) => [i['DryRun'] ?? false, i['NoReboot']])).toEqual([[true, true], [false, true]]);
+  }, 60_000);
+});
+
+describe('image-then-terminate: cancelled while the image is made', () => {
+  it('cancelled during the wait: the wait ends, the image is kept, the instance is not terminated', async () => {
+    const e = await open({ snapshotCompletionDelayMs: 60_000 });
+    const { stored, ctx, log } = await itemContext(e, REPORTING);
+    const cancel = new AbortController();
+    const out = await h.delete(duringTheWait({ ...ctx, signal: cancel.signal }, () => setTimeout(() => cancel.abort(), 100)), stored, { dryRun: false });
+    const [made] = imagesOf(e, REPORTING);
+    expect(out).toEqual({ kind: 'refused', reason: `Cancelled while waiting for the image: ${notTerminated(made!.imageId, ctx.planId)}` });
+    expect(log.map((c) => c.action)).toEqual(['CreateImage']);
+    expect(region(e).instances.get(REPORTING)?.state).toBe('stopped');
+  }, 60_000);
+
+  it('cancelled as the image becomes available: checked again before TerminateInstances, which is not sent', async () => {
+    const e = await open({ snapshotCompletionDelayMs: 100 });
+    const { stored, ctx, log } = await itemContext(e, REPORTING);
+    const cancel = new AbortController();
+    e.ec2(US).middlewareStack.add(
+      (next, context) => async (args) => {
+        const res = await next(args);
+        const images = context.commandName === 'DescribeImagesCommand' ? (res.output as DescribeImagesCommandOutput).Images : undefined;
+        if (images?.[0]?.State === 'available') cancel.abort();
+        return res;
+      },
+      { step: 'initialize', name: 'cancelWhenAvailable' },
+    );
+    const out = await h.delete({ ...ctx, signal: cancel.signal }, stored, { dryRun: false });
+    const [made] = imagesOf(e, REPORTING);
+    expect(made?.state).toBe('available');
+    expect(out).toEqual({ kind: 'refused', reason: `Cancelled while waiting for the image: ${notTerminated(made!.imageId, ctx.planId)}` });
+    expect(log.map((c) => c.action)).toEqual(['CreateImage']);
+    expect(region(e).instances.get(REPORTING)?.state).toBe('stopped');
+  }, 60_000);
+});
+
+describe('image-then-terminate: DescribeImages failing is an outcome, never an exception, never a terminate', () => {
+  it('denied before CreateImage: unauthorized, naming ec2:DescribeImages; nothing made or terminated', async () => {
+    const e = await open();
+    const { stored, ctx, log } = await itemContext(e, REPORTING);
+    e.sim.state.deny.add('ec2:DescribeImages');
+    const out = await h.delete(ctx, stored, { dryRun: false });
+    expect(out).toMatchObject({ kind: 'unauthorized', code: 'UnauthorizedOperation' });
+    expect(out.kind === 'unauthorized' && out.message).toMatch(
+      new RegExp(`^ec2:DescribeImages is not allowed\\. DescribeImages failed \\(.+\\): no image was made, and instance ${REPORTING} was NOT terminated$`),
+    );
+    expect(log).toEqual([]);
+    expect(imagesOf(e, REPORTING)).toEqual([]);
+    expect(region(e).instances.get(REPORTING)?.state).toBe('stopped');
+  }, 60_000);
+
+  it('server errors during the wait (retries spent): failed, the image kept, the instance not terminated', async () => {
+    const e = await open({ snapshotCompletionDelayMs: 60_000 });
+    const { stored, ctx, log } = await itemContext(e, REPORTING);
+    // One attempt per call: the simulator's 5xx is retried by the SDK, and this shows what happens once retries are spent.
+    const once = new EC2Client({ region: US, endpoint: e.sim.endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+    try {
+      const ctxOnce = { ...ctx, client: (() => once) as DeleteContext['client'] };
+      const out = await h.delete(duringTheWait(ctxOnce, () => e.sim.setFaults({ serverErrorRate: 1 })), stored, { dryRun: false });
+      e.sim.setFaults({});
+      const [made] = imagesOf(e, REPORTING);
+      expect(out.kind).toBe('failed');
+      expect(out.kind === 'failed' && out.message).toMatch(
+        new RegExp(`^DescribeImages failed \\(.+\\): ${esc(`${notTerminated(made!.imageId, ctx.planId)}. Calls made: CreateImage ${made!.imageId} of ${REPORTING}`)}$`),
+      );
+      expect(log.map((c) => c.action)).toEqual(['CreateImage']);
+      expect(region(e).instances.get(REPORTING)?.state).toBe('stopped');
+    } finally {
+      once.destroy();
+    }
   }, 60_000);
 });

@@ -7,8 +7,9 @@
  * terminate); CreateImage names the AMI after the instance and the plan (`cloud-cleaner-<instance>-<plan>`, unique in
  * the region: a retried run of the plan finds the image its earlier attempt made, by that name) and tags the AMI and
  * its snapshots with the plan; the image is waited for until `available` (every `ctx.pollMs`, default 15 s, for at
- * most `ctx.waitMs`, default six hours, as a volume's safety snapshot); only then is the instance terminated. An image
- * that fails or is not ready in time leaves the instance as it was, and the result says whether an image was kept.
+ * most `ctx.waitMs`, default six hours, as a volume's safety snapshot); then the instance is re-checked as the kind's
+ * re-check does (and a cancel honoured), and only then terminated. An image that fails or is not ready in time, a failed
+ * DescribeImages, a change or a cancel leave the instance as it was, and the result says whether an image was kept.
  * The AMI's snapshots are a part created and kept: they bill as EBS snapshot storage, priced at most at the volumes'
  * full sizes (snapshots hold only the used blocks, compressed). Its id is returned like a safety snapshot's.
  */
@@ -23,15 +24,15 @@ import {
   ReleaseAddressCommand,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import type { Image } from '@aws-sdk/client-ec2';
+import type { DescribeImagesCommandInput, Image } from '@aws-sdk/client-ec2';
 import type { KindActionDto } from '../../shared/dto/kinds';
 import { awsErrorCode } from '../aws/errors';
 import { SNAPSHOT_STANDARD_GB_MONTH } from '../pricing/keys/ebs';
 import { price as priceOf } from '../pricing/price-key';
-import { isAbort } from './ec2-common';
+import { awsErrorMessage, isAbort, isUnauthorized } from './ec2-common';
 import { ALREADY_GONE, auditedMutation, callLabel, dryRunIgnored, failureOutcome, isMutationFailure } from './ec2-mutation';
 import { num, roundCost, usd } from './handler';
-import type { AuditedCall, DeleteContext, DeleteOutcome, Finding, HandlerContext, Part, StoredFinding } from './handler';
+import type { AuditedCall, DeleteContext, DeleteOutcome, Finding, HandlerContext, Part, RecheckResult, StoredFinding } from './handler';
 import { storedNumber, storedObjects, storedString } from './parts';
 
 /** The default: the id every plan made before the kind declared actions stored (the implicit `delete`). */
@@ -133,21 +134,39 @@ const FAILED_STATES = new Set(['failed', 'error', 'invalid', 'deregistered', 'di
 const IMAGE_POLL_MS = 15_000;
 const IMAGE_WAIT_MS = 6 * 60 * 60_000;
 
-/** The image of this name the account owns in the region (not deregistered), or null. */
-async function imageByName(ctx: DeleteContext, name: string): Promise<Image | null> {
-  const out = await ctx.client(EC2Client).send(new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] }));
-  return (out.Images ?? []).find((i) => i.ImageId !== undefined && i.State !== 'deregistered') ?? null;
+/** A DescribeImages that failed: never thrown (a handler's exception interrupts the whole plan), never followed by a terminate. */
+class DescribeFailed {
+  constructor(readonly err: unknown) {}
+  /** `unauthorized` (naming ec2:DescribeImages) or `failed`; `what`: what is known of the image, and that the instance stays. */
+  outcome(what: string): DeleteOutcome {
+    const code = awsErrorCode(this.err);
+    const message = `DescribeImages failed (${awsErrorMessage(this.err)}): ${what}`;
+    return isUnauthorized(this.err) ? { kind: 'unauthorized', code, message: `ec2:DescribeImages is not allowed. ${message}` } : { kind: 'failed', code, message };
+  }
 }
 
-async function imageById(ctx: DeleteContext, imageId: string): Promise<Image | null> {
+/** Runs a DescribeImages; an abort is rethrown, any other error answered as DescribeFailed. */
+async function describeImages(ctx: DeleteContext, input: DescribeImagesCommandInput): Promise<Image[] | DescribeFailed> {
   try {
-    const out = await ctx.client(EC2Client).send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-    return out.Images?.[0] ?? null;
+    return (await ctx.client(EC2Client).send(new DescribeImagesCommand(input))).Images ?? [];
   } catch (err) {
-    // Just created: DescribeImages may not know it yet (eventual consistency).
-    if (awsErrorCode(err) === 'InvalidAMIID.NotFound') return null;
-    throw err;
+    if (isAbort(err)) throw err;
+    return new DescribeFailed(err);
   }
+}
+
+/** The image of this name the account owns in the region (not deregistered), or null. */
+async function imageByName(ctx: DeleteContext, name: string): Promise<Image | null | DescribeFailed> {
+  const images = await describeImages(ctx, { Owners: ['self'], Filters: [{ Name: 'name', Values: [name] }] });
+  if (images instanceof DescribeFailed) return images;
+  return images.find((i) => i.ImageId !== undefined && i.State !== 'deregistered') ?? null;
+}
+
+async function imageById(ctx: DeleteContext, imageId: string): Promise<Image | null | DescribeFailed> {
+  const images = await describeImages(ctx, { ImageIds: [imageId] });
+  // Just created: DescribeImages may not know it yet (eventual consistency).
+  if (images instanceof DescribeFailed) return awsErrorCode(images.err) === 'InvalidAMIID.NotFound' ? null : images;
+  return images[0] ?? null;
 }
 
 /** How far the image's snapshots are, for a timeout's message ("its snapshots were at 40%, 75%"); empty if unknown. */
@@ -164,14 +183,24 @@ async function snapshotProgress(ctx: DeleteContext, image: Image | null): Promis
   }
 }
 
-type ImageWait = { kind: 'available' } | { kind: 'failed'; why: string } | { kind: 'timeout'; why: string };
+type ImageWait =
+  | { kind: 'available' }
+  | { kind: 'failed'; why: string }
+  | { kind: 'timeout'; why: string }
+  | { kind: 'cancelled' }
+  | { kind: 'unreadable'; failure: DescribeFailed };
 
-/** Reads the image until it is `available`, failed, or the wait is over. */
+/** The plan was cancelled. The delete context carries a signal only if the cleanup gives it one; no call is aborted by it here. */
+const cancelled = (ctx: DeleteContext): boolean => ctx.signal?.aborted === true;
+
+/** Reads the image until it is `available`, failed, or the wait is over (or the plan is cancelled). */
 async function waitForImage(ctx: DeleteContext, imageId: string): Promise<ImageWait> {
   const waitMs = ctx.waitMs ?? IMAGE_WAIT_MS;
   const deadline = Date.now() + waitMs;
   for (;;) {
+    if (cancelled(ctx)) return { kind: 'cancelled' };
     const image = await imageById(ctx, imageId);
+    if (image instanceof DescribeFailed) return { kind: 'unreadable', failure: image };
     const state = image?.State;
     if (state === 'available') return { kind: 'available' };
     if (state !== undefined && FAILED_STATES.has(state)) {
@@ -182,7 +211,12 @@ async function waitForImage(ctx: DeleteContext, imageId: string): Promise<ImageW
       const waited = waitMs >= 60_000 ? `${Math.round(waitMs / 60_000)} min` : `${Math.max(1, Math.round(waitMs / 1000))} s`;
       return { kind: 'timeout', why: `was still ${state ?? 'not visible'} after ${waited}${await snapshotProgress(ctx, image)}` };
     }
-    await sleep(ctx.pollMs ?? IMAGE_POLL_MS, undefined, ctx.signal ? { signal: ctx.signal } : undefined);
+    try {
+      await sleep(ctx.pollMs ?? IMAGE_POLL_MS, undefined, ctx.signal ? { signal: ctx.signal } : undefined);
+    } catch (err) {
+      if (isAbort(err) && cancelled(ctx)) return { kind: 'cancelled' };
+      throw err;
+    }
   }
 }
 
@@ -191,6 +225,8 @@ export interface ImageThenTerminateDeps {
   terminate(calls: readonly string[]): Promise<DeleteOutcome>;
   /** disableApiTermination read now; null when it cannot be read. */
   terminationProtection(): Promise<boolean | null>;
+  /** The kind's re-check (state, stop time, protection tag, termination protection, parts), run again after the image wait. */
+  recheck(): Promise<RecheckResult>;
 }
 
 /** The image's tags: the plan and the instance, on the AMI and on each of its snapshots. */
@@ -211,7 +247,7 @@ async function dryRunBoth(ctx: DeleteContext, stored: StoredFinding, deps: Image
   const call: AuditedCall = { action: 'CreateImage', target: stored.resourceId, dryRun: true };
   const r = await auditedMutation(ctx, call, () =>
     ctx.client(EC2Client).send(
-      new CreateImageCommand({ InstanceId: stored.resourceId, Name: imageName(stored.resourceId, ctx.planId), TagSpecifications: tagSpecifications(stored, ctx.planId), DryRun: true }),
+      new CreateImageCommand({ InstanceId: stored.resourceId, Name: imageName(stored.resourceId, ctx.planId), NoReboot: true, TagSpecifications: tagSpecifications(stored, ctx.planId), DryRun: true }),
     ),
   );
   if (isMutationFailure(r)) return failureOutcome(r);
@@ -230,17 +266,22 @@ export async function imageThenTerminate(ctx: DeleteContext, stored: StoredFindi
 
   const name = imageName(id, ctx.planId);
   const calls: string[] = [];
-  let imageId = (await imageByName(ctx, name))?.ImageId;
+  const earlier = await imageByName(ctx, name);
+  if (earlier instanceof DescribeFailed) return earlier.outcome(`no image was made, and instance ${id} was NOT terminated`);
+  let imageId = earlier?.ImageId;
   if (imageId !== undefined) {
     calls.push(`CreateImage ${id} (not repeated: ${imageId} was made by an earlier attempt of this plan)`);
   } else {
     const call: AuditedCall = { action: 'CreateImage', target: id, dryRun: false };
     const r = await auditedMutation(ctx, call, () =>
-      ctx.client(EC2Client).send(new CreateImageCommand({ InstanceId: id, Name: name, Description: `Cloud Cleaner: image of ${id}${stored.name ? ` (${stored.name})` : ''} before termination, plan ${ctx.planId}`.slice(0, 255), TagSpecifications: tagSpecifications(stored, ctx.planId) })),
+      // NoReboot: no effect on a stopped instance; an instance started since the re-check is never rebooted by it.
+      ctx.client(EC2Client).send(new CreateImageCommand({ InstanceId: id, Name: name, NoReboot: true, Description: `Cloud Cleaner: image of ${id}${stored.name ? ` (${stored.name})` : ''} before termination, plan ${ctx.planId}`.slice(0, 255), TagSpecifications: tagSpecifications(stored, ctx.planId) })),
     );
     if (r.kind === 'error' && r.code === 'InvalidAMIName.Duplicate') {
       // The SDK retried a call whose first attempt made the image: it is ours (the name holds the plan id).
-      imageId = (await imageByName(ctx, name))?.ImageId;
+      const ours = await imageByName(ctx, name);
+      if (ours instanceof DescribeFailed) return ours.outcome(`the image named ${name} may exist (tagged ${PLAN_TAG_KEY}=${ctx.planId}); instance ${id} was NOT terminated`);
+      imageId = ours?.ImageId;
     } else if (isMutationFailure(r)) {
       const o = failureOutcome(r);
       return o.kind === 'failed' ? { ...o, message: `${o.message}: no image was made, and instance ${id} was NOT terminated` } : o;
@@ -254,6 +295,9 @@ export async function imageThenTerminate(ctx: DeleteContext, stored: StoredFindi
   }
 
   const waited = await waitForImage(ctx, imageId);
+  const keptImage = `image ${imageId} was kept (tagged ${PLAN_TAG_KEY}=${ctx.planId}) and instance ${id} was NOT terminated`;
+  if (waited.kind === 'unreadable') return waited.failure.outcome(`${keptImage}. Calls made: ${calls.join(', ')}`);
+  if (waited.kind === 'cancelled') return { kind: 'refused', reason: `Cancelled while waiting for the image: ${keptImage}` };
   if (waited.kind !== 'available') {
     const kept =
       waited.kind === 'timeout'
@@ -265,10 +309,33 @@ export async function imageThenTerminate(ctx: DeleteContext, stored: StoredFindi
       message: `Image ${imageId} of ${id} ${waited.why}: instance ${id} was NOT terminated. ${kept}. Calls made: ${calls.join(', ')}`,
     };
   }
+  // The wait can take hours: the instance is checked again, as the re-check before the delete did, right before it goes.
+  const stop = await recheckBeforeTerminate(ctx, deps);
+  if (stop !== null) return stop.kind === 'refused' ? { kind: 'refused', reason: `${stop.reason}: ${keptImage}` } : { ...stop, message: `${stop.message}: ${keptImage}` };
   const out = await deps.terminate(calls);
   if (out.kind === 'deleted') return { ...out, safetySnapshotId: imageId };
   if (out.kind === 'failed' || out.kind === 'unauthorized') return { ...out, message: `${out.message} (image ${imageId} was kept)` };
   return out;
+}
+
+/** After the image wait: null when the instance may still be terminated, else why not (nothing is sent). */
+async function recheckBeforeTerminate(ctx: DeleteContext, deps: ImageThenTerminateDeps): Promise<Exclude<DeleteOutcome, { kind: 'deleted' | 'dry-run-ok' | 'checked' }> | null> {
+  if (cancelled(ctx)) return { kind: 'refused', reason: 'Cancelled while waiting for the image' };
+  let r: RecheckResult;
+  try {
+    r = await deps.recheck();
+  } catch (err) {
+    if (cancelled(ctx)) return { kind: 'refused', reason: 'Cancelled while waiting for the image' };
+    if (isAbort(err)) throw err;
+    const code = awsErrorCode(err);
+    const message = `Could not re-check the instance after the image wait (${awsErrorMessage(err)})`;
+    return isUnauthorized(err) ? { kind: 'unauthorized', code, message } : { kind: 'failed', code, message };
+  }
+  if (r.status === 'unchanged') {
+    const notNow = instanceActionRefusal(r.current, IMAGE_THEN_TERMINATE);
+    return notNow === null ? (cancelled(ctx) ? { kind: 'refused', reason: 'Cancelled while waiting for the image' } : null) : { kind: 'refused', reason: notNow };
+  }
+  return { kind: 'refused', reason: r.status === 'protected' ? `protected: ${r.reason}` : `Changed while waiting for the image: ${r.reason}` };
 }
 
 /** How long a delete waits for the instance to reach `terminated` before removing the parts the user added. */

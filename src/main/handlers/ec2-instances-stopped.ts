@@ -24,7 +24,7 @@ import {
   TERMINATION_PROTECTION,
 } from './ec2-instance-actions';
 import { protectionByTag, roundCost, tagsToRecord } from './handler';
-import { keptAddressPart, partProtection, storedNumber, storedObjects, storedString, storedTags } from './parts';
+import { compareParts, keptAddressPart, partProtection, partsOf, storedNumber, storedObjects, storedString, storedTags } from './parts';
 import { instancePages, regionAddresses, volumePages } from './region-inventory';
 import type {
   DeleteContext,
@@ -449,6 +449,7 @@ export const stoppedInstancesHandler: ResourceHandler = {
       return imageThenTerminate(ctx, stored, dryRun, {
         terminate: (calls) => terminate(ctx, stored.resourceId, addedPartsOf(ctx, stored), dryRun, calls),
         terminationProtection: () => loadTerminationProtection(ctx, stored.resourceId),
+        recheck: () => recheckWithParts(ctx, stored),
       });
     }
     return terminate(ctx, stored.resourceId, addedPartsOf(ctx, stored), dryRun, []);
@@ -469,6 +470,16 @@ export const stoppedInstancesHandler: ResourceHandler = {
     };
   },
 };
+
+/** The kind's re-check, then what goes with the instance now against what was reviewed (as the cleanup's re-check). */
+async function recheckWithParts(ctx: DeleteContext, stored: StoredFinding): Promise<RecheckResult> {
+  const r = await stoppedInstancesHandler.recheck(ctx, stored);
+  if (r.status !== 'unchanged') return r;
+  const options = { snapshotVolumes: false, action: IMAGE_THEN_TERMINATE, ...(ctx.addedParts ? { added: ctx.addedParts } : {}) };
+  const parts = (f: Finding): Part[] => partsOf(stoppedInstancesHandler, f, ctx.settings, options).parts;
+  const byParts = compareParts(parts(stored), parts(r.current));
+  return byParts.status === 'unchanged' ? r : { ...byParts, current: r.current };
+}
 
 /** The kept parts the user added to the item: the delete removes them after the instance is terminated. */
 function addedPartsOf(ctx: DeleteContext, stored: StoredFinding): Part[] {
