@@ -170,6 +170,7 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
       ...(withSignal && input.signal ? { signal: input.signal } : {}),
     }),
     planId: plan.id,
+    cancelled: aborted,
     snapshotBeforeDelete: plan.options.snapshotVolumes,
     addedParts: addedFor(w.item.findingId),
     action: w.item.action,

@@ -191,7 +191,7 @@ type ImageWait =
   | { kind: 'unreadable'; failure: DescribeFailed };
 
 /** The plan was cancelled. The delete context carries a signal only if the cleanup gives it one; no call is aborted by it here. */
-const cancelled = (ctx: DeleteContext): boolean => ctx.signal?.aborted === true;
+const cancelled = (ctx: DeleteContext): boolean => ctx.cancelled?.() === true || ctx.signal?.aborted === true;
 
 /** Reads the image until it is `available`, failed, or the wait is over (or the plan is cancelled). */
 async function waitForImage(ctx: DeleteContext, imageId: string): Promise<ImageWait> {

@@ -164,6 +164,8 @@ export interface DeleteContext extends HandlerContext {
   audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T>;
   /** Plan id, used to tag safety-net snapshots. */
   planId: string;
+  /** True once the user cancelled the plan: long waits check it (it aborts no call: one in flight finishes, audited). */
+  cancelled?: () => boolean;
   /** Snapshot an unattached volume before deleting it (volume handler only). */
   snapshotBeforeDelete?: boolean;
   /** Ids of kept parts the user added to this item: the delete removes them too, after the main call. */
