@@ -392,7 +392,7 @@ async function removeAddedParts(ctx: DeleteContext, instanceId: string, added: r
     return {
       kind: 'failed',
       code: 'PartsNotRemoved',
-      message: `Instance ${instanceId} was terminated, but ${failures.length} part(s) added to the plan could not be removed and still bill: ${failures.join('; ')}. Calls made: ${calls.join(', ')}`,
+      message: `Instance ${instanceId} was terminated, but ${failures.length} ${failures.length === 1 ? 'part' : 'parts'} added to the plan could not be removed and still bill: ${failures.join('; ')}. Calls made: ${calls.join(', ')}`,
     };
   }
   return null;
