@@ -18,6 +18,7 @@ import { tagsToRecord } from '../handlers/handler';
 import { scanCommand } from '../cli/scan-command';
 import { builtinRegistry } from './account-session';
 import { createAppServices } from './app-services';
+import { until } from '../test-support/poll';
 
 /** The made-up service's state: gadgets per region. */
 const gadgets = new Map<string, { id: string; idleDays: number; sizeGiB: number; tags: { Key: string; Value: string }[] }[]>();
@@ -159,16 +160,6 @@ const registry = () => {
   r.register(gadgetKind);
   return r;
 };
-
-async function until<T>(f: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('a kind defined only in this test', () => {
   it('appears in every view: kinds, coverage, scan, filters, drawer, cleanup review (checked), savings', async () => {

@@ -16,6 +16,7 @@ import { discover } from '../discovery/discovery';
 import { coverageOf } from '../handlers/registry';
 import { builtinRegistry } from './account-session';
 import { createAppServices } from './app-services';
+import { until } from '../test-support/poll';
 
 const DAY = 86_400_000;
 let sim: Simulator;
@@ -48,16 +49,6 @@ afterAll(async () => {
   clearCredentialCache();
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function until<T>(f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('savings realised on the sample account', () => {
   it('a cleanup shows in the refreshed bill from the next day: confirmed, and the Cost Explorer requests counted', async () => {

@@ -22,10 +22,9 @@ afterEach(async () => {
   env = undefined;
 });
 
-it('a failed image: the item is failed in the audit (an Outcome row after the CreateImage that succeeded), not done', async () => {
-  const e = (env = await createCleanupEnv());
-  e.sim.configure({ imageCreationFailure: 'Internal error while snapshotting' });
-  const plan = await createPlan(
+/** A plan of one item: the reporting instance, imaged then terminated. */
+function planImageThenTerminate(e: CleanupEnv) {
+  return createPlan(
     {
       db: e.h,
       registry: e.registry,
@@ -34,6 +33,12 @@ it('a failed image: the item is failed in the audit (an Outcome row after the Cr
     },
     { accountId: ACCOUNT, findingIds: [e.idOf(REPORTING)], snapshotVolumes: false, actions: [{ findingId: e.idOf(REPORTING), action: IMAGE_THEN_TERMINATE }] },
   );
+}
+
+it('a failed image: the item is failed in the audit (an Outcome row after the CreateImage that succeeded), not done', async () => {
+  const e = (env = await createCleanupEnv());
+  e.sim.configure({ imageCreationFailure: 'Internal error while snapshotting' });
+  const plan = await planImageThenTerminate(e);
   const run = await runPlan(e.deps({ dryRunFreshnessMs: null }), { planId: plan.id, mode: 'execute', confirmAccountId: ACCOUNT });
   expect(run.items).toEqual([expect.objectContaining({ resourceId: REPORTING, outcome: 'failed', errorCode: 'ImageFailed' })]);
   expect(e.sim.state.region('us-east-1').instances.get(REPORTING)?.state).toBe('stopped');
@@ -50,15 +55,7 @@ it('a failed image: the item is failed in the audit (an Outcome row after the Cr
 
 it('cancelled while the image is made: the wait notices at its next poll, the image is kept, no TerminateInstances', async () => {
   const e = (env = await createCleanupEnv({ snapshotCompletionDelayMs: 120_000 }));
-  const plan = await createPlan(
-    {
-      db: e.h,
-      registry: e.registry,
-      settings: DEFAULT_HANDLER_SETTINGS,
-      readPlanProtection: planProtectionReader({ clients: e.deps().clients, accountId: ACCOUNT, settings: DEFAULT_HANDLER_SETTINGS }),
-    },
-    { accountId: ACCOUNT, findingIds: [e.idOf(REPORTING)], snapshotVolumes: false, actions: [{ findingId: e.idOf(REPORTING), action: IMAGE_THEN_TERMINATE }] },
-  );
+  const plan = await planImageThenTerminate(e);
   const cancel = new AbortController();
   const timer = setTimeout(() => cancel.abort(), 1_000);
   const run = await runPlan(e.deps({ dryRunFreshnessMs: null }), { planId: plan.id, mode: 'execute', confirmAccountId: ACCOUNT, signal: cancel.signal });
