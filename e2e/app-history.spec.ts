@@ -30,12 +30,7 @@ test('a cleanup is one plan in the deletion history, with its dry run as a step,
     for (const id of DOOMED) await page.getByRole('checkbox', { name: `Select ${id}` }).check();
     await page.getByTestId('delete-selected').click();
     const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
-    await modal.getByTestId('start-dry-run').click();
-    await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(2, { timeout: 20_000 });
-    await modal.getByTestId('to-confirm').click();
-    await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID);
-    await modal.getByTestId('execute').click();
-    await expect(modal.locator('[data-testid="execute-results"] [data-outcome="deleted"]')).toHaveCount(2, { timeout: 30_000 });
+    await ui.dryRunThenExecute(modal, 2, ACCOUNT_ID);
     await page.getByTestId('close-cleanup').click();
   });
 

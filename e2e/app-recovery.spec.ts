@@ -31,12 +31,7 @@ test('copies kept by a cleanup are listed with cost, retention and a restore lin
     const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
     await expect(modal.getByTestId('snapshot-volumes')).toBeChecked();
     await expect(modal.locator(`[data-testid="plan-item"][data-resource-id="${DB}"]`).getByTestId('item-action-choice')).toHaveAttribute('data-action', 'delete');
-    await modal.getByTestId('start-dry-run').click();
-    await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(2, { timeout: 30_000 });
-    await modal.getByTestId('to-confirm').click();
-    await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID);
-    await modal.getByTestId('execute').click();
-    await expect(modal.locator('[data-testid="execute-results"] [data-outcome="deleted"]')).toHaveCount(2, { timeout: 60_000 });
+    await ui.dryRunThenExecute(modal, 2, ACCOUNT_ID);
     await page.getByTestId('close-cleanup').click();
   });
 

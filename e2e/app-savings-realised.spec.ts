@@ -32,13 +32,8 @@ test('a cleanup, nine days, a refresh: the dashboard shows the saving confirmed 
     }
     await page.getByTestId('delete-selected').click();
     const modal = page.getByRole('dialog', { name: 'Clean up selected resources' });
-    await modal.getByTestId('start-dry-run').click();
-    await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(2, { timeout: 30_000 });
-    await modal.getByTestId('to-confirm').click();
-    await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID);
     cleanupDay = new Date().toISOString().slice(0, 10);
-    await modal.getByTestId('execute').click();
-    await expect(modal.locator('[data-testid="execute-results"] [data-outcome="deleted"]')).toHaveCount(2, { timeout: 60_000 });
+    await ui.dryRunThenExecute(modal, 2, ACCOUNT_ID);
     await page.keyboard.press('Escape');
     await expect(modal).toBeHidden();
     expect(await app.command('resource', { region: 'us-east-1', kind: 'volume', id: VOLUME })).toBeNull();

@@ -125,12 +125,7 @@ test('after a cleanup: savings realised, the recovery list, ignored findings', a
   for (const id of ['vol-0a100000000000011', 'vol-0a100000000000012', 'eipalloc-0a100000000000003']) {
     await expect(modal.locator(`[data-testid="plan-item"][data-resource-id="${id}"]`)).toHaveCount(1);
   }
-  await modal.getByTestId('start-dry-run').click();
-  await expect(modal.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(3, { timeout: 30_000 });
-  await modal.getByTestId('to-confirm').click();
-  await modal.getByTestId('confirm-account-id').fill(ACCOUNT_ID);
-  await modal.getByTestId('execute').click();
-  await expect(modal.locator('[data-testid="execute-results"] [data-outcome="deleted"]')).toHaveCount(3, { timeout: 60_000 });
+  await ui.dryRunThenExecute(modal, 3, ACCOUNT_ID);
   await page.getByTestId('close-cleanup').click();
 
   await app.command('advanceClock', { days: 9 });

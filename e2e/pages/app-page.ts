@@ -27,6 +27,19 @@ export class AppPage {
     await expect(this.page.getByTestId('scan-progress')).toHaveAttribute('data-scan-status', /succeeded|partial|failed|cancelled/, { timeout: 60_000 });
   }
 
+  /**
+   * In the open cleanup review: dry run (all `count` items cleared), the account id typed, execute (all `count` items
+   * done). The review stays open on its results.
+   */
+  async dryRunThenExecute(review: Locator, count: number, accountId: string): Promise<void> {
+    await review.getByTestId('start-dry-run').click();
+    await expect(review.locator('[data-testid="dry-run-results"] [data-outcome="ok"]')).toHaveCount(count, { timeout: 30_000 });
+    await review.getByTestId('to-confirm').click();
+    await review.getByTestId('confirm-account-id').fill(accountId);
+    await review.getByTestId('execute').click();
+    await expect(review.locator('[data-testid="execute-results"] [data-outcome="deleted"]')).toHaveCount(count, { timeout: 60_000 });
+  }
+
   /** The sample account picked, scanned to success, and its findings open (the start of the cleanup specs). */
   async scanSampleAccountToFindings(): Promise<void> {
     await this.selectProfile('cloud-cleaner-sim');
