@@ -4,6 +4,8 @@ import { useDisclosure } from '@mantine/hooks';
 import { useSession } from '../api/queries';
 import { ErrorAlert } from '../components/error-alert';
 import { MfaModal } from '../components/mfa-modal';
+import { AccountsPage } from '../pages/accounts/accounts-page';
+import { useOrgScanEvents } from '../pages/accounts/use-org-scan-events';
 import { DashboardPage } from '../pages/dashboard/dashboard-page';
 import { FindingsPage } from '../pages/findings/findings-page';
 import { HistoryPage } from '../pages/history/history-page';
@@ -16,7 +18,7 @@ import { navigate, PAGE_LABELS, PAGES, useRoute, type PageId } from './routes';
 import { ThemeSync } from './theme-sync';
 
 /** Pages that need a selected account (everything but choosing one and the settings). */
-const NEEDS_ACCOUNT: ReadonlySet<PageId> = new Set(['dashboard', 'scan', 'findings', 'history']);
+const NEEDS_ACCOUNT: ReadonlySet<PageId> = new Set(['dashboard', 'accounts', 'scan', 'findings', 'history']);
 
 function PageBody({ page }: { page: PageId }): React.JSX.Element {
   switch (page) {
@@ -24,6 +26,8 @@ function PageBody({ page }: { page: PageId }): React.JSX.Element {
       return <ProfilesPage />;
     case 'dashboard':
       return <DashboardPage />;
+    case 'accounts':
+      return <AccountsPage />;
     case 'scan':
       return <ScanPage />;
     case 'findings':
@@ -40,6 +44,7 @@ export function App(): React.JSX.Element {
   const session = useSession();
   const route = useRoute();
   useScanEvents();
+  useOrgScanEvents();
 
   const hasAccount = Boolean(session.data);
   // Pin the profile screen in the URL while no account is chosen, so choosing one confirms it there first.

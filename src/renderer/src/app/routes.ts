@@ -4,12 +4,13 @@
  */
 import { useSyncExternalStore } from 'react';
 
-export const PAGES = ['profiles', 'dashboard', 'scan', 'findings', 'history', 'settings'] as const;
+export const PAGES = ['profiles', 'dashboard', 'accounts', 'scan', 'findings', 'history', 'settings'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export const PAGE_LABELS: Record<PageId, string> = {
   profiles: 'Profiles',
   dashboard: 'Dashboard',
+  accounts: 'Accounts',
   scan: 'Scan',
   findings: 'Findings',
   history: 'History',
