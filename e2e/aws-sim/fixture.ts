@@ -292,6 +292,11 @@ export interface RoleFixture {
   roleId?: string;
   /** Upper bound of AssumeRole's DurationSeconds (3,600–43,200; default 3,600). */
   maxSessionDurationSeconds?: number;
+  /**
+   * The accounts the trust policy names: a caller from another account is not authorized. Default: any caller (the
+   * management account's roles); a member's roles default to trusting the management account.
+   */
+  trustedAccountIds?: string[];
 }
 
 export interface AccountFixture {
@@ -315,4 +320,38 @@ export interface AccountFixture {
   mfaCode?: string;
   resources?: Record<string, RegionResourcesFixture>;
   costExplorer?: CostExplorerFixture;
+  /** This account is the management account of this organization (see OrganizationFixture). */
+  organization?: OrganizationFixture;
+}
+
+export type OrgAccountStatus = 'ACTIVE' | 'SUSPENDED';
+
+/**
+ * A member account's own simulated account (what its credentials see): the account fixture without its id (the
+ * member's) and without an organization. `roles` absent: `OrganizationAccountAccessRole`, trusting the management
+ * account (what AWS creates in an account made in the organization); `roles: []`: no role at all.
+ */
+export type MemberAccountFixture = Omit<AccountFixture, 'accountId' | 'organization'>;
+
+export interface OrgMemberFixture {
+  accountId: string;
+  name: string;
+  email: string;
+  status: OrgAccountStatus;
+  joinedMethod?: 'INVITED' | 'CREATED'; // default 'CREATED'
+  joinedDaysAgo?: number; // default 365
+  /** ACTIVE members only (a suspended account cannot be reached). Absent: an empty account with the default role. */
+  account?: MemberAccountFixture;
+}
+
+/** An AWS Organization whose management account is the fixture's account. */
+export interface OrganizationFixture {
+  /** `o-` + 10 lowercase letters or digits. */
+  id: string;
+  /** The management account's name and email in ListAccounts (default: its alias / `aws+management@example.com`). */
+  managementName?: string;
+  managementEmail?: string;
+  /** The management account's JoinedTimestamp (it "joined" when it created the organization); default 730 days ago. */
+  createdDaysAgo?: number;
+  members: OrgMemberFixture[];
 }

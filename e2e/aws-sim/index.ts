@@ -7,8 +7,13 @@ import { Counters } from './counters';
 import type { RequestCounts } from './counters';
 import { FaultInjector } from './faults';
 import type { Faults } from './faults';
-import type { AccountFixture } from './fixture';
+import type { AccountFixture, OrganizationFixture } from './fixture';
 import { fileURLToPath } from 'node:url';
+import { SAMPLE_ORGANIZATION_FIXTURE } from './fixtures/sample-organization';
+import type { UnusedResource } from './generator';
+import { ORGANIZATION_ACCESS_ROLE, resolveOrganization } from './org-state';
+import type { SimOrganization } from './org-state';
+import { unusedByDefinition } from './unused-oracle';
 import { loadFixture, resolveFixture } from './resolve-fixture';
 import { createSimServer } from './server';
 import type { SimOptions } from './server';
@@ -23,7 +28,11 @@ export type { RequestCounts } from './counters';
 export type { SimOptions } from './server';
 export type { SimService, ServiceRegistry } from './services';
 export { createServiceRegistry, registerService, BUILT_IN_SERVICES } from './services';
-export { SimAccount, SimRegion } from './state';
+export { SimAccount, SimRegion, SimSessionStore } from './state';
+export { SimOrganization, ORGANIZATION_ACCESS_ROLE } from './org-state';
+export type { SimOrgAccount } from './org-state';
+export { SAMPLE_ORGANIZATION_FIXTURE } from './fixtures/sample-organization';
+export { unusedByDefinition } from './unused-oracle';
 export type * from './state';
 export { loadFixture, resolveFixture, userInitiatedReason } from './resolve-fixture';
 export { generateAccount } from './generator';
@@ -36,9 +45,54 @@ export function loadSampleAccount(): Promise<AccountFixture> {
   return loadFixture(SAMPLE_ACCOUNT_PATH);
 }
 
+/** How a member of the sample organization answers AssumeRole of OrganizationAccountAccessRole from the management account. */
+export type SampleMemberAccess = 'ok' | 'missing-role' | 'mfa' | 'suspended';
+
+export interface SampleOrganizationMember {
+  accountId: string;
+  name: string;
+  email: string;
+  status: 'ACTIVE' | 'SUSPENDED';
+  access: SampleMemberAccess;
+}
+
+export interface SampleOrganization {
+  id: string;
+  managementAccountId: string;
+  managementName: string;
+  /** The role every member is reached by (`arn:aws:iam::<member>:role/OrganizationAccountAccessRole`). */
+  roleName: string;
+  /** The members, in ListAccounts order (which lists the management account first, before them). */
+  members: readonly SampleOrganizationMember[];
+}
+
+function accessOf(m: OrganizationFixture['members'][number]): SampleMemberAccess {
+  if (m.status === 'SUSPENDED') return 'suspended';
+  const role = (m.account?.roles ?? [{ name: ORGANIZATION_ACCESS_ROLE }]).find((r) => r.name === ORGANIZATION_ACCESS_ROLE);
+  if (!role) return 'missing-role';
+  return role.requireMfa ? 'mfa' : 'ok';
+}
+
+/**
+ * What `startSimulator()` (no fixture) serves besides the sample account, its management account: see
+ * fixtures/sample-organization.ts. The members' expected unused resources: `sim.unusedOf(accountId)`.
+ */
+export const SAMPLE_ORGANIZATION: SampleOrganization = {
+  id: SAMPLE_ORGANIZATION_FIXTURE.id,
+  managementAccountId: '123456789012',
+  managementName: SAMPLE_ORGANIZATION_FIXTURE.managementName ?? 'Acme Sandbox',
+  roleName: ORGANIZATION_ACCESS_ROLE,
+  members: SAMPLE_ORGANIZATION_FIXTURE.members.map((m) => ({ accountId: m.accountId, name: m.name, email: m.email, status: m.status, access: accessOf(m) })),
+};
+
 export interface StartOptions {
-  /** The account; default: fixtures/sample-account.json. */
+  /** The account; default: fixtures/sample-account.json (the management account of the sample organization). */
   fixture?: AccountFixture;
+  /**
+   * The organization the account manages. Default: the fixture's own `organization`, or without a fixture the sample
+   * organization (SAMPLE_ORGANIZATION). `false`: none (Organizations answers AWSOrganizationsNotInUseException).
+   */
+  organization?: OrganizationFixture | false;
   /** Default 0: a port chosen by the OS. */
   port?: number;
   faults?: Faults;
@@ -55,20 +109,36 @@ export interface StartOptions {
 export interface Simulator {
   endpoint: string;
   port: number;
-  /** The live simulated account: `state.region('us-east-1').volumes`, `state.costs`, … */
+  /** The live simulated account (the organization's management account): `state.region('us-east-1').volumes`, `state.costs`, … */
   state: SimAccount;
+  /** The organization `state` manages, or null. */
+  organization: SimOrganization | null;
+  /** The SimAccount answering for `accountId`: `state`'s own id, or an ACTIVE member's; undefined otherwise. */
+  account(accountId: string): SimAccount | undefined;
+  /** What the app should find unused in that account (the oracle, unused-oracle.ts, on its own state); [] when unknown. */
+  unusedOf(accountId: string): UnusedResource[];
+  /** Test-only: expires the AssumeRole sessions issued for `accountId` (all when omitted); their calls → ExpiredToken. */
+  expireSessions(accountId?: string): number;
   close(): Promise<void>;
   /** Replaces the active faults (`{}` clears them) and reseeds the PRNG. */
   setFaults(f: Faults): void;
   faults(): Faults;
   /** Changes simulator options at runtime. */
   configure(o: Partial<SimOptions>): void;
+  /** Every request, all accounts together. */
   counts(): RequestCounts;
+  /** The same per account a request ran against: `{ [accountId]: RequestCounts }` (reset with resetCounts). */
+  countsByAccount(): Record<string, RequestCounts>;
   resetCounts(): void;
 }
 
 export async function startSimulator(opts: StartOptions = {}): Promise<Simulator> {
-  const state = resolveFixture(opts.fixture ?? (await loadSampleAccount()), opts.now ?? new Date());
+  const now = opts.now ?? new Date();
+  const fixture = opts.fixture ?? (await loadSampleAccount());
+  const state = resolveFixture(fixture, now);
+  const orgFixture = opts.organization ?? (opts.fixture ? opts.fixture.organization : SAMPLE_ORGANIZATION_FIXTURE);
+  const organization = orgFixture ? resolveOrganization(state, orgFixture, now) : null;
+  const accountOf = (id: string): SimAccount | undefined => (id === state.accountId ? state : organization?.activeAccount(id));
   const faults = new FaultInjector(opts.faults ?? {});
   const counters = new Counters();
   const options: SimOptions = {
@@ -86,6 +156,13 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     endpoint: `http://127.0.0.1:${port}`,
     port,
     state,
+    organization,
+    account: accountOf,
+    unusedOf: (id) => {
+      const a = accountOf(id);
+      return a ? unusedByDefinition(a) : [];
+    },
+    expireSessions: (id) => state.expireSessions(id),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -95,6 +172,7 @@ export async function startSimulator(opts: StartOptions = {}): Promise<Simulator
     faults: () => faults.get(),
     configure: (o) => Object.assign(options, o),
     counts: () => counters.snapshot(),
+    countsByAccount: () => counters.byAccount(),
     resetCounts: () => counters.reset(),
   };
 }

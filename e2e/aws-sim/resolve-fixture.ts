@@ -15,7 +15,7 @@ import { loadSageMakerFixture } from './sagemaker-state';
 import { loadRdsFixture } from './rds-state';
 import { loadRedshiftFixture } from './redshift-state';
 import { putDailySeries } from './metrics-state';
-import { SimAccount } from './state';
+import { SimAccount, SimSessionStore } from './state';
 import type { SimInstance, SimRegion, SimRoute, SimTag } from './state';
 
 const DAY_MS = 86_400_000;
@@ -63,13 +63,18 @@ export function defaultRoleId(roleArn: string): string {
   return `AROA${hashHex(roleArn, 17).toUpperCase()}`;
 }
 
-export function resolveFixture(fx: AccountFixture, now: Date = new Date()): SimAccount {
+/**
+ * The account alone; its `organization` (if any) is resolved by resolveOrganization (org-state.ts), which gives the
+ * members the same `sessionStore`.
+ */
+export function resolveFixture(fx: AccountFixture, now: Date = new Date(), sessionStore: SimSessionStore = new SimSessionStore()): SimAccount {
   const account = new SimAccount(
     fx.accountId,
     fx.arn ?? `arn:aws:iam::${fx.accountId}:user/sim-user`,
     fx.userId ?? 'AIDASIMULATORUSER01',
     fx.alias ?? null,
     now,
+    sessionStore,
   );
   for (const r of fx.regions) account.regionInfo.push({ name: r.name, optInStatus: r.optInStatus ?? 'opt-in-not-required' });
   for (const d of fx.deny ?? []) account.deny.add(d.includes(':') ? d : `ec2:${d}`);
@@ -90,6 +95,7 @@ export function resolveFixture(fx: AccountFixture, now: Date = new Date()): SimA
         roleId: r.roleId ?? defaultRoleId(arn),
         requireMfa: r.requireMfa ?? false,
         maxSessionDurationSeconds: r.maxSessionDurationSeconds ?? 3600,
+        ...(r.trustedAccountIds ? { trustedAccountIds: [...r.trustedAccountIds] } : {}),
       });
     }
   }

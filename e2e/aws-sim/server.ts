@@ -14,6 +14,7 @@ import { ec2QueryErrorResponse } from './protocols/ec2-query';
 import type { Call, CallContext, SimOptions, SimRequest, SimResponse, SimService } from './protocols/protocol';
 import { defaultServices } from './services';
 import type { ServiceRegistry } from './services';
+import { accessKeyIdOf } from './services/sts';
 import type { SimAccount } from './state';
 
 export type { SimOptions } from './protocols/protocol';
@@ -71,19 +72,24 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const scope = credentialScope(req.headers.authorization);
   const regionName = scope?.region ?? 'us-east-1';
   const service = (deps.services ?? defaultServices).resolve(request, scope?.service);
+  // The account: an AssumeRole session's (an ACTIVE member of the organization), else the simulator's own.
+  const accessKeyId = accessKeyIdOf(req.headers.authorization);
+  const session = accessKeyId === undefined ? undefined : deps.account.sessions.get(accessKeyId);
+  const account = (session && deps.account.organization?.activeAccount(session.accountId)) ?? deps.account;
 
   if (!service) {
     // Nothing to attribute it to: EC2's error shape, as the simulator always answered.
-    deps.counters.add(`unknown:${scope?.service ?? 'unsigned'}`, regionName);
+    deps.counters.add(`unknown:${scope?.service ?? 'unsigned'}`, regionName, account.accountId);
     send(res, ec2QueryErrorResponse(new ApiError('MissingAuthenticationToken', 'Request is missing a SigV4 Authorization header with a known service', 403), requestId), requestId);
     return;
   }
   const call = service.open(request);
-  deps.counters.add(`${service.signingName}:${call.operation}`, regionName);
+  deps.counters.add(`${service.signingName}:${call.operation}`, regionName, account.accountId);
 
-  const { account } = deps;
   const ctx: CallContext = {
     account,
+    ...(session ? { session } : {}),
+    callerArn: session?.arn ?? account.arn,
     regionName,
     get region() {
       return account.region(regionName);
@@ -105,6 +111,26 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
 }
 
+/** An expired session's calls, in each protocol's words (STS's own guard answers the same). */
+function expiredToken(service: SimService): ApiError {
+  switch (service.protocol) {
+    case 'ec2Query':
+    case 'awsQuery':
+      return new ApiError('ExpiredToken', 'The security token included in the request is expired', 403);
+    case 'awsJson1_0':
+    case 'awsJson1_1':
+      return new ApiError('ExpiredTokenException', 'The security token included in the request is expired', 400);
+    case 'restJson1':
+      return new ApiError('ExpiredTokenException', 'The security token included in the request is expired', 403);
+    case 'restXml':
+      return new ApiError('ExpiredToken', 'The provided token has expired.', 400);
+    default: {
+      const never: never = service.protocol;
+      return never;
+    }
+  }
+}
+
 /** Faults, the service's guard and the permission check, in that order, around the protocol's run. */
 async function run(deps: ServerDeps, service: SimService, runCall: Call['run'], ctx: CallContext): Promise<SimResponse> {
   if (deps.faults.latencyMs > 0) await sleep(deps.faults.latencyMs);
@@ -114,6 +140,7 @@ async function run(deps: ServerDeps, service: SimService, runCall: Call['run'], 
   const roll = deps.faults.roll();
   if (roll === 'throttle') throw service.faultErrors.throttling;
   if (roll === 'server-error') throw service.faultErrors.serverError;
+  if (ctx.session && ctx.session.expiration.getTime() <= Date.now()) throw expiredToken(service);
   service.guard?.(ctx);
   return runCall(ctx, (operation) => {
     if (service.permissionCheck === 'action' && ctx.account.isDenied(service.signingName, operation)) throw service.accessDenied(ctx, operation);

@@ -15,6 +15,7 @@ import { SimOpenSearchRegion } from './opensearch-state';
 import { SimRdsRegion } from './rds-state';
 import { SimRedshiftRegion } from './redshift-state';
 import type { SimMetricSeries } from './metrics-state';
+import type { SimOrganization } from './org-state';
 import type { InstanceStateName, OptInStatus, RecordType, ServiceManaged, VolumeType } from './fixture';
 
 /** One taggable resource as the Resource Groups Tagging API lists it (each service's state lists its own). */
@@ -265,6 +266,8 @@ export interface SimRole {
   roleId: string;
   requireMfa: boolean;
   maxSessionDurationSeconds: number;
+  /** The accounts its trust policy names (a caller of another account is not authorized); undefined: any caller. */
+  trustedAccountIds?: readonly string[];
 }
 
 /** Temporary credentials issued by AssumeRole; GetCallerIdentity signed with `accessKeyId` answers this identity. */
@@ -297,6 +300,32 @@ export interface SimAssumeRoleRequest {
   accessKeyId?: string;
 }
 
+/**
+ * What AssumeRole issued and received, shared by every account of one simulator (an organization's accounts): a
+ * session issued for a member is recognised whatever account it is used in.
+ */
+export class SimSessionStore {
+  /** Sessions issued by AssumeRole, by access key id. */
+  readonly sessions = new Map<string, SimSession>();
+  /** Every AssumeRole request, oldest first. */
+  readonly assumeRoleRequests: SimAssumeRoleRequest[] = [];
+
+  /**
+   * Test-only: makes the sessions issued for `accountId` (all sessions when omitted) expired now; their next call
+   * fails with ExpiredToken. Returns how many were expired.
+   */
+  expireSessions(accountId?: string): number {
+    const past = new Date(Date.now() - 1000);
+    let n = 0;
+    for (const s of this.sessions.values()) {
+      if (accountId !== undefined && s.accountId !== accountId) continue;
+      if (s.expiration.getTime() > past.getTime()) s.expiration = past;
+      n += 1;
+    }
+    return n;
+  }
+}
+
 /** Signing names whose IAM action prefix differs (and back). */
 const IAM_PREFIX_ALIASES: Record<string, string | undefined> = { monitoring: 'cloudwatch', cloudwatch: 'monitoring', tagging: 'tag', tag: 'tagging' };
 
@@ -310,10 +339,11 @@ export class SimAccount {
   roles: Map<string, SimRole> | null = null;
   /** The MFA code AssumeRole accepts; tests may change it at runtime. */
   mfaCode = '123456';
-  /** Every AssumeRole request, oldest first. */
-  readonly assumeRoleRequests: SimAssumeRoleRequest[] = [];
-  /** Sessions issued by AssumeRole, by access key id. */
-  readonly sessions = new Map<string, SimSession>();
+  /**
+   * The organization this account belongs to (its management account or a member), null when none. Set by
+   * resolveOrganization (org-state.ts).
+   */
+  organization: SimOrganization | null = null;
   /**
    * MetricStat queries GetMetricData answered, all regions (what CloudWatch bills: $0.01 per 1,000 metrics requested;
    * every page of a continued request counts again). Tests may reset it (`sim.state.metricQueriesRequested = 0`).
@@ -336,7 +366,29 @@ export class SimAccount {
     public alias: string | null,
     /** The clock the fixture was resolved against; CE's "today" is its UTC date. */
     readonly now: Date,
+    /** Shared by the accounts of one simulator (an organization's). */
+    readonly sessionStore: SimSessionStore = new SimSessionStore(),
   ) {}
+
+  /** Every AssumeRole request the simulator received (all its accounts), oldest first. */
+  get assumeRoleRequests(): SimAssumeRoleRequest[] {
+    return this.sessionStore.assumeRoleRequests;
+  }
+
+  /** Sessions issued by AssumeRole (for any account of the simulator), by access key id. */
+  get sessions(): Map<string, SimSession> {
+    return this.sessionStore.sessions;
+  }
+
+  /** Test-only: expires the sessions issued for `accountId` (all when omitted); see SimSessionStore.expireSessions. */
+  expireSessions(accountId?: string): number {
+    return this.sessionStore.expireSessions(accountId);
+  }
+
+  /** This account is its organization's management account. */
+  get isManagementAccount(): boolean {
+    return this.organization?.managementAccountId === this.accountId;
+  }
 
   /** The region's resources; regions never mentioned in the fixture are empty (created on first use). */
   region(name: string): SimRegion {
@@ -360,6 +412,8 @@ export class SimAccount {
   advanceClock(ms: number): Date {
     if (!Number.isFinite(ms) || ms < 0) throw new Error(`advanceClock: ${ms} ms is not a forward move`);
     this.clockOffsetMs += ms;
+    // One clock for an organization: the management account's moves its members' too.
+    if (this.isManagementAccount) for (const m of this.organization?.memberAccounts() ?? []) m.clockOffsetMs += ms;
     return this.currentTime();
   }
 

@@ -53,7 +53,7 @@ export function awsQueryService(spec: AwsQueryServiceSpec): SimService {
       serverError: new ApiError('InternalFailure', 'An internal error has occurred', 500),
     },
     internalFailureCode: 'InternalFailure',
-    accessDenied: (ctx, permission) => new ApiError('AccessDenied', notAuthorizedMessage(ctx.account.arn, permission), 403),
+    accessDenied: (ctx, permission) => new ApiError('AccessDenied', notAuthorizedMessage(ctx.callerArn, permission), 403),
     xmlNamespace: spec.xmlNamespace,
     operations: Object.keys(spec.operations),
     recognises: (req: SimRequest) => {

@@ -42,7 +42,7 @@ export function ec2QueryService(spec: Ec2QueryServiceSpec): SimService {
     },
     internalFailureCode: 'InternalError',
     accessDenied: (ctx, permission) =>
-      new ApiError('UnauthorizedOperation', `You are not authorized to perform this operation. ${notAuthorizedMessage(ctx.account.arn, permission)}`, 403),
+      new ApiError('UnauthorizedOperation', `You are not authorized to perform this operation. ${notAuthorizedMessage(ctx.callerArn, permission)}`, 403),
     xmlNamespace: spec.xmlNamespace,
     operations: Object.keys(spec.operations),
     // EC2 accepts every API version it ever published, so only the Action is needed.

@@ -64,7 +64,7 @@ export function jsonService(spec: JsonServiceSpec): SimService {
       serverError: new ApiError('InternalFailure', 'An internal error has occurred', 500),
     },
     internalFailureCode: 'InternalFailure',
-    accessDenied: (ctx, permission) => new ApiError('AccessDeniedException', notAuthorizedMessage(ctx.account.arn, permission), 400),
+    accessDenied: (ctx, permission) => new ApiError('AccessDeniedException', notAuthorizedMessage(ctx.callerArn, permission), 400),
     targetPrefix: spec.targetPrefix,
     operations: Object.keys(spec.operations),
     recognises: (req: SimRequest) => {

@@ -11,7 +11,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiError } from '../api-error';
 import type { FaultInjector } from '../faults';
-import type { SimAccount, SimRegion } from '../state';
+import type { SimAccount, SimRegion, SimSession } from '../state';
 
 export type ProtocolName = 'ec2Query' | 'awsQuery' | 'awsJson1_0' | 'awsJson1_1' | 'restJson1' | 'restXml';
 
@@ -49,6 +49,10 @@ export interface CallContext {
   requestId: string;
   /** The request's `Authorization` header (STS tells the base user from an assumed-role session by its key). */
   authorization: string | undefined;
+  /** The AssumeRole session whose access key signed the request (its account is `account`), if any. */
+  session?: SimSession;
+  /** Who signed: the session's assumed-role ARN, else the account's user (`account.arn`). */
+  callerArn: string;
   options: Readonly<SimOptions>;
   faults: FaultInjector;
 }

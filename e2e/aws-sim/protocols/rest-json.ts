@@ -47,7 +47,7 @@ export function restJsonService(spec: RestJsonServiceSpec): SimService {
       serverError: new ApiError('InternalFailure', 'An internal error has occurred', 500),
     },
     internalFailureCode: 'InternalFailure',
-    accessDenied: (ctx, permission) => new ApiError('AccessDeniedException', notAuthorizedMessage(ctx.account.arn, permission), 403),
+    accessDenied: (ctx, permission) => new ApiError('AccessDeniedException', notAuthorizedMessage(ctx.callerArn, permission), 403),
     operations: Object.keys(spec.operations),
     recognises: (req) => {
       const type = header(req, 'content-type');

@@ -64,7 +64,7 @@ export function restXmlService(spec: RestXmlServiceSpec): SimService {
           },
     internalFailureCode: style === 's3' ? 'InternalError' : 'InternalFailure',
     accessDenied: (ctx, permission) =>
-      new ApiError('AccessDenied', style === 's3' ? 'Access Denied' : notAuthorizedMessage(ctx.account.arn, permission), 403),
+      new ApiError('AccessDenied', style === 's3' ? 'Access Denied' : notAuthorizedMessage(ctx.callerArn, permission), 403),
     xmlNamespace: spec.xmlNamespace,
     operations: Object.keys(spec.operations),
     recognises: (req) => findRoute(routes, req) !== undefined,

@@ -49,7 +49,7 @@ export const cloudWatchService = jsonService({
     serverError: new ApiError('InternalServiceError', 'Internal service error', 500),
   },
   // Signing name `monitoring`, IAM action `cloudwatch:GetMetricData`: AccessDenied 403 names the IAM action.
-  accessDenied: (ctx, action) => new ApiError('AccessDenied', notAuthorizedMessage(ctx.account.arn, `cloudwatch:${action}`), 403),
+  accessDenied: (ctx, action) => new ApiError('AccessDenied', notAuthorizedMessage(ctx.callerArn, `cloudwatch:${action}`), 403),
   operations: {
     GetMetricData: (ctx, input) => getMetricData(ctx.account, ctx.region, input),
     ListMetrics: (ctx, input) => listMetrics(ctx.account, ctx.region, input),

@@ -17,7 +17,7 @@ export const iamService = awsQueryService({
   signingName: 'iam',
   version: IAM_VERSION,
   xmlNamespace: IAM_XMLNS,
-  accessDenied: (ctx, action) => new ApiError('AccessDenied', notAuthorizedMessage(ctx.account.arn, `iam:${action}`, '*'), 403),
+  accessDenied: (ctx, action) => new ApiError('AccessDenied', notAuthorizedMessage(ctx.callerArn, `iam:${action}`, '*'), 403),
   operations: {
     ListAccountAliases: ({ account }) => {
       const aliases = account.alias ? `<AccountAliases><member>${esc(account.alias)}</member></AccountAliases>` : '<AccountAliases/>';

@@ -18,6 +18,7 @@ import { elbClassicService } from './elb-classic';
 import { elbv2Service } from './elbv2';
 import { iamService } from './iam';
 import { openSearchService } from './opensearch';
+import { organizationsService } from './organizations';
 import { logsService } from './logs';
 import { s3Service } from './s3';
 import { ecrService } from './ecr';
@@ -71,7 +72,7 @@ export function createServiceRegistry(initial: readonly SimService[] = []): Serv
 /** The services every simulator answers. */
 export const BUILT_IN_SERVICES: readonly SimService[] = [ec2Service, autoScalingService, stsService, iamService, costExplorerService, elbv2Service, elbClassicService, cloudWatchService,
   rdsService, elastiCacheService, redshiftService, openSearchService, taggingService,
-  logsService, s3Service, ecrService, secretsManagerService, kmsService, eksService, sageMakerService];
+  logsService, s3Service, ecrService, secretsManagerService, kmsService, eksService, sageMakerService, organizationsService];
 
 /** The default registry (`startSimulator()` without `services`): the built-ins, plus whatever is registered. */
 export const defaultServices: ServiceRegistry = createServiceRegistry(BUILT_IN_SERVICES);

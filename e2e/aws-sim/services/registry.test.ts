@@ -29,6 +29,7 @@ describe('service registry', () => {
       ['KMS', 'kms', 'awsJson1_1', '2014-11-01'],
       ['EKS', 'eks', 'restJson1', '2017-11-01'],
       ['SageMaker', 'sagemaker', 'awsJson1_1', '2017-07-24'],
+      ['Organizations', 'organizations', 'awsJson1_1', '2016-11-28'],
     ]);
   });
 

@@ -120,6 +120,29 @@ function assumeRole(account: SimAccount, p: QueryParams, caller: Caller): string
   }
 }
 
+/**
+ * The role, looked up in the account the ARN names: an organization member's own roles (none in a suspended one);
+ * for the management account or an account outside the organization, the management account's `roles` (null: any
+ * role ARN is assumable, without MFA) — the simulator's single-account behaviour.
+ */
+function roleOf(account: SimAccount, roleAccount: string, roleArn: string, roleName: string): SimRole | undefined {
+  const org = account.organization;
+  const target = org?.get(roleAccount);
+  let home = account;
+  if (org && target) {
+    if (target.accountId !== org.managementAccountId) {
+      if (!target.account || target.status !== 'ACTIVE') return undefined;
+      return target.account.roles === null ? anyRole(roleArn, roleName) : target.account.roles.get(roleArn);
+    }
+    home = target.account ?? account;
+  } else if (org) {
+    home = org.management.account ?? account;
+  }
+  return home.roles === null ? anyRole(roleArn, roleName) : home.roles.get(roleArn);
+}
+
+const anyRole = (roleArn: string, roleName: string): SimRole => ({ arn: roleArn, roleName, roleId: defaultRoleId(roleArn), requireMfa: false, maxSessionDurationSeconds: 3600 });
+
 function issueSession(account: SimAccount, p: QueryParams, caller: Caller): SimSession {
   validate(p);
   const roleArn = p.get('RoleArn') ?? '';
@@ -131,11 +154,10 @@ function issueSession(account: SimAccount, p: QueryParams, caller: Caller): SimS
   const notAuthorized = (): ApiError =>
     new ApiError('AccessDenied', `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
   if (account.isDenied('sts', 'AssumeRole')) throw notAuthorized();
-  const role: SimRole | undefined =
-    account.roles === null
-      ? { arn: roleArn, roleName, roleId: defaultRoleId(roleArn), requireMfa: false, maxSessionDurationSeconds: 3600 }
-      : account.roles.get(roleArn);
+  const role = roleOf(account, roleAccount, roleArn, roleName);
   if (!role) throw notAuthorized();
+  // The role's trust policy names the accounts that may assume it (a member's: the management account).
+  if (role.trustedAccountIds && !role.trustedAccountIds.includes(caller.accountId)) throw notAuthorized();
 
   // MFA: a named device must come with its current code; a role whose trust policy demands MFA needs both.
   const serial = p.get('SerialNumber');
