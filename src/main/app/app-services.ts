@@ -11,6 +11,7 @@ import { createAppState, type AppServicesDeps } from './app-state';
 import { cleanupChannels } from './cleanup-channels';
 import { costServices } from './cost-services';
 import { findingsServices } from './findings-services';
+import { orgServices } from './org-services';
 import { recoveryServices } from './recovery-services';
 import { savingsServices } from './savings-services';
 import { snoozeServices } from './snooze-services';
@@ -44,6 +45,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
     ...snoozeServices(st),
     ...savingsServices(st),
     ...recoveryServices(st),
+    ...orgServices(st),
 
     async appInfo() {
       return {

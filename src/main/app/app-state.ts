@@ -6,6 +6,7 @@
 import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Logger } from '@smithy/types';
 import { AppError } from '../../shared/errors';
+import type { MfaPrompt } from '../aws/types';
 import type { DbHandle } from '../db/connection';
 import { priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { createAppEvents, type AppEvents } from '../ipc/app-services';
@@ -38,15 +39,29 @@ export interface AppState {
   readonly db: DbHandle;
   readonly registry: HandlerRegistry;
   readonly events: AppEvents;
-  /** The selected profile's session (null before one is chosen). */
+  /**
+   * The session of the account the pages show (null before a profile is chosen): the profile's own (`home`), or a
+   * member account's reached by assuming a role (org:view).
+   */
   session: AccountSession | null;
+  /** The selected profile's own session. */
+  home: AccountSession | null;
+  /** Member accounts' sessions opened so far (by account id), closed with the profile. */
+  readonly members: Map<string, AccountSession & { roleName: string }>;
+  /** Many-account scans in flight, by run id. */
+  readonly orgRuns: Map<string, RunningScan>;
   readonly scans: Map<number, RunningScan>;
   /** A scan between scans:start and its id: registered before the first await, so a second start sees it. */
   scanStarting: AbortController | null;
   /** Cleanups in flight, by plan id (a profile switch is refused while any runs). */
   readonly cleanups: Map<string, AbortController>;
+  /** Asks the renderer for an MFA code (set by the session services). */
+  mfaPrompt: MfaPrompt | null;
   readonly mfaWaiting: Map<string, { resolve: (code: string) => void; reject: (e: unknown) => void }>;
   requireSession(): AccountSession;
+  requireHome(): AccountSession;
+  /** Closes every session (home and members) and forgets them: a profile switch. */
+  closeSessions(): void;
   /** The price service of the session (bundled + Price List refresh), built once per session. */
   priceService(s: AccountSession): PriceService;
   /** Forgets the price service (a new session). */
@@ -62,13 +77,29 @@ export function createAppState(deps: AppServicesDeps): AppState {
     registry,
     events: createAppEvents(),
     session: null,
+    home: null,
+    members: new Map(),
+    orgRuns: new Map(),
     scans: new Map(),
     scanStarting: null,
     cleanups: new Map(),
+    mfaPrompt: null,
     mfaWaiting: new Map(),
     requireSession() {
       if (!state.session) throw new AppError('conflict', 'Choose an AWS profile first.');
       return state.session;
+    },
+    requireHome() {
+      if (!state.home) throw new AppError('conflict', 'Choose an AWS profile first.');
+      return state.home;
+    },
+    closeSessions() {
+      for (const m of state.members.values()) m.close();
+      state.members.clear();
+      state.home?.close();
+      if (state.session !== state.home) state.session?.close();
+      state.home = null;
+      state.session = null;
     },
     priceService(s) {
       prices ??= createPriceService({ db: deps.db.db, pricingClient: () => s.clients.pricing(), priceKeys: () => priceKeysOf(registry) });

@@ -2,10 +2,9 @@
 import { AppError } from '../../shared/errors';
 import { getScan, listScans } from '../db/repos/scans';
 import type { AppServices } from '../ipc/app-services';
-import { DEFAULT_SCAN_SETTINGS, runScan } from '../scan/scanner';
+import { runScan } from '../scan/scanner';
 import type { AppState } from './app-state';
-import { handlerSettingsOf, loadSettingsWithKinds } from './settings';
-import { kindSettingsOf } from '../handlers/registry';
+import { loadScanSettings } from './settings';
 
 export type ScanServices = Pick<AppServices, 'scansStart' | 'scansCancel' | 'scansList' | 'scansGet'>;
 
@@ -22,8 +21,7 @@ export function scanServices(st: AppState): ScanServices {
       try {
         // The credentials may point at another account by now: refuse before anything is written under this one.
         await s.verifyAccount(controller.signal);
-        const decl = kindSettingsOf(st.registry);
-        const settings = await loadSettingsWithKinds(db, decl);
+        const settings = await loadScanSettings(db, st.registry);
         if (controller.signal.aborted) throw new AppError('cancelled', 'The scan was cancelled before it started.');
         let resolveId!: (id: number) => void;
         const started = new Promise<number>((r) => (resolveId = r));
@@ -36,16 +34,7 @@ export function scanServices(st: AppState): ScanServices {
             homeRegion: s.clients.defaultRegion,
             registry: s.registry,
             prices: st.priceService(s).book(),
-            settings: {
-              concurrency: settings.scanConcurrency,
-              perRegionConcurrency: DEFAULT_SCAN_SETTINGS.perRegionConcurrency,
-              stoppedInstanceDays: settings.stoppedInstanceDays,
-              protectionTagKey: settings.protectionTagKey,
-              kinds: handlerSettingsOf(settings, decl).kinds ?? {},
-              metricsLookbackDays: settings.metricsLookbackDays,
-              metricsCacheHours: settings.metricsCacheHours,
-              discovery: { lookbackDays: settings.lookbackDays, minCost: settings.minServiceCost, cacheHours: settings.ceCacheHours },
-            },
+            settings,
             emit: (ev) =>
               events.emit('scans:progress', {
                 scanId: ev.scanId,

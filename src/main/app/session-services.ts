@@ -44,6 +44,8 @@ export function sessionServices(st: AppState): SessionServices {
       events.emit('auth:mfa-request', { requestId, profile: req.profile, mfaSerial: req.mfaSerial });
     });
 
+  st.mfaPrompt = mfaPrompt;
+
   // Switching profile closes the clients a running cleanup uses (its deletes would fail half-way): refused.
   const refuseWhileCleaning = (): void => {
     if (st.cleanups.size > 0) {
@@ -86,7 +88,9 @@ export function sessionServices(st: AppState): SessionServices {
       }
       st.scanStarting?.abort();
       for (const r of st.scans.values()) r.controller.abort();
-      st.session?.close();
+      for (const r of st.orgRuns.values()) r.controller.abort();
+      st.closeSessions();
+      st.home = next;
       st.session = next;
       st.resetPrices();
       await updateSettings(db, { lastProfile: profile });

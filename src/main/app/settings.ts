@@ -4,6 +4,8 @@ import { AppError } from '../../shared/errors';
 import type { DbHandle } from '../db/connection';
 import { getAllSettings, setSetting } from '../db/repos/settings';
 import type { HandlerSettings } from '../handlers/handler';
+import { kindSettingsOf, type HandlerRegistry } from '../handlers/registry';
+import { DEFAULT_SCAN_SETTINGS, type ScanSettings } from '../scan/scanner';
 
 /** User settings, stored one key per row in `settings`; defaults apply to anything never set (schema: src/shared). */
 export { settingsSchema };
@@ -100,4 +102,20 @@ export function handlerSettingsOf(st: SettingsWithKinds, kindSettings: readonly 
 /** The handler settings in force now, for the given kinds. */
 export async function loadHandlerSettings(db: DbHandle, kindSettings: readonly KindSettingDto[]): Promise<HandlerSettings> {
   return handlerSettingsOf(await loadSettingsWithKinds(db, kindSettings), kindSettings);
+}
+
+/** A resource scan's settings from the stored ones (the app, the CLI and the many-account scan read them alike). */
+export async function loadScanSettings(db: DbHandle, registry: HandlerRegistry): Promise<ScanSettings> {
+  const decl = kindSettingsOf(registry);
+  const st = await loadSettingsWithKinds(db, decl);
+  return {
+    concurrency: st.scanConcurrency,
+    perRegionConcurrency: DEFAULT_SCAN_SETTINGS.perRegionConcurrency,
+    stoppedInstanceDays: st.stoppedInstanceDays,
+    protectionTagKey: st.protectionTagKey,
+    kinds: handlerSettingsOf(st, decl).kinds ?? {},
+    metricsLookbackDays: st.metricsLookbackDays,
+    metricsCacheHours: st.metricsCacheHours,
+    discovery: { lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },
+  };
 }

@@ -1,11 +1,11 @@
 import { openAccountSession } from '../app/account-session';
-import { handlerSettingsOf, loadSettingsWithKinds } from '../app/settings';
-import { kindSettingsOf, priceKeysOf, type HandlerRegistry } from '../handlers/registry';
+import { loadScanSettings } from '../app/settings';
+import { priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { listFindings, type ResourceDto } from '../db/repos/resources';
 import type { SavingsTotalsDto } from '../../shared/dto/findings';
 import { getScan } from '../db/repos/scans';
 import { createPriceService } from '../pricing/prices';
-import { DEFAULT_SCAN_SETTINGS, runScan } from '../scan/scanner';
+import { runScan } from '../scan/scanner';
 import { openCliDatabase } from './cli-db';
 import { findingJson, money } from './findings-command';
 import type { CliIo } from './main';
@@ -29,8 +29,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
   let session;
   try {
     session = await openAccountSession({ db: handle, profile: input.profile, ...(input.registry ? { registry: input.registry } : {}) });
-    const decl = kindSettingsOf(session.registry);
-    const st = await loadSettingsWithKinds(handle, decl);
+    const settings = await loadScanSettings(handle, session.registry);
     const prices = createPriceService({ db: handle.db, pricingClient: () => session!.clients.pricing(), priceKeys: () => priceKeysOf(session!.registry) });
     const s = session;
     const out = await runScan(
@@ -42,16 +41,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
         homeRegion: s.clients.defaultRegion,
         registry: s.registry,
         prices: prices.book(),
-        settings: {
-          concurrency: st.scanConcurrency,
-          perRegionConcurrency: DEFAULT_SCAN_SETTINGS.perRegionConcurrency,
-          stoppedInstanceDays: st.stoppedInstanceDays,
-          protectionTagKey: st.protectionTagKey,
-          kinds: handlerSettingsOf(st, decl).kinds ?? {},
-          metricsLookbackDays: st.metricsLookbackDays,
-          metricsCacheHours: st.metricsCacheHours,
-          discovery: { lookbackDays: st.lookbackDays, minCost: st.minServiceCost, cacheHours: st.ceCacheHours },
-        },
+        settings,
         ...(input.json
           ? {}
           : {

@@ -226,6 +226,30 @@ describe('migrations', () => {
     await h2.close();
   });
 
+  it('0008 → 0009 adds the accounts a home account reaches: one row per account, never itself, gone with the home account', async () => {
+    const file = path.join(dir, 'v8.db');
+    const h1 = openDatabase({ file });
+    await migrateToLatest(h1, MIGRATIONS.slice(0, 8));
+    h1.sqlite.prepare(`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`).run();
+    await h1.close();
+    const h2 = await openAndMigrate({ file });
+    expect(h2.migration.applied).toEqual(MIGRATIONS.slice(8).map(([name]) => name));
+    const s = h2.sqlite;
+    s.prepare(`INSERT INTO org_homes (home_account_id, default_role_name) VALUES ('111122223333', 'OrganizationAccountAccessRole')`).run();
+    const add = s.prepare(`INSERT INTO org_accounts (home_account_id, account_id, source, created_at) VALUES ('111122223333', ?, ?, 'x')`);
+    add.run('222233334444', 'organization');
+    add.run('333344445555', 'manual');
+    expect(() => add.run('222233334444', 'manual')).toThrow(/UNIQUE|PRIMARY/);
+    expect(() => add.run('111122223333', 'manual')).toThrow(/CHECK/);
+    expect(() => add.run('12345', 'manual')).toThrow(/CHECK/);
+    expect(() => add.run('12345678901a', 'manual')).toThrow(/CHECK/);
+    expect(() => add.run('444455556666', 'guessed')).toThrow(/CHECK/);
+    expect(s.prepare('SELECT COUNT(*) AS n FROM org_accounts').get()).toEqual({ n: 2 });
+    s.prepare(`DELETE FROM accounts WHERE id = '111122223333'`).run();
+    expect(s.prepare('SELECT (SELECT COUNT(*) FROM org_accounts) + (SELECT COUNT(*) FROM org_homes) AS n').get()).toEqual({ n: 0 });
+    await h2.close();
+  });
+
   it('refuses a database written by a newer version and leaves the file byte-for-byte unchanged', async () => {
     const file = path.join(dir, 'newer.db');
     const future: [string, Migration] = ['9999_from_the_future', { up: async () => {} }];

@@ -193,6 +193,32 @@ export interface SnoozesTable {
   created_at: string;
 }
 
+/** Per home account: the default role and the last organization listing (0009). */
+export interface OrgHomesTable {
+  home_account_id: string;
+  default_role_name: string;
+  organization_id: string | null;
+  listed_at: string | null;
+  list_error_code: string | null;
+  list_error: string | null;
+  list_error_at: string | null;
+}
+
+/** Accounts a home account reaches by assuming a role: listed from its organization or added by hand (0009). */
+export interface OrgAccountsTable {
+  home_account_id: string;
+  account_id: string;
+  name: string | null;
+  email: string | null;
+  source: 'organization' | 'manual';
+  role_name: string | null;
+  listed_at: string | null;
+  last_error_code: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   services: ServicesTable;
@@ -207,6 +233,8 @@ export interface Database {
   cleanup_plans: CleanupPlansTable;
   metric_series: MetricSeriesTable;
   snoozes: SnoozesTable;
+  org_homes: OrgHomesTable;
+  org_accounts: OrgAccountsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -90,11 +90,18 @@ export function buildCostAndUsageInput(
   period: CostPeriod,
   excludeRecordTypes: readonly string[],
   nextPageToken?: string,
+  /** The organization-level request: grouped by LINKED_ACCOUNT then SERVICE (one request for every account). */
+  byAccount = false,
 ): GetCostAndUsageCommandInput {
   return {
     TimePeriod: { Start: period.start, End: period.end },
     Granularity: 'DAILY',
-    GroupBy: [{ Type: 'DIMENSION', Key: 'SERVICE' }],
+    GroupBy: byAccount
+      ? [
+          { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
+          { Type: 'DIMENSION', Key: 'SERVICE' },
+        ]
+      : [{ Type: 'DIMENSION', Key: 'SERVICE' }],
     Metrics: [...CE_METRICS],
     // Cost Explorer rejects an empty expression: no exclusions means no Filter at all.
     ...(excludeRecordTypes.length > 0
@@ -125,13 +132,15 @@ class ResultAccumulator {
   private readonly services = new Map<string, ServiceAcc>();
   private readonly estimated = new Set<string>();
 
-  add(results: readonly ResultByTime[]): void {
+  /** `accountId`: only the groups of that linked account (the organization-level request); else every group. */
+  add(results: readonly ResultByTime[], accountId?: string): void {
     for (const r of results) {
       const date = r.TimePeriod?.Start;
       if (!date) continue;
       if (r.Estimated) this.estimated.add(date);
       for (const g of r.Groups ?? []) {
-        const name = g.Keys?.[0];
+        if (accountId !== undefined && g.Keys?.[0] !== accountId) continue;
+        const name = accountId === undefined ? g.Keys?.[0] : g.Keys?.[1];
         if (name === undefined) continue;
         const info = lookupService(name);
         let svc = this.services.get(info.code);
@@ -219,9 +228,46 @@ export interface FetchCostsOptions {
  * between pages, restarts from the first page once (a mix of two versions would be wrong). Errors are AppErrors.
  */
 export async function fetchServiceCosts(client: CostExplorerClient, opts: FetchCostsOptions): Promise<CostExplorerResult> {
+  const { pages, requests } = await fetchPages(client, opts, false);
+  const acc = new ResultAccumulator();
+  for (const p of pages) acc.add(p);
+  return acc.finish(opts.period, requests);
+}
+
+export interface LinkedAccountCosts {
+  period: CostPeriod;
+  /** Paid requests made, for every account together. */
+  requests: number;
+  /** The accounts the request covered: each one's costs, as its own grouped-by-SERVICE request would give them. */
+  accounts: string[];
+  of(accountId: string): CostExplorerResult;
+}
+
+/**
+ * The organization-level query (management account, or a payer): one grouped request (per page) for every linked
+ * account, split per account afterwards. Its requests are paid once, by the account that made it.
+ */
+export async function fetchLinkedAccountCosts(client: CostExplorerClient, opts: FetchCostsOptions): Promise<LinkedAccountCosts> {
+  const { pages, requests } = await fetchPages(client, opts, true);
+  const accounts = new Set<string>();
+  for (const p of pages) for (const r of p) for (const g of r.Groups ?? []) if (g.Keys?.[0]) accounts.add(g.Keys[0]);
+  return {
+    period: opts.period,
+    requests,
+    accounts: [...accounts].sort(),
+    of(accountId) {
+      const acc = new ResultAccumulator();
+      for (const p of pages) acc.add(p, accountId);
+      // The paid requests belong to the organization-level call, not to any one account.
+      return acc.finish(opts.period, 0);
+    },
+  };
+}
+
+async function fetchPages(client: CostExplorerClient, opts: FetchCostsOptions, byAccount: boolean): Promise<{ pages: ResultByTime[][]; requests: number }> {
   let requests = 0;
   for (let attempt = 0; ; attempt++) {
-    const acc = new ResultAccumulator();
+    const pagesRead: ResultByTime[][] = [];
     try {
       let token: string | undefined;
       let pages = 0;
@@ -233,17 +279,17 @@ export async function fetchServiceCosts(client: CostExplorerClient, opts: FetchC
         requests++;
         opts.onRequest?.();
         const out = await client.send(
-          new GetCostAndUsageCommand(buildCostAndUsageInput(opts.period, opts.excludeRecordTypes, token)),
+          new GetCostAndUsageCommand(buildCostAndUsageInput(opts.period, opts.excludeRecordTypes, token, byAccount)),
           opts.signal ? { abortSignal: opts.signal } : {},
         );
-        acc.add(out.ResultsByTime ?? []);
+        pagesRead.push(out.ResultsByTime ?? []);
         const next = out.NextPageToken || undefined;
         if (next !== undefined && next === token) {
           throw new AppError('aws.service_error', 'Cost Explorer returned the same page token twice; stopped to limit cost.');
         }
         token = next;
       } while (token !== undefined);
-      return acc.finish(opts.period, requests);
+      return { pages: pagesRead, requests };
     } catch (err) {
       const code = awsErrorCode(err);
       if (attempt === 0 && (code === 'InvalidNextTokenException' || code === 'RequestChangedException')) continue;

@@ -35,6 +35,12 @@ export interface DiscoveryDeps {
   /** The clock (tests pass a fixed date). */
   now?: Date;
   signal?: AbortSignal;
+  /**
+   * Where the costs come from instead of this account's own request: the organization-level request (one for every
+   * account, made and counted by the home account). Its `requests` are this account's own paid requests (0 when the
+   * costs came from the shared request). Called only when the cache does not answer.
+   */
+  costs?: { source: 'organization'; fetch: (period: CostPeriod, excludeRecordTypes: readonly string[], signal?: AbortSignal) => Promise<CostExplorerResult> };
 }
 
 export interface DiscoveryOptions {
@@ -172,6 +178,7 @@ async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryRe
       cacheHours: o.cacheHours,
       force: o.force,
       period,
+      ...(deps.costs ? { costSource: deps.costs.source } : {}),
     },
   });
 
@@ -193,14 +200,19 @@ async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryRe
 
   let result: CostExplorerResult;
   try {
-    result = await fetchServiceCosts(deps.ce(), {
-      period,
-      excludeRecordTypes: o.excludeRecordTypes,
-      ...(deps.signal ? { signal: deps.signal } : {}),
-      onRequest: () => {
-        requests++;
-      },
-    });
+    if (deps.costs) {
+      result = await deps.costs.fetch(period, o.excludeRecordTypes, deps.signal);
+      requests += result.requests;
+    } else {
+      result = await fetchServiceCosts(deps.ce(), {
+        period,
+        excludeRecordTypes: o.excludeRecordTypes,
+        ...(deps.signal ? { signal: deps.signal } : {}),
+        onRequest: () => {
+          requests++;
+        },
+      });
+    }
   } catch (err) {
     return fail(err);
   }

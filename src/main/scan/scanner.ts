@@ -7,7 +7,7 @@ import { awsErrorCode, toAppError } from '../aws/errors';
 import type { DbHandle } from '../db/connection';
 import { ResourceWriter, markGone } from '../db/repos/resources';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
-import { discover, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
+import { discover, type DiscoveryDeps, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
 import { coverageOf, type HandlerRegistry } from '../handlers/registry';
 import { RegionInventory } from '../handlers/region-inventory';
@@ -70,6 +70,8 @@ export interface ScanDeps {
   /** Regional SDK clients by service (the client factory): handlers get them through their context. */
   clients: RegionClients;
   costExplorer: () => CostExplorerClient;
+  /** Costs from the organization-level request instead of this account's own (see DiscoveryDeps.costs). */
+  costs?: DiscoveryDeps['costs'];
   /** Region used for DescribeRegions. */
   homeRegion: string;
   registry: HandlerRegistry;
@@ -190,7 +192,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   let discovery: DiscoveryResult | null = null;
   if (!req.skipDiscovery) {
     discovery = await discover(
-      { db, ce: deps.costExplorer, accountId, coverage: coverageOf(deps.registry), now: now(), ...(signal ? { signal } : {}) },
+      { db, ce: deps.costExplorer, accountId, coverage: coverageOf(deps.registry), now: now(), ...(signal ? { signal } : {}), ...(deps.costs ? { costs: deps.costs } : {}) },
       { ...deps.settings.discovery, ...(req.forceDiscovery ? { force: true } : {}) },
     );
   }

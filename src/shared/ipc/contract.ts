@@ -57,6 +57,8 @@ import {
   type ServiceResourcesDto,
 } from '../dto/services';
 import { settingsUpdateInput, type SettingsDto } from '../dto/settings';
+import type { OrgScanProgressEvent } from '../dto/org';
+import { orgChannels } from './channels-org';
 import { recoveryChannels } from './channels-recovery';
 import { savingsChannels } from './channels-savings';
 import { snoozeChannels } from './channels-snooze';
@@ -116,6 +118,8 @@ export const channels = {
   ...snoozeChannels,
   ...savingsChannels,
   ...recoveryChannels,
+  // Issue #20: many accounts.
+  ...orgChannels,
 } as const;
 
 export const events = {
@@ -123,6 +127,7 @@ export const events = {
   'cleanup:progress': event<CleanupProgressEvent>(),
   'auth:mfa-request': event<MfaRequestEvent>(),
   'discovery:done': event<DiscoveryResultDto>(),
+  'org:progress': event<OrgScanProgressEvent>(),
 } as const;
 
 type Channels = typeof channels;
