@@ -133,7 +133,7 @@ function describeFailure(err: unknown, o: AssumeRoleOptions, roleArn: string): A
   if (code === 'AccessDenied' && !/MultiFactorAuthentication/i.test(msg)) {
     return new AppError(
       'aws.access_denied',
-      `Could not assume role ${o.roleName} in account ${o.accountId} from profile "${o.profile}": the role does not exist there or does not trust this identity (sts:AssumeRole denied on ${roleArn}).`,
+      `Could not assume role ${o.roleName} in account ${o.accountId} from profile "${o.profile}": the role does not exist there, does not trust this identity, or requires MFA (sts:AssumeRole denied on ${roleArn}).${o.mfaSerial ? '' : ` If the role requires MFA, add mfa_serial (your MFA device) to profile "${o.profile}".`}`,
       details,
       { cause: err },
     );
