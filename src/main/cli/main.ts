@@ -3,6 +3,7 @@
  *
  *   cloud-cleaner profiles [--json]
  *   cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
+ *   cloud-cleaner scan --profile P --all-accounts [--role NAME] [--accounts ID,ID] [--regions …] [--db FILE] [--json]
  *   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--ignored exclude|include|only] [--json|--csv]
     --ignored: findings you ignored (snoozed) are left out by default; include them, or list only them
  *   cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID…] [--action ID=ACTION…] --confirm-account ACCOUNT
@@ -18,6 +19,7 @@ import { listProfiles } from '../aws/profiles';
 import { runCleanupCommand } from './clean-command';
 import { openCliDatabase, resolveAccountId } from './cli-db';
 import { findingsCommand } from './findings-command';
+import { scanAllCommand } from './scan-all-command';
 import { scanCommand } from './scan-command';
 import { IGNORED_MODES, type IgnoredMode } from '../../shared/dto/snooze';
 
@@ -33,6 +35,8 @@ export interface CliIo {
 const USAGE = `usage:
   cloud-cleaner profiles [--json]
   cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
+  cloud-cleaner scan --profile P --all-accounts [--role NAME] [--accounts ID,ID] [--regions all|r1,r2] [--db FILE] [--json]
+    --all-accounts: the profile's account and its organization's accounts, each through a role (default OrganizationAccountAccessRole)
   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
   cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID...] [--action ID=ACTION...] --confirm-account ACCOUNT [--dry-run] [--snapshot-volumes]
     --action ID=ACTION: the action for one finding (stop, pause, delete-without-snapshot, …; default: its kind's first)`;
@@ -45,6 +49,9 @@ const OPTIONS = {
   csv: { type: 'boolean' },
   account: { type: 'string' },
   ignored: { type: 'string' },
+  'all-accounts': { type: 'boolean' },
+  role: { type: 'string' },
+  accounts: { type: 'string' },
   finding: { type: 'string', multiple: true },
   action: { type: 'string', multiple: true },
   'confirm-account': { type: 'string' },
@@ -55,7 +62,7 @@ const OPTIONS = {
 
 const ALLOWED: Record<string, readonly string[]> = {
   profiles: ['json'],
-  scan: ['profile', 'regions', 'db', 'json'],
+  scan: ['profile', 'regions', 'db', 'json', 'all-accounts', 'role', 'accounts'],
   findings: ['db', 'profile', 'account', 'ignored', 'json', 'csv'],
   clean: ['profile', 'db', 'finding', 'action', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
 };
@@ -102,7 +109,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'scan': {
         if (!v.profile) throw new UsageError('scan needs --profile P');
         const regions = parseRegions(v.regions);
-        return await scanCommand({ profile: v.profile, regions, db: v.db, json: v.json === true }, io);
+        if (!v['all-accounts']) {
+          if (v.role !== undefined || v.accounts !== undefined) throw new UsageError('--role and --accounts go with --all-accounts');
+          return await scanCommand({ profile: v.profile, regions, db: v.db, json: v.json === true }, io);
+        }
+        let accounts: string[] | undefined;
+        if (v.accounts !== undefined) {
+          accounts = [...new Set(v.accounts.split(',').map((s) => s.trim()).filter(Boolean))];
+          const bad = accounts.filter((a) => !/^\d{12}$/.test(a));
+          if (accounts.length === 0 || bad.length > 0) throw new UsageError(`--accounts: not a 12-digit account id: ${bad.join(', ') || '(empty)'}`);
+        }
+        return await scanAllCommand(
+          { profile: v.profile, regions, db: v.db, json: v.json === true, ...(v.role !== undefined ? { role: v.role } : {}), ...(accounts ? { accounts } : {}) },
+          io,
+        );
       }
       case 'findings': {
         const ignoredMode = v.ignored ?? 'exclude';
