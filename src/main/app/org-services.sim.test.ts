@@ -234,4 +234,73 @@ describe('many accounts from one profile (issue #20)', () => {
       sim.state.deny.delete('organizations:ListAccounts');
     }
   }, 120_000);
+  it('a cleanup in a member account: the plan is that account’s, confirmed with its id, and deletes there only', async () => {
+    const svc = createAppServices({ db });
+    await svc.profilesSelect({ profile: 'org' });
+    await svc.orgRefresh(undefined);
+    const prod = reachable[0]!;
+    await svc.orgView({ accountId: prod.accountId });
+    const { scanId } = await svc.scansStart({ regions: REGIONS });
+    await until(async () => ((await svc.scansGet({ scanId })).status !== 'running' ? true : undefined), 60_000);
+    const vol = (await svc.findingsList({ limit: 500, offset: 0 })).rows.find((r) => r.resourceType === 'ec2:volume' && !r.protected);
+    expect(vol).toBeDefined();
+    // The home account's id does not confirm a member's plan: refused whole, nothing deleted.
+    const wrong = await svc.cleanupPlan({ findingIds: [vol!.id], snapshotVolumes: false });
+    await svc.cleanupDryRun({ planId: wrong.id });
+    const refused = await svc.cleanupExecute({ planId: wrong.id, confirmAccountId: SAMPLE_ORGANIZATION.managementAccountId });
+    expect(refused.status).toBe('refused');
+    expect(sim.account(prod.accountId)!.region(vol!.region).volumes.has(vol!.resourceId)).toBe(true);
+    const plan = await svc.cleanupPlan({ findingIds: [vol!.id], snapshotVolumes: false });
+    expect(plan.accountId).toBe(prod.accountId);
+    await svc.cleanupDryRun({ planId: plan.id });
+    const run = await svc.cleanupExecute({ planId: plan.id, confirmAccountId: prod.accountId });
+    expect(run.status).toBe('completed');
+    expect(sim.account(prod.accountId)!.region(vol!.region).volumes.has(vol!.resourceId)).toBe(false);
+    // The calls (dry runs and the delete) ran in the member's account (its session), none in the management account.
+    expect(sim.countsByAccount()[prod.accountId]?.byOperation['ec2:DeleteVolume']).toBeGreaterThanOrEqual(1);
+    expect(sim.countsByAccount()[SAMPLE_ORGANIZATION.managementAccountId]?.byOperation['ec2:DeleteVolume'] ?? 0).toBe(0);
+    // The history is the member account's own.
+    const history = await svc.deletionsPlans({ limit: 10, offset: 0 });
+    expect(history.rows.map((p) => p.planId)).toContain(plan.id);
+    await svc.orgView({ accountId: SAMPLE_ORGANIZATION.managementAccountId });
+    expect((await svc.deletionsPlans({ limit: 10, offset: 0 })).rows.map((p) => p.planId)).not.toContain(plan.id);
+  }, 120_000);
+
+  it('cancel stops every account of the run; what was scanned is kept, nothing is left running', async () => {
+    sim.setFaults({ latencyMs: 40 });
+    try {
+      const svc = createAppServices({ db });
+      await svc.profilesSelect({ profile: 'org' });
+      await svc.orgRefresh(undefined);
+      const final = new Map<string, OrgScanProgressEvent>();
+      let runId = '';
+      let running = false;
+      const off = svc.events.on((event, payload) => {
+        if (event !== 'org:progress') return;
+        const e = payload as OrgScanProgressEvent;
+        if (e.status === 'running' && e.tasksDone > 0) running = true;
+        if (e.done) final.set(e.accountId, e);
+      });
+      try {
+        ({ runId } = await svc.orgScanStart({ regions: 'all' }));
+        await until(async () => (running ? true : undefined), 60_000);
+        const t0 = Date.now();
+        await svc.orgScanCancel({ runId });
+        expect(Date.now() - t0).toBeLessThan(5_000);
+        const accounts = (await svc.orgAccounts(undefined)).accounts;
+        expect(final.size).toBe(accounts.length);
+        expect([...final.values()].some((e) => e.status === 'cancelled')).toBe(true);
+        // Every scan record ended (cancelled or finished), none left running.
+        const statuses = accounts.map((a) => a.lastScan?.status).filter(Boolean);
+        expect(statuses.length).toBeGreaterThan(0);
+        expect(statuses).not.toContain('running');
+        expect(statuses).toContain('cancelled');
+        await expect(svc.orgScanCancel({ runId })).rejects.toMatchObject({ code: 'not_found' });
+      } finally {
+        off();
+      }
+    } finally {
+      sim.setFaults({});
+    }
+  }, 120_000);
 });

@@ -29,7 +29,7 @@ export interface OrganizationListing {
 
 export async function listOrganizationAccounts(
   clients: RegionClients,
-  o: { partition: Partition | string; accountId: string; profile: string; signal?: AbortSignal },
+  o: { partition: Partition | string; accountId: string; profile: string; signal?: AbortSignal; /** ListAccounts MaxResults (1–20, default 20). */ pageSize?: number },
 ): Promise<OrganizationListing> {
   const client = clients.client(OrganizationsClient, organizationsRegion(o.partition));
   const send = o.signal ? { abortSignal: o.signal } : {};
@@ -38,7 +38,7 @@ export async function listOrganizationAccounts(
     const accounts: ListedAccount[] = [];
     let skipped = 0;
     let pages = 0;
-    for await (const page of paginateListAccounts({ client, pageSize: 20 }, {})) {
+    for await (const page of paginateListAccounts({ client, pageSize: o.pageSize ?? 20 }, {})) {
       pages++;
       if (o.signal?.aborted) throw new AppError('cancelled', 'Listing the organization was cancelled.');
       for (const a of page.Accounts ?? []) {
