@@ -37,7 +37,11 @@ beforeAll(async () => {
   sim = await startSimulator();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-org-'));
   const at = `region = us-east-1\nendpoint_url = ${sim.endpoint}\n`;
-  fs.writeFileSync(path.join(dir, 'config'), `[profile org]\n${at}\n[profile org-mfa]\nmfa_serial = ${MFA_SERIAL}\n${at}`);
+  fs.writeFileSync(
+    path.join(dir, 'config'),
+    `[profile org]\n${at}\n[profile org-mfa]\nmfa_serial = ${MFA_SERIAL}\n${at}\n` +
+      `[profile org-admin]\nrole_arn = arn:aws:iam::${SAMPLE_ORGANIZATION.managementAccountId}:role/cleanup\nsource_profile = org\nmfa_serial = ${MFA_SERIAL}\n${at}`,
+  );
   fs.writeFileSync(
     path.join(dir, 'credentials'),
     '[org]\naws_access_key_id = AKIDSIMTEST\naws_secret_access_key = sim-secret\n[org-mfa]\naws_access_key_id = AKIDSIMTEST\naws_secret_access_key = sim-secret\n',
@@ -181,6 +185,30 @@ describe('many accounts from one profile (issue #20)', () => {
       expect(final.get(security.accountId)).toMatchObject({ status: 'succeeded', error: null });
       const ask = sim.state.assumeRoleRequests.filter((r) => r.roleArn?.includes(security.accountId) && r.outcome === 'ok');
       expect(ask.at(-1)).toMatchObject({ serialNumber: MFA_SERIAL, tokenCode: sim.state.mfaCode });
+    } finally {
+      off();
+    }
+  }, 60_000);
+
+  it('a home profile that is itself an MFA-protected role: one code for the profile, then every member through it', async () => {
+    const svc = createAppServices({ db });
+    let prompts = 0;
+    const off = svc.events.on((event, payload) => {
+      if (event !== 'auth:mfa-request') return;
+      prompts++;
+      void svc.authMfaAnswer({ requestId: (payload as { requestId: string }).requestId, code: sim.state.mfaCode });
+    });
+    try {
+      const session = await svc.profilesSelect({ profile: 'org-admin' });
+      expect(session.identity.arn).toContain(':assumed-role/cleanup/');
+      await svc.orgRefresh(undefined);
+      const final = await scanAll(svc, reachable.map((m) => m.accountId));
+      for (const m of reachable) expect(final.get(m.accountId)).toMatchObject({ status: 'succeeded', error: null });
+      // The members' roles were assumed from the profile's (assumed-role) session: no second MFA code.
+      expect(prompts).toBe(1);
+      const chained = sim.state.assumeRoleRequests.filter((r) => reachable.some((m) => r.roleArn?.includes(m.accountId)) && r.outcome === 'ok');
+      expect(chained.length).toBeGreaterThanOrEqual(reachable.length);
+      for (const r of chained) expect(r.callerArn).toContain(':assumed-role/cleanup/');
     } finally {
       off();
     }
