@@ -1,9 +1,11 @@
 /**
- * `npm run sim [-- --fixture <file>] [-- --port N] [-- --latency MS] [-- --throttle-rate 0.1] [-- --seed N]`: starts the simulator and prints, FIRST, the line
- * `endpoint=http://127.0.0.1:PORT` (scripts parse it), then an AWS config snippet. Runs until SIGINT/SIGTERM.
+ * `npm run sim [-- --fixture <file>] [-- --port N] [-- --latency MS] [-- --throttle-rate 0.1] [-- --seed N] [-- --no-organization]`:
+ * starts the simulator and prints, FIRST, the line `endpoint=http://127.0.0.1:PORT` (scripts parse it), then an AWS
+ * config snippet and the organization's accounts. Runs until SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { loadFixture, startSimulator } from './index';
+import { loadFixture, ORGANIZATION_ACCESS_ROLE, startSimulator } from './index';
+import type { Simulator } from './index';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -13,6 +15,7 @@ async function main(): Promise<void> {
       latency: { type: 'string' },
       'throttle-rate': { type: 'string' },
       seed: { type: 'string' },
+      'no-organization': { type: 'boolean' },
     },
     allowPositionals: false,
   });
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
     ...(values.seed ? { seed: Number(values.seed) } : {}),
   };
   for (const [k, v] of Object.entries(faults)) if (!Number.isFinite(v) || v < 0) throw new Error(`--${k} must be a number, got ${String(v)}`);
-  const sim = await startSimulator({ fixture, port, faults });
+  const sim = await startSimulator({ fixture, port, faults, ...(values['no-organization'] ? { organization: false as const } : {}) });
   const region = sim.state.regionInfo[0]?.name ?? 'us-east-1';
   process.stdout.write(
     [
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
       '',
       '# Or for one shell: AWS_PROFILE=cloud-cleaner-sim, or',
       `#   AWS_ENDPOINT_URL=${sim.endpoint} AWS_ACCESS_KEY_ID=AKIDSIM AWS_SECRET_ACCESS_KEY=sim-secret AWS_REGION=${region}`,
+      ...organizationLines(sim),
       '# Ctrl-C stops the simulator.',
       '',
     ].join('\n'),
@@ -51,6 +55,25 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The organization's accounts, as comments: who is reachable with the profile's keys and how. */
+function organizationLines(sim: Simulator): string[] {
+  const org = sim.organization;
+  if (!org) return [];
+  const lines = ['', `# Organization ${org.id}, managed by this account. Its accounts (role ${ORGANIZATION_ACCESS_ROLE}):`];
+  for (const a of org.accounts) {
+    let access = 'management account (this profile)';
+    if (a.accountId !== org.managementAccountId) {
+      const role = a.account?.roles?.get(`arn:aws:iam::${a.accountId}:role/${ORGANIZATION_ACCESS_ROLE}`);
+      if (a.status === 'SUSPENDED') access = 'suspended: cannot be reached';
+      else if (!role) access = 'no role: AssumeRole is refused';
+      else access = role.requireMfa ? `role requires MFA (code ${sim.state.mfaCode})` : 'role assumable';
+    }
+    lines.push(`#   ${a.accountId}  ${a.name.padEnd(14)} ${a.status.padEnd(9)} ${access}`);
+  }
+  lines.push('');
+  return lines;
 }
 
 main().catch((e: unknown) => {

@@ -2,7 +2,8 @@
  * Cost Explorer over AWS JSON 1.1 (signing name `ce`, target prefix `AWSInsightsIndexService`, API 2017-10-25):
  * GetCostAndUsage and GetDimensionValues over the fixture's daily cost records, continued into the days that passed
  * since it was loaded (costRecords). A fixture with Cost Explorer disabled, or `Faults.costExplorerError`, fails every
- * call before its input is read.
+ * call before its input is read. LINKED_ACCOUNT: an organization's management account sees its ACTIVE members' own
+ * records too when the request groups or filters by it (linkedRecords); a member sees only its own.
  * https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/
  */
 import { createHash } from 'node:crypto';
@@ -108,14 +109,40 @@ export function costRecords(account: SimAccount): SimCostRecord[] {
   return out;
 }
 
-function dimensionValue(r: SimCostRecord, d: Dimension, account: SimAccount): string {
+/** A cost record with the account it was billed to (LINKED_ACCOUNT). */
+type LinkedRecord = SimCostRecord & { linkedAccount: string };
+
+/** Does the request group or filter by LINKED_ACCOUNT? */
+function mentionsLinkedAccount(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(mentionsLinkedAccount);
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Json;
+  if (o.Key === 'LINKED_ACCOUNT') return true;
+  return Object.values(o).some(mentionsLinkedAccount);
+}
+
+/**
+ * The records a request sees. The management account of an organization sees its members' bills too (each ACTIVE
+ * member's own records, LINKED_ACCOUNT = the member) when the request names LINKED_ACCOUNT (GroupBy, Filter, or
+ * GetDimensionValues of it); otherwise, and for every other account, its own records only. (On AWS the payer's
+ * unfiltered view is consolidated; the simulator keeps the management account's own bill there so single-account
+ * numbers stay the sample account's.)
+ */
+function linkedRecords(account: SimAccount, orgWide: boolean): LinkedRecord[] {
+  const own = costRecords(account).map((r) => ({ ...r, linkedAccount: account.accountId }));
+  if (!orgWide || !account.isManagementAccount) return own;
+  const members = account.organization?.memberAccounts() ?? [];
+  return [...own, ...members.flatMap((m) => costRecords(m).map((r) => ({ ...r, linkedAccount: m.accountId })))];
+}
+
+function dimensionValue(r: LinkedRecord, d: Dimension): string {
   switch (d) {
     case 'SERVICE':
       return r.service;
     case 'RECORD_TYPE':
       return r.recordType;
     case 'LINKED_ACCOUNT':
-      return account.accountId;
+      return r.linkedAccount;
     default: {
       const never: never = d;
       return never;
@@ -132,7 +159,7 @@ function dimensionKey(key: unknown): Dimension {
 }
 
 /** A CE Expression: exactly one of And, Or, Not, Dimensions (Tags/CostCategories cannot match: no tags in cost data). */
-function compileFilter(expr: unknown, account: SimAccount): (r: SimCostRecord) => boolean {
+function compileFilter(expr: unknown): (r: LinkedRecord) => boolean {
   const e = asObject(expr, 'Filter');
   const keys = Object.keys(e).filter((k) => e[k] !== undefined && e[k] !== null);
   if (keys.length !== 1) throw invalid('Expression must have exactly one of And, Or, Not, Dimensions, Tags, CostCategories');
@@ -140,11 +167,11 @@ function compileFilter(expr: unknown, account: SimAccount): (r: SimCostRecord) =
   if (k === 'And' || k === 'Or') {
     const list = e[k];
     if (!Array.isArray(list) || list.length < 2) throw invalid(`${k} expression must have at least 2 operands`);
-    const parts = list.map((x) => compileFilter(x, account));
+    const parts = list.map((x) => compileFilter(x));
     return k === 'And' ? (r) => parts.every((p) => p(r)) : (r) => parts.some((p) => p(r));
   }
   if (k === 'Not') {
-    const inner = compileFilter(e.Not, account);
+    const inner = compileFilter(e.Not);
     return (r) => !inner(r);
   }
   if (k === 'Dimensions') {
@@ -157,7 +184,7 @@ function compileFilter(expr: unknown, account: SimAccount): (r: SimCostRecord) =
     const norm = (s: string): string => (ci ? s.toLowerCase() : s);
     const set = new Set(values.map(norm));
     // A misspelled value simply matches nothing, as CE does.
-    return (r) => set.has(norm(dimensionValue(r, key, account)));
+    return (r) => set.has(norm(dimensionValue(r, key)));
   }
   if (k === 'Tags' || k === 'CostCategories') return () => false;
   throw invalid(`Unknown expression operator ${k}`);
@@ -214,17 +241,17 @@ export function getCostAndUsage(account: SimAccount, body: Json, opts: CeOptions
     if (g.Key === 'CHARGE_TYPE') throw invalid('Group by CHARGE_TYPE is not supported. Use RECORD_TYPE instead.');
     return dimensionKey(g.Key);
   });
-  const filter = body.Filter === undefined ? () => true : compileFilter(body.Filter, account);
+  const filter = body.Filter === undefined ? () => true : compileFilter(body.Filter);
 
   const today = utcDayStart(account.currentTime());
   const estimatedFrom = today - 2 * DAY_MS; // the last 2 days before "today" (and later) are still estimates
-  const records = costRecords(account).filter(filter);
+  const records = linkedRecords(account, mentionsLinkedAccount(body.GroupBy) || mentionsLinkedAccount(body.Filter)).filter(filter);
 
-  const metricValue = (rs: SimCostRecord[], m: string): { Amount: string; Unit: string } => {
+  const metricValue = (rs: LinkedRecord[], m: string): { Amount: string; Unit: string } => {
     const usage = m === 'UsageQuantity' || m === 'NormalizedUsageAmount';
     return { Amount: sumDecimals(rs.map((r) => (usage ? r.usageQuantity : r.amount))), Unit: usage ? 'N/A' : 'USD' };
   };
-  const metricsOf = (rs: SimCostRecord[]): Json => Object.fromEntries(metrics.map((m) => [m, metricValue(rs, m)]));
+  const metricsOf = (rs: LinkedRecord[]): Json => Object.fromEntries(metrics.map((m) => [m, metricValue(rs, m)]));
 
   // Flatten into page units: one per group (or per period without GroupBy); an empty period still takes one.
   type Unit = { period: number; group?: Json };
@@ -242,9 +269,9 @@ export function getCostAndUsage(account: SimAccount, body: Json, opts: CeOptions
       results[idx] = { ...results[idx], Total: metricsOf(inPeriod) };
       continue;
     }
-    const groups = new Map<string, SimCostRecord[]>();
+    const groups = new Map<string, LinkedRecord[]>();
     for (const r of inPeriod) {
-      const key = JSON.stringify(groupDims.map((d) => dimensionValue(r, d, account)));
+      const key = JSON.stringify(groupDims.map((d) => dimensionValue(r, d)));
       const g = groups.get(key);
       if (g) g.push(r);
       else groups.set(key, [r]);
@@ -275,16 +302,23 @@ export function getCostAndUsage(account: SimAccount, body: Json, opts: CeOptions
   };
 }
 
+/** LINKED_ACCOUNT's description: the account's own alias, a member's name in the organization. */
+function linkedAccountAttributes(account: SimAccount, id: string): Record<string, string> {
+  if (id === account.accountId) return account.alias ? { description: account.alias } : {};
+  const name = account.organization?.get(id)?.name;
+  return name ? { description: name } : {};
+}
+
 export function getDimensionValues(account: SimAccount, body: Json, opts: CeOptions): Json {
   const { start, end } = timePeriod(body);
   const dim = dimensionKey(body.Dimension);
-  const filter = body.Filter === undefined ? () => true : compileFilter(body.Filter, account);
+  const filter = body.Filter === undefined ? () => true : compileFilter(body.Filter);
   const search = typeof body.SearchString === 'string' ? body.SearchString.toLowerCase() : '';
   const values = new Set<string>();
-  for (const r of costRecords(account)) {
+  for (const r of linkedRecords(account, dim === 'LINKED_ACCOUNT' || mentionsLinkedAccount(body.Filter))) {
     const t = Date.parse(`${r.date}T00:00:00Z`);
     if (t < start || t >= end || !filter(r)) continue;
-    const v = dimensionValue(r, dim, account);
+    const v = dimensionValue(r, dim);
     if (v.toLowerCase().includes(search)) values.add(v);
   }
   const all = [...values].sort();
@@ -293,7 +327,7 @@ export function getDimensionValues(account: SimAccount, body: Json, opts: CeOpti
   const page = all.slice(offset, offset + max);
   const next = offset + max < all.length ? pageToken(body, offset + max) : undefined;
   return {
-    DimensionValues: page.map((v) => ({ Value: v, Attributes: dim === 'LINKED_ACCOUNT' && account.alias ? { description: account.alias } : {} })),
+    DimensionValues: page.map((v) => ({ Value: v, Attributes: dim === 'LINKED_ACCOUNT' ? linkedAccountAttributes(account, v) : {} })),
     ReturnSize: page.length,
     TotalSize: all.length,
     ...(next ? { NextPageToken: next } : {}),

@@ -13,6 +13,16 @@ import { el, node } from '../protocols/xml';
 import { defaultRoleId } from '../resolve-fixture';
 import type { SimAccount, SimAssumeRoleRequest, SimRole, SimSession } from '../state';
 
+declare module '../protocols/protocol' {
+  interface SimOptions {
+    /**
+     * Test-only: sessions AssumeRole issues expire this many ms (wall clock) after issue, whatever DurationSeconds
+     * asked (the answered Expiration says so), so a client's refresh-before-expiry can be exercised in seconds.
+     */
+    assumeRoleSessionLifetimeMs?: number;
+  }
+}
+
 export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 export const STS_VERSION = '2011-06-15';
 
@@ -50,7 +60,7 @@ export const stsService = awsQueryService({
       const caller = callerOf(ctx);
       return el('Arn', caller.arn) + el('UserId', caller.userId) + el('Account', caller.accountId);
     },
-    AssumeRole: (ctx, p) => assumeRole(ctx.account, p, callerOf(ctx)),
+    AssumeRole: (ctx, p) => assumeRole(ctx.account, p, callerOf(ctx), ctx.options.assumeRoleSessionLifetimeMs),
   },
 });
 
@@ -89,7 +99,7 @@ function validate(p: QueryParams): void {
 }
 
 /** https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html */
-function assumeRole(account: SimAccount, p: QueryParams, caller: Caller): string {
+function assumeRole(account: SimAccount, p: QueryParams, caller: Caller, lifetimeMs: number | undefined): string {
   const duration = p.int('DurationSeconds');
   const record: SimAssumeRoleRequest = {
     roleArn: p.get('RoleArn'),
@@ -102,7 +112,7 @@ function assumeRole(account: SimAccount, p: QueryParams, caller: Caller): string
   };
   account.assumeRoleRequests.push(record);
   try {
-    const session = issueSession(account, p, caller);
+    const session = issueSession(account, p, caller, lifetimeMs);
     record.outcome = 'ok';
     record.accessKeyId = session.accessKeyId;
     return (
@@ -143,7 +153,7 @@ function roleOf(account: SimAccount, roleAccount: string, roleArn: string, roleN
 
 const anyRole = (roleArn: string, roleName: string): SimRole => ({ arn: roleArn, roleName, roleId: defaultRoleId(roleArn), requireMfa: false, maxSessionDurationSeconds: 3600 });
 
-function issueSession(account: SimAccount, p: QueryParams, caller: Caller): SimSession {
+function issueSession(account: SimAccount, p: QueryParams, caller: Caller, lifetimeMs: number | undefined): SimSession {
   validate(p);
   const roleArn = p.get('RoleArn') ?? '';
   const sessionName = p.get('RoleSessionName') ?? '';
@@ -172,7 +182,8 @@ function issueSession(account: SimAccount, p: QueryParams, caller: Caller): SimS
     throw new ApiError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
   }
 
-  const expiration = new Date(Math.floor(Date.now() / 1000) * 1000 + durationSeconds * 1000);
+  const expiration =
+    lifetimeMs === undefined ? new Date(Math.floor(Date.now() / 1000) * 1000 + durationSeconds * 1000) : new Date(Date.now() + lifetimeMs);
   const session: SimSession = {
     accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
     secretAccessKey: randomBytes(30).toString('base64'),
