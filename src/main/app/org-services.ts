@@ -4,7 +4,7 @@
  * account's role, MFA through the app's prompt) and kept until the profile changes.
  */
 import { randomUUID } from 'node:crypto';
-import { AppError, isAppError } from '../../shared/errors';
+import { AppError, isAppError, type ErrorCode } from '../../shared/errors';
 import type { OrgAccountsDto, OrgScanProgressEvent } from '../../shared/dto/org';
 import { toAppError } from '../aws/errors';
 import {
@@ -42,7 +42,7 @@ export function orgServices(st: AppState): OrgServices {
       homeAccountId: home.account.id,
       defaultRoleName: h.defaultRoleName,
       listedAt: h.listedAt,
-      listError: h.listError ? { code: h.listError.code as never, message: h.listError.message } : null,
+      listError: h.listError ? { code: h.listError.code as ErrorCode, message: h.listError.message } : null,
       accounts: await listOrgAccounts(db.db, home.account.id),
       viewingAccountId: st.session?.account.id ?? home.account.id,
     };
