@@ -32,7 +32,7 @@ function LastScan({ a }: { a: OrgAccountDto }): React.JSX.Element {
   return (
     <Stack gap={0}>
       <Group gap={6} wrap="nowrap">
-        <Badge color={scanStatusColor(s.status)} variant="light" data-testid="org-account-scan-status">
+        <Badge color={scanStatusColor(s.status)} variant="light" style={{ minWidth: 'max-content' }} data-testid="org-account-scan-status">
           {s.status}
         </Badge>
         <RelativeDate iso={s.startedAt} size="xs" c="dimmed" />
@@ -66,12 +66,12 @@ function AccountRow({ a, list, checked, onCheck, onEditRole, onView, viewPending
             </Badge>
           )}
         </Text>
-        <Text size="xs" c="dimmed" ff="monospace" data-testid="org-account-id">
-          {a.accountId}
+        <Text size="xs" c="dimmed">
+          <Text span ff="monospace" size="xs" data-testid="org-account-id">
+            {a.accountId}
+          </Text>{' '}
+          · <span data-testid="org-account-source">{sourceLabel(a.source)}</span>
         </Text>
-      </Table.Td>
-      <Table.Td>
-        <Text size="sm">{sourceLabel(a.source)}</Text>
       </Table.Td>
       <Table.Td>
         {role === null ? (
@@ -80,7 +80,7 @@ function AccountRow({ a, list, checked, onCheck, onEditRole, onView, viewPending
           </Text>
         ) : (
           <Group gap={4} wrap="nowrap">
-            <Text size="sm" ff="monospace" data-testid="org-account-role">
+            <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="org-account-role">
               {role}
             </Text>
             <Button size="compact-xs" variant="subtle" onClick={onEditRole} aria-label={`Change the role of ${a.name ?? a.accountId}`} data-testid="org-account-role-edit">
@@ -92,16 +92,18 @@ function AccountRow({ a, list, checked, onCheck, onEditRole, onView, viewPending
       <Table.Td>
         <LastScan a={a} />
       </Table.Td>
-      <Table.Td maw={320}>
+      <Table.Td maw={300}>
         {a.lastError ? (
           <Stack gap={0} data-testid="org-account-error" data-error-code={a.lastError.code}>
             <Text size="sm" c="red" fw={500}>
               Not reached
               {a.roleName ? ` with role ${a.roleName}` : ''}
             </Text>
-            <Text size="xs" c="red" style={{ wordBreak: 'break-word' }}>
-              {a.lastError.message}
-            </Text>
+            <Tooltip label={a.lastError.message} multiline maw={420} withArrow openDelay={200}>
+              <Text size="xs" c="red" lineClamp={3} style={{ wordBreak: 'break-word' }} tabIndex={0}>
+                {a.lastError.message}
+              </Text>
+            </Tooltip>
             <RelativeDate iso={a.lastError.at} size="xs" c="dimmed" />
           </Stack>
         ) : (
@@ -182,7 +184,7 @@ export function AccountList({ list, selected, onSelect, onView, viewPending }: A
         </Button>
       </Group>
 
-      <Table.ScrollContainer minWidth={860}>
+      <Table.ScrollContainer minWidth={800}>
         <Table verticalSpacing={6} data-testid="org-account-table">
           <Table.Thead>
             <Table.Tr>
@@ -196,7 +198,6 @@ export function AccountList({ list, selected, onSelect, onView, viewPending }: A
                 />
               </Table.Th>
               <Table.Th>Account</Table.Th>
-              <Table.Th>Source</Table.Th>
               <Table.Th>Role</Table.Th>
               <Table.Th>Last scan</Table.Th>
               <Table.Th>Access</Table.Th>

@@ -13,6 +13,7 @@ const ev = (over: Partial<OrgScanProgressEvent>): OrgScanProgressEvent => ({
   tasksDone: 0,
   tasksTotal: 0,
   error: null,
+  lastTask: null,
   done: false,
   ...over,
 });
@@ -34,7 +35,7 @@ describe('account words', () => {
 });
 
 describe('org scan store', () => {
-  it('shows begun accounts as queued, applies events, ends on done and ignores late events', () => {
+  it('shows begun accounts as queued, applies events, ends when every account got its final event', () => {
     const s = createOrgScanStore();
     s.begin('r1', ['111111111111', '222222222222']);
     expect([...s.get()!.accounts.values()].map((e) => e.status)).toEqual(['queued', 'queued']);
@@ -44,6 +45,9 @@ describe('org scan store', () => {
     expect(s.apply(ev({ runId: 'r2', status: 'failed' }))).toBe(false);
     expect(s.get()!.runId).toBe('r1');
     expect(s.apply(ev({ status: 'succeeded' }))).toBe(false);
+    // Main sends every account's final event at the end: the run ends with the last one.
+    expect(s.apply(ev({ status: 'succeeded', done: true }))).toBe(false);
+    expect(s.get()!.done).toBe(false);
     expect(s.apply(ev({ accountId: '222222222222', status: 'failed', done: true }))).toBe(true);
     expect(s.get()!.done).toBe(true);
     expect(runSummary(s.get()!)).toMatchObject({ succeeded: 1, failed: 1, queued: 0 });
@@ -53,5 +57,13 @@ describe('org scan store', () => {
     s.apply(ev({ runId: 'r3', status: 'connecting' }));
     expect(s.get()!.runId).toBe('r3');
     expect(s.get()!.accounts.size).toBe(1);
+  });
+
+  it('keeps events that came before the start call returned', () => {
+    const s = createOrgScanStore();
+    s.apply(ev({ runId: 'r1', status: 'connecting' }));
+    s.begin('r1', ['111111111111', '222222222222']);
+    expect(s.get()!.accounts.get('111111111111')!.status).toBe('connecting');
+    expect(s.get()!.accounts.get('222222222222')!.status).toBe('queued');
   });
 });

@@ -28,6 +28,8 @@ export function AccountsPage(): React.JSX.Element {
     if (id !== session?.account.id) view(id, labelOf(id));
   };
   const home = list?.accounts.find((a) => a.accountId === list.homeAccountId) ?? null;
+  const onlyHome = list !== undefined && list.accounts.length <= 1;
+  const listSection = list && <AccountList list={list} selected={selected} onSelect={setSelected} onView={onView} viewPending={pendingId} />;
   const viewingMember = list !== undefined && session !== null && session.account.id !== list.homeAccountId;
 
   return (
@@ -51,9 +53,11 @@ export function AccountsPage(): React.JSX.Element {
         <ErrorAlert error={accounts.error} onRetry={() => void accounts.refetch()} />
       ) : (
         <>
+          {/* Only the profile's own account yet: listing the organization (or adding accounts) comes first. */}
+          {onlyHome && listSection}
           <RollupSection viewingAccountId={session?.account.id ?? null} onView={onView} />
           <OrgScanSection list={accounts.data} selected={selected} />
-          <AccountList list={accounts.data} selected={selected} onSelect={setSelected} onView={onView} viewPending={pendingId} />
+          {!onlyHome && listSection}
         </>
       )}
     </Stack>

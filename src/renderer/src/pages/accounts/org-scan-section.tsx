@@ -6,13 +6,16 @@ import { Badge, Button, Card, Group, Loader, Progress, Stack, Table, Text, Title
 import { notifications } from '@mantine/notifications';
 import type { OrgAccountsDto, OrgScanProgressEvent } from '../../../../shared/dto/org';
 import { asAppError } from '../../api/client';
+import { useKinds } from '../../api/kinds';
 import { useCancelOrgScan, useStartOrgScan } from '../../api/queries-org';
 import { Money } from '../../components/money';
 import { formatCount } from '../../lib/format';
+import { kindLabel } from '../../lib/kinds';
 import { accountLabel, scanStatusColor, taskWords } from './account-words';
 import { isRunning, orgScanStore, useLiveOrgScan, ORG_SCAN_ENDED } from './org-scan-store';
 
 function ProgressRow({ e, name }: { e: OrgScanProgressEvent; name: string }): React.JSX.Element {
+  const kinds = useKinds();
   const ended = ORG_SCAN_ENDED.has(e.status);
   const pct = e.tasksTotal > 0 ? (100 * e.tasksDone) / e.tasksTotal : 0;
   return (
@@ -24,6 +27,7 @@ function ProgressRow({ e, name }: { e: OrgScanProgressEvent; name: string }): Re
         <Badge
           color={scanStatusColor(e.status)}
           variant="light"
+          style={{ minWidth: 'max-content' }}
           leftSection={e.status === 'running' || e.status === 'connecting' ? <Loader size={10} color="blue" /> : undefined}
           data-testid="org-scan-status"
         >
@@ -37,6 +41,11 @@ function ProgressRow({ e, name }: { e: OrgScanProgressEvent; name: string }): Re
               {taskWords(e.tasksDone, e.tasksTotal)}
             </Text>
             <Progress value={pct} size="xs" aria-label={`${name}: ${taskWords(e.tasksDone, e.tasksTotal)}`} />
+            {e.lastTask && !ended && (
+              <Text size="xs" c="dimmed" truncate="end">
+                {e.lastTask.region} · {kindLabel(kinds, e.lastTask.resourceType)}
+              </Text>
+            )}
           </Stack>
         ) : (
           <Text size="xs" c="dimmed">

@@ -7,7 +7,7 @@ import type { OrgScanProgressEvent, OrgScanStatus } from '../../../../shared/dto
 
 export interface LiveOrgScan {
   runId: string;
-  /** True once main sent the run's last event (`done`). */
+  /** True once every account of the run got its final event (main sends one per account, `done`, at the end). */
   done: boolean;
   accounts: ReadonlyMap<string, OrgScanProgressEvent>;
 }
@@ -19,7 +19,7 @@ export interface OrgScanStore {
   subscribe(l: Listener): () => void;
   /** A run was started here: show its accounts as queued before their first event arrives. */
   begin(runId: string, accountIds: readonly string[]): void;
-  /** Applies one event; returns true when it ended the run. */
+  /** Applies one event; returns true when it ended the run (the last account's final event). */
   apply(e: OrgScanProgressEvent): boolean;
   clear(): void;
 }
@@ -27,8 +27,10 @@ export interface OrgScanStore {
 export const ORG_SCAN_ENDED: ReadonlySet<OrgScanStatus> = new Set(['succeeded', 'partial', 'failed', 'cancelled']);
 
 function queued(runId: string, accountId: string): OrgScanProgressEvent {
-  return { runId, accountId, status: 'queued', scanId: null, findings: 0, monthlySavings: 0, tasksDone: 0, tasksTotal: 0, error: null, done: false };
+  return { runId, accountId, status: 'queued', scanId: null, findings: 0, monthlySavings: 0, tasksDone: 0, tasksTotal: 0, error: null, lastTask: null, done: false };
 }
+
+const allFinal = (accounts: ReadonlyMap<string, OrgScanProgressEvent>): boolean => accounts.size > 0 && [...accounts.values()].every((e) => e.done);
 
 export function createOrgScanStore(): OrgScanStore {
   let current: LiveOrgScan | null = null;
@@ -41,20 +43,25 @@ export function createOrgScanStore(): OrgScanStore {
       return () => listeners.delete(l);
     },
     begin(runId, accountIds) {
-      if (current?.runId === runId) return;
-      current = { runId, done: false, accounts: new Map(accountIds.map((id) => [id, queued(runId, id)])) };
+      // Events may arrive before the start call returns: keep them, add the accounts not heard of yet as queued.
+      const accounts = new Map(current?.runId === runId ? current.accounts : []);
+      for (const id of accountIds) if (!accounts.has(id)) accounts.set(id, queued(runId, id));
+      current = { runId, done: allFinal(accounts), accounts };
       emit();
     },
     apply(e) {
-      // A new run replaces an ended one; events of another run while one is going, or after the end, are ignored.
       const same = current?.runId === e.runId;
+      // Another run's events while one is going are ignored; a new run replaces an ended one.
       if (current && !same && !current.done) return false;
-      if (same && current?.done) return false;
-      const accounts = new Map(same && current ? current.accounts : []);
+      const before = same && current ? current.accounts : new Map<string, OrgScanProgressEvent>();
+      // An account's final event is final: a late progress event does not undo it.
+      if (before.get(e.accountId)?.done) return false;
+      const accounts = new Map(before);
       accounts.set(e.accountId, e);
-      current = { runId: e.runId, done: e.done, accounts };
+      const done = allFinal(accounts);
+      current = { runId: e.runId, done, accounts };
       emit();
-      return e.done;
+      return done;
     },
     clear() {
       current = null;

@@ -19,9 +19,22 @@ interface BarGroup {
   label: string;
   findings: number;
   monthlySavings: number;
+  folded?: boolean;
 }
 
-function Bars({ title, groups, testId }: { title: string; groups: BarGroup[]; testId: string }): React.JSX.Element {
+const MAX_BARS = 8;
+
+/** The first bars as they are; past MAX_BARS, the rest summed into one "N more" bar (the bars still add up). */
+function foldTail(groups: readonly BarGroup[], noun: string): BarGroup[] {
+  if (groups.length <= MAX_BARS) return [...groups];
+  const tail = groups.slice(MAX_BARS - 1);
+  const label = `${tail.length} more ${noun}`;
+  const monthlySavings = Math.round(tail.reduce((a, g) => a + g.monthlySavings, 0) * 1e6) / 1e6;
+  return [...groups.slice(0, MAX_BARS - 1), { key: label, label, findings: tail.reduce((a, g) => a + g.findings, 0), monthlySavings, folded: true }];
+}
+
+function Bars({ title, groups: all, noun, testId }: { title: string; groups: BarGroup[]; noun: string; testId: string }): React.JSX.Element {
+  const groups = foldTail(all, noun);
   const max = Math.max(...groups.map((g) => g.monthlySavings), 0);
   return (
     <Stack gap={6} data-testid={testId}>
@@ -34,9 +47,9 @@ function Bars({ title, groups, testId }: { title: string; groups: BarGroup[]; te
         </Text>
       ) : (
         groups.map((g) => (
-          <div key={g.key} data-testid={`${testId}-row`} data-key={g.key}>
+          <div key={g.key} data-testid={`${testId}-row`} data-key={g.key} data-folded={g.folded ? 'true' : undefined}>
             <Group justify="space-between" gap="xs" wrap="nowrap">
-              <Text size="sm" truncate="end">
+              <Text size="sm" truncate="end" c={g.folded ? 'dimmed' : undefined}>
                 {g.label}
               </Text>
               <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
@@ -92,7 +105,14 @@ function AccountsTable({ rollup, viewingAccountId, onView }: { rollup: OrgRollup
                 </Table.Td>
                 <Table.Td ta="right">
                   {scanned ? (
-                    <Money value={a.monthlySavings} size="sm" data-testid="rollup-account-savings" />
+                    <>
+                      <Money value={a.monthlySavings} size="sm" data-testid="rollup-account-savings" />
+                      {a.unknownCount > 0 && (
+                        <Text size="xs" c="dimmed">
+                          + {formatCount(a.unknownCount)} of unknown cost
+                        </Text>
+                      )}
+                    </>
                   ) : (
                     <Text size="sm" c="dimmed" fs="italic" data-testid="rollup-account-not-scanned">
                       not scanned
@@ -102,7 +122,7 @@ function AccountsTable({ rollup, viewingAccountId, onView }: { rollup: OrgRollup
                 <Table.Td>
                   {a.lastScanStatus ? (
                     <Group gap={6} wrap="nowrap">
-                      <Badge color={scanStatusColor(a.lastScanStatus)} variant="light">
+                      <Badge color={scanStatusColor(a.lastScanStatus)} variant="light" style={{ minWidth: 'max-content' }}>
                         {a.lastScanStatus}
                       </Badge>
                       <RelativeDate iso={a.lastScanAt} size="xs" c="dimmed" />
@@ -131,7 +151,7 @@ export function RollupSection({ viewingAccountId, onView }: { viewingAccountId: 
   const scanned = r.accounts.filter((a) => a.lastScanAt !== null).length;
   return (
     <Card withBorder data-testid="org-rollup">
-      <Group justify="space-between" align="flex-start" mb="sm">
+      <Group justify="space-between" align="flex-start" mb="sm" wrap="nowrap">
         <div>
           <Title order={4}>Monthly waste over every account</Title>
           <Text size="sm" c="dimmed">
@@ -148,6 +168,7 @@ export function RollupSection({ viewingAccountId, onView }: { viewingAccountId: 
           )}
           <Text size="xs" c="dimmed" data-testid="rollup-total-words">
             {formatCount(r.total.findings)} {r.total.findings === 1 ? 'finding' : 'findings'} in {formatCount(r.total.accounts)} {r.total.accounts === 1 ? 'account' : 'accounts'}
+            {r.total.unknownCount > 0 ? `, ${formatCount(r.total.unknownCount)} of unknown cost not included` : ''}
             {scanned < r.accounts.length ? `, ${formatCount(r.accounts.length - scanned)} not scanned yet` : ''}
           </Text>
         </Stack>
@@ -155,8 +176,8 @@ export function RollupSection({ viewingAccountId, onView }: { viewingAccountId: 
       <AccountsTable rollup={r} viewingAccountId={viewingAccountId} onView={onView} />
       {scanned > 0 && (
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl" mt="md">
-          <Bars title="By kind" testId="rollup-by-kind" groups={r.byKind.map((g) => ({ key: g.resourceType, label: kindLabel(kinds, g.resourceType), findings: g.findings, monthlySavings: g.monthlySavings }))} />
-          <Bars title="By region" testId="rollup-by-region" groups={r.byRegion.map((g) => ({ key: g.region, label: g.region, findings: g.findings, monthlySavings: g.monthlySavings }))} />
+          <Bars title="By kind" noun="kinds" testId="rollup-by-kind" groups={r.byKind.map((g) => ({ key: g.resourceType, label: kindLabel(kinds, g.resourceType), findings: g.findings, monthlySavings: g.monthlySavings }))} />
+          <Bars title="By region" noun="regions" testId="rollup-by-region" groups={r.byRegion.map((g) => ({ key: g.region, label: g.region, findings: g.findings, monthlySavings: g.monthlySavings }))} />
         </SimpleGrid>
       )}
       {r.top.length > 0 && (
