@@ -4,43 +4,36 @@
  * request, through the same code the app uses (client factory → runScan → SQLite file). Two runs: no throttling,
  * then 10% of requests throttled. One JSON object per run on its own line.
  *
+ * Each mode runs in its OWN FRESH PROCESS (bench/scan-run.ts), so the throttled run no longer inherits the first
+ * run's heap (until this change both ran in one process and the second run's peak RSS was an upper bound only).
+ * This parent only orchestrates: it generates the account, starts a simulator per mode (its own process tree,
+ * never measured as the scan's memory), starts the mode's child, and prints the JSON from what the child reports.
+ *
+ * peak_rss_mb    = the scan's peak resident memory, whole process tree: the larger of (a) the sum of VmRSS over the
+ *                  scanning child and all its descendants, sampled by this parent from /proc every 50 ms from just
+ *                  before the scan starts to just after it ends, and (b) the child's own getrusage maxRSS read at
+ *                  the end of the scan (exact for that process, catches peaks between samples; the child does
+ *                  nothing big before the scan). Worker threads live in the child's process, so both cover them;
+ *                  `rss_tree_processes` says how many processes the tree had at most (1 = no child processes).
+ *                  Not included: the simulator, the SDK-only replay and the ingest timing after the scan.
  * lower_bound_ms = (longest chain of sequential requests of one task, measured in the unthrottled run) × latency
  *                  + the time to ingest the same findings into SQLite alone.
  * sdk_only_* (unthrottled run): the scan's own EC2 requests, recorded, then made again through the same clients with
  *                  the scanner's concurrency and nothing done with the answers — the floor the AWS SDK alone sets here.
  * BENCH_SCALE (default 1) scales the per-region counts down for a quick look.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import { plainInsertFloorMs } from './synthetic-findings';
 import path from 'node:path';
-import * as ec2Commands from '@aws-sdk/client-ec2';
-import { type EC2Client } from '@aws-sdk/client-ec2';
 import { generateAccount } from '../e2e/aws-sim/generator';
-import { createClientFactory } from '../src/main/aws/clients';
-import { ENVIRONMENT_PROFILE } from '../src/main/aws/types';
-import { openAndMigrate } from '../src/main/db/database';
-import { upsertAccount } from '../src/main/db/repos/accounts';
-import { getScan } from '../src/main/db/repos/scans';
-import { ResourceWriter, toResourceDto } from '../src/main/db/repos/resources';
-import type { ResourceRow } from '../src/main/db/schema';
-import type { Finding, ResourceType } from '../src/main/handlers/handler';
-import { registerBuiltinHandlers } from '../src/main/handlers/builtin';
-import { createHandlerRegistry, priceKeysOf } from '../src/main/handlers/registry';
-import { createBundledPriceBook } from '../src/main/pricing/price-book';
-import { createLimiter } from '../src/main/scan/limiter';
-import { DEFAULT_SCAN_SETTINGS, runScan } from '../src/main/scan/scanner';
+import { sampleTreeRss, treeCpuMs } from './proc-tree';
+import type { RunResult } from './scan-run';
 
 const LATENCY_MS = 20;
+const RSS_SAMPLE_MS = 50;
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const root = path.resolve(__dirname, '..');
-
-interface Interval {
-  start: number;
-  end: number;
-}
 
 async function startSimChild(fixtureFile: string, throttleRate: number): Promise<{ endpoint: string; child: ChildProcess }> {
   const args = [require.resolve('tsx/cli'), path.join(root, 'e2e/aws-sim/cli.ts'), '--fixture', fixtureFile, '--latency', String(LATENCY_MS)];
@@ -58,219 +51,78 @@ async function startSimChild(fixtureFile: string, throttleRate: number): Promise
   return { endpoint, child };
 }
 
-/** CPU time (user + system) of a process and its descendants so far, from /proc (Linux), in ms; NaN elsewhere. */
-function childCpuMs(pid: number): number {
+interface ModeOutcome {
+  result: RunResult;
+  simCpuMs: number;
+  peakRssBytes: number;
+  sampledPeakBytes: number;
+  maxRssBytes: number;
+  treeProcesses: number;
+  samples: number;
+}
+
+type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'scan-end'; maxRssBytes: number }
+  | { type: 'result'; result: RunResult };
+
+/** One mode in a fresh process: `node --import tsx bench/scan-run.ts` (one process, no tsx wrapper process). */
+async function runMode(fixtureFile: string, expectedFile: string, throttleRate: number): Promise<ModeOutcome> {
+  const sim = await startSimChild(fixtureFile, throttleRate);
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    let ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
-    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-      for (const c of fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean)) ms += childCpuMs(Number(c));
-    }
-    return ms;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Longest chain of requests where each starts after the previous ended (an interval order's longest chain). */
-function longestChain(iv: Interval[]): number {
-  const xs = [...iv].sort((a, b) => a.start - b.start);
-  const best: number[] = [];
-  let max = 0;
-  for (let i = 0; i < xs.length; i++) {
-    let b = 1;
-    for (let j = 0; j < i; j++) if (xs[j]!.end <= xs[i]!.start && best[j]! + 1 > b) b = best[j]! + 1;
-    best.push(b);
-    if (b > max) max = b;
-  }
-  return max;
-}
-
-async function runOnce(fixtureFile: string, expected: Set<string>, throttleRate: number) {
-  const { endpoint, child } = await startSimChild(fixtureFile, throttleRate);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-bench-scan-'));
-  process.env.AWS_ENDPOINT_URL = endpoint;
-  process.env.AWS_REGION = 'us-east-1';
-  const clients = await createClientFactory({
-    profile: ENVIRONMENT_PROFILE,
-    credentials: async () => ({ accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench-secret' }),
-  });
-  const db = await openAndMigrate({ file: path.join(dir, 'bench.db') });
-  // The generated account's own id: kinds compare ARNs and metric dimensions (OpenSearch's ClientId) with it.
-  const accountId = (JSON.parse(fs.readFileSync(fixtureFile, 'utf8')) as { accountId: string }).accountId;
-  await upsertAccount(db.db, { id: accountId, alias: null, partition: 'aws', arn: null, profile: 'bench' });
-  const builtin = createHandlerRegistry();
-  registerBuiltinHandlers(builtin);
-  const registry = createHandlerRegistry();
-
-  const byOperation: Record<string, number> = {};
-  let attempts = 0;
-  let throttled = 0;
-  const taskIntervals: Interval[][] = [];
-  // Every EC2 request of the scan (region, operation, input), replayed afterwards through the SDK alone.
-  const recorded: { region: string; op: string; input: object }[] = [];
-  let recording = throttleRate === 0;
-  let replaying = false;
-  // Requests are attributed to their (region × handler) task through AsyncLocalStorage: the app's shared
-  // per-region clients stay exactly as in the app.
-  const als = new AsyncLocalStorage<Interval[]>();
-  const instrumented = new Set<object>();
-  // Every service's clients (EC2, CloudWatch, Elastic Load Balancing, …) count their attempts; only EC2's requests
-  // are recorded for the SDK-only replay.
-  const instrument = <C extends object>(client: C, region: string, service: string): C => {
-    if (instrumented.has(client)) return client;
-    instrumented.add(client);
-    const stack = (client as unknown as { middlewareStack: EC2Client['middlewareStack'] }).middlewareStack;
-    stack.add(
-      (next, ctx) => async (args) => {
-        if (replaying) return next(args);
-        const start = performance.now();
-        attempts++;
-        const name = (ctx as { commandName?: string }).commandName?.replace(/Command$/, '') ?? 'unknown';
-        const op = service === 'EC2' ? name : `${service}:${name}`;
-        byOperation[op] = (byOperation[op] ?? 0) + 1;
-        if (recording && service === 'EC2') recorded.push({ region, op: name, input: structuredClone((args as { input: object }).input) });
-        try {
-          return await next(args);
-        } catch (e) {
-          if (/RequestLimitExceeded|Throttling/.test((e as Error).name)) throttled++;
-          throw e;
-        } finally {
-          als.getStore()?.push({ start, end: performance.now() });
-        }
-      },
-      { step: 'finalizeRequest', priority: 'low', name: 'benchAttempts' },
-    );
-    return client;
-  };
-  for (const h of builtin.list()) {
-    registry.register({
-      ...h,
-      scan(ctx) {
-        const intervals: Interval[] = [];
-        taskIntervals.push(intervals);
-        const it = h.scan(ctx)[Symbol.asyncIterator]();
-        return { [Symbol.asyncIterator]: () => ({ next: () => als.run(intervals, () => it.next()) }) };
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'scan-run.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: {
+        ...process.env,
+        BENCH_ENDPOINT: sim.endpoint,
+        BENCH_FIXTURE: fixtureFile,
+        BENCH_EXPECTED: expectedFile,
+        BENCH_THROTTLE_RATE: String(throttleRate),
       },
     });
+    return await new Promise<ModeOutcome>((resolve, reject) => {
+      let sampler: ReturnType<typeof sampleTreeRss> | null = null;
+      let simCpu0 = 0;
+      let simCpuMs = Number.NaN;
+      let sampled: ReturnType<ReturnType<typeof sampleTreeRss>['stop']> | null = null;
+      let maxRssBytes = Number.NaN;
+      let result: RunResult | null = null;
+      child.on('message', (m: ChildMessage) => {
+        if (m.type === 'ready') {
+          simCpu0 = treeCpuMs(sim.child.pid!);
+          sampler = sampleTreeRss(child.pid!, RSS_SAMPLE_MS);
+          child.send({ type: 'go' });
+        } else if (m.type === 'scan-end') {
+          sampled = sampler?.stop() ?? null;
+          simCpuMs = treeCpuMs(sim.child.pid!) - simCpu0;
+          maxRssBytes = m.maxRssBytes;
+          child.send({ type: 'ack' });
+        } else if (m.type === 'result') {
+          result = m.result;
+        }
+      });
+      child.once('error', reject);
+      child.once('exit', (code) => {
+        if (result === null || sampled === null) {
+          reject(new Error(`scan child (throttle ${throttleRate}) exited with ${code} before reporting`));
+          return;
+        }
+        const s = sampled as { peakBytes: number; maxProcesses: number; samples: number };
+        resolve({
+          result,
+          simCpuMs,
+          peakRssBytes: Math.max(s.peakBytes, Number.isNaN(maxRssBytes) ? 0 : maxRssBytes),
+          sampledPeakBytes: s.peakBytes,
+          maxRssBytes,
+          treeProcesses: s.maxProcesses,
+          samples: s.samples,
+        });
+      });
+    });
+  } finally {
+    sim.child.kill('SIGTERM');
   }
-
-  const cpu0 = process.cpuUsage();
-  const simCpu0 = childCpuMs(child.pid!);
-  let peakRss = process.memoryUsage().rss;
-  let peakHeap = process.memoryUsage().heapUsed;
-  const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  }, 25);
-  const t0 = performance.now();
-  const out = await runScan(
-    {
-      db,
-      accountId,
-      // The app's factory, with EC2's clients instrumented (same cached instances the handlers get).
-      clients: {
-        client: (ctor, region) => {
-          const c = clients.client(ctor, region);
-          const service = (c as unknown as { config?: { serviceId?: string } }).config?.serviceId ?? ctor.name;
-          return instrument(c, region, service);
-        },
-      },
-      costExplorer: () => clients.costExplorer(),
-      homeRegion: 'us-east-1',
-      registry,
-      prices: createBundledPriceBook(priceKeysOf(registry)),
-      settings: {
-        ...DEFAULT_SCAN_SETTINGS,
-        ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}),
-        ...(process.env.BENCH_PAGE_SIZE ? { pageSize: Number(process.env.BENCH_PAGE_SIZE) } : {}),
-        stoppedInstanceDays: 30,
-        protectionTagKey: 'cloud-cleaner:keep',
-      },
-    },
-    { regions: 'all' },
-  );
-  const wallMs = performance.now() - t0;
-  const meter = (await getScan(db.db, out.scanId))?.metrics ?? null;
-  const cpu = process.cpuUsage(cpu0);
-  const simCpuMs = childCpuMs(child.pid!) - simCpu0;
-  clearInterval(sampler);
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-
-  recording = false;
-
-  // The SDK alone: the same EC2 requests, same clients, same per-region and global concurrency, responses dropped.
-  // No handler logic, no SQLite: what this machine needs just to make the scan's requests through the SDK.
-  let replay: { wallMs: number; cpuMs: number; requests: number } | null = null;
-  if (recorded.length > 0) {
-    replaying = true;
-    const global = createLimiter(DEFAULT_SCAN_SETTINGS.concurrency);
-    const perRegion = new Map<string, ReturnType<typeof createLimiter>>();
-    const c0 = process.cpuUsage();
-    const r0 = performance.now();
-    await Promise.all(
-      recorded.map((r) => {
-        let lim = perRegion.get(r.region);
-        if (!lim) perRegion.set(r.region, (lim = createLimiter(DEFAULT_SCAN_SETTINGS.perRegionConcurrency)));
-        const Command = (ec2Commands as unknown as Record<string, new (input: object) => Parameters<EC2Client['send']>[0]>)[`${r.op}Command`];
-        if (Command === undefined) throw new Error(`no EC2 command for ${r.op}`);
-        return global(() => lim(() => clients.ec2(r.region).send(new Command(r.input))));
-      }),
-    );
-    const c = process.cpuUsage(c0);
-    replaying = false;
-    replay = { wallMs: performance.now() - r0, cpuMs: (c.user + c.system) / 1000, requests: recorded.length };
-  }
-
-  const rows = db.sqlite.prepare(`SELECT * FROM resources WHERE status = 'active'`).all() as ResourceRow[];
-  const found = new Set(rows.filter((r) => r.unused === 1).map((r) => `${r.resource_type}|${r.region}|${r.resource_id}`));
-  let hit = 0;
-  for (const k of found) if (expected.has(k)) hit++;
-
-  // Ingest alone: the same resources written again into a fresh database, in pages as a scan writes them.
-  const ingestDb = await openAndMigrate({ file: path.join(dir, 'ingest.db') });
-  await upsertAccount(ingestDb.db, { id: accountId, alias: null, partition: 'aws', arn: null, profile: 'bench' });
-  const findings: Finding[] = rows.map((r) => {
-    const d = toResourceDto(r);
-    return { ...d, resourceType: d.resourceType as ResourceType };
-  });
-  const writer = new ResourceWriter(ingestDb.sqlite, accountId, () => 'AmazonEC2Other');
-  const ti = performance.now();
-  for (let i = 0; i < findings.length; i += 500) writer.write(findings.slice(i, i + 500), null);
-  const ingestMs = performance.now() - ti;
-  // The machine's floor for the same rows: plain INSERTs into an index-free table (bench/synthetic-findings.ts).
-  const floorMs = plainInsertFloorMs(dir, 'floor.db', findings, 500);
-
-  clients.destroy();
-  await db.close();
-  await ingestDb.close();
-  child.kill('SIGTERM');
-  fs.rmSync(dir, { recursive: true, force: true });
-  return {
-    status: out.status,
-    error: out.error?.message ?? out.failures[0]?.message,
-    wallMs,
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    simCpuMs,
-    byOperation,
-    attempts,
-    throttled,
-    chain: Math.max(...taskIntervals.map(longestChain)),
-    ingestMs,
-    floorMs,
-    peakRssMb: peakRss / 2 ** 20,
-    peakHeapMb: peakHeap / 2 ** 20,
-    replay,
-    resources: rows.length,
-    meter,
-    byKind: Object.fromEntries(
-      [...new Set(rows.map((r) => r.resource_type))].map((t) => [t, rows.filter((r) => r.resource_type === t && r.unused === 1).length]),
-    ),
-    found: found.size,
-    expectedFound: hit,
-    unexpected: found.size - hit,
-  };
 }
 
 async function main(): Promise<void> {
@@ -280,10 +132,13 @@ async function main(): Promise<void> {
   const fixtureFile = path.join(dir, 'account.json');
   fs.writeFileSync(fixtureFile, JSON.stringify(g.fixture));
   const expected = new Set(g.unused.map((u) => `${u.type}|${u.region}|${u.id}`));
+  const expectedFile = path.join(dir, 'expected.json');
+  fs.writeFileSync(expectedFile, JSON.stringify([...expected]));
   let lowerChain: number | null = null;
   let unthrottledWallMs: number | null = null;
   for (const throttleRate of [0, 0.1]) {
-    const r = await runOnce(fixtureFile, expected, throttleRate);
+    const mode = await runMode(fixtureFile, expectedFile, throttleRate);
+    const r = mode.result;
     lowerChain ??= r.chain; // the request chain is a property of the account and the code, not of the faults
     const lowerBound = lowerChain * LATENCY_MS + r.ingestMs;
     unthrottledWallMs ??= r.wallMs;
@@ -304,13 +159,18 @@ async function main(): Promise<void> {
         floor_ratio: Number((r.wallMs / (lowerChain * LATENCY_MS + r.floorMs)).toFixed(2)),
         plain_insert_floor_ms: Math.round(r.floorMs),
         cpu_count: os.cpus().length,
-        // Regions run on the main thread (no worker pool yet): 0 workers.
+        // Regions run on the scanning process's main thread (no worker pool yet): 0 workers.
         workers: 0,
         requests_per_resource: Number((requests / Math.max(1, r.resources)).toFixed(4)),
         throttled_over_unthrottled: Number((r.wallMs / unthrottledWallMs).toFixed(2)),
         scanner_cpu_ms: Math.round(r.cpuMs),
-        simulator_cpu_ms: Math.round(r.simCpuMs),
-        peak_rss_mb: Math.round(r.peakRssMb),
+        simulator_cpu_ms: Math.round(mode.simCpuMs),
+        // Whole process tree of this mode's own fresh process (see the top of this file).
+        peak_rss_mb: Math.round(mode.peakRssBytes / 2 ** 20),
+        peak_rss_sampled_mb: Math.round(mode.sampledPeakBytes / 2 ** 20),
+        peak_rss_maxrss_mb: Math.round(mode.maxRssBytes / 2 ** 20),
+        rss_tree_processes: mode.treeProcesses,
+        rss_samples: mode.samples,
         peak_heap_used_mb: Math.round(r.peakHeapMb),
         resources_seen: r.resources,
         findings_found: r.expectedFound,
