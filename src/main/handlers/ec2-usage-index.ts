@@ -6,8 +6,6 @@ import { AutoScalingClient, DescribeLaunchConfigurationsCommand } from '@aws-sdk
 import {
   DescribeImagesCommand,
   DescribeInstancesCommand,
-  DescribeLaunchTemplatesCommand,
-  DescribeLaunchTemplateVersionsCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   EC2Client,
@@ -227,78 +225,9 @@ export async function instancesUsingImage(ctx: HandlerContext, imageId: string):
   return found;
 }
 
-/** A launch template version whose AMI is chosen at launch time (`resolve:ssm:…`), so no AMI id is known. */
-export interface UnresolvedImageRef {
-  launchTemplateId: string;
-  version: number | null;
-  imageRef: string;
-}
-
-export interface LaunchTemplateImageUsage {
-  /** AMI ids named by any version (not only the latest or default) of any launch template in the region. */
-  imageIds: Set<string>;
-  /** How many versions name their AMI through an SSM parameter, and the first one (for the reason shown). */
-  unresolvedCount: number;
-  firstUnresolved: UnresolvedImageRef | null;
-}
-
-/**
- * Every version of every launch template in the region (DescribeLaunchTemplates 1–200, then
- * DescribeLaunchTemplateVersions per template 1–200). Versions are read without `ResolveAlias`: an SSM
- * parameter can point at another AMI tomorrow, so what it resolves to today does not prove the others unused.
- */
-export async function loadLaunchTemplateImageUsage(ctx: HandlerContext): Promise<LaunchTemplateImageUsage> {
-  const usage: LaunchTemplateImageUsage = { imageIds: new Set(), unresolvedCount: 0, firstUnresolved: null };
-  let token: string | undefined;
-  do {
-    const out = await ctx.client(EC2Client).send(
-      new DescribeLaunchTemplatesCommand({ MaxResults: clampPageSize(ctx.pageSize, 1, 200), NextToken: token }),
-      { abortSignal: ctx.signal },
-    );
-    for (const t of out.LaunchTemplates ?? []) {
-      if (t.LaunchTemplateId !== undefined) await addTemplateVersions(ctx, t.LaunchTemplateId, usage);
-    }
-    token = out.NextToken;
-  } while (token);
-  return usage;
-}
-
-async function addTemplateVersions(
-  ctx: HandlerContext,
-  launchTemplateId: string,
-  usage: LaunchTemplateImageUsage,
-): Promise<void> {
-  let token: string | undefined;
-  do {
-    let out;
-    try {
-      out = await ctx.client(EC2Client).send(
-        new DescribeLaunchTemplateVersionsCommand({
-          LaunchTemplateId: launchTemplateId,
-          MaxResults: clampPageSize(ctx.pageSize, 1, 200),
-          NextToken: token,
-        }),
-        { abortSignal: ctx.signal },
-      );
-    } catch (err) {
-      // Deleted between the two calls: it references nothing any more.
-      if (awsErrorCode(err) === 'InvalidLaunchTemplateId.NotFound') return;
-      throw err;
-    }
-    for (const v of out.LaunchTemplateVersions ?? []) {
-      const ref = v.LaunchTemplateData?.ImageId?.trim();
-      if (ref === undefined || ref === '') continue;
-      if (ref.startsWith('ami-')) {
-        usage.imageIds.add(ref);
-      } else {
-        // `resolve:ssm:…` (or anything else that is not an AMI id): the AMI is chosen at launch time.
-        usage.unresolvedCount += 1;
-        usage.firstUnresolved ??= { launchTemplateId, version: v.VersionNumber ?? null, imageRef: ref };
-      }
-    }
-    token = out.NextToken;
-  } while (token);
-}
+// Launch templates (every version, with a batched `$Latest,$Default` call where it provably covers them all).
+export { loadLaunchTemplateImageUsage } from './ec2-launch-template-usage';
+export type { LaunchTemplateImageUsage, UnresolvedImageRef } from './ec2-launch-template-usage';
 
 /**
  * AMI ids named by the region's Auto Scaling launch configurations (the legacy predecessor of launch templates: an
