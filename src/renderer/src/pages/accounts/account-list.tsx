@@ -79,14 +79,14 @@ function AccountRow({ a, list, checked, onCheck, onEditRole, onView, viewPending
             none needed
           </Text>
         ) : (
-          <Group gap={4} wrap="nowrap">
-            <Text size="xs" ff="monospace" style={{ wordBreak: 'break-all' }} data-testid="org-account-role">
+          <Stack gap={2} align="flex-start">
+            <Text size="xs" ff="monospace" style={{ wordBreak: 'break-word' }} data-testid="org-account-role">
               {role}
             </Text>
-            <Button size="compact-xs" variant="subtle" onClick={onEditRole} aria-label={`Change the role of ${a.name ?? a.accountId}`} data-testid="org-account-role-edit">
+            <Button size="compact-xs" variant="subtle" px={0} onClick={onEditRole} aria-label={`Change the role of ${a.name ?? a.accountId}`} data-testid="org-account-role-edit">
               Change
             </Button>
-          </Group>
+          </Stack>
         )}
       </Table.Td>
       <Table.Td>

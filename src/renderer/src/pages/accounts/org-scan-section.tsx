@@ -108,7 +108,11 @@ export function OrgScanSection({ list, selected }: { list: OrgAccountsDto; selec
             </Button>
           )}
           <Button onClick={onStart} loading={start.isPending} disabled={running} data-testid="org-scan-start">
-            {chosen.length > 0 ? `Scan ${formatCount(chosen.length)} chosen ${chosen.length === 1 ? 'account' : 'accounts'}` : `Scan all ${formatCount(list.accounts.length)} accounts`}
+            {chosen.length > 0
+              ? `Scan ${formatCount(chosen.length)} chosen ${chosen.length === 1 ? 'account' : 'accounts'}`
+              : list.accounts.length === 1
+                ? 'Scan this account'
+                : `Scan all ${formatCount(list.accounts.length)} accounts`}
           </Button>
         </Group>
       </Group>
