@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './pages/fixtures';
 import type { AppPage } from './pages/app-page';
+import { OrgPage } from './pages/org-page';
 import { SIM_PROFILE } from './pages/profile-names';
 import { ACCOUNT_ID } from './pages/sample-account';
 
@@ -155,5 +156,23 @@ test('after a cleanup: savings realised, the recovery list, ignored findings', a
     await shoot(page, 'findings-ignored', theme);
     await page.getByTestId('filter-ignored').click();
     await page.getByRole('option', { name: 'Hidden', exact: true }).click();
+  }
+});
+
+/** Many accounts (issue #20): the Accounts page after the organization was listed and every account scanned. */
+test('many accounts: the Accounts page, light and dark', async ({ ui, page }) => {
+  test.setTimeout(240_000);
+  const org = new OrgPage(page);
+  await ui.selectProfile(SIM_PROFILE);
+  await expect(page.getByTestId('account-id')).toHaveText(ACCOUNT_ID);
+  await org.goto();
+  await org.refreshOrganization();
+  await org.scanAll();
+  await expect(page.getByTestId('rollup-total')).toHaveText(/\$[\d,]+\.\d\d/);
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(ui, theme);
+    await org.goto();
+    await expect(page.getByTestId('org-rollup')).toBeVisible();
+    await shoot(page, 'accounts', theme, 900, true);
   }
 });
