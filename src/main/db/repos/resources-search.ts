@@ -11,19 +11,11 @@ import { sql, type Expression, type SqlBool } from 'kysely';
  */
 export function searchCondition(search: string): Expression<SqlBool> {
   const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const exact = (t: string) =>
-    sql<SqlBool>`(${sql.raw(t)}resource_id LIKE ${like} ESCAPE '\\' OR ${sql.raw(t)}name LIKE ${like} ESCAPE '\\' OR ${sql.raw(t)}unused_reason LIKE ${like} ESCAPE '\\' OR ${sql.raw(t)}tags LIKE ${like} ESCAPE '\\')`;
+  const exact = sql<SqlBool>`(resource_id LIKE ${like} ESCAPE '\\' OR name LIKE ${like} ESCAPE '\\' OR unused_reason LIKE ${like} ESCAPE '\\' OR tags LIKE ${like} ESCAPE '\\')`;
   const match = ftsMatchExpression(search);
-  if (match === null) return exact('');
-  // Only ids are tested, so that the page and totals queries stay on the covering findings index (a LIKE on the
-  // outer row, even in a branch that never runs, makes SQLite read every row: ~160 ms instead of ~12). The first list
-  // is the index's answer when nothing is queued (the usual case: the scan writer syncs in each transaction); the
-  // second, only when rows are queued: the index's answer for the other rows, and LIKE on the queued ones.
-  return sql<SqlBool>`(id IN (SELECT rowid FROM resources_fts WHERE resources_fts MATCH ${match} AND NOT EXISTS (SELECT 1 FROM resources_fts_pending))
-    OR id IN (
-      SELECT rowid FROM resources_fts WHERE resources_fts MATCH ${match} AND EXISTS (SELECT 1 FROM resources_fts_pending)
-      EXCEPT SELECT id FROM resources_fts_pending
-      UNION SELECT r.id FROM resources_fts_pending p JOIN resources r ON r.id = p.id WHERE ${exact('r.')}))`;
+  if (match === null) return exact;
+  return sql<SqlBool>`((id IN (SELECT rowid FROM resources_fts WHERE resources_fts MATCH ${match}) AND id NOT IN (SELECT id FROM resources_fts_pending))
+    OR (id IN (SELECT id FROM resources_fts_pending) AND ${exact}))`;
 }
 
 /** ASCII letters lowered, nothing else: SQLite's lower() without ICU, and the folding of its LIKE. */
