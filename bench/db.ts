@@ -4,9 +4,6 @@
  *
  * plain_insert_floor_ms: the same rows written as plain INSERTs into a table with no key, index or constraint (same
  * pragmas and batches) — what SQLite alone costs on this machine before any upsert logic or index.
- * upsert_first_over_floor / upsert_rerun_over_floor: the two upserts as ratios to that floor (issue #19's targets).
- * search_ms_by_text: the median of a page query per search text, besides the five page queries (a common word, an id
- * prefix, a tag, a 2-character search that cannot use the trigram index, one that matches nothing).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,7 +34,7 @@ async function main(): Promise<void> {
       return performance.now() - t0;
     };
     const firstMs = await upsert();
-    const rerunMs = await upsert(); // a re-scan: every row exists, unchanged
+    const rerunMs = await upsert(); // a re-scan: every row exists, all updated
     const count = (h.sqlite.prepare('SELECT COUNT(*) AS n FROM resources').get() as { n: number }).n;
     if (count !== N) throw new Error(`expected ${N} rows, found ${count}`);
 
@@ -59,15 +56,6 @@ async function main(): Promise<void> {
         if (page.rows.length === 0) throw new Error(`query returned nothing: ${JSON.stringify(q)}`);
       }
     }
-    const searches = ['workload-12', 'attached', 'volume-0000000000000a', '"team":"t3"', 'wo', 'no-such-thing'];
-    const searchTimes = searches.map(() => [] as number[]);
-    for (let round = 0; round < 5; round++) {
-      for (const [n, search] of searches.entries()) {
-        const t0 = performance.now();
-        await listFindings(h.db, { accountId: ACCOUNT, search, limit: 100 });
-        searchTimes[n]?.push(performance.now() - t0);
-      }
-    }
     // The floor of this machine (plain INSERTs of the same rows into an index-free table).
     const floorMs = plainInsertFloorMs(dir, 'floor.db', rows, BATCH);
     const result = {
@@ -76,15 +64,11 @@ async function main(): Promise<void> {
       upsert_rerun_ms: Math.round(rerunMs),
       upsert_100k_ms: Math.round(Math.max(firstMs, rerunMs)),
       plain_insert_floor_ms: Math.round(floorMs),
-      upsert_first_over_floor: Number((firstMs / floorMs).toFixed(2)),
-      upsert_rerun_over_floor: Number((rerunMs / floorMs).toFixed(2)),
       query_ms: Number(median(times).toFixed(2)),
       query_p90_ms: Number([...times].sort((a, b) => a - b)[Math.floor(times.length * 0.9)]!.toFixed(2)),
       queries: times.length,
       // Which filter or sort is slow: the median of each query shape.
       query_ms_by_query: Object.fromEntries(queries.map((q, n) => [JSON.stringify({ ...q, accountId: undefined }), Number(median(byQuery[n] ?? []).toFixed(2))])),
-      search_query_ms: Number(median(byQuery[queries.length - 1] ?? []).toFixed(2)),
-      search_ms_by_text: Object.fromEntries(searches.map((s, n) => [s, Number(median(searchTimes[n] ?? []).toFixed(2))])),
     };
     console.log(JSON.stringify(result));
   } finally {

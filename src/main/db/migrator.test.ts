@@ -250,35 +250,6 @@ describe('migrations', () => {
     await h2.close();
   });
 
-  it('0009 → 0010 indexes the stored findings for search (lowered, exact) and leaves their content hash unknown', async () => {
-    const file = path.join(dir, 'v9.db');
-    const h1 = openDatabase({ file });
-    await migrateToLatest(h1, MIGRATIONS.slice(0, 9));
-    h1.sqlite.prepare(`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`).run();
-    const add = h1.sqlite.prepare(
-      `INSERT INTO resources (account_id, resource_type, region, resource_id, service_code, name, unused, unused_reason, tags, first_seen, last_seen)
-       VALUES ('111122223333', 'ec2:volume', 'us-east-1', ?, 'AmazonEC2', ?, 1, ?, ?, 'x', 'x')`,
-    );
-    add.run('vol-AAA111', 'Old-Workload', 'Not attached', '{"Team":"Blue"}');
-    add.run('vol-BBB222', null, null, '{}');
-    await h1.close();
-    const h2 = await openAndMigrate({ file });
-    expect(h2.migration.applied).toEqual(MIGRATIONS.slice(9).map(([name]) => name));
-    const s = h2.sqlite;
-    const match = (q: string) => s.prepare('SELECT rowid FROM resources_fts WHERE resources_fts MATCH ? ORDER BY rowid').pluck().all(q);
-    expect(match('"old-workload"')).toEqual([1]);
-    expect(match('"vol-"')).toEqual([1, 2]);
-    expect(match('"team":"blue"'.replace(/"/g, '""').replace(/^/, '"').replace(/$/, '"'))).toEqual([1]);
-    expect(match('"Old"')).toEqual([]); // stored lowered: the search is lowered too
-    expect(s.prepare('SELECT COUNT(*) FROM resources WHERE content_hash IS NULL').pluck().get()).toBe(2);
-    expect(s.prepare('SELECT COUNT(*) FROM resources_fts_pending').pluck().get()).toBe(0);
-    // Later writes queue their rows for the index.
-    s.prepare(`UPDATE resources SET name = 'renamed' WHERE id = 2`).run();
-    s.prepare(`UPDATE resources SET state = 'x' WHERE id = 1`).run(); // not a searched column: nothing queued
-    expect(s.prepare('SELECT id, indexed FROM resources_fts_pending').all()).toEqual([{ id: 2, indexed: 1 }]);
-    await h2.close();
-  });
-
   it('refuses a database written by a newer version and leaves the file byte-for-byte unchanged', async () => {
     const file = path.join(dir, 'newer.db');
     const future: [string, Migration] = ['9999_from_the_future', { up: async () => {} }];

@@ -125,15 +125,6 @@ export interface ResourcesTable {
   last_scan_id: Generated<number | null>;
   status: Generated<ResourceStatus>;
   status_changed_at: Generated<string | null>;
-  /** The scan writer's hash of the columns a scan reports (0010); null = unknown (cleared by any other change). */
-  content_hash: Generated<number | null>;
-}
-
-/** Rows whose search-index entry is missing or stale, until the scan writer re-indexes them (0010). */
-export interface ResourcesFtsPendingTable {
-  id: number;
-  /** 1 when the FTS5 table may hold an old version of the row. */
-  indexed: number;
 }
 
 export interface DeletionsTable {
@@ -235,7 +226,6 @@ export interface Database {
   scans: ScansTable;
   scan_failures: ScanFailuresTable;
   resources: ResourcesTable;
-  resources_fts_pending: ResourcesFtsPendingTable;
   deletions: DeletionsTable;
   settings: SettingsTable;
   ce_requests: CeRequestsTable;

@@ -78,23 +78,6 @@ describe('resources repo', () => {
     expect((h.sqlite.prepare(`SELECT monthly_cost FROM resources WHERE resource_id = 'res-1'`).pluck().get() as number)).toBeCloseTo((finding(1).monthlyCost ?? 0) + 0.0001, 10);
   });
 
-  it('a re-scan never trusts a stale content hash: a column changed by another write is restored by the next scan', async () => {
-    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2Other');
-    const s1 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
-    w.write([finding(1), finding(2)], s1, '2026-11-01T00:00:00.000Z');
-    const hashOf = (id: string) => h.sqlite.prepare('SELECT content_hash FROM resources WHERE resource_id = ?').pluck().get(id);
-    const original = hashOf('res-1');
-    expect(original).toEqual(expect.any(Number));
-    h.sqlite.prepare(`UPDATE resources SET state = 'stopped', monthly_cost = 99 WHERE resource_id = 'res-1'`).run();
-    expect(hashOf('res-1')).toBeNull(); // cleared by the trigger
-    const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
-    w.write([finding(1), finding(2)], s2, '2026-11-02T00:00:00.000Z');
-    expect(h.sqlite.prepare(`SELECT state, monthly_cost, content_hash, last_scan_id FROM resources WHERE resource_id = 'res-1'`).get()).toEqual({
-      state: 'available', monthly_cost: finding(1).monthlyCost, content_hash: original, last_scan_id: s2,
-    });
-    expect(h.sqlite.prepare(`SELECT last_seen FROM resources WHERE resource_id = 'res-2'`).pluck().get()).toBe('2026-11-02T00:00:00.000Z');
-  });
-
   it('checks the account and scan of a batch itself, writes nothing for a missing one, and leaves foreign keys on', async () => {
     const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'x');
     expect(() => w.write([finding(1)], 424242)).toThrow(/FOREIGN KEY constraint failed: no scan 424242/);
