@@ -4,18 +4,15 @@
  * suspended account): listing, a scan of every account from one profile, each account's findings kept under its own
  * id, the organization-level Cost Explorer request made once for all, the roll-up, and viewing a member account.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SAMPLE_ORGANIZATION, startSimulator, type Simulator } from '../../../e2e/aws-sim/index';
 import type { OrgScanProgressEvent } from '../../shared/dto/org';
-import { clearCredentialCache } from '../aws/credentials';
 import type { DbHandle } from '../db/connection';
 import { openMemoryDatabase } from '../db/database';
 import { getCeRequestStats } from '../db/repos/ce-requests';
 import { listFindings } from '../db/repos/resources';
 import { until } from '../test-support/poll';
+import { useProfileFiles, type ProfileEnv } from '../test-support/profile-env';
 import { createAppServices } from './app-services';
 
 const MFA_SERIAL = 'arn:aws:iam::123456789012:mfa/tester';
@@ -24,46 +21,26 @@ const reachable = SAMPLE_ORGANIZATION.members.filter((m) => m.access === 'ok');
 const REGIONS = ['us-east-1', 'eu-west-1'];
 
 let sim: Simulator;
-let dir: string;
+let env: ProfileEnv;
 let db: DbHandle;
-const saved: Record<string, string | undefined> = {};
-const setEnv = (k: string, v: string | undefined): void => {
-  if (!(k in saved)) saved[k] = process.env[k];
-  if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-};
 
 beforeAll(async () => {
   sim = await startSimulator();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-org-'));
   const at = `region = us-east-1\nendpoint_url = ${sim.endpoint}\n`;
-  fs.writeFileSync(
-    path.join(dir, 'config'),
-    `[profile org]\n${at}\n[profile org-mfa]\nmfa_serial = ${MFA_SERIAL}\n${at}\n` +
+  const keys = 'aws_access_key_id = AKIDSIMTEST\naws_secret_access_key = sim-secret\n';
+  env = useProfileFiles({
+    config:
+      `[profile org]\n${at}\n[profile org-mfa]\nmfa_serial = ${MFA_SERIAL}\n${at}\n` +
       `[profile org-admin]\nrole_arn = arn:aws:iam::${SAMPLE_ORGANIZATION.managementAccountId}:role/cleanup\nsource_profile = org\nmfa_serial = ${MFA_SERIAL}\n${at}`,
-  );
-  fs.writeFileSync(
-    path.join(dir, 'credentials'),
-    '[org]\naws_access_key_id = AKIDSIMTEST\naws_secret_access_key = sim-secret\n[org-mfa]\naws_access_key_id = AKIDSIMTEST\naws_secret_access_key = sim-secret\n',
-  );
-  setEnv('AWS_CONFIG_FILE', path.join(dir, 'config'));
-  setEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(dir, 'credentials'));
-  setEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  for (const k of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) {
-    setEnv(k, undefined);
-  }
+    credentials: `[org]\n${keys}[org-mfa]\n${keys}`,
+  });
 });
 afterAll(async () => {
   await sim.close();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
+  env.restore();
 });
 beforeEach(async () => {
   db = await openMemoryDatabase();
-  clearCredentialCache();
   sim.resetCounts();
 });
 afterEach(async () => {
@@ -172,19 +149,38 @@ describe('many accounts from one profile (issue #20)', () => {
     }
   }, 120_000);
 
-  it('an MFA role is reached with a code from the prompt when the profile names its device', async () => {
+  it('three member accounts from one profile (one behind an MFA role, its code from the prompt): each one\'s findings exactly its own', async () => {
     const svc = createAppServices({ db });
+    let prompts = 0;
     const off = svc.events.on((event, payload) => {
-      if (event === 'auth:mfa-request') void svc.authMfaAnswer({ requestId: (payload as { requestId: string }).requestId, code: sim.state.mfaCode });
+      if (event !== 'auth:mfa-request') return;
+      prompts++;
+      void svc.authMfaAnswer({ requestId: (payload as { requestId: string }).requestId, code: sim.state.mfaCode });
     });
     try {
       await svc.profilesSelect({ profile: 'org-mfa' });
       await svc.orgRefresh(undefined);
       const security = member('mfa');
-      const final = await scanAll(svc, [security.accountId]);
-      expect(final.get(security.accountId)).toMatchObject({ status: 'succeeded', error: null });
+      const three = [...reachable, security];
+      expect(three).toHaveLength(3);
+      const final = await scanAll(svc, three.map((m) => m.accountId));
+      for (const m of three) expect(final.get(m.accountId)).toMatchObject({ status: 'succeeded', error: null });
+      // Only the MFA role asked for a code, once; it was sent with the profile's device.
+      expect(prompts).toBe(1);
       const ask = sim.state.assumeRoleRequests.filter((r) => r.roleArn?.includes(security.accountId) && r.outcome === 'ok');
       expect(ask.at(-1)).toMatchObject({ serialNumber: MFA_SERIAL, tokenCode: sim.state.mfaCode });
+      // Kept apart: each account's findings are exactly what the simulator holds unused there, no id in two accounts.
+      const seen = new Set<string>();
+      for (const m of three) {
+        const rows = (await listFindings(db.db, { accountId: m.accountId, limit: 1000, offset: 0 })).rows.map((r) => r.resourceId).sort();
+        const want = sim.unusedOf(m.accountId).filter((u) => REGIONS.includes(u.region)).map((u) => u.id).sort();
+        expect(want.length).toBeGreaterThan(0);
+        expect(rows).toEqual(want);
+        for (const id of rows) {
+          expect(seen.has(id)).toBe(false);
+          seen.add(id);
+        }
+      }
     } finally {
       off();
     }

@@ -1,41 +1,25 @@
 /** `cloud-cleaner scan --all-accounts` against the simulator's sample organization (issue #20). */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_ORGANIZATION, startSimulator, type Simulator } from '../../../e2e/aws-sim/index';
-import { clearCredentialCache } from '../aws/credentials';
+import { useProfileFiles, type ProfileEnv } from '../test-support/profile-env';
 import { runCli } from './main';
 
 let sim: Simulator;
-let dir: string;
-const saved: Record<string, string | undefined> = {};
-const setEnv = (k: string, v: string | undefined): void => {
-  if (!(k in saved)) saved[k] = process.env[k];
-  if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-};
+let env: ProfileEnv;
 const REGIONS = 'us-east-1,eu-west-1';
 const byAccess = (access: string) => SAMPLE_ORGANIZATION.members.filter((m) => m.access === access);
 
 beforeAll(async () => {
   sim = await startSimulator();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-cli-org-'));
-  fs.writeFileSync(path.join(dir, 'config'), `[profile sim]\nregion = us-east-1\nendpoint_url = ${sim.endpoint}\n`);
-  fs.writeFileSync(path.join(dir, 'credentials'), `[sim]\naws_access_key_id = AKIDCLITEST\naws_secret_access_key = cli-secret-not-real\n`);
-  setEnv('AWS_CONFIG_FILE', path.join(dir, 'config'));
-  setEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(dir, 'credentials'));
-  setEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  for (const k of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) setEnv(k, undefined);
-  clearCredentialCache();
+  env = useProfileFiles({
+    config: `[profile sim]\nregion = us-east-1\nendpoint_url = ${sim.endpoint}\n`,
+    credentials: '[sim]\naws_access_key_id = AKIDCLITEST\naws_secret_access_key = cli-secret-not-real\n',
+  });
 });
 afterAll(async () => {
   await sim.close();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
+  env.restore();
 });
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -54,7 +38,7 @@ interface AllJson {
 
 describe('cloud-cleaner scan --all-accounts', () => {
   it('scans the organization from one profile, prints every account, and exits 3 when some account failed', async () => {
-    const r = await cli(['scan', '--profile', 'sim', '--all-accounts', '--regions', REGIONS, '--db', path.join(dir, 'all.db'), '--json']);
+    const r = await cli(['scan', '--profile', 'sim', '--all-accounts', '--regions', REGIONS, '--db', path.join(env.dir, 'all.db'), '--json']);
     expect(r.code).toBe(3);
     const j = JSON.parse(r.out) as AllJson;
     expect(j.home.accountId).toBe(SAMPLE_ORGANIZATION.managementAccountId);
@@ -75,11 +59,11 @@ describe('cloud-cleaner scan --all-accounts', () => {
 
   it('--accounts limits the run, --role names the role; exit 0 when all succeeded, 1 when none could be reached', async () => {
     const ok = byAccess('ok').map((m) => m.accountId);
-    const r = await cli(['scan', '--profile', 'sim', '--all-accounts', '--accounts', ok.join(','), '--regions', REGIONS, '--db', path.join(dir, 'some.db'), '--json']);
+    const r = await cli(['scan', '--profile', 'sim', '--all-accounts', '--accounts', ok.join(','), '--regions', REGIONS, '--db', path.join(env.dir, 'some.db'), '--json']);
     expect(r.code).toBe(0);
     expect((JSON.parse(r.out) as AllJson).accounts.map((a) => a.accountId).sort()).toEqual([...ok].sort());
 
-    const bad = await cli(['scan', '--profile', 'sim', '--all-accounts', '--accounts', ok[0]!, '--role', 'NoSuchRole', '--regions', REGIONS, '--db', path.join(dir, 'bad.db')]);
+    const bad = await cli(['scan', '--profile', 'sim', '--all-accounts', '--accounts', ok[0]!, '--role', 'NoSuchRole', '--regions', REGIONS, '--db', path.join(env.dir, 'bad.db')]);
     expect(bad.code).toBe(1);
     expect(bad.err).toContain(`role NoSuchRole in account ${ok[0]}`);
     expect(bad.out).toContain('failed');

@@ -3,48 +3,29 @@
  * every client, so the scan never runs on an expired session. The clock is moved forward (Date.now, which the SDK's
  * credential cache, the provider and the in-process simulator all read) instead of waiting 15 minutes.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SAMPLE_ORGANIZATION, startSimulator, type Simulator } from '../../../e2e/aws-sim/index';
 import { openAccountSession } from '../app/account-session';
-import { clearCredentialCache } from '../aws/credentials';
 import { openMemoryDatabase } from '../db/database';
 import { createBundledPriceBook } from '../pricing/price-book';
 import { priceKeysOf } from '../handlers/registry';
 import { DEFAULT_SCAN_SETTINGS, runScan } from '../scan/scanner';
+import { useProfileFiles, type ProfileEnv } from '../test-support/profile-env';
 import { openMemberSession } from './member-session';
 
 let sim: Simulator;
-let dir: string;
-const saved: Record<string, string | undefined> = {};
-const setEnv = (k: string, v: string | undefined): void => {
-  if (!(k in saved)) saved[k] = process.env[k];
-  if (v === undefined) delete process.env[k];
-  else process.env[k] = v;
-};
+let env: ProfileEnv;
 
 beforeAll(async () => {
   sim = await startSimulator({ faults: { latencyMs: 15 } });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-member-'));
-  fs.writeFileSync(path.join(dir, 'config'), `[profile org]\nregion = us-east-1\nendpoint_url = ${sim.endpoint}\n`);
-  fs.writeFileSync(path.join(dir, 'credentials'), '[org]\naws_access_key_id = AKIDSIMTEST\naws_secret_access_key = sim-secret\n');
-  setEnv('AWS_CONFIG_FILE', path.join(dir, 'config'));
-  setEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(dir, 'credentials'));
-  setEnv('AWS_EC2_METADATA_DISABLED', 'true');
-  for (const k of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_PROFILE']) {
-    setEnv(k, undefined);
-  }
-  clearCredentialCache();
+  env = useProfileFiles({
+    config: `[profile org]\nregion = us-east-1\nendpoint_url = ${sim.endpoint}\n`,
+    credentials: '[org]\naws_access_key_id = AKIDSIMTEST\naws_secret_access_key = sim-secret\n',
+  });
 });
 afterAll(async () => {
   await sim.close();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  fs.rmSync(dir, { recursive: true, force: true });
+  env.restore();
 });
 afterEach(() => {
   vi.restoreAllMocks();
