@@ -187,3 +187,31 @@ test('accounts kept by hand: add one with a role, change roles, the default role
     await expect(page.getByTestId('account-id')).toHaveText(ACCOUNT_ID);
   });
 });
+
+test.describe('an account in no organization', () => {
+  test.use({ hostOptions: { organization: false } });
+
+  test('Refresh says why the organization cannot be listed; an account added by hand whose role fails fails alone', async ({ ui, page }) => {
+    test.setTimeout(180_000);
+    const org = new OrgPage(page);
+    await ui.selectProfile(SIM_PROFILE);
+    await expect(page.getByTestId('account-id')).toHaveText(ACCOUNT_ID);
+    await org.goto();
+    await org.refreshOrganization();
+    const alert = page.getByTestId('org-list-error');
+    await expect(alert).toHaveAttribute('data-error-code', 'not_found');
+    await expect(alert).toContainText(`Account ${ACCOUNT_ID} is not in an AWS Organization`);
+    expect(await org.accountIds()).toEqual([ACCOUNT_ID]);
+
+    // Added by hand: the simulator has no account 444455556666, so its role cannot be assumed.
+    const OTHER = '444455556666';
+    await page.getByTestId('org-add-account').click();
+    await page.getByTestId('add-account-id').fill(OTHER);
+    await page.getByTestId('add-account-save').click();
+    await expect(org.account(OTHER)).toHaveAttribute('data-source', 'manual');
+    await org.scanAll();
+    await expect(org.scanRow(ACCOUNT_ID)).toHaveAttribute('data-status', 'succeeded');
+    await expect(org.scanRow(OTHER)).toHaveAttribute('data-status', 'failed');
+    await expect(org.scanRow(OTHER).getByTestId('org-scan-error')).toContainText(`role ${ROLE} in account ${OTHER}`);
+  });
+});

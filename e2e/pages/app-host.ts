@@ -29,6 +29,8 @@ export interface HostOptions {
    * consistent.
    */
   costScale?: Record<string, number>;
+  /** false: the sample account belongs to no AWS Organization (ListAccounts answers AWSOrganizationsNotInUseException). */
+  organization?: false;
 }
 
 
@@ -90,7 +92,7 @@ function awsFiles(endpoint: string): { config: string; credentials: string } {
 async function main(): Promise<void> {
   const opts = JSON.parse(process.argv[2] ?? '{}') as HostOptions;
   const dir = await mkdtemp(path.join(tmpdir(), 'cc-e2e-'));
-  const sim = await startSimulator(opts.faults ? { faults: opts.faults } : {});
+  const sim = await startSimulator({ ...(opts.faults ? { faults: opts.faults } : {}), ...(opts.organization === false ? { organization: false as const } : {}) });
   for (const [service, factor] of Object.entries(opts.costScale ?? {})) {
     for (const c of sim.state.costs) if (c.service === service) c.amount = (Number(c.amount) * factor).toFixed(10);
   }
