@@ -13,6 +13,7 @@ import { RelativeDate } from '../../components/relative-date';
 import { kindLabel } from '../../lib/kinds';
 import { formatCount } from '../../lib/format';
 import { scanStatusColor, sourceLabel } from './account-words';
+import { ResourceSummary } from '../../components/resource-summary';
 
 interface BarGroup {
   key: string;
@@ -205,11 +206,7 @@ export function RollupSection({ viewingAccountId, onView }: { viewingAccountId: 
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm">{t.name ?? t.resourceId}</Text>
-                    <Text size="xs" c="dimmed">
-                      {kindLabel(kinds, t.resourceType)} · {t.region}
-                      {t.name ? ` · ${t.resourceId}` : ''}
-                    </Text>
+                    <ResourceSummary name={t.name} resourceId={t.resourceId} kind={kindLabel(kinds, t.resourceType)} region={t.region} />
                   </Table.Td>
                   <Table.Td ta="right">
                     <Money value={t.monthlySavings} suffix="/mo" size="sm" />

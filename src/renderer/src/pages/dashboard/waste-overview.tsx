@@ -10,6 +10,7 @@ import { navigate } from '../../app/routes';
 import { Money } from '../../components/money';
 import { kindLabel } from '../../lib/kinds';
 import { formatCount, formatUsd } from '../../lib/format';
+import { ResourceSummary } from '../../components/resource-summary';
 
 const MAX_BARS = 8;
 
@@ -114,11 +115,7 @@ export function WasteOverview({ waste }: { waste: WasteSummaryDto }): React.JSX.
               {waste.top.map((r) => (
                 <Table.Tr key={r.id}>
                   <Table.Td>
-                    <Text size="sm">{r.name ?? r.resourceId}</Text>
-                    <Text size="xs" c="dimmed">
-                      {kindLabel(kinds, r.resourceType)} · {r.region}
-                      {r.name ? ` · ${r.resourceId}` : ''}
-                    </Text>
+                    <ResourceSummary name={r.name} resourceId={r.resourceId} kind={kindLabel(kinds, r.resourceType)} region={r.region} />
                   </Table.Td>
                   <Table.Td ta="right">
                     <Money value={r.monthlySavings} suffix="/mo" size="sm" />
