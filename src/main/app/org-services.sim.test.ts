@@ -308,6 +308,9 @@ describe('many accounts from one profile (issue #20)', () => {
       });
       try {
         ({ runId } = await svc.orgScanStart({ regions: 'all' }));
+        // One scan at a time: neither a second many-account scan nor a single scan while this one runs.
+        await expect(svc.orgScanStart({ regions: 'all' })).rejects.toMatchObject({ code: 'conflict' });
+        await expect(svc.scansStart({ regions: 'all' })).rejects.toMatchObject({ code: 'conflict' });
         await until(async () => (running ? true : undefined), 60_000);
         const t0 = Date.now();
         await svc.orgScanCancel({ runId });

@@ -13,7 +13,8 @@ export function scanServices(st: AppState): ScanServices {
   return {
     async scansStart({ regions }) {
       const s = st.requireSession();
-      const busy = st.scanStarting !== null || [...st.scans.values()].some((r) => !r.controller.signal.aborted);
+      // A many-account scan counts too: it may be scanning this very account.
+      const busy = st.scanStarting !== null || [...st.scans.values(), ...st.orgRuns.values()].some((r) => !r.controller.signal.aborted);
       if (busy) throw new AppError('conflict', 'A scan is already running.');
       // Registered before the first await: a second scans:start (a double click, two windows) gets `conflict`.
       const controller = new AbortController();
