@@ -10,7 +10,7 @@
  * A failure to reach or scan one account is that account's, never a stop for the rest; cancel stops them all.
  */
 import { AppError, type AppErrorDto } from '../../shared/errors';
-import type { OrgScanStatus } from '../../shared/dto/org';
+import type { OrgScanProgressEvent } from '../../shared/dto/org';
 import type { AccountSession } from '../app/account-session';
 import { toAppError } from '../aws/errors';
 import type { DbHandle } from '../db/connection';
@@ -30,16 +30,8 @@ export interface OrgScanTarget {
   roleName: string | null;
 }
 
-export interface OrgAccountProgress {
-  accountId: string;
-  status: OrgScanStatus;
-  scanId: number | null;
-  findings: number;
-  monthlySavings: number;
-  tasksDone: number;
-  tasksTotal: number;
-  error: AppErrorDto | null;
-}
+/** One account's progress: the org:progress event without the run's own fields. */
+export type OrgAccountProgress = Omit<OrgScanProgressEvent, 'runId' | 'lastTask' | 'done'>;
 
 export interface OrgAccountResult extends OrgAccountProgress {
   name: string | null;

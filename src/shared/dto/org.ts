@@ -80,7 +80,7 @@ export interface OrgScanProgressEvent {
   runId: string;
   accountId: string;
   status: OrgScanStatus;
-  /** The account's resource scan, once it started (its task progress comes as scans:progress with this id). */
+  /** The account's resource scan, once it started (its record in the scans history). */
   scanId: number | null;
   findings: number;
   monthlySavings: number;

@@ -3,7 +3,7 @@
  * kind and by region, and the largest items across the accounts. An account never scanned reads "not scanned", never
  * $0.00.
  */
-import { Badge, Card, Group, Progress, SimpleGrid, Skeleton, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
+import { Badge, Card, Group, SimpleGrid, Skeleton, Stack, Table, Text, Title, UnstyledButton } from '@mantine/core';
 import type { OrgRollupDto } from '../../../../shared/dto/org';
 import { useKinds } from '../../api/kinds';
 import { useOrgRollup } from '../../api/queries-org';
@@ -14,59 +14,12 @@ import { kindLabel } from '../../lib/kinds';
 import { formatCount } from '../../lib/format';
 import { scanStatusColor, sourceLabel } from './account-words';
 import { ResourceSummary } from '../../components/resource-summary';
+import { WasteBars } from '../../components/waste-bars';
+import type { WasteGroupDto } from '../../../../shared/dto/findings';
 
-interface BarGroup {
-  key: string;
-  label: string;
-  findings: number;
-  monthlySavings: number;
-  folded?: boolean;
-}
-
-const MAX_BARS = 8;
-
-/** The first bars as they are; past MAX_BARS, the rest summed into one "N more" bar (the bars still add up). */
-function foldTail(groups: readonly BarGroup[], noun: string): BarGroup[] {
-  if (groups.length <= MAX_BARS) return [...groups];
-  const tail = groups.slice(MAX_BARS - 1);
-  const label = `${tail.length} more ${noun}`;
-  const monthlySavings = Math.round(tail.reduce((a, g) => a + g.monthlySavings, 0) * 1e6) / 1e6;
-  return [...groups.slice(0, MAX_BARS - 1), { key: label, label, findings: tail.reduce((a, g) => a + g.findings, 0), monthlySavings, folded: true }];
-}
-
-function Bars({ title, groups: all, noun, testId }: { title: string; groups: BarGroup[]; noun: string; testId: string }): React.JSX.Element {
-  const groups = foldTail(all, noun);
-  const max = Math.max(...groups.map((g) => g.monthlySavings), 0);
-  return (
-    <Stack gap={6} data-testid={testId}>
-      <Text fw={600} size="sm">
-        {title}
-      </Text>
-      {groups.length === 0 ? (
-        <Text size="sm" c="dimmed">
-          Nothing unused.
-        </Text>
-      ) : (
-        groups.map((g) => (
-          <div key={g.key} data-testid={`${testId}-row`} data-key={g.key} data-folded={g.folded ? 'true' : undefined}>
-            <Group justify="space-between" gap="xs" wrap="nowrap">
-              <Text size="sm" truncate="end" c={g.folded ? 'dimmed' : undefined}>
-                {g.label}
-              </Text>
-              <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-                <Money value={g.monthlySavings} suffix="/mo" size="sm" data-testid={`${testId}-amount`} />
-                <Text span size="xs" c="dimmed">
-                  {' '}
-                  · {formatCount(g.findings)}
-                </Text>
-              </Text>
-            </Group>
-            <Progress value={max > 0 ? (g.monthlySavings / max) * 100 : 0} size="sm" color="teal" aria-label={`${g.label}: ${g.monthlySavings.toFixed(2)} dollars a month`} />
-          </div>
-        ))
-      )}
-    </Stack>
-  );
+/** A roll-up group as the dashboard's bars take it (the roll-up counts no unknown or protected figures per group). */
+function asWasteGroup(key: string, g: { findings: number; monthlySavings: number }): WasteGroupDto {
+  return { key, savings: { monthlySavings: g.monthlySavings, findings: g.findings, unknownCount: 0, protectedMonthlyCost: 0, protectedFindings: 0 } };
 }
 
 function AccountsTable({ rollup, viewingAccountId, onView }: { rollup: OrgRollupDto; viewingAccountId: string | null; onView: (accountId: string) => void }): React.JSX.Element {
@@ -177,8 +130,8 @@ export function RollupSection({ viewingAccountId, onView }: { viewingAccountId: 
       <AccountsTable rollup={r} viewingAccountId={viewingAccountId} onView={onView} />
       {scanned > 0 && (
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl" mt="md">
-          <Bars title="By kind" noun="kinds" testId="rollup-by-kind" groups={r.byKind.map((g) => ({ key: g.resourceType, label: kindLabel(kinds, g.resourceType), findings: g.findings, monthlySavings: g.monthlySavings }))} />
-          <Bars title="By region" noun="regions" testId="rollup-by-region" groups={r.byRegion.map((g) => ({ key: g.region, label: g.region, findings: g.findings, monthlySavings: g.monthlySavings }))} />
+          <WasteBars title="By kind" noun="kinds" testId="rollup-by-kind" label={(k) => kindLabel(kinds, k)} groups={r.byKind.map((g) => asWasteGroup(g.resourceType, g))} />
+          <WasteBars title="By region" noun="regions" testId="rollup-by-region" label={(k) => k} groups={r.byRegion.map((g) => asWasteGroup(g.region, g))} />
         </SimpleGrid>
       )}
       {r.top.length > 0 && (
