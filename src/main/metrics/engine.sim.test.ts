@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountFixture, MetricSeriesFixture } from '../../../e2e/aws-sim/fixture';
 import { sqliteMetricCache } from '../db/repos/metric-series';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
-import { MetricsEngine, queryKey } from './engine';
+import { COALESCE_MAX_MS, COALESCE_QUIET_MS, MetricsEngine, queryKey } from './engine';
 import type { MetricQuery, MetricSpec } from './types';
 import { metricsWindow } from './window';
 
@@ -59,6 +59,44 @@ describe('metrics engine', () => {
     // Two calls (one per window), both in the scan's meter.
     expect(s.sim.counts().byOperation['monitoring:GetMetricData']).toBe(2);
     expect(e.meter).toMatchObject({ metricsRequested: 4, getMetricDataCalls: 2 });
+  });
+
+  it('kinds asking a few milliseconds apart share one call; a request after the longest wait gets its own', async () => {
+    const ids = ['nat-00000000000000001', 'nat-00000000000000002', 'nat-00000000000000003'];
+    const metrics = ids.map((id) => ({ namespace: NAT.namespace, metricName: NAT.metricName, dimensions: { NatGatewayId: id }, daily: days(40, 0) }));
+    s = await openSimSession({ fixture: fixture(metrics), now: NOW });
+    const region = engine(s).forRegion(REGION);
+    const ask = (id: string) => region.fetch([{ spec: NAT, dimensions: { NatGatewayId: id } }]);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Three kinds finishing their listings 20 ms apart (inside the quiet gap): one call.
+    const first = ask(ids[0]!);
+    await sleep(20);
+    const second = ask(ids[1]!);
+    await sleep(20);
+    const third = ask(ids[2]!);
+    const got = await Promise.all([first, second, third]);
+    expect(got.map((g) => g[0]!.points.length)).toEqual([30, 30, 30]);
+    expect(s.sim.counts().byOperation['monitoring:GetMetricData']).toBe(1);
+    // Asked again while nothing else waits: a series already fetched is not asked twice, a new one after the
+    // batch went out makes its own call (no series waits longer than the longest wait).
+    s.sim.resetCounts();
+    await ask(ids[0]!);
+    expect(s.sim.counts().byOperation['monitoring:GetMetricData'] ?? 0).toBe(0);
+    // A stream of requests closer together than the quiet gap still goes out by the longest wait.
+    s.sim.resetCounts();
+    const t0 = Date.now();
+    let firstAnsweredAfter = Infinity;
+    const stream: Promise<unknown>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const p = region.fetch([{ spec: NAT_PKTS, dimensions: { NatGatewayId: `nat-${String(100 + i).padStart(17, '0')}` } }]);
+      if (i === 0) void p.then(() => (firstAnsweredAfter = Date.now() - t0));
+      stream.push(p);
+      await sleep(COALESCE_QUIET_MS / 2);
+    }
+    await Promise.all(stream);
+    // 40 requests over ≥ 1.2 s: the first went out by the longest wait, not after the last.
+    expect(firstAnsweredAfter).toBeLessThan(COALESCE_MAX_MS + 400);
+    expect(s.sim.counts().byOperation['monitoring:GetMetricData']).toBeGreaterThanOrEqual(2);
   });
 
   it('1,200 resources × 2 metrics: 2,400 queries in 5 GetMetricData calls of ≤500, metered; the second scan reads them from the cache', async () => {

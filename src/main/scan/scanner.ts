@@ -116,6 +116,11 @@ export function selectHandlers(registry: HandlerRegistry, discovery: DiscoveryRe
   return all.filter((h) => h.serviceCodes.some((c) => active.has(c)));
 }
 
+/** A kind whose scan reads CloudWatch metrics (it declares the IAM action). */
+function usesMetrics(h: ResourceHandler): boolean {
+  return h.iam.scan.includes('cloudwatch:GetMetricData');
+}
+
 function isAbortError(e: unknown, signal?: AbortSignal): boolean {
   if (signal?.aborted) return true;
   return typeof e === 'object' && e !== null && ((e as { name?: string }).name === 'AbortError' || (e as AppError).code === 'cancelled');
@@ -221,16 +226,21 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   );
   const global = createLimiter(Math.max(1, deps.settings.concurrency));
   const perRegion = new Map(regions.map((r) => [r, createLimiter(Math.max(1, deps.settings.perRegionConcurrency))]));
-  const tasks = regions.flatMap((region) => handlers.map((handler) => ({ region, handler })));
+  // In each region the kinds judged by CloudWatch start first, together: their GetMetricData series then meet in the
+  // metrics engine's coalescing window and go out in one or two calls per region instead of one per kind.
+  const byMetrics = [...handlers.filter(usesMetrics), ...handlers.filter((h) => !usesMetrics(h))];
+  const tasks = regions.flatMap((region) => byMetrics.map((handler) => ({ region, handler })));
   // One inventory per region (listings shared by its handlers). A listing is freed when the last task that declared
   // it ends; the inventory when the region's last task ends.
   const holders = new Map<string, number>();
   for (const h of handlers) for (const l of h.listings ?? []) holders.set(l, (holders.get(l) ?? 0) + 1);
-  const inventories = new Map(regions.map((r) => [r, { inventory: new RegionInventory(holders), pending: handlers.length }]));
+  const tagTypes = new Map(handlers.map((h) => [h.type as string, h.tagTypes ?? []]));
+  const inventories = new Map(regions.map((r) => [r, { inventory: new RegionInventory(holders, tagTypes), pending: handlers.length }]));
   const releaseInventory = (region: string, handler: ResourceHandler): void => {
     const entry = inventories.get(region);
     if (entry === undefined) return;
     for (const l of handler.listings ?? []) entry.inventory.release(l);
+    entry.inventory.finish(handler.type);
     if (--entry.pending === 0) inventories.delete(region);
   };
   totals.tasksTotal = tasks.length;
