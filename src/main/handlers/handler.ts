@@ -260,6 +260,11 @@ export interface ResourceHandler extends KindDescription {
    * declares it ends; a listing read without being declared is kept until the region's scan ends.
    */
   listings?: readonly RegionListing[];
+  /**
+   * The Resource Groups Tagging API resource types (`es:domain`, …) its scan may pass to `tagsByArn` (tagging.ts). In a
+   * scan, one shared GetResources listing per region covers the types of the kinds still running when the first asks.
+   */
+  tagTypes?: readonly string[];
   /** Lists every resource of this type in `ctx.region`, page by page. */
   scan(ctx: HandlerContext): AsyncIterable<Finding[]>;
   /**

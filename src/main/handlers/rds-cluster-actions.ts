@@ -33,6 +33,7 @@ import {
   PLAN_TAG_KEY,
   rdsErrorCode,
   rdsPageSize,
+  regionDbInstancePages,
   STOP_WARNING,
   utcMinute,
   waitUntilAvailable,
@@ -51,14 +52,21 @@ const MEMBERS_POLL_MS = 15_000;
 
 // ---- reading AWS (the scan and the re-check use these too) ----
 
-/** DB instances by identifier: the region's (one paged listing), or one cluster's (filtered by db-cluster-id). */
+/**
+ * DB instances by identifier: the region's (one paged listing, in a scan the one the RDS kinds share), or one
+ * cluster's (filtered by db-cluster-id).
+ */
 export async function instancesById(ctx: HandlerContext, clusterId?: string): Promise<Map<string, DBInstance>> {
   const out = new Map<string, DBInstance>();
+  if (clusterId === undefined) {
+    for await (const page of regionDbInstancePages(ctx)) for (const i of page) if (i.DBInstanceIdentifier) out.set(i.DBInstanceIdentifier, i);
+    return out;
+  }
   let marker: string | undefined;
   do {
     const res = await ctx.client(RDSClient).send(
       new DescribeDBInstancesCommand({
-        ...(clusterId !== undefined ? { Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }] } : {}),
+        Filters: [{ Name: 'db-cluster-id', Values: [clusterId] }],
         MaxRecords: rdsPageSize(ctx),
         ...(marker ? { Marker: marker } : {}),
       }),

@@ -42,7 +42,7 @@ import { num, protectionByTag, roundCost, tagsToRecord, usd } from './handler';
 import type { DeleteOutcome, Finding, HandlerContext, ItemParts, RecheckResult, ResourceHandler, StoredFinding } from './handler';
 import { activityFields } from './metric-verdict';
 import { CLUSTER_ACTIONS, clusterAction, clusterActionRefusal, DELETE, instancesById, isDelete, liveCluster, STOP } from './rds-cluster-actions';
-import { connectionQueries, dbClusterPages, DELETION_PROTECTION_REASON, SERVICE_RDS, stoppedSince, utcMinute } from './rds-common';
+import { connectionQueries, DELETION_PROTECTION_REASON, regionDbClusterPages, SERVICE_RDS, stoppedSince, utcMinute } from './rds-common';
 import { storedNumber, storedString } from './parts';
 
 // The actions live in rds-cluster-actions.ts; re-exported so imports of this module keep working.
@@ -380,11 +380,12 @@ export const dbClustersHandler: ResourceHandler = {
     serviceCodes: [SERVICE_RDS],
     billingServiceCode: SERVICE_RDS,
     deleteOrder: 51,
+    listings: ['db-clusters', 'db-instances'],
 
     async *scan(ctx) {
       // The region's DB instances, listed once when the first page has clusters (member classes and tags).
       let instances: Promise<Map<string, DBInstance>> | undefined;
-      for await (const page of dbClusterPages(ctx)) {
+      for await (const page of regionDbClusterPages(ctx)) {
         ctx.signal?.throwIfAborted();
         const clusters = page.filter((c) => c.DBClusterIdentifier && shapeOf(c) !== 'other-service');
         if (clusters.length === 0) continue;

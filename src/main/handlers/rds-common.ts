@@ -26,6 +26,7 @@ import { awsErrorCode } from '../aws/errors';
 import type { MetricQuery, MetricSpec } from '../metrics/types';
 import { clampPageSize } from './ec2-common';
 import type { DeleteContext, HandlerContext } from './handler';
+import { sharedPages } from './region-inventory';
 
 /** Cost Explorer's "Amazon Relational Database Service" (discovery/service-catalog.ts). */
 export const SERVICE_RDS = 'AmazonRDS';
@@ -132,6 +133,19 @@ export async function describeDbInstance(ctx: HandlerContext, id: string): Promi
     if (isRdsNotFound(err)) return null;
     throw err;
   }
+}
+
+/**
+ * Every DB instance of the region (paged DescribeDBInstances): in a scan, one listing the RDS kinds share (instances,
+ * clusters' members, snapshots' sources); outside a scan, a listing of its own.
+ */
+export function regionDbInstancePages(ctx: HandlerContext): AsyncIterable<DBInstance[]> {
+  return sharedPages(ctx, 'db-instances', () => dbInstancePages(ctx));
+}
+
+/** Every DB cluster of the region (paged DescribeDBClusters): in a scan, one listing shared by the RDS kinds. */
+export function regionDbClusterPages(ctx: HandlerContext): AsyncIterable<DBCluster[]> {
+  return sharedPages(ctx, 'db-clusters', () => dbClusterPages(ctx));
 }
 
 /** Paged DescribeDBClusters (all clusters of the region, or the one named). */

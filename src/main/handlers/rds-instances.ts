@@ -31,7 +31,7 @@ import type { DeleteOutcome, Finding, HandlerContext, ItemParts, Part, RecheckRe
 import { activityFields } from './metric-verdict';
 import { storedNumber, storedString } from './parts';
 import { DB_INSTANCE_ACTIONS, dbInstanceAction, dbInstanceActionRefusal, DELETE, DELETE_WITHOUT_SNAPSHOT, isReplica, STOP } from './rds-instance-actions';
-import { connectionQueries, dbInstancePages, DELETION_PROTECTION_REASON, describeDbInstance, SERVICE_RDS, stoppedSince, utcMinute } from './rds-common';
+import { connectionQueries, DELETION_PROTECTION_REASON, describeDbInstance, regionDbInstancePages, SERVICE_RDS, stoppedSince, utcMinute } from './rds-common';
 
 // The actions live in rds-instance-actions.ts; re-exported so imports of this module keep working.
 export { DB_INSTANCE_ACTIONS, dbInstanceActionRefusal, DELETE, DELETE_WITHOUT_SNAPSHOT, STOP } from './rds-instance-actions';
@@ -339,9 +339,10 @@ export const dbInstancesHandler: ResourceHandler = {
   serviceCodes: [SERVICE_RDS],
   billingServiceCode: SERVICE_RDS,
   deleteOrder: 50,
+  listings: ['db-instances'],
 
   async *scan(ctx) {
-    for await (const page of dbInstancePages(ctx)) {
+    for await (const page of regionDbInstancePages(ctx)) {
       ctx.signal?.throwIfAborted();
       const facts = page.filter(standalone).map(factsOf);
       if (facts.length === 0) continue;

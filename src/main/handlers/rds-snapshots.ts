@@ -40,7 +40,17 @@ import { ALREADY_GONE, auditedMutation, callLabel, failureOutcome, isMutationFai
 import { num, protectionByTag, roundCost, tagsToRecord, usd } from './handler';
 import type { AuditedCall, DeleteOutcome, Finding, HandlerContext, ItemParts, RecheckResult, ResourceHandler } from './handler';
 import { storedString } from './parts';
-import { dbClusterPages, dbClusterSnapshotPages, dbInstancePages, dbSnapshotPages, describeDbInstance, isRdsNotFound, PLAN_TAG_KEY, SERVICE_RDS } from './rds-common';
+import {
+  dbClusterPages,
+  dbClusterSnapshotPages,
+  dbSnapshotPages,
+  describeDbInstance,
+  isRdsNotFound,
+  PLAN_TAG_KEY,
+  regionDbClusterPages,
+  regionDbInstancePages,
+  SERVICE_RDS,
+} from './rds-common';
 
 export const RDS_SNAPSHOT_TYPE = 'rds:snapshot';
 /** The kind's setting: how old an orphaned snapshot must be before it is flagged. */
@@ -126,13 +136,13 @@ async function* snapshotPages(ctx: HandlerContext, type: SnapshotType, id?: stri
   }
 }
 
-/** Identifiers of the region's DB instances or clusters: one paged listing. */
+/** Identifiers of the region's DB instances or clusters: one paged listing (in a scan, the one the RDS kinds share). */
 async function sourceIds(ctx: HandlerContext, type: SnapshotType): Promise<Set<string>> {
   const out = new Set<string>();
   if (type === 'db') {
-    for await (const page of dbInstancePages(ctx)) for (const i of page) if (i.DBInstanceIdentifier) out.add(i.DBInstanceIdentifier);
+    for await (const page of regionDbInstancePages(ctx)) for (const i of page) if (i.DBInstanceIdentifier) out.add(i.DBInstanceIdentifier);
   } else {
-    for await (const page of dbClusterPages(ctx)) for (const c of page) if (c.DBClusterIdentifier) out.add(c.DBClusterIdentifier);
+    for await (const page of regionDbClusterPages(ctx)) for (const c of page) if (c.DBClusterIdentifier) out.add(c.DBClusterIdentifier);
   }
   return out;
 }
@@ -320,6 +330,7 @@ export const rdsSnapshotsHandler: ResourceHandler = {
     serviceCodes: [SERVICE_RDS],
     billingServiceCode: SERVICE_RDS,
     deleteOrder: 60,
+    listings: ['db-instances', 'db-clusters'],
 
     async *scan(ctx) {
       // Which sources exist: one listing of each, made when a page first needs it.

@@ -10,9 +10,13 @@
  * order, the first as it arrives and later ones from the buffer. The scanner makes one inventory per region and
  * drops it when that region's tasks are done. Outside a scan (recheck, delete) there is no inventory and each
  * handler lists what it needs itself.
+ *
+ * The same holds beyond EC2: the RDS kinds share DescribeDBInstances and DescribeDBClusters (rds-common.ts), and the
+ * kinds that read tags from the Resource Groups Tagging API share one GetResources listing (tagging.ts) covering the
+ * resource types the region's kinds declare (`tagTypes`), of those kinds still running when the first one asks.
  */
-import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { Address, Image, Instance, Volume } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { Address, Image, Instance, Snapshot, Volume } from '@aws-sdk/client-ec2';
 import { clampPageSize } from './ec2-common';
 import type { HandlerContext } from './handler';
 
@@ -72,20 +76,44 @@ export class ReplayablePages<T> {
 }
 
 /** The shared listings. */
-export const REGION_LISTINGS = ['volumes', 'instances', 'images', 'addresses'] as const;
+export const REGION_LISTINGS = ['volumes', 'instances', 'images', 'addresses', 'snapshots', 'db-instances', 'db-clusters'] as const;
 export type RegionListing = (typeof REGION_LISTINGS)[number];
+
+/** The inventory key of the shared tag listings (tagging.ts); held by every kind that declares `tagTypes`. */
+export const TAG_LISTINGS = 'tags';
 
 /** Per (scan, region): memoized listings and lookups, keyed by name. */
 export class RegionInventory {
   private readonly entries = new Map<string, unknown>();
   private readonly holders: Map<string, number>;
+  private readonly declared: ReadonlyMap<string, number>;
+  private readonly tagKinds: Map<string, readonly string[]>;
 
   /**
    * `holders`: how many tasks declared each listing. When all of them have released it, it is freed (a later read,
-   * which a declaration would have prevented, lists again rather than fail).
+   * which a declaration would have prevented, lists again rather than fail). `tagTypes`: by kind, the Resource Groups
+   * Tagging API types its scan may ask tags for (each such kind holds the shared tag listings until it `finish`es).
    */
-  constructor(holders: ReadonlyMap<string, number> = new Map()) {
+  constructor(holders: ReadonlyMap<string, number> = new Map(), tagTypes: ReadonlyMap<string, readonly string[]> = new Map()) {
     this.holders = new Map(holders);
+    this.tagKinds = new Map([...tagTypes].filter(([, types]) => types.length > 0));
+    if (this.tagKinds.size > 0) this.holders.set(TAG_LISTINGS, (this.holders.get(TAG_LISTINGS) ?? 0) + this.tagKinds.size);
+    this.declared = new Map(this.holders);
+  }
+
+  /** How many tasks declared `key` at the start (whether a listing is made anyway by another kind). */
+  declaredBy(key: string): number {
+    return this.declared.get(key) ?? 0;
+  }
+
+  /** The kind's task is done: its tag types are no longer worth listing, and it no longer holds the tag listings. */
+  finish(kind: string): void {
+    if (this.tagKinds.delete(kind)) this.release(TAG_LISTINGS);
+  }
+
+  /** The tag types of the kinds still running (declared, not finished): what a shared tag listing covers. */
+  pendingTagTypes(): string[] {
+    return [...new Set([...this.tagKinds.values()].flat())];
   }
 
   /** One declaring task is done with `key`. */
@@ -110,7 +138,8 @@ export class RegionInventory {
   }
 }
 
-function sharedPages<T>(ctx: HandlerContext, key: string, source: () => AsyncIterable<T[]>): AsyncIterable<T[]> {
+/** In a scan, the region's one replayable stream of `source` under `key`; outside a scan, `source` itself. */
+export function sharedPages<T>(ctx: HandlerContext, key: string, source: () => AsyncIterable<T[]>): AsyncIterable<T[]> {
   return ctx.inventory ? ctx.inventory.memo(key, () => new ReplayablePages(source)) : source();
 }
 
@@ -124,6 +153,21 @@ export function volumePages(ctx: HandlerContext): AsyncIterable<Volume[]> {
         { abortSignal: ctx.signal },
       );
       yield out.Volumes ?? [];
+      token = out.NextToken;
+    } while (token);
+  });
+}
+
+/** Every snapshot the account owns in the region (DescribeSnapshots OwnerIds self, paged 5–1000). */
+export function snapshotPages(ctx: HandlerContext): AsyncIterable<Snapshot[]> {
+  return sharedPages(ctx, 'snapshots', async function* () {
+    let token: string | undefined;
+    do {
+      const out = await ctx.client(EC2Client).send(
+        new DescribeSnapshotsCommand({ OwnerIds: ['self'], MaxResults: clampPageSize(ctx.pageSize, 5, 1000), NextToken: token }),
+        { abortSignal: ctx.signal },
+      );
+      yield out.Snapshots ?? [];
       token = out.NextToken;
     } while (token);
   });
