@@ -43,6 +43,9 @@ import type { DeleteOutcome, Finding, HandlerContext, RecheckResult, ResourceHan
 import { storedString } from './parts';
 import { tagsByArn } from './tagging';
 
+/** The tagging type of a repository (its images' tags are the repository's). */
+const REPOSITORY_TAG_TYPE = 'ecr:repository';
+
 export const ECR_IMAGE_TYPE = 'ecr:image';
 export const SERVICE_ECR = 'AmazonECR';
 export const ECR_STALE_DAYS_SETTING = 'ecrImageStaleDays';
@@ -267,6 +270,7 @@ export const ecrImagesHandler: ResourceHandler = {
   serviceCodes: [SERVICE_ECR],
   billingServiceCode: SERVICE_ECR,
   deleteOrder: 73,
+  tagTypes: [REPOSITORY_TAG_TYPE],
 
   async *scan(ctx) {
     let tags: Promise<Map<string, Record<string, string>>> | undefined;
@@ -275,7 +279,7 @@ export const ecrImagesHandler: ResourceHandler = {
       ctx.signal?.throwIfAborted();
       const repos = page.filter((r) => r.repositoryName);
       if (repos.length === 0) continue;
-      tags ??= tagsByArn(ctx, ['ecr:repository']);
+      tags ??= tagsByArn(ctx, [REPOSITORY_TAG_TYPE]);
       const byArn = await tags;
       const lists = await Promise.all(repos.map((r) => limited(() => imagesOf(ctx, r.repositoryName!))));
       const out: Finding[] = [];

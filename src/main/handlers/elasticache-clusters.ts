@@ -37,6 +37,9 @@ import { activityFields } from './metric-verdict';
 import { storedNumber, storedString } from './parts';
 import { tagsByArn } from './tagging';
 
+/** The tagging types of its tags (GetResources). */
+const TAG_TYPES = ['elasticache:cluster', 'elasticache:replicationgroup'];
+
 export { finalSnapshotName, waitForSnapshot, type SnapshotWait } from './final-snapshot';
 export { ELASTICACHE_ACTIONS, MEMCACHED_REFUSAL } from './elasticache-actions';
 
@@ -349,6 +352,7 @@ export function createElastiCacheClustersHandler(keys: ElastiCacheKeys = DEFAULT
     serviceCodes: [SERVICE_ELASTICACHE],
     billingServiceCode: SERVICE_ELASTICACHE,
     deleteOrder: 53,
+    tagTypes: TAG_TYPES,
 
     async *scan(ctx) {
       const groups: ReplicationGroup[] = [];
@@ -361,7 +365,7 @@ export function createElastiCacheClustersHandler(keys: ElastiCacheKeys = DEFAULT
       const standalone = clusters.filter((c) => !c.ReplicationGroupId && c.CacheClusterId);
       if (groups.length === 0 && standalone.length === 0) return;
       ctx.signal?.throwIfAborted();
-      const tags = await tagsByArn(ctx, ['elasticache:cluster', 'elasticache:replicationgroup']);
+      const tags = await tagsByArn(ctx, TAG_TYPES);
       const byId = new Map(clusters.map((c) => [c.CacheClusterId ?? '', c]));
       const facts = [
         ...groups.filter((g) => g.ReplicationGroupId && g.Status !== 'deleting').map((g) => groupFacts(g, byId, tags)),

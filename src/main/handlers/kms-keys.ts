@@ -231,6 +231,7 @@ export const disabledKmsKeysHandler: ResourceHandler = {
   serviceCodes: [SERVICE_KMS],
   billingServiceCode: SERVICE_KMS,
   deleteOrder: 90,
+  tagTypes: [KMS_KEY_TYPE],
   actionRefusal: kmsRefusal,
 
   async *scan(ctx) {

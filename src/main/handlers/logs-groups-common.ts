@@ -46,6 +46,9 @@ import type { Finding, HandlerContext } from './handler';
 import { dayAfter } from './metric-verdict';
 import { tagsByArn } from './tagging';
 
+/** The tagging types of a log group's tags (both log-group kinds declare them as `tagTypes`). */
+export const LOG_GROUP_TAG_TYPES = ['logs:log-group'];
+
 export const LOG_GROUP_TYPE = 'logs:log-group';
 export const DEAD_LOG_GROUP_TYPE = 'logs:dead-log-group';
 /** Cost Explorer's "AmazonCloudWatch" (CloudWatch Logs bills under CloudWatch). */
@@ -149,7 +152,7 @@ export async function* factPages(ctx: HandlerContext): AsyncIterable<GroupFacts[
     ctx.signal?.throwIfAborted();
     const groups = page.filter((g) => g.logGroupName);
     if (groups.length === 0) continue;
-    tags ??= tagsByArn(ctx, ['logs:log-group']);
+    tags ??= tagsByArn(ctx, LOG_GROUP_TAG_TYPES);
     const byArn = await tags;
     yield groups.map((g) => {
       const f = factsOf(ctx, g, {});

@@ -12,6 +12,7 @@ import {
   DEAD_LOG_GROUP_TYPE,
   DEFAULT_DEAD_DAYS,
   factBatches,
+  LOG_GROUP_TAG_TYPES,
   judgeIngestion,
   LOG_GROUP_TYPE,
   SERVICE_CLOUDWATCH,
@@ -61,6 +62,7 @@ export const logGroupsNoRetentionHandler: ResourceHandler = {
   actionLabel: 'Set retention',
   actions: RETENTION_ACTIONS,
   deleteOrder: 70,
+  tagTypes: LOG_GROUP_TAG_TYPES,
 
   async *scan(ctx: HandlerContext) {
     for await (const page of factBatches(ctx)) {
@@ -100,6 +102,7 @@ export const deadLogGroupsHandler: ResourceHandler = {
     },
   ],
   deleteOrder: 71,
+  tagTypes: LOG_GROUP_TAG_TYPES,
 
   async *scan(ctx: HandlerContext) {
     for await (const page of factBatches(ctx)) {

@@ -267,6 +267,7 @@ export const openSearchDomainsHandler: ResourceHandler = {
   serviceCodes: [SERVICE_OPENSEARCH],
   billingServiceCode: SERVICE_OPENSEARCH,
   deleteOrder: 55,
+  tagTypes: [DOMAIN_RESOURCE_TYPE],
 
   async *scan(ctx) {
     const client = ctx.client(OpenSearchClient);

@@ -56,6 +56,9 @@ import {
 } from './s3-incomplete-uploads-actions';
 import { tagsByArn } from './tagging';
 
+/** The tagging type of a bucket. */
+const BUCKET_TAG_TYPE = 's3:bucket';
+
 export { MAX_SIZED_UPLOADS, S3_ACTIONS, S3_CONCURRENCY, S3_UPLOADS_TYPE, UPLOAD_AGE_SETTING } from './s3-incomplete-uploads-actions';
 
 /** Cost Explorer's "Amazon Simple Storage Service" (discovery/service-catalog.ts). */
@@ -150,6 +153,7 @@ export const s3IncompleteUploadsHandler: ResourceHandler = {
   serviceCodes: [SERVICE_S3],
   billingServiceCode: SERVICE_S3,
   deleteOrder: 72,
+  tagTypes: [BUCKET_TAG_TYPE],
 
   async *scan(ctx) {
     const cutoff = new Date(ctx.now.getTime() - ageDays(ctx) * DAY_MS);
@@ -167,7 +171,7 @@ export const s3IncompleteUploadsHandler: ResourceHandler = {
         (f): f is BucketFacts => f !== null,
       );
       if (facts.length > 0) {
-        tags ??= tagsByArn(ctx, ['s3:bucket']);
+        tags ??= tagsByArn(ctx, [BUCKET_TAG_TYPE]);
         const byArn = await tags;
         yield facts.map((f) => toFinding(ctx, { ...f, tags: byArn.get(bucketArn(f.name)) ?? {} }, cutoff));
       }

@@ -257,6 +257,7 @@ export const idleSageMakerEndpointsHandler: ResourceHandler = {
   serviceCodes: [SERVICE_SAGEMAKER],
   billingServiceCode: SERVICE_SAGEMAKER,
   deleteOrder: 76,
+  tagTypes: TAG_TYPES,
 
   async *scan(ctx) {
     let tags: Promise<Map<string, Record<string, string>>> | undefined;

@@ -194,6 +194,7 @@ export const sageMakerNotebooksHandler: ResourceHandler = {
   serviceCodes: ['AmazonSageMaker'],
   billingServiceCode: 'AmazonSageMaker',
   deleteOrder: 77,
+  tagTypes: TAG_TYPES,
 
   async *scan(ctx) {
     const days = runningDays(ctx);

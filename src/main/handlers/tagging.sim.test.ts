@@ -3,6 +3,7 @@
  * call, only the resource types asked for, never-tagged resources absent (read as "no tags"), a denied
  * tag:GetResources thrown with the IAM action's name. The one shape the simulator never answers (a resource whose
  * tags were all removed, listed with `Tags: []`) and a token answered twice are checked with a mocked client.
+ * In a scan (a region inventory): one listing shared by the kinds that ask, each getting only its own types' ARNs.
  */
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -12,7 +13,8 @@ import type { Destroyable, SdkClientClass } from '../aws/clients';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { DEFAULT_HANDLER_SETTINGS } from './handler';
 import type { HandlerContext } from './handler';
-import { tagsByArn } from './tagging';
+import { RegionInventory } from './region-inventory';
+import { arnIsOfType, tagsByArn } from './tagging';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const ACCOUNT = '111122223333';
@@ -107,6 +109,62 @@ describe('tagsByArn', () => {
     } finally {
       s.sim.state.deny.delete('tag:GetResources');
     }
+  });
+});
+
+const CACHE_TYPES = ['elasticache:cluster', 'elasticache:replicationgroup'];
+const DOMAIN_ARNS = [...Array.from({ length: 7 }, (_, i) => domainArn(`dom-${i}`)), domainArn('keep')].sort();
+
+describe('tagsByArn in a scan (region inventory)', () => {
+  it('one listing covers the declared types of the kinds still running: each kind gets only its own ARNs', async () => {
+    const inventory = new RegionInventory(new Map(), new Map([['elasticache:cluster', CACHE_TYPES], ['opensearch:domain', ['es:domain']]]));
+    s.sim.resetCounts();
+    const caches = await tagsByArn(ctxFor(REGION, { inventory }), CACHE_TYPES);
+    const domains = await tagsByArn(ctxFor(REGION, { inventory }), ['es:domain']);
+    expect([...caches.keys()]).toEqual([CACHE, GROUP]);
+    expect([...domains.keys()].sort()).toEqual(DOMAIN_ARNS);
+    expect(s.sim.counts().byOperation['tagging:GetResources']).toBe(1);
+  });
+
+  it('a kind that finished without asking is not listed for; a type no listing covers gets its own listing', async () => {
+    const inventory = new RegionInventory(new Map(), new Map([['elasticache:cluster', CACHE_TYPES], ['opensearch:domain', ['es:domain']]]));
+    inventory.finish('opensearch:domain');
+    s.sim.resetCounts();
+    expect([...(await tagsByArn(ctxFor(REGION, { inventory }), CACHE_TYPES)).keys()]).toEqual([CACHE, GROUP]);
+    expect(s.sim.counts().byOperation['tagging:GetResources']).toBe(1);
+    // Not covered by the first listing (its kind had finished): a second one, for that type only.
+    expect([...(await tagsByArn(ctxFor(REGION, { inventory, pageSize: 100 }), ['es:domain'])).keys()].sort()).toEqual(DOMAIN_ARNS);
+    expect(s.sim.counts().byOperation['tagging:GetResources']).toBe(2);
+    // Both covered now: no third.
+    await tagsByArn(ctxFor(REGION, { inventory }), ['elasticache:replicationgroup', 'es:domain']);
+    expect(s.sim.counts().byOperation['tagging:GetResources']).toBe(2);
+  });
+
+  it('a denied tag:GetResources fails every kind that asks, naming the IAM action', async () => {
+    const inventory = new RegionInventory(new Map(), new Map([['elasticache:cluster', CACHE_TYPES], ['opensearch:domain', ['es:domain']]]));
+    s.sim.state.deny.add('tag:GetResources');
+    try {
+      await expect(tagsByArn(ctxFor(REGION, { inventory }), CACHE_TYPES)).rejects.toThrow(/not authorized to perform: tag:GetResources/);
+      await expect(tagsByArn(ctxFor(REGION, { inventory }), ['es:domain'])).rejects.toThrow(/not authorized to perform: tag:GetResources/);
+    } finally {
+      s.sim.state.deny.delete('tag:GetResources');
+    }
+  });
+
+  it('tells the types of the ARNs GetResources answers apart', () => {
+    expect(arnIsOfType(CACHE, 'elasticache:cluster')).toBe(true);
+    expect(arnIsOfType(CACHE, 'elasticache:replicationgroup')).toBe(false);
+    expect(arnIsOfType(CACHE, 'elasticache')).toBe(true);
+    expect(arnIsOfType(domainArn('d'), 'es:domain')).toBe(true);
+    expect(arnIsOfType('arn:aws:logs:eu-west-1:1:log-group:/aws/lambda/x', 'logs:log-group')).toBe(true);
+    expect(arnIsOfType('arn:aws:kms:eu-west-1:1:key/1234', 'kms:key')).toBe(true);
+    expect(arnIsOfType('arn:aws:ecr:eu-west-1:1:repository/app/web', 'ecr:repository')).toBe(true);
+    expect(arnIsOfType('arn:aws:s3:::my-bucket', 's3:bucket')).toBe(true);
+    expect(arnIsOfType('arn:aws:s3:::my-bucket/key', 's3:bucket')).toBe(false);
+    expect(arnIsOfType('arn:aws:sagemaker:eu-west-1:1:endpoint/e', 'sagemaker:endpoint')).toBe(true);
+    expect(arnIsOfType('arn:aws:sagemaker:eu-west-1:1:endpoint-config/e', 'sagemaker:endpoint')).toBe(false);
+    expect(arnIsOfType('arn:aws:sagemaker:eu-west-1:1:endpoint-config/e', 'sagemaker:endpoint-config')).toBe(true);
+    expect(arnIsOfType('not-an-arn', 'es:domain')).toBe(false);
   });
 });
 
