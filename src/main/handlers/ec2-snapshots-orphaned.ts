@@ -6,7 +6,7 @@ import { DeleteSnapshotCommand, DescribeSnapshotsCommand, EC2Client } from '@aws
 import type { Snapshot } from '@aws-sdk/client-ec2';
 import { EBS_SNAPSHOT_PRICE_KEYS } from '../pricing/keys/ebs';
 import { assertNever } from '../../shared/assert-never';
-import { clampPageSize, SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
+import { SERVICE_EBS, SERVICE_EC2_OTHER } from './ec2-common';
 import { auditedMutation, callLabel, dryRunIgnored, failureOutcome } from './ec2-mutation';
 import {
   COPIED_SNAPSHOT_VOLUME_ID,
@@ -28,7 +28,7 @@ import type {
   ResourceHandler,
   StoredFinding,
 } from './handler';
-import { volumeListingStartedAt } from './region-inventory';
+import { snapshotPages, volumeListingStartedAt } from './region-inventory';
 import { priceSnapshot } from './snapshot-pricing';
 
 /** What the decision needs to know about the rest of the region. */
@@ -127,24 +127,15 @@ async function* scan(ctx: HandlerContext): AsyncIterable<Finding[]> {
     imagesUsing: (id) => imageUsage.get(id) ?? [],
     volumesReadAt,
   };
-  let token: string | undefined;
-  do {
-    const out = await ctx.client(EC2Client).send(
-      new DescribeSnapshotsCommand({
-        OwnerIds: ['self'],
-        MaxResults: clampPageSize(ctx.pageSize, 5, 1000),
-        NextToken: token,
-      }),
-      { abortSignal: ctx.signal },
-    );
+  // Every snapshot the account owns (paged 5–1000); in a scan, the listing the AMI kind reads its snapshots' sizes from.
+  for await (const snapshots of snapshotPages(ctx)) {
     const page: Finding[] = [];
-    for (const s of out.Snapshots ?? []) {
+    for (const s of snapshots) {
       if (s.SnapshotId === undefined) continue;
       page.push(toFinding(ctx, s, lookups).finding);
     }
     if (page.length > 0) yield page;
-    token = out.NextToken;
-  } while (token);
+  }
 }
 
 async function recheck(ctx: HandlerContext, stored: StoredFinding): Promise<RecheckResult> {
@@ -234,7 +225,7 @@ export const orphanedSnapshotsHandler: ResourceHandler = {
   serviceCodes: [SERVICE_EC2_OTHER, SERVICE_EBS],
   billingServiceCode: SERVICE_EC2_OTHER,
   deleteOrder: 30,
-  listings: ['volumes', 'images'],
+  listings: ['volumes', 'images', 'snapshots'],
   scan,
   recheck,
   delete: deleteSnapshot,

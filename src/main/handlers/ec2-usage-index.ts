@@ -10,12 +10,12 @@ import {
   DescribeVolumesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import type { Image, InstanceStateName } from '@aws-sdk/client-ec2';
+import type { Image, InstanceStateName, Snapshot } from '@aws-sdk/client-ec2';
 import { awsErrorCode } from '../aws/errors';
 import { chunk, clampPageSize, isUnauthorized } from './ec2-common';
 import { NoClientError, tagsToRecord } from './handler';
 import type { Finding, HandlerContext, RecheckResult, StoredFinding } from './handler';
-import { imagePages, instancePages, volumePages } from './region-inventory';
+import { imagePages, instancePages, snapshotPages, volumePages } from './region-inventory';
 
 /** CopySnapshot (and AMI copies) write this placeholder: a copy has no source volume in its region. */
 export const COPIED_SNAPSHOT_VOLUME_ID = 'vol-ffffffff';
@@ -154,6 +154,28 @@ export interface SnapshotFacts {
   description: string | null;
 }
 
+function snapshotFactsOf(s: Snapshot): SnapshotFacts {
+  return {
+    volumeSizeGiB: s.VolumeSize ?? null,
+    fullSnapshotSizeBytes: s.FullSnapshotSizeInBytes ?? null,
+    storageTier: s.StorageTier ?? null,
+    tags: tagsToRecord(s.Tags),
+    description: s.Description ?? null,
+  };
+}
+
+/**
+ * The same facts for `ids`, read from the region's shared listing of the account's snapshots: for a scan in which
+ * another kind (orphaned snapshots) lists every snapshot anyway, instead of DescribeSnapshots by id on top of it.
+ */
+export async function listedSnapshotFacts(ctx: HandlerContext, ids: ReadonlySet<string>): Promise<Map<string, SnapshotFacts>> {
+  const facts = new Map<string, SnapshotFacts>();
+  for await (const page of snapshotPages(ctx)) {
+    for (const s of page) if (s.SnapshotId !== undefined && ids.has(s.SnapshotId)) facts.set(s.SnapshotId, snapshotFactsOf(s));
+  }
+  return facts;
+}
+
 /** Snapshot facts (full size, tier) by id, in batches. Missing ones fall back to the mappings' VolumeSize. */
 export async function describeSnapshotFacts(ctx: HandlerContext, ids: readonly string[]): Promise<Map<string, SnapshotFacts>> {
   const facts = new Map<string, SnapshotFacts>();
@@ -161,16 +183,7 @@ export async function describeSnapshotFacts(ctx: HandlerContext, ids: readonly s
     const out = await ctx.client(EC2Client).send(new DescribeSnapshotsCommand({ OwnerIds: ['self'], SnapshotIds: batch }), {
       abortSignal: ctx.signal,
     });
-    for (const s of out.Snapshots ?? []) {
-      if (s.SnapshotId === undefined) continue;
-      facts.set(s.SnapshotId, {
-        volumeSizeGiB: s.VolumeSize ?? null,
-        fullSnapshotSizeBytes: s.FullSnapshotSizeInBytes ?? null,
-        storageTier: s.StorageTier ?? null,
-        tags: tagsToRecord(s.Tags),
-        description: s.Description ?? null,
-      });
-    }
+    for (const s of out.Snapshots ?? []) if (s.SnapshotId !== undefined) facts.set(s.SnapshotId, snapshotFactsOf(s));
   };
   for (const batch of chunk([...new Set(ids)], 100)) {
     try {
