@@ -63,6 +63,33 @@ describe('scanner against the simulator', () => {
     }
   }, 60_000);
 
+  it('makes ONE listing per region of what several kinds read: DB instances, DB clusters, tags (GetResources), snapshots', async () => {
+    // Small enough for one page per listing (RDS 100, GetResources 100, DescribeSnapshots 1,000): each count below is
+    // the number of listings. Without sharing: DescribeDBInstances 3 (instances, clusters' members, snapshots'
+    // sources), DescribeDBClusters 2, GetResources 2 (ElastiCache, OpenSearch), DescribeSnapshots 2 (+ AMIs' by id).
+    const regions = ['us-east-1', 'eu-west-1'];
+    const g = generateAccount({ ...SMALL, regions });
+    s = await openSimSession({ fixture: g.fixture });
+    s.sim.resetCounts();
+    const out = await runScan(s.scanDeps(), { regions });
+    expect(out.status).toBe('succeeded');
+    expect(await storedFindings(s)).toEqual(expectedSet(g));
+    // The kinds that read each listing did run and find something in every region (or the counts would prove nothing).
+    for (const region of regions) {
+      for (const type of ['rds:db-instance', 'rds:db-cluster', 'rds:snapshot', 'elasticache:cluster', 'opensearch:domain', 'ec2:image', 'ec2:snapshot']) {
+        expect(g.unused.some((u) => u.type === type && u.region === region), `${type} in ${region}`).toBe(true);
+      }
+    }
+    const c = s.sim.counts().byOperationAndRegion;
+    for (const region of regions) {
+      expect(c['rds:DescribeDBInstances']?.[region], region).toBe(1);
+      expect(c['rds:DescribeDBClusters']?.[region], region).toBe(1);
+      expect(c['tagging:GetResources']?.[region], region).toBe(1);
+      expect(c['ec2:DescribeSnapshots']?.[region], region).toBe(1);
+      expect(c['ec2:DescribeVolumes']?.[region], region).toBe(1);
+    }
+  });
+
   it("'all' scans every enabled region from DescribeRegions and skips not-opted-in ones", async () => {
     const g = generateAccount({ ...SMALL, regions: ['us-east-1', 'eu-west-1'] });
     s = await openSimSession({ fixture: g.fixture });
