@@ -219,6 +219,12 @@ export interface OrgAccountsTable {
   created_at: string;
 }
 
+/** A resource's reason and tags, for the findings search (kept by triggers, migration 0010). */
+export interface ResourceSearchTable {
+  id: number;
+  text: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   services: ServicesTable;
@@ -235,6 +241,7 @@ export interface Database {
   snoozes: SnoozesTable;
   org_homes: OrgHomesTable;
   org_accounts: OrgAccountsTable;
+  resource_search: ResourceSearchTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -1,7 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
-import type { Finding } from '../../handlers/handler';
-import { reasonCategory } from '../../findings/reason-category';
 import type { FindingsPage, ResourceDto, ResourceStatus, SavingsTotalsDto } from '../../../shared/dto/findings';
 import type { IgnoredMode, IgnoredTotalsDto } from '../../../shared/dto/snooze';
 import type { Database, ResourceRow } from '../schema';
@@ -40,137 +37,8 @@ export function toResourceDto(r: ResourceRow): ResourceDto {
 }
 
 
-const UPSERT_COLUMNS = [
-  'account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason',
-  'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at',
-  'monthly_savings', 'first_seen', 'last_seen', 'last_scan_id',
-] as const;
-const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resource_type', 'region', 'resource_id', 'first_seen'].includes(c));
-
-// The columns a scan reports. On a re-scan most resources come back unchanged: for those only last_seen and
-// last_scan_id move, and TOUCH_SQL writes just that (no indexed column is assigned, so no index entry is rewritten).
-const CONTENT_COLUMNS = [
-  'service_code', 'name', 'state', 'unused', 'unused_reason', 'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected',
-  'protected_reason', 'tags', 'details', 'created_at', 'monthly_savings',
-] as const;
-
-// Positional parameters: binding by name costs a property lookup per column per row on the hot path.
-// The update branch runs only when something changed (or the resource comes back from gone/deleted): an UPDATE that
-// assigns an indexed column rewrites its index entries even when the value is the same.
-const UPSERT_SQL = `
-INSERT INTO resources (${UPSERT_COLUMNS.join(', ')}, status)
-VALUES (${UPSERT_COLUMNS.map(() => '?').join(', ')}, 'active')
-ON CONFLICT (account_id, resource_type, region, resource_id) DO UPDATE SET
-  ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(',\n  ')},
-  status_changed_at = CASE WHEN resources.status <> 'active' THEN excluded.last_seen ELSE resources.status_changed_at END,
-  status = 'active'
-WHERE resources.status <> 'active' OR ${CONTENT_COLUMNS.map((c) => `resources.${c} IS NOT excluded.${c}`).join(' OR ')}`;
-
-const TOUCH_SQL = `
-UPDATE resources SET last_seen = ?, last_scan_id = ?
-WHERE account_id = ? AND resource_type = ? AND region = ? AND resource_id = ?`;
-
-/**
- * Upserts scan findings in batches on the raw connection: prepared statements, one transaction per batch.
- * (kysely builds SQL per call; at 100k rows a scan would spend more time compiling SQL than writing it.)
- *
- * Per finding: the upsert inserts a new resource, or updates one that changed or comes back from gone/deleted; when it
- * wrote nothing (the resource is unchanged), the touch moves its last seen and last scan.
- *
- * Foreign keys: the batch checks its two parents (the account, the scan) once, inside its transaction, then writes
- * with per-row foreign-key checks off — those checks would look up the same two rows 100,000 times. The connection's
- * setting is restored before write() returns, also when the batch throws.
- */
-export class ResourceWriter {
-  private readonly upsertStmt: BetterSqlite3.Statement;
-  private readonly touchStmt: BetterSqlite3.Statement;
-  private readonly accountExists: BetterSqlite3.Statement;
-  private readonly scanExists: BetterSqlite3.Statement;
-  private readonly writeBatch: (rows: readonly Finding[], scanId: number | null, now: string) => void;
-  /** Reason → category: most reasons repeat across a scan's rows, the regexes run once per distinct reason. */
-  private readonly categories = new Map<string, string | null>();
-
-  constructor(
-    private readonly sqlite: BetterSqlite3.Database,
-    private readonly accountId: string,
-    private readonly serviceCodeFor: (f: Finding) => string,
-  ) {
-    this.upsertStmt = sqlite.prepare(UPSERT_SQL);
-    this.touchStmt = sqlite.prepare(TOUCH_SQL);
-    this.accountExists = sqlite.prepare('SELECT 1 FROM accounts WHERE id = ?').pluck();
-    this.scanExists = sqlite.prepare('SELECT 1 FROM scans WHERE id = ?').pluck();
-    this.writeBatch = sqlite.transaction((rows: readonly Finding[], scanId: number | null, now: string) => {
-      if (this.accountExists.get(this.accountId) === undefined) {
-        throw new Error(`FOREIGN KEY constraint failed: no account ${this.accountId}`);
-      }
-      if (scanId !== null && this.scanExists.get(scanId) === undefined) {
-        throw new Error(`FOREIGN KEY constraint failed: no scan ${scanId}`);
-      }
-      const account = this.accountId;
-      for (const f of rows) {
-        const serviceCode = this.serviceCodeFor(f);
-        const unused = f.unused ? 1 : 0;
-        const prot = f.protected ? 1 : 0;
-        const tags = JSON.stringify(f.tags);
-        const details = JSON.stringify(f.details);
-        const written = this.upsertStmt.run(
-          account, f.resourceType, f.region, f.resourceId,
-          serviceCode, f.name, f.state, unused, f.unusedReason, this.categoryOf(f), f.unusedSince, f.monthlyCost, f.costBasis, prot,
-          f.protectedReason, tags, details, f.createdAt, f.monthlySavings ?? null,
-          now, now, scanId,
-        ).changes;
-        if (written === 0) this.touchStmt.run(now, scanId, account, f.resourceType, f.region, f.resourceId);
-      }
-    });
-  }
-
-  private categoryOf(f: Finding): string | null {
-    if (f.reasonCategory !== undefined) return f.reasonCategory;
-    if (f.unusedReason === null) return null;
-    let c = this.categories.get(f.unusedReason);
-    if (c === undefined) {
-      if (this.categories.size >= 10_000) this.categories.clear();
-      c = reasonCategory(f.unusedReason);
-      this.categories.set(f.unusedReason, c);
-    }
-    return c;
-  }
-
-  /** Writes one batch atomically. */
-  write(rows: readonly Finding[], scanId: number | null, now = new Date().toISOString()): void {
-    if (rows.length === 0) return;
-    const fkOn = this.sqlite.pragma('foreign_keys', { simple: true }) === 1;
-    if (fkOn && !this.sqlite.inTransaction) this.sqlite.pragma('foreign_keys = OFF');
-    try {
-      this.writeBatch(rows, scanId, now);
-    } finally {
-      if (fkOn) this.sqlite.pragma('foreign_keys = ON');
-    }
-  }
-}
-
-/**
- * After a task (region × type) succeeded: what it did not see in this scan is `gone` (kept, never deleted).
- * Resources the app deleted stay `deleted`.
- */
-export function markGone(
-  sqlite: BetterSqlite3.Database,
-  q: { accountId: string; resourceType: string; region: string; scanId: number },
-  now = new Date().toISOString(),
-): number {
-  const res = sqlite
-    .prepare(
-      `UPDATE resources SET status = 'gone', status_changed_at = ?
-       WHERE account_id = ? AND resource_type = ? AND region = ? AND status = 'active'
-         AND (last_scan_id IS NULL OR last_scan_id <> ?)`,
-    )
-    .run(now, q.accountId, q.resourceType, q.region, q.scanId);
-  return res.changes;
-}
-
-export function markDeleted(sqlite: BetterSqlite3.Database, id: number, now = new Date().toISOString()): void {
-  sqlite.prepare(`UPDATE resources SET status = 'deleted', status_changed_at = ? WHERE id = ?`).run(now, id);
-}
+// The scan's writer lives in resource-writer.ts; re-exported here, where its callers have always found it.
+export { ResourceWriter, markDeleted, markGone } from './resource-writer';
 
 export const FINDING_SORT_COLUMNS = {
   monthlyCost: 'monthly_cost',
@@ -219,14 +87,18 @@ function ageCutoffMinute(q: FindingsQuery): number {
   return Math.floor(t / 60_000) * 60_000;
 }
 
+/** The default filter: active unused findings only. */
+function activeUnusedOnly(q: FindingsQuery): boolean {
+  const statuses: ResourceStatus[] = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
+  return statuses.length === 1 && statuses[0] === 'active' && (q.unusedOnly ?? true);
+}
+
 function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSnoozes) {
   let query = db.selectFrom('resources').where('account_id', '=', q.accountId);
   const statuses: ResourceStatus[] = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
   const unusedOnly = q.unusedOnly ?? true;
-  if (statuses.length === 1 && statuses[0] === 'active' && unusedOnly) {
-    // Written as literals, not parameters: only then can SQLite prove the partial index
-    // resources_findings_browse (WHERE status = 'active' AND unused = 1) applies.
-    query = query.where(sql<boolean>`status = 'active' AND unused = 1`);
+  if (activeUnusedOnly(q)) {
+    query = query.where(ACTIVE_UNUSED);
   } else {
     query = query.where('status', 'in', statuses);
     if (unusedOnly) query = query.where('unused', '=', 1);
@@ -248,8 +120,8 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSn
       eb.or([
         sql<boolean>`resource_id LIKE ${like} ESCAPE '\\'`,
         sql<boolean>`name LIKE ${like} ESCAPE '\\'`,
-        sql<boolean>`unused_reason LIKE ${like} ESCAPE '\\'`,
-        sql<boolean>`tags LIKE ${like} ESCAPE '\\'`,
+        // Reason and tags from their narrow table (migration 0010), not from the wide rows.
+        sql<boolean>`id IN (SELECT id FROM resource_search WHERE text LIKE ${like} ESCAPE '\\')`,
       ]),
     );
   }
@@ -281,6 +153,12 @@ export const SAVINGS_SELECT = [
   sql<number | null>`SUM(CASE WHEN ${PROTECTED_FINDING} THEN monthly_cost END)`.as('protected_cost'),
   sql<number | null>`SUM(CASE WHEN ${PROTECTED_FINDING} THEN 1 ELSE 0 END)`.as('protected_count'),
 ] as const;
+/**
+ * "Active unused finding", written as literals, not parameters: only then can SQLite prove the partial index
+ * resources_findings_browse (WHERE status = 'active' AND unused = 1) applies. With `monthly_savings` in that index
+ * (migration 0010), the totals above over these rows read the index alone.
+ */
+export const ACTIVE_UNUSED = sql<boolean>`status = 'active' AND unused = 1`;
 
 export function toSavingsTotals(t: {
   savings: number | null;
@@ -312,6 +190,16 @@ function filterKey(q: FindingsQuery, cutoffMinute: number | null): string {
   return JSON.stringify([filter, cutoffMinute]);
 }
 
+/** The totals of a filter (exported for the query-plan test: the default filter's totals read the browse index only). */
+export function totalsQuery(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSnoozes) {
+  return applyFilters(db, q, snoozes).select([
+    sql<number>`COUNT(*)`.as('total'),
+    sql<number | null>`SUM(monthly_cost)`.as('cost'),
+    sql<number>`SUM(CASE WHEN monthly_cost IS NULL THEN 1 ELSE 0 END)`.as('unknown'),
+    ...SAVINGS_SELECT,
+  ]);
+}
+
 async function findingTotals(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSnoozes): Promise<FindingTotals> {
   const { rows } = await sql<{ c: number; v: number }>`SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v`.execute(db);
   // A snooze ends by the clock, without a write: the totals hold until the next end as well.
@@ -321,14 +209,7 @@ async function findingTotals(db: Kysely<Database>, q: FindingsQuery, snoozes: Cu
   if (!cache) totalsCache.set(db, (cache = new Map()));
   const hit = cache.get(key);
   if (hit && hit.version === version) return hit.totals;
-  const t = await applyFilters(db, q, snoozes)
-    .select([
-      sql<number>`COUNT(*)`.as('total'),
-      sql<number | null>`SUM(monthly_cost)`.as('cost'),
-      sql<number>`SUM(CASE WHEN monthly_cost IS NULL THEN 1 ELSE 0 END)`.as('unknown'),
-      ...SAVINGS_SELECT,
-    ])
-    .executeTakeFirstOrThrow();
+  const t = await totalsQuery(db, q, snoozes).executeTakeFirstOrThrow();
   const savings = toSavingsTotals(t);
   const mode = q.ignored ?? 'exclude';
   let ignored: IgnoredTotalsDto = { findings: 0, monthlySavings: 0 };

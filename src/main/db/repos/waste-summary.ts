@@ -7,13 +7,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { WasteGroupDto, WasteSummaryDto } from '../../../shared/dto/findings';
 import type { Database } from '../schema';
-import { SAVINGS_SELECT, toResourceDto, toSavingsTotals } from './resources';
+import { ACTIVE_UNUSED, SAVINGS_SELECT, toResourceDto, toSavingsTotals } from './resources';
 import { currentSnoozes, ignoredCondition } from './snoozes';
 
 const TOP_ITEMS = 5;
 
 export async function wasteSummary(db: Kysely<Database>, accountId: string, now: Date = new Date()): Promise<WasteSummaryDto> {
-  const findings = db.selectFrom('resources').where('account_id', '=', accountId).where('status', '=', 'active').where('unused', '=', 1);
+  const findings = db.selectFrom('resources').where('account_id', '=', accountId).where(ACTIVE_UNUSED);
   const snoozes = await currentSnoozes(db, accountId, now);
   const notIgnored = ignoredCondition(snoozes, 'exclude');
   const base = notIgnored === null ? findings : findings.where(notIgnored);

@@ -1,0 +1,52 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * 0010 — what the findings search reads, apart from the wide rows (issue #19). FROZEN once landed.
+ *
+ * The search matches a substring of a finding's id, name, reason or tags. Id and name are in the narrow browse index
+ * (resources_findings_browse), reason and tags only in the wide rows with their JSON: every search read all of them
+ * (~120 ms at 100,000 findings in bench:db). `resource_search` keeps the reason and the tags of each resource that has
+ * either, one narrow row per resource, kept in step by triggers (every writer of `resources`, the scan's prepared
+ * statements and any other, goes through them). Triggers fire only when one of those two columns is written: an
+ * unchanged re-scan, which writes only `last_seen`, never touches this table.
+ *
+ * The browse index gains `monthly_savings`: the totals of a page (potential savings, unknown savings) then read the
+ * index alone, not the wide rows (first page of 100,000 findings: ~200 ms → the index's own scan).
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`DROP INDEX resources_findings_browse`.execute(db);
+  await sql`
+    CREATE INDEX resources_findings_browse ON resources (
+      account_id, protected, resource_type, region, service_code, monthly_cost, unused_since, name, resource_id, monthly_savings
+    ) WHERE status = 'active' AND unused = 1`.execute(db);
+  await sql`
+    CREATE TABLE resource_search (
+      id    INTEGER PRIMARY KEY NOT NULL,
+      text  TEXT NOT NULL
+    ) STRICT`.execute(db);
+  // Reason and tags, a line break between them so that no search matches across the two.
+  await sql`
+    INSERT INTO resource_search (id, text)
+    SELECT id, coalesce(unused_reason, '') || char(10) || tags FROM resources
+    WHERE unused_reason IS NOT NULL OR tags <> '{}'`.execute(db);
+  await sql`
+    CREATE TRIGGER resources_search_insert AFTER INSERT ON resources
+    WHEN NEW.unused_reason IS NOT NULL OR NEW.tags <> '{}'
+    BEGIN
+      INSERT INTO resource_search (id, text) VALUES (NEW.id, coalesce(NEW.unused_reason, '') || char(10) || NEW.tags);
+    END`.execute(db);
+  await sql`
+    CREATE TRIGGER resources_search_update AFTER UPDATE OF unused_reason, tags ON resources
+    WHEN OLD.unused_reason IS NOT NEW.unused_reason OR OLD.tags IS NOT NEW.tags
+    BEGIN
+      DELETE FROM resource_search WHERE id = OLD.id;
+      INSERT INTO resource_search (id, text)
+      SELECT NEW.id, coalesce(NEW.unused_reason, '') || char(10) || NEW.tags
+      WHERE NEW.unused_reason IS NOT NULL OR NEW.tags <> '{}';
+    END`.execute(db);
+  await sql`
+    CREATE TRIGGER resources_search_delete AFTER DELETE ON resources
+    BEGIN
+      DELETE FROM resource_search WHERE id = OLD.id;
+    END`.execute(db);
+}

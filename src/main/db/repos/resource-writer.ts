@@ -1,0 +1,140 @@
+/**
+ * The scan's side of `resources`: batched upserts of findings on the raw connection, and the status changes of a
+ * task's end (gone) and of a delete (deleted). The read side (pages, totals, facets) is resources.ts.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Finding } from '../../handlers/handler';
+import { reasonCategory } from '../../findings/reason-category';
+
+const UPSERT_COLUMNS = [
+  'account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason',
+  'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at',
+  'monthly_savings', 'first_seen', 'last_seen', 'last_scan_id',
+] as const;
+const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resource_type', 'region', 'resource_id', 'first_seen'].includes(c));
+
+// The columns a scan reports. On a re-scan most resources come back unchanged: for those only last_seen and
+// last_scan_id move, and TOUCH_SQL writes just that (no indexed column is assigned, so no index entry is rewritten).
+const CONTENT_COLUMNS = [
+  'service_code', 'name', 'state', 'unused', 'unused_reason', 'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected',
+  'protected_reason', 'tags', 'details', 'created_at', 'monthly_savings',
+] as const;
+
+// Positional parameters: binding by name costs a property lookup per column per row on the hot path.
+// The update branch runs only when something changed (or the resource comes back from gone/deleted): an UPDATE that
+// assigns an indexed column rewrites its index entries even when the value is the same.
+const UPSERT_SQL = `
+INSERT INTO resources (${UPSERT_COLUMNS.join(', ')}, status)
+VALUES (${UPSERT_COLUMNS.map(() => '?').join(', ')}, 'active')
+ON CONFLICT (account_id, resource_type, region, resource_id) DO UPDATE SET
+  ${UPDATED_ON_CONFLICT.map((c) => `${c} = excluded.${c}`).join(',\n  ')},
+  status_changed_at = CASE WHEN resources.status <> 'active' THEN excluded.last_seen ELSE resources.status_changed_at END,
+  status = 'active'
+WHERE resources.status <> 'active' OR ${CONTENT_COLUMNS.map((c) => `resources.${c} IS NOT excluded.${c}`).join(' OR ')}`;
+
+const TOUCH_SQL = `
+UPDATE resources SET last_seen = ?, last_scan_id = ?
+WHERE account_id = ? AND resource_type = ? AND region = ? AND resource_id = ?`;
+
+/**
+ * Upserts scan findings in batches on the raw connection: prepared statements, one transaction per batch.
+ * (kysely builds SQL per call; at 100k rows a scan would spend more time compiling SQL than writing it.)
+ *
+ * Per finding: the upsert inserts a new resource, or updates one that changed or comes back from gone/deleted; when it
+ * wrote nothing (the resource is unchanged), the touch moves its last seen and last scan.
+ *
+ * Foreign keys: the batch checks its two parents (the account, the scan) once, inside its transaction, then writes
+ * with per-row foreign-key checks off — those checks would look up the same two rows 100,000 times. The connection's
+ * setting is restored before write() returns, also when the batch throws.
+ */
+export class ResourceWriter {
+  private readonly upsertStmt: BetterSqlite3.Statement;
+  private readonly touchStmt: BetterSqlite3.Statement;
+  private readonly accountExists: BetterSqlite3.Statement;
+  private readonly scanExists: BetterSqlite3.Statement;
+  private readonly writeBatch: (rows: readonly Finding[], scanId: number | null, now: string) => void;
+  /** Reason → category: most reasons repeat across a scan's rows, the regexes run once per distinct reason. */
+  private readonly categories = new Map<string, string | null>();
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly accountId: string,
+    private readonly serviceCodeFor: (f: Finding) => string,
+  ) {
+    this.upsertStmt = sqlite.prepare(UPSERT_SQL);
+    this.touchStmt = sqlite.prepare(TOUCH_SQL);
+    this.accountExists = sqlite.prepare('SELECT 1 FROM accounts WHERE id = ?').pluck();
+    this.scanExists = sqlite.prepare('SELECT 1 FROM scans WHERE id = ?').pluck();
+    this.writeBatch = sqlite.transaction((rows: readonly Finding[], scanId: number | null, now: string) => {
+      if (this.accountExists.get(this.accountId) === undefined) {
+        throw new Error(`FOREIGN KEY constraint failed: no account ${this.accountId}`);
+      }
+      if (scanId !== null && this.scanExists.get(scanId) === undefined) {
+        throw new Error(`FOREIGN KEY constraint failed: no scan ${scanId}`);
+      }
+      const account = this.accountId;
+      for (const f of rows) {
+        const serviceCode = this.serviceCodeFor(f);
+        const unused = f.unused ? 1 : 0;
+        const prot = f.protected ? 1 : 0;
+        const tags = JSON.stringify(f.tags);
+        const details = JSON.stringify(f.details);
+        const written = this.upsertStmt.run(
+          account, f.resourceType, f.region, f.resourceId,
+          serviceCode, f.name, f.state, unused, f.unusedReason, this.categoryOf(f), f.unusedSince, f.monthlyCost, f.costBasis, prot,
+          f.protectedReason, tags, details, f.createdAt, f.monthlySavings ?? null,
+          now, now, scanId,
+        ).changes;
+        if (written === 0) this.touchStmt.run(now, scanId, account, f.resourceType, f.region, f.resourceId);
+      }
+    });
+  }
+
+  private categoryOf(f: Finding): string | null {
+    if (f.reasonCategory !== undefined) return f.reasonCategory;
+    if (f.unusedReason === null) return null;
+    let c = this.categories.get(f.unusedReason);
+    if (c === undefined) {
+      if (this.categories.size >= 10_000) this.categories.clear();
+      c = reasonCategory(f.unusedReason);
+      this.categories.set(f.unusedReason, c);
+    }
+    return c;
+  }
+
+  /** Writes one batch atomically. */
+  write(rows: readonly Finding[], scanId: number | null, now = new Date().toISOString()): void {
+    if (rows.length === 0) return;
+    const fkOn = this.sqlite.pragma('foreign_keys', { simple: true }) === 1;
+    if (fkOn && !this.sqlite.inTransaction) this.sqlite.pragma('foreign_keys = OFF');
+    try {
+      this.writeBatch(rows, scanId, now);
+    } finally {
+      if (fkOn) this.sqlite.pragma('foreign_keys = ON');
+    }
+  }
+}
+
+/**
+ * After a task (region × type) succeeded: what it did not see in this scan is `gone` (kept, never deleted).
+ * Resources the app deleted stay `deleted`.
+ */
+export function markGone(
+  sqlite: BetterSqlite3.Database,
+  q: { accountId: string; resourceType: string; region: string; scanId: number },
+  now = new Date().toISOString(),
+): number {
+  const res = sqlite
+    .prepare(
+      `UPDATE resources SET status = 'gone', status_changed_at = ?
+       WHERE account_id = ? AND resource_type = ? AND region = ? AND status = 'active'
+         AND (last_scan_id IS NULL OR last_scan_id <> ?)`,
+    )
+    .run(now, q.accountId, q.resourceType, q.region, q.scanId);
+  return res.changes;
+}
+
+export function markDeleted(sqlite: BetterSqlite3.Database, id: number, now = new Date().toISOString()): void {
+  sqlite.prepare(`UPDATE resources SET status = 'deleted', status_changed_at = ? WHERE id = ?`).run(now, id);
+}
+
