@@ -10,6 +10,11 @@ import { sql, type Kysely } from 'kysely';
  * statements and any other, goes through them). Triggers fire only when one of those two columns is written: an
  * unchanged re-scan, which writes only `last_seen`, never touches this table.
  *
+ * `resource_tasks`: per account, kind and region, the last scan whose task there succeeded, and when. An unchanged
+ * resource is no longer rewritten by a re-scan just to move its last seen (100,000 rows rewritten for nothing): an
+ * active resource of a succeeded task was seen by it (what it did not see became gone), so its last seen is the later of
+ * its own and its task's. A resource that becomes gone or deleted takes its task's values into its row first.
+ *
  * The browse index gains `monthly_savings`: the totals of a page (potential savings, unknown savings) then read the
  * index alone, not the wide rows (first page of 100,000 findings: ~200 ms → the index's own scan).
  */
@@ -19,6 +24,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX resources_findings_browse ON resources (
       account_id, protected, resource_type, region, service_code, monthly_cost, unused_since, name, resource_id, monthly_savings
     ) WHERE status = 'active' AND unused = 1`.execute(db);
+  await sql`
+    CREATE TABLE resource_tasks (
+      account_id     TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+      resource_type  TEXT NOT NULL,
+      region         TEXT NOT NULL,
+      last_scan_id   INTEGER REFERENCES scans(id) ON DELETE SET NULL,
+      last_seen      TEXT NOT NULL,
+      PRIMARY KEY (account_id, resource_type, region)
+    ) STRICT, WITHOUT ROWID`.execute(db);
   await sql`
     CREATE TABLE resource_search (
       id    INTEGER PRIMARY KEY NOT NULL,

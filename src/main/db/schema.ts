@@ -225,6 +225,15 @@ export interface ResourceSearchTable {
   text: string;
 }
 
+/** Per account, kind and region: the last scan whose task succeeded there (migration 0010). */
+export interface ResourceTasksTable {
+  account_id: string;
+  resource_type: string;
+  region: string;
+  last_scan_id: number | null;
+  last_seen: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   services: ServicesTable;
@@ -242,6 +251,7 @@ export interface Database {
   org_homes: OrgHomesTable;
   org_accounts: OrgAccountsTable;
   resource_search: ResourceSearchTable;
+  resource_tasks: ResourceTasksTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

@@ -249,6 +249,8 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   let cancelled = false;
   const runTask = async ({ region, handler }: { region: string; handler: ResourceHandler }): Promise<void> => {
     const progress: ScanTaskProgress = { region, resourceType: handler.type, status: 'running', found: 0, findings: 0, monthlySavings: 0 };
+    // What the task saw: at its end the rest of its resources are gone (markGone).
+    const seen = new Set<string>();
     if (signal?.aborted) {
       cancelled = true;
       emit({ task: { ...progress, status: 'cancelled' } });
@@ -279,6 +281,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
         // The dependency model: protected parts protect the finding; savings count only what its delete removes.
         const page = scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
         writer.add(page);
+        for (const f of page) seen.add(f.resourceId);
         const { findings, savings } = countFindings(page);
         progress.found += page.length;
         progress.findings += findings;
@@ -290,7 +293,7 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
       }
       // The task saw everything there is: what it did not see is gone (once its rows are committed).
       writer.flush();
-      markGone(db.sqlite, { accountId, resourceType: handler.type, region, scanId }, now().toISOString());
+      markGone(db.sqlite, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString());
       totals.tasksDone++;
       emit({ task: { ...progress, status: 'done' } });
     } catch (e) {

@@ -5,6 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Finding } from '../../handlers/handler';
 import { reasonCategory } from '../../findings/reason-category';
+import { inTransaction } from '../connection';
 
 const UPSERT_COLUMNS = [
   'account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason',
@@ -13,8 +14,9 @@ const UPSERT_COLUMNS = [
 ] as const;
 const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resource_type', 'region', 'resource_id', 'first_seen'].includes(c));
 
-// The columns a scan reports. On a re-scan most resources come back unchanged: for those only last_seen and
-// last_scan_id move, and TOUCH_SQL writes just that (no indexed column is assigned, so no index entry is rewritten).
+// The columns a scan reports. On a re-scan most resources come back unchanged: for those nothing is written at all.
+// Their "last seen" moves with their task's (resource_tasks, written by markGone when the task succeeds): an active
+// row of a task that succeeded was seen by it, or markGone would have marked it gone. See effectiveSeen (resources.ts).
 const CONTENT_COLUMNS = [
   'service_code', 'name', 'state', 'unused', 'unused_reason', 'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected',
   'protected_reason', 'tags', 'details', 'created_at', 'monthly_savings',
@@ -32,16 +34,13 @@ ON CONFLICT (account_id, resource_type, region, resource_id) DO UPDATE SET
   status = 'active'
 WHERE resources.status <> 'active' OR ${CONTENT_COLUMNS.map((c) => `resources.${c} IS NOT excluded.${c}`).join(' OR ')}`;
 
-const TOUCH_SQL = `
-UPDATE resources SET last_seen = ?, last_scan_id = ?
-WHERE account_id = ? AND resource_type = ? AND region = ? AND resource_id = ?`;
-
 /**
  * Upserts scan findings in batches on the raw connection: prepared statements, one transaction per batch.
  * (kysely builds SQL per call; at 100k rows a scan would spend more time compiling SQL than writing it.)
  *
- * Per finding: the upsert inserts a new resource, or updates one that changed or comes back from gone/deleted; when it
- * wrote nothing (the resource is unchanged), the touch moves its last seen and last scan.
+ * Per finding: the upsert inserts a new resource, or updates one that changed or comes back from gone/deleted; an
+ * unchanged resource is not written (its last seen is its task's: see markGone). A re-scan of an unchanged account
+ * reads its rows and writes none of them.
  *
  * Foreign keys: the batch checks its two parents (the account, the scan) once, inside its transaction, then writes
  * with per-row foreign-key checks off — those checks would look up the same two rows 100,000 times. The connection's
@@ -49,7 +48,6 @@ WHERE account_id = ? AND resource_type = ? AND region = ? AND resource_id = ?`;
  */
 export class ResourceWriter {
   private readonly upsertStmt: BetterSqlite3.Statement;
-  private readonly touchStmt: BetterSqlite3.Statement;
   private readonly accountExists: BetterSqlite3.Statement;
   private readonly scanExists: BetterSqlite3.Statement;
   private readonly writeBatch: (rows: readonly Finding[], scanId: number | null, now: string) => void;
@@ -62,7 +60,6 @@ export class ResourceWriter {
     private readonly serviceCodeFor: (f: Finding) => string,
   ) {
     this.upsertStmt = sqlite.prepare(UPSERT_SQL);
-    this.touchStmt = sqlite.prepare(TOUCH_SQL);
     this.accountExists = sqlite.prepare('SELECT 1 FROM accounts WHERE id = ?').pluck();
     this.scanExists = sqlite.prepare('SELECT 1 FROM scans WHERE id = ?').pluck();
     this.writeBatch = sqlite.transaction((rows: readonly Finding[], scanId: number | null, now: string) => {
@@ -79,13 +76,12 @@ export class ResourceWriter {
         const prot = f.protected ? 1 : 0;
         const tags = JSON.stringify(f.tags);
         const details = JSON.stringify(f.details);
-        const written = this.upsertStmt.run(
+        this.upsertStmt.run(
           account, f.resourceType, f.region, f.resourceId,
           serviceCode, f.name, f.state, unused, f.unusedReason, this.categoryOf(f), f.unusedSince, f.monthlyCost, f.costBasis, prot,
           f.protectedReason, tags, details, f.createdAt, f.monthlySavings ?? null,
           now, now, scanId,
-        ).changes;
-        if (written === 0) this.touchStmt.run(now, scanId, account, f.resourceType, f.region, f.resourceId);
+        );
       }
     });
   }
@@ -116,25 +112,43 @@ export class ResourceWriter {
 }
 
 /**
- * After a task (region × type) succeeded: what it did not see in this scan is `gone` (kept, never deleted).
- * Resources the app deleted stay `deleted`.
+ * A row's last seen and last scan as they are when it stops being active: the later of its own and its task's (an
+ * active row of a succeeded task was seen by it). Written into the row when it becomes gone or deleted, since the task's
+ * values then no longer apply to it.
+ */
+const TASK_OF_ROW = `FROM resource_tasks t WHERE t.account_id = resources.account_id AND t.resource_type = resources.resource_type
+  AND t.region = resources.region AND t.last_seen > resources.last_seen AND resources.status = 'active'`;
+const SETTLE_SEEN = `last_scan_id = coalesce((SELECT t.last_scan_id ${TASK_OF_ROW}), last_scan_id),
+  last_seen = coalesce((SELECT t.last_seen ${TASK_OF_ROW}), last_seen)`;
+
+/**
+ * After a task (region × type) succeeded: what it did not see in this scan (`seen`: the resource ids its pages had) is
+ * `gone` (kept, never deleted); resources the app deleted stay `deleted`. Then the task is recorded as seen by this
+ * scan, now: the last seen of every resource it still has active. One transaction.
  */
 export function markGone(
   sqlite: BetterSqlite3.Database,
-  q: { accountId: string; resourceType: string; region: string; scanId: number },
+  q: { accountId: string; resourceType: string; region: string; scanId: number; seen: ReadonlySet<string> },
   now = new Date().toISOString(),
 ): number {
-  const res = sqlite
-    .prepare(
-      `UPDATE resources SET status = 'gone', status_changed_at = ?
-       WHERE account_id = ? AND resource_type = ? AND region = ? AND status = 'active'
-         AND (last_scan_id IS NULL OR last_scan_id <> ?)`,
-    )
-    .run(now, q.accountId, q.resourceType, q.region, q.scanId);
-  return res.changes;
+  return inTransaction(sqlite, () => {
+    const res = sqlite
+      .prepare(
+        `UPDATE resources SET status = 'gone', status_changed_at = ?, ${SETTLE_SEEN}
+         WHERE account_id = ? AND resource_type = ? AND region = ? AND status = 'active'
+           AND resource_id NOT IN (SELECT value FROM json_each(?))`,
+      )
+      .run(now, q.accountId, q.resourceType, q.region, JSON.stringify([...q.seen]));
+    sqlite
+      .prepare(
+        `INSERT INTO resource_tasks (account_id, resource_type, region, last_scan_id, last_seen) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, resource_type, region) DO UPDATE SET last_scan_id = excluded.last_scan_id, last_seen = excluded.last_seen`,
+      )
+      .run(q.accountId, q.resourceType, q.region, q.scanId, now);
+    return res.changes;
+  });
 }
 
 export function markDeleted(sqlite: BetterSqlite3.Database, id: number, now = new Date().toISOString()): void {
-  sqlite.prepare(`UPDATE resources SET status = 'deleted', status_changed_at = ? WHERE id = ?`).run(now, id);
+  sqlite.prepare(`UPDATE resources SET status = 'deleted', status_changed_at = ?, ${SETTLE_SEEN} WHERE id = ?`).run(now, id);
 }
-

@@ -66,8 +66,14 @@ describe('resources repo', () => {
     w.write([finding(1), finding(2, { name: 'renamed', tags: { team: 'red' } }), finding(3)], s2, '2026-11-02T00:00:00.000Z');
     const after = h.sqlite.prepare(`SELECT * FROM resources ORDER BY resource_id`).all() as Record<string, unknown>[];
     expect(after).toHaveLength(3);
-    // res-1: unchanged → identical but for last_seen / last_scan_id.
-    expect(after[0]).toEqual({ ...before[0], last_seen: '2026-11-02T00:00:00.000Z', last_scan_id: s2 });
+    // res-1: unchanged → not written at all; its last seen and last scan move with its task's (markGone, at the task's end).
+    expect(after[0]).toEqual(before[0]);
+    markGone(h.sqlite, { accountId: ACCOUNT, resourceType: 'ec2:snapshot', region: 'us-east-1', scanId: s2, seen: new Set(['res-1']) }, '2026-11-02T00:05:00.000Z');
+    expect(h.sqlite.prepare(`SELECT * FROM resources WHERE resource_id = 'res-1'`).get()).toEqual(before[0]);
+    const res1 = (await listFindings(h.db, { accountId: ACCOUNT, search: 'res-1', limit: 10 })).rows.find((r) => r.resourceId === 'res-1');
+    expect(res1).toMatchObject({ lastSeen: '2026-11-02T00:05:00.000Z', lastScanId: s2, firstSeen: '2026-11-01T00:00:00.000Z' });
+    expect((await listFindings(h.db, { accountId: ACCOUNT, scanId: s2, limit: 10 })).rows.map((r) => r.resourceId)).toContain('res-1');
+    expect((await listFindings(h.db, { accountId: ACCOUNT, scanId: s1, limit: 10 })).rows.map((r) => r.resourceId)).not.toContain('res-1');
     // res-2: changed → new values, first seen kept.
     expect(after[1]).toMatchObject({ name: 'renamed', tags: '{"team":"red"}', first_seen: '2026-11-01T00:00:00.000Z', last_scan_id: s2 });
     // res-3 was gone: it comes back active, with the time it came back.
@@ -107,7 +113,7 @@ describe('resources repo', () => {
     w.write([finding(1, { region: 'us-east-1' }), finding(3, { region: 'us-east-1' })], s1);
     const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
     w.write([finding(1, { region: 'us-east-1' })], s2);
-    expect(markGone(h.sqlite, { accountId: ACCOUNT, resourceType: 'ec2:snapshot', region: 'us-east-1', scanId: s2 })).toBe(1);
+    expect(markGone(h.sqlite, { accountId: ACCOUNT, resourceType: 'ec2:snapshot', region: 'us-east-1', scanId: s2, seen: new Set(['res-1']) })).toBe(1);
     expect(count(`status = 'gone'`)).toBe(1);
     expect(count()).toBe(2);
     const s3 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
@@ -122,7 +128,7 @@ describe('resources repo', () => {
     const id = (h.sqlite.prepare(`SELECT id FROM resources`).get() as { id: number }).id;
     markDeleted(h.sqlite, id);
     const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
-    markGone(h.sqlite, { accountId: ACCOUNT, resourceType: 'ec2:snapshot', region: 'us-east-1', scanId: s2 });
+    markGone(h.sqlite, { accountId: ACCOUNT, resourceType: 'ec2:snapshot', region: 'us-east-1', scanId: s2, seen: new Set() });
     expect(count(`status = 'deleted'`)).toBe(1);
   });
 

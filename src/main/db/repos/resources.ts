@@ -40,6 +40,32 @@ export function toResourceDto(r: ResourceRow): ResourceDto {
 // The scan's writer lives in resource-writer.ts; re-exported here, where its callers have always found it.
 export { ResourceWriter, markDeleted, markGone } from './resource-writer';
 
+/**
+ * Last seen and last scan as a reader sees them: an active resource of a task that succeeded after the row was last
+ * written was seen by that task (an unchanged re-scan writes no row; resource-writer.ts). In SQL for filters and
+ * sorts; withTaskSeen applies the same rule to rows read whole.
+ */
+const TASK_OF_ROW = sql`FROM resource_tasks t WHERE t.account_id = resources.account_id AND t.resource_type = resources.resource_type
+  AND t.region = resources.region AND t.last_seen > resources.last_seen AND resources.status = 'active'`;
+const EFFECTIVE_LAST_SCAN = sql`coalesce((SELECT t.last_scan_id ${TASK_OF_ROW}), resources.last_scan_id)`;
+const EFFECTIVE_LAST_SEEN = sql`coalesce((SELECT t.last_seen ${TASK_OF_ROW}), resources.last_seen)`;
+
+export async function withTaskSeen<R extends Pick<ResourceRow, 'account_id' | 'resource_type' | 'region' | 'status' | 'last_seen' | 'last_scan_id'>>(
+  db: Kysely<Database>,
+  rows: R[],
+): Promise<R[]> {
+  const accounts = [...new Set(rows.filter((r) => r.status === 'active').map((r) => r.account_id))];
+  if (accounts.length === 0) return rows;
+  const tasks = await db.selectFrom('resource_tasks').selectAll().where('account_id', 'in', accounts).execute();
+  if (tasks.length === 0) return rows;
+  const byTask = new Map(tasks.map((t) => [`${t.account_id}\u0000${t.resource_type}\u0000${t.region}`, t]));
+  return rows.map((r) => {
+    if (r.status !== 'active') return r;
+    const t = byTask.get(`${r.account_id}\u0000${r.resource_type}\u0000${r.region}`);
+    return t !== undefined && t.last_seen > r.last_seen ? { ...r, last_seen: t.last_seen, last_scan_id: t.last_scan_id } : r;
+  });
+}
+
 export const FINDING_SORT_COLUMNS = {
   monthlyCost: 'monthly_cost',
   unusedSince: 'unused_since',
@@ -48,7 +74,7 @@ export const FINDING_SORT_COLUMNS = {
   resourceId: 'resource_id',
   name: 'name',
   createdAt: 'created_at',
-  lastSeen: 'last_seen',
+  lastSeen: 'last_seen', // sorted by its effective value (EFFECTIVE_LAST_SEEN)
   serviceCode: 'service_code',
   state: 'state',
 } as const;
@@ -109,7 +135,7 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSn
   if (q.reasons?.length) query = query.where('reason_category', 'in', q.reasons);
   if (q.protected !== undefined) query = query.where('protected', '=', q.protected ? 1 : 0);
   if (q.minMonthlyCost !== undefined) query = query.where('monthly_cost', '>=', q.minMonthlyCost);
-  if (q.scanId !== undefined) query = query.where('last_scan_id', '=', q.scanId);
+  if (q.scanId !== undefined) query = query.where(sql<boolean>`${EFFECTIVE_LAST_SCAN} = ${q.scanId}`);
   if (q.minAgeDays !== undefined) {
     const cutoff = new Date(ageCutoffMinute(q)).toISOString();
     query = query.where('unused_since', 'is not', null).where('unused_since', '<=', cutoff);
@@ -245,13 +271,13 @@ export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Prom
   const snoozes = await currentSnoozes(db, q.accountId, q.now);
   const idRows = await applyFilters(db, q, snoozes)
     .select('id')
-    .orderBy(sql`${sql.ref(column)} ${sql.raw(dir === 'asc' ? 'ASC NULLS LAST' : 'DESC')}`)
+    .orderBy(sql`${column === 'last_seen' ? EFFECTIVE_LAST_SEEN : sql.ref(column)} ${sql.raw(dir === 'asc' ? 'ASC NULLS LAST' : 'DESC')}`)
     .orderBy('id', 'asc')
     .limit(limit)
     .offset(offset)
     .execute();
   const ids = idRows.map((r) => r.id);
-  const full = ids.length === 0 ? [] : await db.selectFrom('resources').selectAll().where('id', 'in', ids).execute();
+  const full = ids.length === 0 ? [] : await withTaskSeen(db, await db.selectFrom('resources').selectAll().where('id', 'in', ids).execute());
   const byId = new Map(full.map((r) => [r.id, r]));
   const totals = await findingTotals(db, q, snoozes);
   return {
@@ -269,7 +295,9 @@ export async function getResource(db: Kysely<Database>, accountId: string, id: n
     .where('id', '=', id)
     .where('account_id', '=', accountId)
     .executeTakeFirst();
-  return row ? ((await withSnoozes(db, accountId, [toResourceDto(row)], await currentSnoozes(db, accountId, now)))[0] ?? null) : null;
+  if (!row) return null;
+  const [seen] = await withTaskSeen(db, [row]);
+  return (await withSnoozes(db, accountId, [toResourceDto(seen!)], await currentSnoozes(db, accountId, now)))[0] ?? null;
 }
 
 export async function getResourcesByIds(db: Kysely<Database>, accountId: string, ids: number[]): Promise<ResourceDto[]> {
@@ -280,7 +308,7 @@ export async function getResourcesByIds(db: Kysely<Database>, accountId: string,
     .where('account_id', '=', accountId)
     .where('id', 'in', ids)
     .execute();
-  return rows.map(toResourceDto);
+  return (await withTaskSeen(db, rows)).map(toResourceDto);
 }
 
 /** Distinct values present in the account's active findings (ignored ones left out), for the filter menus. */

@@ -158,7 +158,7 @@ describe('snoozes', () => {
   it('survives a re-scan and a resource that goes and comes back (it is stored by identity, not row id)', async () => {
     await setFindingSnoozes(h.db, A, [target('vol-3')], { reason: 'waiting for the owner', until: null, now: T0 });
     const scan2 = await write(A, FINDINGS.filter((f) => f.resourceId !== 'vol-3'));
-    markGone(h.sqlite, { accountId: A, resourceType: 'ec2:volume', region: 'us-east-1', scanId: scan2 });
+    markGone(h.sqlite, { accountId: A, resourceType: 'ec2:volume', region: 'us-east-1', scanId: scan2, seen: new Set(FINDINGS.filter((f) => f.resourceId !== 'vol-3').map((f) => f.resourceId)) });
     expect(scan2).not.toBe(scanA);
     expect((await listSnoozes(h.db, A, T0))[0]?.findings).toBe(0); // gone: covers no finding now
     await write(A, FINDINGS);

@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { WasteGroupDto, WasteSummaryDto } from '../../../shared/dto/findings';
 import type { Database } from '../schema';
-import { ACTIVE_UNUSED, SAVINGS_SELECT, toResourceDto, toSavingsTotals } from './resources';
+import { ACTIVE_UNUSED, SAVINGS_SELECT, toResourceDto, toSavingsTotals, withTaskSeen } from './resources';
 import { currentSnoozes, ignoredCondition } from './snoozes';
 
 const TOP_ITEMS = 5;
@@ -45,7 +45,7 @@ export async function wasteSummary(db: Kysely<Database>, accountId: string, now:
     totals: toSavingsTotals(totals),
     byKind,
     byRegion,
-    top: top.map(toResourceDto),
+    top: (await withTaskSeen(db, top)).map(toResourceDto),
     ignored: ignored === null ? { findings: 0, monthlySavings: 0 } : { findings: Number(ignored.n), monthlySavings: toSavingsTotals(ignored).monthlySavings },
   };
 }
