@@ -24,8 +24,8 @@ const CALLS_PER_REGION = 4;
  * carry them all. GetMetricData bills per metric, not per call, so this saves requests (and throttling budget), never
  * money; the wait is small beside the listings that precede it.
  */
-export const COALESCE_QUIET_MS = 150;
-export const COALESCE_MAX_MS = 1000;
+export const COALESCE_QUIET_MS = 300;
+export const COALESCE_MAX_MS = 1500;
 /** ListMetrics pages read when confirming one metric's shape (500 metrics each). */
 const MAX_LIST_PAGES = 10;
 

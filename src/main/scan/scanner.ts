@@ -226,9 +226,12 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   );
   const global = createLimiter(Math.max(1, deps.settings.concurrency));
   const perRegion = new Map(regions.map((r) => [r, createLimiter(Math.max(1, deps.settings.perRegionConcurrency))]));
-  // In each region the kinds judged by CloudWatch start first, together: their GetMetricData series then meet in the
-  // metrics engine's coalescing window and go out in one or two calls per region instead of one per kind.
+  // In each region the kinds judged by CloudWatch start first, all together (their own per-region pool, beside the
+  // others' five: each makes a listing or two, to as many services, and one shared metrics call): their GetMetricData
+  // series meet in the metrics engine's coalescing window and go out in one or two calls per region, not one per kind.
   const byMetrics = [...handlers.filter(usesMetrics), ...handlers.filter((h) => !usesMetrics(h))];
+  const metricKinds = byMetrics.filter(usesMetrics).length;
+  const perRegionMetrics = new Map(regions.map((r) => [r, createLimiter(Math.max(1, metricKinds))]));
   const tasks = regions.flatMap((region) => byMetrics.map((handler) => ({ region, handler })));
   // One inventory per region (listings shared by its handlers). A listing is freed when the last task that declared
   // it ends; the inventory when the region's last task ends.
@@ -315,7 +318,9 @@ export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOut
   };
   try {
     await Promise.all(
-      tasks.map((t) => global(() => perRegion.get(t.region)!(() => runTask(t).finally(() => releaseInventory(t.region, t.handler))))),
+      tasks.map((t) =>
+        global(() => (usesMetrics(t.handler) ? perRegionMetrics : perRegion).get(t.region)!(() => runTask(t).finally(() => releaseInventory(t.region, t.handler)))),
+      ),
     );
   } finally {
     // What was seen is stored, whatever ended the scan.
