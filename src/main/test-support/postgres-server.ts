@@ -27,9 +27,12 @@ export interface PostgresServer {
 
 const USER = 'cloudcleaner';
 
-/** The folder of initdb/pg_ctl/postgres: Debian's highest /usr/lib/postgresql/<v>/bin, else `pg_config --bindir`. */
-export async function findPostgresBinaries(): Promise<string> {
-  const root = '/usr/lib/postgresql';
+/**
+ * The folder of initdb/pg_ctl/postgres: Debian's highest /usr/lib/postgresql/<v>/bin, else `pg_config --bindir`.
+ * (`where` only for this function's own test.)
+ */
+export async function findPostgresBinaries(where: { root?: string; pgConfig?: string } = {}): Promise<string> {
+  const root = where.root ?? '/usr/lib/postgresql';
   const versions = fs.existsSync(root)
     ? fs.readdirSync(root).filter((v) => /^\d+(\.\d+)?$/.test(v)).sort((a, b) => Number(b) - Number(a))
     : [];
@@ -38,7 +41,7 @@ export async function findPostgresBinaries(): Promise<string> {
     if (fs.existsSync(path.join(bin, 'initdb'))) return bin;
   }
   try {
-    const bin = (await run('pg_config', ['--bindir'])).stdout.trim();
+    const bin = (await run(where.pgConfig ?? 'pg_config', ['--bindir'])).stdout.trim();
     if (bin && fs.existsSync(path.join(bin, 'initdb'))) return bin;
   } catch {
     // no pg_config either
