@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect';
 
 /**
- * 0001 — the initial schema. FROZEN: never edit once landed; add a new migration instead.
+ * 0001 — the initial schema. FROZEN (see migrations/index.ts): never change what it creates; add a new migration.
  *
  * Differences from the seed's PostgreSQL schema, on purpose:
  * - every table is scoped to an `accounts` row, so two profiles never mix their data;
@@ -11,6 +12,7 @@ import { sql, type Kysely } from 'kysely';
  * Timestamps are ISO 8601 UTC strings; booleans are 0/1 integers; JSON is TEXT.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const d = dialectOf(db);
   await sql`
     CREATE TABLE accounts (
       id            TEXT PRIMARY KEY NOT NULL,
@@ -20,47 +22,47 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_profile  TEXT,
       first_seen    TEXT NOT NULL,
       last_seen     TEXT NOT NULL
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
 
   await sql`
     CREATE TABLE services (
-      id            INTEGER PRIMARY KEY,
+      id            ${d.idPrimaryKey},
       account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
       code          TEXT NOT NULL,
       display_name  TEXT NOT NULL,
       category      TEXT NOT NULL,
       active        INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
-      period_cost   REAL NOT NULL DEFAULT 0,
+      period_cost   ${d.real} NOT NULL DEFAULT 0,
       period_start  TEXT,
       period_end    TEXT,
       first_seen    TEXT NOT NULL,
       last_seen     TEXT NOT NULL,
       metadata      TEXT NOT NULL DEFAULT '{}',
       UNIQUE (account_id, code)
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   await sql`CREATE INDEX services_account_active ON services (account_id, active, period_cost DESC)`.execute(db);
 
   await sql`
     CREATE TABLE cost_history (
-      id              INTEGER PRIMARY KEY,
-      service_id      INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+      id              ${d.idPrimaryKey},
+      service_id      ${d.idRef} NOT NULL REFERENCES services(id) ON DELETE CASCADE,
       date            TEXT NOT NULL,
-      cost            REAL NOT NULL,
+      cost            ${d.real} NOT NULL,
       cost_text       TEXT NOT NULL,
-      usage_quantity  REAL,
+      usage_quantity  ${d.real},
       usage_unit      TEXT,
       estimated       INTEGER NOT NULL DEFAULT 0 CHECK (estimated IN (0, 1)),
       updated_at      TEXT NOT NULL,
       UNIQUE (service_id, date)
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   await sql`CREATE INDEX cost_history_date ON cost_history (date)`.execute(db);
 
   await sql`
     CREATE TABLE scans (
-      id               INTEGER PRIMARY KEY,
+      id               ${d.idPrimaryKey},
       account_id       TEXT REFERENCES accounts(id) ON DELETE CASCADE,
       kind             TEXT NOT NULL CHECK (kind IN ('discovery', 'resources')),
-      parent_scan_id   INTEGER REFERENCES scans(id) ON DELETE SET NULL,
+      parent_scan_id   ${d.idRef} REFERENCES scans(id) ON DELETE SET NULL,
       regions          TEXT NOT NULL DEFAULT '[]',
       status           TEXT NOT NULL CHECK (status IN
                          ('running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted')),
@@ -71,31 +73,31 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       tasks_failed     INTEGER NOT NULL DEFAULT 0,
       resources_seen   INTEGER NOT NULL DEFAULT 0,
       findings_count   INTEGER NOT NULL DEFAULT 0,
-      monthly_savings  REAL NOT NULL DEFAULT 0,
+      monthly_savings  ${d.real} NOT NULL DEFAULT 0,
       services_found   INTEGER NOT NULL DEFAULT 0,
       requests         INTEGER NOT NULL DEFAULT 0,
       error_code       TEXT,
       error            TEXT,
       options          TEXT NOT NULL DEFAULT '{}'
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   await sql`CREATE INDEX scans_account_started ON scans (account_id, kind, started_at DESC)`.execute(db);
   await sql`CREATE INDEX scans_status ON scans (status)`.execute(db);
 
   await sql`
     CREATE TABLE scan_failures (
-      id          INTEGER PRIMARY KEY,
-      scan_id     INTEGER NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
+      id          ${d.idPrimaryKey},
+      scan_id     ${d.idRef} NOT NULL REFERENCES scans(id) ON DELETE CASCADE,
       region      TEXT NOT NULL,
       handler     TEXT NOT NULL,
       error_code  TEXT NOT NULL,
       message     TEXT NOT NULL,
       at          TEXT NOT NULL
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   await sql`CREATE INDEX scan_failures_scan ON scan_failures (scan_id)`.execute(db);
 
   await sql`
     CREATE TABLE resources (
-      id               INTEGER PRIMARY KEY,
+      id               ${d.idPrimaryKey},
       account_id       TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
       resource_type    TEXT NOT NULL,
       region           TEXT NOT NULL,
@@ -106,7 +108,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       unused           INTEGER NOT NULL CHECK (unused IN (0, 1)),
       unused_reason    TEXT,
       unused_since     TEXT,
-      monthly_cost     REAL,
+      monthly_cost     ${d.real},
       cost_basis       TEXT NOT NULL DEFAULT '',
       protected        INTEGER NOT NULL DEFAULT 0 CHECK (protected IN (0, 1)),
       protected_reason TEXT,
@@ -115,11 +117,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at       TEXT,
       first_seen       TEXT NOT NULL,
       last_seen        TEXT NOT NULL,
-      last_scan_id     INTEGER REFERENCES scans(id) ON DELETE SET NULL,
+      last_scan_id     ${d.idRef} REFERENCES scans(id) ON DELETE SET NULL,
       status           TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'gone', 'deleted')),
       status_changed_at TEXT,
       UNIQUE (account_id, resource_type, region, resource_id)
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   // Browsing findings: the columns the findings table filters and sorts on, for unused active rows only, so that a
   // page sorted or filtered on any of them, and the totals of a filter, read this narrow index instead of the wide rows with their
   // JSON (at 100k findings ~25 ms instead of ~120 ms). Partial, so resources in use cost nothing here; the one
@@ -132,10 +134,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await sql`
     CREATE TABLE deletions (
-      id              INTEGER PRIMARY KEY,
+      id              ${d.idPrimaryKey},
       account_id      TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
       plan_id         TEXT NOT NULL,
-      resource_pk     INTEGER REFERENCES resources(id) ON DELETE SET NULL,
+      resource_pk     ${d.idRef} REFERENCES resources(id) ON DELETE SET NULL,
       resource_type   TEXT NOT NULL,
       region          TEXT NOT NULL,
       resource_id     TEXT NOT NULL,
@@ -150,7 +152,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       requested_at    TEXT NOT NULL,
       completed_at    TEXT,
       details         TEXT NOT NULL DEFAULT '{}'
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   await sql`CREATE INDEX deletions_plan ON deletions (plan_id, id)`.execute(db);
   await sql`CREATE INDEX deletions_resource ON deletions (resource_pk, id)`.execute(db);
   await sql`CREATE INDEX deletions_account ON deletions (account_id, requested_at DESC)`.execute(db);
@@ -159,5 +161,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TABLE settings (
       key    TEXT PRIMARY KEY NOT NULL,
       value  TEXT NOT NULL
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
 }

@@ -1,24 +1,26 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect';
 
 /**
  * 0002 — what the tool itself costs (Cost Explorer requests per account per day), the Price List cache,
- * and cleanup plans (built in main from stored findings; executed by id). FROZEN once landed.
+ * and cleanup plans (built in main from stored findings; executed by id). FROZEN (see migrations/index.ts).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const d = dialectOf(db);
   await sql`
     CREATE TABLE ce_requests (
       account_id  TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
       day         TEXT NOT NULL,
       requests    INTEGER NOT NULL DEFAULT 0,
       PRIMARY KEY (account_id, day)
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
 
   await sql`
     CREATE TABLE price_cache (
       region      TEXT PRIMARY KEY NOT NULL,
       prices      TEXT NOT NULL,
       fetched_at  TEXT NOT NULL
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
 
   await sql`
     CREATE TABLE cleanup_plans (
@@ -28,9 +30,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status           TEXT NOT NULL CHECK (status IN
                          ('planned', 'dry-run', 'running', 'completed', 'cancelled', 'refused', 'interrupted')),
       items            TEXT NOT NULL,
-      monthly_savings  REAL NOT NULL DEFAULT 0,
+      monthly_savings  ${d.real} NOT NULL DEFAULT 0,
       options          TEXT NOT NULL DEFAULT '{}',
       completed_at     TEXT
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   await sql`CREATE INDEX cleanup_plans_account ON cleanup_plans (account_id, created_at DESC)`.execute(db);
 }

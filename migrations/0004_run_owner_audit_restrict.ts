@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect';
 
 /**
- * 0004 — who runs a run, and an audit log that outlives its account. FROZEN once landed.
+ * 0004 — who runs a run, and an audit log that outlives its account. FROZEN (see migrations/index.ts).
  *
  * 1. `scans` and `cleanup_plans` get the owner of their current (or last) run: `owner_pid` and `owner_start` (the
  *    process's start as the OS reports it, see src/main/db/run-owner.ts). Recovery marks a `running` row
@@ -10,7 +11,8 @@ import { sql, type Kysely } from 'kysely';
  * 2. `deletions.account_id` becomes ON DELETE RESTRICT (was CASCADE): deleting an account must never erase the
  *    record of what was deleted in it. SQLite cannot change a foreign key in place, so the table is rebuilt (new
  *    table, copy every row with its id, drop, rename, indices again). No table references `deletions`, so the
- *    rebuild is safe with foreign keys on; they are checked before the migration commits.
+ *    rebuild is safe with foreign keys on; they are checked before the migration commits. PostgreSQL changes the
+ *    constraint in place (migrations/dialect.ts), which re-checks every row.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE scans ADD COLUMN owner_pid INTEGER`.execute(db);
@@ -18,12 +20,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`ALTER TABLE cleanup_plans ADD COLUMN owner_pid INTEGER`.execute(db);
   await sql`ALTER TABLE cleanup_plans ADD COLUMN owner_start TEXT`.execute(db);
 
+  const d = dialectOf(db);
+  if (d.altersForeignKeys) {
+    await d.replaceForeignKey(db, { table: 'deletions', column: 'account_id', parent: 'accounts', parentColumn: 'id', onDelete: 'RESTRICT' });
+    return;
+  }
   await sql`
     CREATE TABLE deletions_new (
-      id              INTEGER PRIMARY KEY,
+      id              ${d.idPrimaryKey},
       account_id      TEXT NOT NULL REFERENCES accounts(id) ON DELETE RESTRICT,
       plan_id         TEXT NOT NULL,
-      resource_pk     INTEGER REFERENCES resources(id) ON DELETE SET NULL,
+      resource_pk     ${d.idRef} REFERENCES resources(id) ON DELETE SET NULL,
       resource_type   TEXT NOT NULL,
       region          TEXT NOT NULL,
       resource_id     TEXT NOT NULL,
@@ -38,7 +45,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       requested_at    TEXT NOT NULL,
       completed_at    TEXT,
       details         TEXT NOT NULL DEFAULT '{}'
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   const columns = sql.raw(
     'id, account_id, plan_id, resource_pk, resource_type, region, resource_id, action, target, dry_run, dry_run_result, ' +
       'outcome, error_code, error_message, requested_at, completed_at, details',

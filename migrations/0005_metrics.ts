@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect';
 
 /**
- * 0005 — the metrics engine. FROZEN once landed.
+ * 0005 — the metrics engine. FROZEN (see migrations/index.ts).
  *
  * 1. `scans` meter their CloudWatch use: metrics requested from GetMetricData (what AWS bills, $0.01 per 1,000),
  *    GetMetricData calls, series answered from the local cache, and ListMetrics calls.
@@ -9,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
  *    statistic, dimensions) and its exact window, so scans inside the cache window reuse them instead of paying again.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const d = dialectOf(db);
   await sql`ALTER TABLE scans ADD COLUMN metrics_requested INTEGER NOT NULL DEFAULT 0`.execute(db);
   await sql`ALTER TABLE scans ADD COLUMN metric_calls INTEGER NOT NULL DEFAULT 0`.execute(db);
   await sql`ALTER TABLE scans ADD COLUMN metrics_cached INTEGER NOT NULL DEFAULT 0`.execute(db);
@@ -23,5 +25,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       points      TEXT NOT NULL,
       fetched_at  TEXT NOT NULL,
       PRIMARY KEY (account_id, region, query_key, start_time, end_time)
-    ) STRICT, WITHOUT ROWID`.execute(db);
+    )${d.strictWithoutRowid}`.execute(db);
 }

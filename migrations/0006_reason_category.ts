@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { reasonCategory } from '../src/main/findings/reason-category';
 
 /**
- * 0006 — reason categories. FROZEN once landed.
+ * 0006 — reason categories. FROZEN (see migrations/index.ts).
  *
  * `resources.reason_category`: a finding's reason without what differs from one resource to the next (day counts,
  * dates, ids), the findings page's Reason filter ("Stopped by the user N days ago" instead of one entry per day count).

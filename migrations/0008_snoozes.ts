@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect';
 
 /**
- * 0008 — snoozes ("ignore with a reason", issue #22). FROZEN once landed.
+ * 0008 — snoozes ("ignore with a reason", issue #22). FROZEN (see migrations/index.ts).
  *
  * A snooze takes findings out of the totals, the dashboard and "select all matching" until `until` passes (NULL: for
  * good). Its scope is one finding or every finding with one tag:
@@ -13,9 +14,10 @@ import { sql, type Kysely } from 'kysely';
  * `snoozes_account_until` finds an account's next expiry (the findings totals cache is valid until then).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const d = dialectOf(db);
   await sql`
     CREATE TABLE snoozes (
-      id            INTEGER PRIMARY KEY,
+      id            ${d.idPrimaryKey},
       account_id    TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
       scope         TEXT NOT NULL CHECK (scope IN ('finding', 'tag')),
       resource_type TEXT,
@@ -30,7 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         (scope = 'finding' AND resource_type IS NOT NULL AND region IS NOT NULL AND resource_id IS NOT NULL AND tag_key IS NULL AND tag_value IS NULL)
         OR (scope = 'tag' AND tag_key IS NOT NULL AND tag_value IS NOT NULL AND resource_type IS NULL AND region IS NULL AND resource_id IS NULL)
       )
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   await sql`CREATE UNIQUE INDEX snoozes_finding ON snoozes (account_id, resource_type, region, resource_id) WHERE scope = 'finding'`.execute(db);
   await sql`CREATE UNIQUE INDEX snoozes_tag ON snoozes (account_id, tag_key, tag_value) WHERE scope = 'tag'`.execute(db);
   await sql`CREATE INDEX snoozes_account_until ON snoozes (account_id, until)`.execute(db);

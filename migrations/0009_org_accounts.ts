@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect';
 
 /**
- * 0009 — many accounts (issue #20). FROZEN once landed.
+ * 0009 — many accounts (issue #20). FROZEN (see migrations/index.ts).
  *
  * A profile's own account (the "home" account) may reach other accounts by assuming a role in each: the accounts of
  * its AWS Organization (ListAccounts) or accounts the user adds by hand. Each reached account has its own `accounts`
@@ -12,6 +13,7 @@ import { sql, type Kysely } from 'kysely';
  *   (cleared by the next success). Only ACTIVE organization accounts are kept: a listing replaces the previous one.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const d = dialectOf(db);
   await sql`
     CREATE TABLE org_homes (
       home_account_id   TEXT PRIMARY KEY NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
@@ -21,11 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       list_error_code   TEXT,
       list_error        TEXT,
       list_error_at     TEXT
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   await sql`
     CREATE TABLE org_accounts (
       home_account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
-      account_id      TEXT NOT NULL CHECK (length(account_id) = 12 AND account_id NOT GLOB '*[^0-9]*'),
+      account_id      TEXT NOT NULL CHECK (length(account_id) = 12 AND ${d.digitsOnly('account_id')}),
       name            TEXT,
       email           TEXT,
       source          TEXT NOT NULL CHECK (source IN ('organization', 'manual')),
@@ -37,5 +39,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at      TEXT NOT NULL,
       PRIMARY KEY (home_account_id, account_id),
       CHECK (account_id <> home_account_id)
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
 }

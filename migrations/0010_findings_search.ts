@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { dialectOf } from './dialect';
 
 /**
  * 0010 — what the findings search reads, apart from the wide rows (issue #19). FROZEN once landed.
@@ -19,6 +20,7 @@ import { sql, type Kysely } from 'kysely';
  * index alone, not the wide rows (first page of 100,000 findings: ~200 ms → the index's own scan).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const d = dialectOf(db);
   await sql`DROP INDEX resources_findings_browse`.execute(db);
   await sql`
     CREATE INDEX resources_findings_browse ON resources (
@@ -29,38 +31,43 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       account_id     TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
       resource_type  TEXT NOT NULL,
       region         TEXT NOT NULL,
-      last_scan_id   INTEGER REFERENCES scans(id) ON DELETE SET NULL,
+      last_scan_id   ${d.idRef} REFERENCES scans(id) ON DELETE SET NULL,
       last_seen      TEXT NOT NULL,
       PRIMARY KEY (account_id, resource_type, region)
-    ) STRICT, WITHOUT ROWID`.execute(db);
+    )${d.strictWithoutRowid}`.execute(db);
   await sql`
     CREATE TABLE resource_search (
-      id    INTEGER PRIMARY KEY NOT NULL,
+      id    ${d.idRef} PRIMARY KEY NOT NULL,
       text  TEXT NOT NULL
-    ) STRICT`.execute(db);
+    )${d.strict}`.execute(db);
   // Reason and tags, a line break between them so that no search matches across the two.
+  const NL = sql.lit('\n');
+  const hasText = (row: 'NEW' | '') => sql.raw(`${row ? `${row}.` : ''}unused_reason IS NOT NULL OR ${row ? `${row}.` : ''}tags <> '{}'`);
   await sql`
     INSERT INTO resource_search (id, text)
-    SELECT id, coalesce(unused_reason, '') || char(10) || tags FROM resources
-    WHERE unused_reason IS NOT NULL OR tags <> '{}'`.execute(db);
-  await sql`
-    CREATE TRIGGER resources_search_insert AFTER INSERT ON resources
-    WHEN NEW.unused_reason IS NOT NULL OR NEW.tags <> '{}'
-    BEGIN
-      INSERT INTO resource_search (id, text) VALUES (NEW.id, coalesce(NEW.unused_reason, '') || char(10) || NEW.tags);
-    END`.execute(db);
-  await sql`
-    CREATE TRIGGER resources_search_update AFTER UPDATE OF unused_reason, tags ON resources
-    WHEN OLD.unused_reason IS NOT NEW.unused_reason OR OLD.tags IS NOT NEW.tags
-    BEGIN
-      DELETE FROM resource_search WHERE id = OLD.id;
+    SELECT id, coalesce(unused_reason, '') || ${NL} || tags FROM resources
+    WHERE ${hasText('')}`.execute(db);
+  await d.createRowTrigger(db, {
+    name: 'resources_search_insert',
+    table: 'resources',
+    event: 'INSERT',
+    when: hasText('NEW'),
+    body: sql`INSERT INTO resource_search (id, text) VALUES (NEW.id, coalesce(NEW.unused_reason, '') || ${NL} || NEW.tags);`,
+  });
+  await d.createRowTrigger(db, {
+    name: 'resources_search_update',
+    table: 'resources',
+    event: 'UPDATE OF unused_reason, tags',
+    when: sql`OLD.unused_reason IS DISTINCT FROM NEW.unused_reason OR OLD.tags IS DISTINCT FROM NEW.tags`,
+    body: sql`DELETE FROM resource_search WHERE id = OLD.id;
       INSERT INTO resource_search (id, text)
-      SELECT NEW.id, coalesce(NEW.unused_reason, '') || char(10) || NEW.tags
-      WHERE NEW.unused_reason IS NOT NULL OR NEW.tags <> '{}';
-    END`.execute(db);
-  await sql`
-    CREATE TRIGGER resources_search_delete AFTER DELETE ON resources
-    BEGIN
-      DELETE FROM resource_search WHERE id = OLD.id;
-    END`.execute(db);
+      SELECT NEW.id, coalesce(NEW.unused_reason, '') || ${NL} || NEW.tags
+      WHERE ${hasText('NEW')};`,
+  });
+  await d.createRowTrigger(db, {
+    name: 'resources_search_delete',
+    table: 'resources',
+    event: 'DELETE',
+    body: sql`DELETE FROM resource_search WHERE id = OLD.id;`,
+  });
 }

@@ -13,6 +13,12 @@ import * as m0010 from './0010_findings_search';
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
  * Append only. Names are stored in `kysely_migration` and must never change.
+ *
+ * FROZEN: a landed migration never changes the schema it creates; a change is a new migration. Its SQL may be
+ * refactored only if its SQLite output stays byte-identical — src/main/db/migrator.test.ts compares sqlite_master
+ * with __snapshots__/schema.exact.sql.txt (and schema.sql.txt); never update those snapshots for a refactoring. That
+ * is how the migrations learnt PostgreSQL (issue #21): what differs between the dialects lives in
+ * migrations/dialect.ts only, and src/main/db/migrator.pg.test.ts snapshots the PostgreSQL schema.
  */
 export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['0001_initial', m0001],

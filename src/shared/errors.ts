@@ -32,6 +32,13 @@ export const ERROR_CODES = [
   'db.corrupt',
   'db.migration_failed',
   'db.busy',
+  // a shared PostgreSQL store (issue #21)
+  'db.auth',
+  'db.unreachable',
+  'db.tls',
+  'db.config',
+  // An existing server database is older than the app: migrating it needs the user's go-ahead (no backup is taken).
+  'db.needs_migration',
   // app
   'not_found',
   'conflict',

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import { sql } from 'kysely';
 import { Migrator, type MigrationProvider, type Migration } from 'kysely/migration';
 import { AppError } from '../../shared/errors';
 import { MIGRATIONS } from '../../../migrations/index';
 import type { DbHandle } from './connection';
+import type { PostgresHandle } from './postgres';
 
 /** kysely's default table names. */
 const MIGRATION_TABLE = 'kysely_migration';
@@ -89,4 +91,94 @@ export async function migrateToLatest(
     backupFile,
     version: list.length,
   };
+}
+
+export interface PostgresMigrationStatus {
+  /** Migrations recorded in the database, in order. */
+  applied: string[];
+  /** Migrations of this app the database lacks, in order. */
+  pending: string[];
+  /** Migrations recorded in the database that this app does not know (written by a newer app). */
+  unknown: string[];
+}
+
+export interface PostgresMigrationReport {
+  /** Migrations applied by this call, in order. */
+  applied: string[];
+  /** Always null: a server database is not a file the app can copy. */
+  backupFile: null;
+  /** The schema version after migrating (number of migrations applied in total). */
+  version: number;
+  /** Said when an older database was migrated: no backup was taken. */
+  note: string | null;
+}
+
+/** What migrating a PostgreSQL database would do, read without changing it. */
+export async function postgresMigrationStatus(
+  handle: PostgresHandle,
+  list: ReadonlyArray<readonly [string, Migration]> = MIGRATIONS,
+): Promise<PostgresMigrationStatus> {
+  const { rows: table } = await sql<{ found: number }>`
+    SELECT 1 AS found FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${MIGRATION_TABLE}`.execute(
+    handle.db,
+  );
+  const applied =
+    table.length === 0
+      ? []
+      : (await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)} ORDER BY name`.execute(handle.db)).rows.map((r) => r.name);
+  const known = new Set(list.map(([name]) => name));
+  return {
+    applied,
+    pending: list.filter(([name]) => !applied.includes(name)).map(([name]) => name),
+    unknown: applied.filter((n) => !known.has(n)),
+  };
+}
+
+const NO_BACKUP =
+  'No backup is taken: a server database is not a file Cloud Cleaner can copy. Back it up first (pg_dump, or a snapshot of the server).';
+
+/**
+ * Brings a PostgreSQL database to the latest schema, as migrateToLatest does for SQLite, but a server is shared and
+ * cannot be copied aside, so:
+ * - a database written by a newer app (migrations this one does not know) is refused, untouched (`db.newer_version`);
+ * - an empty database is migrated;
+ * - an older one (some migrations applied, some pending) is migrated only with `confirmOlder: true`, otherwise refused
+ *   with `db.needs_migration` naming the pending migrations and saying no backup will be taken.
+ * kysely's migrator runs the pending migrations in one transaction under an advisory lock, so two apps starting at
+ * once do not both migrate, and a failure leaves the schema as it was.
+ */
+export async function migratePostgres(
+  handle: PostgresHandle,
+  opts: { confirmOlder?: boolean; list?: ReadonlyArray<readonly [string, Migration]> } = {},
+): Promise<PostgresMigrationReport> {
+  const list = opts.list ?? MIGRATIONS;
+  const status = await postgresMigrationStatus(handle, list);
+  if (status.unknown.length > 0) {
+    throw new AppError(
+      'db.newer_version',
+      `The PostgreSQL ${handle.server} was written by a newer version of Cloud Cleaner (it has schema changes ${status.unknown.join(', ')} that this version does not know). Update the app; the database was not changed.`,
+      { server: handle.server, unknownMigrations: status.unknown },
+    );
+  }
+  if (status.pending.length === 0) return { applied: [], backupFile: null, version: list.length, note: null };
+  if (status.applied.length > 0 && !opts.confirmOlder) {
+    throw new AppError(
+      'db.needs_migration',
+      `The PostgreSQL ${handle.server} has an older schema: updating it applies ${status.pending.join(', ')}. Every app using it must then be this version or newer. ${NO_BACKUP}`,
+      { server: handle.server, pending: status.pending, applied: status.applied, backup: null },
+    );
+  }
+  const migrator = new Migrator({ db: handle.db, provider: new StaticMigrationProvider(list) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new AppError(
+      'db.migration_failed',
+      `Updating the PostgreSQL ${handle.server} failed at ${failed}: ${(error as Error).message ?? String(error)}. The update ran in one transaction: the schema is as it was.`,
+      { server: handle.server, migration: failed },
+      { cause: error },
+    );
+  }
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return { applied, backupFile: null, version: list.length, note: status.applied.length > 0 ? NO_BACKUP : null };
 }

@@ -1,0 +1,46 @@
+/**
+ * 0010 on PostgreSQL: the search table's triggers (plpgsql functions there, inline on SQLite) follow every insert,
+ * change and delete of a resource, as on SQLite (0010_findings_search.test.ts). A real server on 127.0.0.1.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { migratePostgres } from '../src/main/db/migrator';
+import { openPostgres } from '../src/main/db/postgres';
+import { freshDatabase, startPostgres, type PostgresServer } from '../src/main/test-support/postgres-server';
+
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+it('keeps resource_search in step with resources through the triggers', async () => {
+  const h = await openPostgres({ url: await freshDatabase(server.url) });
+  try {
+    await migratePostgres(h);
+    await sql`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`.execute(h.db);
+    const add = (rid: string, reason: string | null, tags: string) =>
+      sql`INSERT INTO resources (account_id, resource_type, region, resource_id, service_code, unused, unused_reason, tags, first_seen, last_seen)
+          VALUES ('111122223333', 'ec2:volume', 'eu-west-1', ${rid}, 'AmazonEC2', 1, ${reason}, ${tags}, 'x', 'x')`.execute(h.db);
+    const text = async (rid: string) =>
+      (await sql<{ text: string }>`SELECT s.text FROM resource_search s JOIN resources r ON r.id = s.id WHERE r.resource_id = ${rid}`.execute(h.db)).rows[0]?.text;
+    await add('vol-reason', 'Idle for 40 days', '{}');
+    await add('vol-tags', null, '{"team":"blue"}');
+    await add('vol-plain', null, '{}');
+    expect(await text('vol-reason')).toBe('Idle for 40 days\n{}');
+    expect(await text('vol-tags')).toBe('\n{"team":"blue"}');
+    expect(await text('vol-plain')).toBeUndefined();
+    await sql`UPDATE resources SET unused_reason = 'Idle for 41 days' WHERE resource_id = 'vol-reason'`.execute(h.db);
+    expect(await text('vol-reason')).toBe('Idle for 41 days\n{}');
+    await sql`UPDATE resources SET tags = '{}' WHERE resource_id = 'vol-tags'`.execute(h.db);
+    expect(await text('vol-tags')).toBeUndefined();
+    await sql`UPDATE resources SET last_seen = 'y'`.execute(h.db);
+    await sql`DELETE FROM accounts WHERE id = '111122223333'`.execute(h.db);
+    const { rows } = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM resource_search`.execute(h.db);
+    expect(rows[0]!.n).toBe(0);
+  } finally {
+    await h.close();
+  }
+}, 60_000);
