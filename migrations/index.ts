@@ -9,6 +9,7 @@ import * as m0007 from './0007_deletions_by_plan';
 import * as m0008 from './0008_snoozes';
 import * as m0009 from './0009_org_accounts';
 import * as m0010 from './0010_findings_search';
+import * as m0011 from './0011_run_leases';
 
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
@@ -31,4 +32,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0008_snoozes', m0008],
   ['0009_org_accounts', m0009],
   ['0010_findings_search', m0010],
+  ['0011_run_leases', m0011],
 ];

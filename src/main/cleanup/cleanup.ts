@@ -1,4 +1,5 @@
 import { assertNever } from '../../shared/assert-never';
+import { holdLease } from '../db/repos/run-leases';
 import { AppError } from '../../shared/errors';
 import { awsErrorCode } from '../aws/errors';
 import type { DbHandle } from '../db/connection';
@@ -92,6 +93,18 @@ function byRegion(works: readonly Work[]): Work[][] {
  * account's or already final or running (`conflict`).
  */
 export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<CleanupResult> {
+  // At most one cleanup per account at a time, across processes and machines (run-leases.ts): a second is refused
+  // with the holder's host, user and start. A plan that is unknown or of another account is refused first (runPlanHeld
+  // checks again, under the lease).
+  const plan = await getPlan(deps.db.db, input.planId);
+  if (plan === null) throw new AppError('not_found', `No cleanup plan ${input.planId}`);
+  if (plan.accountId !== deps.accountId) {
+    throw new AppError('conflict', `Plan ${plan.id} is for account ${plan.accountId}, but the credentials are for ${deps.accountId}`);
+  }
+  return holdLease(deps.db.db, { accountId: deps.accountId, kind: 'cleanup' }, () => runPlanHeld(deps, input));
+}
+
+async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<CleanupResult> {
   const now = deps.now ?? (() => new Date());
   const { db, sqlite } = deps.db;
   const plan = await getPlan(db, input.planId);

@@ -234,6 +234,19 @@ export interface ResourceTasksTable {
   last_seen: string;
 }
 
+/** Who scans or cleans up an account right now (migration 0011). */
+export interface RunLeasesTable {
+  account_id: string;
+  kind: 'scan' | 'cleanup';
+  owner_id: string;
+  owner_host: string;
+  owner_user: string | null;
+  owner_pid: number | null;
+  acquired_at: string;
+  renewed_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   services: ServicesTable;
@@ -252,6 +265,7 @@ export interface Database {
   org_accounts: OrgAccountsTable;
   resource_search: ResourceSearchTable;
   resource_tasks: ResourceTasksTable;
+  run_leases: RunLeasesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;

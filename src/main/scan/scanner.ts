@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { holdLease } from '../db/repos/run-leases';
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import type { RegionClients } from '../aws/clients';
@@ -132,6 +133,12 @@ function isAbortError(e: unknown, signal?: AbortSignal): boolean {
  * task that fails leaves its previous data untouched and is recorded in `scan_failures`.
  */
 export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
+  // At most one scan per account at a time, across processes and machines (run-leases.ts): a second is refused with
+  // the holder's host, user and start. Within one process the lease is re-entrant (the app guards its own runs).
+  return holdLease(deps.db.db, { accountId: deps.accountId, kind: 'scan' }, () => runScanHeld(deps, req));
+}
+
+async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
   const now = deps.now ?? (() => new Date());
   const { db, accountId, signal } = { ...deps, signal: req.signal };
   // Every in-flight SDK call listens on the one scan signal: dozens at once is expected, not a leak.
