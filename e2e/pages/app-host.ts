@@ -18,6 +18,10 @@ import { openAndMigrate } from '../../src/main/db/database';
 import { upsertAccount } from '../../src/main/db/repos/accounts';
 import { MFA_PROFILE, SIM_PROFILE, SSO_PROFILE } from './profile-names';
 import { seedFindings } from './seed-findings';
+import { acquireLease, releaseLease, type LeaseKind, type LeaseOwner } from '../../src/main/db/repos/run-leases';
+
+/** The other process of holdLeaseElsewhere: alice's laptop. */
+const ELSEWHERE: LeaseOwner = { id: 'e2e-elsewhere', host: 'alice-laptop', user: 'alice', pid: 4242 };
 
 export interface HostOptions {
   /** Seed this many synthetic findings for the simulator's account before the services start. */
@@ -132,6 +136,19 @@ async function main(): Promise<void> {
     /** The MFA code the simulated STS accepts, and what AssumeRole was asked (codes included: test data only). */
     mfaCode: () => sim.state.mfaCode,
     assumeRoleRequests: () => sim.state.assumeRoleRequests.map((r) => ({ roleArn: r.roleArn, serialNumber: r.serialNumber, tokenCode: r.tokenCode, outcome: r.outcome })),
+    /**
+     * Another process (alice's app, a CLI job) takes the account's scan or cleanup lease on the same database, or lets
+     * go of it: what the app shows and refuses meanwhile.
+     */
+    holdLeaseElsewhere: async ({ kind = 'scan' }) => {
+      const got = await acquireLease(db.db, { accountId: sim.state.accountId, kind: kind as LeaseKind, owner: ELSEWHERE });
+      if (!got.ok) throw new Error(`the lease is held by ${got.holder.host}`);
+      return true;
+    },
+    releaseLeaseElsewhere: async ({ kind = 'scan' }) => {
+      await releaseLease(db.db, { accountId: sim.state.accountId, kind: kind as LeaseKind, owner: ELSEWHERE });
+      return true;
+    },
     /** Attach an unused volume to an instance behind the app's back ("changed since the scan"). */
     attachVolume: ({ region = '', volumeId = '', instanceId = '' }) => {
       const v = sim.state.region(region).volumes.get(volumeId);
@@ -195,13 +212,15 @@ async function main(): Promise<void> {
       })();
       return;
     }
-    try {
+    // A command may answer at once or with a promise (one that touches the database).
+    void (async () => {
       const fn = commands[cmd];
       if (!fn) throw new Error(`unknown command ${cmd}`);
-      reply(id, { ok: true, value: fn(args ?? {}) ?? null });
-    } catch (e) {
-      reply(id, { ok: false, error: (e as Error).message });
-    }
+      return (await fn(args ?? {})) ?? null;
+    })().then(
+      (value) => reply(id, { ok: true, value }),
+      (e: unknown) => reply(id, { ok: false, error: (e as Error).message }),
+    );
   });
   rl.on('close', () => process.exit(0));
 

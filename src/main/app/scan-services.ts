@@ -1,12 +1,13 @@
 /** Resource scans: one at a time, started after the account is asked again, progress streamed as events. */
 import { AppError } from '../../shared/errors';
+import { currentLeases, THIS_PROCESS } from '../db/repos/run-leases';
 import { getScan, listScans } from '../db/repos/scans';
 import type { AppServices } from '../ipc/app-services';
 import { runScan } from '../scan/scanner';
 import type { AppState } from './app-state';
 import { loadScanSettings } from './settings';
 
-export type ScanServices = Pick<AppServices, 'scansStart' | 'scansCancel' | 'scansList' | 'scansGet'>;
+export type ScanServices = Pick<AppServices, 'scansStart' | 'scansCancel' | 'scansList' | 'scansGet' | 'runsElsewhere'>;
 
 export function scanServices(st: AppState): ScanServices {
   const { db, events } = st;
@@ -77,6 +78,11 @@ export function scanServices(st: AppState): ScanServices {
     async scansList(input) {
       const s = st.requireSession();
       return listScans(db.db, { accountId: s.account.id, limit: input?.limit ?? 50, offset: input?.offset ?? 0 });
+    },
+
+    async runsElsewhere() {
+      const s = st.requireSession();
+      return currentLeases(db.db, s.account.id, new Date(), THIS_PROCESS);
     },
 
     async scansGet({ scanId }) {

@@ -62,6 +62,19 @@ export const scanIdInput = z.strictObject({ scanId: idSchema });
 
 export const scansListInput = z.strictObject({ ...pageSchema(50, 500) }).optional();
 
+/**
+ * A scan or cleanup of the account that another process holds (the CLI on this machine, or someone else's app with
+ * the shared store): who, where, since when (ISO), and when its lease runs out unless renewed.
+ */
+export interface RunElsewhereDto {
+  kind: 'scan' | 'cleanup';
+  host: string;
+  user: string | null;
+  pid: number | null;
+  since: string;
+  expiresAt: string;
+}
+
 export type ScanTaskStatus = 'queued' | 'running' | 'done' | 'failed';
 
 /** One region × resource type of a scan. */

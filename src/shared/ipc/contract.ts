@@ -47,6 +47,7 @@ import {
   type ScanDetailDto,
   type ScanDto,
   type ScanProgressEvent,
+  type RunElsewhereDto,
 } from '../dto/scans';
 import {
   discoveryRefreshInput,
@@ -92,6 +93,8 @@ export const channels = {
   'scans:cancel': channel<void>()(scanIdInput),
   'scans:list': channel<ScanDto[]>()(scansListInput),
   'scans:get': channel<ScanDetailDto>()(scanIdInput),
+  /** Scans and cleanups of this account that other processes hold right now (their leases). */
+  'runs:elsewhere': channel<RunElsewhereDto[]>()(noInput),
 
   'findings:list': channel<FindingsPage>()(findingsListInput),
   'findings:facets': channel<FindingFacetsDto>()(noInput),

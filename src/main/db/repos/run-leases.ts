@@ -113,8 +113,15 @@ export async function releaseLease(db: Kysely<Database>, q: { accountId: string;
 }
 
 /** The current (unexpired) holders of an account's leases, for the UI ("Scan running on alice-laptop since 10:02"). */
-export async function currentLeases(db: Kysely<Database>, accountId: string, now: Date = new Date()): Promise<Array<LeaseHolder & { kind: LeaseKind }>> {
-  const rows = await db.selectFrom('run_leases').selectAll().where('account_id', '=', accountId).where('expires_at', '>', now.toISOString()).orderBy('kind').execute();
+export async function currentLeases(
+  db: Kysely<Database>,
+  accountId: string,
+  now: Date = new Date(),
+  exceptOwner?: LeaseOwner,
+): Promise<Array<LeaseHolder & { kind: LeaseKind }>> {
+  let q = db.selectFrom('run_leases').selectAll().where('account_id', '=', accountId).where('expires_at', '>', now.toISOString());
+  if (exceptOwner) q = q.where('owner_id', '<>', exceptOwner.id);
+  const rows = await q.orderBy('kind').execute();
   return rows.map((r) => ({ kind: r.kind, host: r.owner_host, user: r.owner_user, pid: r.owner_pid, since: r.acquired_at, expiresAt: r.expires_at }));
 }
 

@@ -27,6 +27,7 @@ export const queryKeys = {
   scansRoot: ['scans'] as const,
   scans: (accountId: string) => ['scans', accountId] as const,
   scan: (scanId: number) => ['scans', 'detail', scanId] as const,
+  runsElsewhere: (accountId: string) => ['scans', accountId, 'elsewhere'] as const,
   deletionsRoot: ['deletions'] as const,
   deletions: (accountId: string, planId: string | null, page: number) => ['deletions', accountId, planId, page] as const,
   /** The deletion history by plan (a page of plans), and the calls of one plan opened in it. */

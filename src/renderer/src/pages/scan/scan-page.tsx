@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Card, EmptyState, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ScanStatus, ScanTaskDto } from '../../../../shared/dto/scans';
 import { api, asAppError } from '../../api/client';
 import { useAccountId } from '../../api/queries';
@@ -17,6 +17,7 @@ import { scanProgressStore, useLiveScan } from '../../state/scan-progress-store'
 import { RegionPicker, type RegionChoice } from './region-picker';
 import { ScanFailures, type FailureRow } from './scan-failures';
 import { ScanProgressTable } from './scan-progress-table';
+import { RunsElsewhere } from './runs-elsewhere';
 
 function taskFailure(t: ScanTaskDto): FailureRow | null {
   if (t.status !== 'failed' || !t.error) return null;
@@ -58,10 +59,15 @@ export function ScanPage(): React.JSX.Element {
     enabled: shownId !== null && !running,
   });
 
+  const queryClient = useQueryClient();
   const start = useMutation({
     mutationFn: () => api().scans.start({ regions: choice.mode === 'all' ? 'all' : choice.regions }),
     onSuccess: ({ scanId }) => scanProgressStore.begin(scanId),
-    onError: (e) => notifications.show({ color: 'red', title: 'Scan not started', message: asAppError(e).message }),
+    onError: (e) => {
+      notifications.show({ color: 'red', title: 'Scan not started', message: asAppError(e).message });
+      // Refused because another process scans this account: show who at once, not at the next poll.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.runsElsewhere(accountId) });
+    },
   });
   const cancel = useMutation({ mutationFn: (scanId: number) => api().scans.cancel({ scanId }) });
 
@@ -79,6 +85,7 @@ export function ScanPage(): React.JSX.Element {
   return (
     <Stack>
       <PageHeader title="Scan" description="Lists the account's resources in each region (read-only) and flags the unused ones. Nothing is changed in AWS." />
+      <RunsElsewhere accountId={accountId} />
       <Card withBorder>
         <Stack>
           <Title order={4}>Regions</Title>
