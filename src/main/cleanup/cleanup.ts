@@ -101,7 +101,10 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
   if (plan.accountId !== deps.accountId) {
     throw new AppError('conflict', `Plan ${plan.id} is for account ${plan.accountId}, but the credentials are for ${deps.accountId}`);
   }
-  return holdLease(deps.db.db, { accountId: deps.accountId, kind: 'cleanup' }, () => runPlanHeld(deps, input));
+  // A cleanup that loses its lease stops between items (as a cancel does): two must never delete at once.
+  return holdLease(deps.db.db, { accountId: deps.accountId, kind: 'cleanup' }, (lost) =>
+    runPlanHeld(deps, { ...input, signal: input.signal ? AbortSignal.any([input.signal, lost]) : lost }),
+  );
 }
 
 async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<CleanupResult> {

@@ -108,6 +108,8 @@ export function parsePostgresUrl(url: string): Target {
 function maskPassword(u: URL): string {
   const copy = new URL(u.toString());
   if (copy.password) copy.password = '***';
+  // libpq also takes the password (and other secrets) as parameters: no parameter value is shown, only its name.
+  for (const key of [...copy.searchParams.keys()]) copy.searchParams.set(key, '***');
   return copy.toString();
 }
 

@@ -133,9 +133,11 @@ function isAbortError(e: unknown, signal?: AbortSignal): boolean {
  * task that fails leaves its previous data untouched and is recorded in `scan_failures`.
  */
 export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
-  // At most one scan per account at a time, across processes and machines (run-leases.ts): a second is refused with
-  // the holder's host, user and start. Within one process the lease is re-entrant (the app guards its own runs).
-  return holdLease(deps.db.db, { accountId: deps.accountId, kind: 'scan' }, () => runScanHeld(deps, req));
+  // At most one scan per account at a time, across processes and machines, and within this one (run-leases.ts): a
+  // second is refused with the holder's host, user and start. A scan that loses its lease is cancelled.
+  return holdLease(deps.db.db, { accountId: deps.accountId, kind: 'scan' }, (lost) =>
+    runScanHeld(deps, { ...req, signal: req.signal ? AbortSignal.any([req.signal, lost]) : lost }),
+  );
 }
 
 async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
@@ -238,7 +240,10 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   // series meet in the metrics engine's coalescing window and go out in one or two calls per region, not one per kind.
   const byMetrics = [...handlers.filter(usesMetrics), ...handlers.filter((h) => !usesMetrics(h))];
   const metricKinds = byMetrics.filter(usesMetrics).length;
-  const perRegionMetrics = new Map(regions.map((r) => [r, createLimiter(Math.max(1, metricKinds))]));
+  // The metric kinds' pool follows the per-region setting: all of them at the default (5 → up to 15), fewer for a user
+  // who lowered it (1 → 3) to stay under a tight request rate.
+  const metricPool = Math.max(1, deps.settings.perRegionConcurrency, Math.min(metricKinds, 3 * deps.settings.perRegionConcurrency));
+  const perRegionMetrics = new Map(regions.map((r) => [r, createLimiter(metricPool)]));
   const tasks = regions.flatMap((region) => byMetrics.map((handler) => ({ region, handler })));
   // One inventory per region (listings shared by its handlers). A listing is freed when the last task that declared
   // it ends; the inventory when the region's last task ends.

@@ -118,7 +118,7 @@ export class ResourceWriter {
  */
 const TASK_OF_ROW = `FROM resource_tasks t WHERE t.account_id = resources.account_id AND t.resource_type = resources.resource_type
   AND t.region = resources.region AND t.last_seen > resources.last_seen AND resources.status = 'active'`;
-const SETTLE_SEEN = `last_scan_id = coalesce((SELECT t.last_scan_id ${TASK_OF_ROW}), last_scan_id),
+const SETTLE_SEEN = `last_scan_id = CASE WHEN EXISTS (SELECT 1 ${TASK_OF_ROW}) THEN (SELECT t.last_scan_id ${TASK_OF_ROW}) ELSE last_scan_id END,
   last_seen = coalesce((SELECT t.last_seen ${TASK_OF_ROW}), last_seen)`;
 
 /**

@@ -47,7 +47,8 @@ export { ResourceWriter, markDeleted, markGone } from './resource-writer';
  */
 const TASK_OF_ROW = sql`FROM resource_tasks t WHERE t.account_id = resources.account_id AND t.resource_type = resources.resource_type
   AND t.region = resources.region AND t.last_seen > resources.last_seen AND resources.status = 'active'`;
-const EFFECTIVE_LAST_SCAN = sql`coalesce((SELECT t.last_scan_id ${TASK_OF_ROW}), resources.last_scan_id)`;
+// CASE, not coalesce: a task whose scan record was removed (last_scan_id NULL) still wins over the row's older scan.
+const EFFECTIVE_LAST_SCAN = sql`CASE WHEN EXISTS (SELECT 1 ${TASK_OF_ROW}) THEN (SELECT t.last_scan_id ${TASK_OF_ROW}) ELSE resources.last_scan_id END`;
 const EFFECTIVE_LAST_SEEN = sql`coalesce((SELECT t.last_seen ${TASK_OF_ROW}), resources.last_seen)`;
 
 export async function withTaskSeen<R extends Pick<ResourceRow, 'account_id' | 'resource_type' | 'region' | 'status' | 'last_seen' | 'last_scan_id'>>(

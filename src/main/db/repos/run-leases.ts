@@ -42,6 +42,28 @@ function osUser(): string | null {
 /** This process as a lease owner. */
 export const THIS_PROCESS: LeaseOwner = { id: crypto.randomUUID(), host: os.hostname(), user: osUser(), pid: process.pid };
 
+/**
+ * One run of this process as a lease owner: this process's host, user and pid, an id of its own (`<process id>:<run>`),
+ * so that a second run of the same account in this process is refused like any other, and its end frees only its own
+ * lease. `ownedByThisProcess` tells this process's runs apart from others'.
+ */
+/** The runs of this process that hold (or are taking) a lease now: one of ours not in here is a leftover. */
+const liveRuns = new Set<string>();
+
+export function runOwner(): LeaseOwner {
+  return { ...THIS_PROCESS, id: `${THIS_PROCESS.id}:${crypto.randomUUID()}` };
+}
+
+/** Whether a process of this host is alive (a signal-0 probe: ESRCH = gone; EPERM = alive, another user's). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** How long a lease lives without renewal: a crashed holder blocks its account at most this long. */
 export const LEASE_TTL_MS = 60_000;
 
@@ -85,6 +107,18 @@ export async function acquireLease(
       if (await renewLease(db, { ...q, owner, now })) return { ok: true };
       continue;
     }
+    // A run of this very process that is no longer running (its end could not remove its lease: the database went
+    // away under it): a leftover, taken over at once.
+    if (row.owner_id.startsWith(`${THIS_PROCESS.id}:`) && !liveRuns.has(row.owner_id)) {
+      await db.deleteFrom('run_leases').where('account_id', '=', q.accountId).where('kind', '=', q.kind).where('owner_id', '=', row.owner_id).execute();
+      continue;
+    }
+    // A holder of this host whose process is gone (the app crashed and was started again): its lease goes now, not
+    // when it expires. (A pid reused since then keeps it until it expires: the safe side.)
+    if (row.owner_host === owner.host && row.owner_pid !== null && row.owner_pid !== process.pid && !pidAlive(row.owner_pid)) {
+      await db.deleteFrom('run_leases').where('account_id', '=', q.accountId).where('kind', '=', q.kind).where('owner_id', '=', row.owner_id).execute();
+      continue;
+    }
     return { ok: false, holder: { host: row.owner_host, user: row.owner_user, pid: row.owner_pid, since: row.acquired_at, expiresAt: row.expires_at } };
   }
   throw new AppError('conflict', `The ${q.kind} lease of ${q.accountId} changed hands three times while it was being taken; try again.`);
@@ -120,7 +154,8 @@ export async function currentLeases(
   exceptOwner?: LeaseOwner,
 ): Promise<Array<LeaseHolder & { kind: LeaseKind }>> {
   let q = db.selectFrom('run_leases').selectAll().where('account_id', '=', accountId).where('expires_at', '>', now.toISOString());
-  if (exceptOwner) q = q.where('owner_id', '<>', exceptOwner.id);
+  // Leaving out an owner leaves out its runs too (`<owner id>:<run>`, runOwner).
+  if (exceptOwner) q = q.where('owner_id', '<>', exceptOwner.id).where('owner_id', 'not like', `${exceptOwner.id}:%`);
   const rows = await q.orderBy('kind').execute();
   return rows.map((r) => ({ kind: r.kind, host: r.owner_host, user: r.owner_user, pid: r.owner_pid, since: r.acquired_at, expiresAt: r.expires_at }));
 }
@@ -133,25 +168,47 @@ export function leaseHeldMessage(kind: LeaseKind, accountId: string, h: LeaseHol
 }
 
 /**
- * Runs `fn` holding the account's `kind` lease: refused with a `conflict` error naming the holder when someone else
- * has it; renewed every third of its time to live while `fn` runs; released after, whatever `fn` does.
+ * Runs `fn` holding the account's `kind` lease, as a run of its own (runOwner: a second run of the same account, in this
+ * process or another, is refused with a `conflict` error naming the holder). The lease is renewed every third of its
+ * time to live while `fn` runs, and released after, whatever `fn` does. If it is lost — renewal finds it taken, or
+ * fails until the lease has expired — `fn`'s signal aborts: two runs must never go on at once.
  */
 export async function holdLease<T>(
   db: Kysely<Database>,
   q: { accountId: string; kind: LeaseKind; owner?: LeaseOwner; ttlMs?: number },
-  fn: () => Promise<T>,
+  fn: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const got = await acquireLease(db, q);
+  const lease = { ...q, owner: q.owner ?? runOwner() };
+  liveRuns.add(lease.owner.id);
+  let got: AcquireResult;
+  try {
+    got = await acquireLease(db, lease);
+  } catch (e) {
+    liveRuns.delete(lease.owner.id);
+    throw e;
+  }
   if (!got.ok) {
+    liveRuns.delete(lease.owner.id);
     throw new AppError('conflict', leaseHeldMessage(q.kind, q.accountId, got.holder), { reason: `${q.kind}_running_elsewhere`, holder: got.holder });
   }
   const ttl = q.ttlMs ?? LEASE_TTL_MS;
-  const timer = setInterval(() => void renewLease(db, q).catch(() => undefined), Math.max(1000, Math.floor(ttl / 3)));
+  const lost = new AbortController();
+  let renewedAt = Date.now();
+  const renew = async (): Promise<void> => {
+    try {
+      if (await renewLease(db, lease)) renewedAt = Date.now();
+      else lost.abort(new AppError('conflict', `The ${q.kind} of ${q.accountId} lost its lease to another process; it was stopped.`));
+    } catch {
+      if (Date.now() - renewedAt >= ttl) lost.abort(new AppError('conflict', `The ${q.kind} of ${q.accountId} could not renew its lease before it expired; it was stopped.`));
+    }
+  };
+  const timer = setInterval(() => void renew(), Math.max(1000, Math.floor(ttl / 3)));
   timer.unref();
   try {
-    return await fn();
+    return await fn(lost.signal);
   } finally {
     clearInterval(timer);
-    await releaseLease(db, q).catch(() => undefined);
+    liveRuns.delete(lease.owner.id);
+    await releaseLease(db, lease).catch(() => undefined);
   }
 }
