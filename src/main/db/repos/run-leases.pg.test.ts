@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, it } from 'vitest';
 import { freshDatabase, startPostgres, type PostgresServer } from '../../test-support/postgres-server';
 import { migratePostgres } from '../migrator';
 import { openPostgres, type PostgresHandle } from '../postgres';
-import { ACCOUNT, expiredLeaseIsTakenOver, holdLeaseRefusesWithTheOwnersName, racingWritersGetOneLease, type TwoWriters } from './run-leases.contract';
+import { ACCOUNT, expiredLeaseIsTakenOver, holdLeaseRefusesWithTheOwnersName, racingWritersGetOneLease, type TwoWriters } from '../../test-support/run-leases-contract';
 
 let server: PostgresServer;
 let handles: PostgresHandle[] = [];

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { DbHandle } from '../connection';
 import { openAndMigrate } from '../database';
 import { upsertAccount } from './accounts';
-import { ACCOUNT, expiredLeaseIsTakenOver, holdLeaseRefusesWithTheOwnersName, racingWritersGetOneLease, type TwoWriters } from './run-leases.contract';
+import { ACCOUNT, expiredLeaseIsTakenOver, holdLeaseRefusesWithTheOwnersName, racingWritersGetOneLease, type TwoWriters } from '../../test-support/run-leases-contract';
 
 let dir: string;
 let handles: DbHandle[] = [];

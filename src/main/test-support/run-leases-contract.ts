@@ -1,11 +1,11 @@
 /**
- * The lease rules, written once and run on both dialects (run-leases.test.ts on SQLite, run-leases.pg.test.ts on a
+ * TEST-ONLY. The lease rules, written once and run on both dialects (db/repos/run-leases.test.ts on SQLite, run-leases.pg.test.ts on a
  * real PostgreSQL): two writers, each with its own connection to the same database, as two processes would be.
  */
 import { expect } from 'vitest';
 import type { Kysely } from 'kysely';
-import type { Database } from '../schema';
-import { acquireLease, currentLeases, holdLease, releaseLease, renewLease, type LeaseOwner } from './run-leases';
+import type { Database } from '../db/schema';
+import { acquireLease, currentLeases, holdLease, releaseLease, renewLease, type LeaseOwner } from '../db/repos/run-leases';
 
 export const ALICE: LeaseOwner = { id: 'owner-alice', host: 'alice-laptop', user: 'alice', pid: 4242 };
 export const CRON: LeaseOwner = { id: 'owner-cron', host: 'build-runner', user: 'ci', pid: 77 };
