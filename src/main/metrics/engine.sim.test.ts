@@ -61,11 +61,24 @@ describe('metrics engine', () => {
     expect(e.meter).toMatchObject({ metricsRequested: 4, getMetricDataCalls: 2 });
   });
 
+  it('outside a scan (a re-check) nothing waits: a request goes out in its own turn', async () => {
+    const ids = ['nat-00000000000000001', 'nat-00000000000000002'];
+    const metrics = ids.map((id) => ({ namespace: NAT.namespace, metricName: NAT.metricName, dimensions: { NatGatewayId: id }, daily: days(40, 0) }));
+    s = await openSimSession({ fixture: fixture(metrics), now: NOW });
+    const region = engine(s).forRegion(REGION);
+    // Two asks 20 ms apart: each goes out in its own turn (a scan's engine would hold the first for the second).
+    const first = region.fetch([{ spec: NAT, dimensions: { NatGatewayId: ids[0]! } }]);
+    await new Promise((r) => setTimeout(r, 20));
+    const second = region.fetch([{ spec: NAT, dimensions: { NatGatewayId: ids[1]! } }]);
+    await Promise.all([first, second]);
+    expect(s.sim.counts().byOperation['monitoring:GetMetricData']).toBe(2);
+  });
+
   it('kinds asking a few milliseconds apart share one call; a request after the longest wait gets its own', async () => {
     const ids = ['nat-00000000000000001', 'nat-00000000000000002', 'nat-00000000000000003'];
     const metrics = ids.map((id) => ({ namespace: NAT.namespace, metricName: NAT.metricName, dimensions: { NatGatewayId: id }, daily: days(40, 0) }));
     s = await openSimSession({ fixture: fixture(metrics), now: NOW });
-    const region = engine(s).forRegion(REGION);
+    const region = engine(s, { coalesce: true }).forRegion(REGION);
     const ask = (id: string) => region.fetch([{ spec: NAT, dimensions: { NatGatewayId: id } }]);
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     // Three kinds finishing their listings 20 ms apart (inside the quiet gap): one call.

@@ -70,6 +70,12 @@ export interface MetricsEngineOptions {
   signal?: AbortSignal;
   /** GetMetricData's MaxDatapoints per call (AWS's default 100,800 when absent; tests lower it to exercise paging). */
   maxDatapoints?: number;
+  /**
+   * A scan's engine waits for company (COALESCE_QUIET_MS / COALESCE_MAX_MS) so that a region's kinds share calls.
+   * Off (the default), requests made in the same turn share a call and it goes out at once: a re-check asks for one
+   * resource's series and must not wait.
+   */
+  coalesce?: boolean;
 }
 
 /** A series' stable key: namespace, metric, statistic and the sorted dimension set. */
@@ -219,7 +225,7 @@ class RegionEngine implements RegionMetrics {
     }
     const t = Date.now();
     if (this.firstWaiting === 0) this.firstWaiting = t;
-    const wait = Math.max(0, Math.min(COALESCE_QUIET_MS, this.firstWaiting + COALESCE_MAX_MS - t));
+    const wait = this.opts.coalesce === true ? Math.max(0, Math.min(COALESCE_QUIET_MS, this.firstWaiting + COALESCE_MAX_MS - t)) : 0;
     this.timer = setTimeout(() => this.flush(), wait);
   }
 

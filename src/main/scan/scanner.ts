@@ -163,6 +163,8 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
     cache: sqliteMetricCache(db.sqlite, accountId),
     cacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
     now,
+    // The region's metric-judged kinds share calls (they start together: see the tasks' order below).
+    coalesce: true,
     ...(signal ? { signal } : {}),
   });
 
