@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { Migrator, type MigrationProvider, type Migration } from 'kysely/migration';
 import { AppError } from '../../shared/errors';
 import { MIGRATIONS } from '../../../migrations/index';
 import type { DbHandle } from './connection';
+import type { Database } from './schema';
 import type { PostgresHandle } from './postgres';
 
 /** kysely's default table names. */
@@ -14,6 +15,21 @@ class StaticMigrationProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return Object.fromEntries(this.list);
   }
+}
+
+/**
+ * Runs kysely's migrator over `list` (one transaction on both dialects): the migrations it applied, and the failed
+ * one's name and error, or null.
+ */
+async function runMigrations(
+  db: Kysely<Database>,
+  list: ReadonlyArray<readonly [string, Migration]>,
+): Promise<{ applied: string[]; failure: { failed: string; error: unknown } | null }> {
+  const { error, results } = await new Migrator({ db, provider: new StaticMigrationProvider(list) }).migrateToLatest();
+  return {
+    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    failure: error ? { failed: results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown', error } : null,
+  };
 }
 
 export interface MigrationReport {
@@ -74,10 +90,9 @@ export async function migrateToLatest(
     handle.sqlite.prepare('VACUUM INTO ?').run(backupFile);
   }
 
-  const migrator = new Migrator({ db: handle.db, provider: new StaticMigrationProvider(list) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+  const { applied: appliedNow, failure } = await runMigrations(handle.db, list);
+  if (failure) {
+    const { failed, error } = failure;
     throw new AppError(
       'db.migration_failed',
       `Updating the database ${handle.file} failed at ${failed}: ${(error as Error).message ?? String(error)}.${backupFile ? ` A backup taken before the update is at ${backupFile}.` : ''}`,
@@ -87,7 +102,7 @@ export async function migrateToLatest(
   }
   handle.sqlite.pragma(`user_version = ${list.length}`);
   return {
-    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    applied: appliedNow,
     backupFile,
     version: list.length,
   };
@@ -168,10 +183,9 @@ export async function migratePostgres(
       { server: handle.server, pending: status.pending, applied: status.applied, backup: null },
     );
   }
-  const migrator = new Migrator({ db: handle.db, provider: new StaticMigrationProvider(list) });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+  const { applied, failure } = await runMigrations(handle.db, list);
+  if (failure) {
+    const { failed, error } = failure;
     throw new AppError(
       'db.migration_failed',
       `Updating the PostgreSQL ${handle.server} failed at ${failed}: ${(error as Error).message ?? String(error)}. The update ran in one transaction: the schema is as it was.`,
@@ -179,6 +193,5 @@ export async function migratePostgres(
       { cause: error },
     );
   }
-  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   return { applied, backupFile: null, version: list.length, note: status.applied.length > 0 ? NO_BACKUP : null };
 }

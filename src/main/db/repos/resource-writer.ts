@@ -112,14 +112,17 @@ export class ResourceWriter {
 }
 
 /**
- * A row's last seen and last scan as they are when it stops being active: the later of its own and its task's (an
- * active row of a succeeded task was seen by it). Written into the row when it becomes gone or deleted, since the task's
- * values then no longer apply to it.
+ * Last seen and last scan as a reader sees them: an active resource of a task that succeeded after the row was last
+ * written was seen by that task (an unchanged re-scan writes no row). The one definition, in SQL: readers filter and
+ * sort on it (resources.ts; withTaskSeen applies it to rows read whole), and a row that stops being active takes it
+ * into its own columns (SETTLE_SEEN), since the task's values then no longer apply to it.
  */
 const TASK_OF_ROW = `FROM resource_tasks t WHERE t.account_id = resources.account_id AND t.resource_type = resources.resource_type
   AND t.region = resources.region AND t.last_seen > resources.last_seen AND resources.status = 'active'`;
-const SETTLE_SEEN = `last_scan_id = CASE WHEN EXISTS (SELECT 1 ${TASK_OF_ROW}) THEN (SELECT t.last_scan_id ${TASK_OF_ROW}) ELSE last_scan_id END,
-  last_seen = coalesce((SELECT t.last_seen ${TASK_OF_ROW}), last_seen)`;
+// CASE, not coalesce: a task whose scan record was removed (last_scan_id NULL) still wins over the row's older scan.
+export const EFFECTIVE_LAST_SCAN_SQL = `CASE WHEN EXISTS (SELECT 1 ${TASK_OF_ROW}) THEN (SELECT t.last_scan_id ${TASK_OF_ROW}) ELSE resources.last_scan_id END`;
+export const EFFECTIVE_LAST_SEEN_SQL = `coalesce((SELECT t.last_seen ${TASK_OF_ROW}), resources.last_seen)`;
+const SETTLE_SEEN = `last_scan_id = ${EFFECTIVE_LAST_SCAN_SQL}, last_seen = ${EFFECTIVE_LAST_SEEN_SQL}`;
 
 /**
  * After a task (region × type) succeeded: what it did not see in this scan (`seen`: the resource ids its pages had) is

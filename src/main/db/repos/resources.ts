@@ -39,17 +39,11 @@ export function toResourceDto(r: ResourceRow): ResourceDto {
 
 // The scan's writer lives in resource-writer.ts; re-exported here, where its callers have always found it.
 export { ResourceWriter, markDeleted, markGone } from './resource-writer';
+import { EFFECTIVE_LAST_SCAN_SQL, EFFECTIVE_LAST_SEEN_SQL } from './resource-writer';
 
-/**
- * Last seen and last scan as a reader sees them: an active resource of a task that succeeded after the row was last
- * written was seen by that task (an unchanged re-scan writes no row; resource-writer.ts). In SQL for filters and
- * sorts; withTaskSeen applies the same rule to rows read whole.
- */
-const TASK_OF_ROW = sql`FROM resource_tasks t WHERE t.account_id = resources.account_id AND t.resource_type = resources.resource_type
-  AND t.region = resources.region AND t.last_seen > resources.last_seen AND resources.status = 'active'`;
-// CASE, not coalesce: a task whose scan record was removed (last_scan_id NULL) still wins over the row's older scan.
-const EFFECTIVE_LAST_SCAN = sql`CASE WHEN EXISTS (SELECT 1 ${TASK_OF_ROW}) THEN (SELECT t.last_scan_id ${TASK_OF_ROW}) ELSE resources.last_scan_id END`;
-const EFFECTIVE_LAST_SEEN = sql`coalesce((SELECT t.last_seen ${TASK_OF_ROW}), resources.last_seen)`;
+// Last seen and last scan as a reader sees them (defined once, in resource-writer.ts).
+const EFFECTIVE_LAST_SCAN = sql.raw(EFFECTIVE_LAST_SCAN_SQL);
+const EFFECTIVE_LAST_SEEN = sql.raw(EFFECTIVE_LAST_SEEN_SQL);
 
 export async function withTaskSeen<R extends Pick<ResourceRow, 'account_id' | 'resource_type' | 'region' | 'status' | 'last_seen' | 'last_scan_id'>>(
   db: Kysely<Database>,

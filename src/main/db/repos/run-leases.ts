@@ -107,15 +107,13 @@ export async function acquireLease(
       if (await renewLease(db, { ...q, owner, now })) return { ok: true };
       continue;
     }
-    // A run of this very process that is no longer running (its end could not remove its lease: the database went
-    // away under it): a leftover, taken over at once.
-    if (row.owner_id.startsWith(`${THIS_PROCESS.id}:`) && !liveRuns.has(row.owner_id)) {
-      await db.deleteFrom('run_leases').where('account_id', '=', q.accountId).where('kind', '=', q.kind).where('owner_id', '=', row.owner_id).execute();
-      continue;
-    }
-    // A holder of this host whose process is gone (the app crashed and was started again): its lease goes now, not
-    // when it expires. (A pid reused since then keeps it until it expires: the safe side.)
-    if (row.owner_host === owner.host && row.owner_pid !== null && row.owner_pid !== process.pid && !pidAlive(row.owner_pid)) {
+    // A leftover is taken over at once, not when it expires: a run of this very process that is no longer running (its
+    // end could not remove its lease: the database went away under it), or a holder of this host whose process is gone
+    // (the app crashed and was started again; a pid reused since then keeps it until it expires: the safe side).
+    const leftover =
+      (row.owner_id.startsWith(`${THIS_PROCESS.id}:`) && !liveRuns.has(row.owner_id)) ||
+      (row.owner_host === owner.host && row.owner_pid !== null && row.owner_pid !== process.pid && !pidAlive(row.owner_pid));
+    if (leftover) {
       await db.deleteFrom('run_leases').where('account_id', '=', q.accountId).where('kind', '=', q.kind).where('owner_id', '=', row.owner_id).execute();
       continue;
     }
