@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'db.config',
   // An existing server database is older than the app: migrating it needs the user's go-ahead (no backup is taken).
   'db.needs_migration',
+  // Something the PostgreSQL store does not do yet (store.ts requireSqlite).
+  'db.unsupported',
   // app
   'not_found',
   'conflict',

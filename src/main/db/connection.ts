@@ -31,6 +31,8 @@ export interface OpenOptions {
 }
 
 export interface DbHandle {
+  /** Which store this is (a PostgreSQL team store is a PostgresHandle: see store.ts). */
+  dialect: 'sqlite';
   /** kysely over the connection: typed queries for everything but the hottest paths. */
   db: Kysely<Database>;
   /** The raw connection: prepared statements for bulk upserts, transactions, pragmas. */
@@ -78,6 +80,7 @@ export function openDatabase(opts: OpenOptions): DbHandle {
   const db = new Kysely<Database>({ dialect: new AppSqliteDialect({ database: sqlite }) });
   let closed = false;
   return {
+    dialect: 'sqlite',
     db,
     sqlite,
     file: opts.file,

@@ -189,17 +189,25 @@ export async function startPostgres(opts: { tls?: boolean } = {}): Promise<Postg
   }
 }
 
-/** A new, empty database on the server of `serverUrl` (CREATE DATABASE t_<random>); returns its URL. */
-export async function freshDatabase(serverUrl: string): Promise<string> {
+/**
+ * A new database on the server of `serverUrl` (CREATE DATABASE t_<random>); returns its URL. Empty, or a copy of
+ * `template` (a database on the same server that nobody is connected to).
+ */
+export async function freshDatabase(serverUrl: string, opts: { template?: string } = {}): Promise<string> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    await client.query(`CREATE DATABASE ${name}${opts.template ? ` TEMPLATE ${pg.escapeIdentifier(opts.template)}` : ''}`);
   } finally {
     await client.end();
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** The database name of a `postgres://` URL. */
+export function databaseOf(url: string): string {
+  return decodeURIComponent(new URL(url).pathname.slice(1));
 }

@@ -1,21 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../connection';
-import { openMemoryDatabase } from '../database';
+import { beforeEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../../test-support/dialects';
+import type { AppDb } from '../store';
 import { upsertAccount } from './accounts';
 import { getCeRequestStats, recordCeRequests } from './ce-requests';
 
 const ACCOUNT = '123456789012';
-let h: DbHandle;
-beforeEach(async () => {
-  h = await openMemoryDatabase();
-  await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: null });
-  await upsertAccount(h.db, { id: '999999999999', alias: null, partition: 'aws', arn: null, profile: null });
-});
-afterEach(async () => {
-  await h.close();
-});
 
-describe('ce_requests', () => {
+describeEachDialect('ce_requests', (store) => {
+  let h: AppDb;
+  beforeEach(async () => {
+    h = await store.open();
+    await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: null });
+    await upsertAccount(h.db, { id: '999999999999', alias: null, partition: 'aws', arn: null, profile: null });
+  });
+
   it('counts per account per UTC day and prices each request at one cent', async () => {
     const now = new Date('2026-03-15T23:30:00Z');
     await recordCeRequests(h.db, ACCOUNT, 1, new Date('2026-03-15T00:00:01Z'));
@@ -26,7 +24,8 @@ describe('ce_requests', () => {
     await recordCeRequests(h.db, ACCOUNT, 0, now);
     await recordCeRequests(h.db, '999999999999', 100, now);
 
-    expect(h.sqlite.prepare('SELECT day, requests FROM ce_requests WHERE account_id = ? ORDER BY day').all(ACCOUNT)).toEqual([
+    const rows = await h.db.selectFrom('ce_requests').select(['day', 'requests']).where('account_id', '=', ACCOUNT).orderBy('day').execute();
+    expect(rows).toEqual([
       { day: '2026-02-13', requests: 7 },
       { day: '2026-02-14', requests: 5 },
       { day: '2026-03-14', requests: 4 },
