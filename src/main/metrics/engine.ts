@@ -32,8 +32,9 @@ const MAX_LIST_PAGES = 10;
 /** Where fetched series are kept between scans (db/repos/metric-series.ts). */
 export interface MetricCache {
   /** Series of `region` fetched for exactly `window`, no earlier than `freshAfter`. */
-  get(region: string, keys: readonly string[], window: MetricsWindow, freshAfter: Date): Map<string, DayPoint[]>;
-  put(region: string, entries: ReadonlyArray<readonly [key: string, points: DayPoint[]]>, window: MetricsWindow, fetchedAt: Date): void;
+  /** Synchronous on SQLite; a promise on a PostgreSQL store. */
+  get(region: string, keys: readonly string[], window: MetricsWindow, freshAfter: Date): Map<string, DayPoint[]> | Promise<Map<string, DayPoint[]>>;
+  put(region: string, entries: ReadonlyArray<readonly [key: string, points: DayPoint[]]>, window: MetricsWindow, fetchedAt: Date): void | Promise<void>;
 }
 
 /** What a handler asks: one resource's series, judged together. */
@@ -159,13 +160,18 @@ class RegionEngine implements RegionMetrics {
   async fetch(queries: readonly MetricQuery[]): Promise<MetricSeries[]> {
     if (this.opts.signal?.aborted) throw abortError();
     const keys = queries.map(queryKey);
-    const missing = [...new Set(keys.filter((k) => !this.memo.has(k)))];
+    let missing = [...new Set(keys.filter((k) => !this.memo.has(k)))];
     if (missing.length > 0) {
       const hours = this.opts.cacheHours ?? 0;
-      const cached =
+      let cached =
         this.opts.cache && hours > 0
           ? this.opts.cache.get(this.region, missing, this.window, new Date(this.now().getTime() - hours * 3_600_000))
           : new Map<string, DayPoint[]>();
+      if (cached instanceof Promise) {
+        cached = await cached;
+        // Another fetch may have asked for some of them meanwhile.
+        missing = missing.filter((k) => !this.memo.has(k));
+      }
       for (const key of missing) {
         const hit = cached.get(key);
         if (hit !== undefined) {
@@ -299,7 +305,7 @@ class RegionEngine implements RegionMetrics {
     }));
     if (this.opts.cache && (this.opts.cacheHours ?? 0) > 0) {
       const complete = chunk.flatMap((p, i) => (results[i]!.status === 'Complete' ? [[p.key, results[i]!.points] as const] : []));
-      this.opts.cache.put(this.region, complete, this.window, fetchedAt);
+      await this.opts.cache.put(this.region, complete, this.window, fetchedAt);
     }
     chunk.forEach((p, i) => p.resolve(results[i]!));
   }

@@ -1,5 +1,4 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ResourceWriter } from '../db/repos/resources';
 import type { Finding } from '../handlers/handler';
 import { BatchedWriter } from './batched-writer';
 
@@ -8,7 +7,7 @@ const f = (i: number) => ({ resourceId: `r-${i}` }) as Finding;
 describe('BatchedWriter', () => {
   it('commits when the buffer is full, and on flush; never loses or repeats a row', () => {
     const write = vi.fn();
-    const b = new BatchedWriter({ write } as unknown as ResourceWriter, 7, () => new Date(0), 10, 60_000);
+    const b = new BatchedWriter({ write }, 7, () => new Date(0), 10, 60_000);
     b.add([f(1), f(2), f(3)]);
     expect(write).not.toHaveBeenCalled();
     b.add(Array.from({ length: 8 }, (_, i) => f(10 + i)));
@@ -24,9 +23,55 @@ describe('BatchedWriter', () => {
 
   it('commits a partial buffer after maxDelayMs', async () => {
     const write = vi.fn();
-    const b = new BatchedWriter({ write } as unknown as ResourceWriter, 1, () => new Date(0), 1000, 20);
+    const b = new BatchedWriter({ write }, 1, () => new Date(0), 1000, 20);
     b.add([f(1)]);
     await new Promise((r) => setTimeout(r, 60));
     expect(write).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('BatchedWriter on an asynchronous store', () => {
+  it('writes batches one after another, in order, and flush waits for all of them', async () => {
+    const log: string[] = [];
+    let running = 0;
+    const write = vi.fn(async (rows: readonly Finding[]) => {
+      running++;
+      expect(running).toBe(1); // never two at once
+      await new Promise((r) => setTimeout(r, 15));
+      log.push(rows.map((r) => r.resourceId).join(','));
+      running--;
+    });
+    const b = new BatchedWriter({ write }, 1, () => new Date(0), 2, 60_000);
+    const first = b.add([f(1), f(2)]);
+    expect(first).toBeInstanceOf(Promise);
+    expect(b.add([f(3)])).toBeUndefined(); // buffered
+    b.add([f(4)]);
+    b.add([f(5)]);
+    await b.flush();
+    expect(log).toEqual(['r-1,r-2', 'r-3,r-4', 'r-5']);
+    expect(b.flush()).toBeUndefined(); // nothing left, nothing running
+  });
+
+  it('a failed batch fails every later flush (a task must not mark unwritten rows gone)', async () => {
+    const write = vi.fn(async (rows: readonly Finding[]) => {
+      if (rows.some((r) => r.resourceId === 'r-2')) throw new Error('connection lost');
+    });
+    const b = new BatchedWriter({ write }, 1, () => new Date(0), 1, 60_000);
+    await b.add([f(1)]);
+    await expect(b.add([f(2)])).rejects.toThrow('connection lost');
+    await expect(b.flush()).rejects.toThrow('connection lost');
+    b.add([f(3)])?.catch(() => {});
+    await expect(b.flush()).rejects.toThrow('connection lost');
+  });
+
+  it('a timed flush of an asynchronous store that fails is reported at the next flush, not as an unhandled rejection', async () => {
+    const write = vi.fn(async () => {
+      throw new Error('disk full');
+    });
+    const b = new BatchedWriter({ write }, 1, () => new Date(0), 1000, 10);
+    b.add([f(1)]);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(write).toHaveBeenCalledTimes(1);
+    await expect(b.flush()).rejects.toThrow('disk full');
   });
 });

@@ -1,41 +1,76 @@
-import type { ResourceWriter } from '../db/repos/resources';
+import type { FindingsWriter } from '../db/repos/findings-store';
 import type { Finding } from '../handlers/handler';
 
 /**
  * Gathers the pages of all running tasks into transactions of up to `maxRows` rows, committed at the latest
  * `maxDelayMs` after the first buffered row. Fewer, larger transactions write each touched index page once per
  * commit instead of once per page (at 100k findings that was most of the ingest time); a crash loses at most the
- * uncommitted buffer, never consistency. Callers flush before acting on what was written (marking `gone`).
+ * uncommitted buffer, never consistency. Callers flush (and await it) before acting on what was written (marking
+ * `gone`).
+ *
+ * SQLite's writer is synchronous: a batch is written inside `add`/`flush`, as before. A PostgreSQL writer returns a
+ * promise: batches are written one after another, in order; `add` returns the pending write when the buffer filled
+ * (the task awaits it: a scan cannot run ahead of its store by more than a batch), and a failed batch fails every
+ * later flush — a task must not mark rows gone when rows it saw may be missing.
  */
 export class BatchedWriter {
   private buffer: Finding[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The last asynchronous write still running, if any. */
+  private tail: Promise<void> | null = null;
+  private failure: { error: unknown } | null = null;
 
   constructor(
-    private readonly writer: ResourceWriter,
+    private readonly writer: FindingsWriter,
     private readonly scanId: number,
     private readonly now: () => Date,
     private readonly maxRows = 5000,
     private readonly maxDelayMs = 250,
   ) {}
 
-  add(rows: readonly Finding[]): void {
+  /** Buffers rows; when the buffer is full, writes it and returns the write's promise if the store is asynchronous. */
+  add(rows: readonly Finding[]): Promise<void> | undefined {
     for (const r of rows) this.buffer.push(r);
-    if (this.buffer.length >= this.maxRows) this.flush();
-    else if (this.timer === null && this.buffer.length > 0) {
-      this.timer = setTimeout(() => this.flush(), this.maxDelayMs);
+    if (this.buffer.length >= this.maxRows) return this.flush();
+    if (this.timer === null && this.buffer.length > 0) {
+      this.timer = setTimeout(() => void this.flush()?.catch(() => {}), this.maxDelayMs);
       this.timer.unref();
     }
+    return undefined;
   }
 
-  flush(): void {
+  /**
+   * Writes what is buffered. Returns undefined when everything is written (a synchronous store), otherwise a promise
+   * that settles when every write so far is done (rejected if any failed).
+   */
+  flush(): Promise<void> | undefined {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.buffer.length === 0) return;
-    const rows = this.buffer;
-    this.buffer = [];
-    this.writer.write(rows, this.scanId, this.now().toISOString());
+    if (this.failure) return Promise.reject(this.failure.error);
+    if (this.buffer.length > 0) {
+      const rows = this.buffer;
+      this.buffer = [];
+      const write = (): void | Promise<void> => this.writer.write(rows, this.scanId, this.now().toISOString());
+      const result = this.tail === null ? write() : this.tail.then(write);
+      if (result instanceof Promise) this.track(result);
+    }
+    return this.tail === null ? undefined : this.tail.then(() => {
+      if (this.failure) throw this.failure.error;
+    });
+  }
+
+  private track(p: Promise<void>): void {
+    const t: Promise<void> = p.then(
+      () => {
+        if (this.tail === t) this.tail = null;
+      },
+      (error: unknown) => {
+        this.failure ??= { error };
+        if (this.tail === t) this.tail = null;
+      },
+    );
+    this.tail = t;
   }
 }

@@ -5,8 +5,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { RegionClients } from '../aws/clients';
 import { AppError, type AppErrorDto } from '../../shared/errors';
 import { awsErrorCode, toAppError } from '../aws/errors';
-import type { DbHandle } from '../db/connection';
-import { ResourceWriter, markGone } from '../db/repos/resources';
+import { requireSqlite, type AppDb } from '../db/store';
+import { findingsWriter, markTaskGone } from '../db/repos/findings-store';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
 import { discover, type DiscoveryDeps, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
@@ -16,7 +16,7 @@ import { applyParts } from '../handlers/parts';
 import { createHandlerContext } from '../handlers/context';
 import type { PriceBook } from '../pricing/types';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { sqliteMetricCache } from '../db/repos/metric-series';
+import { metricCacheFor } from '../db/repos/metric-series';
 import { MetricsEngine } from '../metrics/engine';
 import { DEFAULT_METRICS_CACHE_HOURS } from '../metrics/types';
 import { metricsWindow } from '../metrics/window';
@@ -66,7 +66,8 @@ export const DEFAULT_SCAN_SETTINGS = {
 } as const;
 
 export interface ScanDeps {
-  db: DbHandle;
+  /** The local SQLite file or a PostgreSQL team store. */
+  db: AppDb;
   accountId: string;
   /** Regional SDK clients by service (the client factory): handlers get them through their context. */
   clients: RegionClients;
@@ -160,7 +161,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   const metrics = new MetricsEngine({
     client: (region) => deps.clients.client(CloudWatchClient, region),
     window: metricsWindow(now(), deps.settings.metricsLookbackDays),
-    cache: sqliteMetricCache(db.sqlite, accountId),
+    cache: metricCacheFor(db, accountId),
     cacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
     now,
     // The region's metric-judged kinds share calls (they start together: see the tasks' order below).
@@ -208,7 +209,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   let discovery: DiscoveryResult | null = null;
   if (!req.skipDiscovery) {
     discovery = await discover(
-      { db, ce: deps.costExplorer, accountId, coverage: coverageOf(deps.registry), now: now(), ...(signal ? { signal } : {}), ...(deps.costs ? { costs: deps.costs } : {}) },
+      { db: requireSqlite(db, 'Cost Explorer discovery'), ce: deps.costExplorer, accountId, coverage: coverageOf(deps.registry), now: now(), ...(signal ? { signal } : {}), ...(deps.costs ? { costs: deps.costs } : {}) },
       { ...deps.settings.discovery, ...(req.forceDiscovery ? { force: true } : {}) },
     );
   }
@@ -231,7 +232,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
 
   // 3. Tasks.
   const writer = new BatchedWriter(
-    new ResourceWriter(db.sqlite, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown'),
+    findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown'),
     scanId,
     now,
   );
@@ -297,7 +298,8 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
         if (signal?.aborted) throw Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
         // The dependency model: protected parts protect the finding; savings count only what its delete removes.
         const page = scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
-        writer.add(page);
+        const full = writer.add(page);
+        if (full) await full;
         for (const f of page) seen.add(f.resourceId);
         const { findings, savings } = countFindings(page);
         progress.found += page.length;
@@ -309,8 +311,8 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
         emit({ task: { ...progress } });
       }
       // The task saw everything there is: what it did not see is gone (once its rows are committed).
-      writer.flush();
-      markGone(db.sqlite, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString());
+      await writer.flush();
+      await markTaskGone(db, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString());
       totals.tasksDone++;
       emit({ task: { ...progress, status: 'done' } });
     } catch (e) {
@@ -337,8 +339,8 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       ),
     );
   } finally {
-    // What was seen is stored, whatever ended the scan.
-    writer.flush();
+    // What was seen is stored, whatever ended the scan. (A failed write already failed its tasks.)
+    await writer.flush()?.catch(() => {});
   }
 
   const handlerTypes = handlers.map((h) => h.type);

@@ -1,8 +1,12 @@
 /**
- * The metrics engine's cache (migration 0005): daily series per account, region, series key and exact window. Reads
- * and writes are synchronous (better-sqlite3, prepared once): the engine calls them between its GetMetricData calls.
+ * The metrics engine's cache (migration 0005): daily series per account, region, series key and exact window. On
+ * SQLite reads and writes are synchronous (better-sqlite3, prepared once): the engine calls them between its
+ * GetMetricData calls. On a PostgreSQL store they are one statement per read or write (a list of keys, a set of rows).
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema';
+import { isSqlite, type AppDb } from '../store';
 import type { MetricCache } from '../../metrics/engine';
 import type { DayPoint, MetricsWindow } from '../../metrics/types';
 
@@ -41,6 +45,58 @@ export function sqliteMetricCache(sqlite: BetterSqlite3.Database, accountId: str
     put(region, entries, window, fetchedAt) {
       if (entries.length === 0) return;
       putAll(region, entries, window.start.toISOString(), window.end.toISOString(), fetchedAt.toISOString());
+    },
+  };
+}
+
+/** The cache on either store. */
+export function metricCacheFor(h: AppDb, accountId: string): MetricCache {
+  return isSqlite(h) ? sqliteMetricCache(h.sqlite, accountId) : postgresMetricCache(h.db, accountId);
+}
+
+/** PostgreSQL rows per INSERT: 7 parameters each, far below the protocol's 65,535. */
+const ROWS_PER_INSERT = 1000;
+
+export function postgresMetricCache(db: Kysely<Database>, accountId: string): MetricCache {
+  return {
+    async get(region, keys, window: MetricsWindow, freshAfter) {
+      const out = new Map<string, DayPoint[]>();
+      if (keys.length === 0) return out;
+      const rows = await db
+        .selectFrom('metric_series')
+        .select(['query_key', 'points'])
+        .where('account_id', '=', accountId)
+        .where('region', '=', region)
+        .where('start_time', '=', window.start.toISOString())
+        .where('end_time', '=', window.end.toISOString())
+        .where('fetched_at', '>=', freshAfter.toISOString())
+        .where(sql<boolean>`query_key = ANY(${[...keys]}::text[])`)
+        .execute();
+      for (const r of rows) out.set(r.query_key, JSON.parse(r.points) as DayPoint[]);
+      return out;
+    },
+    async put(region, entries, window, fetchedAt) {
+      const start = window.start.toISOString();
+      const end = window.end.toISOString();
+      const at = fetchedAt.toISOString();
+      // One key twice in one INSERT … ON CONFLICT is an error on PostgreSQL: the last one wins, as on SQLite.
+      const unique = [...new Map(entries.map(([k, p]) => [k, p])).entries()];
+      for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) {
+        await db
+          .insertInto('metric_series')
+          .values(
+            unique.slice(i, i + ROWS_PER_INSERT).map(([query_key, points]) => ({
+              account_id: accountId, region, query_key, start_time: start, end_time: end, points: JSON.stringify(points), fetched_at: at,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['account_id', 'region', 'query_key', 'start_time', 'end_time']).doUpdateSet((eb) => ({
+              points: eb.ref('excluded.points'),
+              fetched_at: eb.ref('excluded.fetched_at'),
+            })),
+          )
+          .execute();
+      }
     },
   };
 }

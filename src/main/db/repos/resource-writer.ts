@@ -7,7 +7,7 @@ import type { Finding } from '../../handlers/handler';
 import { reasonCategory } from '../../findings/reason-category';
 import { inTransaction } from '../connection';
 
-const UPSERT_COLUMNS = [
+export const UPSERT_COLUMNS = [
   'account_id', 'resource_type', 'region', 'resource_id', 'service_code', 'name', 'state', 'unused', 'unused_reason',
   'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected', 'protected_reason', 'tags', 'details', 'created_at',
   'monthly_savings', 'first_seen', 'last_seen', 'last_scan_id',
@@ -17,7 +17,7 @@ const UPDATED_ON_CONFLICT = UPSERT_COLUMNS.filter((c) => !['account_id', 'resour
 // The columns a scan reports. On a re-scan most resources come back unchanged: for those nothing is written at all.
 // Their "last seen" moves with their task's (resource_tasks, written by markGone when the task succeeds): an active
 // row of a task that succeeded was seen by it, or markGone would have marked it gone. See effectiveSeen (resources.ts).
-const CONTENT_COLUMNS = [
+export const CONTENT_COLUMNS = [
   'service_code', 'name', 'state', 'unused', 'unused_reason', 'reason_category', 'unused_since', 'monthly_cost', 'cost_basis', 'protected',
   'protected_reason', 'tags', 'details', 'created_at', 'monthly_savings',
 ] as const;
@@ -33,6 +33,33 @@ ON CONFLICT (account_id, resource_type, region, resource_id) DO UPDATE SET
   status_changed_at = CASE WHEN resources.status <> 'active' THEN excluded.last_seen ELSE resources.status_changed_at END,
   status = 'active'
 WHERE resources.status <> 'active' OR ${CONTENT_COLUMNS.map((c) => `resources.${c} IS NOT excluded.${c}`).join(' OR ')}`;
+
+/** A finding's values in UPSERT_COLUMNS order, up to monthly_savings (the writer adds first/last seen and the scan). */
+export type FindingValues = [
+  string, string, string, string, string, string | null, string | null, number, string | null, string | null, string | null,
+  number | null, string, number, string | null, string, string, string | null, number | null,
+];
+
+/** Finding → its row values, for both stores' writers. Most reasons repeat: each one's category is computed once. */
+export function findingValues(accountId: string, serviceCodeFor: (f: Finding) => string): (f: Finding) => FindingValues {
+  const categories = new Map<string, string | null>();
+  const categoryOf = (f: Finding): string | null => {
+    if (f.reasonCategory !== undefined) return f.reasonCategory;
+    if (f.unusedReason === null) return null;
+    let c = categories.get(f.unusedReason);
+    if (c === undefined) {
+      if (categories.size >= 10_000) categories.clear();
+      c = reasonCategory(f.unusedReason);
+      categories.set(f.unusedReason, c);
+    }
+    return c;
+  };
+  return (f) => [
+    accountId, f.resourceType, f.region, f.resourceId,
+    serviceCodeFor(f), f.name, f.state, f.unused ? 1 : 0, f.unusedReason, categoryOf(f), f.unusedSince, f.monthlyCost, f.costBasis,
+    f.protected ? 1 : 0, f.protectedReason, JSON.stringify(f.tags), JSON.stringify(f.details), f.createdAt, f.monthlySavings ?? null,
+  ];
+}
 
 /**
  * Upserts scan findings in batches on the raw connection: prepared statements, one transaction per batch.
@@ -51,17 +78,16 @@ export class ResourceWriter {
   private readonly accountExists: BetterSqlite3.Statement;
   private readonly scanExists: BetterSqlite3.Statement;
   private readonly writeBatch: (rows: readonly Finding[], scanId: number | null, now: string) => void;
-  /** Reason → category: most reasons repeat across a scan's rows, the regexes run once per distinct reason. */
-  private readonly categories = new Map<string, string | null>();
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
     private readonly accountId: string,
-    private readonly serviceCodeFor: (f: Finding) => string,
+    serviceCodeFor: (f: Finding) => string,
   ) {
     this.upsertStmt = sqlite.prepare(UPSERT_SQL);
     this.accountExists = sqlite.prepare('SELECT 1 FROM accounts WHERE id = ?').pluck();
     this.scanExists = sqlite.prepare('SELECT 1 FROM scans WHERE id = ?').pluck();
+    const values = findingValues(accountId, serviceCodeFor);
     this.writeBatch = sqlite.transaction((rows: readonly Finding[], scanId: number | null, now: string) => {
       if (this.accountExists.get(this.accountId) === undefined) {
         throw new Error(`FOREIGN KEY constraint failed: no account ${this.accountId}`);
@@ -69,33 +95,8 @@ export class ResourceWriter {
       if (scanId !== null && this.scanExists.get(scanId) === undefined) {
         throw new Error(`FOREIGN KEY constraint failed: no scan ${scanId}`);
       }
-      const account = this.accountId;
-      for (const f of rows) {
-        const serviceCode = this.serviceCodeFor(f);
-        const unused = f.unused ? 1 : 0;
-        const prot = f.protected ? 1 : 0;
-        const tags = JSON.stringify(f.tags);
-        const details = JSON.stringify(f.details);
-        this.upsertStmt.run(
-          account, f.resourceType, f.region, f.resourceId,
-          serviceCode, f.name, f.state, unused, f.unusedReason, this.categoryOf(f), f.unusedSince, f.monthlyCost, f.costBasis, prot,
-          f.protectedReason, tags, details, f.createdAt, f.monthlySavings ?? null,
-          now, now, scanId,
-        );
-      }
+      for (const f of rows) this.upsertStmt.run(...values(f), now, now, scanId);
     });
-  }
-
-  private categoryOf(f: Finding): string | null {
-    if (f.reasonCategory !== undefined) return f.reasonCategory;
-    if (f.unusedReason === null) return null;
-    let c = this.categories.get(f.unusedReason);
-    if (c === undefined) {
-      if (this.categories.size >= 10_000) this.categories.clear();
-      c = reasonCategory(f.unusedReason);
-      this.categories.set(f.unusedReason, c);
-    }
-    return c;
   }
 
   /** Writes one batch atomically. */

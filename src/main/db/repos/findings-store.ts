@@ -1,0 +1,30 @@
+/**
+ * The scan's and the cleanup's writes to `resources` on either store (store.ts): SQLite's synchronous writer
+ * (resource-writer.ts) or PostgreSQL's set statements (resource-writer-pg.ts), behind one small interface.
+ */
+import type { Finding } from '../../handlers/handler';
+import { isSqlite, type AppDb } from '../store';
+import { ResourceWriter, markDeleted, markGone } from './resource-writer';
+import { PostgresResourceWriter, markDeletedPostgres, markGonePostgres } from './resource-writer-pg';
+
+export interface FindingsWriter {
+  /** One batch, atomically. SQLite writes synchronously (returns nothing); PostgreSQL returns the write's promise. */
+  write(rows: readonly Finding[], scanId: number | null, now?: string): void | Promise<void>;
+}
+
+export function findingsWriter(h: AppDb, accountId: string, serviceCodeFor: (f: Finding) => string): FindingsWriter {
+  return isSqlite(h) ? new ResourceWriter(h.sqlite, accountId, serviceCodeFor) : new PostgresResourceWriter(h, accountId, serviceCodeFor);
+}
+
+export type GoneQuery = Parameters<typeof markGone>[1];
+
+/** markGone on either store. */
+export async function markTaskGone(h: AppDb, q: GoneQuery, now = new Date().toISOString()): Promise<number> {
+  return isSqlite(h) ? markGone(h.sqlite, q, now) : markGonePostgres(h.db, q, now);
+}
+
+/** markDeleted on either store. */
+export async function markResourceDeleted(h: AppDb, id: number, now = new Date().toISOString()): Promise<void> {
+  if (isSqlite(h)) markDeleted(h.sqlite, id, now);
+  else await markDeletedPostgres(h.db, id, now);
+}
