@@ -1,6 +1,8 @@
 /** The benchmarks' synthetic findings: deterministic, varied like a real account (types, regions, tags, unknowns). */
 import path from 'node:path';
+import { sql } from 'kysely';
 import { openDatabase } from '../src/main/db/connection';
+import type { PostgresHandle } from '../src/main/db/postgres';
 import type { Finding, ResourceType } from '../src/main/handlers/handler';
 
 export const ACCOUNT = '111122223333';
@@ -58,5 +60,43 @@ export function plainInsertFloorMs(dir: string, name: string, rows: readonly Fin
     return performance.now() - t0;
   } finally {
     h.sqlite.close();
+  }
+}
+
+/**
+ * The same floor on a PostgreSQL server: the same rows and columns, in the same batches (one transaction each) and
+ * statements of 2,000 rows as unnest arrays (as the findings writer sends them), into a table with no key, index or
+ * constraint. Returns milliseconds; the table is dropped.
+ */
+export async function plainInsertFloorMsPostgres(h: PostgresHandle, rows: readonly Finding[], batchSize: number): Promise<number> {
+  const cols: [string, string][] = [
+    ['account_id', 'text'], ['resource_type', 'text'], ['region', 'text'], ['resource_id', 'text'], ['service_code', 'text'], ['name', 'text'],
+    ['state', 'text'], ['unused', 'integer'], ['unused_reason', 'text'], ['unused_since', 'text'], ['monthly_cost', 'double precision'],
+    ['cost_basis', 'text'], ['protected', 'integer'], ['protected_reason', 'text'], ['tags', 'text'], ['details', 'text'], ['created_at', 'text'],
+    ['monthly_savings', 'double precision'], ['first_seen', 'text'], ['last_seen', 'text'], ['last_scan_id', 'bigint'],
+  ];
+  await sql.raw(`DROP TABLE IF EXISTS bench_plain; CREATE TABLE bench_plain (${cols.map(([c, t]) => `${c} ${t}`).join(', ')})`).execute(h.db);
+  const types = cols.map(([, t]) => sql.raw(`::${t}[]`));
+  const now = new Date().toISOString();
+  try {
+    const t0 = performance.now();
+    for (let i = 0; i < rows.length; i += batchSize) {
+      const batch = rows.slice(i, i + batchSize);
+      await h.db.transaction().execute(async (trx) => {
+        for (let j = 0; j < batch.length; j += 2000) {
+          const chunk = batch.slice(j, j + 2000);
+          const values = chunk.map((f) => [
+            ACCOUNT, f.resourceType, f.region, f.resourceId, 'AmazonEC2Other', f.name, f.state, f.unused ? 1 : 0, f.unusedReason, f.unusedSince,
+            f.monthlyCost, f.costBasis, f.protected ? 1 : 0, f.protectedReason, JSON.stringify(f.tags), JSON.stringify(f.details), f.createdAt,
+            f.monthlySavings ?? null, now, now, 1,
+          ]);
+          const arrays = sql.join(cols.map((_, c) => sql`${values.map((v) => v[c])}${types[c]!}`));
+          await sql`INSERT INTO bench_plain SELECT * FROM unnest(${arrays})`.execute(trx);
+        }
+      });
+    }
+    return performance.now() - t0;
+  } finally {
+    await sql`DROP TABLE IF EXISTS bench_plain`.execute(h.db);
   }
 }

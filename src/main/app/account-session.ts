@@ -3,7 +3,7 @@ import type { Logger } from '@smithy/types';
 import { createClientFactory, type ClientFactory } from '../aws/clients';
 import { assertSameAccount, getIdentity } from '../aws/identity';
 import type { AwsIdentityDto, MfaPrompt } from '../aws/types';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import { upsertAccount, type AccountDto } from '../db/repos/accounts';
 import { registerBuiltinHandlers } from '../handlers/builtin';
 import { createHandlerRegistry, type HandlerRegistry } from '../handlers/registry';
@@ -26,7 +26,7 @@ export interface AccountSession {
 export interface OpenSessionOptions {
   /** The resource kinds (default: the ones that ship with the app). */
   registry?: HandlerRegistry;
-  db: DbHandle;
+  db: AppDb;
   profile: string;
   /** Tests: explicit credentials instead of the profile's. */
   credentials?: AwsCredentialIdentityProvider;

@@ -256,7 +256,7 @@ describe('a kind defined only in this test', () => {
     gadgets.set('us-east-1', [{ id: 'gad-cli', idleDays: 45, sizeGiB: 2, tags: [] }]);
     const out: string[] = [];
     const code = await scanCommand(
-      { profile: 'sim', regions: ['us-east-1'], db: path.join(dir, 'cli.db'), json: true, registry: registry() },
+      { profile: 'sim', regions: ['us-east-1'], store: { file: path.join(dir, 'cli.db') }, json: true, registry: registry() },
       { out: (s) => out.push(s), err: () => undefined },
     );
     expect(code).toBe(0);

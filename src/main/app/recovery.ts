@@ -1,4 +1,4 @@
-import type { DbHandle } from '../db/connection';
+import { isSqlite, type AppDb } from '../db/store';
 import { listRunningPlans, markRunningPlansInterrupted } from '../db/repos/cleanup-plans';
 import { pendingDeletions, type DeletionDto } from '../db/repos/deletions';
 import { listRunningScans, markInterruptedScans } from '../db/repos/scans';
@@ -24,13 +24,14 @@ export interface RecoveryReport {
  * commands never do.
  */
 export async function recoverAfterCrash(
-  db: DbHandle,
+  db: AppDb,
   isOwnerGone: (row: OwnerColumns) => boolean = ownerGoneChecker(),
 ): Promise<RecoveryReport> {
   const scans = await listRunningScans(db.db);
   const plans = await listRunningPlans(db.db);
-  const deadScans = scans.filter(isOwnerGone).map((s) => s.id);
-  const deadPlans = plans.filter(isOwnerGone).map((p) => p.id);
+  const gone = isSqlite(db) ? { scans: scans.filter(isOwnerGone).map((s) => s.id), plans: plans.filter(isOwnerGone).map((p) => p.id) } : await goneOnTeamStore(db);
+  const deadScans = gone.scans;
+  const deadPlans = gone.plans;
   const livePlans = plans.map((p) => p.id).filter((id) => !deadPlans.includes(id));
   const pendingCalls = (await pendingDeletions(db.db)).filter((d) => !livePlans.includes(d.planId));
   const interruptedScans = await markInterruptedScans(db.db, deadScans);
@@ -41,5 +42,22 @@ export async function recoverAfterCrash(
     pendingCalls,
     liveScans: scans.map((s) => s.id).filter((id) => !deadScans.includes(id)),
     livePlans,
+  };
+}
+
+/**
+ * On a PostgreSQL team store the runs may be other machines' (their pids mean nothing here). A resource scan or a
+ * cleanup holds its account's lease while it runs (run-leases.ts, renewed every 20 s): one whose account has no
+ * unexpired lease of its kind has no live owner anywhere. Runs that hold no lease (account-less and cost scans) are
+ * left alone: on a shared store nothing here can tell whether their owner lives.
+ */
+async function goneOnTeamStore(db: AppDb, now = new Date()): Promise<{ scans: number[]; plans: string[] }> {
+  const leases = await db.db.selectFrom('run_leases').select(['account_id', 'kind']).where('expires_at', '>', now.toISOString()).execute();
+  const live = new Set(leases.map((l) => `${l.kind}|${l.account_id}`));
+  const scans = await db.db.selectFrom('scans').select(['id', 'account_id']).where('status', '=', 'running').where('kind', '=', 'resources').execute();
+  const plans = await db.db.selectFrom('cleanup_plans').select(['id', 'account_id']).where('status', '=', 'running').execute();
+  return {
+    scans: scans.filter((s) => s.account_id !== null && !live.has(`scan|${s.account_id}`)).map((s) => s.id),
+    plans: plans.filter((p) => !live.has(`cleanup|${p.account_id}`)).map((p) => p.id),
   };
 }

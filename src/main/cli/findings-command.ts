@@ -1,7 +1,7 @@
 import { exportFindings } from '../app/export-findings';
 import type { SavingsTotalsDto } from '../../shared/dto/findings';
 import type { IgnoredMode, IgnoredTotalsDto } from '../../shared/dto/snooze';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import { latestScan } from '../db/repos/scans';
 import { listFindings, type ResourceDto } from '../db/repos/resources';
 import type { CliIo } from './main';
@@ -38,7 +38,7 @@ export function money(n: number | null): string {
  * out, as in the app's totals; the summary says how many and what they would save.
  */
 export async function findingsCommand(
-  handle: DbHandle,
+  handle: AppDb,
   accountId: string,
   format: 'json' | 'csv' | 'table',
   io: CliIo,

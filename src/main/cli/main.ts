@@ -17,7 +17,7 @@ import { AppError, isAppError } from '../../shared/errors';
 import { toAppError } from '../aws/errors';
 import { listProfiles } from '../aws/profiles';
 import { runCleanupCommand } from './clean-command';
-import { openCliDatabase, resolveAccountId } from './cli-db';
+import { cliStore, openCliDatabase, resolveAccountId } from './cli-db';
 import { findingsCommand } from './findings-command';
 import { scanAllCommand } from './scan-all-command';
 import { scanCommand } from './scan-command';
@@ -39,12 +39,17 @@ const USAGE = `usage:
     --all-accounts: the profile's account and its organization's accounts, each through a role (default OrganizationAccountAccessRole)
   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
   cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID...] [--action ID=ACTION...] --confirm-account ACCOUNT [--dry-run] [--snapshot-volumes]
-    --action ID=ACTION: the action for one finding (stop, pause, delete-without-snapshot, …; default: its kind's first)`;
+    --action ID=ACTION: the action for one finding (stop, pause, delete-without-snapshot, …; default: its kind's first)
+  store (every command but profiles): the app's database by default; --db FILE for another SQLite file;
+    --database-url postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=require|verify-ca|verify-full&sslrootcert=CA.pem]
+    (or CLOUD_CLEANER_DATABASE_URL) for a team store; --migrate-database to update an older team store's schema`;
 
 const OPTIONS = {
   profile: { type: 'string' },
   regions: { type: 'string' },
   db: { type: 'string' },
+  'database-url': { type: 'string' },
+  'migrate-database': { type: 'boolean' },
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
   account: { type: 'string' },
@@ -62,9 +67,9 @@ const OPTIONS = {
 
 const ALLOWED: Record<string, readonly string[]> = {
   profiles: ['json'],
-  scan: ['profile', 'regions', 'db', 'json', 'all-accounts', 'role', 'accounts'],
-  findings: ['db', 'profile', 'account', 'ignored', 'json', 'csv'],
-  clean: ['profile', 'db', 'finding', 'action', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
+  scan: ['profile', 'regions', 'db', 'database-url', 'migrate-database', 'json', 'all-accounts', 'role', 'accounts'],
+  findings: ['db', 'database-url', 'migrate-database', 'profile', 'account', 'ignored', 'json', 'csv'],
+  clean: ['profile', 'db', 'database-url', 'migrate-database', 'finding', 'action', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
 };
 
 export function parseRegions(v: string | undefined): 'all' | string[] {
@@ -111,7 +116,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const regions = parseRegions(v.regions);
         if (!v['all-accounts']) {
           if (v.role !== undefined || v.accounts !== undefined) throw new UsageError('--role and --accounts go with --all-accounts');
-          return await scanCommand({ profile: v.profile, regions, db: v.db, json: v.json === true }, io);
+          return await scanCommand({ profile: v.profile, regions, store: cliStore(v), json: v.json === true }, io);
         }
         let accounts: string[] | undefined;
         if (v.accounts !== undefined) {
@@ -120,14 +125,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           if (accounts.length === 0 || bad.length > 0) throw new UsageError(`--accounts: not a 12-digit account id: ${bad.join(', ') || '(empty)'}`);
         }
         return await scanAllCommand(
-          { profile: v.profile, regions, db: v.db, json: v.json === true, ...(v.role !== undefined ? { role: v.role } : {}), ...(accounts ? { accounts } : {}) },
+          { profile: v.profile, regions, store: cliStore(v), json: v.json === true, ...(v.role !== undefined ? { role: v.role } : {}), ...(accounts ? { accounts } : {}) },
           io,
         );
       }
       case 'findings': {
         const ignoredMode = v.ignored ?? 'exclude';
         if (!(IGNORED_MODES as readonly string[]).includes(ignoredMode)) throw new UsageError(`--ignored: one of ${IGNORED_MODES.join(', ')} (not "${ignoredMode}")`);
-        const handle = await openCliDatabase(v.db);
+        const handle = await openCliDatabase(cliStore(v), { notice: io.err });
         try {
           const accountId = await resolveAccountId(handle, { profile: v.profile, account: v.account });
           return await findingsCommand(handle, accountId, v.csv ? 'csv' : v.json ? 'json' : 'table', io, ignoredMode as IgnoredMode);
@@ -153,7 +158,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await runCleanupCommand(
           {
             profile: v.profile,
-            db: v.db,
+            store: cliStore(v),
             findingIds: ids,
             actions,
             confirmAccountId: confirm,

@@ -17,14 +17,15 @@ import { listOrganizationAccounts } from '../org/list-accounts';
 import { openMemberSession } from '../org/member-session';
 import { runOrgScan, type OrgScanTarget } from '../org/org-scan';
 import { createPriceService } from '../pricing/prices';
-import { openCliDatabase } from './cli-db';
+import { openCliDatabase, type CliStore } from './cli-db';
 import { findingJson, money } from './findings-command';
 import type { CliIo } from './main';
 
 export interface ScanAllInput {
   profile: string;
   regions: 'all' | string[];
-  db: string | undefined;
+  /** The SQLite file or team store (cli-db.ts). */
+  store: CliStore;
   json: boolean;
   /** The role to assume in every member this run (default: each account's role, else the stored default). */
   role?: string;
@@ -37,7 +38,7 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 export async function scanAllCommand(input: ScanAllInput, io: CliIo): Promise<number> {
   if (input.role !== undefined && !ROLE_NAME.test(input.role)) throw new AppError('validation', `--role: "${input.role}" is not an IAM role name.`);
-  const handle = await openCliDatabase(input.db, { recover: true });
+  const handle = await openCliDatabase(input.store, { recover: true, notice: io.err });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

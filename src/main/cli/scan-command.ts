@@ -6,14 +6,15 @@ import type { SavingsTotalsDto } from '../../shared/dto/findings';
 import { getScan } from '../db/repos/scans';
 import { createPriceService } from '../pricing/prices';
 import { runScan } from '../scan/scanner';
-import { openCliDatabase } from './cli-db';
+import { openCliDatabase, type CliStore } from './cli-db';
 import { findingJson, money } from './findings-command';
 import type { CliIo } from './main';
 
 export interface ScanCommandInput {
   profile: string;
   regions: 'all' | string[];
-  db: string | undefined;
+  /** The SQLite file or team store (cli-db.ts). */
+  store: CliStore;
   json: boolean;
   /** The resource kinds (default: the ones that ship with the app). */
   registry?: HandlerRegistry;
@@ -21,7 +22,7 @@ export interface ScanCommandInput {
 
 /** A full scan (discovery from cache unless stale + every region × handler), then a summary or one JSON object. */
 export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<number> {
-  const handle = await openCliDatabase(input.db, { recover: true });
+  const handle = await openCliDatabase(input.store, { recover: true, notice: io.err });
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

@@ -11,7 +11,7 @@ import { createClientFactory } from '../aws/clients';
 import { assertSameAccount, getIdentity } from '../aws/identity';
 import type { MfaPrompt } from '../aws/types';
 import { ENVIRONMENT_PROFILE } from '../aws/types';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import { upsertAccount } from '../db/repos/accounts';
 import { assumeRoleProvider, type AssumeRoleProvider } from './assume-role';
 
@@ -22,7 +22,7 @@ export interface MemberSession extends AccountSession {
 }
 
 export interface OpenMemberOptions {
-  db: DbHandle;
+  db: AppDb;
   home: AccountSession;
   accountId: string;
   roleName: string;

@@ -13,7 +13,7 @@ import { AppError, type AppErrorDto } from '../../shared/errors';
 import type { OrgScanProgressEvent } from '../../shared/dto/org';
 import type { AccountSession } from '../app/account-session';
 import { toAppError } from '../aws/errors';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import { recordCeRequests } from '../db/repos/ce-requests';
 import { saveAccessOutcome } from '../db/repos/org-accounts';
 import { fetchLinkedAccountCosts, fetchServiceCosts, type CostExplorerResult, type CostPeriod, type LinkedAccountCosts } from '../discovery/cost-explorer';
@@ -54,7 +54,7 @@ export interface ReachedAccount {
 }
 
 export interface OrgScanDeps {
-  db: DbHandle;
+  db: AppDb;
   home: AccountSession;
   /** Reaches a member account (assumes its role); throws an AppError naming the role and the error. */
   openMember: (t: OrgScanTarget, signal: AbortSignal) => Promise<ReachedAccount>;
