@@ -138,7 +138,9 @@ async function postgresRun(rows: readonly Finding[]): Promise<Record<string, unk
 async function main(): Promise<void> {
   const rows = Array.from({ length: N }, (_, i) => makeFinding(i));
   const sqlite = await sqliteRun(rows);
-  const postgres = process.env.BENCH_SKIP_POSTGRES ? { store: 'postgres', skipped: 'BENCH_SKIP_POSTGRES is set' } : await postgresRun(rows);
+  const postgres = process.env.BENCH_SKIP_POSTGRES
+    ? { store: 'postgres', skipped: 'BENCH_SKIP_POSTGRES is set' }
+    : await postgresRun(rows).catch((e: unknown) => ({ store: 'postgres', error: e instanceof Error ? e.message : String(e) }));
   console.log(JSON.stringify(postgres));
   console.log(JSON.stringify(sqlite));
 }
