@@ -173,17 +173,19 @@ export function insertDecision(
  * The audit writes on either store (issue #21). On SQLite they are the functions above, unchanged: synchronous on
  * the raw connection, `synchronous = FULL`, a pending row refused inside a transaction.
  *
- * On PostgreSQL each row is one statement in a transaction of its own, committed before the promise resolves (the
- * AWS call awaits it). A PostgreSQL commit is durable — its WAL flushed to disk before COMMIT returns — when
+ * On PostgreSQL each row is written in a transaction of its own, committed before the promise resolves (the AWS call
+ * awaits it). A PostgreSQL commit is durable — its WAL flushed to disk before COMMIT returns — when
  * `synchronous_commit` is on, the server's default. A server, database or role may set it off (a team store tuned
- * for speed; the test server does): that commit may then be lost on a crash of the server. So, as SQLite's FULL is
- * switched on for the audit writes only, `SET LOCAL synchronous_commit = on` makes each audit commit durable whatever
- * the server's default, and nothing else. As on SQLite, a pending row is refused inside a transaction (a Transaction
- * passed as the handle's db): its rollback would erase the record of a call that was made.
+ * for speed; the test server does): such a commit may be lost if the server crashes. So, as SQLite's FULL is
+ * switched on for the audit writes only, an audit transaction raises `synchronous_commit` from off to on for itself
+ * (set_config(…, true), i.e. SET LOCAL): every audit commit is durable whatever the server's default, and nothing
+ * else pays for it. Any other setting (local, remote_write, remote_apply) flushes the WAL too and is left as it is.
+ * As on SQLite, a pending row is refused inside a transaction (a Transaction passed as the handle's db): its
+ * rollback would erase the record of a call that was made.
  */
 function durablyOnPostgres<T>(h: PostgresHandle, fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
   return h.db.transaction().execute(async (tx) => {
-    await sql`SET LOCAL synchronous_commit = on`.execute(tx);
+    await sql`SELECT set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off'`.execute(tx);
     return fn(tx);
   });
 }
