@@ -1,8 +1,8 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { awsErrorCode } from '../aws/errors';
 import type { AuditedCall, DeleteContext } from '../handlers/handler';
-import { completeDeletion, insertPendingDeletion } from '../db/repos/deletions';
+import { auditComplete, auditPending } from '../db/repos/deletions';
 import type { DeletionCompletion, DeletionSubject } from '../db/repos/deletions';
+import type { AppDb } from '../db/store';
 
 const UNAUTHORIZED = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException']);
 
@@ -86,7 +86,8 @@ export function completionForResult(call: AuditedCall, value: unknown): Deletion
 }
 
 export interface AuditorOptions {
-  sqlite: BetterSqlite3.Database;
+  /** The store the log is written to: SQLite (synchronous = FULL) or PostgreSQL (a commit per row). */
+  db: AppDb;
   subject: DeletionSubject;
   now: () => Date;
   /** Recorded with every completed row (the plan action the call belongs to: `stop`, `delete`, …). */
@@ -94,14 +95,14 @@ export interface AuditorOptions {
 }
 
 /**
- * `DeleteContext.audited` for one item: the `pending` row is committed before `fn` runs, and completed with
- * the outcome after. A crash between the two leaves the pending row: a record of a call that may have been made.
- * Errors from `fn` are recorded and rethrown unchanged (the handler maps them to outcomes).
+ * `DeleteContext.audited` for one item: the `pending` row is committed before `fn` runs (awaited: the call waits
+ * for the commit), and completed with the outcome after. A crash between the two leaves the pending row: a record
+ * of a call that may have been made. Errors from `fn` are recorded and rethrown unchanged (the handler maps them to outcomes).
  */
 export function createAudited(o: AuditorOptions): DeleteContext['audited'] {
   return async function audited<T>(call: AuditedCall, fn: () => Promise<T>): Promise<T> {
-    const rowId = insertPendingDeletion(
-      o.sqlite,
+    const rowId = await auditPending(
+      o.db,
       { ...o.subject, action: call.action, target: call.target, dryRun: call.dryRun },
       o.now().toISOString(),
     );
@@ -110,11 +111,11 @@ export function createAudited(o: AuditorOptions): DeleteContext['audited'] {
       value = await fn();
     } catch (err) {
       const c = completionForError(call, err);
-      completeDeletion(o.sqlite, rowId, { ...c, details: { ...o.details, ...c.details } }, o.now().toISOString());
+      await auditComplete(o.db, rowId, { ...c, details: { ...o.details, ...c.details } }, o.now().toISOString());
       throw err;
     }
     const c = completionForResult(call, value);
-    completeDeletion(o.sqlite, rowId, { ...c, details: { ...o.details, ...c.details } }, o.now().toISOString());
+    await auditComplete(o.db, rowId, { ...c, details: { ...o.details, ...c.details } }, o.now().toISOString());
     return value;
   };
 }

@@ -2,12 +2,12 @@ import { assertNever } from '../../shared/assert-never';
 import { holdLease } from '../db/repos/run-leases';
 import { AppError } from '../../shared/errors';
 import { awsErrorCode } from '../aws/errors';
-import type { DbHandle } from '../db/connection';
 import { getPlan, markRunningPlansInterrupted, recordDryRun, transitionPlan, updatePlanStatus } from '../db/repos/cleanup-plans';
 import type { CleanupPlanDto, PlanItemDto } from '../db/repos/cleanup-plans';
-import { insertDecision } from '../db/repos/deletions';
+import { auditDecision } from '../db/repos/deletions';
 import { getResourcesByIds, markDeleted } from '../db/repos/resources';
 import type { PlanStatus } from '../db/schema';
+import { requireSqlite, type AppDb } from '../db/store';
 import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, StoredFinding } from '../handlers/handler';
 import { actionById } from '../handlers/actions';
 import { createHandlerContext } from '../handlers/context';
@@ -109,7 +109,9 @@ export async function runPlan(deps: RunPlanDeps, input: RunPlanInput): Promise<C
 
 async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<CleanupResult> {
   const now = deps.now ?? (() => new Date());
-  const { db, sqlite } = deps.db;
+  // Either store (issue #21): the audit and the plan go through AppDb-neutral repositories.
+  const store: AppDb = deps.db;
+  const { db } = store;
   const plan = await getPlan(db, input.planId);
   if (plan === null) throw new AppError('not_found', `No cleanup plan ${input.planId}`);
   if (plan.accountId !== deps.accountId) {
@@ -135,6 +137,9 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
   if (!dryRun && (input.confirmAccountId ?? '').trim() !== plan.accountId) {
     return refuseWholePlan(deps, plan, input, now);
   }
+  // A finding is marked deleted through better-sqlite3 until resource-writer.ts's markDeleted takes either store
+  // (issue #21): on PostgreSQL an execute is refused here, before anything is sent to AWS.
+  if (!dryRun) requireSqlite(store, 'Executing a cleanup');
   // Execute acts on what the user saw pass: the items of the latest dry run, while it is fresh. A missing or stale
   // dry run is an error (the plan stays runnable: run the dry run again), not a result.
   const freshness = deps.dryRunFreshnessMs === undefined ? DRY_RUN_FRESHNESS_MS : deps.dryRunFreshnessMs;
@@ -158,20 +163,32 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
     completed += 1;
     emit(w.item.findingId, 'done', f.outcome, f.reason);
   };
-  const refuse = (w: Slot, reason: string, stage: string): void => {
-    insertDecision(
-      sqlite,
+  const refuse = async (w: Slot, reason: string, stage: string): Promise<void> => {
+    await auditDecision(
+      store,
       { ...subject(w), action: 'Refuse', dryRun, outcome: 'refused', message: reason, details: { stage } },
       now().toISOString(),
     );
     finish(w, { outcome: 'refused', reason });
   };
   const aborted = (): boolean => input.signal?.aborted === true;
-  const lastCall = sqlite.prepare(
-    `SELECT outcome FROM deletions WHERE plan_id = ? AND resource_type = ? AND region = ? AND resource_id = ? AND dry_run = 0 ORDER BY id DESC LIMIT 1`,
-  );
-  const lastCallSucceeded = (w: Slot): boolean =>
-    (lastCall.get(plan.id, w.item.resourceType, w.item.region, w.item.resourceId) as { outcome: string } | undefined)?.outcome === 'succeeded';
+  const lastCallSucceeded = async (w: Slot): Promise<boolean> => {
+    const last = await db
+      .selectFrom('deletions')
+      .select('outcome')
+      .where('plan_id', '=', plan.id)
+      .where('resource_type', '=', w.item.resourceType)
+      .where('region', '=', w.item.region)
+      .where('resource_id', '=', w.item.resourceId)
+      .where('dry_run', '=', 0)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return last?.outcome === 'succeeded';
+  };
+  // SQLite only for now: an execute on PostgreSQL was refused before it started (above), never after a delete.
+  const markFindingDeleted = (findingId: number): void =>
+    markDeleted(requireSqlite(store, 'Marking a cleaned-up finding deleted').sqlite, findingId, now().toISOString());
   const addedFor = (findingId: number): string[] => plan.options.addedParts?.[String(findingId)] ?? [];
 
   const ctxFor = (w: Work, withSignal: boolean): DeleteContext => ({
@@ -190,7 +207,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
     snapshotBeforeDelete: plan.options.snapshotVolumes,
     addedParts: addedFor(w.item.findingId),
     action: w.item.action,
-    audited: createAudited({ sqlite, subject: subject(w), now, details: { planAction: w.item.action } }),
+    audited: createAudited({ db: store, subject: subject(w), now, details: { planAction: w.item.action } }),
   });
 
   /** Re-check; true when the item may proceed. */
@@ -203,8 +220,8 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
       const code = awsErrorCode(err);
       const message = err instanceof Error ? err.message : String(err);
       const outcome = UNAUTHORIZED.has(code) ? 'unauthorized' : 'failed';
-      insertDecision(
-        sqlite,
+      await auditDecision(
+        store,
         { ...subject(w), action: 'Recheck', dryRun, outcome, errorCode: code, message, details: { stage } },
         now().toISOString(),
       );
@@ -223,14 +240,14 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
       const byParts = compareParts(w.item.related, current.parts);
       if (byParts.status !== 'unchanged') {
         w.recheck = byParts.status;
-        refuse(w, byParts.status === 'protected' ? `protected: ${byParts.reason}` : byParts.reason, stage);
+        await refuse(w, byParts.status === 'protected' ? `protected: ${byParts.reason}` : byParts.reason, stage);
         return false;
       }
       // The chosen action must still apply to what AWS shows now (an instance to stop that is stopped already).
       const notNow = w.handler.actionRefusal?.(r.current, w.item.action) ?? null;
       if (notNow !== null) {
         w.recheck = 'changed';
-        refuse(w, notNow, stage);
+        await refuse(w, notNow, stage);
         return false;
       }
     }
@@ -239,10 +256,10 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
         return true;
       case 'changed':
       case 'gone':
-        refuse(w, r.reason, stage);
+        await refuse(w, r.reason, stage);
         return false;
       case 'protected':
-        refuse(w, `protected: ${r.reason}`, stage);
+        await refuse(w, `protected: ${r.reason}`, stage);
         return false;
       default:
         return assertNever(r);
@@ -262,8 +279,8 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
       ? await deps.permissionCheck(actions)
       : ({ status: 'unknown', note: 'Permissions not simulated (no IAM access here)' } as const);
     const outcome = check.status === 'denied' ? 'unauthorized' : 'dry-run-ok';
-    insertDecision(
-      sqlite,
+    await auditDecision(
+      store,
       {
         ...subject(w),
         action: 'CheckPermissions',
@@ -280,7 +297,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
   };
 
   /** Maps a handler outcome to the item's end (or, for a passed dry run in execute mode, to "go on"). */
-  const settle = (w: Work, o: DeleteOutcome, stage: 'dry-run' | 'delete'): boolean => {
+  const settle = async (w: Work, o: DeleteOutcome, stage: 'dry-run' | 'delete'): Promise<boolean> => {
     switch (o.kind) {
       case 'checked':
         if (stage === 'delete') {
@@ -298,16 +315,16 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
         return !dryRun;
       case 'deleted':
         // An action short of deleting (stop, pause) leaves the resource: its finding stays for the next scan to judge.
-        if (w.item.actionRemoves) markDeleted(sqlite, w.item.findingId, now().toISOString());
+        if (w.item.actionRemoves) markFindingDeleted(w.item.findingId);
         finish(w, { outcome: 'deleted', calls: o.calls, ...(o.safetySnapshotId ? { safetySnapshotId: o.safetySnapshotId } : {}) });
         return false;
       case 'unauthorized':
       case 'failed':
         // The item's outcome in the audit when its last call said otherwise (a CreateImage that succeeded before the
         // image failed must not make the item read "done" in the history or in savings realised).
-        if (stage === 'delete' && !dryRun && lastCallSucceeded(w)) {
-          insertDecision(
-            sqlite,
+        if (stage === 'delete' && !dryRun && (await lastCallSucceeded(w))) {
+          await auditDecision(
+            store,
             { ...subject(w), action: 'Outcome', dryRun: false, outcome: o.kind, errorCode: o.code, message: o.message, details: { stage } },
             now().toISOString(),
           );
@@ -315,7 +332,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
         finish(w, { outcome: o.kind, errorCode: o.code, errorMessage: o.message });
         return false;
       case 'refused':
-        refuse(w, o.reason, stage);
+        await refuse(w, o.reason, stage);
         return false;
       default:
         return assertNever(o);
@@ -327,7 +344,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
     const open = (): Work[] => works.filter((w) => w.result === null);
     if (cleared !== null) {
       for (const w of open()) {
-        if (!cleared.has(w.item.findingId)) refuse(w, 'It did not pass the latest dry run: run a new dry run to include it', 'dry-run-binding');
+        if (!cleared.has(w.item.findingId)) await refuse(w, 'It did not pass the latest dry run: run a new dry run to include it', 'dry-run-binding');
       }
     }
     const concurrency = Math.max(1, deps.concurrencyPerRegion ?? DEFAULT_CONCURRENCY);
@@ -343,7 +360,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
     });
     await perRegion(open(), async (w) => {
       emit(w.item.findingId, 'dry-run');
-      settle(w, await verify(w), 'dry-run');
+      await settle(w, await verify(w), 'dry-run');
     });
 
     // (4) Per region, group by group in deleteOrder: all instances finish before the AMIs start, and so on.
@@ -357,7 +374,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
               if (aborted()) return;
               emit(w.item.findingId, 'delete');
               if (!(await recheck(w, 'before-delete'))) return;
-              settle(w, await guardedDelete(w.handler, ctxFor(w, false), w.stored, { dryRun: false }), 'delete');
+              await settle(w, await guardedDelete(w.handler, ctxFor(w, false), w.stored, { dryRun: false }), 'delete');
             });
           }
         }),
@@ -384,7 +401,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
 async function prepare(
   deps: RunPlanDeps,
   plan: CleanupPlanDto,
-  refuse: (w: Slot, reason: string, stage: string) => void,
+  refuse: (w: Slot, reason: string, stage: string) => Promise<void>,
   finish: (w: Slot, f: Final) => void,
 ): Promise<{ slots: Slot[]; works: Work[] }> {
   const rows = await getResourcesByIds(deps.db.db, plan.accountId, plan.items.map((i) => i.findingId));
@@ -406,16 +423,16 @@ async function prepare(
     }
     const reason = refusalReason(row, handler);
     if (reason !== null || handler === undefined) {
-      refuse(slot, reason ?? `No handler can delete ${type}`, 'stored');
+      await refuse(slot, reason ?? `No handler can delete ${type}`, 'stored');
       continue;
     }
     const snooze = snoozed.get(item.findingId);
     if (snooze !== undefined) {
-      refuse(slot, ignoredRefusal(snooze), 'ignored');
+      await refuse(slot, ignoredRefusal(snooze), 'ignored');
       continue;
     }
     if (actionById(handler, item.action) === undefined) {
-      refuse(slot, `${type} no longer offers the action "${item.action}": plan it again`, 'stored');
+      await refuse(slot, `${type} no longer offers the action "${item.action}": plan it again`, 'stored');
       continue;
     }
     const work: Work = Object.assign(slot, { handler, stored: reviewedFinding({ ...item, resourceType: type }) });
@@ -450,9 +467,10 @@ async function refuseWholePlan(
     throw new AppError('conflict', `Plan ${plan.id} is already running or has finished`);
   }
   const reason = `The confirmation did not match account ${plan.accountId}: nothing was deleted`;
-  const items = plan.items.map((item, n): CleanupItemResult => {
-    insertDecision(
-      deps.db.sqlite,
+  const items: CleanupItemResult[] = [];
+  for (const [n, item] of plan.items.entries()) {
+    await auditDecision(
+      deps.db,
       {
         accountId: plan.accountId,
         planId: plan.id,
@@ -479,12 +497,12 @@ async function refuseWholePlan(
       calls: [],
     };
     safeEmit(deps, { planId: plan.id, findingId: item.findingId, phase: 'done', outcome: 'refused', reason, completed: n + 1, total: plan.items.length });
-    return r;
-  });
+    items.push(r);
+  }
   return { planId: plan.id, mode: input.mode, status: 'refused', items, counts: countOutcomes(items) };
 }
 
 /** At start-up: plans a crash left `running` become `interrupted`. Returns their ids. */
-export function markInterruptedPlans(handle: DbHandle, now: Date = new Date()): Promise<string[]> {
+export function markInterruptedPlans(handle: AppDb, now: Date = new Date()): Promise<string[]> {
   return markRunningPlansInterrupted(handle.db, now.toISOString());
 }

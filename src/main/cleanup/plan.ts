@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../shared/errors';
-import type { DbHandle } from '../db/connection';
 import { getAccount } from '../db/repos/accounts';
 import { insertPlan } from '../db/repos/cleanup-plans';
 import type { CleanupPlanDto, PlanItemDto, PlanRefusalDto } from '../db/repos/cleanup-plans';
-import { insertDecision } from '../db/repos/deletions';
+import { auditDecision } from '../db/repos/deletions';
 import { getResourcesByIds } from '../db/repos/resources';
 import type { ResourceDto } from '../db/repos/resources';
+import type { AppDb } from '../db/store';
 import { protectionByTag } from '../handlers/handler';
 import type { Finding, HandlerSettings, ItemParts, ResourceHandler, ResourceType, StoredFinding } from '../handlers/handler';
 import { actionById, actionsOf } from '../handlers/actions';
@@ -25,7 +25,8 @@ export const MAX_PLAN_FINDINGS = 10_000;
 export type PlanProtectionReader = (handler: ResourceHandler, region: string, findings: readonly StoredFinding[]) => Promise<Map<string, string>>;
 
 export interface CreatePlanDeps {
-  db: DbHandle;
+  /** Either store (issue #21). */
+  db: AppDb;
   registry: HandlerRegistry;
   /** The settings in force: protection is evaluated with today's protection key, not the scan's. */
   settings: HandlerSettings;
@@ -301,8 +302,8 @@ export async function createPlan(deps: CreatePlanDeps, input: CreatePlanInput): 
     options: { snapshotVolumes: input.snapshotVolumes, ...(Object.keys(addedParts).length > 0 ? { addedParts } : {}) },
   });
   for (const { row, reason } of logged) {
-    insertDecision(
-      deps.db.sqlite,
+    await auditDecision(
+      deps.db,
       {
         accountId: input.accountId,
         planId,

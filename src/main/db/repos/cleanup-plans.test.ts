@@ -1,21 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../connection';
-import { openMemoryDatabase } from '../database';
+import { beforeEach, expect, it } from 'vitest';
+import { describeEachDialect } from '../../test-support/dialects';
+import type { AppDb } from '../store';
 import { upsertAccount } from './accounts';
 import { claimPlan, getPlan, insertPlan, listPlans, markRunningPlansInterrupted, transitionPlan, updatePlanStatus } from './cleanup-plans';
 import type { PlanItemDto } from './cleanup-plans';
 
 const A = '111122223333';
 const B = '444455556666';
-let h: DbHandle;
-beforeEach(async () => {
-  h = await openMemoryDatabase();
-  for (const id of [A, B]) await upsertAccount(h.db, { id, alias: null, partition: 'aws', arn: null, profile: null });
-});
-afterEach(async () => {
-  await h.close();
-});
-
 const item = (findingId: number, monthlyCost: number | null): PlanItemDto => ({
   findingId,
   resourceType: 'ec2:volume',
@@ -36,18 +27,24 @@ const item = (findingId: number, monthlyCost: number | null): PlanItemDto => ({
   reviewed: { state: 'available', tags: {}, createdAt: null, unused: true, unusedReason: 'x', unusedSince: null, protected: false, protectedReason: null, details: { a: 1 } },
 });
 
-const add = (id: string, accountId = A, createdAt = '2026-11-20T10:00:00.000Z') =>
-  insertPlan(h.db, {
-    id,
-    accountId,
-    createdAt,
-    items: [item(1, 2.5), item(2, null)],
-    refused: [{ findingId: 9, resourceType: null, region: null, resourceId: null, reason: 'Not a finding of this account' }],
-    monthlySavings: 2.5,
-    options: { snapshotVolumes: true },
+describeEachDialect('cleanup plans repo', (store) => {
+  let h: AppDb;
+  beforeEach(async () => {
+    h = await store.open();
+    for (const id of [A, B]) await upsertAccount(h.db, { id, alias: null, partition: 'aws', arn: null, profile: null });
   });
 
-describe('cleanup plans repo', () => {
+  const add = (id: string, accountId = A, createdAt = '2026-11-20T10:00:00.000Z') =>
+    insertPlan(h.db, {
+      id,
+      accountId,
+      createdAt,
+      items: [item(1, 2.5), item(2, null)],
+      refused: [{ findingId: 9, resourceType: null, region: null, resourceId: null, reason: 'Not a finding of this account' }],
+      monthlySavings: 2.5,
+      options: { snapshotVolumes: true },
+    });
+
   it('stores and reads back a plan as plain data', async () => {
     const p = await add('plan-a');
     expect(p).toEqual({

@@ -6,7 +6,7 @@
  * split is by the plan's latest dry run (`options.lastDryRun.at`, written when a dry run ends): a row after it, or a
  * real (non-dry-run) row, belongs to the execute; the execute's own re-verification is part of the execute.
  */
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { DeletionItemOutcome, DeletionPlanDto, DeletionPlanItemDto, DeletionPlanPageDto } from '../../../shared/dto/cleanup';
 import type { Database, DeletionOutcome } from '../schema';
 import { toCleanupPlanDto, type CleanupPlanDto } from './cleanup-plans';
@@ -60,6 +60,16 @@ export function itemOutcome(r: ItemAuditRow): { outcome: DeletionItemOutcome; co
   return { outcome: 'not-run', code: null, message: null };
 }
 
+/**
+ * The one difference between the stores here (issue #21): the text at `path` in a JSON TEXT column (a trusted
+ * identifier and key names, never input). SQLite's json_extract; PostgreSQL reads the column as jsonb.
+ */
+function jsonText(db: Kysely<Database>, column: string, path: readonly string[]): RawBuilder<string | null> {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql`(${sql.raw(column)}::jsonb) #>> ${sql.lit(`{${path.join(',')}}`)}`
+    : sql`json_extract(${sql.raw(column)}, ${sql.lit(`$.${path.join('.')}`)})`;
+}
+
 /** The account's plans in the audit log, newest activity first, paged in SQL, each with its items and outcomes. */
 export async function listDeletionPlans(
   db: Kysely<Database>,
@@ -71,7 +81,7 @@ export async function listDeletionPlans(
   const rowsCte = sql`
     SELECT d.*, CASE WHEN d.dry_run = 0 OR (p.dry_at IS NOT NULL AND d.requested_at > p.dry_at) THEN 1 ELSE 0 END AS exec
     FROM deletions d
-    LEFT JOIN (SELECT id, json_extract(options, '$.lastDryRun.at') AS dry_at FROM cleanup_plans) p ON p.id = d.plan_id
+    LEFT JOIN (SELECT id, ${jsonText(db, 'options', ['lastDryRun', 'at'])} AS dry_at FROM cleanup_plans) p ON p.id = d.plan_id
     WHERE d.account_id = ${q.accountId}`;
   const [groups, total] = await Promise.all([
     sql<PlanGroupRow>`
@@ -93,7 +103,7 @@ export async function listDeletionPlans(
       WITH r AS (${rowsCte} AND d.plan_id IN (${sql.join(ids)})),
       i AS (
         SELECT plan_id, resource_type, region, resource_id, MAX(resource_pk) AS resource_pk, MIN(id) AS first_id,
-          COUNT(*) AS calls, MAX(json_extract(details, '$.planAction')) AS plan_action,
+          COUNT(*) AS calls, MAX(${jsonText(db, 'details', ['planAction'])}) AS plan_action,
           MAX(CASE WHEN outcome = 'succeeded' OR (dry_run = 0 AND action NOT IN ('Refuse', 'Recheck')) THEN id END) AS real_id,
           MAX(CASE WHEN exec = 1 THEN id END) AS exec_id,
           MAX(CASE WHEN exec = 0 THEN id END) AS dry_id

@@ -1,8 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DeletionDto } from '../../../shared/dto/cleanup';
 import { durably } from '../connection';
 import type { Database, DeletionOutcome, DeletionRow } from '../schema';
+import type { PostgresHandle } from '../postgres';
+import { isSqlite, type AppDb } from '../store';
 
 /**
  * The audit log of cleanups: one row per mutating AWS call (dry runs included), written BEFORE the call and
@@ -115,6 +117,21 @@ export function completeDeletion(
   );
 }
 
+/** A decision row (see `insertDecision`). */
+export type Decision = DeletionSubject & {
+  /**
+   * `CheckPermissions`: the dry run of a kind whose API has no DryRun (re-check + IAM policy simulation).
+   * `Outcome`: an execute's item that failed after its last call succeeded (a safety copy that timed out or failed,
+   * a describe that failed): without it the item would read as done from that call.
+   */
+  action: 'Refuse' | 'Recheck' | 'CheckPermissions' | 'Outcome';
+  dryRun: boolean;
+  outcome: 'refused' | 'failed' | 'unauthorized' | 'dry-run-ok';
+  errorCode?: string | null;
+  message: string;
+  details?: Record<string, unknown>;
+};
+
 /**
  * A complete row for something decided without a mutating call: a refusal (`Refuse`, outcome `refused`, the
  * reason in error_message) or a re-check that could not be made (`Recheck`, `failed` / `unauthorized`). Durable
@@ -122,19 +139,7 @@ export function completeDeletion(
  */
 export function insertDecision(
   sqlite: BetterSqlite3.Database,
-  d: DeletionSubject & {
-    /**
-     * `CheckPermissions`: the dry run of a kind whose API has no DryRun (re-check + IAM policy simulation).
-     * `Outcome`: an execute's item that failed after its last call succeeded (a safety copy that timed out or failed,
-     * a describe that failed): without it the item would read as done from that call.
-     */
-    action: 'Refuse' | 'Recheck' | 'CheckPermissions' | 'Outcome';
-    dryRun: boolean;
-    outcome: 'refused' | 'failed' | 'unauthorized' | 'dry-run-ok';
-    errorCode?: string | null;
-    message: string;
-    details?: Record<string, unknown>;
-  },
+  d: Decision,
   at: string,
 ): number {
   const stmt = sqlite.prepare(
@@ -162,6 +167,102 @@ export function insertDecision(
     ),
   );
   return Number(res.lastInsertRowid);
+}
+
+/*
+ * The audit writes on either store (issue #21). On SQLite they are the functions above, unchanged: synchronous on
+ * the raw connection, `synchronous = FULL`, a pending row refused inside a transaction.
+ *
+ * On PostgreSQL each row is written in a transaction of its own, committed before the promise resolves (the AWS call
+ * awaits it). A PostgreSQL commit is durable — its WAL flushed to disk before COMMIT returns — when
+ * `synchronous_commit` is on, the server's default. A server, database or role may set it off (a team store tuned
+ * for speed; the test server does): such a commit may be lost if the server crashes. So, as SQLite's FULL is
+ * switched on for the audit writes only, an audit transaction raises `synchronous_commit` from off to on for itself
+ * (set_config(…, true), i.e. SET LOCAL): every audit commit is durable whatever the server's default, and nothing
+ * else pays for it. Any other setting (local, remote_write, remote_apply) flushes the WAL too and is left as it is.
+ * As on SQLite, a pending row is refused inside a transaction (a Transaction passed as the handle's db): its
+ * rollback would erase the record of a call that was made.
+ */
+function durablyOnPostgres<T>(h: PostgresHandle, fn: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+  return h.db.transaction().execute(async (tx) => {
+    await sql`SELECT set_config('synchronous_commit', 'on', true) WHERE current_setting('synchronous_commit') = 'off'`.execute(tx);
+    return fn(tx);
+  });
+}
+
+/** `insertPendingDeletion` on either store: resolves once the pending row is committed; the AWS call waits for it. */
+export async function auditPending(h: AppDb, call: PendingCall, requestedAt: string): Promise<number> {
+  if (isSqlite(h)) return insertPendingDeletion(h.sqlite, call, requestedAt);
+  if (h.db.isTransaction) throw new Error('An audit row must be committed before the AWS call: called inside a transaction');
+  const row = await durablyOnPostgres(h, (tx) =>
+    tx
+      .insertInto('deletions')
+      .values({
+        account_id: call.accountId,
+        plan_id: call.planId,
+        resource_pk: call.resourcePk,
+        resource_type: call.resourceType,
+        region: call.region,
+        resource_id: call.resourceId,
+        action: call.action,
+        target: call.target,
+        dry_run: call.dryRun ? 1 : 0,
+        outcome: 'pending',
+        requested_at: requestedAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
+  return Number(row.id);
+}
+
+/** `completeDeletion` on either store (only a pending row changes). */
+export async function auditComplete(h: AppDb, id: number, c: DeletionCompletion, completedAt: string): Promise<void> {
+  if (isSqlite(h)) return completeDeletion(h.sqlite, id, c, completedAt);
+  await durablyOnPostgres(h, (tx) =>
+    tx
+      .updateTable('deletions')
+      .set({
+        outcome: c.outcome,
+        dry_run_result: c.dryRunResult ?? null,
+        error_code: c.errorCode ?? null,
+        error_message: c.errorMessage ?? null,
+        details: JSON.stringify(c.details ?? {}),
+        completed_at: completedAt,
+      })
+      .where('id', '=', id)
+      .where('outcome', '=', 'pending')
+      .execute(),
+  );
+}
+
+/** `insertDecision` on either store. */
+export async function auditDecision(h: AppDb, d: Decision, at: string): Promise<number> {
+  if (isSqlite(h)) return insertDecision(h.sqlite, d, at);
+  const row = await durablyOnPostgres(h, (tx) =>
+    tx
+      .insertInto('deletions')
+      .values({
+        account_id: d.accountId,
+        plan_id: d.planId,
+        resource_pk: d.resourcePk,
+        resource_type: d.resourceType,
+        region: d.region,
+        resource_id: d.resourceId,
+        action: d.action,
+        target: d.resourceId,
+        dry_run: d.dryRun ? 1 : 0,
+        outcome: d.outcome,
+        error_code: d.errorCode ?? null,
+        error_message: d.message,
+        requested_at: at,
+        completed_at: at,
+        details: JSON.stringify(d.details ?? {}),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
+  return Number(row.id);
 }
 
 export interface DeletionsQuery {

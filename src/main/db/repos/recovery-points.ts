@@ -7,7 +7,7 @@
  * it and bills every month meanwhile. A scheduled deletion (a secret, a KMS key) is not a copy: the resource waits
  * in AWS's recovery window and is listed only while it can still be restored.
  */
-import { sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { RecoveryKind, RecoveryPageDto, RecoveryPointDto } from '../../../shared/dto/recovery';
 import type { Database } from '../schema';
 
@@ -91,14 +91,55 @@ const SCHEDULES = ['DeleteSecret', 'ScheduleKeyDeletion'] as const;
 /** Rows that record a decision, not a call on the resource. */
 const DECISIONS = ['Refuse', 'Recheck', 'CheckPermissions'] as const;
 
-const j = (key: string) => sql`json_extract(d.details, ${`$.${key}`})`;
+/**
+ * What differs between the stores (issue #21), all of it here: reading the JSON TEXT columns (an audit row's details,
+ * a plan's items and their parts). SQLite's json_extract / json_each / group_concat; on PostgreSQL the column read as
+ * jsonb, ->> and jsonb_array_elements, string_agg. Keys and aliases are trusted constants, never input.
+ */
+interface JsonSql {
+  /** The value at `key` of the audit row `d`'s details (text, or null). */
+  detail(key: string): RawBuilder<unknown>;
+  /** FROM items: the plan `cp`'s items as `i`; with `parts`, each item's parts (`related`) as `p`. */
+  items(parts: boolean): RawBuilder<unknown>;
+  /** The text at `key` of the JSON object `alias.value` (`i` or `p`). */
+  text(alias: 'i' | 'p', key: string): RawBuilder<unknown>;
+  /** The number at `key`: null when absent or null. */
+  num(alias: 'i' | 'p', key: string): RawBuilder<unknown>;
+  /** Whether `key` is JSON true. */
+  isTrue(alias: 'i' | 'p', key: string): RawBuilder<unknown>;
+  /** The texts of a group joined with '; '. */
+  joined(expr: RawBuilder<unknown>): RawBuilder<unknown>;
+}
+
+const SQLITE_JSON: JsonSql = {
+  detail: (key) => sql`json_extract(d.details, ${`$.${key}`})`,
+  items: (parts) => sql.raw(`json_each(cp.items, '$.items') i${parts ? `, json_each(i.value, '$.related') p` : ''}`),
+  text: (alias, key) => sql.raw(`json_extract(${alias}.value, '$.${key}')`),
+  num: (alias, key) => sql.raw(`json_extract(${alias}.value, '$.${key}')`),
+  isTrue: (alias, key) => sql.raw(`json_extract(${alias}.value, '$.${key}') = 1`),
+  joined: (expr) => sql`group_concat(${expr}, '; ')`,
+};
+
+const POSTGRES_JSON: JsonSql = {
+  detail: (key) => sql`((d.details::jsonb) ->> ${sql.lit(key)})`,
+  items: (parts) =>
+    sql.raw(`jsonb_array_elements((cp.items::jsonb) -> 'items') AS i(value)${parts ? `, jsonb_array_elements(i.value -> 'related') AS p(value)` : ''}`),
+  text: (alias, key) => sql.raw(`(${alias}.value ->> '${key}')`),
+  num: (alias, key) => sql.raw(`((${alias}.value ->> '${key}')::double precision)`),
+  isTrue: (alias, key) => sql.raw(`(${alias}.value -> '${key}') = 'true'::jsonb`),
+  joined: (expr) => sql`string_agg(${expr}, '; ')`,
+};
+
+function jsonSqlOf(db: Kysely<Database>): JsonSql {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? POSTGRES_JSON : SQLITE_JSON;
+}
 
 /**
  * The point a row stands for. The id is the one the answer named (createdIdOf); rows written before it was recorded
  * fall back to what the request itself named: Redshift's and ElastiCache's snapshot name is the call's target.
  * RDS rows of that age named only the DB instance: their id stays unknown, never rebuilt.
  */
-const kindOf = sql<RecoveryKind | null>`CASE
+const kindOf = (j: JsonSql['detail']) => sql<RecoveryKind | null>`CASE
   WHEN d.action = 'CreateSnapshot' AND ${j('snapshotId')} IS NOT NULL THEN 'ebs-snapshot'
   WHEN d.action = 'CreateSnapshot' AND (${j('snapshotName')} IS NOT NULL OR d.resource_type LIKE 'elasticache:%') THEN 'elasticache-snapshot'
   WHEN d.action = 'CreateImage' THEN 'ami'
@@ -108,7 +149,7 @@ const kindOf = sql<RecoveryKind | null>`CASE
   WHEN d.action = 'DeleteSecret' THEN 'secret-pending-deletion'
   WHEN d.action = 'ScheduleKeyDeletion' THEN 'kms-key-pending-deletion'
 END`;
-const idOf = sql<string | null>`COALESCE(${j('snapshotId')}, ${j('imageId')}, ${j('dbSnapshotIdentifier')}, ${j('dbClusterSnapshotIdentifier')},
+const idOf = (j: JsonSql['detail']) => sql<string | null>`COALESCE(${j('snapshotId')}, ${j('imageId')}, ${j('dbSnapshotIdentifier')}, ${j('dbClusterSnapshotIdentifier')},
   ${j('snapshotIdentifier')}, ${j('snapshotName')},
   CASE WHEN d.action = 'CreateClusterSnapshot' OR (d.action = 'CreateSnapshot' AND d.resource_type LIKE 'elasticache:%') THEN d.target
        WHEN d.action IN ('DeleteSecret', 'ScheduleKeyDeletion') THEN d.resource_id END)`;
@@ -134,17 +175,18 @@ interface PointRow {
  * cost of the parts created and kept (null when one is unpriced or none was recorded), and the outcome of the latest
  * call on the resource in the plan (did the resource go?).
  */
-function pointsQuery(accountId: string, now: string) {
+function pointsQuery(js: JsonSql, accountId: string, now: string) {
+  const j = js.detail;
   const creates = sql.join(CREATES.map((a) => sql.lit(a)));
   const schedules = sql.join(SCHEDULES.map((a) => sql.lit(a)));
   const notCalls = sql.join([...CREATES, ...DECISIONS].map((a) => sql.lit(a)));
-  const itemMatch = sql`json_extract(i.value, '$.resourceId') = g.resource_id AND json_extract(i.value, '$.region') = g.region
-    AND json_extract(i.value, '$.resourceType') = g.resource_type`;
-  const createdParts = sql`FROM json_each(cp.items, '$.items') i, json_each(i.value, '$.related') p
-    WHERE ${itemMatch} AND json_extract(p.value, '$.created') = 1 AND json_extract(p.value, '$.fate') = 'kept'`;
+  const itemMatch = sql`${js.text('i', 'resourceId')} = g.resource_id AND ${js.text('i', 'region')} = g.region
+    AND ${js.text('i', 'resourceType')} = g.resource_type`;
+  const createdParts = sql`FROM ${js.items(true)}
+    WHERE ${itemMatch} AND ${js.isTrue('p', 'created')} AND ${js.text('p', 'fate')} = 'kept'`;
   return sql`
     WITH r AS (
-      SELECT ${kindOf} AS kind, ${idOf} AS created_id, d.plan_id, d.region, d.resource_type, d.resource_id, d.requested_at,
+      SELECT ${kindOf(j)} AS kind, ${idOf(j)} AS created_id, d.plan_id, d.region, d.resource_type, d.resource_id, d.requested_at,
         ${j('deletionDate')} AS deletion_date
       FROM deletions d
       WHERE d.account_id = ${accountId} AND d.dry_run = 0 AND d.outcome = 'succeeded'
@@ -157,10 +199,10 @@ function pointsQuery(accountId: string, now: string) {
       GROUP BY kind, plan_id, region, resource_type, resource_id
     )
     SELECT g.*,
-      (SELECT json_extract(i.value, '$.name') FROM json_each(cp.items, '$.items') i WHERE ${itemMatch} LIMIT 1) AS resource_name,
-      (SELECT CASE WHEN COUNT(*) = 0 OR COUNT(json_extract(p.value, '$.monthlyCost')) < COUNT(*) THEN NULL
-              ELSE SUM(json_extract(p.value, '$.monthlyCost')) END ${createdParts}) AS monthly_cost,
-      (SELECT group_concat(json_extract(p.value, '$.costBasis'), '; ') ${createdParts}) AS cost_basis,
+      (SELECT ${js.text('i', 'name')} FROM ${js.items(false)} WHERE ${itemMatch} LIMIT 1) AS resource_name,
+      (SELECT CASE WHEN COUNT(*) = 0 OR COUNT(${js.num('p', 'monthlyCost')}) < COUNT(*) THEN NULL
+              ELSE SUM(${js.num('p', 'monthlyCost')}) END ${createdParts}) AS monthly_cost,
+      (SELECT ${js.joined(js.text('p', 'costBasis'))} ${createdParts}) AS cost_basis,
       (SELECT x.outcome FROM deletions x WHERE x.plan_id = g.plan_id AND x.region = g.region AND x.resource_type = g.resource_type
         AND x.resource_id = g.resource_id AND x.dry_run = 0 AND x.action NOT IN (${notCalls}) ORDER BY x.id DESC LIMIT 1) AS last_outcome
     FROM g LEFT JOIN cleanup_plans cp ON cp.id = g.plan_id AND cp.account_id = ${accountId}`;
@@ -213,7 +255,7 @@ export async function listRecoveryPoints(
 ): Promise<RecoveryPageDto> {
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 200);
   const offset = Math.max(q.offset ?? 0, 0);
-  const points = pointsQuery(q.accountId, q.now.toISOString());
+  const points = pointsQuery(jsonSqlOf(db), q.accountId, q.now.toISOString());
   const copies = sql.join(COPY_KINDS.map((k) => sql.lit(k)));
   const [page, totals] = await Promise.all([
     sql<PointRow>`${points} ORDER BY g.created_at DESC, g.plan_id, g.resource_id, g.kind LIMIT ${limit} OFFSET ${offset}`.execute(db),
