@@ -9,7 +9,7 @@ import { ignoredRefusal } from '../cleanup/ignored';
 import type { RefusedFindingDto } from '../../shared/dto/cleanup';
 import { AppError } from '../../shared/errors';
 import type { CleanupItemResult } from '../cleanup/types';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import type { PriceBook } from '../pricing/types';
 import type { AccountSession } from './account-session';
 import { handlerSettingsOf, loadHandlerSettings, loadSettingsWithKinds, type AppSettings } from './settings';
@@ -20,7 +20,7 @@ import { kindSettingsOf } from '../handlers/registry';
  * current snooze is refused with the snooze's reason (a plan of ignored findings only is refused as a whole).
  */
 export async function planCleanup(
-  deps: { db: DbHandle; session: AccountSession; now?: () => Date },
+  deps: { db: AppDb; session: AccountSession; now?: () => Date },
   input: {
     findingIds: number[];
     snapshotVolumes: boolean;
@@ -127,7 +127,7 @@ function itemDto(r: CleanupItemResult): CleanupItemResultDto {
 
 /** Runs a stored plan (dry run or execute) with the session's clients; progress goes to `emit`. */
 export async function runCleanup(
-  deps: { db: DbHandle; session: AccountSession; prices: PriceBook; settings: AppSettings; emit: (ev: CleanupProgressEvent) => void },
+  deps: { db: AppDb; session: AccountSession; prices: PriceBook; settings: AppSettings; emit: (ev: CleanupProgressEvent) => void },
   input: { planId: string; mode: 'dry-run' | 'execute'; confirmAccountId?: string; signal?: AbortSignal },
 ): Promise<CleanupRunDto> {
   const s = deps.session;

@@ -5,9 +5,10 @@ import { awsErrorCode } from '../aws/errors';
 import { getPlan, markRunningPlansInterrupted, recordDryRun, transitionPlan, updatePlanStatus } from '../db/repos/cleanup-plans';
 import type { CleanupPlanDto, PlanItemDto } from '../db/repos/cleanup-plans';
 import { auditDecision } from '../db/repos/deletions';
-import { getResourcesByIds, markDeleted } from '../db/repos/resources';
+import { getResourcesByIds } from '../db/repos/resources';
+import { markResourceDeleted } from '../db/repos/findings-store';
 import type { PlanStatus } from '../db/schema';
-import { requireSqlite, type AppDb } from '../db/store';
+import type { AppDb } from '../db/store';
 import type { DeleteContext, DeleteOutcome, RecheckResult, ResourceHandler, StoredFinding } from '../handlers/handler';
 import { actionById } from '../handlers/actions';
 import { createHandlerContext } from '../handlers/context';
@@ -137,9 +138,6 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
   if (!dryRun && (input.confirmAccountId ?? '').trim() !== plan.accountId) {
     return refuseWholePlan(deps, plan, input, now);
   }
-  // A finding is marked deleted through better-sqlite3 until resource-writer.ts's markDeleted takes either store
-  // (issue #21): on PostgreSQL an execute is refused here, before anything is sent to AWS.
-  if (!dryRun) requireSqlite(store, 'Executing a cleanup');
   // Execute acts on what the user saw pass: the items of the latest dry run, while it is fresh. A missing or stale
   // dry run is an error (the plan stays runnable: run the dry run again), not a result.
   const freshness = deps.dryRunFreshnessMs === undefined ? DRY_RUN_FRESHNESS_MS : deps.dryRunFreshnessMs;
@@ -187,8 +185,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
     return last?.outcome === 'succeeded';
   };
   // SQLite only for now: an execute on PostgreSQL was refused before it started (above), never after a delete.
-  const markFindingDeleted = (findingId: number): void =>
-    markDeleted(requireSqlite(store, 'Marking a cleaned-up finding deleted').sqlite, findingId, now().toISOString());
+  const markFindingDeleted = (findingId: number): Promise<void> => markResourceDeleted(store, findingId, now().toISOString());
   const addedFor = (findingId: number): string[] => plan.options.addedParts?.[String(findingId)] ?? [];
 
   const ctxFor = (w: Work, withSignal: boolean): DeleteContext => ({
@@ -315,7 +312,7 @@ async function runPlanHeld(deps: RunPlanDeps, input: RunPlanInput): Promise<Clea
         return !dryRun;
       case 'deleted':
         // An action short of deleting (stop, pause) leaves the resource: its finding stays for the next scan to judge.
-        if (w.item.actionRemoves) markFindingDeleted(w.item.findingId);
+        if (w.item.actionRemoves) await markFindingDeleted(w.item.findingId);
         finish(w, { outcome: 'deleted', calls: o.calls, ...(o.safetySnapshotId ? { safetySnapshotId: o.safetySnapshotId } : {}) });
         return false;
       case 'unauthorized':

@@ -1,6 +1,6 @@
 import type { RegionClients } from '../aws/clients';
 import type { PermissionCheck } from '../aws/permission-check';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import type { PlanStatus } from '../db/schema';
 import type { HandlerSettings } from '../handlers/handler';
 import type { HandlerRegistry } from '../handlers/registry';
@@ -58,7 +58,7 @@ export interface CleanupProgressEvent {
 }
 
 export interface RunPlanDeps {
-  db: DbHandle;
+  db: AppDb;
   /** The account the credentials belong to (from STS), never from the renderer. */
   accountId: string;
   registry: HandlerRegistry;

@@ -3,7 +3,6 @@ import { runCleanup, planCleanup } from '../app/cleanup-service';
 import { loadSettings } from '../app/settings';
 import { priceKeysOf } from '../handlers/registry';
 import { createPriceService } from '../pricing/prices';
-import { requireSqlite } from '../db/store';
 import { openCliDatabase, type CliStore } from './cli-db';
 import { money } from './findings-command';
 import type { CliIo } from './main';
@@ -23,15 +22,7 @@ export interface CleanCommandInput {
 
 /** Plan from stored finding ids → re-check → dry run → (typed confirmation) → delete. Prints each item's outcome. */
 export async function runCleanupCommand(input: CleanCommandInput, io: CliIo): Promise<number> {
-  const opened = await openCliDatabase(input.store, { recover: true, notice: io.err });
-  let handle;
-  try {
-    // The cleanup's audit and plans move to the team store with their repositories (issue #21); until then, say so.
-    handle = requireSqlite(opened, 'Cleaning up from the CLI');
-  } catch (e) {
-    await opened.close();
-    throw e;
-  }
+  const handle = await openCliDatabase(input.store, { recover: true, notice: io.err });
   let session;
   try {
     session = await openAccountSession({ db: handle, profile: input.profile });
