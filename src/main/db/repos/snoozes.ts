@@ -12,7 +12,9 @@
  * snooze ends. With no current snooze, the queries run exactly as before.
  *
  * On PostgreSQL (issue #21) the same queries, with its spellings: `(tags::jsonb) ->> key` for json_extract, to_json for
- * json_quote, json_agg for json_group_array, jsonb_array_elements_text for json_each (jsonArrayValues).
+ * json_quote, json_agg for json_group_array, jsonb_array_elements_text for json_each (jsonArrayValues). There an index
+ * holds no row id unless it names it: resources_findings_browse does not (migration 0010), so `id IN (…)` — and the
+ * page's `SELECT id` — read the table, not the index, until a PostgreSQL index carries `id`.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ResourceDto } from '../../../shared/dto/findings';
