@@ -1,8 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { FindingsPage, ResourceDto, ResourceStatus, SavingsTotalsDto } from '../../../shared/dto/findings';
 import type { IgnoredMode, IgnoredTotalsDto } from '../../../shared/dto/snooze';
 import type { Database, ResourceRow } from '../schema';
-import { currentSnoozes, ignoredCondition, withSnoozes, type CurrentSnoozes } from './snoozes';
+import type { Dialect } from '../store';
+import { currentSnoozes, ignoredCondition, storeVersion, withSnoozes, type CurrentSnoozes } from './snoozes';
 
 export type { FindingsPage, ResourceDto };
 
@@ -108,6 +109,24 @@ function ageCutoffMinute(q: FindingsQuery): number {
   return Math.floor(t / 60_000) * 60_000;
 }
 
+/**
+ * Text compared as SQLite compares it (BINARY: byte by byte) on both stores: a PostgreSQL database's own collation
+ * (en_US.UTF-8 and the like) orders by language rules, and pages must not depend on the store.
+ */
+function binaryText(dialect: Dialect, e: RawBuilder<unknown>): RawBuilder<unknown> {
+  return dialect === 'sqlite' ? e : sql`${e} COLLATE "C"`;
+}
+
+/**
+ * "Contains `like`, ASCII letters in any case" as SQLite's LIKE means it. PostgreSQL's LIKE is case-sensitive: ILIKE,
+ * under the "C" collation, which folds ASCII letters only (as SQLite does), whatever the database's locale.
+ */
+function containsText(dialect: Dialect, column: string, like: string): RawBuilder<boolean> {
+  return dialect === 'sqlite'
+    ? sql<boolean>`${sql.raw(column)} LIKE ${like} ESCAPE '\\'`
+    : sql<boolean>`${sql.raw(column)} COLLATE "C" ILIKE ${like} ESCAPE '\\'`;
+}
+
 /** The default filter: active unused findings only. */
 function activeUnusedOnly(q: FindingsQuery): boolean {
   const statuses: ResourceStatus[] = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
@@ -115,6 +134,7 @@ function activeUnusedOnly(q: FindingsQuery): boolean {
 }
 
 function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSnoozes) {
+  const dialect = snoozes.dialect;
   let query = db.selectFrom('resources').where('account_id', '=', q.accountId);
   const statuses: ResourceStatus[] = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
   const unusedOnly = q.unusedOnly ?? true;
@@ -139,10 +159,10 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSn
     const like = `%${q.search.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where((eb) =>
       eb.or([
-        sql<boolean>`resource_id LIKE ${like} ESCAPE '\\'`,
-        sql<boolean>`name LIKE ${like} ESCAPE '\\'`,
+        containsText(dialect, 'resource_id', like),
+        containsText(dialect, 'name', like),
         // Reason and tags from their narrow table (migration 0010), not from the wide rows.
-        sql<boolean>`id IN (SELECT id FROM resource_search WHERE text LIKE ${like} ESCAPE '\\')`,
+        sql<boolean>`id IN (SELECT id FROM resource_search WHERE ${containsText(dialect, 'text', like)})`,
       ]),
     );
   }
@@ -200,8 +220,9 @@ export function toSavingsTotals(t: {
 
 /**
  * Totals per filter, reused while the data has not changed: scrolling and re-sorting ask the same filter again and
- * again, and counting 100k rows is most of a page's cost. The version is `total_changes()` (this connection's
- * writes) with `data_version` (other connections' commits, e.g. the CLI), both free to read.
+ * again, and counting 100k rows is most of a page's cost. The version is storeVersion (snoozes.ts): on SQLite
+ * `total_changes()` with `data_version`, on PostgreSQL the server's snapshot; never cached inside a PostgreSQL
+ * transaction.
  */
 const totalsCache = new WeakMap<Kysely<Database>, Map<string, { version: string; totals: FindingTotals }>>();
 const TOTALS_CACHE_SIZE = 64;
@@ -222,14 +243,14 @@ export function totalsQuery(db: Kysely<Database>, q: FindingsQuery, snoozes: Cur
 }
 
 async function findingTotals(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSnoozes): Promise<FindingTotals> {
-  const { rows } = await sql<{ c: number; v: number }>`SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS v`.execute(db);
+  const data = await storeVersion(db);
   // A snooze ends by the clock, without a write: the totals hold until the next end as well.
-  const version = `${rows[0]?.c}|${rows[0]?.v}|${snoozes.nextEnd ?? ''}`;
+  const version = data === null ? null : `${data}|${snoozes.nextEnd ?? ''}`;
   const key = filterKey(q, q.minAgeDays === undefined ? null : ageCutoffMinute(q));
   let cache = totalsCache.get(db);
   if (!cache) totalsCache.set(db, (cache = new Map()));
   const hit = cache.get(key);
-  if (hit && hit.version === version) return hit.totals;
+  if (version !== null && hit && hit.version === version) return hit.totals;
   const t = await totalsQuery(db, q, snoozes).executeTakeFirstOrThrow();
   const savings = toSavingsTotals(t);
   const mode = q.ignored ?? 'exclude';
@@ -247,6 +268,7 @@ async function findingTotals(db: Kysely<Database>, q: FindingsQuery, snoozes: Cu
     savings,
     ignored,
   };
+  if (version === null) return totals;
   if (cache.size >= TOTALS_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(key, { version, totals });
   return totals;
@@ -263,10 +285,15 @@ export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Prom
   // NULLs (unknown cost / since) always last, whatever the direction: unknown is not "cheapest". SQLite sorts
   // NULLs first ascending and last descending, so only ascending needs NULLS LAST — and descending (the default
   // cost sort) stays a plain walk of the (account, status, unused, monthly_cost DESC) index.
+  // PostgreSQL sorts NULLs the other way (last ascending, first descending): it says NULLS LAST both ways, and compares
+  // text byte by byte as SQLite does (binaryText), so that a page is the same on both stores.
   const snoozes = await currentSnoozes(db, q.accountId, q.now);
+  const pg = snoozes.dialect === 'postgres';
+  const key = column === 'last_seen' ? EFFECTIVE_LAST_SEEN : sql.ref(column);
+  const nulls = dir === 'asc' ? 'ASC NULLS LAST' : pg ? 'DESC NULLS LAST' : 'DESC';
   const idRows = await applyFilters(db, q, snoozes)
     .select('id')
-    .orderBy(sql`${column === 'last_seen' ? EFFECTIVE_LAST_SEEN : sql.ref(column)} ${sql.raw(dir === 'asc' ? 'ASC NULLS LAST' : 'DESC')}`)
+    .orderBy(sql`${column === 'monthly_cost' ? key : binaryText(snoozes.dialect, key)} ${sql.raw(nulls)}`)
     .orderBy('id', 'asc')
     .limit(limit)
     .offset(offset)
@@ -312,7 +339,11 @@ export async function findingFacets(
   accountId: string,
   now: Date = new Date(),
 ): Promise<{ resourceTypes: string[]; regions: string[]; serviceCodes: string[]; reasons: string[] }> {
-  const notIgnored = ignoredCondition(await currentSnoozes(db, accountId, now), 'exclude');
+  const snoozes = await currentSnoozes(db, accountId, now);
+  const notIgnored = ignoredCondition(snoozes, 'exclude');
+  // Sorted byte by byte on both stores (binaryText); the column is selected that way, as DISTINCT needs.
+  const value = <T extends string | null = string>(column: 'resource_type' | 'region' | 'service_code' | 'reason_category') =>
+    snoozes.dialect === 'sqlite' ? sql.ref<T>(column).as('v') : sql<T>`${sql.ref(column)} COLLATE "C"`.as('v');
   let base = db
     .selectFrom('resources')
     .where('account_id', '=', accountId)
@@ -320,10 +351,10 @@ export async function findingFacets(
     .where('unused', '=', 1);
   if (notIgnored !== null) base = base.where(notIgnored);
   const [types, regions, services, reasons] = await Promise.all([
-    base.select('resource_type as v').distinct().orderBy('v').execute(),
-    base.select('region as v').distinct().orderBy('v').execute(),
-    base.select('service_code as v').distinct().orderBy('v').execute(),
-    base.select('reason_category as v').distinct().orderBy('v').execute(),
+    base.select(value('resource_type')).distinct().orderBy('v').execute(),
+    base.select(value('region')).distinct().orderBy('v').execute(),
+    base.select(value('service_code')).distinct().orderBy('v').execute(),
+    base.select(value<string | null>('reason_category')).distinct().orderBy('v').execute(),
   ]);
   return {
     resourceTypes: types.map((r) => r.v),

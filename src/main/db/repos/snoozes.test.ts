@@ -1,9 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { beforeEach, expect, it } from 'vitest';
 import type { Finding } from '../../handlers/handler';
-import type { DbHandle } from '../connection';
-import { openMemoryDatabase } from '../database';
+import { describeEachDialect } from '../../test-support/dialects';
+import { endTask, writeFindings } from '../../test-support/seed-findings';
+import type { AppDb } from '../store';
 import { upsertAccount } from './accounts';
-import { ResourceWriter, findingFacets, getResource, listFindings, markGone, type FindingsQuery } from './resources';
+import { findingFacets, getResource, listFindings, type FindingsQuery } from './resources';
 import { createScan } from './scans';
 import { currentSnoozes, listSnoozes, removeSnooze, setFindingSnoozes, setTagSnooze } from './snoozes';
 import { wasteSummary } from './waste-summary';
@@ -44,31 +46,37 @@ const FINDINGS = [
   finding('snap-1', 5, { resourceType: 'ec2:snapshot', tags: { 'app.name': 'billing' } }),
 ];
 
-let h: DbHandle;
-let scanA: number;
-async function write(account: string, rows: Finding[]): Promise<number> {
-  const scan = await createScan(h.db, { accountId: account, kind: 'resources' });
-  new ResourceWriter(h.sqlite, account, () => 'AmazonEC2Other').write(rows, scan, T0.toISOString());
-  return scan;
-}
-const idOf = (resourceId: string, account = A): number =>
-  (h.sqlite.prepare('SELECT id FROM resources WHERE account_id = ? AND resource_id = ?').get(account, resourceId) as { id: number }).id;
-const list = (q: Partial<FindingsQuery> = {}, now = T0) => listFindings(h.db, { accountId: A, now, ...q });
-const ids = async (q: Partial<FindingsQuery> = {}, now = T0): Promise<string[]> => (await list(q, now)).rows.map((r) => r.resourceId).sort();
 const target = (resourceId: string) => ({ resourceType: resourceId.startsWith('snap') ? 'ec2:snapshot' : 'ec2:volume', region: resourceId === 'vol-3' ? 'us-east-1' : 'eu-west-1', resourceId });
 
-beforeEach(async () => {
-  h = await openMemoryDatabase();
-  await upsertAccount(h.db, { id: A, alias: null, partition: 'aws', arn: null, profile: 'p' });
-  await upsertAccount(h.db, { id: B, alias: null, partition: 'aws', arn: null, profile: 'q' });
-  scanA = await write(A, FINDINGS);
-  await write(B, FINDINGS);
-});
-afterEach(async () => {
-  await h.close();
-});
+describeEachDialect('snoozes', (store) => {
+  let h: AppDb;
+  let scanA: number;
+  async function write(account: string, rows: Finding[]): Promise<number> {
+    const scan = await createScan(h.db, { accountId: account, kind: 'resources' });
+    await writeFindings(h, account, rows, scan, { now: T0.toISOString(), serviceCode: 'AmazonEC2Other' });
+    return scan;
+  }
+  const idOf = async (resourceId: string, account = A): Promise<number> =>
+    (await h.db.selectFrom('resources').select('id').where('account_id', '=', account).where('resource_id', '=', resourceId).executeTakeFirstOrThrow()).id;
+  const list = (q: Partial<FindingsQuery> = {}, now = T0) => listFindings(h.db, { accountId: A, now, ...q });
+  const ids = async (q: Partial<FindingsQuery> = {}, now = T0): Promise<string[]> => (await list(q, now)).rows.map((r) => r.resourceId).sort();
+  /**
+   * Something that changes with every write and with nothing else: SQLite's total_changes(); on PostgreSQL the next
+   * transaction id (xmax of the server's snapshot), which moves when a transaction that wrote ends.
+   */
+  const writeMark = async (): Promise<string> =>
+    h.dialect === 'sqlite'
+      ? String((h.sqlite.prepare('SELECT total_changes() AS c').get() as { c: number }).c)
+      : (await sql<{ x: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`.execute(h.db)).rows[0]!.x;
 
-describe('snoozes', () => {
+  beforeEach(async () => {
+    h = await store.open();
+    await upsertAccount(h.db, { id: A, alias: null, partition: 'aws', arn: null, profile: 'p' });
+    await upsertAccount(h.db, { id: B, alias: null, partition: 'aws', arn: null, profile: 'q' });
+    scanA = await write(A, FINDINGS);
+    await write(B, FINDINGS);
+  });
+
   it('a finding snooze takes it out of the list, the totals and the facets, and says so in the ignored totals', async () => {
     const before = await list();
     expect(before.total).toBe(5);
@@ -91,12 +99,12 @@ describe('snoozes', () => {
     expect(only.rows[0]?.snooze).toMatchObject({ scope: 'finding', reason: 'kept for the audit', until: at(30).toISOString(), tagKey: null });
     expect(await ids({ ignored: 'include' })).toEqual(['snap-1', 'vol-1', 'vol-2', 'vol-3', 'vol-4']);
     // The drawer's resource carries its snooze too.
-    expect((await getResource(h.db, A, idOf('vol-1'), T0))?.snooze?.reason).toBe('kept for the audit');
+    expect((await getResource(h.db, A, await idOf('vol-1'), T0))?.snooze?.reason).toBe('kept for the audit');
   });
 
   it('comes back when `until` passes, with no write (the cached totals end with it)', async () => {
     await setFindingSnoozes(h.db, A, [target('vol-4')], { reason: 'migration in March', until: at(7).toISOString(), now: T0 });
-    const changes = (h.sqlite.prepare('SELECT total_changes() AS c').get() as { c: number }).c;
+    const changes = await writeMark();
     expect((await list({}, at(6))).total).toBe(4);
     expect((await list({}, at(6))).savings.monthlySavings).toBe(65); // cached for the same filter
     const later = await list({}, at(8));
@@ -104,7 +112,7 @@ describe('snoozes', () => {
     expect(later.savings.monthlySavings).toBe(105);
     expect(later.ignored).toEqual({ findings: 0, monthlySavings: 0 });
     expect(later.rows.find((r) => r.resourceId === 'vol-4')?.snooze).toBeNull();
-    expect((h.sqlite.prepare('SELECT total_changes() AS c').get() as { c: number }).c).toBe(changes);
+    expect(await writeMark()).toBe(changes);
     // The exact end: still ignored one millisecond before, back at it.
     expect((await list({}, new Date(at(7).getTime() - 1))).total).toBe(4);
     expect((await list({}, at(7))).total).toBe(5);
@@ -158,12 +166,12 @@ describe('snoozes', () => {
   it('survives a re-scan and a resource that goes and comes back (it is stored by identity, not row id)', async () => {
     await setFindingSnoozes(h.db, A, [target('vol-3')], { reason: 'waiting for the owner', until: null, now: T0 });
     const scan2 = await write(A, FINDINGS.filter((f) => f.resourceId !== 'vol-3'));
-    markGone(h.sqlite, { accountId: A, resourceType: 'ec2:volume', region: 'us-east-1', scanId: scan2, seen: new Set(FINDINGS.filter((f) => f.resourceId !== 'vol-3').map((f) => f.resourceId)) });
+    await endTask(h, { accountId: A, resourceType: 'ec2:volume', region: 'us-east-1', scanId: scan2, seen: new Set(FINDINGS.filter((f) => f.resourceId !== 'vol-3').map((f) => f.resourceId)) });
     expect(scan2).not.toBe(scanA);
     expect((await listSnoozes(h.db, A, T0))[0]?.findings).toBe(0); // gone: covers no finding now
     await write(A, FINDINGS);
     expect(await ids()).toEqual(['snap-1', 'vol-1', 'vol-2', 'vol-4']);
-    expect((await listSnoozes(h.db, A, T0))[0]).toMatchObject({ findings: 1, findingId: idOf('vol-3') });
+    expect((await listSnoozes(h.db, A, T0))[0]).toMatchObject({ findings: 1, findingId: await idOf('vol-3') });
   });
 
   it('snoozing again replaces the reason and end; removing it brings the finding back at once', async () => {

@@ -10,14 +10,22 @@
  * exact), and the queries test `id IN (…)` — the rowid is in every index, so the covering findings-list index still
  * serves. The ids are cached per account until the data changes (a write, here or by another process) or the next
  * snooze ends. With no current snooze, the queries run exactly as before.
+ *
+ * On PostgreSQL (issue #21) the same queries, with its spellings: `(tags::jsonb) ->> key` for json_extract, to_json for
+ * json_quote, json_agg for json_group_array, jsonb_array_elements_text for json_each (jsonArrayValues). There an index
+ * holds no row id unless it names it: resources_findings_browse does not (migration 0010), so `id IN (…)` — and the
+ * page's `SELECT id` — read the table, not the index, until a PostgreSQL index carries `id`.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ResourceDto } from '../../../shared/dto/findings';
 import type { FindingSnoozeDto, IgnoredMode, SnoozeDto } from '../../../shared/dto/snooze';
 import type { Database, SnoozeRow } from '../schema';
+import { dialectOfDb, jsonArrayValues, type Dialect } from '../store';
 
 /** What the findings queries need to know about an account's snoozes at one moment. */
 export interface CurrentSnoozes {
+  /** The store they were read from (ignoredCondition writes its SQL for it). */
+  dialect: Dialect;
   /** The moment (ISO) they were read for: the queries compare `until` with it. */
   now: string;
   /** Some finding-scope snooze is current. */
@@ -35,17 +43,46 @@ export interface CurrentSnoozes {
 /** Snoozed ids per account, valid while the data version and the next end are the same. */
 const idsCache = new WeakMap<Kysely<Database>, Map<string, { version: string; idsJson: string; count: number }>>();
 
-/** The stored JSON of one tag as JSON.stringify writes it ("key":"value"), for a LIKE before json_extract. */
-const tagLike = (key: RawBuilder<unknown> | string, value: RawBuilder<unknown> | string) =>
-  sql<string>`'%' || json_quote(${key}) || ':' || json_quote(${value}) || '%'`;
+/**
+ * `r.tags` holds the tag key = value: a LIKE on the stored JSON as JSON.stringify writes it ("key":"value") first, cheap
+ * and never missing a match, then the JSON read to be exact. On PostgreSQL the LIKE has no escape character (SQLite's
+ * has none either: a quoted `\"` in the pattern is two literal characters) and is case-sensitive (the exact test
+ * decides anyway).
+ */
+function tagIs(dialect: Dialect, key: RawBuilder<unknown>, value: RawBuilder<unknown>, path: RawBuilder<unknown>): RawBuilder<boolean> {
+  if (dialect === 'sqlite') {
+    return sql<boolean>`(r.tags LIKE '%' || json_quote(${key}) || ':' || json_quote(${value}) || '%' AND json_extract(r.tags, ${path}) IS ${value})`;
+  }
+  return sql<boolean>`(r.tags LIKE '%' || to_json(${key}::text)::text || ':' || to_json(${value}::text)::text || '%' ESCAPE ''
+    AND ((r.tags::jsonb) ->> ${key}::text) IS NOT DISTINCT FROM ${value}::text)`;
+}
+
+/**
+ * A version of the whole store's data, the same while no write has been committed, or null where there is none to
+ * read (results are then computed every time):
+ * - SQLite: `total_changes()` (this connection's writes) with `data_version` (other connections' commits, e.g. the
+ *   CLI), both free to read;
+ * - PostgreSQL: the server's current snapshot (xmin:xmax:running xids). Any transaction that wrote (and so has an xid)
+ *   changes it when it ends, committed or not, on any connection; read-only work leaves it alone. The same snapshot
+ *   text means the same committed data. Inside a transaction its own uncommitted writes would not change it: null.
+ */
+export async function storeVersion(db: Kysely<Database>): Promise<string | null> {
+  if (dialectOfDb(db) === 'sqlite') {
+    const { rows } = await sql<{ c: number; d: number }>`SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS d`.execute(db);
+    return `${rows[0]?.c}|${rows[0]?.d}`;
+  }
+  if (db.isTransaction) return null;
+  const { rows } = await sql<{ s: string }>`SELECT pg_current_snapshot()::text AS s`.execute(db);
+  return rows[0]?.s ?? null;
+}
 
 async function snoozedIds(db: Kysely<Database>, accountId: string, s: Omit<CurrentSnoozes, 'idsJson' | 'count'>): Promise<{ idsJson: string; count: number }> {
-  const { rows: v } = await sql<{ c: number; d: number }>`SELECT total_changes() AS c, (SELECT data_version FROM pragma_data_version) AS d`.execute(db);
-  const version = `${v[0]?.c}|${v[0]?.d}|${s.nextEnd ?? ''}|${s.anyFinding}|${s.tags.map((t) => t.id).join(',')}`;
+  const data = await storeVersion(db);
+  const version = data === null ? null : `${data}|${s.nextEnd ?? ''}|${s.anyFinding}|${s.tags.map((t) => t.id).join(',')}`;
   let cache = idsCache.get(db);
   if (!cache) idsCache.set(db, (cache = new Map()));
   const hit = cache.get(accountId);
-  if (hit && hit.version === version) return hit;
+  if (version !== null && hit && hit.version === version) return hit;
   const parts: RawBuilder<unknown>[] = [];
   if (s.anyFinding) {
     parts.push(sql`SELECT r.id FROM snoozes s JOIN resources r ON r.account_id = s.account_id AND r.resource_type = s.resource_type
@@ -54,13 +91,18 @@ async function snoozedIds(db: Kysely<Database>, accountId: string, s: Omit<Curre
   }
   if (s.tags.length > 0) {
     const any = sql.join(
-      s.tags.map((t) => sql`(r.tags LIKE ${tagLike(t.tag_key ?? '', t.tag_value ?? '')} AND json_extract(r.tags, ${tagPath(t.tag_key ?? '')}) IS ${t.tag_value})`),
+      s.tags.map((t) => tagIs(s.dialect, sql`${t.tag_key ?? ''}`, sql`${t.tag_value ?? ''}`, sql`${tagPath(t.tag_key ?? '')}`)),
       sql` OR `,
     );
     parts.push(sql`SELECT r.id FROM resources r WHERE r.account_id = ${accountId} AND (${any})`);
   }
-  const { rows } = await sql<{ ids: string | null; n: number }>`SELECT json_group_array(id) AS ids, COUNT(*) AS n FROM (${sql.join(parts, sql` UNION `)})`.execute(db);
-  const entry = { version, idsJson: rows[0]?.ids ?? '[]', count: Number(rows[0]?.n ?? 0) };
+  const union = sql.join(parts, sql` UNION `);
+  const { rows } =
+    s.dialect === 'sqlite'
+      ? await sql<{ ids: string | null; n: number }>`SELECT json_group_array(id) AS ids, COUNT(*) AS n FROM (${union})`.execute(db)
+      : await sql<{ ids: string | null; n: number }>`SELECT json_agg(id)::text AS ids, COUNT(*) AS n FROM (${union}) AS u`.execute(db);
+  const entry = { version: version ?? '', idsJson: rows[0]?.ids ?? '[]', count: Number(rows[0]?.n ?? 0) };
+  if (version === null) return entry;
   if (cache.size >= 16) cache.delete(cache.keys().next().value as string);
   cache.set(accountId, entry);
   return entry;
@@ -74,7 +116,7 @@ export async function currentSnoozes(db: Kysely<Database>, accountId: string, no
     db.selectFrom('snoozes').selectAll().where('account_id', '=', accountId).where(sql<boolean>`scope = 'tag'`).where(current).orderBy('id').execute(),
     db.selectFrom('snoozes').select(sql<string | null>`MIN(until)`.as('m')).where('account_id', '=', accountId).where('until', '>', iso).executeTakeFirst(),
   ]);
-  const base = { now: iso, anyFinding: f !== undefined, tags, nextEnd: next?.m ?? null };
+  const base = { dialect: dialectOfDb(db), now: iso, anyFinding: f !== undefined, tags, nextEnd: next?.m ?? null };
   if (!base.anyFinding && tags.length === 0) return { ...base, idsJson: '[]', count: 0 };
   return { ...base, ...(await snoozedIds(db, accountId, base)) };
 }
@@ -86,14 +128,14 @@ export function tagPath(key: string): string {
 
 /** The condition a findings query (FROM resources) adds for its ignored mode (null: nothing to add). */
 export function ignoredCondition(s: CurrentSnoozes, mode: IgnoredMode): RawBuilder<boolean> | null {
-  const snoozed = sql<boolean>`resources.id IN (SELECT value FROM json_each(${s.idsJson}))`;
+  const snoozed = sql<boolean>`resources.id IN ${jsonArrayValues(s.dialect, s.idsJson, 'bigint')}`;
   switch (mode) {
     case 'include':
       return null;
     case 'exclude':
       return s.count === 0 ? null : sql<boolean>`NOT ${snoozed}`;
     case 'only':
-      return s.count === 0 ? sql<boolean>`0` : snoozed;
+      return s.count === 0 ? sql<boolean>`1 = 0` : snoozed;
   }
 }
 
@@ -217,9 +259,12 @@ export async function setTagSnooze(db: Kysely<Database>, accountId: string, tag:
 export async function listSnoozes(db: Kysely<Database>, accountId: string, now: Date = new Date(), ids?: readonly number[]): Promise<SnoozeDto[]> {
   if (ids !== undefined && ids.length === 0) return [];
   const iso = now.toISOString();
+  // Written out in the ORDER BY too: PostgreSQL takes an output column's name there only on its own, not inside a CASE.
+  // Integers, not booleans: PostgreSQL's comparison is a boolean; 1/0 is what both stores return for a CASE.
+  const current = sql`(s.until IS NULL OR s.until > ${iso})`;
   const { rows } = await sql<SnoozeRow & { finding_id: number | null; findings: number; is_current: number }>`
     SELECT s.*,
-      (s.until IS NULL OR s.until > ${iso}) AS is_current,
+      CASE WHEN ${current} THEN 1 ELSE 0 END AS is_current,
       CASE WHEN s.scope = 'finding' THEN (
         SELECT r.id FROM resources r WHERE r.account_id = s.account_id AND r.resource_type = s.resource_type AND r.region = s.region AND r.resource_id = s.resource_id
       ) END AS finding_id,
@@ -228,11 +273,12 @@ export async function listSnoozes(db: Kysely<Database>, accountId: string, now: 
           AND r.resource_id = s.resource_id AND r.status = 'active' AND r.unused = 1
       ) ELSE (
         SELECT COUNT(*) FROM resources r WHERE r.account_id = s.account_id AND r.status = 'active' AND r.unused = 1
-          AND r.tags LIKE ${tagLike(sql.ref('s.tag_key'), sql.ref('s.tag_value'))} AND json_extract(r.tags, '$."' || s.tag_key || '"') IS s.tag_value
+          AND ${tagIs(dialectOfDb(db), sql.ref('s.tag_key'), sql.ref('s.tag_value'), sql`'$."' || s.tag_key || '"'`)}
       ) END AS findings
     FROM snoozes s
     WHERE s.account_id = ${accountId} ${ids === undefined ? sql`` : sql`AND s.id IN (${sql.join([...ids])})`}
-    ORDER BY is_current DESC, CASE WHEN is_current THEN s.until IS NULL END, CASE WHEN is_current THEN s.until END ASC, s.until DESC, s.id DESC`.execute(db);
+    ORDER BY CASE WHEN ${current} THEN 0 ELSE 1 END, CASE WHEN ${current} THEN (CASE WHEN s.until IS NULL THEN 1 ELSE 0 END) END,
+      CASE WHEN ${current} THEN s.until END ASC, s.until DESC, s.id DESC`.execute(db);
   return rows.map((r) => ({
     ...toFindingSnoozeDto(r),
     resourceType: r.resource_type,

@@ -1,9 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { Finding } from '../../handlers/handler';
-import type { DbHandle } from '../connection';
-import { openMemoryDatabase } from '../database';
+import { describeEachDialect } from '../../test-support/dialects';
+import { deleteFinding, writeFindings } from '../../test-support/seed-findings';
+import type { AppDb } from '../store';
 import { upsertAccount } from './accounts';
-import { ResourceWriter, listFindings, markDeleted } from './resources';
+import { listFindings } from './resources';
 import { createScan } from './scans';
 import { wasteSummary } from './waste-summary';
 
@@ -32,21 +33,21 @@ function finding(id: string, type: string, region: string, savings: number | nul
   };
 }
 
-let h: DbHandle;
-beforeEach(async () => {
-  h = await openMemoryDatabase();
-  await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
-  await upsertAccount(h.db, { id: OTHER, alias: null, partition: 'aws', arn: null, profile: 'q' });
-});
-afterEach(async () => {
-  await h.close();
-});
+describeEachDialect('wasteSummary', (store) => {
+  let h: AppDb;
+  beforeEach(async () => {
+    h = await store.open();
+    await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
+    await upsertAccount(h.db, { id: OTHER, alias: null, partition: 'aws', arn: null, profile: 'q' });
+  });
+  const writer = (account: string) => ({
+    write: (rows: Finding[], scanId: number, now: string) => writeFindings(h, account, rows, scanId, { now, serviceCode: 'AmazonEC2Other' }),
+  });
 
-describe('wasteSummary', () => {
   it('groups the potential savings by kind and by region, largest first; the groups add up to the findings page total', async () => {
-    const w = new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2Other');
+    const w = writer(ACCOUNT);
     const scan = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
-    w.write(
+    await w.write(
       [
         finding('vol-1', 'ec2:volume', 'us-east-1', 10),
         finding('vol-2', 'ec2:volume', 'eu-west-1', 30),
@@ -62,10 +63,10 @@ describe('wasteSummary', () => {
       '2026-11-01T00:00:00.000Z',
     );
     // Deleted rows and other accounts are not waste.
-    w.write([finding('vol-9', 'ec2:volume', 'us-east-1', 999)], scan, '2026-11-01T00:00:00.000Z');
-    const gone = h.sqlite.prepare(`SELECT id FROM resources WHERE resource_id = 'vol-9'`).get() as { id: number };
-    markDeleted(h.sqlite, gone.id);
-    new ResourceWriter(h.sqlite, OTHER, () => 'AmazonEC2Other').write([finding('vol-x', 'ec2:volume', 'us-east-1', 500)], await createScan(h.db, { accountId: OTHER, kind: 'resources' }), '2026-11-01T00:00:00.000Z');
+    await w.write([finding('vol-9', 'ec2:volume', 'us-east-1', 999)], scan, '2026-11-01T00:00:00.000Z');
+    const gone = await h.db.selectFrom('resources').select('id').where('resource_id', '=', 'vol-9').executeTakeFirstOrThrow();
+    await deleteFinding(h, gone.id);
+    await writer(OTHER).write([finding('vol-x', 'ec2:volume', 'us-east-1', 500)], await createScan(h.db, { accountId: OTHER, kind: 'resources' }), '2026-11-01T00:00:00.000Z');
 
     const s = await wasteSummary(h.db, ACCOUNT);
     expect(s.totals).toEqual({ monthlySavings: 98.65, findings: 7, unknownCount: 1, protectedMonthlyCost: 100, protectedFindings: 1 });
