@@ -28,10 +28,11 @@ it("a region's metric-judged kinds share one or two GetMetricData calls, not one
   console.log(JSON.stringify({ metricKinds: kinds.length, kindsWithFindings: withMetrics, getMetricDataByRegion: calls, metricQueries: s.sim.state.metricQueriesRequested }));
   for (const region of REGIONS) {
     // At least one call (the generated account has NAT gateways, load balancers, databases… in every region), and at
-    // most 2: the 11 kinds start together in their own per-region pool (1 call here; a margin for a loaded machine).
+    // most 3: the 11 kinds start together in their own per-region pool (1 call on an idle machine; 3 was seen once on
+    // a machine with a load of 4–6 on 2 cores, when a kind's listing outlasted the 300 ms quiet window).
     // Each kind making its own call gave 5–7 per region here.
     expect(calls[region] ?? 0, region).toBeGreaterThanOrEqual(1);
-    expect(calls[region] ?? 0, region).toBeLessThanOrEqual(2);
+    expect(calls[region] ?? 0, region).toBeLessThanOrEqual(3);
   }
   expect(kinds.length).toBeGreaterThan(6);
 }, 60_000);
