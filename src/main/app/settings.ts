@@ -1,7 +1,7 @@
 import type { KindSettingDto } from '../../shared/dto/kinds';
 import { settingsSchema, type SettingsDto } from '../../shared/dto/settings';
 import { AppError } from '../../shared/errors';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import { getAllSettings, setSetting } from '../db/repos/settings';
 import type { HandlerSettings } from '../handlers/handler';
 import { kindSettingsOf, type HandlerRegistry } from '../handlers/registry';
@@ -25,7 +25,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
 };
 
 /** The stored settings over the defaults; a stored value that no longer validates falls back to its default. */
-export async function loadSettings(db: DbHandle): Promise<AppSettings> {
+export async function loadSettings(db: AppDb): Promise<AppSettings> {
   const stored = await getAllSettings(db.db);
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof AppSettings)[]) {
@@ -47,7 +47,7 @@ function kindSettingProblem(s: KindSettingDto, v: unknown): string | null {
 }
 
 /** The stored settings and each kind's declared setting (stored value if still valid, else its default). */
-export async function loadSettingsWithKinds(db: DbHandle, kindSettings: readonly KindSettingDto[]): Promise<SettingsWithKinds> {
+export async function loadSettingsWithKinds(db: AppDb, kindSettings: readonly KindSettingDto[]): Promise<SettingsWithKinds> {
   const base: SettingsWithKinds = await loadSettings(db);
   const stored = await getAllSettings(db.db);
   for (const s of kindSettings) {
@@ -62,7 +62,7 @@ export async function loadSettingsWithKinds(db: DbHandle, kindSettings: readonly
  * registered kind declares, within its declared range: anything else is refused and nothing is stored.
  */
 export async function updateSettings(
-  db: DbHandle,
+  db: AppDb,
   patch: Partial<AppSettings> & Record<string, unknown>,
   kindSettings: readonly KindSettingDto[] = [],
 ): Promise<SettingsWithKinds> {
@@ -100,12 +100,12 @@ export function handlerSettingsOf(st: SettingsWithKinds, kindSettings: readonly 
 }
 
 /** The handler settings in force now, for the given kinds. */
-export async function loadHandlerSettings(db: DbHandle, kindSettings: readonly KindSettingDto[]): Promise<HandlerSettings> {
+export async function loadHandlerSettings(db: AppDb, kindSettings: readonly KindSettingDto[]): Promise<HandlerSettings> {
   return handlerSettingsOf(await loadSettingsWithKinds(db, kindSettings), kindSettings);
 }
 
 /** A resource scan's settings from the stored ones (the app, the CLI and the many-account scan read them alike). */
-export async function loadScanSettings(db: DbHandle, registry: HandlerRegistry): Promise<ScanSettings> {
+export async function loadScanSettings(db: AppDb, registry: HandlerRegistry): Promise<ScanSettings> {
   const decl = kindSettingsOf(registry);
   const st = await loadSettingsWithKinds(db, decl);
   return {
