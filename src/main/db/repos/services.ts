@@ -1,7 +1,7 @@
 import { assertNever } from '../../../shared/assert-never';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, sql, type RawBuilder } from 'kysely';
-import { dialectOf } from '../../../../migrations/dialect';
+import { dialectOf, type DialectName } from '../../../../migrations/dialect';
 import type { ServiceDto } from '../../../shared/dto/services';
 import { inTransaction } from '../connection';
 import type { Database, ServiceRow } from '../schema';
@@ -36,21 +36,55 @@ export function reconcile(
 }
 
 /**
+ * The one place where this file's SQL differs between the stores: its JSON. The columns are TEXT on both; PostgreSQL
+ * reads them as jsonb.
+ */
+interface JsonSql {
+  /** The pairs (key, value) of a finding's `details.costByService`, as `j` (FROM resources r, …). */
+  costByService: RawBuilder<unknown>;
+  /** A pair's amount: on PostgreSQL a non-number counts nothing, as a non-object costByService counts nothing. */
+  amount: RawBuilder<number>;
+  /**
+   * The upsert's new metadata: SQLite's json_patch, and at the top level its equivalent on PostgreSQL — the new keys
+   * replace the old ones, a null removes its key, other keys stay (the app's metadata is flat).
+   */
+  merge: RawBuilder<string>;
+  /** A retired service's metadata: periodCostText "0". */
+  retired: RawBuilder<string>;
+  /** `code` is none of `codes` (one parameter: a JSON array on SQLite, a text[] on PostgreSQL). */
+  notIn: (codes: readonly string[]) => RawBuilder<boolean>;
+}
+
+const JSON_SQL: Record<DialectName, JsonSql> = {
+  sqlite: {
+    costByService: sql`json_each(r.details, '$.costByService') j`,
+    amount: sql`j.value`,
+    merge: sql`json_patch(services.metadata, excluded.metadata)`,
+    retired: sql`json_set(metadata, '$.periodCostText', '0')`,
+    notIn: (codes) => sql`code NOT IN (SELECT value FROM json_each(${JSON.stringify(codes)}))`,
+  },
+  postgres: {
+    costByService: sql`LATERAL jsonb_each(CASE WHEN jsonb_typeof(r.details::jsonb -> 'costByService') = 'object'
+                                               THEN r.details::jsonb -> 'costByService' END) j`,
+    amount: sql`CASE WHEN jsonb_typeof(j.value) = 'number' THEN (j.value)::float8 END`,
+    merge: sql`((services.metadata::jsonb - ARRAY(SELECT key FROM jsonb_each(excluded.metadata::jsonb) WHERE jsonb_typeof(value) = 'null'))
+                || jsonb_strip_nulls(excluded.metadata::jsonb))::text`,
+    retired: sql`jsonb_set(metadata::jsonb, '{periodCostText}', '"0"')::text`,
+    notIn: (codes) => sql`code <> ALL(${[...codes]}::text[])`,
+  },
+};
+
+const jsonSql = (db: Kysely<Database>): JsonSql => JSON_SQL[dialectOf(db as Kysely<unknown>).name];
+
+/**
  * The known monthly cost of the account's active unused findings per Cost Explorer service, from what each finding
  * bills under which service (`details.costByService`, written by the scan).
  */
 export async function findingsCostByService(db: Kysely<Database>, accountId: string): Promise<Map<string, number>> {
-  // The JSON column is TEXT on both stores; PostgreSQL reads it as jsonb (a non-object costByService counts nothing,
-  // as SQLite's json_each of a missing path; a non-number amount counts nothing either).
-  const sqlite = dialectOf(db as Kysely<unknown>).name === 'sqlite';
-  const pairs = sqlite
-    ? sql`json_each(r.details, '$.costByService') j`
-    : sql`LATERAL jsonb_each(CASE WHEN jsonb_typeof(r.details::jsonb -> 'costByService') = 'object'
-                                  THEN r.details::jsonb -> 'costByService' END) j`;
-  const amount = sqlite ? sql`j.value` : sql`CASE WHEN jsonb_typeof(j.value) = 'number' THEN (j.value)::float8 END`;
+  const json = jsonSql(db);
   const { rows } = await sql<{ code: string; cost: number }>`
-    SELECT j.key AS code, SUM(${amount}) AS cost
-    FROM resources r, ${pairs}
+    SELECT j.key AS code, SUM(${json.amount}) AS cost
+    FROM resources r, ${json.costByService}
     WHERE r.account_id = ${accountId} AND r.status = 'active' AND r.unused = 1
     GROUP BY j.key`.execute(db);
   return new Map(rows.map((x) => [x.code, Number(x.cost)]));
@@ -182,32 +216,11 @@ function saveOnSqlite(sqlite: BetterSqlite3.Database, input: SaveServicesInput):
 /** Rows per INSERT: 11 parameters each, far below SQLite's 32,766 and PostgreSQL's 65,535. */
 const SERVICES_PER_STATEMENT = 500;
 
-/**
- * The JSON of the two statements, per dialect (the columns are TEXT on both). `merge` is SQLite's json_patch at the
- * top level — the keys of the new metadata replace the old ones, a null deletes its key — which is all the flat
- * metadata the app writes needs.
- */
-function metadataSql(db: Kysely<Database>): { merge: RawBuilder<string>; retired: RawBuilder<string>; notIn: (codes: string[]) => RawBuilder<boolean> } {
-  if (dialectOf(db as Kysely<unknown>).name === 'sqlite') {
-    return {
-      merge: sql`json_patch(services.metadata, excluded.metadata)`,
-      retired: sql`json_set(metadata, '$.periodCostText', '0')`,
-      notIn: (codes) => sql`code NOT IN (SELECT value FROM json_each(${JSON.stringify(codes)}))`,
-    };
-  }
-  return {
-    merge: sql`((services.metadata::jsonb - ARRAY(SELECT key FROM jsonb_each(excluded.metadata::jsonb) WHERE jsonb_typeof(value) = 'null'))
-                || jsonb_strip_nulls(excluded.metadata::jsonb))::text`,
-    retired: sql`jsonb_set(metadata::jsonb, '{periodCostText}', '"0"')::text`,
-    notIn: (codes) => sql`code <> ALL(${codes}::text[])`,
-  };
-}
-
 async function saveWithKysely(db: Kysely<Database>, input: SaveServicesInput): Promise<Map<string, number>> {
   if (!db.isTransaction) return db.transaction().execute((trx) => saveWithKysely(trx, input));
   const now = input.now ?? new Date().toISOString();
   const minCost = input.minCost ?? DEFAULT_MIN_COST;
-  const json = metadataSql(db);
+  const json = jsonSql(db);
   // One row per code (a code twice in one INSERT … ON CONFLICT is an error on PostgreSQL): the last one wins, as
   // when the rows are upserted one by one. Sorted by code, so two writers lock the same rows in the same order.
   const byCode = new Map(input.services.map((s) => [s.code, s]));
