@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, sql } from 'kysely';
-import { dialectOf } from '../../../../migrations/dialect';
+import { Kysely, sql, type RawBuilder } from 'kysely';
+import { dialectOf, type DialectName } from '../../../../migrations/dialect';
 import type { CostHistoryPointDto as CostHistoryPoint, DailyCostTotalDto as DailyCostTotal } from '../../../shared/dto/costs';
 import { AppError } from '../../../shared/errors';
 import { sumDecimalStrings } from '../../../shared/decimal';
@@ -170,6 +170,15 @@ export async function getCostHistory(db: Kysely<Database>, q: CostHistoryQuery):
   }));
 }
 
+/**
+ * This file's one difference between the stores: a group's amounts as one comma-joined text (amounts never contain
+ * commas, so it is safe to split).
+ */
+const JOIN_TEXTS: Record<DialectName, RawBuilder<string>> = {
+  sqlite: sql`group_concat(h.cost_text)`,
+  postgres: sql`string_agg(h.cost_text, ',')`,
+};
+
 /** One total per day across the selected services (exact decimal sum as text, and as a number). */
 export async function getDailyCostTotals(db: Kysely<Database>, q: CostHistoryQuery): Promise<DailyCostTotal[]> {
   checkRange(q);
@@ -178,8 +187,7 @@ export async function getDailyCostTotals(db: Kysely<Database>, q: CostHistoryQue
       'h.date as date',
       eb.fn.max('h.estimated').as('estimated'),
       eb.fn.countAll<number>().as('services'),
-      // Amounts never contain commas: a comma-joined list is safe to split.
-      (dialectOf(db as Kysely<unknown>).name === 'sqlite' ? sql<string>`group_concat(h.cost_text)` : sql<string>`string_agg(h.cost_text, ',')`).as('texts'),
+      JOIN_TEXTS[dialectOf(db as Kysely<unknown>).name].as('texts'),
     ])
     .groupBy('h.date')
     .orderBy('h.date', 'asc')
