@@ -1,8 +1,8 @@
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { loadSampleAccount, startSimulator, type AccountFixture, type Simulator } from '../../../e2e/aws-sim';
-import type { DbHandle } from '../db/connection';
-import { openMemoryDatabase } from '../db/database';
+import type { AppDb } from '../db/store';
+import { describeEachDialect } from '../test-support/dialects';
 import { upsertAccount } from '../db/repos/accounts';
 import { getCeRequestStats } from '../db/repos/ce-requests';
 import { getCostHistory } from '../db/repos/cost-history';
@@ -16,7 +16,7 @@ const EXCLUDED = new Set(['Credit', 'Refund', 'Tax']);
 
 let sim: Simulator;
 let fixture: AccountFixture;
-let h: DbHandle;
+let h: AppDb;
 let client: CostExplorerClient;
 
 /** Exact sum, written independently of the code under test: BigInt at a fixed 10-digit scale. */
@@ -49,26 +49,26 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-beforeEach(async () => {
-  h = await openMemoryDatabase();
-  await upsertAccount(h.db, { id: fixture.accountId, alias: null, partition: 'aws', arn: null, profile: 'sim' });
-  client = new CostExplorerClient({
-    region: 'us-east-1',
-    endpoint: sim.endpoint,
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-  sim.resetCounts();
-  sim.setFaults({});
-  sim.configure({ ceMaxGroupsPerPage: 1000 });
-  sim.state.costExplorerEnabled = true;
-});
-afterEach(async () => {
-  client.destroy();
-  await h.close();
-});
 
-describe('discovery against the AWS simulator', () => {
+describeEachDialect('discovery against the AWS simulator', (store) => {
+  beforeEach(async () => {
+    h = await store.open();
+    await upsertAccount(h.db, { id: fixture.accountId, alias: null, partition: 'aws', arn: null, profile: 'sim' });
+    client = new CostExplorerClient({
+      region: 'us-east-1',
+      endpoint: sim.endpoint,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    sim.resetCounts();
+    sim.setFaults({});
+    sim.configure({ ceMaxGroupsPerPage: 1000 });
+    sim.state.costExplorerEnabled = true;
+  });
+  afterEach(() => {
+    client.destroy();
+  });
+
   it('discovers the sample account with exactly one request; totals equal the fixture', async () => {
     const r = await discover(deps());
     expect(r.status).toBe('succeeded');

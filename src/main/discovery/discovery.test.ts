@@ -9,9 +9,10 @@ import {
   LimitExceededException,
 } from '@aws-sdk/client-cost-explorer';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../db/connection';
-import { openMemoryDatabase } from '../db/database';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openPostgres } from '../db/postgres';
+import type { AppDb } from '../db/store';
+import { describeEachDialect } from '../test-support/dialects';
 import { upsertAccount } from '../db/repos/accounts';
 import { getCeRequestStats } from '../db/repos/ce-requests';
 import { getCostHistory } from '../db/repos/cost-history';
@@ -24,14 +25,14 @@ const NOW = new Date('2026-03-15T10:00:00Z');
 const PERIOD = { start: '2026-02-13', end: '2026-03-15' };
 const HOUR = 3_600_000;
 
-let h: DbHandle;
+let h: AppDb;
 let client: CostExplorerClient;
 let ce: ReturnType<typeof mockClient>;
 let clientsBuilt: number;
 
-function deps(now = NOW, signal?: AbortSignal): DiscoveryDeps {
+function deps(now = NOW, signal?: AbortSignal, db: AppDb = h): DiscoveryDeps {
   return {
-    db: h,
+    db,
     accountId: ACCOUNT,
     // Coverage as the app passes it: from what the registered kinds declare.
     coverage: coverageOf(builtinRegistry()),
@@ -58,26 +59,31 @@ function text(units: bigint): string {
   return unitsToText(units).replace(/0+$/, '').replace(/\.$/, '');
 }
 
-function tables(): unknown {
+async function tables(): Promise<unknown> {
   return {
-    services: h.sqlite.prepare('SELECT * FROM services ORDER BY id').all(),
-    history: h.sqlite.prepare('SELECT * FROM cost_history ORDER BY id').all(),
+    services: await h.db.selectFrom('services').selectAll().orderBy('id').execute(),
+    history: await h.db.selectFrom('cost_history').selectAll().orderBy('id').execute(),
   };
 }
 
-beforeEach(async () => {
-  h = await openMemoryDatabase();
-  await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'default' });
-  client = new CostExplorerClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
-  ce = mockClient(client);
-  clientsBuilt = 0;
-});
-afterEach(async () => {
-  ce.restore();
-  await h.close();
-});
+async function count(table: 'services' | 'cost_history', estimatedOnly = false, db: AppDb = h): Promise<number> {
+  let q = db.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
+  if (estimatedOnly) q = q.where('estimated' as never, '=', 1 as never);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
 
-describe('discover', () => {
+describeEachDialect('discover', (store) => {
+  beforeEach(async () => {
+    h = await store.open();
+    await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'default' });
+    client = new CostExplorerClient({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' } });
+    ce = mockClient(client);
+    clientsBuilt = 0;
+  });
+  afterEach(() => {
+    ce.restore();
+  });
+
   it('discovers a 30-day, ten-service account with exactly one request, exact to sub-cent amounts', async () => {
     const f = tenServiceFixture(PERIOD.start, PERIOD.end);
     serve(f);
@@ -182,8 +188,8 @@ describe('discover', () => {
     const f = tenServiceFixture(PERIOD.start, PERIOD.end, 2);
     serve(f);
     await discover(deps());
-    const rows = (h.sqlite.prepare('SELECT COUNT(*) AS n FROM cost_history').get() as { n: number }).n;
-    const serviceRows = (h.sqlite.prepare('SELECT COUNT(*) AS n FROM services').get() as { n: number }).n;
+    const rows = await count('cost_history');
+    const serviceRows = await count('services');
 
     // The next day AWS finalized the estimated days and revised EC2's last day.
     const revised: CeFixture = {
@@ -195,11 +201,11 @@ describe('discover', () => {
     serve(revised);
     const r = await discover(deps(new Date(NOW.getTime() + HOUR)), { force: true });
     expect(r.status).toBe('succeeded');
-    expect((h.sqlite.prepare('SELECT COUNT(*) AS n FROM cost_history').get() as { n: number }).n).toBe(rows);
-    expect((h.sqlite.prepare('SELECT COUNT(*) AS n FROM services').get() as { n: number }).n).toBe(serviceRows);
+    expect(await count('cost_history')).toBe(rows);
+    expect(await count('services')).toBe(serviceRows);
     const last = await getCostHistory(h.db, { accountId: ACCOUNT, serviceCodes: ['AmazonEC2Other'], from: '2026-03-14', to: '2026-03-15' });
     expect(last).toEqual([expect.objectContaining({ costText: '0.0000000001', estimated: false })]);
-    expect(h.sqlite.prepare('SELECT COUNT(*) AS n FROM cost_history WHERE estimated = 1').get()).toEqual({ n: 0 });
+    expect(await count('cost_history', true)).toBe(0);
   });
 
   it('turns services below the minimum, or gone from the result, inactive and keeps their history', async () => {
@@ -245,7 +251,7 @@ describe('discover', () => {
   it.each(failures)('%s: returns a failure, records a failed scan, leaves stored data intact', async (_n, makeError, code, message) => {
     serve(tenServiceFixture(PERIOD.start, PERIOD.end), 2);
     const ok = await discover(deps());
-    const before = tables();
+    const before = await tables();
 
     // The second page fails: nothing of the first may be written.
     ce.reset();
@@ -262,7 +268,7 @@ describe('discover', () => {
     expect(r.error?.message).toMatch(message);
     expect(r.requests).toBe(2);
     expect(r.services).toEqual(ok.services);
-    expect(tables()).toEqual(before);
+    expect(await tables()).toEqual(before);
     const scan = await getScan(h.db, r.scanId);
     expect(scan).toMatchObject({ kind: 'discovery', status: 'failed', errorCode: code, requests: 2, servicesFound: 0 });
     expect(scan?.error).toMatch(message);
@@ -294,5 +300,30 @@ describe('discover', () => {
     await expect(discover(deps(), { excludeRecordTypes: [''] })).rejects.toMatchObject({ code: 'validation' });
     expect(calls()).toBe(0);
     expect(await listScans(h.db, { accountId: ACCOUNT })).toEqual([]);
+  });
+
+  it.runIf(store.dialect === 'postgres')('two writers on one team store discover the same account at once: no lost or duplicated row', async () => {
+    const url = await store.url();
+    // Three handles (pools), as three processes would have: one handle shares concurrent calls (see above).
+    const stores = await Promise.all([openPostgres({ url }), openPostgres({ url }), openPostgres({ url })]);
+    try {
+      const [a, b] = stores as [AppDb, AppDb, AppDb];
+      await upsertAccount(a.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'default' });
+      const f = tenServiceFixture(PERIOD.start, PERIOD.end);
+      serve(f);
+      const results = await Promise.all(stores.map((db, i) => discover(deps(new Date(NOW.getTime() + i * 1000), undefined, db), { force: true })));
+      expect(results.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      expect(new Set(results.map((r) => r.scanId)).size).toBe(3);
+      expect(await count('services', false, a)).toBe(10);
+      expect(await count('cost_history', false, b)).toBe(300);
+      const hist = await getCostHistory(a.db, { accountId: ACCOUNT, from: PERIOD.start, to: PERIOD.end });
+      for (const s of f.services) {
+        expect(hist.filter((p) => p.displayName === s.name).map((p) => p.costText)).toEqual(f.days.map((_d, i) => dayAmountText(s, i)));
+      }
+      expect(calls()).toBe(3);
+      expect((await getCeRequestStats(b.db, ACCOUNT, NOW)).total).toBe(3);
+    } finally {
+      await Promise.all(stores.map((x) => x.close()));
+    }
   });
 });

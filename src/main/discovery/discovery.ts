@@ -1,10 +1,11 @@
 import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { AppError, type AppErrorDto } from '../../shared/errors';
-import { inTransaction, type DbHandle } from '../db/connection';
+import { inTransaction } from '../db/connection';
+import { isSqlite, type AppDb } from '../db/store';
 import { recordCeRequests } from '../db/repos/ce-requests';
 import { upsertCostHistory, type CostHistoryInput } from '../db/repos/cost-history';
 import { completeScan, createScan, latestScan, type ScanDto } from '../db/repos/scans';
-import { DEFAULT_MIN_COST, listServices, saveDiscoveredServices, type ServiceDto } from '../db/repos/services';
+import { DEFAULT_MIN_COST, listServices, saveDiscoveredServices, type SaveServicesInput, type ServiceDto } from '../db/repos/services';
 import {
   DEFAULT_EXCLUDED_RECORD_TYPES,
   DEFAULT_LOOKBACK_DAYS,
@@ -26,7 +27,8 @@ import { sumDecimalStrings } from '../../shared/decimal';
 export const DEFAULT_CACHE_HOURS = 12;
 
 export interface DiscoveryDeps {
-  db: DbHandle;
+  /** The store: the embedded SQLite file or a PostgreSQL team store. */
+  db: AppDb;
   /** Built only when a request is really needed (a cache hit builds nothing). */
   ce: () => CostExplorerClient;
   accountId: string;
@@ -124,7 +126,7 @@ function totals(services: readonly ServiceDto[]): { totalCost: number; totalCost
 }
 
 /** Concurrent calls for the same account and options share one request (a double click costs $0.01 once). */
-const inFlight = new WeakMap<DbHandle, Map<string, Promise<DiscoveryResult>>>();
+const inFlight = new WeakMap<AppDb, Map<string, Promise<DiscoveryResult>>>();
 
 export async function discover(deps: DiscoveryDeps, opts: DiscoveryOptions = {}): Promise<DiscoveryResult> {
   const o = resolveOptions(opts);
@@ -142,7 +144,7 @@ export async function discover(deps: DiscoveryDeps, opts: DiscoveryOptions = {})
 }
 
 async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryResult> {
-  const { db, sqlite } = deps.db;
+  const { db } = deps.db;
   const accountId = deps.accountId;
   const now = deps.now ?? new Date();
   const period = costPeriod(now, o.lookbackDays);
@@ -219,8 +221,9 @@ async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryRe
 
   try {
     const writtenAt = at();
-    inTransaction(sqlite, () => {
-      const ids = saveDiscoveredServices(sqlite, {
+    await saveResult(
+      deps.db,
+      {
         accountId,
         period,
         minCost: o.minCost,
@@ -233,9 +236,9 @@ async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryRe
           periodCostText: s.totalText,
           metadata: { known: s.known, currency: s.currency, usageQuantity: s.usageQuantity, usageUnit: s.usageUnit },
         })),
-      });
-      upsertCostHistory(sqlite, historyRows(result, ids), writtenAt);
-    });
+      },
+      result,
+    );
   } catch (err) {
     return fail(saveError(err));
   }
@@ -260,10 +263,35 @@ async function run(deps: DiscoveryDeps, o: ResolvedOptions): Promise<DiscoveryRe
   };
 }
 
+/**
+ * Services and their daily costs, in one transaction: on SQLite the raw connection's prepared statements (one
+ * IMMEDIATE transaction, nothing else interleaves), on PostgreSQL a kysely transaction with batched statements.
+ */
+async function saveResult(h: AppDb, input: SaveServicesInput & { now: string }, result: CostExplorerResult): Promise<void> {
+  if (isSqlite(h)) {
+    inTransaction(h.sqlite, () => {
+      const ids = saveDiscoveredServices(h.sqlite, input);
+      upsertCostHistory(h.sqlite, historyRows(result, ids), input.now);
+    });
+    return;
+  }
+  await h.db.transaction().execute(async (trx) => {
+    const ids = await saveDiscoveredServices(trx, input);
+    await upsertCostHistory(trx, historyRows(result, ids), input.now);
+  });
+}
+
+/**
+ * Another writer in the way: SQLite's busy database; PostgreSQL's serialization failure, deadlock (the server
+ * aborted this transaction to break it) or lock not available.
+ */
+const BUSY_CODES = new Set(['SQLITE_BUSY', '40001', '40P01', '55P03']);
+
 function saveError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const message = `The costs were read but could not be saved (${(err as Error).message}); the data stored before is unchanged.`;
-  const busy = (err as { code?: unknown }).code === 'SQLITE_BUSY';
+  const code = (err as { code?: unknown }).code;
+  const busy = typeof code === 'string' && BUSY_CODES.has(code);
   return new AppError(busy ? 'db.busy' : 'internal', message, {}, { cause: err });
 }
 

@@ -1,10 +1,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { Kysely, sql, type RawBuilder } from 'kysely';
+import { dialectOf, type DialectName } from '../../../../migrations/dialect';
 import type { CostHistoryPointDto as CostHistoryPoint, DailyCostTotalDto as DailyCostTotal } from '../../../shared/dto/costs';
 import { AppError } from '../../../shared/errors';
 import { sumDecimalStrings } from '../../../shared/decimal';
 import { inTransaction } from '../connection';
 import type { Database } from '../schema';
+import { isSqlite, type AppDb } from '../store';
 
 export interface CostHistoryInput {
   serviceId: number;
@@ -19,14 +21,30 @@ export interface CostHistoryInput {
 }
 
 /**
- * Upserts daily costs on (service, date): a re-run replaces values, never adds rows. One prepared statement in
- * one transaction, so a 13-month × 100-service history (~40k rows) is one fast write. Returns rows written.
+ * Upserts daily costs on (service, date): a re-run replaces values, never adds rows. All rows in one transaction, so
+ * a 13-month × 100-service history (~40k rows) is one fast write. Returns rows written (as given).
+ *
+ * - On an AppDb (either store): in a transaction of its own.
+ * - On the raw SQLite connection: the fast path (one prepared statement), synchronous, in an IMMEDIATE transaction —
+ *   or inside the caller's (discovery writes services and cost history in one).
+ * - On a kysely transaction (or Kysely): in it, with batched multi-row statements (how PostgreSQL writes).
  */
+export function upsertCostHistory(h: AppDb | Kysely<Database>, rows: Iterable<CostHistoryInput>, now?: string): Promise<number>;
+export function upsertCostHistory(sqlite: BetterSqlite3.Database, rows: Iterable<CostHistoryInput>, now?: string): number;
 export function upsertCostHistory(
-  sqlite: BetterSqlite3.Database,
+  target: AppDb | Kysely<Database> | BetterSqlite3.Database,
   rows: Iterable<CostHistoryInput>,
   now = new Date().toISOString(),
-): number {
+): number | Promise<number> {
+  if (target instanceof Kysely) return upsertWithKysely(target, rows, now);
+  if ('dialect' in target) {
+    if (isSqlite(target)) return Promise.resolve().then(() => upsertOnSqlite(target.sqlite, rows, now));
+    return upsertWithKysely(target.db, rows, now);
+  }
+  return upsertOnSqlite(target, rows, now);
+}
+
+function upsertOnSqlite(sqlite: BetterSqlite3.Database, rows: Iterable<CostHistoryInput>, now: string): number {
   const stmt = sqlite.prepare<[number, string, number, string, number | null, string | null, number, string]>(`
     INSERT INTO cost_history (service_id, date, cost, cost_text, usage_quantity, usage_unit, estimated, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -45,6 +63,50 @@ export function upsertCostHistory(
     }
     return n;
   });
+}
+
+/** Rows per INSERT: 8 parameters each, below SQLite's 32,766 and PostgreSQL's 65,535. */
+const HISTORY_PER_STATEMENT = 4000;
+
+async function upsertWithKysely(db: Kysely<Database>, rows: Iterable<CostHistoryInput>, now: string): Promise<number> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => upsertWithKysely(trx, rows, now));
+  // One row per (service, date) — the same key twice in one INSERT … ON CONFLICT is an error on PostgreSQL —, the
+  // last one winning as when rows are upserted one by one; sorted, so two writers lock rows in the same order.
+  let n = 0;
+  const byKey = new Map<string, CostHistoryInput>();
+  for (const r of rows) {
+    byKey.set(`${r.serviceId}\u0000${r.date}`, r);
+    n++;
+  }
+  const sorted = [...byKey.values()].sort((a, b) => a.serviceId - b.serviceId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  for (let i = 0; i < sorted.length; i += HISTORY_PER_STATEMENT) {
+    await db
+      .insertInto('cost_history')
+      .values(
+        sorted.slice(i, i + HISTORY_PER_STATEMENT).map((r) => ({
+          service_id: r.serviceId,
+          date: r.date,
+          cost: r.cost,
+          cost_text: r.costText,
+          usage_quantity: r.usageQuantity,
+          usage_unit: r.usageUnit,
+          estimated: r.estimated ? 1 : 0,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['service_id', 'date']).doUpdateSet((eb) => ({
+          cost: eb.ref('excluded.cost'),
+          cost_text: eb.ref('excluded.cost_text'),
+          usage_quantity: eb.ref('excluded.usage_quantity'),
+          usage_unit: eb.ref('excluded.usage_unit'),
+          estimated: eb.ref('excluded.estimated'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+  }
+  return n;
 }
 
 export interface CostHistoryQuery {
@@ -108,6 +170,15 @@ export async function getCostHistory(db: Kysely<Database>, q: CostHistoryQuery):
   }));
 }
 
+/**
+ * This file's one difference between the stores: a group's amounts as one comma-joined text (amounts never contain
+ * commas, so it is safe to split).
+ */
+const JOIN_TEXTS: Record<DialectName, RawBuilder<string>> = {
+  sqlite: sql`group_concat(h.cost_text)`,
+  postgres: sql`string_agg(h.cost_text, ',')`,
+};
+
 /** One total per day across the selected services (exact decimal sum as text, and as a number). */
 export async function getDailyCostTotals(db: Kysely<Database>, q: CostHistoryQuery): Promise<DailyCostTotal[]> {
   checkRange(q);
@@ -116,8 +187,7 @@ export async function getDailyCostTotals(db: Kysely<Database>, q: CostHistoryQue
       'h.date as date',
       eb.fn.max('h.estimated').as('estimated'),
       eb.fn.countAll<number>().as('services'),
-      // Amounts never contain commas: a comma-joined list is safe to split.
-      eb.fn<string>('group_concat', ['h.cost_text']).as('texts'),
+      JOIN_TEXTS[dialectOf(db as Kysely<unknown>).name].as('texts'),
     ])
     .groupBy('h.date')
     .orderBy('h.date', 'asc')

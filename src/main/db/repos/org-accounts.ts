@@ -48,6 +48,9 @@ export async function setDefaultRole(db: Kysely<Database>, homeAccountId: string
   await db.updateTable('org_homes').set({ default_role_name: roleName }).where('home_account_id', '=', homeAccountId).execute();
 }
 
+/** Rows per INSERT: 7 parameters each, far below SQLite's and PostgreSQL's limits. */
+const ACCOUNTS_PER_STATEMENT = 1000;
+
 /**
  * A new listing replaces the organization's accounts: new ones added, names and emails refreshed, accounts no longer
  * listed (closed, suspended, gone) removed — unless the user added them by hand too. Role overrides stay. An account
@@ -61,12 +64,27 @@ export async function saveListing(
 ): Promise<void> {
   await orgHome(db, homeAccountId);
   await db.transaction().execute(async (trx) => {
-    const listed = listing.accounts.filter((a) => a.accountId !== homeAccountId);
-    for (const a of listed) {
+    // One row per account (the same key twice in one INSERT … ON CONFLICT is an error on PostgreSQL), sorted, so two
+    // writers lock the rows in the same order; a few statements for an organization of thousands, not one per account.
+    const listed = [...new Map(listing.accounts.filter((a) => a.accountId !== homeAccountId).map((a) => [a.accountId, a])).values()].sort((a, b) =>
+      a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0,
+    );
+    for (let i = 0; i < listed.length; i += ACCOUNTS_PER_STATEMENT) {
       await trx
         .insertInto('org_accounts')
-        .values({ home_account_id: homeAccountId, account_id: a.accountId, name: a.name, email: a.email, source: 'organization', listed_at: now, created_at: now })
-        .onConflict((oc) => oc.columns(['home_account_id', 'account_id']).doUpdateSet({ name: a.name, email: a.email, source: 'organization', listed_at: now }))
+        .values(
+          listed
+            .slice(i, i + ACCOUNTS_PER_STATEMENT)
+            .map((a) => ({ home_account_id: homeAccountId, account_id: a.accountId, name: a.name, email: a.email, source: 'organization' as const, listed_at: now, created_at: now })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['home_account_id', 'account_id']).doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            email: eb.ref('excluded.email'),
+            source: eb.ref('excluded.source'),
+            listed_at: eb.ref('excluded.listed_at'),
+          })),
+        )
         .execute();
     }
     let gone = trx.deleteFrom('org_accounts').where('home_account_id', '=', homeAccountId).where('source', '=', 'organization');

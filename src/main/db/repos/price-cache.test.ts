@@ -1,27 +1,25 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { EBS_GB_MONTH } from '../../pricing/keys/ebs';
 import { createBundledPriceBook } from '../../pricing/price-book';
 import { price, withPrices } from '../../pricing/price-key';
 import type { RegionPrices } from '../../pricing/types';
-import { openMemoryDatabase } from '../database';
+import { describeEachDialect } from '../../test-support/dialects';
+import type { AppDb } from '../store';
 import { getCachedPrices, putCachedPrices } from './price-cache';
 
 const WEEK = 7 * 24 * 3600 * 1000;
-let handle: Awaited<ReturnType<typeof openMemoryDatabase>>;
 
 function fetched(region: string, gp3: number): RegionPrices {
   const p = createBundledPriceBook().forRegion('us-east-1')!;
   return withPrices({ ...p, region, source: 'price-list', asOf: '2026-06-01' }, [[EBS_GB_MONTH.gp3, gp3]]);
 }
 
-beforeEach(async () => {
-  handle = await openMemoryDatabase();
-});
-afterEach(async () => {
-  await handle.close();
-});
+describeEachDialect('price cache', (store) => {
+  let handle: AppDb;
+  beforeEach(async () => {
+    handle = await store.open();
+  });
 
-describe('price cache', () => {
   it('returns what was stored while fresh, and nothing once older than maxAge', async () => {
     const at = new Date('2026-06-01T00:00:00Z');
     await putCachedPrices(handle.db, fetched('us-east-1', 0.08), at);
@@ -39,16 +37,14 @@ describe('price cache', () => {
     const now = new Date('2026-06-06T00:00:00Z');
     expect(price((await getCachedPrices(handle.db, 'eu-west-1', WEEK, now))!.prices, EBS_GB_MONTH.gp3)).toBe(0.09);
     expect(price((await getCachedPrices(handle.db, 'us-east-1', WEEK, now))!.prices, EBS_GB_MONTH.gp3)).toBe(0.08);
-    const rows = handle.sqlite.prepare('SELECT region FROM price_cache ORDER BY region').all();
+    const rows = await handle.db.selectFrom('price_cache').select('region').orderBy('region').execute();
     expect(rows).toEqual([{ region: 'eu-west-1' }, { region: 'us-east-1' }]);
   });
 
   it('treats a missing region or an unreadable row as a miss', async () => {
     const now = new Date('2026-06-01T00:00:00Z');
     expect(await getCachedPrices(handle.db, 'ap-south-1', WEEK, now)).toBeNull();
-    handle.sqlite
-      .prepare('INSERT INTO price_cache (region, prices, fetched_at) VALUES (?, ?, ?)')
-      .run('ap-south-1', '{not json', now.toISOString());
+    await handle.db.insertInto('price_cache').values({ region: 'ap-south-1', prices: '{not json', fetched_at: now.toISOString() }).execute();
     expect(await getCachedPrices(handle.db, 'ap-south-1', WEEK, now)).toBeNull();
   });
 });

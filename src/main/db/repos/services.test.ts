@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DbHandle } from '../connection';
-import { openMemoryDatabase } from '../database';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { describeEachDialect } from '../../test-support/dialects';
+import { isSqlite, type AppDb } from '../store';
 import { upsertAccount } from './accounts';
 import { upsertCostHistory } from './cost-history';
 import { builtinRegistry } from '../../app/account-session';
@@ -16,20 +16,46 @@ function svc(code: string, displayName: string, category: string, cost: string):
   return { code, displayName, category, periodCost: Number(cost), periodCostText: cost };
 }
 
-let h: DbHandle;
-beforeEach(async () => {
-  h = await openMemoryDatabase();
-  for (const id of [ACCOUNT, OTHER]) {
-    await upsertAccount(h.db, { id, alias: null, partition: 'aws', arn: null, profile: 'default' }, '2026-03-01T00:00:00.000Z');
-  }
-});
-afterEach(async () => {
-  await h.close();
-});
+describeEachDialect('services repo', (store) => {
+  let h: AppDb;
+  beforeEach(async () => {
+    h = await store.open();
+    for (const id of [ACCOUNT, OTHER]) {
+      await upsertAccount(h.db, { id, alias: null, partition: 'aws', arn: null, profile: 'default' }, '2026-03-01T00:00:00.000Z');
+    }
+  });
 
-describe('services repo', () => {
+  async function count(table: 'services' | 'cost_history', serviceId?: number): Promise<number> {
+    let q = h.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
+    if (serviceId !== undefined) q = q.where('service_id' as never, '=', serviceId as never);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  }
+
+  async function finding(id: string, unused: boolean, costByService: unknown, status: 'active' | 'gone' = 'active'): Promise<void> {
+    await h.db
+      .insertInto('resources')
+      .values({
+        account_id: ACCOUNT,
+        resource_type: 'ec2:instance',
+        region: 'us-east-1',
+        resource_id: id,
+        service_code: 'AmazonEC2',
+        unused: unused ? 1 : 0,
+        details: JSON.stringify({ costByService }),
+        status,
+        first_seen: 'x',
+        last_seen: 'x',
+      })
+      .execute();
+  }
+
+  async function metadata(accountId: string, code: string): Promise<unknown> {
+    const row = await h.db.selectFrom('services').select('metadata').where('account_id', '=', accountId).where('code', '=', code).executeTakeFirstOrThrow();
+    return JSON.parse(row.metadata);
+  }
+
   it('upserts per (account, code) with active flag, period and handler coverage', async () => {
-    const ids = saveDiscoveredServices(h.sqlite, {
+    const ids = await saveDiscoveredServices(h, {
       accountId: ACCOUNT,
       period: P1,
       now: '2026-03-15T10:00:00.000Z',
@@ -68,17 +94,17 @@ describe('services repo', () => {
   });
 
   it('keeps first seen and ids, retires services missing from the next result, and keeps their history', async () => {
-    const first = saveDiscoveredServices(h.sqlite, {
+    const first = await saveDiscoveredServices(h, {
       accountId: ACCOUNT,
       period: P1,
       now: '2026-03-15T10:00:00.000Z',
       services: [svc('AmazonS3', 'Amazon Simple Storage Service', 'Storage', '5'), svc('AmazonRDS', 'Amazon Relational Database Service', 'Database', '100')],
     });
     const rdsId = first.get('AmazonRDS') as number;
-    upsertCostHistory(h.sqlite, [{ serviceId: rdsId, date: '2026-03-01', cost: 100, costText: '100', usageQuantity: null, usageUnit: null, estimated: false }]);
-    saveDiscoveredServices(h.sqlite, { accountId: OTHER, period: P1, services: [svc('AmazonRDS', 'Amazon Relational Database Service', 'Database', '7')] });
+    await upsertCostHistory(h, [{ serviceId: rdsId, date: '2026-03-01', cost: 100, costText: '100', usageQuantity: null, usageUnit: null, estimated: false }]);
+    await saveDiscoveredServices(h, { accountId: OTHER, period: P1, services: [svc('AmazonRDS', 'Amazon Relational Database Service', 'Database', '7')] });
 
-    const second = saveDiscoveredServices(h.sqlite, {
+    const second = await saveDiscoveredServices(h, {
       accountId: ACCOUNT,
       period: P2,
       now: '2026-03-16T10:00:00.000Z',
@@ -90,13 +116,13 @@ describe('services repo', () => {
     expect(s3).toMatchObject({ active: false, periodCost: 0.5, firstSeen: '2026-03-15T10:00:00.000Z', lastSeen: '2026-03-16T10:00:00.000Z', periodStart: P2.start });
     const rds = await getServiceByCode(h.db, ACCOUNT, 'AmazonRDS');
     expect(rds).toMatchObject({ id: rdsId, active: false, periodCost: 0, periodCostText: '0', periodStart: P2.start, periodEnd: P2.end, lastSeen: '2026-03-15T10:00:00.000Z' });
-    expect(h.sqlite.prepare('SELECT COUNT(*) AS n FROM cost_history WHERE service_id = ?').get(rdsId)).toEqual({ n: 1 });
+    expect(await count('cost_history', rdsId)).toBe(1);
     // The other account's service is untouched.
     expect(await getServiceByCode(h.db, OTHER, 'AmazonRDS')).toMatchObject({ active: true, periodCost: 7 });
   });
 
   it('sorts by name, category and last seen', async () => {
-    saveDiscoveredServices(h.sqlite, {
+    await saveDiscoveredServices(h, {
       accountId: ACCOUNT,
       period: P1,
       services: [svc('b', 'Bravo', 'Storage', '1'), svc('a', 'Alpha', 'Storage', '3'), svc('c', 'Charlie', 'Compute', '2')],
@@ -107,16 +133,91 @@ describe('services repo', () => {
     expect(await listServices(h.db, { accountId: ACCOUNT, sort: 'lastSeen' })).toHaveLength(3);
   });
 
-  it('writes all or nothing', () => {
-    expect(() =>
-      saveDiscoveredServices(h.sqlite, {
+  it('writes all or nothing', async () => {
+    await expect(
+      saveDiscoveredServices(h, {
         accountId: ACCOUNT,
         period: P1,
         // The second row breaks NOT NULL on category: the first must not stay behind.
         services: [svc('a', 'Alpha', 'Storage', '1'), { ...svc('b', 'Bravo', 'Storage', '1'), category: null as unknown as string }],
       }),
-    ).toThrow();
-    expect(h.sqlite.prepare('SELECT COUNT(*) AS n FROM services').get()).toEqual({ n: 0 });
+    ).rejects.toThrow();
+    expect(await count('services')).toBe(0);
+  });
+
+  it('merges metadata as json_patch does: new keys replace old ones, a null removes its key, others stay', async () => {
+    const save = (metadata: Record<string, unknown>, cost = '2') =>
+      saveDiscoveredServices(h, { accountId: ACCOUNT, period: P1, services: [{ ...svc('AmazonS3', 'S3', 'Storage', cost), metadata }] });
+    await save({ known: true, currency: 'USD', usageUnit: 'GB-Mo', region: 'us-east-1' });
+    expect(await metadata(ACCOUNT, 'AmazonS3')).toEqual({ known: true, currency: 'USD', usageUnit: 'GB-Mo', region: 'us-east-1', periodCostText: '2' });
+    await save({ known: false, usageUnit: null }, '3.5');
+    expect(await metadata(ACCOUNT, 'AmazonS3')).toEqual({ known: false, currency: 'USD', region: 'us-east-1', periodCostText: '3.5' });
+    // Retired: the text says 0, the rest stays.
+    await saveDiscoveredServices(h, { accountId: ACCOUNT, period: P2, services: [] });
+    expect(await metadata(ACCOUNT, 'AmazonS3')).toEqual({ known: false, currency: 'USD', region: 'us-east-1', periodCostText: '0' });
+    expect(await getServiceByCode(h.db, ACCOUNT, 'AmazonS3')).toMatchObject({ active: false, periodCost: 0, periodCostText: '0', periodStart: P2.start });
+  });
+
+  it('takes the last of a code given twice in one result', async () => {
+    const ids = await saveDiscoveredServices(h, {
+      accountId: ACCOUNT,
+      period: P1,
+      services: [svc('AmazonEC2', 'First', 'Compute', '1'), svc('AmazonVPC', 'VPC', 'Networking', '2'), svc('AmazonEC2', 'Second', 'Compute', '5')],
+    });
+    expect([...ids.keys()]).toEqual(['AmazonEC2', 'AmazonVPC']);
+    expect(await getServiceByCode(h.db, ACCOUNT, 'AmazonEC2')).toMatchObject({ id: ids.get('AmazonEC2'), displayName: 'Second', periodCost: 5 });
+    expect(await count('services')).toBe(2);
+  });
+
+  it('writes the same through a kysely transaction (the batched path) as through the store, many services at once', async () => {
+    const services = Array.from({ length: 1203 }, (_, i) => svc(`ce:s${String(i).padStart(4, '0')}`, `S${i}`, 'Other', String(i / 100)));
+    const ids = await h.db.transaction().execute((trx) => saveDiscoveredServices(trx, { accountId: ACCOUNT, period: P1, now: '2026-03-15T10:00:00.000Z', services }));
+    expect(ids.size).toBe(1203);
+    expect(new Set(ids.values()).size).toBe(1203);
+    const list = await listServices(h.db, { accountId: ACCOUNT, sort: 'name' });
+    expect(list).toHaveLength(1203);
+    for (const s of list) expect(s.id).toBe(ids.get(s.code));
+    expect(list.find((s) => s.code === 'ce:s0000')).toMatchObject({ active: false, periodCost: 0, periodCostText: '0' });
+    expect(list.find((s) => s.code === 'ce:s1202')).toMatchObject({ active: true, periodCost: 12.02, periodCostText: '12.02', firstSeen: '2026-03-15T10:00:00.000Z' });
+    // Again with half of them: the same ids, the other half retired.
+    const again = await saveDiscoveredServices(h.db, { accountId: ACCOUNT, period: P2, services: services.slice(0, 600) });
+    for (const [code, id] of again) expect(id).toBe(ids.get(code));
+    expect(await listServices(h.db, { accountId: ACCOUNT, activeOnly: true })).toHaveLength(599);
+    expect((await getServiceByCode(h.db, ACCOUNT, 'ce:s0900'))).toMatchObject({ active: false, periodCostText: '0', periodStart: P2.start });
+  });
+
+  it.runIf(store.dialect === 'sqlite')('keeps the raw SQLite fast path for a caller that composes it in its own transaction', async () => {
+    const local = h;
+    if (!isSqlite(local)) throw new Error('an SQLite store was expected');
+    const ids = saveDiscoveredServices(local.sqlite, { accountId: ACCOUNT, period: P1, services: [svc('a', 'Alpha', 'Storage', '1')] });
+    expect(ids.get('a')).toBe((await getServiceByCode(h.db, ACCOUNT, 'a'))?.id);
+  });
+
+  it('counts nothing for a finding whose cost by service is not an object, or an amount that is null', async () => {
+    await saveDiscoveredServices(h, { accountId: ACCOUNT, period: P1, services: [svc('AmazonVPC', 'Amazon Virtual Private Cloud', 'Networking', '30')] });
+    await finding('i-1', true, { AmazonVPC: 3.65 });
+    await finding('i-2', true, 'n/a');
+    await finding('i-3', true, { AmazonVPC: null });
+    await finding('i-4', true, undefined);
+    const [vpc] = await listServices(h.db, { accountId: ACCOUNT });
+    expect(vpc?.reconciliation).toMatchObject({ findingsMonthlyCost: 3.65 });
+  });
+
+  it('lists per service what the active unused findings bill under it, from what the scan stored', async () => {
+    await saveDiscoveredServices(h, {
+      accountId: ACCOUNT,
+      period: P1,
+      now: '2026-03-15T10:00:00.000Z',
+      services: [svc('AmazonEC2Other', 'EC2 - Other', 'Compute', '300'), svc('AmazonVPC', 'Amazon Virtual Private Cloud', 'Networking', '1.5')],
+    });
+    await finding('i-1', true, { AmazonEC2Other: 10.8, AmazonVPC: 3.65 });
+    await finding('i-2', true, { AmazonVPC: 3.65 });
+    await finding('i-3', false, { AmazonVPC: 100 }); // in use: not waste
+    await finding('i-4', true, { AmazonVPC: 100 }, 'gone'); // no longer there
+    const byCode = new Map((await listServices(h.db, { accountId: ACCOUNT })).map((s) => [s.code, s.reconciliation]));
+    expect(byCode.get('AmazonEC2Other')).toEqual({ findingsMonthlyCost: 10.8, monthlyRunRate: 304.17, exceedsSpend: false });
+    // $1.50 over 30 days is a $1.52 run-rate; $7.30 of idle addresses is above it: prices or definitions may be off.
+    expect(byCode.get('AmazonVPC')).toEqual({ findingsMonthlyCost: 7.3, monthlyRunRate: 1.52, exceedsSpend: true });
   });
 });
 
@@ -130,29 +231,5 @@ describe('bill reconciliation', () => {
     expect(reconcile(row, 32)).toMatchObject({ exceedsSpend: true });
     expect(reconcile({ ...row, period_cost: 0.3 }, 0.8)).toMatchObject({ exceedsSpend: false }); // within $0.50
     expect(reconcile({ ...row, period_cost: 0.3 }, 0.9)).toMatchObject({ exceedsSpend: true });
-  });
-
-  it('lists per service what the active unused findings bill under it, from what the scan stored', async () => {
-    saveDiscoveredServices(h.sqlite, {
-      accountId: ACCOUNT,
-      period: P1,
-      now: '2026-03-15T10:00:00.000Z',
-      services: [svc('AmazonEC2Other', 'EC2 - Other', 'Compute', '300'), svc('AmazonVPC', 'Amazon Virtual Private Cloud', 'Networking', '1.5')],
-    });
-    const finding = (id: string, unused: boolean, costByService: Record<string, number>, status = 'active') =>
-      h.sqlite
-        .prepare(
-          `INSERT INTO resources (account_id, resource_type, region, resource_id, service_code, unused, details, status, first_seen, last_seen)
-           VALUES (?, 'ec2:instance', 'us-east-1', ?, 'AmazonEC2', ?, ?, ?, 'x', 'x')`,
-        )
-        .run(ACCOUNT, id, unused ? 1 : 0, JSON.stringify({ costByService }), status);
-    finding('i-1', true, { AmazonEC2Other: 10.8, AmazonVPC: 3.65 });
-    finding('i-2', true, { AmazonVPC: 3.65 });
-    finding('i-3', false, { AmazonVPC: 100 }); // in use: not waste
-    finding('i-4', true, { AmazonVPC: 100 }, 'gone'); // no longer there
-    const byCode = new Map((await listServices(h.db, { accountId: ACCOUNT })).map((s) => [s.code, s.reconciliation]));
-    expect(byCode.get('AmazonEC2Other')).toEqual({ findingsMonthlyCost: 10.8, monthlyRunRate: 304.17, exceedsSpend: false });
-    // $1.50 over 30 days is a $1.52 run-rate; $7.30 of idle addresses is above it: prices or definitions may be off.
-    expect(byCode.get('AmazonVPC')).toEqual({ findingsMonthlyCost: 7.3, monthlyRunRate: 1.52, exceedsSpend: true });
   });
 });
