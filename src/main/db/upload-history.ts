@@ -79,8 +79,8 @@ export interface Run {
   chunk: number;
   report: UploadReport;
   scanIds: Map<number, number>;
-  /** One chunk: abort check, a transaction on the server, counts, progress. */
-  step(table: UploadTable, rows: readonly Row[], total: number, fn: (trx: Transaction<Database>) => Promise<Written>): Promise<void>;
+  /** One chunk (its rows, or their number): abort check, a transaction on the server, counts, progress. */
+  step(table: UploadTable, rows: readonly Row[] | number, total: number, fn: (trx: Transaction<Database>) => Promise<Written>): Promise<void>;
   skip(table: UploadTable, reason: string, rows: number): void;
 }
 
@@ -95,15 +95,16 @@ export async function uploadHistory(from: DbHandle, to: PostgresHandle, opts: Up
     from, to, storeId, report,
     chunk: opts.chunkRows ?? DEFAULT_CHUNK,
     scanIds: new Map(),
-    async step(table, rows, total, fn) {
+    async step(table, chunk, total, fn) {
+      const rows = typeof chunk === 'number' ? chunk : chunk.length;
       if (opts.signal?.aborted) {
         throw new AppError('cancelled', `The upload was stopped before ${table} (what was sent is on the server; upload again to finish).`, { table });
       }
-      const w = rows.length === 0 ? { inserted: 0, updated: 0 } : await inServerTransaction(to, storeId, fn);
+      const w = rows === 0 ? { inserted: 0, updated: 0 } : await inServerTransaction(to, storeId, fn);
       tables[table].copied += w.inserted;
       tables[table].updated += w.updated;
-      tables[table].alreadyThere += rows.length - w.inserted - w.updated;
-      done.set(table, (done.get(table) ?? 0) + rows.length);
+      tables[table].alreadyThere += rows - w.inserted - w.updated;
+      done.set(table, (done.get(table) ?? 0) + rows);
       opts.onProgress?.({ table, done: done.get(table)!, total });
     },
     skip(table, reason, rows) {

@@ -30,6 +30,12 @@ export function unnest(cols: readonly Col[], rows: readonly Row[]): RawBuilder<u
   return sql`unnest(${sql.join(arrays)}) AS u(${names(cols)})`;
 }
 
+/** The same from column arrays (`columns[i]` holds `cols[i]`'s values), for a table read as raw rows. */
+export function unnestColumns(cols: readonly Col[], columns: readonly unknown[][]): RawBuilder<unknown> {
+  const arrays = cols.map((c, i) => sql`${columns[i]!}::${sql.raw(c.type)}[]`);
+  return sql`unnest(${sql.join(arrays)}) AS u(${names(cols)})`;
+}
+
 /** A chunk's outcome: rows inserted, rows that existed and were replaced by newer local ones. */
 export interface Written {
   inserted: number;
@@ -135,6 +141,28 @@ export function* localChunks(
     if (rows.length === 0) return;
     after = rows[rows.length - 1]!['_rowid'] as number;
     yield rows;
+    if (rows.length < size) return;
+  }
+}
+
+/**
+ * `localChunks` for the largest tables: rows as arrays in `select`'s order (no object per row: 3× faster to read),
+ * turned into one array per column. The rowid is read but not returned.
+ */
+export function* localColumnChunks(sqlite: BetterSqlite3.Database, q: { table: string; select: string }, size: number): Generator<unknown[][]> {
+  const stmt = sqlite.prepare(`SELECT ${q.table}.rowid AS _rowid, ${q.select} FROM ${q.table} WHERE ${q.table}.rowid > ? ORDER BY ${q.table}.rowid LIMIT ?`).raw(true);
+  let after = 0;
+  for (;;) {
+    const rows = stmt.all(after, size) as unknown[][];
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]![0] as number;
+    const width = rows[0]!.length;
+    const columns: unknown[][] = Array.from({ length: width - 1 }, () => new Array<unknown>(rows.length));
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      for (let c = 1; c < width; c++) columns[c - 1]![r] = row[c];
+    }
+    yield columns;
     if (rows.length < size) return;
   }
 }

@@ -17,7 +17,7 @@
 import { sql } from 'kysely';
 import { EFFECTIVE_LAST_SCAN_SQL, EFFECTIVE_LAST_SEEN_SQL } from './repos/resource-writer';
 import type { Run } from './upload-history';
-import { big, counted, fromU, int, localChunks, localCount, names, real, text, unnest, type Row } from './upload-pg';
+import { big, counted, fromU, int, localChunks, localColumnChunks, localCount, names, real, text, unnest, unnestColumns, type Row } from './upload-pg';
 
 const KEY = text('account_id', 'resource_type', 'region', 'resource_id');
 const CONTENT = [
@@ -28,11 +28,12 @@ const SEEN = [...text('first_seen', 'last_seen'), ...big('last_scan_id')];
 const STATUS = text('status', 'status_changed_at');
 const COLS = [...KEY, ...CONTENT, ...SEEN, ...STATUS];
 
-/** A local row as readers see it: last seen and last scan settled with its task's. */
+/** A local row as readers see it (last seen and last scan settled with its task's), in COLS order. */
 const LOCAL_SELECT = [
-  'id', ...KEY.map((c) => c.name), ...CONTENT.map((c) => c.name), 'first_seen',
+  ...KEY.map((c) => c.name), ...CONTENT.map((c) => c.name), 'first_seen',
   `${EFFECTIVE_LAST_SEEN_SQL} AS last_seen`, `${EFFECTIVE_LAST_SCAN_SQL} AS last_scan_id`, 'status', 'status_changed_at',
 ].join(', ');
+const LAST_SCAN = COLS.findIndex((c) => c.name === 'last_scan_id');
 
 const observed = (row: string, lastSeen: string): string => `greatest(${lastSeen}, coalesce(${row}.status_changed_at, ''))`;
 const LATER_TASK = `u.status = 'active' AND t.last_seen > u.last_seen`;
@@ -49,15 +50,15 @@ export async function uploadResources(run: Run): Promise<void> {
   const sqlite = run.from.sqlite;
   const total = localCount(sqlite, 'resources');
   const head = [...KEY, ...CONTENT, ...SEEN];
-  for (const local of localChunks(sqlite, { table: 'resources', select: LOCAL_SELECT }, run.chunk)) {
-    const rows = local.map((r) => ({ ...r, last_scan_id: r['last_scan_id'] === null ? null : (run.scanIds.get(r['last_scan_id'] as number) ?? null) }));
-    await run.step('resources', rows, total, async (trx) => {
+  for (const columns of localColumnChunks(sqlite, { table: 'resources', select: LOCAL_SELECT }, run.chunk)) {
+    columns[LAST_SCAN] = columns[LAST_SCAN]!.map((id) => (id === null ? null : (run.scanIds.get(id as number) ?? null)));
+    await run.step('resources', columns[0]!.length, total, async (trx) => {
       const { rows: out } = await sql<{ inserted: boolean }>`
         INSERT INTO resources (${names(COLS)})
         SELECT ${fromU(head)},
           CASE WHEN ${sql.raw(LATER_TASK)} THEN 'gone' ELSE u.status END,
           CASE WHEN ${sql.raw(LATER_TASK)} THEN t.last_seen ELSE u.status_changed_at END
-        FROM ${unnest(COLS, rows)} ${UPSERT_TAIL}`.execute(trx);
+        FROM ${unnestColumns(COLS, columns)} ${UPSERT_TAIL}`.execute(trx);
       return counted(out);
     });
   }
