@@ -8,6 +8,8 @@ import { postgresFixture } from '../test-support/dialects';
 import { HOME, T, contents, dumpSqlite, fillLocalHistory, vol } from '../test-support/upload-fixture';
 import { openDatabase, type DbHandle } from './connection';
 import { openAndMigrate } from './database';
+import { migrateToLatest } from './migrator';
+import { MIGRATIONS } from '../../../migrations';
 import { openPostgres, type PostgresHandle } from './postgres';
 import { upsertAccount } from './repos/accounts';
 import { completeDeletion } from './repos/deletions';
@@ -120,6 +122,46 @@ it("another person's newer scan of a resource is kept; an older one is replaced;
   // Idempotent here too.
   const again = await uploadHistory(local, to);
   expect(sum(again, 'copied') + sum(again, 'updated') + again.markedGone).toBe(0);
+});
+
+it('on the other natural keys the newer row wins too: costs, snoozes, caches; request counts keep the larger', async () => {
+  const { local } = await localFile();
+  const to = await server();
+  await upsertAccount(to.db, { id: HOME, alias: 'home', partition: 'aws', arn: null, profile: null }, T(1));
+  const svc = await to.db.insertInto('services').values({
+    account_id: HOME, code: 'AmazonEC2', display_name: 'EC2 (theirs)', category: 'Compute', first_seen: T(9), last_seen: T(9),
+  }).returning('id').executeTakeFirstOrThrow();
+  await to.db.insertInto('cost_history').values([
+    { service_id: svc.id, date: '2026-10-01', cost: 99, cost_text: '99', updated_at: T(9) }, // newer than the local T(1): kept
+    { service_id: svc.id, date: '2026-10-02', cost: 98, cost_text: '98', updated_at: T(0) }, // older: replaced
+  ]).execute();
+  await to.db.insertInto('snoozes').values([
+    { account_id: HOME, scope: 'finding', resource_type: 'ec2:volume', region: 'us-east-1', resource_id: 'vol-a', tag_key: null, tag_value: null, until: null, reason: 'theirs, later', created_at: T(9) },
+    { account_id: HOME, scope: 'tag', resource_type: null, region: null, resource_id: null, tag_key: 'env', tag_value: 'dev', until: null, reason: 'theirs, earlier', created_at: T(0) },
+  ]).execute();
+  await to.db.insertInto('ce_requests').values({ account_id: HOME, day: T(1).slice(0, 10), requests: 10 }).execute();
+  await to.db.insertInto('price_cache').values({ region: 'us-east-1', prices: 'newer', fetched_at: T(9) }).execute();
+  const report = await uploadHistory(local, to);
+
+  const costs = await to.db.selectFrom('cost_history').select(['date', 'cost']).where('service_id', '=', svc.id).orderBy('date').execute();
+  expect(costs).toEqual([{ date: '2026-10-01', cost: 99 }, { date: '2026-10-02', cost: 0.2 }, { date: '2026-10-03', cost: 0.30000000000000004 }]);
+  expect(await to.db.selectFrom('services').select(['display_name']).where('id', '=', svc.id).executeTakeFirst()).toEqual({ display_name: 'EC2 (theirs)' });
+  expect(await to.db.selectFrom('snoozes').select(['scope', 'reason']).orderBy('scope').execute()).toEqual([
+    { scope: 'finding', reason: 'theirs, later' },
+    { scope: 'tag', reason: 'dev stuff' },
+  ]);
+  expect(await to.db.selectFrom('ce_requests').select('requests').executeTakeFirst()).toEqual({ requests: 10 });
+  expect(await to.db.selectFrom('price_cache').select('prices').executeTakeFirst()).toEqual({ prices: 'newer' });
+  expect(counts(report, 'cost_history')).toEqual({ copied: 4, updated: 1, alreadyThere: 1, skipped: 0 });
+  expect(counts(report, 'snoozes')).toEqual({ copied: 0, updated: 1, alreadyThere: 1, skipped: 0 });
+});
+
+it('refuses a local file older than migration 0012 (it has no store id yet), naming the file', async () => {
+  const file = path.join(dir, 'old.db');
+  const old = openDatabase({ file });
+  opened.push(old);
+  await migrateToLatest(old, MIGRATIONS.slice(0, 11));
+  await expect(uploadHistory(old, await server())).rejects.toMatchObject({ code: 'db.needs_migration', message: expect.stringContaining(file) });
 });
 
 it('a local resource older than the server’s later scan of its task goes up as gone (that scan did not see it)', async () => {
