@@ -15,7 +15,7 @@ import { upsertAccount } from './repos/accounts';
 import { completeDeletion } from './repos/deletions';
 import { findingsWriter, markTaskGone } from './repos/findings-store';
 import { ResourceWriter, markGone } from './repos/resource-writer';
-import { createScan } from './repos/scans';
+import { completeScan, createScan } from './repos/scans';
 import { UPLOAD_TABLES, uploadHistory, type UploadReport, type UploadTable } from './upload-history';
 
 const pg = postgresFixture();
@@ -217,6 +217,27 @@ it('a pending audit row completed here after an upload is completed on the serve
   const report = await uploadHistory(writable, to);
   expect(counts(report, 'deletions')).toEqual({ copied: 0, updated: 1, alreadyThere: 3, skipped: 0 });
   expect(await contents(to.db)).toEqual(await contents(writable.db));
+});
+
+it('a scan whose parent was still running at the first upload is linked to it by the next one', async () => {
+  let parent = 0;
+  const { file, local } = await localFile(async (h) => {
+    await upsertAccount(h.db, { id: HOME, alias: null, partition: 'aws', arn: null, profile: null }, T(1));
+    parent = await createScan(h.db, { accountId: HOME, kind: 'discovery', startedAt: T(1) });
+    const child = await createScan(h.db, { accountId: HOME, kind: 'resources', parentScanId: parent, startedAt: T(2) });
+    await completeScan(h.db, child, { status: 'succeeded', completedAt: T(2, 1) });
+  });
+  const to = await server();
+  const first = await uploadHistory(local, to);
+  expect(counts(first, 'scans')).toEqual({ copied: 1, updated: 0, alreadyThere: 0, skipped: 1 });
+  await local.close();
+  const writable = openDatabase({ file });
+  opened.push(writable);
+  await completeScan(writable.db, parent, { status: 'succeeded', completedAt: T(3) });
+  const second = await uploadHistory(writable, to);
+  expect(counts(second, 'scans')).toEqual({ copied: 1, updated: 0, alreadyThere: 1, skipped: 0 });
+  expect(await contents(to.db)).toEqual(await contents(writable.db));
+  expect((await contents(to.db))['scans']!.map((s) => s['parent'])).toEqual([null, `discovery@${T(1)}`]);
 });
 
 it('two uploads of the same history at once (two windows, or the app and a CLI) write each row once', async () => {

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { DbHandle } from './connection';
 import type { Run } from './upload-history';
-import { big, inServerTransaction, insertWithOrigin, int, localChunks, localCount, real, text, upsertChunk, type Row } from './upload-pg';
+import { big, inServerTransaction, insertWithOrigin, int, localChunks, localCount, real, text, unnest, upsertChunk, type Row } from './upload-pg';
 
 const SCAN_COLS = [
   ...text('account_id', 'kind'), ...big('parent_scan_id'), ...text('regions', 'status', 'started_at', 'completed_at'),
@@ -18,21 +18,20 @@ const RUNNING = 'still running here (upload again once it has ended)';
 
 /**
  * Scans are history: inserted once (by origin), never rewritten. A scan still running here is skipped. The owner
- * (pid, process start) is this machine's and means nothing on the server: not copied. Parents come before their
- * children (a parent scan is created first); a parent uploaded later is linked at the end.
+ * (pid, process start) is this machine's and means nothing on the server: not copied. A child is linked to its parent
+ * once both are on the server (at the end: the parent may have been running, and skipped, when the child went up).
  */
 export async function uploadScans(run: Run): Promise<void> {
   const sqlite = run.from.sqlite;
   run.skip('scans', RUNNING, localCount(sqlite, 'scans', `status = 'running'`));
   const total = localCount(sqlite, 'scans', `status <> 'running'`);
-  const orphans: { id: number; parent: number }[] = [];
+  const children: { id: number; parent: number }[] = [];
   const select = `id, ${SCAN_COLS.map((c) => c.name).join(', ')}`;
   for (const local of localChunks(sqlite, { table: 'scans', select, where: `status <> 'running'` }, run.chunk)) {
     const rows = local.map((r): Row => {
       const parent = r['parent_scan_id'] as number | null;
-      const mapped = parent === null ? null : (run.scanIds.get(parent) ?? null);
-      if (parent !== null && mapped === null) orphans.push({ id: r['id'] as number, parent });
-      return { ...r, parent_scan_id: mapped, origin: `${run.storeId}/${r['id'] as number}@${r['started_at'] as string}` };
+      if (parent !== null) children.push({ id: r['id'] as number, parent });
+      return { ...r, parent_scan_id: null, origin: `${run.storeId}/${r['id'] as number}@${r['started_at'] as string}` };
     });
     await run.step('scans', rows, total, async (trx) => {
       const { inserted, ids } = await insertWithOrigin(trx, { table: 'scans', originTable: 'scan_origins', idColumn: 'scan_id' }, SCAN_COLS, rows);
@@ -43,7 +42,7 @@ export async function uploadScans(run: Run): Promise<void> {
       return { inserted, updated: 0 };
     });
   }
-  const links = orphans.flatMap((o) => {
+  const links = children.flatMap((o) => {
     const child = run.scanIds.get(o.id);
     const parent = run.scanIds.get(o.parent);
     return child !== undefined && parent !== undefined ? [{ child, parent }] : [];
@@ -59,7 +58,7 @@ export async function uploadScans(run: Run): Promise<void> {
 const FAILURE_COLS = [...big('scan_id'), ...text('region', 'handler', 'error_code', 'message', 'at')];
 
 export async function uploadScanFailures(run: Run): Promise<void> {
-  const total = localCount(run.from.sqlite, 'scan_failures');
+  const total = localCount(run.from.sqlite, 'scan_failures', `scan_id NOT IN (SELECT id FROM scans WHERE status = 'running')`);
   const select = `id, ${FAILURE_COLS.map((c) => c.name).join(', ')}`;
   for (const local of localChunks(run.from.sqlite, { table: 'scan_failures', select }, run.chunk)) {
     const rows = local
@@ -149,10 +148,10 @@ export async function uploadDeletions(run: Run, resourceIds: Map<number, number>
       const { inserted } = await insertWithOrigin(trx, { table: 'deletions', originTable: 'deletion_origins', idColumn: 'deletion_id' }, DELETION_COLS, rows);
       const done = rows.filter((r) => r['outcome'] !== 'pending');
       if (done.length === 0) return { inserted, updated: 0 };
-      const cols = [...text('origin', 'outcome', 'dry_run_result', 'error_code', 'error_message', 'completed_at', 'details')];
+      const cols = text('origin', 'outcome', 'dry_run_result', 'error_code', 'error_message', 'completed_at', 'details');
       const res = await sql`UPDATE deletions SET outcome = u.outcome, dry_run_result = u.dry_run_result, error_code = u.error_code,
           error_message = u.error_message, completed_at = u.completed_at, details = u.details
-        FROM unnest(${sql.join(cols.map((c) => sql`${done.map((r) => r[c.name] ?? null)}::text[]`))}) AS u(${sql.raw(cols.map((c) => c.name).join(', '))})
+        FROM ${unnest(cols, done)}
         JOIN deletion_origins o ON o.origin = u.origin
         WHERE deletions.id = o.deletion_id AND deletions.outcome = 'pending'`.execute(trx);
       return { inserted, updated: Number(res.numAffectedRows ?? 0n) };
