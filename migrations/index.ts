@@ -10,6 +10,7 @@ import * as m0008 from './0008_snoozes';
 import * as m0009 from './0009_org_accounts';
 import * as m0010 from './0010_findings_search';
 import * as m0011 from './0011_run_leases';
+import * as m0012 from './0012_upload_origin';
 
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
@@ -33,4 +34,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0009_org_accounts', m0009],
   ['0010_findings_search', m0010],
   ['0011_run_leases', m0011],
+  ['0012_upload_origin', m0012],
 ];
