@@ -5,7 +5,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { RegionClients } from '../aws/clients';
 import { AppError, type AppErrorDto } from '../../shared/errors';
 import { awsErrorCode, toAppError } from '../aws/errors';
-import { requireSqlite, type AppDb } from '../db/store';
+import type { AppDb } from '../db/store';
 import { findingsWriter, markTaskGone } from '../db/repos/findings-store';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
 import { discover, type DiscoveryDeps, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
@@ -209,7 +209,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   let discovery: DiscoveryResult | null = null;
   if (!req.skipDiscovery) {
     discovery = await discover(
-      { db: requireSqlite(db, 'Cost Explorer discovery'), ce: deps.costExplorer, accountId, coverage: coverageOf(deps.registry), now: now(), ...(signal ? { signal } : {}), ...(deps.costs ? { costs: deps.costs } : {}) },
+      { db, ce: deps.costExplorer, accountId, coverage: coverageOf(deps.registry), now: now(), ...(signal ? { signal } : {}), ...(deps.costs ? { costs: deps.costs } : {}) },
       { ...deps.settings.discovery, ...(req.forceDiscovery ? { force: true } : {}) },
     );
   }
