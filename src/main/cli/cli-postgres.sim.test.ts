@@ -164,6 +164,29 @@ describe('the CLI with a PostgreSQL team store', () => {
     expect(wrong.err).toMatch(/password/i);
     expect(wrong.err).not.toContain('not-the-password-xyz');
   });
+  it('upload-history copies a local history into the team store once: the same findings there; a second upload copies nothing', async () => {
+    const url = await pg.url();
+    const file = path.join(dir, 'upload.db');
+    expect((await cli(['scan', '--profile', 'sim', '--db', file, '--json'])).code).toBe(0);
+    const up = await cli(['upload-history', '--db', file, '--database-url', url, '--json']);
+    expect(up.err).toBe('');
+    expect(up.code).toBe(0);
+    const first = JSON.parse(up.out) as { tables: Record<string, { copied: number; updated: number; alreadyThere: number }> };
+    expect(first.tables.resources!.copied).toBeGreaterThan(0);
+    expect(first.tables.scans!.copied).toBeGreaterThan(0);
+    const local = JSON.parse((await cli(['findings', '--db', file, '--json'])).out) as ScanJson;
+    const server = JSON.parse((await cli(['findings', '--database-url', url, '--json'])).out) as ScanJson;
+    expect(server.findings.length).toBe(local.findings.length);
+    expect(withoutIds(server)).toEqual(withoutIds(local));
+
+    const again = JSON.parse((await cli(['upload-history', '--db', file, '--database-url', url, '--json'])).out) as typeof first;
+    for (const [table, r] of Object.entries(again.tables)) expect([table, r.copied, r.updated], table).toEqual([table, 0, 0]);
+    expect(again.tables.resources!.alreadyThere).toBe(first.tables.resources!.copied);
+    const plain = await cli(['upload-history', '--db', file, '--database-url', url]);
+    expect(plain.out).toMatch(/^resources\tcopied 0\tupdated 0\talready there \d+/m);
+    expect((await cli(['upload-history', '--db', file])).err).toMatch(/needs the team store/);
+  });
+
   // Last: it deletes from the simulator's account.
   it('clean deletes through the team store: audited there before and after the call, the finding marked deleted', async () => {
     const url = await pg.url();

@@ -18,6 +18,7 @@ import { toAppError } from '../aws/errors';
 import { listProfiles } from '../aws/profiles';
 import { runCleanupCommand } from './clean-command';
 import { cliStore, openCliDatabase, resolveAccountId } from './cli-db';
+import { uploadCommand } from './upload-command';
 import { findingsCommand } from './findings-command';
 import { scanAllCommand } from './scan-all-command';
 import { scanCommand } from './scan-command';
@@ -40,6 +41,8 @@ const USAGE = `usage:
   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
   cloud-cleaner clean --profile P [--db FILE] --finding ID [--finding ID...] [--action ID=ACTION...] --confirm-account ACCOUNT [--dry-run] [--snapshot-volumes]
     --action ID=ACTION: the action for one finding (stop, pause, delete-without-snapshot, …; default: its kind's first)
+  cloud-cleaner upload-history [--db FILE] --database-url URL [--json]
+    copies the local history (scans, findings, costs, audit, snoozes) into the team store; run again, it copies only what is new
   store (every command but profiles): the app's database by default; --db FILE for another SQLite file;
     --database-url postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=require|verify-ca|verify-full&sslrootcert=CA.pem]
     (or CLOUD_CLEANER_DATABASE_URL) for a team store; --migrate-database to update an older team store's schema`;
@@ -69,6 +72,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   profiles: ['json'],
   scan: ['profile', 'regions', 'db', 'database-url', 'migrate-database', 'json', 'all-accounts', 'role', 'accounts'],
   findings: ['db', 'database-url', 'migrate-database', 'profile', 'account', 'ignored', 'json', 'csv'],
+  'upload-history': ['db', 'database-url', 'migrate-database', 'json'],
   clean: ['profile', 'db', 'database-url', 'migrate-database', 'finding', 'action', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
 };
 
@@ -168,6 +172,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           },
           io,
         );
+      }
+      case 'upload-history': {
+        // --db names the local file here (the source), --database-url the team store (the target).
+        return await uploadCommand({ file: v.db, store: cliStore({ 'database-url': v['database-url'], 'migrate-database': v['migrate-database'] }), json: v.json === true }, io);
       }
       default:
         throw new UsageError(`unknown command "${command}"`);
