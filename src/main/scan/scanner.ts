@@ -6,7 +6,7 @@ import type { RegionClients } from '../aws/clients';
 import { AppError, type AppErrorDto } from '../../shared/errors';
 import { awsErrorCode, toAppError } from '../aws/errors';
 import type { AppDb } from '../db/store';
-import { findingsWriter, markTaskGone } from '../db/repos/findings-store';
+import { findingsWriter, markTaskGone, refreshStatistics } from '../db/repos/findings-store';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
 import { discover, type DiscoveryDeps, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
@@ -173,6 +173,8 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
     status: ScanOutcome['status'],
     extra: { regions: string[]; handlers: ResourceType[]; discovery: DiscoveryResult | null; error?: AppError },
   ): Promise<ScanOutcome> => {
+    // What the tasks wrote is read by the next page at once: the planner's statistics follow it (PostgreSQL).
+    if (status === 'succeeded' || status === 'partial') await refreshStatistics(db).catch(() => undefined);
     await completeScan(db.db, scanId, {
       status,
       completedAt: now().toISOString(),

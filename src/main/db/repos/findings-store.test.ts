@@ -4,7 +4,8 @@ import type { Finding } from '../../handlers/handler';
 import { describeEachDialect } from '../../test-support/dialects';
 import type { AppDb } from '../store';
 import { upsertAccount } from './accounts';
-import { findingsWriter, markResourceDeleted, markTaskGone } from './findings-store';
+import { sql } from 'kysely';
+import { findingsWriter, markResourceDeleted, markTaskGone, refreshStatistics } from './findings-store';
 import { createScan } from './scans';
 
 const ACCOUNT = '111122223333';
@@ -118,5 +119,19 @@ describeEachDialect('findings writer', (store) => {
     await expect(Promise.resolve().then(() => findingsWriter(h, '000000000000', () => 'x').write([vol('vol-x')], null, T1))).rejects.toThrow(/foreign key/i);
     await expect(Promise.resolve().then(() => findingsWriter(h, ACCOUNT, () => 'x').write([vol('vol-y'), vol('vol-z')], 987654, T1))).rejects.toThrow(/foreign key/i);
     expect(Number((await h.db.selectFrom('resources').select((e) => e.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(4500);
+  });
+  it('refreshStatistics analyzes what the pages read on PostgreSQL, and does nothing on SQLite', async () => {
+    await refreshStatistics(h);
+    if (store.dialect === 'postgres') {
+      // reltuples: -1 until a table is first analyzed (PostgreSQL 14+), its row count after (written with the ANALYZE).
+      const { rows } = await sql<{ relname: string; analyzed: boolean }>`
+        SELECT relname, reltuples >= 0 AS analyzed FROM pg_class
+        WHERE relname IN ('resources', 'resource_tasks', 'resource_search') AND relkind = 'r' ORDER BY relname`.execute(h.db);
+      expect(rows).toEqual([
+        { relname: 'resource_search', analyzed: true },
+        { relname: 'resource_tasks', analyzed: true },
+        { relname: 'resources', analyzed: true },
+      ]);
+    }
   });
 });

@@ -2,6 +2,7 @@
  * The scan's and the cleanup's writes to `resources` on either store (store.ts): SQLite's synchronous writer
  * (resource-writer.ts) or PostgreSQL's set statements (resource-writer-pg.ts), behind one small interface.
  */
+import { sql } from 'kysely';
 import type { Finding } from '../../handlers/handler';
 import { isSqlite, type AppDb } from '../store';
 import { ResourceWriter, markDeleted, markGone } from './resource-writer';
@@ -27,4 +28,14 @@ export async function markTaskGone(h: AppDb, q: GoneQuery, now = new Date().toIS
 export async function markResourceDeleted(h: AppDb, id: number, now = new Date().toISOString()): Promise<void> {
   if (isSqlite(h)) markDeleted(h.sqlite, id, now);
   else await markDeletedPostgres(h.db, id, now);
+}
+
+/**
+ * After a scan wrote its findings: on PostgreSQL, fresh planner statistics for what the pages read (a first scan of
+ * 100,000 findings left the planner guessing until autovacuum came by: the default page took 359 ms, 73 ms after
+ * ANALYZE, measured). SQLite plans from its indexes alone: nothing to do.
+ */
+export async function refreshStatistics(h: AppDb): Promise<void> {
+  if (isSqlite(h)) return;
+  await sql`ANALYZE resources, resource_tasks, resource_search`.execute(h.db);
 }
