@@ -15,6 +15,12 @@ import { startSimulator, type Faults } from '../aws-sim/index';
 import { startHarness } from '../harness/server';
 import { createAppServices } from '../../src/main/app/app-services';
 import { openAndMigrate } from '../../src/main/db/database';
+import { migratePostgres } from '../../src/main/db/migrator';
+import { openPostgres } from '../../src/main/db/postgres';
+import type { AppDb } from '../../src/main/db/store';
+import { freshDatabase, startPostgres, type PostgresServer } from '../../src/main/test-support/postgres-server';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { upsertAccount } from '../../src/main/db/repos/accounts';
 import { MFA_PROFILE, SIM_PROFILE, SSO_PROFILE } from './profile-names';
 import { seedFindings } from './seed-findings';
@@ -35,6 +41,11 @@ export interface HostOptions {
   costScale?: Record<string, number>;
   /** false: the sample account belongs to no AWS Organization (ListAccounts answers AWSOrganizationsNotInUseException). */
   organization?: false;
+  /**
+   * The app on a PostgreSQL team store (issue #21) instead of its SQLite file: a throwaway server on 127.0.0.1, started
+   * here; the `cliScan` command scans the simulator into it with the CLI, in a process of its own.
+   */
+  teamStore?: true;
 }
 
 
@@ -112,8 +123,20 @@ async function main(): Promise<void> {
   });
   for (const k of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_REGION']) delete process.env[k];
 
-  const db = await openAndMigrate({ file: path.join(dir, 'cloud-cleaner.db') });
+  let pgServer: PostgresServer | null = null;
+  let databaseUrl: string | null = null;
+  let db: AppDb;
+  if (opts.teamStore) {
+    pgServer = await startPostgres();
+    databaseUrl = await freshDatabase(pgServer.url);
+    const pg = await openPostgres({ url: databaseUrl });
+    await migratePostgres(pg);
+    db = pg;
+  } else {
+    db = await openAndMigrate({ file: path.join(dir, 'cloud-cleaner.db') });
+  }
   if (opts.seedFindings) {
+    if (db.dialect !== 'sqlite') throw new Error('seedFindings writes a SQLite file');
     const acct = sim.state;
     await upsertAccount(db.db, { id: acct.accountId, alias: acct.alias, partition: 'aws', arn: acct.arn, profile: SIM_PROFILE });
     const t0 = performance.now();
@@ -129,6 +152,18 @@ async function main(): Promise<void> {
   };
   const commands: Record<string, (args: Record<string, string>) => unknown> = {
     setFaults: (a) => sim.setFaults(a as unknown as Faults),
+    /**
+     * The CLI (its own process, the same AWS profile files) scans the simulator into the team store the app is on:
+     * answers the CLI's JSON (its findings). Only with `teamStore`.
+     */
+    cliScan: async () => {
+      if (!databaseUrl) throw new Error('cliScan needs the teamStore option');
+      const { stdout } = await promisify(execFile)(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), path.resolve('src/main/cli/main.ts'), 'scan', '--profile', SIM_PROFILE, '--database-url', databaseUrl, '--json'], {
+        env: process.env,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return JSON.parse(stdout) as unknown;
+    },
     counts: () => sim.counts(),
     opened: () => opened,
     /** Days pass (the app's and the simulator's clock; see advanceProcessClock): answers the new time. */
@@ -206,6 +241,7 @@ async function main(): Promise<void> {
         await bounded(harness.close());
         await bounded(sim.close());
         await bounded(db.close());
+        if (pgServer) await bounded(pgServer.stop());
         await bounded(rm(dir, { recursive: true, force: true }));
         reply(id, { ok: true, value: null });
         process.exit(0);

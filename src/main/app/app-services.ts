@@ -18,6 +18,7 @@ import { snoozeServices } from './snooze-services';
 import { scanServices } from './scan-services';
 import { sessionServices } from './session-services';
 import { loadSettingsWithKinds, updateSettings } from './settings';
+import { storeName } from '../db/store';
 
 export type { AppServicesDeps } from './app-state';
 export { MFA_PROMPT_TIMEOUT_MS } from './session-services';
@@ -50,7 +51,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
     async appInfo() {
       return {
         version: deps.appInfo?.version ?? '0.1.0',
-        dbFile: db.file,
+        dbFile: storeName(db),
         logFile: deps.appInfo?.logFile ?? '',
         platform: process.platform,
         arch: process.arch,

@@ -7,14 +7,14 @@ import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
 import type { Logger } from '@smithy/types';
 import { AppError } from '../../shared/errors';
 import type { MfaPrompt } from '../aws/types';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import { priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { createAppEvents, type AppEvents } from '../ipc/app-services';
 import { createPriceService, type PriceService } from '../pricing/prices';
 import { builtinRegistry, type AccountSession } from './account-session';
 
 export interface AppServicesDeps {
-  db: DbHandle;
+  db: AppDb;
   appInfo?: { version: string; logFile: string };
   logger?: Logger;
   /** The SDK's own request/response logs (debugging only: at 100k resources they cost seconds and megabytes). */
@@ -36,7 +36,7 @@ export interface RunningScan {
 
 export interface AppState {
   readonly deps: AppServicesDeps;
-  readonly db: DbHandle;
+  readonly db: AppDb;
   readonly registry: HandlerRegistry;
   readonly events: AppEvents;
   /**

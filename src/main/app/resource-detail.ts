@@ -1,6 +1,6 @@
 /** A stored resource with its parts (priced, protection evaluated with the settings in force) for the finding drawer. */
 import type { ResourceDetailDto, SavingsTotalsDto } from '../../shared/dto/findings';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import type { ResourceDto } from '../db/repos/resources';
 import type { ResourceType } from '../handlers/handler';
 import { kindSettingsOf, type HandlerRegistry } from '../handlers/registry';
@@ -17,7 +17,7 @@ export const NO_SAVINGS: SavingsTotalsDto = {
   protectedFindings: 0,
 };
 
-export async function resourceDetail(db: DbHandle, registry: HandlerRegistry, r: ResourceDto): Promise<ResourceDetailDto> {
+export async function resourceDetail(db: AppDb, registry: HandlerRegistry, r: ResourceDto): Promise<ResourceDetailDto> {
   const handlerSettings = await loadHandlerSettings(db, kindSettingsOf(registry));
   const settings = handlerSettings;
   const handler = registry.get(r.resourceType as ResourceType);

@@ -1,7 +1,7 @@
 /** The services behind the snooze channels (src/shared/ipc/channels-snooze.ts), spread into createAppServices. */
 import { SNOOZE_MAX_DAYS, type SnoozeSetInput, type SnoozeSetResultDto } from '../../shared/dto/snooze';
 import { AppError } from '../../shared/errors';
-import type { DbHandle } from '../db/connection';
+import type { AppDb } from '../db/store';
 import { getResourcesByIds } from '../db/repos/resources';
 import { listSnoozes, removeSnooze, setFindingSnoozes, setTagSnooze } from '../db/repos/snoozes';
 import type { AppServices } from '../ipc/app-services';
@@ -24,7 +24,7 @@ export function snoozeUntil(until: string | null, now: Date): string | null {
 }
 
 /** Sets a snooze (per finding, by its identity, or per tag) for the account; replaces the one there was. */
-export async function setSnooze(db: DbHandle, accountId: string, input: SnoozeSetInput, now: Date): Promise<SnoozeSetResultDto> {
+export async function setSnooze(db: AppDb, accountId: string, input: SnoozeSetInput, now: Date): Promise<SnoozeSetResultDto> {
   const until = snoozeUntil(input.until, now);
   const values = { reason: input.reason.trim(), until, now };
   let ids: number[];
