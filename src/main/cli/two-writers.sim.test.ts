@@ -70,7 +70,7 @@ it('a second scan is refused with the running one\'s owner; a cleanup runs besid
     const before = await h.db.selectFrom('resources').select(['account_id', 'resource_type', 'region', 'resource_id', 'id']).execute();
 
     // Slow AWS: the next scan runs for many seconds (1 s a request: ~15 s here, against ~5 s for the refused scan's
-    // start and the cleanup, which run at the same pace). Checked below: the long scan still held its lease after both.
+    // start). The refusal below shows the two overlapped.
     sim.setFaults({ latencyMs: 1000 });
     const a = cliProcess(['scan', '--profile', 'sim', '--database-url', url, '--json']);
     const lease = await until('the scan lease', async () =>
@@ -87,11 +87,10 @@ it('a second scan is refused with the running one\'s owner; a cleanup runs besid
     expect(b.code).toBe(1);
     expect(b.err).toContain(`A scan of ${accountId} is running on ${os.hostname()}`);
     expect(b.err).toContain(`pid ${lease.owner_pid}`);
-    // The cleanup ran while the scan did (its own lease).
+    // The cleanup ran, under its own lease: a running scan does not block it (whether it ends before or after the
+    // scan depends on the machine's load).
     expect(c.err).toBe('');
     expect(c.code).toBe(0);
-    const stillScanning = await h.db.selectFrom('run_leases').select('owner_pid').where('account_id', '=', accountId).where('kind', '=', 'scan').executeTakeFirst();
-    expect(stillScanning?.owner_pid).toBe(lease.owner_pid);
 
     const ra = await a.done;
     expect(ra.code).toBe(0);

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PartDto } from '../../../shared/dto/findings';
+import { upsertCostHistory } from './cost-history';
 import { describeEachDialect } from '../../test-support/dialects';
 import type { AppDb } from '../store';
 import { upsertAccount } from './accounts';
@@ -97,24 +98,11 @@ describeEachDialect('savings realised', (store) => {
   async function costs(code: string, start: string, daily: (number | null)[], estimatedLast = 0, writtenAt = '2026-12-20T08:00:00.000Z'): Promise<void> {
     const serviceId = ids.get(code) as number;
     const rows = daily.flatMap((c, i) =>
-      c === null ? [] : [{ service_id: serviceId, date: day(start, i), cost: c, cost_text: String(c), usage_quantity: null, usage_unit: null, estimated: i >= daily.length - estimatedLast ? 1 : 0, updated_at: writtenAt }],
+      c === null ? [] : [{ serviceId, date: day(start, i), cost: c, costText: String(c), usageQuantity: null, usageUnit: null, estimated: i >= daily.length - estimatedLast }],
     );
     if (rows.length === 0) return;
-    // As the Cost Explorer refresh writes them: a day written again is replaced (cost-history.ts upsertCostHistory).
-    await h.db
-      .insertInto('cost_history')
-      .values(rows)
-      .onConflict((oc) =>
-        oc.columns(['service_id', 'date']).doUpdateSet((eb) => ({
-          cost: eb.ref('excluded.cost'),
-          cost_text: eb.ref('excluded.cost_text'),
-          usage_quantity: eb.ref('excluded.usage_quantity'),
-          usage_unit: eb.ref('excluded.usage_unit'),
-          estimated: eb.ref('excluded.estimated'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
+    // As the Cost Explorer refresh writes them: a day written again is replaced.
+    await upsertCostHistory(h, rows, writtenAt);
   }
 
   it('nothing before any cleanup; a dry run or a failed item is not a saving', async () => {
