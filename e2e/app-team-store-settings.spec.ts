@@ -77,3 +77,23 @@ test('a team store is tested, then saved for the next start without its password
   await expect(section.getByTestId('team-store-restart')).toHaveCount(0);
   expect(await app.command('teamStoreConfigText')).toBeNull();
 });
+
+test('an older team store lists its updates, says no backup is taken, and is saved only with "I have a backup"', async ({ ui, page, app }) => {
+  const url = await app.command<string>('freshTeamStoreDatabase', { schema: 'older' });
+  await ui.goto('settings');
+  const section = page.getByTestId('team-store');
+  await section.getByTestId('team-store-url').fill(url);
+  await section.getByTestId('team-store-test').click();
+  const state = section.getByTestId('team-store-state');
+  await expect(state).toHaveAttribute('data-state', 'older', { timeout: 15_000 });
+  await expect(state).toContainText('No backup is taken');
+  await expect(section.getByTestId('team-store-pending').getByRole('listitem')).toHaveCount(1);
+  const save = section.getByTestId('team-store-save');
+  await expect(save).toBeDisabled();
+  await section.getByTestId('team-store-confirm').check();
+  await expect(save).toBeEnabled();
+  await save.click();
+  await expect(section.getByTestId('team-store-done')).toContainText('Its schema will be updated then (no backup is taken).');
+  const saved = JSON.parse((await app.command<string>('teamStoreConfigText'))) as { confirmedMigrations: string[] };
+  expect(saved.confirmedMigrations).toHaveLength(1);
+});

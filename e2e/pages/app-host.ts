@@ -18,6 +18,7 @@ import { teamStoreFile } from '../../src/main/app/team-store-config';
 import { createAppServices } from '../../src/main/app/app-services';
 import { openAndMigrate } from '../../src/main/db/database';
 import { migratePostgres } from '../../src/main/db/migrator';
+import { MIGRATIONS } from '../../migrations/index';
 import { openPostgres } from '../../src/main/db/postgres';
 import type { AppDb } from '../../src/main/db/store';
 import { freshDatabase, startPostgres, type PostgresServer } from '../../src/main/test-support/postgres-server';
@@ -178,12 +179,22 @@ async function main(): Promise<void> {
     /** The saved choice of store as written on disk (raw text), or null when none is saved. */
     teamStoreConfigText: () => readFile(teamStoreFile(configDir), 'utf8').catch(() => null),
     /**
-     * A new, empty database on a team-store server (the teamStore option's, else one started here on first use):
-     * answers its URL, password included (test data only).
+     * A new database on a team-store server (the teamStore option's, else one started here on first use): empty, or
+     * with `schema: 'older'` at every migration but the last (an older app's). Answers its URL, password included
+     * (test data only).
      */
-    freshTeamStoreDatabase: async () => {
+    freshTeamStoreDatabase: async ({ schema = 'empty' }) => {
       pgServer ??= await startPostgres();
-      return freshDatabase(pgServer.url);
+      const url = await freshDatabase(pgServer.url);
+      if (schema === 'older') {
+        const h = await openPostgres({ url });
+        try {
+          await migratePostgres(h, { list: MIGRATIONS.slice(0, -1) });
+        } finally {
+          await h.close();
+        }
+      }
+      return url;
     },
     counts: () => sim.counts(),
     opened: () => opened,
