@@ -15,7 +15,7 @@ import type { DbHandle } from '../db/connection';
 import { migratePostgres, postgresMigrationStatus } from '../db/migrator';
 import { openPostgres } from '../db/postgres';
 import { postgresFixture } from '../test-support/dialects';
-import { freshDatabase } from '../test-support/postgres-server';
+import { freshDatabase, startPostgres } from '../test-support/postgres-server';
 import { createAppServices } from './app-services';
 import { loadTeamStore, teamStoreFile, type Keychain } from './team-store-config';
 import { openTeamStore } from './team-store-open';
@@ -185,3 +185,24 @@ it('without a keychain, a password is not saved (the keychain is unavailable); n
   expect(e.message).not.toContain(passwordOf(url));
   expect(fs.existsSync(teamStoreFile(dir))).toBe(false);
 });
+
+it('TLS: sslmode=verify-full with the CA file is tested and saved with its parameters; an untrusted certificate is db.tls', async () => {
+  const server = await startPostgres({ tls: true });
+  try {
+    const plain = await freshDatabase(server.url);
+    const url = `${plain}?sslmode=verify-full&sslrootcert=${encodeURIComponent(server.caFile!)}`;
+    expect(await services().storeTest({ url })).toMatchObject({ state: 'empty' });
+    await services().storeSave({ url });
+    expect(loadTeamStore(dir, keychain)?.url).toBe(new URL(url).toString());
+    expect(savedTeamStoreUrlParams(dir)).toMatchObject({ sslmode: 'verify-full', sslrootcert: server.caFile });
+    const untrusted = await rejection(services().storeTest({ url: `${plain}?sslmode=verify-full` }));
+    expect(untrusted.code).toBe('db.tls');
+  } finally {
+    await server.stop();
+  }
+}, 120_000);
+
+function savedTeamStoreUrlParams(d: string): Record<string, string> {
+  const saved = JSON.parse(fs.readFileSync(teamStoreFile(d), 'utf8')) as { url: string };
+  return Object.fromEntries(new URL(saved.url).searchParams);
+}
