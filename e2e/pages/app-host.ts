@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { startSimulator, type Faults } from '../aws-sim/index';
 import { startHarness } from '../harness/server';
 import { testKeychain } from '../harness/test-keychain';
-import { teamStoreFile } from '../../src/main/app/team-store-config';
+import { teamStoreFile, urlWithoutPassword } from '../../src/main/app/team-store-config';
 import { createAppServices } from '../../src/main/app/app-services';
 import { openAndMigrate } from '../../src/main/db/database';
 import { migratePostgres } from '../../src/main/db/migrator';
@@ -156,6 +156,7 @@ async function main(): Promise<void> {
     keychain: testKeychain,
     configDir,
     localDbFile: path.join(dir, 'cloud-cleaner.db'),
+    ...(databaseUrl ? { currentStoreUrl: urlWithoutPassword(databaseUrl) } : {}),
   });
   const harness = await startHarness({ services, rendererDir: path.resolve('out/renderer'), logger: { error: (m, ...meta) => console.error(m, ...meta) } });
 

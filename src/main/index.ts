@@ -112,7 +112,7 @@ async function openDatabase(log: AppLogger): Promise<DbHandle | null> {
  * The team store saved in Settings (issue #21), opened and migrated as far as confirmed; null when none is saved or it
  * cannot be opened — then a dialog says why and that this start uses the local database (the choice stays saved).
  */
-async function openSavedTeamStore(log: AppLogger): Promise<{ db: AppDb; url: string } | null> {
+async function openSavedTeamStore(log: AppLogger): Promise<{ db: AppDb; url: string } | { error: string } | null> {
   const userData = app.getPath('userData');
   try {
     const choice = loadTeamStore(userData, safeStorage);
@@ -130,11 +130,9 @@ async function openSavedTeamStore(log: AppLogger): Promise<{ db: AppDb; url: str
     // AppErrors of the team store never carry the password; anything else is logged by its message only.
     log.error(`team store open failed: ${isAppError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e)}`);
     const reason = isAppError(e) ? e.message : 'Unexpected error: see the log.';
-    dialog.showErrorBox(
-      'Cloud Cleaner cannot open the team store',
-      `${reason}\n\nThis time Cloud Cleaner starts on the local database (${path.join(userData, DB_FILE_NAME)}). The team store stays saved: fix it, or choose the local database, in Settings.`,
-    );
-    return null;
+    const body = `${reason}\n\nThis time Cloud Cleaner starts on the local database (${path.join(userData, DB_FILE_NAME)}). The team store stays saved: fix it, or choose the local database, in Settings.`;
+    dialog.showErrorBox('Cloud Cleaner cannot open the team store', body);
+    return { error: body };
   }
 }
 
@@ -144,7 +142,8 @@ async function start(): Promise<void> {
   setUpSecurity(log);
 
   const team = await openSavedTeamStore(log);
-  db = team?.db ?? (await openDatabase(log));
+  const opened = team && 'db' in team ? team : null;
+  db = opened?.db ?? (await openDatabase(log));
   if (!db) return;
 
   const services = createAppServices({
@@ -155,7 +154,8 @@ async function start(): Promise<void> {
     keychain: safeStorage,
     configDir: app.getPath('userData'),
     localDbFile: path.join(app.getPath('userData'), DB_FILE_NAME),
-    ...(team ? { currentStoreUrl: team.url } : {}),
+    ...(opened ? { currentStoreUrl: opened.url } : {}),
+    ...(team && 'error' in team ? { teamStoreStartError: team.error } : {}),
   });
   onRendererGone = () => services.rendererReloaded();
   const router = createRouter(services, log);

@@ -36,6 +36,8 @@ export interface AppServicesDeps {
   localDbFile?: string;
   /** On a team store: its URL without the password (shown in Settings). */
   currentStoreUrl?: string;
+  /** The saved team store could not be opened at this start (the app fell back to the local file): why, for Settings. */
+  teamStoreStartError?: string;
 }
 
 export interface RunningScan {

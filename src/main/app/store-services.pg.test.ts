@@ -66,6 +66,9 @@ it('store:get: on the local file, nothing saved; the keychain state', async () =
   expect(info.saved.kind).toBe('local');
   expect(info.keychainProblem).toBeNull();
   expect((await services(false).storeGet(undefined)).keychainProblem).toMatch(/keychain/);
+  // The saved team store failed to open at this start: Settings says why.
+  const fellBack = createAppServices({ db: local, configDir: dir, keychain, teamStoreStartError: 'Cannot reach the PostgreSQL server 10.0.0.1:5432.' });
+  expect((await fellBack.storeGet(undefined)).savedProblem).toMatch(/Cannot reach/);
 });
 
 it('store:test names the state: empty, current, older (pending listed, no backup), newer; nothing is changed', async () => {

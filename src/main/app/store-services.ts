@@ -33,7 +33,7 @@ export function storeServices(st: AppState): StoreServices {
   async function info(): Promise<StoreInfoDto> {
     const current = currentRef();
     let saved: StoreRefDto = localRef();
-    let savedProblem: string | null = null;
+    let savedProblem: string | null = deps.teamStoreStartError ?? null;
     if (deps.configDir) {
       try {
         const url = savedTeamStoreUrl(deps.configDir);

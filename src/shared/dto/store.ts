@@ -17,7 +17,10 @@ export interface StoreInfoDto {
   current: StoreRefDto;
   /** The store saved for the next start. */
   saved: StoreRefDto;
-  /** The saved choice's file cannot be read (the next start opens the local database); null when it can. */
+  /**
+   * The saved team store could not be opened at this start, or its file cannot be read (the app runs on the local
+   * database): why. Null otherwise.
+   */
   savedProblem: string | null;
   /** The saved choice differs from the current store: a restart switches. */
   restartNeeded: boolean;
