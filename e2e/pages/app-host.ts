@@ -7,15 +7,18 @@
  * Protocol: argv[2] = JSON HostOptions. stdout: `READY {url, endpoint, dir, accountId}`, then `RES {id, ok, value|error}`
  * per command. stdin: one JSON command per line `{id, cmd, args}`. Logs go to stderr.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startSimulator, type Faults } from '../aws-sim/index';
 import { startHarness } from '../harness/server';
+import { testKeychain } from '../harness/test-keychain';
+import { teamStoreFile, urlWithoutPassword } from '../../src/main/app/team-store-config';
 import { createAppServices } from '../../src/main/app/app-services';
 import { openAndMigrate } from '../../src/main/db/database';
 import { migratePostgres } from '../../src/main/db/migrator';
+import { MIGRATIONS } from '../../migrations/index';
 import { openPostgres } from '../../src/main/db/postgres';
 import type { AppDb } from '../../src/main/db/store';
 import { freshDatabase, startPostgres, type PostgresServer } from '../../src/main/test-support/postgres-server';
@@ -144,7 +147,17 @@ async function main(): Promise<void> {
     process.stderr.write(`seeded ${opts.seedFindings} findings in ${Math.round(performance.now() - t0)} ms\n`);
   }
   const opened: string[] = [];
-  const services = createAppServices({ db, openExternal: async (url) => void opened.push(url) });
+  // The app's data folder (the saved choice of store lives there), with a TEST-ONLY keychain in place of safeStorage.
+  const configDir = path.join(dir, 'userData');
+  await mkdir(configDir, { recursive: true });
+  const services = createAppServices({
+    db,
+    openExternal: async (url) => void opened.push(url),
+    keychain: testKeychain,
+    configDir,
+    localDbFile: path.join(dir, 'cloud-cleaner.db'),
+    ...(databaseUrl ? { currentStoreUrl: urlWithoutPassword(databaseUrl) } : {}),
+  });
   const harness = await startHarness({ services, rendererDir: path.resolve('out/renderer'), logger: { error: (m, ...meta) => console.error(m, ...meta) } });
 
   const reply = (id: number, body: { ok: true; value: unknown } | { ok: false; error: string }): void => {
@@ -163,6 +176,26 @@ async function main(): Promise<void> {
         maxBuffer: 64 * 1024 * 1024,
       });
       return JSON.parse(stdout) as unknown;
+    },
+    /** The saved choice of store as written on disk (raw text), or null when none is saved. */
+    teamStoreConfigText: () => readFile(teamStoreFile(configDir), 'utf8').catch(() => null),
+    /**
+     * A new database on a team-store server (the teamStore option's, else one started here on first use): empty, or
+     * with `schema: 'older'` at every migration but the last (an older app's). Answers its URL, password included
+     * (test data only).
+     */
+    freshTeamStoreDatabase: async ({ schema = 'empty' }) => {
+      pgServer ??= await startPostgres();
+      const url = await freshDatabase(pgServer.url);
+      if (schema === 'older') {
+        const h = await openPostgres({ url });
+        try {
+          await migratePostgres(h, { list: MIGRATIONS.slice(0, -1) });
+        } finally {
+          await h.close();
+        }
+      }
+      return url;
     },
     counts: () => sim.counts(),
     opened: () => opened,

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell } from 'electron';
 import { isAppError } from '../shared/errors';
 import { createAppServices } from './app/app-services';
 import { DB_FILE_NAME } from './app/paths';
@@ -13,6 +13,9 @@ import { recoverAfterCrash } from './app/recovery';
 import { electronNativeBindingPath } from './db/native-binding';
 import type { DbHandle } from './db/connection';
 import { openAndMigrate } from './db/database';
+import type { AppDb } from './db/store';
+import { loadTeamStore, urlWithoutPassword } from './app/team-store-config';
+import { openTeamStore } from './app/team-store-open';
 import { bindIpc } from './ipc/electron-ipc';
 import { createRouter } from './ipc/router';
 import { setUpMainLog, type AppLogger } from './log/logger';
@@ -42,7 +45,7 @@ const devTools = devToolsEnabled({ isPackaged: app.isPackaged });
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 let mainWindow: BrowserWindow | null = null;
-let db: DbHandle | null = null;
+let db: AppDb | null = null;
 
 const windowStateIo: WindowStateIo = {
   readText: (file) => readFile(file, 'utf8').catch(() => null),
@@ -105,15 +108,55 @@ async function openDatabase(log: AppLogger): Promise<DbHandle | null> {
   }
 }
 
+/**
+ * The team store saved in Settings (issue #21), opened and migrated as far as confirmed; null when none is saved or it
+ * cannot be opened — then a dialog says why and that this start uses the local database (the choice stays saved).
+ */
+async function openSavedTeamStore(log: AppLogger): Promise<{ db: AppDb; url: string } | { error: string } | null> {
+  const userData = app.getPath('userData');
+  try {
+    const choice = loadTeamStore(userData, safeStorage);
+    if (!choice) return null;
+    const { handle, report } = await openTeamStore(choice);
+    log.info(`team store ${handle.server}: ${JSON.stringify(report)}`);
+    try {
+      await recoverAfterCrash(handle);
+    } catch (e) {
+      await handle.close();
+      throw e;
+    }
+    return { db: handle, url: urlWithoutPassword(choice.url) };
+  } catch (e) {
+    // AppErrors of the team store never carry the password; anything else is logged by its message only.
+    log.error(`team store open failed: ${isAppError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e)}`);
+    const reason = isAppError(e) ? e.message : 'Unexpected error: see the log.';
+    const body = `${reason}\n\nThis time Cloud Cleaner starts on the local database (${path.join(userData, DB_FILE_NAME)}). The team store stays saved: fix it, or choose the local database, in Settings.`;
+    dialog.showErrorBox('Cloud Cleaner cannot open the team store', body);
+    return { error: body };
+  }
+}
+
 async function start(): Promise<void> {
   const { logger: log, logFile } = setUpMainLog({ dev: !app.isPackaged });
   log.info(`Cloud Cleaner ${app.getVersion()} starting (${process.platform}-${process.arch}, Electron ${process.versions.electron})`);
   setUpSecurity(log);
 
-  db = await openDatabase(log);
+  const team = await openSavedTeamStore(log);
+  const opened = team && 'db' in team ? team : null;
+  db = opened?.db ?? (await openDatabase(log));
   if (!db) return;
 
-  const services = createAppServices({ db, appInfo: { version: app.getVersion(), logFile }, logger: log, openExternal });
+  const services = createAppServices({
+    db,
+    appInfo: { version: app.getVersion(), logFile },
+    logger: log,
+    openExternal,
+    keychain: safeStorage,
+    configDir: app.getPath('userData'),
+    localDbFile: path.join(app.getPath('userData'), DB_FILE_NAME),
+    ...(opened ? { currentStoreUrl: opened.url } : {}),
+    ...(team && 'error' in team ? { teamStoreStartError: team.error } : {}),
+  });
   onRendererGone = () => services.rendererReloaded();
   const router = createRouter(services, log);
   bindIpc({

@@ -41,6 +41,9 @@ export const ERROR_CODES = [
   'db.needs_migration',
   // Something the PostgreSQL store does not do yet (store.ts requireSqlite).
   'db.unsupported',
+  // The saved team store's password: the OS keychain (Electron safeStorage) is missing, or the saved file cannot be read.
+  'store.keychain_unavailable',
+  'store.config_unreadable',
   // app
   'not_found',
   'conflict',

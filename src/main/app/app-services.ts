@@ -15,6 +15,7 @@ import { orgServices } from './org-services';
 import { recoveryServices } from './recovery-services';
 import { savingsServices } from './savings-services';
 import { snoozeServices } from './snooze-services';
+import { storeServices } from './store-services';
 import { scanServices } from './scan-services';
 import { sessionServices } from './session-services';
 import { loadSettingsWithKinds, updateSettings } from './settings';
@@ -47,6 +48,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
     ...savingsServices(st),
     ...recoveryServices(st),
     ...orgServices(st),
+    ...storeServices(st),
 
     async appInfo() {
       return {

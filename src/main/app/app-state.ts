@@ -8,6 +8,7 @@ import type { Logger } from '@smithy/types';
 import { AppError } from '../../shared/errors';
 import type { MfaPrompt } from '../aws/types';
 import type { AppDb } from '../db/store';
+import type { Keychain } from './team-store-config';
 import { priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { createAppEvents, type AppEvents } from '../ipc/app-services';
 import { createPriceService, type PriceService } from '../pricing/prices';
@@ -27,6 +28,16 @@ export interface AppServicesDeps {
   credentialsFor?: (profile: string) => AwsCredentialIdentityProvider | undefined;
   /** How long an MFA prompt waits for its code before the selection fails (default MFA_PROMPT_TIMEOUT_MS). */
   mfaTimeoutMs?: number;
+  /** The OS keychain (Electron's safeStorage) that keeps a team store's password; without one no password is saved. */
+  keychain?: Keychain;
+  /** The app's data folder, where the saved choice of store lives (team-store-config.ts); without it none is saved. */
+  configDir?: string;
+  /** The local SQLite file (default: DB_FILE_NAME in configDir), named when the app runs on a team store. */
+  localDbFile?: string;
+  /** On a team store: its URL without the password (shown in Settings). */
+  currentStoreUrl?: string;
+  /** The saved team store could not be opened at this start (the app fell back to the local file): why, for Settings. */
+  teamStoreStartError?: string;
 }
 
 export interface RunningScan {

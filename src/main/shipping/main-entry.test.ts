@@ -128,6 +128,16 @@ const fake = vi.hoisted(() => {
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     dialog: { showErrorBox: (title: string, body: string) => void state.errorBoxes.push(`${title}: ${body}`) },
     shell: { openExternal: () => Promise.resolve() },
+    // No team store is saved in these tests: the keychain is never asked.
+    safeStorage: {
+      isEncryptionAvailable: () => false,
+      encryptString: () => {
+        throw new Error('unexpected safeStorage.encryptString');
+      },
+      decryptString: () => {
+        throw new Error('unexpected safeStorage.decryptString');
+      },
+    },
   };
   return { state, electron };
 });

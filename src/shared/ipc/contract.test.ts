@@ -52,6 +52,13 @@ describe('contract', () => {
     expect(channels['auth:mfa-answer'].input.safeParse({ requestId: 'r', code: '12345' }).success).toBe(false);
     expect(channels['shell:open-external'].input.safeParse({ url: 'not a url' }).success).toBe(false);
     expect(channels['export:findings'].input.parse({ format: 'csv' })).toEqual({ format: 'csv', filter: {} });
+
+    // Issue #21: the team store chosen in Settings.
+    expect(channels['store:test'].input.safeParse({ url: '  ' }).success).toBe(false);
+    expect(channels['store:test'].input.parse({ url: ' postgres://u:p@h/db ' })).toEqual({ url: 'postgres://u:p@h/db' });
+    expect(channels['store:save'].input.safeParse({ url: 'postgres://u@h/db', confirmOlder: 'yes' }).success).toBe(false);
+    expect(channels['store:save'].input.safeParse({ url: 'postgres://u@h/db', confirmOlder: true }).success).toBe(true);
+    expect(channels['store:use-local'].input.safeParse(undefined).success).toBe(true);
   });
 });
 

@@ -63,6 +63,7 @@ import { orgChannels } from './channels-org';
 import { recoveryChannels } from './channels-recovery';
 import { savingsChannels } from './channels-savings';
 import { snoozeChannels } from './channels-snooze';
+import { storeChannels } from './channels-store';
 
 import { channel, event, noInput, type ChannelDef, type EventDef } from './channel-def';
 
@@ -123,6 +124,8 @@ export const channels = {
   ...recoveryChannels,
   // Issue #20: many accounts.
   ...orgChannels,
+  // Issue #21: the team store chosen in Settings.
+  ...storeChannels,
 } as const;
 
 export const events = {

@@ -97,6 +97,22 @@ export function describeError(e: IpcError, profile?: string, context: ErrorConte
       return { title: 'Cancelled', message: e.message };
     case 'db.busy':
       return { title: 'Database busy', message: e.message, action: 'Retry in a moment.' };
+    case 'db.auth':
+      return { title: 'Database login refused', message: e.message, action: 'Check the user name and password in the connection string.' };
+    case 'db.unreachable':
+      return { title: 'Cannot reach the database server', message: e.message };
+    case 'db.tls':
+      return { title: 'Secure connection failed', message: e.message, action: 'Check sslmode and the CA file (sslrootcert).' };
+    case 'db.config':
+      return { title: 'Connection string not usable', message: e.message };
+    case 'db.newer_version':
+      return { title: 'Database from a newer Cloud Cleaner', message: e.message, action: 'Update the app to use it.' };
+    case 'db.needs_migration':
+      return { title: 'Database needs an update', message: e.message };
+    case 'store.keychain_unavailable':
+      return { title: 'No keychain for the password', message: e.message };
+    case 'store.config_unreadable':
+      return { title: 'Saved store choice unreadable', message: e.message };
     default:
       return { title: 'Something went wrong', message: e.message };
   }

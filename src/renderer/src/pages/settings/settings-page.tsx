@@ -8,6 +8,7 @@ import { useSettings, useUpdateSettings } from '../../api/queries';
 import { ErrorAlert } from '../../components/error-alert';
 import { PageHeader } from '../../components/page-header';
 import { kindSettingError, kindSettings, kindSettingValue, type KindSettingOf } from '../../lib/kinds';
+import { TeamStoreSection } from './team-store-section';
 import { formOf, METRICS_FIELDS, validateSettings, type SettingsFormValues } from './settings-validation';
 
 const num = (v: string | number): number => (typeof v === 'number' ? v : Number.NaN);
@@ -134,6 +135,9 @@ export function SettingsPage(): React.JSX.Element {
       {settings.isPending && <Skeleton h={300} />}
       {settings.isError && <ErrorAlert error={settings.error} onRetry={() => void settings.refetch()} />}
       {settings.data && <SettingsForm initial={settings.data} />}
+      <div style={{ marginTop: 16 }}>
+        <TeamStoreSection />
+      </div>
     </>
   );
 }
