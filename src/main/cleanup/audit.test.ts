@@ -164,7 +164,7 @@ describeEachDialect('audited', (store) => {
     }
   });
 
-  it.runIf(store.dialect === 'sqlite')('commits every audit write with synchronous = FULL, and only those (the rest of the database stays at NORMAL)', async () => {
+  store.only('sqlite')('commits every audit write with synchronous = FULL, and only those (the rest of the database stays at NORMAL)', async () => {
     if (!isSqlite(h)) return;
     const { sqlite } = h;
     // A temporary trigger reads the setting inside each statement that writes an audit row.
@@ -204,7 +204,7 @@ describeEachDialect('audited', (store) => {
     expect(seen().at(-1)).toEqual({ op: 'update', value: NORMAL });
   });
 
-  it.runIf(store.dialect === 'postgres')('commits every audit write on its own, with synchronous_commit = on (a commit is on disk when it returns)', async () => {
+  store.only('postgres')('commits every audit write on its own, with synchronous_commit = on (a commit is on disk when it returns)', async () => {
     // A temporary trigger reads, inside each statement that writes an audit row, its transaction and the setting.
     await sql`CREATE TABLE sync_seen (n SERIAL, op TEXT, value TEXT, xid BIGINT)`.execute(h.db);
     await sql`CREATE FUNCTION audit_sync_seen() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -3,7 +3,7 @@
  * PostgreSQL server (one server per test file, started on 127.0.0.1; each test gets its own database, copied from a
  * template migrated once). Issue #21: the repository tests run on both dialects, with no mock of either.
  */
-import { afterAll, afterEach, beforeAll, describe } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import { openMemoryDatabase } from '../db/database';
 import { migratePostgres } from '../db/migrator';
 import { openPostgres } from '../db/postgres';
@@ -16,6 +16,16 @@ export interface DialectFixture {
   open(): Promise<AppDb>;
   /** PostgreSQL only: the URL of a new database at the latest schema (for a second process or a CLI). */
   url(): Promise<string>;
+  /**
+   * `it` for a test that concerns one store only (SQLite's synchronous=FULL, PostgreSQL's synchronous_commit): on the
+   * other store it is not registered at all — not a skipped test, since there is nothing there to test.
+   */
+  only(dialect: Dialect): typeof it;
+}
+
+function onlyOn(current: Dialect): (dialect: Dialect) => typeof it {
+  const none = (() => undefined) as unknown as typeof it;
+  return (dialect) => (dialect === current ? it : none);
 }
 
 /** `describe(title)` twice: once per store. `body` registers its tests with the fixture of that store. */
@@ -33,6 +43,7 @@ export function describeEachDialect(title: string, body: (f: DialectFixture) => 
         return h;
       },
       url: () => Promise.reject(new Error('url() is for the PostgreSQL fixture')),
+      only: onlyOn('sqlite'),
     });
   });
   describe(`${title} [postgres]`, () => {
@@ -72,6 +83,7 @@ export function postgresFixture(): DialectFixture & { server(): PostgresServer }
   return {
     dialect: 'postgres',
     url,
+    only: onlyOn('postgres'),
     async open() {
       const h = await openPostgres({ url: await url() });
       opened.push(h);

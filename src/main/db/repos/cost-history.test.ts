@@ -138,7 +138,7 @@ describeEachDialect('cost history', (store) => {
     expect(totals.at(-1)).toMatchObject({ date: days[4499], costText: '0.75', services: 1 });
   });
 
-  it.runIf(store.dialect === 'sqlite')('keeps the raw SQLite fast path, synchronous, for a caller that composes it in its own transaction', async () => {
+  store.only('sqlite')('keeps the raw SQLite fast path, synchronous, for a caller that composes it in its own transaction', async () => {
     const local = h;
     if (!isSqlite(local)) throw new Error('an SQLite store was expected');
     expect(upsertCostHistory(local.sqlite, [row(ec2, '2026-03-01', '1')])).toBe(1);
