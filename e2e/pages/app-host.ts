@@ -18,10 +18,9 @@ import { teamStoreFile, urlWithoutPassword } from '../../src/main/app/team-store
 import { createAppServices } from '../../src/main/app/app-services';
 import { openAndMigrate } from '../../src/main/db/database';
 import { migratePostgres } from '../../src/main/db/migrator';
-import { MIGRATIONS } from '../../migrations/index';
 import { openPostgres } from '../../src/main/db/postgres';
 import type { AppDb } from '../../src/main/db/store';
-import { freshDatabase, startPostgres, type PostgresServer } from '../../src/main/test-support/postgres-server';
+import { freshDatabase, olderDatabase, startPostgres, type PostgresServer } from '../../src/main/test-support/postgres-server';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { upsertAccount } from '../../src/main/db/repos/accounts';
@@ -186,15 +185,7 @@ async function main(): Promise<void> {
      */
     freshTeamStoreDatabase: async ({ schema = 'empty' }) => {
       pgServer ??= await startPostgres();
-      const url = await freshDatabase(pgServer.url);
-      if (schema === 'older') {
-        const h = await openPostgres({ url });
-        try {
-          await migratePostgres(h, { list: MIGRATIONS.slice(0, -1) });
-        } finally {
-          await h.close();
-        }
-      }
+      const url = schema === 'older' ? await olderDatabase(pgServer.url) : await freshDatabase(pgServer.url);
       return url;
     },
     counts: () => sim.counts(),

@@ -12,10 +12,10 @@ import { MIGRATIONS } from '../../../migrations/index';
 import { AppError } from '../../shared/errors';
 import { openMemoryDatabase } from '../db/database';
 import type { DbHandle } from '../db/connection';
-import { migratePostgres, postgresMigrationStatus } from '../db/migrator';
+import { postgresMigrationStatus } from '../db/migrator';
 import { openPostgres } from '../db/postgres';
 import { postgresFixture } from '../test-support/dialects';
-import { freshDatabase, startPostgres } from '../test-support/postgres-server';
+import { freshDatabase, olderDatabase as olderDatabaseOn, startPostgres } from '../test-support/postgres-server';
 import { createAppServices } from './app-services';
 import { loadTeamStore, teamStoreFile, type Keychain } from './team-store-config';
 import { openTeamStore } from './team-store-open';
@@ -43,16 +43,7 @@ afterEach(async () => {
 const services = (withKeychain = true) => createAppServices({ db: local, configDir: dir, localDbFile: path.join(dir, 'cloud-cleaner.db'), ...(withKeychain ? { keychain } : {}) });
 const passwordOf = (url: string): string => decodeURIComponent(new URL(url).password);
 
-async function olderDatabase(): Promise<string> {
-  const url = await freshDatabase(pg.server().url);
-  const h = await openPostgres({ url });
-  try {
-    await migratePostgres(h, { list: MIGRATIONS.slice(0, -1) });
-  } finally {
-    await h.close();
-  }
-  return url;
-}
+const olderDatabase = (): Promise<string> => olderDatabaseOn(pg.server().url);
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(() => null, (x: unknown) => x);

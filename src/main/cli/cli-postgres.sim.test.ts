@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../e2e/aws-sim/index';
 import { unusedByDefinition } from '../../../e2e/aws-sim/unused-oracle';
 import { MIGRATIONS } from '../../../migrations';
-import { migratePostgres, postgresMigrationStatus } from '../db/migrator';
+import { postgresMigrationStatus } from '../db/migrator';
 import { openPostgres } from '../db/postgres';
 import { postgresFixture } from '../test-support/dialects';
+import { olderDatabase } from '../test-support/postgres-server';
 import { DATABASE_URL_ENV } from './cli-db';
 import { runCli } from './main';
 
@@ -133,16 +134,9 @@ describe('the CLI with a PostgreSQL team store', () => {
   });
 
   it('an older team store is updated only with --migrate-database, which says no backup was taken; a wrong password names no password', async () => {
-    const url = await pg.url();
-    // A fresh database brought to an older schema (all but the last migration).
+    // A database at an older schema (all but the last migration).
+    const url = await olderDatabase(pg.server().url);
     const older = new URL(url);
-    {
-      const h = await openPostgres({ url });
-      await h.db.schema.dropSchema('public').cascade().execute();
-      await h.db.schema.createSchema('public').execute();
-      await migratePostgres(h, { list: MIGRATIONS.slice(0, -1) });
-      await h.close();
-    }
     const refused = await cli(['findings', '--database-url', url, '--json']);
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/older schema/);

@@ -95,3 +95,4 @@ export function postgresFixture(): DialectFixture & { server(): PostgresServer }
     },
   };
 }
+

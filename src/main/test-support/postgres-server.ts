@@ -11,6 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { MIGRATIONS } from '../../../migrations';
+import { migratePostgres } from '../db/migrator';
+import { openPostgres } from '../db/postgres';
 
 const run = promisify(execFile);
 
@@ -210,4 +213,16 @@ export async function freshDatabase(serverUrl: string, opts: { template?: string
 /** The database name of a `postgres://` URL. */
 export function databaseOf(url: string): string {
   return decodeURIComponent(new URL(url).pathname.slice(1));
+}
+
+/** A new database on the server of `serverUrl` at the schema before the latest migration (an older team store). */
+export async function olderDatabase(serverUrl: string): Promise<string> {
+  const url = await freshDatabase(serverUrl);
+  const h = await openPostgres({ url });
+  try {
+    await migratePostgres(h, { list: MIGRATIONS.slice(0, -1) });
+  } finally {
+    await h.close();
+  }
+  return url;
 }
