@@ -39,8 +39,6 @@ export const ERROR_CODES = [
   'db.config',
   // An existing server database is older than the app: migrating it needs the user's go-ahead (no backup is taken).
   'db.needs_migration',
-  // Something the PostgreSQL store does not do yet (store.ts requireSqlite).
-  'db.unsupported',
   // The saved team store's password: the OS keychain (Electron safeStorage) is missing, or the saved file cannot be read.
   'store.keychain_unavailable',
   'store.config_unreadable',

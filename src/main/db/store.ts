@@ -5,7 +5,6 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { dialectOf } from '../../../migrations/dialect';
-import { AppError } from '../../shared/errors';
 import type { DbHandle } from './connection';
 import type { PostgresHandle } from './postgres';
 import type { Database } from './schema';
@@ -20,14 +19,6 @@ export function isSqlite(h: AppDb): h is DbHandle {
 /** For messages: the SQLite file's path, or `database "<name>" on host:port` (never a password). */
 export function storeName(h: AppDb): string {
   return h.dialect === 'sqlite' ? h.file : `PostgreSQL ${h.server}`;
-}
-
-/** For what has no PostgreSQL version yet: a clear `db.unsupported` instead of a crash deep in a repository. */
-export function requireSqlite(h: AppDb, what: string): DbHandle {
-  if (isSqlite(h)) return h;
-  throw new AppError('db.unsupported', `${what} is not available on a PostgreSQL team store yet (${storeName(h)}); use the local database for it.`, {
-    server: h.server,
-  });
 }
 
 /** The dialect behind a Kysely (for repositories that take one): 'sqlite' or 'postgres'. */
