@@ -38,6 +38,12 @@ export interface SchemaDialect {
    * function of the same name. `body` is statements on NEW / OLD, each ending with ';', with no bound parameters.
    */
   createRowTrigger(db: Kysely<unknown>, t: RowTrigger): Promise<void>;
+  /**
+   * The browse index's columns and predicate where the dialect needs its own (0013: PostgreSQL, whose indices do not
+   * carry the row id and whose planner reads an index alone only when it holds every column a query uses); null where
+   * 0010's index stays (SQLite).
+   */
+  readonly findingsBrowseIndex: RawBuilder<unknown> | null;
 }
 
 export interface RowTrigger {
@@ -67,6 +73,7 @@ const SQLITE: SchemaDialect = {
   real: sql.raw('REAL'),
   digitsOnly: (column) => sql.raw(`${column} NOT GLOB '*[^0-9]*'`),
   altersForeignKeys: false,
+  findingsBrowseIndex: null,
   async replaceForeignKey() {
     throw new Error('SQLite cannot change a foreign key in place: rebuild the table');
   },
@@ -90,6 +97,9 @@ const POSTGRES: SchemaDialect = {
   real: sql.raw('DOUBLE PRECISION'),
   digitsOnly: (column) => sql.raw(`${column} !~ '[^0-9]'`),
   altersForeignKeys: true,
+  findingsBrowseIndex: sql.raw(`(account_id, monthly_cost DESC NULLS LAST, id)
+    INCLUDE (protected, resource_type, region, service_code, reason_category, unused_since, name, resource_id, monthly_savings, status, unused)
+    WHERE status = 'active' AND unused = 1`),
   async replaceForeignKey(db, fk) {
     // An inline REFERENCES gets a generated name (`<table>_<column>_fkey`): read it rather than assume it.
     const { rows } = await sql<{ conname: string }>`

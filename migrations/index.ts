@@ -11,6 +11,7 @@ import * as m0009 from './0009_org_accounts';
 import * as m0010 from './0010_findings_search';
 import * as m0011 from './0011_run_leases';
 import * as m0012 from './0012_upload_origin';
+import * as m0013 from './0013_team_store_speed';
 
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
@@ -35,4 +36,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0010_findings_search', m0010],
   ['0011_run_leases', m0011],
   ['0012_upload_origin', m0012],
+  ['0013_team_store_speed', m0013],
 ];

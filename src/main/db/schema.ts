@@ -125,6 +125,8 @@ export interface ResourcesTable {
   last_scan_id: Generated<number | null>;
   status: Generated<ResourceStatus>;
   status_changed_at: Generated<string | null>;
+  /** The PostgreSQL writer's digest of the reported columns (migration 0013); null where none was written. */
+  content_hash: Generated<string | null>;
 }
 
 export interface DeletionsTable {
