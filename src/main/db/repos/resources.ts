@@ -291,6 +291,10 @@ export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Prom
   const pg = snoozes.dialect === 'postgres';
   const key = column === 'last_seen' ? EFFECTIVE_LAST_SEEN : sql.ref(column);
   const nulls = dir === 'asc' ? 'ASC NULLS LAST' : pg ? 'DESC NULLS LAST' : 'DESC';
+  // The page and the filter's totals at once: on PostgreSQL two connections, so a page waits for the slower of the two,
+  // not their sum (SQLite runs them one after the other either way).
+  const totalsPending = findingTotals(db, q, snoozes);
+  totalsPending.catch(() => {}); // awaited below; a rejection before then is not unhandled
   const idRows = await applyFilters(db, q, snoozes)
     .select('id')
     .orderBy(sql`${column === 'monthly_cost' ? key : binaryText(snoozes.dialect, key)} ${sql.raw(nulls)}`)
@@ -300,8 +304,8 @@ export async function listFindings(db: Kysely<Database>, q: FindingsQuery): Prom
     .execute();
   const ids = idRows.map((r) => r.id);
   const full = ids.length === 0 ? [] : await withTaskSeen(db, await db.selectFrom('resources').selectAll().where('id', 'in', ids).execute());
+  const totals = await totalsPending;
   const byId = new Map(full.map((r) => [r.id, r]));
-  const totals = await findingTotals(db, q, snoozes);
   return {
     rows: await withSnoozes(db, q.accountId, ids.map((id) => toResourceDto(byId.get(id)!)), snoozes),
     ...totals,
