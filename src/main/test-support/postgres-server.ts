@@ -122,7 +122,7 @@ export async function selfSignedCertificate(dir: string, name: string): Promise<
  * Starts a server; the caller stops it (afterAll). `tls`: the server also accepts TLS (ssl=on) with a self-signed
  * certificate for 127.0.0.1 (`caFile`); plain connections still work.
  */
-export async function startPostgres(opts: { tls?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(opts: { tls?: boolean; sharedBuffers?: string } = {}): Promise<PostgresServer> {
   const t0 = Date.now();
   const bin = await findPostgresBinaries();
   const as = await runAs();
@@ -167,7 +167,8 @@ export async function startPostgres(opts: { tls?: boolean } = {}): Promise<Postg
       const port = await freePort();
       const options = [
         `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir}`,
-        '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=16MB -c max_connections=40',
+        '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=40',
+        `-c shared_buffers=${opts.sharedBuffers ?? '16MB'}`,
       ].join(' ') + tlsOptions;
       try {
         await pgCtl(['start', '-w', '-t', '60', '-l', log, '-o', options]);
