@@ -169,6 +169,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresHandl
     connectionTimeoutMillis: target.connectTimeoutMs,
     application_name: target.applicationName,
     max: opts.maxConnections ?? 5,
+    // Idle connections kept 5 minutes (pg's default is 10 s): a new server process pays a page fault for each shared
+    // buffer it first touches (a page's totals of 100,000 findings: 128 ms on a fresh connection, 51 ms after), so
+    // someone browsing findings keeps warm ones.
+    idleTimeoutMillis: 300_000,
     types: TYPES,
   });
   // An idle connection the server drops (restart, network) is discarded by the pool and the next query reconnects;
