@@ -2,7 +2,7 @@
  * The scan's side of `resources` on a PostgreSQL team store (issue #21): the same upsert, gone and deleted rules as
  * resource-writer.ts (SQLite), written as set statements — one round trip per chunk of rows, not per row.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Finding } from '../../handlers/handler';
 import type { PostgresHandle } from '../postgres';
@@ -41,13 +41,14 @@ const ROWS_PER_STATEMENT = 2000;
  * with its type, so that null, '' and 'null' differ, and a number differs from the string of its digits.
  */
 export function contentHash(v: FindingValues): string {
-  // One string, one update: a digest object's update per value cost a third more (100,000 rows: 380 ms vs 275 ms).
+  // One string, one-shot digest: a digest object per row cost more (100,000 rows: 270 ms with createHash, 211 ms with
+  // hash; an update per value, 380 ms).
   let s = '';
   for (let i = 4; i < v.length; i++) {
     const x = v[i] as string | number | null;
     s += x === null ? '\u0000n' : typeof x === 'number' ? `\u0000d${x}` : `\u0000s${x.length}:${x}`;
   }
-  return createHash('sha1').update(s).digest('base64');
+  return hash('sha1', s, 'base64');
 }
 
 /**
