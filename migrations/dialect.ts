@@ -44,6 +44,12 @@ export interface SchemaDialect {
    * 0010's index stays (SQLite).
    */
   readonly findingsBrowseIndex: RawBuilder<unknown> | null;
+  /**
+   * 0013: a row whose reported columns change while its digest (`content_hash`) stays is given a NULL digest, whoever
+   * writes it (an older app still running on a team store, hand-written SQL): its next scan then rewrites it rather
+   * than take it for unchanged. PostgreSQL only (the digest is the team store writer's); nothing on SQLite.
+   */
+  createContentHashGuard(db: Kysely<unknown>, contentColumns: readonly string[]): Promise<void>;
 }
 
 export interface RowTrigger {
@@ -74,6 +80,7 @@ const SQLITE: SchemaDialect = {
   digitsOnly: (column) => sql.raw(`${column} NOT GLOB '*[^0-9]*'`),
   altersForeignKeys: false,
   findingsBrowseIndex: null,
+  async createContentHashGuard() {},
   async replaceForeignKey() {
     throw new Error('SQLite cannot change a foreign key in place: rebuild the table');
   },
@@ -100,6 +107,18 @@ const POSTGRES: SchemaDialect = {
   findingsBrowseIndex: sql.raw(`(account_id, monthly_cost DESC NULLS LAST, id)
     INCLUDE (protected, resource_type, region, service_code, reason_category, unused_since, name, resource_id, monthly_savings, status, unused)
     WHERE status = 'active' AND unused = 1`),
+  async createContentHashGuard(db, columns) {
+    const row = (r: 'NEW' | 'OLD') => sql.raw(`(${columns.map((c) => `${r}.${c}`).join(', ')})`);
+    await sql`CREATE FUNCTION resources_content_hash_guard() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      NEW.content_hash := NULL;
+      RETURN NEW;
+    END $fn$`.execute(db);
+    await sql`
+    CREATE TRIGGER resources_content_hash_guard BEFORE UPDATE ON resources FOR EACH ROW
+    WHEN (NEW.content_hash IS NOT DISTINCT FROM OLD.content_hash AND ${row('NEW')} IS DISTINCT FROM ${row('OLD')})
+    EXECUTE FUNCTION resources_content_hash_guard()`.execute(db);
+  },
   async replaceForeignKey(db, fk) {
     // An inline REFERENCES gets a generated name (`<table>_<column>_fkey`): read it rather than assume it.
     const { rows } = await sql<{ conname: string }>`

@@ -173,6 +173,10 @@ export async function openPostgres(opts: PostgresOptions): Promise<PostgresHandl
     // buffer it first touches (a page's totals of 100,000 findings: 128 ms on a fresh connection, 51 ms after), so
     // someone browsing findings keeps warm ones.
     idleTimeoutMillis: 300_000,
+    // TCP keepalive on those idle connections: a network device that drops idle ones (some load balancers after 4
+    // minutes) would otherwise leave a dead socket for the next query to hang on.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 60_000,
     types: TYPES,
   });
   // An idle connection the server drops (restart, network) is discarded by the pool and the next query reconnects;

@@ -35,10 +35,11 @@ export async function markResourceDeleted(h: AppDb, id: number, now = new Date()
  * (a first scan of 100,000 findings left the planner guessing until autovacuum came by: the default page took 359 ms,
  * 73 ms after ANALYZE, measured), and the visibility map that lets a page and its totals read the browse index alone
  * (migration 0013): without it every index entry costs a visit to its row. Outside any transaction (VACUUM cannot run
- * in one). A role that does not own the tables gets a warning from the server, not an error. SQLite plans from its
+ * in one). SKIP_LOCKED: a table another session is vacuuming or indexing is left to it, so a scan's end never waits on
+ * a teammate's. A role that does not own the tables gets a warning from the server, not an error. SQLite plans from its
  * indexes alone: nothing to do.
  */
 export async function refreshStatistics(h: AppDb): Promise<void> {
   if (isSqlite(h)) return;
-  await sql`VACUUM (ANALYZE) resources, resource_tasks, resource_search`.execute(h.db);
+  await sql`VACUUM (ANALYZE, SKIP_LOCKED) resources, resource_tasks, resource_search`.execute(h.db);
 }

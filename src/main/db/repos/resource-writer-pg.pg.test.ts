@@ -8,7 +8,7 @@ import type { Finding } from '../../handlers/handler';
 import { postgresFixture } from '../../test-support/dialects';
 import type { PostgresHandle } from '../postgres';
 import { upsertAccount } from './accounts';
-import { findingValues } from './resource-writer';
+import { CONTENT_COLUMNS, findingValues } from './resource-writer';
 import { PostgresResourceWriter, contentHash } from './resource-writer-pg';
 import { createScan } from './scans';
 
@@ -90,5 +90,26 @@ describe('PostgresResourceWriter', () => {
     await w.write([...rows.slice(2000, 4000), ...rows.slice(0, 2000), ...rows.slice(0, 2000)], s1, T1);
     expect(w.sent).toEqual({ whole: 4000, probed: 4000 });
     expect(await stored()).toHaveLength(4000);
+  });
+
+  it('a write that changes a reported column but not the digest clears it (an older app on the store); status or the digest alone do not', async () => {
+    const s1 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    await new PostgresResourceWriter(h, ACCOUNT, () => 'AmazonEC2').write([vol(1), vol(2)], s1, T1);
+    const hashOf = async (id: string) =>
+      (await sql<{ h: string | null }>`SELECT content_hash AS h FROM resources WHERE resource_id = ${id}`.execute(h.db)).rows[0]!.h;
+    const first = await hashOf('vol-00001');
+    expect(first).not.toBeNull();
+    await sql`UPDATE resources SET status = 'gone', last_seen = ${T2} WHERE resource_id = 'vol-00001'`.execute(h.db);
+    expect(await hashOf('vol-00001')).toBe(first);
+    // As a 0012-era writer's upsert does: new content, digest untouched.
+    await sql`UPDATE resources SET monthly_cost = 5, status = 'active' WHERE resource_id = 'vol-00001'`.execute(h.db);
+    expect(await hashOf('vol-00001')).toBeNull();
+    // A writer that sends its digest with the content keeps it.
+    await sql`UPDATE resources SET monthly_cost = 6, content_hash = 'given' WHERE resource_id = 'vol-00002'`.execute(h.db);
+    expect(await hashOf('vol-00002')).toBe('given');
+    // The guard watches exactly the columns the digest covers.
+    const { rows } = await sql<{ def: string }>`SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgname = 'resources_content_hash_guard'`.execute(h.db);
+    const watched = [...rows[0]!.def.matchAll(/new\.(\w+)/gi)].map((m) => m[1]).filter((c) => c !== 'content_hash');
+    expect(watched).toEqual([...CONTENT_COLUMNS]);
   });
 });

@@ -13,8 +13,8 @@
  *
  * On PostgreSQL (issue #21) the same queries, with its spellings: `(tags::jsonb) ->> key` for json_extract, to_json for
  * json_quote, json_agg for json_group_array, jsonb_array_elements_text for json_each (jsonArrayValues). There an index
- * holds no row id unless it names it: resources_findings_browse does not (migration 0010), so `id IN (…)` — and the
- * page's `SELECT id` — read the table, not the index, until a PostgreSQL index carries `id`.
+ * holds no row id unless it names it: resources_findings_browse carries `id` there since migration 0013, so `id IN (…)`
+ * and the page's `SELECT id` are served by it too.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ResourceDto } from '../../../shared/dto/findings';
