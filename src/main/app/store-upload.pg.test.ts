@@ -60,6 +60,8 @@ it('copies the local history into the team store the app is on; a second upload 
   const team = await pg.open();
   const s = services(team);
   expect(await serverRows(team, 'resources')).toBe(0);
+  // Settings names the file the upload reads.
+  expect((await s.storeGet(undefined)).localFile).toBe(file);
 
   const first = await s.storeUploadHistory({ confirm: true });
   expect(first.from).toBe(file);

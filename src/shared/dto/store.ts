@@ -17,6 +17,8 @@ export interface StoreInfoDto {
   current: StoreRefDto;
   /** The store saved for the next start. */
   saved: StoreRefDto;
+  /** The local SQLite file (the app's store off a team store; what "Upload my history" reads). */
+  localFile: string;
   /**
    * The saved team store could not be opened at this start, or its file cannot be read (the app runs on the local
    * database): why. Null otherwise.
