@@ -18,6 +18,8 @@ test('a team store is tested, then saved for the next start without its password
   await expect(section.getByTestId('team-store-saved')).toContainText('Local database');
   const save = section.getByTestId('team-store-save');
   await expect(save).toBeDisabled();
+  // On the local database with no team store saved: nothing to upload into.
+  await expect(section.getByTestId('upload-history')).toHaveCount(0);
 
   // A wrong password: the server's refusal, in words; Save stays disabled; the password is nowhere on the page.
   const wrong = new URL(url);
@@ -53,6 +55,9 @@ test('a team store is tested, then saved for the next start without its password
   await expect(section.getByTestId('team-store-saved')).toHaveText(new RegExp(`^PostgreSQL database "${database}" on 127\\.0\\.0\\.1:\\d+$`));
   await expect(section.getByTestId('team-store-current')).toContainText('Local database');
   await expect(section.getByTestId('team-store-restart')).toBeVisible();
+  // Saved but not in use yet: "Upload my history" waits for the restart.
+  await expect(section.getByTestId('upload-history')).toContainText('Restart on the team store to upload your local history into it.');
+  await expect(section.getByTestId('upload-history-button')).toBeDisabled();
   await expect(section.getByTestId('team-store-saved-url')).not.toContainText(password);
   await expect(section).not.toContainText(password);
 

@@ -24,6 +24,7 @@ import { freshDatabase, olderDatabase, startPostgres, type PostgresServer } from
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { upsertAccount } from '../../src/main/db/repos/accounts';
+import { fillLocalHistory } from '../../src/main/test-support/upload-fixture';
 import { MFA_PROFILE, SIM_PROFILE, SSO_PROFILE } from './profile-names';
 import { seedFindings } from './seed-findings';
 import { acquireLease, releaseLease, type LeaseKind, type LeaseOwner } from '../../src/main/db/repos/run-leases';
@@ -175,6 +176,20 @@ async function main(): Promise<void> {
         maxBuffer: 64 * 1024 * 1024,
       });
       return JSON.parse(stdout) as unknown;
+    },
+    /**
+     * A history (every uploaded table: test-support/upload-fixture.ts) in the app's local SQLite file, which the app on
+     * a team store does not use: what "Upload my history" copies. Only with `teamStore`.
+     */
+    writeLocalHistory: async () => {
+      if (!databaseUrl) throw new Error('writeLocalHistory needs the teamStore option');
+      const local = await openAndMigrate({ file: path.join(dir, 'cloud-cleaner.db') });
+      try {
+        await fillLocalHistory(local);
+      } finally {
+        await local.close();
+      }
+      return true;
     },
     /** The saved choice of store as written on disk (raw text), or null when none is saved. */
     teamStoreConfigText: () => readFile(teamStoreFile(configDir), 'utf8').catch(() => null),

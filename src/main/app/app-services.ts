@@ -16,6 +16,7 @@ import { recoveryServices } from './recovery-services';
 import { savingsServices } from './savings-services';
 import { snoozeServices } from './snooze-services';
 import { storeServices } from './store-services';
+import { storeUploadServices } from './store-upload';
 import { scanServices } from './scan-services';
 import { sessionServices } from './session-services';
 import { loadSettingsWithKinds, updateSettings } from './settings';
@@ -49,6 +50,7 @@ export function createAppServices(deps: AppServicesDeps): AppServices & AppServi
     ...recoveryServices(st),
     ...orgServices(st),
     ...storeServices(st),
+    ...storeUploadServices(st),
 
     async appInfo() {
       return {

@@ -43,7 +43,7 @@ export function storeServices(st: AppState): StoreServices {
         savedProblem = e.message;
       }
     }
-    return { current, saved, savedProblem, restartNeeded: saved.name !== current.name, keychainProblem: keychainProblem(deps.keychain) };
+    return { current, saved, localFile: localRef().name, savedProblem, restartNeeded: saved.name !== current.name, keychainProblem: keychainProblem(deps.keychain) };
   }
 
   return {

@@ -17,6 +17,8 @@ export interface StoreInfoDto {
   current: StoreRefDto;
   /** The store saved for the next start. */
   saved: StoreRefDto;
+  /** The local SQLite file (the app's store off a team store; what "Upload my history" reads). */
+  localFile: string;
   /**
    * The saved team store could not be opened at this start, or its file cannot be read (the app runs on the local
    * database): why. Null otherwise.
@@ -58,3 +60,35 @@ const url = z.string().trim().min(1, 'Enter a connection string.').max(4096);
 
 export const storeTestInput = z.strictObject({ url });
 export const storeSaveInput = z.strictObject({ url, confirmOlder: z.boolean().optional() });
+
+/** One table of an upload of the local history into the team store (src/main/db/upload-history.ts). */
+export interface StoreUploadTableDto {
+  table: string;
+  /** Rows the team store did not have. */
+  copied: number;
+  /** Rows it had, replaced by a newer local version. */
+  updated: number;
+  /** Rows it already had in this or a newer version. */
+  alreadyThere: number;
+  /** Rows not uploaded (e.g. a scan still running here), with why: reason → rows. */
+  skipped: number;
+  reasons: Record<string, number>;
+}
+
+/** What "Upload my history" did: per table, in total, and in words. */
+export interface StoreUploadResultDto {
+  /** The local file read. */
+  from: string;
+  /** The team store: `PostgreSQL database "x" on host:port`. */
+  to: string;
+  tables: StoreUploadTableDto[];
+  totals: { copied: number; updated: number; alreadyThere: number; skipped: number };
+  /** Team store resources marked gone: a later local scan of their task did not see them. */
+  markedGone: number;
+  ms: number;
+  /** "12,345 rows copied, 0 updated, 0 already there" */
+  message: string;
+}
+
+/** The upload copies into a shared database: the renderer sends it only after the user confirmed. */
+export const storeUploadHistoryInput = z.strictObject({ confirm: z.literal(true) });

@@ -2,7 +2,10 @@
  * The store channels (issue #21: a PostgreSQL team store chosen in Settings), spread into THE contract (contract.ts).
  * Same rules as there: `domain:action` names, a zod input schema, an explicit output type.
  */
-import { storeSaveInput, storeTestInput, type StoreInfoDto, type StoreSaveResultDto, type StoreTestResultDto } from '../dto/store';
+import {
+  storeSaveInput, storeTestInput, storeUploadHistoryInput,
+  type StoreInfoDto, type StoreSaveResultDto, type StoreTestResultDto, type StoreUploadResultDto,
+} from '../dto/store';
 import { channel, noInput } from './channel-def';
 
 export const storeChannels = {
@@ -14,4 +17,9 @@ export const storeChannels = {
   'store:save': channel<StoreSaveResultDto>()(storeSaveInput),
   /** Forgets the team store: the next start opens the local database. */
   'store:use-local': channel<StoreSaveResultDto>()(noInput),
+  /**
+   * "Upload my history": copies the local SQLite file's history into the team store the app is on (one way,
+   * idempotent: a second run copies nothing). Refused when the app is not on a team store or there is no local file.
+   */
+  'store:upload-history': channel<StoreUploadResultDto>()(storeUploadHistoryInput),
 } as const;

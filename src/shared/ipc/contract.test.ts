@@ -59,6 +59,10 @@ describe('contract', () => {
     expect(channels['store:save'].input.safeParse({ url: 'postgres://u@h/db', confirmOlder: 'yes' }).success).toBe(false);
     expect(channels['store:save'].input.safeParse({ url: 'postgres://u@h/db', confirmOlder: true }).success).toBe(true);
     expect(channels['store:use-local'].input.safeParse(undefined).success).toBe(true);
+    // An upload into the shared store is sent only once the user confirmed it.
+    expect(channels['store:upload-history'].input.safeParse(undefined).success).toBe(false);
+    expect(channels['store:upload-history'].input.safeParse({ confirm: false }).success).toBe(false);
+    expect(channels['store:upload-history'].input.safeParse({ confirm: true }).success).toBe(true);
   });
 });
 

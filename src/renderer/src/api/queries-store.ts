@@ -29,3 +29,12 @@ export function useUseLocalStore() {
     onSuccess: (r: StoreSaveResultDto) => qc.setQueryData(storeKey, r.info),
   });
 }
+
+/** "Upload my history": the local file into the team store; everything shown may have changed after it. */
+export function useUploadHistory() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api().store.uploadHistory({ confirm: true }),
+    onSuccess: () => void qc.invalidateQueries(),
+  });
+}

@@ -8,6 +8,7 @@ import { Alert, Button, Card, Checkbox, Code, Group, List, Stack, Text, TextInpu
 import type { StoreRefDto, StoreTestResultDto, StoreTestState } from '../../../../shared/dto/store';
 import { useSaveStore, useStoreInfo, useTestStore, useUseLocalStore } from '../../api/queries-store';
 import { ErrorAlert } from '../../components/error-alert';
+import { UploadHistoryPanel } from './upload-history-panel';
 
 const STATE_TITLE: Record<StoreTestState, string> = {
   empty: 'Empty database: it will be set up',
@@ -104,6 +105,7 @@ export function TeamStoreSection(): React.JSX.Element {
             )}
           </Stack>
         )}
+        {d && <UploadHistoryPanel info={d} />}
         <TextInput
           label="Connection string"
           description="postgres://user:password@host:5432/database — add ?sslmode=require, or ?sslmode=verify-full&sslrootcert=/path/to/ca.pem. The password is kept in the OS keychain."
