@@ -80,7 +80,7 @@ export function UploadHistoryPanel({ info }: { info: StoreInfoDto }): React.JSX.
             This copies your local scans, findings and audit log into the team store ({info.current.name}), where everyone on it sees them.
           </Text>
           <Text size="sm">
-            Your local file is not changed: <Code>{info.localFile}</Code>. Running it again adds nothing.
+            Your local file is not changed (a file an older version wrote is first upgraded, with a backup, as at every start): <Code>{info.localFile}</Code>. Running it again adds nothing.
           </Text>
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setAsking(false)} data-testid="upload-history-cancel">
