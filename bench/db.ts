@@ -70,12 +70,11 @@ async function workload(h: AppDb, rows: readonly Finding[], floorMs: () => Promi
     { accountId: ACCOUNT, protected: false, sort: { column: 'region', direction: 'desc' }, limit: 100, offset: 5000 },
     { accountId: ACCOUNT, search: 'workload-12', limit: 100 },
   ] as const;
-  // A page reads on two connections at once on PostgreSQL (rows and totals): both opened and warmed before timing, as
-  // an app that has shown a page has them. Opening one costs a password exchange; a new server process's first pass
+  // A page reads on several connections at once on PostgreSQL (rows, totals, snoozes): three opened and warmed before
+  // timing, as an app that has shown a page has them. Opening one costs a password exchange; a new server process's first pass
   // over the shared buffers costs a page fault per page it touches (measured: the default filter's totals 128 ms on a
   // fresh connection, 51 ms on the next call, every buffer a hit both times). The warm-up reads the browse index and
   // the search table whole, none of the filters timed below (their totals are not cached by it).
-  // (Three connections: a page may also look its snoozes up on one while the other two are busy.)
   const warm = sql`SELECT (SELECT SUM(monthly_cost) FROM resources WHERE account_id = ${ACCOUNT} AND status = 'active' AND unused = 1)
     + (SELECT COUNT(*) FROM resource_search WHERE text LIKE '%warm-up%') AS n`;
   await Promise.all([warm.execute(h.db), warm.execute(h.db), warm.execute(h.db)]);

@@ -122,8 +122,8 @@ it("another person's newer scan of a resource is kept; an older one is replaced;
   // Idempotent here too.
   const again = await uploadHistory(local, to);
   expect(sum(again, 'copied') + sum(again, 'updated') + again.markedGone).toBe(0);
-  // The replaced row lost the team store writer's digest (0013): a scan that reports what the server had before the
-  // upload rewrites it, rather than taking it for unchanged.
+  // The replaced row lost the team store writer's digest (0013's guard trigger: its content changed, its digest did
+  // not): a scan that reports what the server had before the upload rewrites it, rather than taking it for unchanged.
   expect((await sql<{ h: string | null }>`SELECT content_hash AS h FROM resources WHERE resource_id = 'vol-c'`.execute(to.db)).rows[0]!.h).toBeNull();
   const next = await createScan(to.db, { accountId: HOME, kind: 'resources', startedAt: T(20) });
   await findingsWriter(to, HOME, () => 'AmazonEC2').write([vol('vol-c', { name: 'older' })], next, T(20));

@@ -42,8 +42,7 @@ const UPSERT_TAIL = sql.raw(`
   LEFT JOIN resource_tasks t ON t.account_id = u.account_id AND t.resource_type = u.resource_type AND t.region = u.region
   ON CONFLICT (account_id, resource_type, region, resource_id) DO UPDATE SET
     ${[...CONTENT, ...SEEN.slice(1), ...STATUS].map((c) => `${c.name} = excluded.${c.name}`).join(', ')},
-    first_seen = least(resources.first_seen, excluded.first_seen),
-    content_hash = NULL -- the team store's writer digest (0013) no longer describes the row: its next scan rewrites it
+    first_seen = least(resources.first_seen, excluded.first_seen)
   WHERE ${observed('excluded', 'excluded.last_seen')} > ${observed('resources', EFFECTIVE_LAST_SEEN_SQL)}
   RETURNING (xmax = 0) AS inserted`);
 
