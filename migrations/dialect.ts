@@ -50,6 +50,14 @@ export interface SchemaDialect {
    * than take it for unchanged. PostgreSQL only (the digest is the team store writer's); nothing on SQLite.
    */
   createContentHashGuard(db: Kysely<unknown>, contentColumns: readonly string[]): Promise<void>;
+  /**
+   * 0014: whether `resource_search.text` is kept with its ASCII letters lowered, and searched with LIKE on a lowered
+   * pattern. PostgreSQL's ILIKE lowers both sides of every row it tests (85,000 rows: 16 ms against LIKE's 6 ms); SQLite's
+   * LIKE ignores ASCII case at no cost and keeps 0010's text.
+   */
+  readonly lowersSearchText: boolean;
+  /** 0014: has the search table's triggers write the text lowered, and lowers what is there (PostgreSQL only). */
+  lowerSearchText(db: Kysely<unknown>): Promise<void>;
 }
 
 export interface RowTrigger {
@@ -81,6 +89,8 @@ const SQLITE: SchemaDialect = {
   altersForeignKeys: false,
   findingsBrowseIndex: null,
   async createContentHashGuard() {},
+  lowersSearchText: false,
+  async lowerSearchText() {},
   async replaceForeignKey() {
     throw new Error('SQLite cannot change a foreign key in place: rebuild the table');
   },
@@ -118,6 +128,26 @@ const POSTGRES: SchemaDialect = {
     CREATE TRIGGER resources_content_hash_guard BEFORE UPDATE ON resources FOR EACH ROW
     WHEN (NEW.content_hash IS NOT DISTINCT FROM OLD.content_hash AND ${row('NEW')} IS DISTINCT FROM ${row('OLD')})
     EXECUTE FUNCTION resources_content_hash_guard()`.execute(db);
+  },
+  lowersSearchText: true,
+  async lowerSearchText(db) {
+    // 0010's functions, the same statements with the text lowered. `COLLATE "C"`: lower() then folds ASCII letters only,
+    // as ILIKE did under "C" and as SQLite's LIKE does, whatever the server's default collation.
+    const text = sql.raw(`lower((coalesce(NEW.unused_reason, '') || E'\\n' || NEW.tags) COLLATE "C")`);
+    await sql`CREATE OR REPLACE FUNCTION resources_search_insert() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      INSERT INTO resource_search (id, text) VALUES (NEW.id, ${text});
+      RETURN NULL;
+    END $fn$`.execute(db);
+    await sql`CREATE OR REPLACE FUNCTION resources_search_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      DELETE FROM resource_search WHERE id = OLD.id;
+      INSERT INTO resource_search (id, text)
+      SELECT NEW.id, ${text}
+      WHERE NEW.unused_reason IS NOT NULL OR NEW.tags <> '{}';
+      RETURN NULL;
+    END $fn$`.execute(db);
+    await sql`UPDATE resource_search SET text = lower(text COLLATE "C") WHERE text <> lower(text COLLATE "C")`.execute(db);
   },
   async replaceForeignKey(db, fk) {
     // An inline REFERENCES gets a generated name (`<table>_<column>_fkey`): read it rather than assume it.

@@ -12,6 +12,7 @@ import * as m0010 from './0010_findings_search';
 import * as m0011 from './0011_run_leases';
 import * as m0012 from './0012_upload_origin';
 import * as m0013 from './0013_team_store_speed';
+import * as m0014 from './0014_search_text_lowered';
 
 /**
  * The static, ordered list of migrations (no file-system discovery: the app is a bundle).
@@ -37,4 +38,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: Migrat
   ['0011_run_leases', m0011],
   ['0012_upload_origin', m0012],
   ['0013_team_store_speed', m0013],
+  ['0014_search_text_lowered', m0014],
 ];

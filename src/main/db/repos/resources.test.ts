@@ -166,6 +166,28 @@ describeEachDialect('resources repo', (store) => {
     expect(p2.rows.map((r) => r.id)).toEqual(all.rows.slice(50).map((r) => r.id));
   });
 
+  it('searches reasons and tags in any ASCII case, other letters as written, wildcards literally (both stores)', async () => {
+    await writer(ACCOUNT, 'x').write(
+      [
+        finding(1, { unusedReason: 'Idle SINCE Été', tags: { Owner: 'ZOË_x' } }),
+        finding(2, { unusedReason: 'Stopped for 40 days', tags: { env: '100%' } }),
+        finding(3, { unusedReason: 'Idle since ÉTÉ', tags: {} }),
+      ],
+      null,
+    );
+    const ids = async (search: string) => (await listFindings(h.db, { accountId: ACCOUNT, search, limit: 10 })).rows.map((r) => r.resourceId).sort();
+    expect(await ids('idle since')).toEqual(['res-1', 'res-3']);
+    expect(await ids('IDLE since')).toEqual(['res-1', 'res-3']);
+    expect(await ids('Été')).toEqual(['res-1']); // not ASCII: only as written
+    expect(await ids('été')).toEqual([]);
+    expect(await ids('owner":"zoË')).toEqual(['res-1']);
+    expect(await ids('OWNER":"ZOë')).toEqual([]);
+    expect(await ids('ZOË_X')).toEqual(['res-1']);
+    expect(await ids('zoË%')).toEqual([]); // % is literal
+    expect(await ids('100%')).toEqual(['res-2']);
+    expect(await ids('STOPPED')).toEqual(['res-2']);
+  });
+
   it('age filter never matches an unknown "since"', async () => {
     await writer(ACCOUNT, 'x').write([finding(1, { unusedSince: null }), finding(2, { unused: true, unusedReason: 'x', unusedSince: '2020-01-01T00:00:00.000Z' })], null);
     const page = await listFindings(h.db, { accountId: ACCOUNT, minAgeDays: 30, now: new Date('2026-11-25T00:00:00Z') });

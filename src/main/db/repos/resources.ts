@@ -127,6 +127,11 @@ function containsText(dialect: Dialect, column: string, like: string): RawBuilde
     : sql<boolean>`${sql.raw(column)} COLLATE "C" ILIKE ${like} ESCAPE '\\'`;
 }
 
+/** ASCII letters lowered, nothing else: what lower() does under the "C" collation (and SQLite's LIKE ignores). */
+function lowerAscii(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
 /** The default filter: active unused findings only. */
 function activeUnusedOnly(q: FindingsQuery): boolean {
   const statuses: ResourceStatus[] = q.statuses && q.statuses.length > 0 ? q.statuses : ['active'];
@@ -162,7 +167,10 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSn
         containsText(dialect, 'resource_id', like),
         containsText(dialect, 'name', like),
         // Reason and tags from their narrow table (migration 0010), not from the wide rows.
-        sql<boolean>`id IN (SELECT id FROM resource_search WHERE ${containsText(dialect, 'text', like)})`,
+        // On PostgreSQL that table's text is kept lowered (migration 0014): LIKE on the lowered pattern, not ILIKE.
+        sql<boolean>`id IN (SELECT id FROM resource_search WHERE ${
+          dialect === 'sqlite' ? containsText(dialect, 'text', like) : sql<boolean>`text COLLATE "C" LIKE ${lowerAscii(like)} ESCAPE '\\'`
+        })`,
       ]),
     );
   }
