@@ -52,7 +52,7 @@ export interface SchemaDialect {
   createContentHashGuard(db: Kysely<unknown>, contentColumns: readonly string[]): Promise<void>;
   /**
    * 0014: whether `resource_search.text` is kept with its ASCII letters lowered, and searched with LIKE on a lowered
-   * pattern. PostgreSQL's ILIKE lowers both sides of every row it tests (85,000 rows: 16 ms against LIKE's 6 ms); SQLite's
+   * pattern. PostgreSQL's ILIKE lowers both sides of every row it tests (85,000 rows: 16 ms against 6 ms with LIKE); SQLite's
    * LIKE ignores ASCII case at no cost and keeps 0010's text.
    */
   readonly lowersSearchText: boolean;
