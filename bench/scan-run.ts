@@ -28,6 +28,7 @@ import { registerBuiltinHandlers } from '../src/main/handlers/builtin';
 import { createHandlerRegistry, priceKeysOf } from '../src/main/handlers/registry';
 import { createBundledPriceBook } from '../src/main/pricing/price-book';
 import { createLimiter } from '../src/main/scan/limiter';
+import { heapGovernorStats } from '../src/main/scan/heap-governor';
 import { DEFAULT_SCAN_SETTINGS, runScan } from '../src/main/scan/scanner';
 
 interface Interval {
@@ -144,6 +145,7 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
   const sampler = setInterval(() => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 25);
+  const gc0 = heapGovernorStats();
   const t0 = performance.now();
   const out = await runScan(
     {
@@ -172,6 +174,7 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
     { regions: 'all' },
   );
   const wallMs = performance.now() - t0;
+  const gc1 = heapGovernorStats();
   const meter = (await getScan(db.db, out.scanId))?.metrics ?? null;
   const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
@@ -242,6 +245,8 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
     floorMs,
     maxRssBytes,
     peakHeapMb: peakHeap / 2 ** 20,
+    forcedGcs: gc1.collections - gc0.collections,
+    forcedGcMs: gc1.ms - gc0.ms,
     replay,
     resources: rows.length,
     meter,

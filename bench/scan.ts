@@ -172,6 +172,9 @@ async function main(): Promise<void> {
         rss_tree_processes: mode.treeProcesses,
         rss_samples: mode.samples,
         peak_heap_used_mb: Math.round(r.peakHeapMb),
+        // The scan's own full collections (src/main/scan/heap-governor.ts) and their time, inside wall_ms.
+        forced_gcs: r.forcedGcs,
+        forced_gc_ms: Math.round(r.forcedGcMs),
         resources_seen: r.resources,
         findings_found: r.expectedFound,
         findings_expected: expected.size,

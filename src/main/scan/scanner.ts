@@ -23,6 +23,7 @@ import { metricsWindow } from '../metrics/window';
 import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
 import { listRegions } from './regions';
+import { holdHeapGovernor } from './heap-governor';
 
 export type TaskStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -134,11 +135,17 @@ function isAbortError(e: unknown, signal?: AbortSignal): boolean {
  * task that fails leaves its previous data untouched and is recorded in `scan_failures`.
  */
 export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
-  // At most one scan per account at a time, across processes and machines, and within this one (run-leases.ts): a
-  // second is refused with the holder's host, user and start. A scan that loses its lease is cancelled.
-  return holdLease(deps.db.db, { accountId: deps.accountId, kind: 'scan' }, (lost) =>
-    runScanHeld(deps, { ...req, signal: req.signal ? AbortSignal.any([req.signal, lost]) : lost }),
-  );
+  // The parsed pages' garbage is collected as the scan goes, not left to pile up (heap-governor.ts).
+  const releaseHeap = holdHeapGovernor();
+  try {
+    // At most one scan per account at a time, across processes and machines, and within this one (run-leases.ts): a
+    // second is refused with the holder's host, user and start. A scan that loses its lease is cancelled.
+    return await holdLease(deps.db.db, { accountId: deps.accountId, kind: 'scan' }, (lost) =>
+      runScanHeld(deps, { ...req, signal: req.signal ? AbortSignal.any([req.signal, lost]) : lost }),
+    );
+  } finally {
+    releaseHeap();
+  }
 }
 
 async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
