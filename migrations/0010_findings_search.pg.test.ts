@@ -55,26 +55,33 @@ it('keeps resource_search in step with resources through the triggers', async ()
   }
 }, 60_000);
 
-it('0014 lowers the text already there and the text the triggers write, ASCII letters only', async () => {
-  const h = await openPostgres({ url: await freshDatabase(server.url) });
-  try {
-    const at = MIGRATIONS.findIndex(([name]) => name === '0014_search_text_lowered');
-    expect(at).toBeGreaterThan(0);
-    await migratePostgres(h, { list: MIGRATIONS.slice(0, at) });
-    await sql`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`.execute(h.db);
-    const { add, text } = searchRows(h);
-    await add('vol-before', 'Idle SINCE Été', '{"Team":"ÉQUIPE Blue"}');
-    expect(await text('vol-before')).toBe('Idle SINCE Été\n{"Team":"ÉQUIPE Blue"}'); // 0010's text, as written
+// On a server created with a language locale too: lower() there would fold É to é; the triggers' COLLATE "C" keeps it.
+for (const icuLocale of [undefined, 'en-US']) {
+  it(`0014 lowers the text already there and the text the triggers write, ASCII letters only (${icuLocale ?? 'C'} database)`, async () => {
+    const h = await openPostgres({ url: await freshDatabase(server.url, icuLocale ? { icuLocale } : {}) });
+    try {
+      if (icuLocale) {
+        const { rows } = await sql<{ l: string }>`SELECT lower('ÉQUIPE') AS l`.execute(h.db);
+        expect(rows[0]!.l).toBe('équipe'); // the database's own collation folds É
+      }
+      const at = MIGRATIONS.findIndex(([name]) => name === '0014_search_text_lowered');
+      expect(at).toBeGreaterThan(0);
+      await migratePostgres(h, { list: MIGRATIONS.slice(0, at) });
+      await sql`INSERT INTO accounts (id, partition, first_seen, last_seen) VALUES ('111122223333', 'aws', 'x', 'x')`.execute(h.db);
+      const { add, text } = searchRows(h);
+      await add('vol-before', 'Idle SINCE Été', '{"Team":"ÉQUIPE Blue"}');
+      expect(await text('vol-before')).toBe('Idle SINCE Été\n{"Team":"ÉQUIPE Blue"}'); // 0010's text, as written
 
-    await migratePostgres(h, { confirmOlder: true });
-    expect(await text('vol-before')).toBe('idle since Été\n{"team":"Équipe blue"}'); // É is not ASCII: it stays
-    await add('vol-after', 'Stopped FOR 40 Days', '{}');
-    expect(await text('vol-after')).toBe('stopped for 40 days\n{}');
-    await sql`UPDATE resources SET tags = '{"Owner":"ZOË"}' WHERE resource_id = 'vol-after'`.execute(h.db);
-    expect(await text('vol-after')).toBe('stopped for 40 days\n{"owner":"zoË"}');
-    await sql`UPDATE resources SET unused_reason = NULL, tags = '{}' WHERE resource_id = 'vol-after'`.execute(h.db);
-    expect(await text('vol-after')).toBeUndefined();
-  } finally {
-    await h.close();
-  }
-}, 60_000);
+      await migratePostgres(h, { confirmOlder: true });
+      expect(await text('vol-before')).toBe('idle since Été\n{"team":"Équipe blue"}'); // É is not ASCII: it stays
+      await add('vol-after', 'Stopped FOR 40 Days', '{}');
+      expect(await text('vol-after')).toBe('stopped for 40 days\n{}');
+      await sql`UPDATE resources SET tags = '{"Owner":"ZOË"}' WHERE resource_id = 'vol-after'`.execute(h.db);
+      expect(await text('vol-after')).toBe('stopped for 40 days\n{"owner":"zoË"}');
+      await sql`UPDATE resources SET unused_reason = NULL, tags = '{}' WHERE resource_id = 'vol-after'`.execute(h.db);
+      expect(await text('vol-after')).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  }, 60_000);
+}

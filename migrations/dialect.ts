@@ -131,6 +131,9 @@ const POSTGRES: SchemaDialect = {
   },
   lowersSearchText: true,
   async lowerSearchText(db) {
+    // Writers of apps still open on the store (their triggers run the old functions) finish first, and none starts
+    // until this commits: no mixed-case row is left behind by a write that commits after the UPDATE below.
+    await sql`LOCK TABLE resources IN SHARE MODE`.execute(db);
     // 0010's functions, the same statements with the text lowered. `COLLATE "C"`: lower() then folds ASCII letters only,
     // as ILIKE did under "C" and as SQLite's LIKE does, whatever the server's default collation.
     const text = sql.raw(`lower((coalesce(NEW.unused_reason, '') || E'\\n' || NEW.tags) COLLATE "C")`);

@@ -195,14 +195,18 @@ export async function startPostgres(opts: { tls?: boolean; sharedBuffers?: strin
 
 /**
  * A new database on the server of `serverUrl` (CREATE DATABASE t_<random>); returns its URL. Empty, or a copy of
- * `template` (a database on the same server that nobody is connected to).
+ * `template` (a database on the same server that nobody is connected to), or empty with an ICU default collation.
  */
-export async function freshDatabase(serverUrl: string, opts: { template?: string } = {}): Promise<string> {
+export async function freshDatabase(serverUrl: string, opts: { template?: string; icuLocale?: string } = {}): Promise<string> {
   const name = `t_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}${opts.template ? ` TEMPLATE ${pg.escapeIdentifier(opts.template)}` : ''}`);
+    // `icuLocale`: the database's default collation is that ICU locale's (a team server created with en_US, say).
+    const locale = opts.icuLocale
+      ? ` TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C' LOCALE_PROVIDER icu ICU_LOCALE ${pg.escapeLiteral(opts.icuLocale)}`
+      : '';
+    await client.query(`CREATE DATABASE ${name}${opts.template ? ` TEMPLATE ${pg.escapeIdentifier(opts.template)}` : ''}${locale}`);
   } finally {
     await client.end();
   }

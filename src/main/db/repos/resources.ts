@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { FindingsPage, ResourceDto, ResourceStatus, SavingsTotalsDto } from '../../../shared/dto/findings';
 import type { IgnoredMode, IgnoredTotalsDto } from '../../../shared/dto/snooze';
 import type { Database, ResourceRow } from '../schema';
+import { dialectOf } from '../../../../migrations/dialect';
 import type { Dialect } from '../store';
 import { currentSnoozes, ignoredCondition, storeVersion, withSnoozes, type CurrentSnoozes } from './snoozes';
 
@@ -166,10 +167,12 @@ function applyFilters(db: Kysely<Database>, q: FindingsQuery, snoozes: CurrentSn
       eb.or([
         containsText(dialect, 'resource_id', like),
         containsText(dialect, 'name', like),
-        // Reason and tags from their narrow table (migration 0010), not from the wide rows.
-        // On PostgreSQL that table's text is kept lowered (migration 0014): LIKE on the lowered pattern, not ILIKE.
+        // Reason and tags from their narrow table (migration 0010), not from the wide rows. Where that table's text is
+        // kept lowered (PostgreSQL, migration 0014): LIKE on the lowered pattern, not ILIKE.
         sql<boolean>`id IN (SELECT id FROM resource_search WHERE ${
-          dialect === 'sqlite' ? containsText(dialect, 'text', like) : sql<boolean>`text COLLATE "C" LIKE ${lowerAscii(like)} ESCAPE '\\'`
+          dialectOf(db as Kysely<unknown>).lowersSearchText
+            ? sql<boolean>`text COLLATE "C" LIKE ${lowerAscii(like)} ESCAPE '\\'`
+            : containsText(dialect, 'text', like)
         })`,
       ]),
     );
