@@ -7,11 +7,18 @@
  * kept the same scan at 354–361 MB: V8 collects eagerly when it must. The app's main process cannot be capped from
  * inside (V8 reads the limit at start-up), and a cap would crash the whole app on a large page rather than slow a
  * scan. So while a scan runs, this asks for a full collection when the heap has grown a quarter past what survived
- * the last one (never under 128 MB). Measured with these settings (bench:scan, 2 cores, both modes, two runs): 14–15
- * collections taking 1.3–1.6 s in all, peak 359–377 MB; the scan's wall time stayed within its run-to-run noise.
+ * the last one (never under 128 MB). Measured with these settings (bench:scan, 2 cores, both modes, two runs): 13–15
+ * collections taking 1.2–1.5 s in all, peak 354–380 MB; the scan's wall time stayed within its run-to-run noise.
+ *
+ * A forced collection stops everything else in the process while it runs (90–100 ms each in bench:scan): in the app,
+ * IPC and progress events wait. So the collections may take at most a sixth of the time — after one that took d ms,
+ * none for 5·d ms — whatever survives (three concurrent scans, a large page held by the app). (With a tenth, the one run
+ * made peaked at 396 MB.)
  *
  * Shared by the scans of one process (a many-account run scans three accounts at once): one timer while any runs.
- * Where no collector can be had (a runtime without V8's `gc`), it does nothing.
+ * The collector is made available at run time through V8's flags: the runtimes this app runs on (Node for the CLI and
+ * the tests, Electron's main process) allow flags after start-up; where no collector results, the governor does
+ * nothing.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -23,9 +30,11 @@ export interface HeapGovernorOptions {
   floorBytes: number;
   /** After a collection, the next comes when the heap is this many times what survived it (or the floor). */
   growth: number;
+  /** After a collection that took d ms, none for `spacing` × d ms: collections take at most 1/spacing of the time. */
+  spacing: number;
 }
 
-export const DEFAULT_HEAP_GOVERNOR: HeapGovernorOptions = { everyMs: 250, floorBytes: 128 * 2 ** 20, growth: 1.25 };
+export const DEFAULT_HEAP_GOVERNOR: HeapGovernorOptions = { everyMs: 250, floorBytes: 128 * 2 ** 20, growth: 1.25, spacing: 5 };
 
 export interface HeapGovernorStats {
   /** Full collections asked for, and the time they took (ms), since the process started. */
@@ -35,6 +44,7 @@ export interface HeapGovernorStats {
 
 interface Runtime {
   usedBytes: () => number;
+  now: () => number;
   collect: (() => void) | null;
   setInterval: (fn: () => void, ms: number) => { unref?: () => void };
   clearInterval: (t: unknown) => void;
@@ -77,8 +87,14 @@ export function heapGovernorStats(): HeapGovernorStats {
   return { ...stats };
 }
 
+/** How many scans hold the governor now (0 when none runs: tests check that every scan lets go). */
+export function heapGovernorHolders(): number {
+  return holders;
+}
+
 const REAL: Runtime = {
   usedBytes: () => v8.getHeapStatistics().used_heap_size,
+  now: () => performance.now(),
   get collect() {
     return fullCollector();
   },
@@ -96,13 +112,16 @@ export function holdHeapGovernor(opts: HeapGovernorOptions = DEFAULT_HEAP_GOVERN
     const collect = rt.collect;
     if (collect) {
       let threshold = opts.floorBytes;
+      let notBefore = -Infinity;
       const t = rt.setInterval(() => {
-        if (rt.usedBytes() < threshold) return;
-        const t0 = performance.now();
+        if (rt.usedBytes() < threshold || rt.now() < notBefore) return;
+        const t0 = rt.now();
         collect();
-        stats.ms += performance.now() - t0;
+        const t1 = rt.now();
+        stats.ms += t1 - t0;
         stats.collections++;
         threshold = Math.max(opts.floorBytes, rt.usedBytes() * opts.growth);
+        notBefore = t1 + opts.spacing * (t1 - t0);
       }, opts.everyMs);
       t.unref?.();
       timer = t;

@@ -14,6 +14,7 @@ import type { DbHandle } from '../db/connection';
 import { upsertAccount } from '../db/repos/accounts';
 import { currentLeases } from '../db/repos/run-leases';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
+import { heapGovernorHolders } from './heap-governor';
 import { runScan } from './scanner';
 
 let s: SimSession | null = null;
@@ -65,6 +66,8 @@ it('a scan of an account another process is scanning is refused with its host an
   // Nothing was written: no scan record, no finding.
   expect(h.sqlite.prepare('SELECT COUNT(*) FROM scans').pluck().get()).toBe(0);
   expect((await currentLeases(h.db, s.accountId)).map((l) => [l.kind, l.pid])).toEqual([['scan', held.pid]]);
+  // The refused scan let go of the heap governor too (heap-governor.ts): no timer is left running for it.
+  expect(heapGovernorHolders()).toBe(0);
 
   // The holder lets go of the scan lease: the scan runs.
   const exited = new Promise((resolve) => child!.once('exit', resolve));
@@ -74,6 +77,7 @@ it('a scan of an account another process is scanning is refused with its host an
   const out = await runScan(deps, { regions: ['us-east-1'], skipDiscovery: true });
   expect(out.status).toBe('succeeded');
   expect(out.findings).toBe(g.unused.length);
-  // And the scan let go of its own lease when it ended.
+  // And the scan let go of its own lease, and of the heap governor, when it ended.
   expect(await currentLeases(h.db, s.accountId)).toEqual([]);
+  expect(heapGovernorHolders()).toBe(0);
 }, 60_000);
