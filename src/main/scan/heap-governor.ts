@@ -104,7 +104,7 @@ const REAL: Runtime = {
 
 /**
  * Starts governing (or joins the scans already governed); the returned release ends this scan's share, and the last
- * one stops the timer. Call release exactly once.
+ * one stops the timer. Calling a release again does nothing.
  */
 export function holdHeapGovernor(opts: HeapGovernorOptions = DEFAULT_HEAP_GOVERNOR, rt: Runtime = REAL): () => void {
   holders++;
