@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
+import { CompiledQuery, Kysely, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
 import { AppError } from '../../shared/errors';
 import type { Database } from './schema';
 
@@ -13,9 +13,30 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   }
 }
 
+/**
+ * A transaction takes the write lock when it begins (BEGIN IMMEDIATE), not at its first write. The findings of a scan
+ * are written by a second connection (resource-writer-thread.ts), and other processes may share the file (the CLI):
+ * a deferred transaction that read before another connection committed could not upgrade to a write and would fail at
+ * once with SQLITE_BUSY, without waiting (busy_timeout does not apply to a stale snapshot). Every transaction the app
+ * opens through kysely writes.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
 class AppSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+  }
+
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
   }
 }
 
@@ -38,6 +59,9 @@ export interface DbHandle {
   /** The raw connection: prepared statements for bulk upserts, transactions, pragmas. */
   sqlite: BetterSqlite3.Database;
   file: string;
+  /** The Electron-ABI addon the connection was opened with (a second connection, on a worker thread, needs it too). */
+  nativeBinding?: string;
+  readonly?: boolean;
   close(): Promise<void>;
 }
 
@@ -84,6 +108,8 @@ export function openDatabase(opts: OpenOptions): DbHandle {
     db,
     sqlite,
     file: opts.file,
+    ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
+    ...(opts.readonly ? { readonly: true } : {}),
     async close() {
       if (closed) return;
       closed = true;
