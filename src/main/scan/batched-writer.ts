@@ -8,10 +8,10 @@ import type { Finding } from '../handlers/handler';
  * uncommitted buffer, never consistency. Callers flush (and await it) before acting on what was written (marking
  * `gone`).
  *
- * SQLite's writer is synchronous: a batch is written inside `add`/`flush`, as before. A PostgreSQL writer returns a
- * promise: batches are written one after another, in order; `add` returns the pending write when the buffer filled
- * (the task awaits it: a scan cannot run ahead of its store by more than a batch), and a failed batch fails every
- * later flush — a task must not mark rows gone when rows it saw may be missing.
+ * SQLite's writer on the calling thread is synchronous: a batch is written inside `add`/`flush`. SQLite's writer thread
+ * and a PostgreSQL writer return a promise: batches are written one after another, in order; `add` returns the pending
+ * write when the buffer filled (the task awaits it: a scan cannot run ahead of its store by more than a batch), and a
+ * failed batch fails every later flush — a task must not mark rows gone when rows it saw may be missing.
  */
 export class BatchedWriter {
   private buffer: Finding[] = [];
@@ -59,6 +59,15 @@ export class BatchedWriter {
     return this.tail === null ? undefined : this.tail.then(() => {
       if (this.failure) throw this.failure.error;
     });
+  }
+
+  /** Flushes, waits for every write, and closes the store's writer (its thread, if it has one). */
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      await this.writer.close?.();
+    }
   }
 
   private track(p: Promise<void>): void {

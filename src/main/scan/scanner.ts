@@ -57,6 +57,8 @@ export interface ScanSettings extends HandlerSettings {
   discovery?: DiscoveryOptions;
   /** Fetched CloudWatch series younger than this are reused (0: never). Default DEFAULT_METRICS_CACHE_HOURS. */
   metricsCacheHours?: number;
+  /** SQLite: the findings are written on a worker thread (resource-writer-thread.ts). Default true. */
+  writerThread?: boolean;
 }
 
 export const DEFAULT_SCAN_SETTINGS = {
@@ -241,7 +243,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
 
   // 3. Tasks.
   const writer = new BatchedWriter(
-    findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown'),
+    findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown', { thread: deps.settings.writerThread ?? true }),
     scanId,
     now,
   );
@@ -348,8 +350,9 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       ),
     );
   } finally {
-    // What was seen is stored, whatever ended the scan. (A failed write already failed its tasks.)
-    await writer.flush()?.catch(() => {});
+    // What was seen is stored, whatever ended the scan (a failed write already failed its tasks), and the writer's
+    // thread ends with it.
+    await writer.close().catch(() => {});
   }
 
   const handlerTypes = handlers.map((h) => h.type);

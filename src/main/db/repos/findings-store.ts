@@ -6,15 +6,27 @@ import { sql } from 'kysely';
 import type { Finding } from '../../handlers/handler';
 import { isSqlite, type AppDb } from '../store';
 import { ResourceWriter, markDeleted, markGone } from './resource-writer';
+import { ThreadedResourceWriter } from './resource-writer-thread';
 import { PostgresResourceWriter, markDeletedPostgres, markGonePostgres } from './resource-writer-pg';
 
 export interface FindingsWriter {
-  /** One batch, atomically. SQLite writes synchronously (returns nothing); PostgreSQL returns the write's promise. */
+  /**
+   * One batch, atomically. Returns the write's promise where it runs elsewhere (PostgreSQL; SQLite's writer thread),
+   * nothing where it ran synchronously (SQLite on the calling thread).
+   */
   write(rows: readonly Finding[], scanId: number | null, now?: string): void | Promise<void>;
+  /** Waits for the writes sent and releases what the writer holds (SQLite's writer thread). */
+  close?(): Promise<void>;
 }
 
-export function findingsWriter(h: AppDb, accountId: string, serviceCodeFor: (f: Finding) => string): FindingsWriter {
-  return isSqlite(h) ? new ResourceWriter(h.sqlite, accountId, serviceCodeFor) : new PostgresResourceWriter(h, accountId, serviceCodeFor);
+export interface FindingsWriterOptions {
+  /** SQLite: write on a worker thread (resource-writer-thread.ts) where the database allows it. Default true. */
+  thread?: boolean;
+}
+
+export function findingsWriter(h: AppDb, accountId: string, serviceCodeFor: (f: Finding) => string, opts: FindingsWriterOptions = {}): FindingsWriter {
+  if (!isSqlite(h)) return new PostgresResourceWriter(h, accountId, serviceCodeFor);
+  return opts.thread === false ? new ResourceWriter(h.sqlite, accountId, serviceCodeFor) : new ThreadedResourceWriter(h, accountId, serviceCodeFor);
 }
 
 export type GoneQuery = Parameters<typeof markGone>[1];

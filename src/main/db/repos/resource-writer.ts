@@ -25,7 +25,7 @@ export const CONTENT_COLUMNS = [
 // Positional parameters: binding by name costs a property lookup per column per row on the hot path.
 // The update branch runs only when something changed (or the resource comes back from gone/deleted): an UPDATE that
 // assigns an indexed column rewrites its index entries even when the value is the same.
-const UPSERT_SQL = `
+export const UPSERT_SQL = `
 INSERT INTO resources (${UPSERT_COLUMNS.join(', ')}, status)
 VALUES (${UPSERT_COLUMNS.map(() => '?').join(', ')}, 'active')
 ON CONFLICT (account_id, resource_type, region, resource_id) DO UPDATE SET

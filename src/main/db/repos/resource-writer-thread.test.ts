@@ -1,0 +1,171 @@
+/**
+ * SQLite's findings writer on a worker thread: the same rows as the writer on the calling thread, its errors, its
+ * fallbacks (no module, a thread that dies, an in-memory database), and the app's own transactions beside it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { Finding } from '../../handlers/handler';
+import type { DbHandle } from '../connection';
+import { openAndMigrate, openMemoryDatabase } from '../database';
+import { upsertAccount } from './accounts';
+import { findingsWriter } from './findings-store';
+import { ResourceWriter } from './resource-writer';
+import { ThreadedResourceWriter, loadedSqliteModule } from './resource-writer-thread';
+import { createScan } from './scans';
+
+const ACCOUNT = '111122223333';
+const T1 = '2026-11-01T00:00:00.000Z';
+const T2 = '2026-11-02T00:00:00.000Z';
+
+function finding(i: number, over: Partial<Finding> = {}): Finding {
+  return {
+    resourceType: i % 2 ? 'ec2:volume' : 'ec2:snapshot', resourceId: `r-${i}`, region: i % 3 ? 'us-east-1' : 'eu-west-1',
+    name: i % 5 ? `name ${i} "quoted" ünï` : null, state: 'available', tags: i % 4 ? { team: `t${i % 7}`, 'a,b': 'c"d' } : {},
+    createdAt: i % 6 ? '2025-01-01T00:00:00.000Z' : null, unused: i % 8 !== 0, unusedReason: i % 8 ? 'Not attached to any instance' : null,
+    unusedSince: null, monthlyCost: i % 9 ? i / 7 : null, costBasis: 'gp3', protected: i % 10 === 0, protectedReason: i % 10 === 0 ? 'Tagged keep' : null,
+    details: { n: i, list: [1, null, 'x'] }, monthlySavings: i % 11 ? i / 13 : null, ...over,
+  };
+}
+
+let dir: string;
+const opened: DbHandle[] = [];
+const writers: { close?(): Promise<void> }[] = [];
+
+async function open(name: string): Promise<DbHandle> {
+  const h = await openAndMigrate({ file: path.join(dir, name) });
+  opened.push(h);
+  await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
+  return h;
+}
+
+function threaded(h: DbHandle, opts?: { module?: string | null }): ThreadedResourceWriter {
+  const w = new ThreadedResourceWriter(h, ACCOUNT, () => 'AmazonEC2', opts);
+  writers.push(w);
+  return w;
+}
+
+const rowsOf = (h: DbHandle): Record<string, unknown>[] =>
+  h.sqlite.prepare('SELECT * FROM resources ORDER BY resource_type, region, resource_id').all().map((r) => ({ ...(r as object), id: undefined }));
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-writer-thread-'));
+});
+afterEach(async () => {
+  await Promise.all(writers.splice(0).map((w) => w.close?.()));
+  await Promise.all(opened.splice(0).map((h) => h.close()));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+it('writes on a worker thread exactly the rows the calling thread writes, and skips unchanged ones the same way', async () => {
+  const a = await open('inline.db');
+  const b = await open('thread.db');
+  const inline = new ResourceWriter(a.sqlite, ACCOUNT, () => 'AmazonEC2');
+  const w = threaded(b);
+  expect(w.threaded).toBe(true);
+  expect(w.fallbackReason).toBeNull();
+  // findingsWriter picks the thread for a database file.
+  const picked = findingsWriter(b, ACCOUNT, () => 'AmazonEC2');
+  writers.push(picked);
+  expect(picked).toBeInstanceOf(ThreadedResourceWriter);
+  expect((picked as ThreadedResourceWriter).threaded).toBe(true);
+
+  const all = Array.from({ length: 2_500 }, (_, i) => finding(i));
+  for (const [h, write] of [[a, (r: Finding[], s: number, now: string) => inline.write(r, s, now)], [b, (r: Finding[], s: number, now: string) => w.write(r, s, now)]] as const) {
+    const s1 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    for (let i = 0; i < all.length; i += 1000) await write(all.slice(i, i + 1000), s1, T1);
+    // A re-scan: half unchanged (not written), a quarter changed, and the ids of the first scan otherwise.
+    const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+    await write(all.map((f, i) => (i % 4 === 0 ? { ...f, monthlyCost: 99, tags: { changed: 'yes' } } : f)), s2, T2);
+  }
+  const expected = rowsOf(a);
+  expect(expected).toHaveLength(2_500);
+  expect(rowsOf(b)).toEqual(expected);
+  // What the re-scan wrote: only the changed rows moved to the second scan.
+  expect(expected.filter((r) => r.last_seen === T2)).toHaveLength(625);
+});
+
+it('rejects a batch whose scan does not exist with the same message as the calling thread, and writes none of it', async () => {
+  const h = await open('fk.db');
+  const w = threaded(h);
+  await expect(w.write([finding(1)], 424242, T1)).rejects.toThrow('FOREIGN KEY constraint failed: no scan 424242');
+  expect(() => new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2').write([finding(1)], 424242, T1)).toThrow('FOREIGN KEY constraint failed: no scan 424242');
+  expect(rowsOf(h)).toEqual([]);
+  // The thread is still there for the next batch.
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  await w.write([finding(1)], s, T1);
+  expect(w.threaded).toBe(true);
+  expect(rowsOf(h)).toHaveLength(1);
+});
+
+it('falls back to the calling thread, saying why: no module, an in-memory database', async () => {
+  const h = await open('nomodule.db');
+  const w = threaded(h, { module: null });
+  expect(w.threaded).toBe(false);
+  expect(w.fallbackReason).toBe('the loaded better-sqlite3 module was not found');
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  // Synchronous, as ResourceWriter: written when write() returns.
+  expect(w.write([finding(1), finding(2)], s, T1)).toBeUndefined();
+  expect(rowsOf(h)).toHaveLength(2);
+
+  const mem = await openMemoryDatabase();
+  opened.push(mem);
+  const m = threaded(mem);
+  expect(m.threaded).toBe(false);
+  expect(m.fallbackReason).toMatch(/in-memory/);
+  // The module the thread would load is the one this process has loaded.
+  expect(loadedSqliteModule()).toMatch(/better-sqlite3[\\/]lib[\\/]index\.js$/);
+});
+
+it('writes the batches of a thread that died on the calling thread, and everything after it', async () => {
+  const h = await open('dies.db');
+  // A module that throws when loaded: the thread fails as it starts, with a batch already sent to it.
+  const bad = path.join(dir, 'bad-module.js');
+  fs.writeFileSync(bad, "throw new Error('cannot load this addon');");
+  const w = threaded(h, { module: bad });
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  const first = w.write([finding(1), finding(2)], s, T1);
+  expect(first).toBeInstanceOf(Promise);
+  await first;
+  expect(w.threaded).toBe(false);
+  expect(w.fallbackReason).toMatch(/the writer thread failed: cannot load this addon/);
+  expect(rowsOf(h)).toHaveLength(2);
+  w.write([finding(3)], s, T1);
+  expect(rowsOf(h)).toHaveLength(3);
+});
+
+it('lets the app write in its own transactions while the thread writes (they take the lock first, none fails busy)', async () => {
+  const h = await open('busy.db');
+  const w = threaded(h);
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  const writes: Promise<void>[] = [];
+  let appTransactions = 0;
+  for (let round = 0; round < 20; round++) {
+    writes.push(w.write(Array.from({ length: 500 }, (_, i) => finding(round * 500 + i)), s, T1) as Promise<void>);
+    // A transaction that reads, lets the thread commit meanwhile, then writes: as the app's repositories do.
+    await h.db.transaction().execute(async (trx) => {
+      await trx.selectFrom('accounts').select('id').where('id', '=', ACCOUNT).executeTakeFirstOrThrow();
+      await new Promise((r) => setTimeout(r, 5));
+      await trx.updateTable('accounts').set({ alias: `round ${round}` }).where('id', '=', ACCOUNT).execute();
+    });
+    appTransactions++;
+  }
+  await Promise.all(writes);
+  expect(appTransactions).toBe(20);
+  expect(rowsOf(h)).toHaveLength(10_000);
+  expect(h.sqlite.prepare('SELECT alias FROM accounts').pluck().get()).toBe('round 19');
+});
+
+it('close() waits for the batches sent, ends the thread, and refuses later writes', async () => {
+  const h = await open('close.db');
+  const w = threaded(h);
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  const pending = w.write(Array.from({ length: 3_000 }, (_, i) => finding(i)), s, T1);
+  await w.close();
+  await pending;
+  expect(rowsOf(h)).toHaveLength(3_000);
+  expect(w.threaded).toBe(false);
+  expect(() => w.write([finding(1)], s, T1)).toThrow('The findings writer is closed.');
+  await w.close();
+});

@@ -1,0 +1,183 @@
+/**
+ * SQLite's findings writer on a worker thread (issue #19): a scan's upserts run on a second connection to the same
+ * file, in a worker, so the thread that parses AWS's answers (in the app, Electron's main process, which also answers
+ * the window) never stops for a 5,000-row transaction, and the writes use the machine's other core.
+ *
+ * The worker runs exactly what ResourceWriter runs (the same UPSERT_SQL, one transaction per batch, the parents
+ * checked once per batch); the rows are turned into their column values here (findingValues), so both writers store
+ * the same bytes. Readers are unaffected: WAL lets them read while the worker writes, and the totals cache notices
+ * another connection's writes (`data_version`, resources.ts).
+ *
+ * The worker loads the very better-sqlite3 the app has loaded (found in the module cache by its exports), with the
+ * same native addon. Where that cannot be had — an in-memory or read-only database, a module not found, a worker that
+ * fails to start or dies — the writer falls back to ResourceWriter on the calling thread; batches the worker had not
+ * confirmed are written again there, which is safe because an upsert of the same rows is idempotent (a batch the
+ * worker did not commit was rolled back whole).
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Finding } from '../../handlers/handler';
+import type { DbHandle } from '../connection';
+import { ResourceWriter, UPSERT_SQL, findingValues, type FindingValues } from './resource-writer';
+
+/** The worker: plain JavaScript evaluated as CommonJS (no bundler entry needed in the app, the CLI or the tests). */
+const WORKER_SOURCE = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+const Database = require(w.module);
+const db = new Database(w.file, w.nativeBinding ? { nativeBinding: w.nativeBinding, fileMustExist: true } : { fileMustExist: true });
+db.pragma('synchronous = NORMAL');
+db.pragma('cache_size = -65536');
+// Waits for the app's own writes (a transaction of the main connection, another process): longer than theirs.
+db.pragma('busy_timeout = 30000');
+// Parents are checked once per batch, inside its transaction (as ResourceWriter does): not per row.
+db.pragma('foreign_keys = OFF');
+const upsert = db.prepare(w.upsertSql);
+const accountExists = db.prepare('SELECT 1 FROM accounts WHERE id = ?').pluck();
+const scanExists = db.prepare('SELECT 1 FROM scans WHERE id = ?').pluck();
+const batch = db.transaction((rows, scanId, now) => {
+  if (accountExists.get(w.accountId) === undefined) throw new Error('FOREIGN KEY constraint failed: no account ' + w.accountId);
+  if (scanId !== null && scanExists.get(scanId) === undefined) throw new Error('FOREIGN KEY constraint failed: no scan ' + scanId);
+  for (const v of rows) upsert.run(...v, now, now, scanId);
+});
+parentPort.on('message', (m) => {
+  if (m.close) {
+    db.close();
+    process.exit(0);
+  }
+  try {
+    // IMMEDIATE: the write lock first (waiting for it), so the parents' reads cannot go stale before the writes.
+    batch.immediate(m.rows, m.scanId, m.now);
+    parentPort.postMessage({ id: m.id });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: { message: String((e && e.message) || e), code: e && e.code } });
+  }
+});
+`;
+
+/** The file of the better-sqlite3 module this process has loaded (the one `connection.ts` imports), or null. */
+export function loadedSqliteModule(): string | null {
+  // Any absolute path gives a require whose cache is the process's module cache.
+  const cache = createRequire(process.execPath).cache;
+  for (const m of Object.values(cache)) if (m?.exports === BetterSqlite3) return m.filename;
+  return null;
+}
+
+interface Pending {
+  rows: readonly Finding[];
+  scanId: number | null;
+  now: string;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class ThreadedResourceWriter {
+  private worker: Worker | null = null;
+  private inline: ResourceWriter | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private closed = false;
+  private readonly values: (f: Finding) => FindingValues;
+  /** Why this writer writes on the calling thread (null while the worker does). */
+  fallbackReason: string | null = null;
+
+  constructor(
+    private readonly handle: DbHandle,
+    private readonly accountId: string,
+    private readonly serviceCodeFor: (f: Finding) => string,
+    opts: { module?: string | null } = {},
+  ) {
+    this.values = findingValues(accountId, serviceCodeFor);
+    const module = opts.module === undefined ? loadedSqliteModule() : opts.module;
+    if (handle.file === ':memory:' || handle.file === '' || handle.readonly) {
+      this.useInline('an in-memory or read-only database cannot be shared with a worker');
+    } else if (module === null) {
+      this.useInline('the loaded better-sqlite3 module was not found');
+    } else {
+      try {
+        const worker = new Worker(WORKER_SOURCE, {
+          eval: true,
+          workerData: { module, file: handle.file, nativeBinding: handle.nativeBinding ?? null, upsertSql: UPSERT_SQL, accountId },
+        });
+        // The thread keeps the process alive only while it has batches to answer (ref'd in write, unref'd when idle):
+        // an idle writer never holds a process open, and a command-line run waiting on a batch is not ended under it.
+        worker.unref();
+        worker.on('message', (m: { id: number; error?: { message: string; code?: string } }) => this.settle(m));
+        worker.on('error', (e) => this.lost(worker, `the writer thread failed: ${e.message}`));
+        worker.on('exit', (code) => this.lost(worker, `the writer thread exited (code ${code})`));
+        this.worker = worker;
+      } catch (e) {
+        this.useInline(`no worker thread: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Whether the batches go to the worker thread. */
+  get threaded(): boolean {
+    return this.worker !== null;
+  }
+
+  /** One batch, atomically: on the worker (a promise) or, after a fallback, on this thread. */
+  write(rows: readonly Finding[], scanId: number | null, now = new Date().toISOString()): void | Promise<void> {
+    if (this.closed) throw new Error('The findings writer is closed.');
+    if (rows.length === 0) return;
+    if (this.worker === null) return this.inline!.write(rows, scanId, now);
+    const id = this.nextId++;
+    const values = rows.map(this.values);
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { rows, scanId, now, resolve, reject });
+      this.worker!.ref();
+      this.worker!.postMessage({ id, rows: values, scanId, now });
+    });
+  }
+
+  /** Waits for the batches sent, then ends the worker (its connection closed). Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.allSettled([...this.pending.values()].map((p) => new Promise<void>((r) => {
+      const { resolve, reject } = p;
+      p.resolve = () => (resolve(), r());
+      p.reject = (e) => (reject(e), r());
+    })));
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = null;
+    if (worker) {
+      worker.ref();
+      const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+      worker.postMessage({ close: true });
+      await exited;
+    }
+  }
+
+  private settle(m: { id: number; error?: { message: string; code?: string } }): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (this.pending.size === 0) this.worker?.unref();
+    if (m.error) p.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
+    else p.resolve();
+  }
+
+  /** The worker is gone before it was closed: its unconfirmed batches are written here, and so is everything after. */
+  private lost(worker: Worker, reason: string): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    this.useInline(reason);
+    const unconfirmed = [...this.pending.entries()].sort(([a], [b]) => a - b);
+    this.pending.clear();
+    for (const [, p] of unconfirmed) {
+      try {
+        this.inline!.write(p.rows, p.scanId, p.now);
+        p.resolve();
+      } catch (e) {
+        p.reject(e);
+      }
+    }
+  }
+
+  private useInline(reason: string): void {
+    this.fallbackReason = reason;
+    this.inline ??= new ResourceWriter(this.handle.sqlite, this.accountId, this.serviceCodeFor);
+  }
+}
