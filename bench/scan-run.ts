@@ -12,6 +12,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import * as ec2Commands from '@aws-sdk/client-ec2';
 import { type EC2Client } from '@aws-sdk/client-ec2';
@@ -146,6 +147,9 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 25);
   const gc0 = heapGovernorStats();
+  // How long the scanning thread kept its event loop from running (in the app: IPC, the window's requests).
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const t0 = performance.now();
   const out = await runScan(
     {
@@ -167,6 +171,8 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
         ...DEFAULT_SCAN_SETTINGS,
         ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}),
         ...(process.env.BENCH_PAGE_SIZE ? { pageSize: Number(process.env.BENCH_PAGE_SIZE) } : {}),
+        // BENCH_WRITER=inline: the findings written on the scanning thread, as before the writer thread (for comparison).
+        ...(process.env.BENCH_WRITER === 'inline' ? { writerThread: false } : {}),
         stoppedInstanceDays: 30,
         protectionTagKey: 'cloud-cleaner:keep',
       },
@@ -174,6 +180,7 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
     { regions: 'all' },
   );
   const wallMs = performance.now() - t0;
+  loopDelay.disable();
   const gc1 = heapGovernorStats();
   const meter = (await getScan(db.db, out.scanId))?.metrics ?? null;
   const cpu = process.cpuUsage(cpu0);
@@ -247,6 +254,7 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
     peakHeapMb: peakHeap / 2 ** 20,
     forcedGcs: gc1.collections - gc0.collections,
     forcedGcMs: gc1.ms - gc0.ms,
+    loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     replay,
     resources: rows.length,
     meter,

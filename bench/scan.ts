@@ -161,6 +161,8 @@ async function main(): Promise<void> {
         cpu_count: os.cpus().length,
         // Regions run on the scanning process's main thread (no worker pool yet): 0 workers.
         workers: 0,
+        // SQLite's findings writer: on its own worker thread (the default) or on the scanning thread (BENCH_WRITER=inline).
+        writer_thread: process.env.BENCH_WRITER !== 'inline',
         requests_per_resource: Number((requests / Math.max(1, r.resources)).toFixed(4)),
         throttled_over_unthrottled: Number((r.wallMs / unthrottledWallMs).toFixed(2)),
         scanner_cpu_ms: Math.round(r.cpuMs),
@@ -175,6 +177,13 @@ async function main(): Promise<void> {
         // The scan's own full collections (src/main/scan/heap-governor.ts) and their time, inside wall_ms.
         forced_gcs: r.forcedGcs,
         forced_gc_ms: Math.round(r.forcedGcMs),
+        // The scanning thread's event-loop delay during the scan (perf_hooks, 5 ms resolution): how long the app's main
+        // process could not answer (IPC, progress) at the median, the 99th percentile and worst.
+        event_loop_delay_ms: {
+          p50: Number(r.loopDelayMs.p50.toFixed(1)),
+          p99: Number(r.loopDelayMs.p99.toFixed(1)),
+          max: Number(r.loopDelayMs.max.toFixed(1)),
+        },
         resources_seen: r.resources,
         findings_found: r.expectedFound,
         findings_expected: expected.size,
