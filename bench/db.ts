@@ -54,6 +54,9 @@ async function workload(h: AppDb, rows: readonly Finding[], floorMs: () => Promi
   };
   const firstMs = await upsert();
   const rerunMs = await upsert(); // a re-scan: every row exists, none changed
+  // SQLite: the scan's writer thread (resource-writer-thread.ts), each batch awaited before the next as above.
+  const report = writer.describe?.() ?? null;
+  await writer.close?.();
   // As the scanner does at a scan's end (PostgreSQL's planner statistics; nothing on SQLite), not timed with the writes.
   const statsMs = await (async () => {
     const t0 = performance.now();
@@ -102,6 +105,7 @@ async function workload(h: AppDb, rows: readonly Finding[], floorMs: () => Promi
     mark_gone_ms: markGoneMs.map((ms) => Math.round(ms)),
     // The scan end's statistics refresh (PostgreSQL ANALYZE), after the writes.
     refresh_statistics_ms: Math.round(statsMs),
+    ...(report ? { writer_thread: report.thread, ...(report.fallbackReason ? { writer_fallback: report.fallbackReason } : {}) } : {}),
     upsert_first_over_floor: Number((firstMs / floor).toFixed(2)),
     upsert_rerun_over_floor: Number((rerunMs / floor).toFixed(2)),
     plain_insert_floor_ms: Math.round(floor),

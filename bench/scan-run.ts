@@ -150,6 +150,7 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
   // How long the scanning thread kept its event loop from running (in the app: IPC, the window's requests).
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
+  const elu0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   const out = await runScan(
     {
@@ -181,6 +182,8 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
   );
   const wallMs = performance.now() - t0;
   loopDelay.disable();
+  // The scanning thread's own busy time (JavaScript, GC, synchronous native calls such as SQLite's), not the process's.
+  const elu = performance.eventLoopUtilization(elu0);
   const gc1 = heapGovernorStats();
   const meter = (await getScan(db.db, out.scanId))?.metrics ?? null;
   const cpu = process.cpuUsage(cpu0);
@@ -254,6 +257,8 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
     peakHeapMb: peakHeap / 2 ** 20,
     forcedGcs: gc1.collections - gc0.collections,
     forcedGcMs: gc1.ms - gc0.ms,
+    mainThreadBusyMs: elu.active,
+    writer: out.writer ?? null,
     loopDelayMs: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     replay,
     resources: rows.length,

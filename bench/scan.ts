@@ -161,8 +161,10 @@ async function main(): Promise<void> {
         cpu_count: os.cpus().length,
         // Regions run on the scanning process's main thread (no worker pool yet): 0 workers.
         workers: 0,
-        // SQLite's findings writer: on its own worker thread (the default) or on the scanning thread (BENCH_WRITER=inline).
-        writer_thread: process.env.BENCH_WRITER !== 'inline',
+        // SQLite's findings writer: on its own worker thread (the default) or on the scanning thread (BENCH_WRITER=inline),
+        // as the scan reported it (a fallback says why).
+        writer_thread: r.writer?.thread ?? false,
+        ...(r.writer?.fallbackReason ? { writer_fallback: r.writer.fallbackReason } : {}),
         requests_per_resource: Number((requests / Math.max(1, r.resources)).toFixed(4)),
         throttled_over_unthrottled: Number((r.wallMs / unthrottledWallMs).toFixed(2)),
         scanner_cpu_ms: Math.round(r.cpuMs),
@@ -179,6 +181,9 @@ async function main(): Promise<void> {
         forced_gc_ms: Math.round(r.forcedGcMs),
         // The scanning thread's event-loop delay during the scan (perf_hooks, 5 ms resolution): how long the app's main
         // process could not answer (IPC, progress) at the median, the 99th percentile and worst.
+        // The scanning thread's busy time during the scan (event-loop utilization × wall): what the thread that, in the
+        // app, also answers the window had to do; the rest of scanner_cpu_ms ran on other threads (writer, GC, libuv).
+        main_thread_busy_ms: Math.round(r.mainThreadBusyMs),
         event_loop_delay_ms: {
           p50: Number(r.loopDelayMs.p50.toFixed(1)),
           p99: Number(r.loopDelayMs.p99.toFixed(1)),

@@ -77,6 +77,8 @@ it('a scan of an account another process is scanning is refused with its host an
   const out = await runScan(deps, { regions: ['us-east-1'], skipDiscovery: true });
   expect(out.status).toBe('succeeded');
   expect(out.findings).toBe(g.unused.length);
+  // A database file: the findings went through the writer thread, every batch (resource-writer-thread.ts).
+  expect(out.writer).toEqual({ thread: true, fallbackReason: null });
   // And the scan let go of its own lease, and of the heap governor, when it ended.
   expect(await currentLeases(h.db, s.accountId)).toEqual([]);
   expect(heapGovernorHolders()).toBe(0);

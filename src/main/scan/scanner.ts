@@ -6,7 +6,7 @@ import type { RegionClients } from '../aws/clients';
 import { AppError, type AppErrorDto } from '../../shared/errors';
 import { awsErrorCode, toAppError } from '../aws/errors';
 import type { AppDb } from '../db/store';
-import { findingsWriter, markTaskGone, refreshStatistics } from '../db/repos/findings-store';
+import { findingsWriter, markTaskGone, refreshStatistics, type WriterReport } from '../db/repos/findings-store';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
 import { discover, type DiscoveryDeps, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
@@ -109,6 +109,8 @@ export interface ScanOutcome {
   findings: number;
   monthlySavings: number;
   failures: { region: string; handler: string; errorCode: string; message: string }[];
+  /** SQLite: whether the findings were written on the writer thread, and if not, why (resource-writer-thread.ts). */
+  writer?: WriterReport;
   error?: AppErrorDto;
 }
 
@@ -165,6 +167,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   req.onStarted?.(scanId);
   const totals = { tasksDone: 0, tasksFailed: 0, tasksTotal: 0, found: 0, findings: 0, monthlySavings: 0 };
   const failures: ScanOutcome['failures'] = [];
+  let writerReport: WriterReport | null = null;
   const emit = (ev: Omit<ScanProgressEvent, 'scanId' | 'totals'>) => deps.emit?.({ scanId, totals: { ...totals }, ...ev });
   // One metrics engine per scan: batched GetMetricData per region, the series cache, and the cost meter.
   const metrics = new MetricsEngine({
@@ -212,6 +215,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       findings: totals.findings,
       monthlySavings: totals.monthlySavings,
       failures,
+      ...(writerReport ? { writer: writerReport } : {}),
       ...(extra.error ? { error: extra.error.toDto() } : {}),
     };
   };
@@ -242,11 +246,6 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   }
 
   // 3. Tasks.
-  const writer = new BatchedWriter(
-    findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown', { thread: deps.settings.writerThread ?? true }),
-    scanId,
-    now,
-  );
   const global = createLimiter(Math.max(1, deps.settings.concurrency));
   const perRegion = new Map(regions.map((r) => [r, createLimiter(Math.max(1, deps.settings.perRegionConcurrency))]));
   // In each region the kinds judged by CloudWatch start first, all together (their own per-region pool, beside the
@@ -343,6 +342,9 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       emit({ task: { ...progress, status: 'failed', error: { ...app.toDto(), awsCode } } });
     }
   };
+  // Created last, just before the try that closes it (on SQLite it owns a worker thread).
+  const store = findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown', { thread: deps.settings.writerThread ?? true });
+  const writer = new BatchedWriter(store, scanId, now);
   try {
     await Promise.all(
       tasks.map((t) =>
@@ -353,6 +355,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
     // What was seen is stored, whatever ended the scan (a failed write already failed its tasks), and the writer's
     // thread ends with it.
     await writer.close().catch(() => {});
+    writerReport = store.describe?.() ?? null;
   }
 
   const handlerTypes = handlers.map((h) => h.type);

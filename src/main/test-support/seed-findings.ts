@@ -18,7 +18,13 @@ export async function writeFindings(
   opts: { now?: string; serviceCode?: string } = {},
 ): Promise<void> {
   const serviceCode = opts.serviceCode ?? 'AmazonEC2Other';
-  await findingsWriter(h, accountId, () => serviceCode).write(findings, scanId, opts.now ?? new Date().toISOString());
+  const writer = findingsWriter(h, accountId, () => serviceCode);
+  try {
+    await writer.write(findings, scanId, opts.now ?? new Date().toISOString());
+  } finally {
+    // A file database's writer is a thread with its own connection: ended here, not left holding the file.
+    await writer.close?.();
+  }
 }
 
 /** A task's successful end, as the scan does it: what it did not see is gone; the task is recorded as seen now. */

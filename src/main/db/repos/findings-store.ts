@@ -17,6 +17,13 @@ export interface FindingsWriter {
   write(rows: readonly Finding[], scanId: number | null, now?: string): void | Promise<void>;
   /** Waits for the writes sent and releases what the writer holds (SQLite's writer thread). */
   close?(): Promise<void>;
+  /** SQLite's writer thread: whether every batch went through it, and if not, why. */
+  describe?(): WriterReport;
+}
+
+export interface WriterReport {
+  thread: boolean;
+  fallbackReason: string | null;
 }
 
 export interface FindingsWriterOptions {

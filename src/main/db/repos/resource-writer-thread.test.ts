@@ -70,6 +70,8 @@ it('writes on a worker thread exactly the rows the calling thread writes, and sk
   writers.push(picked);
   expect(picked).toBeInstanceOf(ThreadedResourceWriter);
   expect((picked as ThreadedResourceWriter).threaded).toBe(true);
+  // …unless told not to.
+  expect(findingsWriter(b, ACCOUNT, () => 'AmazonEC2', { thread: false })).toBeInstanceOf(ResourceWriter);
 
   const all = Array.from({ length: 2_500 }, (_, i) => finding(i));
   for (const [h, write] of [[a, (r: Finding[], s: number, now: string) => inline.write(r, s, now)], [b, (r: Finding[], s: number, now: string) => w.write(r, s, now)]] as const) {
@@ -135,6 +137,59 @@ it('writes the batches of a thread that died on the calling thread, and everythi
   expect(rowsOf(h)).toHaveLength(3);
 });
 
+/**
+ * A stand-in for better-sqlite3 whose connection ends the thread (exit code 7) right after its first batch commits,
+ * before the thread can confirm it: a batch committed but unconfirmed, the case the replay must leave unchanged.
+ */
+function dyingModule(): string {
+  const file = path.join(dir, 'dies-after-commit.js');
+  fs.writeFileSync(
+    file,
+    `const Real = require(${JSON.stringify(loadedSqliteModule())});
+module.exports = function Database(file, opts) {
+  const db = new Real(file, opts);
+  const transaction = db.transaction.bind(db);
+  db.transaction = (fn) => {
+    const t = transaction(fn);
+    const wrapped = (...a) => t(...a);
+    wrapped.immediate = (...a) => { t.immediate(...a); process.exit(7); };
+    return wrapped;
+  };
+  return db;
+};`,
+  );
+  return file;
+}
+
+it('after a thread died with a batch committed but unconfirmed, writing it again here changes nothing', async () => {
+  const ref = await open('reference.db');
+  const h = await open('died-after-commit.db');
+  const w = threaded(h, { module: dyingModule() });
+  const inline = new ResourceWriter(ref.sqlite, ACCOUNT, () => 'AmazonEC2');
+  const first = Array.from({ length: 300 }, (_, i) => finding(i));
+  const second = Array.from({ length: 300 }, (_, i) => finding(300 + i));
+  for (const target of [h, ref]) await createScan(target.db, { accountId: ACCOUNT, kind: 'resources' });
+  // Both sent before either is answered: the thread commits the first and dies; both are written here, in order.
+  const a = w.write(first, 1, T1);
+  const b = w.write(second.map((f) => ({ ...f, monthlyCost: 1 })), 1, T2);
+  await Promise.all([a, b]);
+  expect(w.fallbackReason).toBe('the writer thread exited (code 7)');
+  inline.write(first, 1, T1);
+  inline.write(second.map((f) => ({ ...f, monthlyCost: 1 })), 1, T2);
+  expect(rowsOf(h)).toHaveLength(600);
+  expect(rowsOf(h)).toEqual(rowsOf(ref));
+});
+
+it('rejects, never throws, when a thread dies after the app closed its own connection', async () => {
+  const h = await open('closed-first.db');
+  await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  const w = threaded(h, { module: dyingModule() });
+  await h.close();
+  await expect(w.write([finding(1)], 1, T1)).rejects.toThrow(/cannot write/);
+  expect(w.fallbackReason).toMatch(/the writer thread exited \(code 7\); and the calling thread cannot write either/);
+  expect(() => w.write([finding(2)], 1, T1)).toThrow(/cannot write/);
+});
+
 it('lets the app write in its own transactions while the thread writes (they take the lock first, none fails busy)', async () => {
   const h = await open('busy.db');
   const w = threaded(h);
@@ -157,15 +212,23 @@ it('lets the app write in its own transactions while the thread writes (they tak
   expect(h.sqlite.prepare('SELECT alias FROM accounts').pluck().get()).toBe('round 19');
 });
 
-it('close() waits for the batches sent, ends the thread, and refuses later writes', async () => {
+it('close() waits for the batches sent, refuses writes from its start, ends the thread, and is the same promise twice', async () => {
   const h = await open('close.db');
   const w = threaded(h);
   const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
   const pending = w.write(Array.from({ length: 3_000 }, (_, i) => finding(i)), s, T1);
-  await w.close();
+  const closing = w.close();
+  expect(w.close()).toBe(closing);
+  expect(() => w.write([finding(1)], s, T1)).toThrow('The findings writer is closed.');
+  await closing;
   await pending;
   expect(rowsOf(h)).toHaveLength(3_000);
   expect(w.threaded).toBe(false);
-  expect(() => w.write([finding(1)], s, T1)).toThrow('The findings writer is closed.');
-  await w.close();
+  expect(w.describe()).toEqual({ thread: true, fallbackReason: null });
+
+  // A writer whose thread already died closes at once.
+  const d = threaded(h, { module: dyingModule() });
+  await d.write([finding(1)], s, T1);
+  expect(d.describe().thread).toBe(false);
+  await d.close();
 });

@@ -76,7 +76,7 @@ export class ThreadedResourceWriter {
   private inline: ResourceWriter | null = null;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
-  private closed = false;
+  private closing: Promise<void> | null = null;
   private readonly values: (f: Finding) => FindingValues;
   /** Why this writer writes on the calling thread (null while the worker does). */
   fallbackReason: string | null = null;
@@ -91,6 +91,9 @@ export class ThreadedResourceWriter {
     const module = opts.module === undefined ? loadedSqliteModule() : opts.module;
     if (handle.file === ':memory:' || handle.file === '' || handle.readonly) {
       this.useInline('an in-memory or read-only database cannot be shared with a worker');
+    } else if (handle.sqlite.pragma('journal_mode', { simple: true }) !== 'wal') {
+      // Without WAL a second writer would make the app's readers wait for (or fail on) its commits.
+      this.useInline('the database is not in WAL mode');
     } else if (module === null) {
       this.useInline('the loaded better-sqlite3 module was not found');
     } else {
@@ -112,6 +115,11 @@ export class ThreadedResourceWriter {
     }
   }
 
+  /** Whether every batch so far went to the worker thread, and if not, why (for the scan's outcome and the bench). */
+  describe(): { thread: boolean; fallbackReason: string | null } {
+    return { thread: this.fallbackReason === null, fallbackReason: this.fallbackReason };
+  }
+
   /** Whether the batches go to the worker thread. */
   get threaded(): boolean {
     return this.worker !== null;
@@ -119,9 +127,12 @@ export class ThreadedResourceWriter {
 
   /** One batch, atomically: on the worker (a promise) or, after a fallback, on this thread. */
   write(rows: readonly Finding[], scanId: number | null, now = new Date().toISOString()): void | Promise<void> {
-    if (this.closed) throw new Error('The findings writer is closed.');
+    if (this.closing !== null) throw new Error('The findings writer is closed.');
     if (rows.length === 0) return;
-    if (this.worker === null) return this.inline!.write(rows, scanId, now);
+    if (this.worker === null) {
+      if (this.inline === null) throw new Error(`The findings writer cannot write: ${this.fallbackReason ?? 'no connection'}`);
+      return this.inline.write(rows, scanId, now);
+    }
     const id = this.nextId++;
     const values = rows.map(this.values);
     return new Promise<void>((resolve, reject) => {
@@ -131,15 +142,25 @@ export class ThreadedResourceWriter {
     });
   }
 
-  /** Waits for the batches sent, then ends the worker (its connection closed). Safe to call twice. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    await Promise.allSettled([...this.pending.values()].map((p) => new Promise<void>((r) => {
-      const { resolve, reject } = p;
-      p.resolve = () => (resolve(), r());
-      p.reject = (e) => (reject(e), r());
-    })));
-    this.closed = true;
+  /**
+   * Refuses later writes, waits for the batches sent, then ends the worker (its connection closed). Every call returns
+   * the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    const settled = [...this.pending.values()].map(
+      (p) =>
+        new Promise<void>((done) => {
+          const { resolve, reject } = p;
+          p.resolve = () => (resolve(), done());
+          p.reject = (e) => (reject(e), done());
+        }),
+    );
+    await Promise.all(settled);
     const worker = this.worker;
     this.worker = null;
     if (worker) {
@@ -163,12 +184,15 @@ export class ThreadedResourceWriter {
   private lost(worker: Worker, reason: string): void {
     if (this.worker !== worker) return;
     this.worker = null;
-    this.useInline(reason);
     const unconfirmed = [...this.pending.entries()].sort(([a], [b]) => a - b);
     this.pending.clear();
+    // Never throws out of the worker's event: a batch that cannot be written here (the app's own connection closed
+    // meanwhile, say) is rejected, and so is every later write.
+    const inline = this.useInline(reason);
     for (const [, p] of unconfirmed) {
       try {
-        this.inline!.write(p.rows, p.scanId, p.now);
+        if (inline === null) throw new Error(`The findings writer cannot write: ${this.fallbackReason}`);
+        inline.write(p.rows, p.scanId, p.now);
         p.resolve();
       } catch (e) {
         p.reject(e);
@@ -176,8 +200,14 @@ export class ThreadedResourceWriter {
     }
   }
 
-  private useInline(reason: string): void {
+  /** Writes on the calling thread from now on; null if even that cannot be had (its reason is kept). */
+  private useInline(reason: string): ResourceWriter | null {
     this.fallbackReason = reason;
-    this.inline ??= new ResourceWriter(this.handle.sqlite, this.accountId, this.serviceCodeFor);
+    try {
+      this.inline ??= new ResourceWriter(this.handle.sqlite, this.accountId, this.serviceCodeFor);
+    } catch (e) {
+      this.fallbackReason = `${reason}; and the calling thread cannot write either: ${(e as Error).message}`;
+    }
+    return this.inline;
   }
 }

@@ -77,7 +77,7 @@ export class ResourceWriter {
   private readonly upsertStmt: BetterSqlite3.Statement;
   private readonly accountExists: BetterSqlite3.Statement;
   private readonly scanExists: BetterSqlite3.Statement;
-  private readonly writeBatch: (rows: readonly Finding[], scanId: number | null, now: string) => void;
+  private readonly writeBatch: BetterSqlite3.Transaction<(rows: readonly Finding[], scanId: number | null, now: string) => void>;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -105,7 +105,9 @@ export class ResourceWriter {
     const fkOn = this.sqlite.pragma('foreign_keys', { simple: true }) === 1;
     if (fkOn && !this.sqlite.inTransaction) this.sqlite.pragma('foreign_keys = OFF');
     try {
-      this.writeBatch(rows, scanId, now);
+      // IMMEDIATE: the write lock first (waiting for it, busy_timeout): another connection (the writer thread, another
+      // process) may commit between a deferred transaction's first read and its first write, and that fails at once.
+      this.writeBatch.immediate(rows, scanId, now);
     } finally {
       if (fkOn) this.sqlite.pragma('foreign_keys = ON');
     }
