@@ -31,7 +31,8 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 5000);
 
 async function workload(h: AppDb, rows: readonly Finding[], floorMs: () => Promise<number>): Promise<Record<string, unknown>> {
   await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'bench' });
-  const writer = findingsWriter(h, ACCOUNT, () => 'AmazonEC2Other');
+  // BENCH_WRITER=inline: SQLite's writer on this thread, as before the writer thread (for comparison).
+  const writer = findingsWriter(h, ACCOUNT, () => 'AmazonEC2Other', { thread: process.env.BENCH_WRITER !== 'inline' });
   // The tasks (kind × region) and what each saw: a scan ends each task with markGone, timed with the writes (an
   // unchanged re-scan writes no row; its resources' last seen moves with their task's, recorded there).
   const tasks = new Map<string, { resourceType: string; region: string; seen: Set<string> }>();
