@@ -88,6 +88,26 @@ it('writes on a worker thread exactly the rows the calling thread writes, and sk
   expect(expected.filter((r) => r.last_seen === T2)).toHaveLength(625);
 });
 
+it('opens the thread with the native addon the app opened its own connection with (the Electron build, in the app)', async () => {
+  const addon = path.join(path.dirname(loadedSqliteModule()!), '..', 'build', 'Release', 'better_sqlite3.node');
+  const h = await openAndMigrate({ file: path.join(dir, 'addon.db'), nativeBinding: addon });
+  opened.push(h);
+  expect(h.nativeBinding).toBe(addon);
+  await upsertAccount(h.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  const w = threaded(h);
+  await w.write([finding(1)], s, T1);
+  expect(w.describe()).toEqual({ thread: true, fallbackReason: null });
+  expect(rowsOf(h)).toHaveLength(1);
+  // A path that is not an addon fails the thread as it starts: the batch is written here instead, and the reason says so.
+  const broken = new ThreadedResourceWriter({ ...h, nativeBinding: path.join(dir, 'missing.node') }, ACCOUNT, () => 'AmazonEC2');
+  writers.push(broken);
+  await broken.write([finding(2)], s, T1);
+  expect(broken.describe().thread).toBe(false);
+  expect(broken.fallbackReason).toMatch(/^the writer thread failed: .*missing\.node/);
+  expect(rowsOf(h)).toHaveLength(2);
+});
+
 it('rejects a batch whose scan does not exist with the same message as the calling thread, and writes none of it', async () => {
   const h = await open('fk.db');
   const w = threaded(h);
