@@ -53,6 +53,8 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
       },
       { regions: input.regions, signal: controller.signal },
     );
+    // The findings of a database file are written on a worker thread; where they could not be, say why (stderr).
+    if (out.writer?.fallbackReason) io.err(`note: the findings were written on the scanning thread: ${out.writer.fallbackReason}`);
     const scan = await getScan(handle.db, out.scanId);
     const findings: ResourceDto[] = [];
     let savings: SavingsTotalsDto | null = null;
