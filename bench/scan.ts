@@ -20,7 +20,8 @@
  *                  + the time to ingest the same findings into SQLite alone.
  * sdk_only_* (unthrottled run): the scan's own EC2 requests, recorded, then made again through the same clients with
  *                  the scanner's concurrency and nothing done with the answers — the floor the AWS SDK alone sets here.
- * BENCH_SCALE (default 1) scales the per-region counts down for a quick look.
+ * BENCH_SCALE (default 1) scales the per-region counts down for a quick look. BENCH_NODE_ARGS: extra Node flags for
+ * the scanning child, space-separated (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the scan).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -70,7 +71,7 @@ type ChildMessage =
 async function runMode(fixtureFile: string, expectedFile: string, throttleRate: number): Promise<ModeOutcome> {
   const sim = await startSimChild(fixtureFile, throttleRate);
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'scan-run.ts')], {
+    const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), '--import', 'tsx', path.join(__dirname, 'scan-run.ts')], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: {

@@ -6,7 +6,7 @@ import type { RegionClients } from '../aws/clients';
 import { AppError, type AppErrorDto } from '../../shared/errors';
 import { awsErrorCode, toAppError } from '../aws/errors';
 import type { AppDb } from '../db/store';
-import { findingsWriter, markTaskGone, refreshStatistics, type WriterReport } from '../db/repos/findings-store';
+import { findingsWriter, markTaskGone, refreshStatistics, type FindingsWriter, type WriterReport } from '../db/repos/findings-store';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
 import { discover, type DiscoveryDeps, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
@@ -168,12 +168,15 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   const totals = { tasksDone: 0, tasksFailed: 0, tasksTotal: 0, found: 0, findings: 0, monthlySavings: 0 };
   const failures: ScanOutcome['failures'] = [];
   let writerReport: WriterReport | null = null;
+  // The findings writer (created below, just before the try that closes it): on SQLite its thread also writes the
+  // metrics cache and each task's end, so this thread never waits for that thread's write lock.
+  let store: FindingsWriter | null = null;
   const emit = (ev: Omit<ScanProgressEvent, 'scanId' | 'totals'>) => deps.emit?.({ scanId, totals: { ...totals }, ...ev });
   // One metrics engine per scan: batched GetMetricData per region, the series cache, and the cost meter.
   const metrics = new MetricsEngine({
     client: (region) => deps.clients.client(CloudWatchClient, region),
     window: metricsWindow(now(), deps.settings.metricsLookbackDays),
-    cache: metricCacheFor(db, accountId),
+    cache: metricCacheFor(db, accountId, (statements) => store?.exec?.(statements) ?? null),
     cacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
     now,
     // The region's metric-judged kinds share calls (they start together: see the tasks' order below).
@@ -322,7 +325,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       }
       // The task saw everything there is: what it did not see is gone (once its rows are committed).
       await writer.flush();
-      await markTaskGone(db, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString());
+      await markTaskGone(db, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString(), store ?? undefined);
       totals.tasksDone++;
       emit({ task: { ...progress, status: 'done' } });
     } catch (e) {
@@ -343,7 +346,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
     }
   };
   // Created last, just before the try that closes it (on SQLite it owns a worker thread).
-  const store = findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown', { thread: deps.settings.writerThread ?? true });
+  store = findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown', { thread: deps.settings.writerThread ?? true });
   const writer = new BatchedWriter(store, scanId, now);
   try {
     await Promise.all(
@@ -356,6 +359,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
     // thread ends with it.
     await writer.close().catch(() => {});
     writerReport = store.describe?.() ?? null;
+    store = null;
   }
 
   const handlerTypes = handlers.map((h) => h.type);

@@ -8,17 +8,29 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema';
 import { isSqlite, type AppDb } from '../store';
 import type { MetricCache } from '../../metrics/engine';
+import type { SqlStatement } from './resource-writer';
 import type { DayPoint, MetricsWindow } from '../../metrics/types';
 
 /** SQLite's bound-parameter limit is far above this; chunks keep each statement small. */
 const KEYS_PER_SELECT = 400;
 
-export function sqliteMetricCache(sqlite: BetterSqlite3.Database, accountId: string): MetricCache {
-  const insert = sqlite.prepare(
-    `INSERT INTO metric_series (account_id, region, query_key, start_time, end_time, points, fetched_at)
+/** Runs a put's statements elsewhere (one transaction), or returns null: then the cache writes on its own connection. */
+export type MetricWrites = (statements: readonly SqlStatement[]) => number[] | Promise<number[]> | null;
+
+const PUT_SQL = `INSERT INTO metric_series (account_id, region, query_key, start_time, end_time, points, fetched_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (account_id, region, query_key, start_time, end_time) DO UPDATE SET points = excluded.points, fetched_at = excluded.fetched_at`,
-  );
+     ON CONFLICT (account_id, region, query_key, start_time, end_time) DO UPDATE SET points = excluded.points, fetched_at = excluded.fetched_at`;
+
+/**
+ * The cache on SQLite. `exec`: where its writes go instead of this connection when it takes them (a scan's writer
+ * thread: findings-store.ts FindingsWriter.exec), one transaction per put; reads stay on this connection.
+ */
+export function sqliteMetricCache(
+  sqlite: BetterSqlite3.Database,
+  accountId: string,
+  exec?: MetricWrites,
+): MetricCache {
+  const insert = sqlite.prepare(PUT_SQL);
   const putAll = sqlite.transaction(
     (region: string, entries: ReadonlyArray<readonly [string, DayPoint[]]>, start: string, end: string, at: string) => {
       for (const [key, points] of entries) insert.run(accountId, region, key, start, end, JSON.stringify(points), at);
@@ -44,14 +56,17 @@ export function sqliteMetricCache(sqlite: BetterSqlite3.Database, accountId: str
     },
     put(region, entries, window, fetchedAt) {
       if (entries.length === 0) return;
-      putAll(region, entries, window.start.toISOString(), window.end.toISOString(), fetchedAt.toISOString());
+      const [start, end, at] = [window.start.toISOString(), window.end.toISOString(), fetchedAt.toISOString()];
+      const done = exec?.(entries.map(([key, points]) => ({ sql: PUT_SQL, params: [accountId, region, key, start, end, JSON.stringify(points), at] })));
+      if (done instanceof Promise) return done.then(() => undefined);
+      if (done == null) putAll(region, entries, start, end, at);
     },
   };
 }
 
-/** The cache on either store. */
-export function metricCacheFor(h: AppDb, accountId: string): MetricCache {
-  return isSqlite(h) ? sqliteMetricCache(h.sqlite, accountId) : postgresMetricCache(h.db, accountId);
+/** The cache on either store; on SQLite its writes through `exec` where given (sqliteMetricCache). */
+export function metricCacheFor(h: AppDb, accountId: string, exec?: MetricWrites): MetricCache {
+  return isSqlite(h) ? sqliteMetricCache(h.sqlite, accountId, exec) : postgresMetricCache(h.db, accountId);
 }
 
 /** PostgreSQL rows per INSERT: 7 parameters each, far below the protocol's 65,535. */

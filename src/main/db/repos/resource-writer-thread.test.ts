@@ -11,7 +11,8 @@ import type { DbHandle } from '../connection';
 import { openAndMigrate, openMemoryDatabase } from '../database';
 import { upsertAccount } from './accounts';
 import { findingsWriter } from './findings-store';
-import { ResourceWriter } from './resource-writer';
+import BetterSqlite3 from 'better-sqlite3';
+import { ResourceWriter, markGone, markGoneStatements } from './resource-writer';
 import { ThreadedResourceWriter, loadedSqliteModule } from './resource-writer-thread';
 import { createScan } from './scans';
 
@@ -251,4 +252,82 @@ it('close() waits for the batches sent, refuses writes from its start, ends the 
   await d.write([finding(1)], s, T1);
   expect(d.describe().thread).toBe(false);
   await d.close();
+});
+
+it("runs a task's end on the thread after the rows sent before it: the calling thread never waits for the write lock", async () => {
+  const file = 'exec.db';
+  const h = await open(file);
+  const w = threaded(h);
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  // 1, 5, 7: volumes in us-east-1; 3: a volume in eu-west-1.
+  await w.write([finding(1), finding(3), finding(5)], s, T1);
+  const task = { accountId: ACCOUNT, resourceType: 'ec2:volume', region: 'us-east-1', scanId: s, seen: new Set(['r-1', 'r-7']) };
+  // Another connection (another process, say) holds the write lock.
+  const other = new BetterSqlite3(path.join(dir, file));
+  try {
+    other.exec('BEGIN IMMEDIATE');
+    // On the calling thread the task's end stands in SQLite's busy handler, then fails: what failed scans' tasks with
+    // "database is locked" while the thread's batches held the lock (here the wait is cut to 200 ms).
+    h.sqlite.pragma('busy_timeout = 200');
+    expect(() => markGone(h.sqlite, task, T2)).toThrow('database is locked');
+    // Through the writer: both calls return at once, and the thread waits for the lock (30 s).
+    const batch = w.write([finding(7)], s, T2);
+    const gone = w.exec(markGoneStatements(task, T2));
+    expect(gone).toBeInstanceOf(Promise);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(h.sqlite.prepare("SELECT COUNT(*) FROM resources WHERE status = 'gone'").pluck().get()).toBe(0);
+    other.exec('COMMIT');
+    await batch;
+    // r-5 became gone; the task's row was written. r-7, sent before the task's end, is not gone; r-3 is another task's.
+    expect(await gone).toEqual([1, 1]);
+  } finally {
+    other.close();
+  }
+  const status = Object.fromEntries(h.sqlite.prepare('SELECT resource_id, status FROM resources').all().map((r) => {
+    const { resource_id, status } = r as { resource_id: string; status: string };
+    return [resource_id, status];
+  }));
+  expect(status).toEqual({ 'r-1': 'active', 'r-3': 'active', 'r-5': 'gone', 'r-7': 'active' });
+  expect(h.sqlite.prepare('SELECT last_scan_id, last_seen FROM resource_tasks').all()).toEqual([{ last_scan_id: s, last_seen: T2 }]);
+});
+
+it('checks foreign keys on the statements it runs for others, rejects one that fails, and keeps writing', async () => {
+  const h = await open('exec-fk.db');
+  const w = threaded(h);
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  const taskRow = (account: string) => ({
+    sql: 'INSERT INTO resource_tasks (account_id, resource_type, region, last_scan_id, last_seen) VALUES (?, ?, ?, ?, ?)',
+    params: [account, 'ec2:volume', 'us-east-1', s, T1],
+  });
+  await expect(w.exec([taskRow(ACCOUNT), taskRow('999999999999')]) as Promise<number[]>).rejects.toThrow('FOREIGN KEY constraint failed');
+  // Nothing of the failed transaction was written, and the thread goes on (its batches still skip per-row checks).
+  expect(h.sqlite.prepare('SELECT COUNT(*) FROM resource_tasks').pluck().get()).toBe(0);
+  await w.write([finding(1)], s, T1);
+  expect(await w.exec([taskRow(ACCOUNT)])).toEqual([1]);
+  expect(w.describe()).toEqual({ thread: true, fallbackReason: null });
+});
+
+it("runs others' statements here when it has no thread, and again here after the thread died before confirming them", async () => {
+  const mem = await openMemoryDatabase();
+  opened.push(mem);
+  await upsertAccount(mem.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
+  const s = await createScan(mem.db, { accountId: ACCOUNT, kind: 'resources' });
+  const inMemory = threaded(mem);
+  inMemory.write([finding(1), finding(5)], s, T1);
+  const task = { accountId: ACCOUNT, resourceType: 'ec2:volume', region: 'us-east-1', scanId: s, seen: new Set(['r-1']) };
+  expect(inMemory.exec(markGoneStatements(task, T2))).toEqual([1, 1]);
+
+  // The thread commits the task's end, then dies before saying so: it runs again here, changing nothing more.
+  const h = await open('exec-dies.db');
+  const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
+  new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2').write([finding(1), finding(5)], s2, T1);
+  const w = threaded(h, { module: dyingModule() });
+  const gone = w.exec(markGoneStatements({ ...task, scanId: s2 }, T2));
+  const after = w.write([finding(7)], s2, T2);
+  // Run again here: r-5 is already gone (0 changes), the task's row is written again with the same values.
+  expect(await gone).toEqual([0, 1]);
+  await after;
+  expect(w.fallbackReason).toBe('the writer thread exited (code 7)');
+  expect(h.sqlite.prepare("SELECT resource_id FROM resources WHERE status = 'gone'").pluck().all()).toEqual(['r-5']);
+  expect(h.sqlite.prepare('SELECT COUNT(*) FROM resources').pluck().get()).toBe(3);
 });

@@ -5,7 +5,8 @@
  *
  * The worker runs exactly what ResourceWriter runs (the same UPSERT_SQL, one transaction per batch, the parents
  * checked once per batch); the rows are turned into their column values here (findingValues), so both writers store
- * the same bytes. Readers are unaffected: WAL lets them read while the worker writes, and the totals cache notices
+ * the same bytes. It also runs the scan's other writes (exec: a task's end, the metrics cache) in order with the
+ * batches, so the scanning thread never stands in SQLite's busy handler waiting for the worker's write lock. Readers are unaffected: WAL lets them read while the worker writes, and the totals cache notices
  * another connection's writes (`data_version`, resources.ts).
  *
  * The worker loads the very better-sqlite3 the app has loaded (found in the module cache by its exports), with the
@@ -19,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Finding } from '../../handlers/handler';
 import type { DbHandle } from '../connection';
-import { ResourceWriter, UPSERT_SQL, findingValues, type FindingValues } from './resource-writer';
+import { ResourceWriter, UPSERT_SQL, findingValues, runStatements, type FindingValues, type SqlStatement } from './resource-writer';
 
 /** The worker: plain JavaScript evaluated as CommonJS (no bundler entry needed in the app, the CLI or the tests). */
 const WORKER_SOURCE = `
@@ -40,10 +41,32 @@ const batch = db.transaction((rows, scanId, now) => {
   if (scanId !== null && scanExists.get(scanId) === undefined) throw new Error('FOREIGN KEY constraint failed: no scan ' + scanId);
   for (const v of rows) upsert.run(...v, now, now, scanId);
 });
+// Other statements of the scan (a task's end, the metrics cache): one transaction, with foreign-key checks.
+const prepared = new Map();
+const statements = db.transaction((list) => list.map((s) => {
+  let st = prepared.get(s.sql);
+  if (st === undefined) {
+    if (prepared.size >= 64) prepared.clear();
+    st = db.prepare(s.sql);
+    prepared.set(s.sql, st);
+  }
+  return st.run(...s.params).changes;
+}));
 parentPort.on('message', (m) => {
   if (m.close) {
     db.close();
     process.exit(0);
+  }
+  if (m.exec) {
+    db.pragma('foreign_keys = ON');
+    try {
+      parentPort.postMessage({ id: m.id, changes: statements.immediate(m.exec) });
+    } catch (e) {
+      parentPort.postMessage({ id: m.id, error: { message: String((e && e.message) || e), code: e && e.code } });
+    } finally {
+      db.pragma('foreign_keys = OFF');
+    }
+    return;
   }
   try {
     // IMMEDIATE: the write lock first (waiting for it), so the parents' reads cannot go stale before the writes.
@@ -63,11 +86,13 @@ export function loadedSqliteModule(): string | null {
   return null;
 }
 
+/** What was sent to the thread: a batch of findings, or other statements of the scan (exec). */
+type Job = { rows: readonly Finding[]; scanId: number | null; now: string } | { statements: readonly SqlStatement[] };
+
 interface Pending {
-  rows: readonly Finding[];
-  scanId: number | null;
-  now: string;
-  resolve: () => void;
+  job: Job;
+  /** The statements' changes (exec); nothing for a batch. */
+  resolve: (changes: number[]) => void;
   reject: (e: unknown) => void;
 }
 
@@ -105,7 +130,7 @@ export class ThreadedResourceWriter {
         // The thread keeps the process alive only while it has batches to answer (ref'd in write, unref'd when idle):
         // an idle writer never holds a process open, and a command-line run waiting on a batch is not ended under it.
         worker.unref();
-        worker.on('message', (m: { id: number; error?: { message: string; code?: string } }) => this.settle(m));
+        worker.on('message', (m: { id: number; changes?: number[]; error?: { message: string; code?: string } }) => this.settle(m));
         worker.on('error', (e) => this.lost(worker, `the writer thread failed: ${e.message}`));
         worker.on('exit', (code) => this.lost(worker, `the writer thread exited (code ${code})`));
         this.worker = worker;
@@ -133,12 +158,30 @@ export class ThreadedResourceWriter {
       if (this.inline === null) throw new Error(`The findings writer cannot write: ${this.fallbackReason ?? 'no connection'}`);
       return this.inline.write(rows, scanId, now);
     }
-    const id = this.nextId++;
     const values = rows.map(this.values);
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { rows, scanId, now, resolve, reject });
+    return this.send({ rows, scanId, now }, { rows: values, scanId, now }).then(() => undefined);
+  }
+
+  /**
+   * Other statements of the scan, in one transaction with foreign-key checks, after everything sent before them: a
+   * task's end (markGone) and the metrics cache. On the thread they never make the calling thread wait for the write
+   * lock that the thread's own batches hold (the scanning thread then stood in SQLite's busy handler, and after 5 s
+   * failed the task with "database is locked"). Returns each statement's changes. Only idempotent statements: after a
+   * thread died unconfirmed they run again here.
+   */
+  exec(statements: readonly SqlStatement[]): number[] | Promise<number[]> {
+    if (this.closing !== null) throw new Error('The findings writer is closed.');
+    if (statements.length === 0) return [];
+    if (this.worker === null) return runStatements(this.handle.sqlite, statements);
+    return this.send({ statements }, { exec: statements.map((s) => ({ sql: s.sql, params: s.params })) });
+  }
+
+  private send(job: Job, message: object): Promise<number[]> {
+    const id = this.nextId++;
+    return new Promise<number[]>((resolve, reject) => {
+      this.pending.set(id, { job, resolve, reject });
       this.worker!.ref();
-      this.worker!.postMessage({ id, rows: values, scanId, now });
+      this.worker!.postMessage({ id, ...message });
     });
   }
 
@@ -156,7 +199,7 @@ export class ThreadedResourceWriter {
       (p) =>
         new Promise<void>((done) => {
           const { resolve, reject } = p;
-          p.resolve = () => (resolve(), done());
+          p.resolve = (changes) => (resolve(changes), done());
           p.reject = (e) => (reject(e), done());
         }),
     );
@@ -171,13 +214,13 @@ export class ThreadedResourceWriter {
     }
   }
 
-  private settle(m: { id: number; error?: { message: string; code?: string } }): void {
+  private settle(m: { id: number; changes?: number[]; error?: { message: string; code?: string } }): void {
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
     if (this.pending.size === 0) this.worker?.unref();
     if (m.error) p.reject(Object.assign(new Error(m.error.message), m.error.code ? { code: m.error.code } : {}));
-    else p.resolve();
+    else p.resolve(m.changes ?? []);
   }
 
   /** The worker is gone before it was closed: its unconfirmed batches are written here, and so is everything after. */
@@ -192,8 +235,11 @@ export class ThreadedResourceWriter {
     for (const [, p] of unconfirmed) {
       try {
         if (inline === null) throw new Error(`The findings writer cannot write: ${this.fallbackReason}`);
-        inline.write(p.rows, p.scanId, p.now);
-        p.resolve();
+        if ('statements' in p.job) p.resolve(runStatements(this.handle.sqlite, p.job.statements));
+        else {
+          inline.write(p.job.rows, p.job.scanId, p.job.now);
+          p.resolve([]);
+        }
       } catch (e) {
         p.reject(e);
       }

@@ -127,32 +127,53 @@ export const EFFECTIVE_LAST_SCAN_SQL = `CASE WHEN EXISTS (SELECT 1 ${TASK_OF_ROW
 export const EFFECTIVE_LAST_SEEN_SQL = `coalesce((SELECT t.last_seen ${TASK_OF_ROW}), resources.last_seen)`;
 const SETTLE_SEEN = `last_scan_id = ${EFFECTIVE_LAST_SCAN_SQL}, last_seen = ${EFFECTIVE_LAST_SEEN_SQL}`;
 
+/** One SQL statement and its positional parameters: what the writer thread runs for other code (runStatements). */
+export interface SqlStatement {
+  sql: string;
+  params: readonly unknown[];
+}
+
+/**
+ * Runs statements in one IMMEDIATE transaction on `sqlite`, with its foreign-key setting; returns each one's changes.
+ * The writer thread runs the same statements the same way (resource-writer-thread.ts), and may run them a second time
+ * after it died unconfirmed: only idempotent statements are sent (an upsert, a status change guarded by the status).
+ */
+export function runStatements(sqlite: BetterSqlite3.Database, statements: readonly SqlStatement[]): number[] {
+  return inTransaction(sqlite, () => statements.map((s) => sqlite.prepare(s.sql).run(...s.params).changes));
+}
+
 /**
  * After a task (region × type) succeeded: what it did not see in this scan (`seen`: the resource ids its pages had) is
  * `gone` (kept, never deleted); resources the app deleted stay `deleted`. Then the task is recorded as seen by this
- * scan, now: the last seen of every resource it still has active. One transaction.
+ * scan, now: the last seen of every resource it still has active. One transaction: runStatements, on this connection
+ * (markGone) or on the scan's writer thread, after the task's rows (findings-store.ts markTaskGone). Idempotent.
  */
+export function markGoneStatements(
+  q: { accountId: string; resourceType: string; region: string; scanId: number; seen: ReadonlySet<string> },
+  now: string,
+): [SqlStatement, SqlStatement] {
+  return [
+    {
+      sql: `UPDATE resources SET status = 'gone', status_changed_at = ?, ${SETTLE_SEEN}
+         WHERE account_id = ? AND resource_type = ? AND region = ? AND status = 'active'
+           AND resource_id NOT IN (SELECT value FROM json_each(?))`,
+      params: [now, q.accountId, q.resourceType, q.region, JSON.stringify([...q.seen])],
+    },
+    {
+      sql: `INSERT INTO resource_tasks (account_id, resource_type, region, last_scan_id, last_seen) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, resource_type, region) DO UPDATE SET last_scan_id = excluded.last_scan_id, last_seen = excluded.last_seen`,
+      params: [q.accountId, q.resourceType, q.region, q.scanId, now],
+    },
+  ];
+}
+
+/** markGoneStatements on this connection; returns how many resources became gone. */
 export function markGone(
   sqlite: BetterSqlite3.Database,
   q: { accountId: string; resourceType: string; region: string; scanId: number; seen: ReadonlySet<string> },
   now = new Date().toISOString(),
 ): number {
-  return inTransaction(sqlite, () => {
-    const res = sqlite
-      .prepare(
-        `UPDATE resources SET status = 'gone', status_changed_at = ?, ${SETTLE_SEEN}
-         WHERE account_id = ? AND resource_type = ? AND region = ? AND status = 'active'
-           AND resource_id NOT IN (SELECT value FROM json_each(?))`,
-      )
-      .run(now, q.accountId, q.resourceType, q.region, JSON.stringify([...q.seen]));
-    sqlite
-      .prepare(
-        `INSERT INTO resource_tasks (account_id, resource_type, region, last_scan_id, last_seen) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (account_id, resource_type, region) DO UPDATE SET last_scan_id = excluded.last_scan_id, last_seen = excluded.last_seen`,
-      )
-      .run(q.accountId, q.resourceType, q.region, q.scanId, now);
-    return res.changes;
-  });
+  return runStatements(sqlite, markGoneStatements(q, now))[0]!;
 }
 
 export function markDeleted(sqlite: BetterSqlite3.Database, id: number, now = new Date().toISOString()): void {
