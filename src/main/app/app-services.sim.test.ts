@@ -270,6 +270,17 @@ describe('scans:start', () => {
   });
 });
 
+it('logs why a scan wrote its findings on the main thread, not the writer thread (here: an in-memory database)', async () => {
+  const warnings: string[] = [];
+  const logger = { debug() {}, info() {}, warn: (m: unknown) => void warnings.push(String(m)), error() {} };
+  const app = services({ logger });
+  await app.profilesSelect({ profile: 'sim' });
+  const { scanId } = await app.scansStart({ regions: ['us-east-1'] });
+  await until(() => warnings.length > 0);
+  expect(warnings).toEqual([`Scan ${scanId}: its findings were written on the main thread, not the writer thread: an in-memory or read-only database cannot be shared with a worker`]);
+  await app.scansCancel({ scanId }).catch(() => undefined);
+});
+
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {

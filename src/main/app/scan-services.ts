@@ -62,6 +62,14 @@ export function scanServices(st: AppState): ScanServices {
         const scanId = await Promise.race([started, done.then((o) => o.scanId)]);
         st.scans.set(scanId, { controller, done });
         void done.finally(() => st.scans.delete(scanId)).catch(() => undefined);
+        // The findings go through a writer thread where the database allows it (resource-writer-thread.ts); where they
+        // could not, the scan still ran: the log says why (an in-memory database, a thread that died, …).
+        void done.then(
+          (o) => {
+            if (o.writer?.fallbackReason) st.deps.logger?.warn(`Scan ${o.scanId}: its findings were written on the main thread, not the writer thread: ${o.writer.fallbackReason}`);
+          },
+          () => undefined,
+        );
         return { scanId };
       } finally {
         if (st.scanStarting === controller) st.scanStarting = null;

@@ -1,7 +1,7 @@
 /**
- * A scan into a database file writes through the writer thread: its findings, the metrics cache and each task's end
- * (markGone). The same account scanned into an in-memory database (the calling thread writes everything) must end with
- * the same rows, on a first scan and on a re-scan after a resource was deleted.
+ * A scan into a database file writes its findings and the metrics cache through the writer thread, and each task's end
+ * (markGone) on its own connection. The same account scanned into an in-memory database (the calling thread writes
+ * everything) must end with the same rows, on a first scan and on a re-scan after a resource was deleted.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,7 +42,7 @@ function stateOf(db: DbHandle): { resources: unknown[]; tasks: unknown[]; metric
   };
 }
 
-it('a scan into a file writes its findings, the metrics cache and its tasks’ ends on the thread: the same rows as in memory', async () => {
+it('a scan into a file (findings and metrics cache on the writer thread) leaves the same rows as one in memory, and marks gone the same', async () => {
   const g = generateAccount({ regions: REGIONS, instances: 10, volumes: 20, snapshots: 10, addresses: 4, images: 4 });
   s = await openSimSession({ fixture: g.fixture });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-scan-thread-'));
@@ -66,7 +66,7 @@ it('a scan into a file writes its findings, the metrics cache and its tasks’ e
   expect(afterFirst.tasks.length).toBeGreaterThan(REGIONS.length);
   expect(afterFirst).toEqual(stateOf(s.db));
 
-  // An unused volume is deleted outside the app: the re-scan's task end (on the thread) marks it gone.
+  // An unused volume is deleted outside the app: the re-scan's task end marks it gone, after the thread wrote the rest.
   const volume = g.unused.find((u) => u.type === 'ec2:volume')!;
   await s.clients.ec2(volume.region).send(new DeleteVolumeCommand({ VolumeId: volume.id }));
   const second = await scanBoth();

@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Finding } from '../../handlers/handler';
 import { isSqlite, type AppDb } from '../store';
-import { ResourceWriter, markDeleted, markGone, markGoneStatements, type SqlStatement } from './resource-writer';
+import { ResourceWriter, markDeleted, markGone, type SqlStatement } from './resource-writer';
 import { ThreadedResourceWriter } from './resource-writer-thread';
 import { PostgresResourceWriter, markDeletedPostgres, markGonePostgres } from './resource-writer-pg';
 
@@ -20,8 +20,8 @@ export interface FindingsWriter {
   /** SQLite's writer thread: whether every batch went through it, and if not, why. */
   describe?(): WriterReport;
   /**
-   * SQLite's writer thread: other statements of the scan (a task's end, the metrics cache), in one transaction on the
-   * thread after what was sent before them, so that the scanning thread never waits for the thread's write lock.
+   * SQLite's writer thread: other statements of the scan (the metrics cache), in one transaction on the thread after
+   * what was sent before them, so that the scanning thread does not wait for the thread's write lock.
    */
   exec?(statements: readonly SqlStatement[]): number[] | Promise<number[]>;
 }
@@ -43,14 +43,9 @@ export function findingsWriter(h: AppDb, accountId: string, serviceCodeFor: (f: 
 
 export type GoneQuery = Parameters<typeof markGone>[1];
 
-/**
- * markGone on either store. On SQLite with the scan's writer (`via`, its thread): there, after the rows sent before it
- * (the caller flushed the task's rows first), not on this connection.
- */
-export async function markTaskGone(h: AppDb, q: GoneQuery, now = new Date().toISOString(), via?: FindingsWriter): Promise<number> {
-  if (!isSqlite(h)) return markGonePostgres(h.db, q, now);
-  if (via?.exec) return (await via.exec(markGoneStatements(q, now)))[0]!;
-  return markGone(h.sqlite, q, now);
+/** markGone on either store. */
+export async function markTaskGone(h: AppDb, q: GoneQuery, now = new Date().toISOString()): Promise<number> {
+  return isSqlite(h) ? markGone(h.sqlite, q, now) : markGonePostgres(h.db, q, now);
 }
 
 /** markDeleted on either store. */

@@ -12,7 +12,8 @@ import { openAndMigrate, openMemoryDatabase } from '../database';
 import { upsertAccount } from './accounts';
 import { findingsWriter } from './findings-store';
 import BetterSqlite3 from 'better-sqlite3';
-import { ResourceWriter, markGone, markGoneStatements } from './resource-writer';
+import { sqliteMetricCache } from './metric-series';
+import { ResourceWriter } from './resource-writer';
 import { ThreadedResourceWriter, loadedSqliteModule } from './resource-writer-thread';
 import { createScan } from './scans';
 
@@ -254,41 +255,38 @@ it('close() waits for the batches sent, refuses writes from its start, ends the 
   await d.close();
 });
 
-it("runs a task's end on the thread after the rows sent before it: the calling thread never waits for the write lock", async () => {
+const WINDOW = { start: new Date('2026-10-01T00:00:00.000Z'), end: new Date('2026-11-01T00:00:00.000Z'), days: 31 };
+const SERIES: [string, [string, number][]][] = [['nat-1|BytesOut', [['2026-10-02', 5]]], ['nat-2|BytesOut', []]];
+
+it("writes the metrics cache on the thread: the calling thread does not wait for the write lock", async () => {
   const file = 'exec.db';
   const h = await open(file);
   const w = threaded(h);
   const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
-  // 1, 5, 7: volumes in us-east-1; 3: a volume in eu-west-1.
-  await w.write([finding(1), finding(3), finding(5)], s, T1);
-  const task = { accountId: ACCOUNT, resourceType: 'ec2:volume', region: 'us-east-1', scanId: s, seen: new Set(['r-1', 'r-7']) };
+  const viaThread = sqliteMetricCache(h.sqlite, ACCOUNT, (statements) => w.exec(statements));
+  const here = sqliteMetricCache(h.sqlite, ACCOUNT);
   // Another connection (another process, say) holds the write lock.
   const other = new BetterSqlite3(path.join(dir, file));
   try {
     other.exec('BEGIN IMMEDIATE');
-    // On the calling thread the task's end stands in SQLite's busy handler, then fails: what failed scans' tasks with
-    // "database is locked" while the thread's batches held the lock (here the wait is cut to 200 ms).
+    // On the calling thread a put stands in SQLite's busy handler, then fails (here the wait is cut to 200 ms).
     h.sqlite.pragma('busy_timeout = 200');
-    expect(() => markGone(h.sqlite, task, T2)).toThrow('database is locked');
-    // Through the writer: both calls return at once, and the thread waits for the lock (30 s).
-    const batch = w.write([finding(7)], s, T2);
-    const gone = w.exec(markGoneStatements(task, T2));
-    expect(gone).toBeInstanceOf(Promise);
+    expect(() => here.put('us-east-1', SERIES, WINDOW, new Date(T1))).toThrow('database is locked');
+    // Through the writer both calls return at once, and the thread waits for the lock (30 s).
+    const batch = w.write([finding(1)], s, T1);
+    const put = viaThread.put('us-east-1', SERIES, WINDOW, new Date(T1));
+    expect(put).toBeInstanceOf(Promise);
     await new Promise((r) => setTimeout(r, 100));
-    expect(h.sqlite.prepare("SELECT COUNT(*) FROM resources WHERE status = 'gone'").pluck().get()).toBe(0);
+    expect(h.sqlite.prepare('SELECT COUNT(*) FROM metric_series').pluck().get()).toBe(0);
     other.exec('COMMIT');
     await batch;
-    // r-5 became gone; the task's row was written. r-7, sent before the task's end, is not gone; r-3 is another task's.
-    expect(await gone).toEqual([1, 1]);
+    await put;
   } finally {
     other.close();
   }
-  const status = Object.fromEntries(h.sqlite.prepare('SELECT resource_id, status FROM resources').all().map((r) => {
-    const { resource_id, status } = r as { resource_id: string; status: string };
-    return [resource_id, status];
-  }));
-  expect(status).toEqual({ 'r-1': 'active', 'r-3': 'active', 'r-5': 'gone', 'r-7': 'active' });
-  expect(h.sqlite.prepare('SELECT last_scan_id, last_seen FROM resource_tasks').all()).toEqual([{ last_scan_id: s, last_seen: T2 }]);
+  // Read back here, as the scan reads its cache.
+  expect(here.get('us-east-1', ['nat-1|BytesOut', 'nat-2|BytesOut', 'nat-3|BytesOut'], WINDOW, new Date(T1))).toEqual(new Map(SERIES));
+  expect(rowsOf(h)).toHaveLength(1);
 });
 
 it('checks foreign keys on the statements it runs for others, rejects one that fails, and keeps writing', async () => {
@@ -311,23 +309,24 @@ it("runs others' statements here when it has no thread, and again here after the
   const mem = await openMemoryDatabase();
   opened.push(mem);
   await upsertAccount(mem.db, { id: ACCOUNT, alias: null, partition: 'aws', arn: null, profile: 'p' });
-  const s = await createScan(mem.db, { accountId: ACCOUNT, kind: 'resources' });
   const inMemory = threaded(mem);
-  inMemory.write([finding(1), finding(5)], s, T1);
-  const task = { accountId: ACCOUNT, resourceType: 'ec2:volume', region: 'us-east-1', scanId: s, seen: new Set(['r-1']) };
-  expect(inMemory.exec(markGoneStatements(task, T2))).toEqual([1, 1]);
+  const memCache = sqliteMetricCache(mem.sqlite, ACCOUNT, (statements) => inMemory.exec(statements));
+  expect(memCache.put('us-east-1', SERIES, WINDOW, new Date(T1))).toBeUndefined();
+  expect(memCache.get('us-east-1', ['nat-1|BytesOut', 'nat-2|BytesOut'], WINDOW, new Date(T1))).toEqual(new Map(SERIES));
 
-  // The thread commits the task's end, then dies before saying so: it runs again here, changing nothing more.
+  // The thread commits the put, then dies before saying so: it runs again here (the same upsert, the same rows).
   const h = await open('exec-dies.db');
-  const s2 = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
-  new ResourceWriter(h.sqlite, ACCOUNT, () => 'AmazonEC2').write([finding(1), finding(5)], s2, T1);
+  const s = await createScan(h.db, { accountId: ACCOUNT, kind: 'resources' });
   const w = threaded(h, { module: dyingModule() });
-  const gone = w.exec(markGoneStatements({ ...task, scanId: s2 }, T2));
-  const after = w.write([finding(7)], s2, T2);
-  // Run again here: r-5 is already gone (0 changes), the task's row is written again with the same values.
-  expect(await gone).toEqual([0, 1]);
+  const put = sqliteMetricCache(h.sqlite, ACCOUNT, (statements) => w.exec(statements)).put('us-east-1', SERIES, WINDOW, new Date(T1));
+  const after = w.write([finding(7)], s, T2);
+  await put;
   await after;
   expect(w.fallbackReason).toBe('the writer thread exited (code 7)');
-  expect(h.sqlite.prepare("SELECT resource_id FROM resources WHERE status = 'gone'").pluck().all()).toEqual(['r-5']);
-  expect(h.sqlite.prepare('SELECT COUNT(*) FROM resources').pluck().get()).toBe(3);
+  expect(h.sqlite.prepare('SELECT query_key, points, fetched_at FROM metric_series ORDER BY query_key').all()).toEqual([
+    { query_key: 'nat-1|BytesOut', points: '[["2026-10-02",5]]', fetched_at: T1 },
+    { query_key: 'nat-2|BytesOut', points: '[]', fetched_at: T1 },
+  ]);
+  expect(w.exec([{ sql: 'SELECT 1', params: [] }])).toEqual([0]);
+  expect(rowsOf(h)).toHaveLength(1);
 });

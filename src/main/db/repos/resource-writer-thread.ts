@@ -5,8 +5,8 @@
  *
  * The worker runs exactly what ResourceWriter runs (the same UPSERT_SQL, one transaction per batch, the parents
  * checked once per batch); the rows are turned into their column values here (findingValues), so both writers store
- * the same bytes. It also runs the scan's other writes (exec: a task's end, the metrics cache) in order with the
- * batches, so the scanning thread never stands in SQLite's busy handler waiting for the worker's write lock. Readers are unaffected: WAL lets them read while the worker writes, and the totals cache notices
+ * the same bytes. It also runs other statements of the scan (exec: the metrics cache) in order with the batches,
+ * so the scanning thread does not stand in SQLite's busy handler waiting for the worker's write lock there. Readers are unaffected: WAL lets them read while the worker writes, and the totals cache notices
  * another connection's writes (`data_version`, resources.ts).
  *
  * The worker loads the very better-sqlite3 the app has loaded (found in the module cache by its exports), with the
@@ -41,7 +41,7 @@ const batch = db.transaction((rows, scanId, now) => {
   if (scanId !== null && scanExists.get(scanId) === undefined) throw new Error('FOREIGN KEY constraint failed: no scan ' + scanId);
   for (const v of rows) upsert.run(...v, now, now, scanId);
 });
-// Other statements of the scan (a task's end, the metrics cache): one transaction, with foreign-key checks.
+// Other statements of the scan (the metrics cache): one transaction, with foreign-key checks.
 const prepared = new Map();
 const statements = db.transaction((list) => list.map((s) => {
   let st = prepared.get(s.sql);
@@ -163,11 +163,11 @@ export class ThreadedResourceWriter {
   }
 
   /**
-   * Other statements of the scan, in one transaction with foreign-key checks, after everything sent before them: a
-   * task's end (markGone) and the metrics cache. On the thread they never make the calling thread wait for the write
-   * lock that the thread's own batches hold (the scanning thread then stood in SQLite's busy handler, and after 5 s
-   * failed the task with "database is locked"). Returns each statement's changes. Only idempotent statements: after a
-   * thread died unconfirmed they run again here.
+   * Other statements of the scan (the metrics cache), in one transaction with foreign-key checks, after everything sent
+   * before them. On the thread they do not make the calling thread wait for the write lock that the thread's batches
+   * hold: it would stand in SQLite's busy handler meanwhile (and under a CPU profiler, whose signals cut that handler's
+   * sleeps short, fail at once with "database is locked"). Returns each statement's changes. Only idempotent
+   * statements: after a thread died unconfirmed they run again here.
    */
   exec(statements: readonly SqlStatement[]): number[] | Promise<number[]> {
     if (this.closing !== null) throw new Error('The findings writer is closed.');
