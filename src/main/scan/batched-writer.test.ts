@@ -74,4 +74,43 @@ describe('BatchedWriter on an asynchronous store', () => {
     expect(write).toHaveBeenCalledTimes(1);
     await expect(b.flush()).rejects.toThrow('disk full');
   });
+
+  it('afterWrites runs after every write so far and before any later one; a failing fn fails no write', async () => {
+    const log: string[] = [];
+    let running = 0;
+    const write = vi.fn(async (rows: readonly Finding[]) => {
+      running++;
+      await new Promise((r) => setTimeout(r, 15));
+      log.push(rows.map((r) => r.resourceId).join(','));
+      running--;
+    });
+    const b = new BatchedWriter({ write }, 1, () => new Date(0), 2, 60_000);
+    b.add([f(1), f(2)]);
+    b.add([f(3)]); // buffered: afterWrites writes it first
+    const done = b.afterWrites(() => {
+      expect(running).toBe(0); // no write in flight: on SQLite the thread holds no lock
+      log.push('end of task');
+      return 42;
+    });
+    b.add([f(4), f(5)]); // sent while the task's end waits: written after it
+    expect(await done).toBe(42);
+    await b.flush();
+    expect(log).toEqual(['r-1,r-2', 'r-3', 'end of task', 'r-4,r-5']);
+
+    await expect(b.afterWrites(() => Promise.reject(new Error('markGone failed')))).rejects.toThrow('markGone failed');
+    b.add([f(6), f(7)]);
+    await expect(b.flush()).resolves.toBeUndefined();
+    expect(log.at(-1)).toBe('r-6,r-7');
+  });
+
+  it('afterWrites does not run fn after a failed write, and rejects with its error', async () => {
+    const write = vi.fn(async () => {
+      throw new Error('disk full');
+    });
+    const b = new BatchedWriter({ write }, 1, () => new Date(0), 10, 60_000);
+    b.add([f(1)]);
+    const fn = vi.fn();
+    await expect(b.afterWrites(fn)).rejects.toThrow('disk full');
+    expect(fn).not.toHaveBeenCalled();
+  });
 });

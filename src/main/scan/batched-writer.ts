@@ -61,6 +61,34 @@ export class BatchedWriter {
     });
   }
 
+  /**
+   * Writes what is buffered, then runs `fn` once every write so far is done, before any later write starts: a task's
+   * end (markGone) on SQLite then finds the writer thread idle, and takes the write lock without waiting in SQLite's
+   * busy handler (on the scanning thread, which stops everything while it waits). Rejects if a write so far failed
+   * (`fn` not run) or if `fn` fails; a failed `fn` fails no write.
+   */
+  afterWrites<T>(fn: () => T | Promise<T>): Promise<T> {
+    try {
+      void this.flush()?.catch(() => {});
+    } catch (e) {
+      return Promise.reject(e); // a synchronous store's write failed
+    }
+    const result = (this.tail ?? Promise.resolve()).then(() => {
+      if (this.failure) throw this.failure.error;
+      return fn();
+    });
+    const settled: Promise<void> = result.then(
+      () => {
+        if (this.tail === settled) this.tail = null;
+      },
+      () => {
+        if (this.tail === settled) this.tail = null;
+      },
+    );
+    this.tail = settled;
+    return result;
+  }
+
   /** Flushes, waits for every write, and closes the store's writer (its thread, if it has one). */
   async close(): Promise<void> {
     try {

@@ -170,8 +170,8 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   let writerReport: WriterReport | null = null;
   // The findings writer (created below, just before the try that closes it): on SQLite its thread also writes the
   // metrics cache, so this thread does not wait for that thread's write lock there. A task's end (markGone) stays on
-  // this connection: on the thread it made the thread's page cache grow to its cap (bench:scan peak RSS 412–430 MB
-  // against 342–356 MB, measured), and it waits for one batch at most.
+  // this connection, run between two batches (afterWrites): on the thread it made the thread's page cache grow to its
+  // cap (bench:scan peak RSS 412–430 MB against 342–356 MB, measured).
   let store: FindingsWriter | null = null;
   const emit = (ev: Omit<ScanProgressEvent, 'scanId' | 'totals'>) => deps.emit?.({ scanId, totals: { ...totals }, ...ev });
   // One metrics engine per scan: batched GetMetricData per region, the series cache, and the cost meter.
@@ -325,9 +325,9 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
         totals.monthlySavings += savings;
         emit({ task: { ...progress } });
       }
-      // The task saw everything there is: what it did not see is gone (once its rows are committed).
-      await writer.flush();
-      await markTaskGone(db, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString());
+      // The task saw everything there is: what it did not see is gone, once its rows are committed (between two batches,
+      // when the writer thread holds no lock).
+      await writer.afterWrites(() => markTaskGone(db, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString()));
       totals.tasksDone++;
       emit({ task: { ...progress, status: 'done' } });
     } catch (e) {
