@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountFixture, MetricSeriesFixture } from '../../../e2e/aws-sim/fixture';
 import { sqliteMetricCache } from '../db/repos/metric-series';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
-import { COALESCE_MAX_MS, COALESCE_QUIET_MS, MetricsEngine, queryKey } from './engine';
+import { COALESCE_MAX_MS, COALESCE_QUIET_MS, MetricsEngine, queryKey, type MetricCache } from './engine';
 import type { MetricQuery, MetricSpec } from './types';
 import { metricsWindow } from './window';
 
@@ -150,6 +150,40 @@ describe('metrics engine', () => {
     const e3 = engine(s, { cache, cacheHours: 0 });
     await e3.forRegion(REGION).fetch(ids.slice(0, 10).map((id) => ({ spec: NAT, dimensions: { NatGatewayId: id } })));
     expect(e3.meter.metricsRequested).toBe(10);
+  });
+
+  it('does not wait for the cache to store what it fetched, and a failed store fails nothing; settled() waits for the stores', async () => {
+    const ids = ['nat-00000000000000001', 'nat-00000000000000002'];
+    s = await openSimSession({ fixture: fixture(ids.map((id) => ({ namespace: NAT.namespace, metricName: NAT.metricName, dimensions: { NatGatewayId: id }, daily: days(40, 0) }))), now: NOW });
+    const real = sqliteMetricCache(s.db.sqlite, s.accountId);
+    let release!: () => void;
+    const stored: string[] = [];
+    const slow: MetricCache = {
+      get: (...a) => real.get(...a),
+      // A store that answers only when released (the writer thread behind a batch), then fails for the second key.
+      put: (region, entries, window, at) =>
+        new Promise<void>((resolve, reject) => {
+          release = () => {
+            real.put(region, entries.filter(([k]) => k.includes('00001')), window, at);
+            stored.push(...entries.map(([k]) => k));
+            if (entries.some(([k]) => k.includes('00002'))) reject(new Error('database is locked'));
+            else resolve();
+          };
+        }),
+    };
+    const e = engine(s, { cache: slow, cacheHours: 12 });
+    const series = await e.forRegion(REGION).fetch(ids.map((id) => ({ spec: NAT, dimensions: { NatGatewayId: id } })));
+    // The series came back while their store was still waiting.
+    expect(series.map((x) => x.status)).toEqual(['Complete', 'Complete']);
+    expect(stored).toEqual([]);
+    let settled = false;
+    const waiting = e.settled().then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    release();
+    await waiting; // the failed store is swallowed: settled() resolves
+    expect(stored).toHaveLength(2);
+    expect(s.db.sqlite.prepare('SELECT COUNT(*) FROM metric_series').pluck().get()).toBe(1);
   });
 
   it('follows NextToken pages and meters every page', async () => {

@@ -110,7 +110,15 @@ export class MetricsEngine {
   private readonly regions = new Map<string, RegionEngine>();
   readonly meter: MetricsMeter = { metricsRequested: 0, getMetricDataCalls: 0, metricsFromCache: 0, listMetricsCalls: 0 };
 
+  /** The cache writes not yet done (settled). */
+  private readonly cacheWrites = new Set<Promise<void>>();
+
   constructor(readonly opts: MetricsEngineOptions) {}
+
+  /** Resolves once every cache write started so far is done (failed ones included): a scan waits for it at its end. */
+  async settled(): Promise<void> {
+    while (this.cacheWrites.size > 0) await Promise.all([...this.cacheWrites]);
+  }
 
   get window(): MetricsWindow {
     return this.opts.window;
@@ -119,7 +127,7 @@ export class MetricsEngine {
   forRegion(region: string): RegionMetrics {
     let r = this.regions.get(region);
     if (r === undefined) {
-      r = new RegionEngine(region, this.opts, this.meter);
+      r = new RegionEngine(region, this.opts, this.meter, this.cacheWrites);
       this.regions.set(region, r);
     }
     return r;
@@ -142,8 +150,26 @@ class RegionEngine implements RegionMetrics {
     readonly region: string,
     private readonly opts: MetricsEngineOptions,
     private readonly meter: MetricsMeter,
+    private readonly cacheWrites: Set<Promise<void>>,
   ) {
     this.window = opts.window;
+  }
+
+  /**
+   * Stores fetched series in the cache without waiting: the series are used now whether or not they are stored. On
+   * SQLite the write goes through the scan's writer thread, behind the findings' batches, and the tasks need not wait
+   * for it; a failed write costs the next scan a fetch, not this scan its tasks. The scan waits for them at its end.
+   */
+  private store(entries: ReadonlyArray<readonly [string, DayPoint[]]>, fetchedAt: Date): void {
+    let write: void | Promise<void>;
+    try {
+      write = this.opts.cache!.put(this.region, entries, this.window, fetchedAt);
+    } catch {
+      return; // a synchronous store's failed write: the same as a failed asynchronous one
+    }
+    if (!(write instanceof Promise)) return;
+    const done: Promise<void> = write.catch(() => undefined).finally(() => this.cacheWrites.delete(done));
+    this.cacheWrites.add(done);
   }
 
   withWindow(window: MetricsWindow): RegionMetrics {
@@ -151,7 +177,7 @@ class RegionEngine implements RegionMetrics {
     if (key === `${this.window.start.toISOString()}|${this.window.end.toISOString()}`) return this;
     let e = this.others.get(key);
     if (e === undefined) {
-      e = new RegionEngine(this.region, { ...this.opts, window, cache: null }, this.meter);
+      e = new RegionEngine(this.region, { ...this.opts, window, cache: null }, this.meter, this.cacheWrites);
       this.others.set(key, e);
     }
     return e;
@@ -305,7 +331,7 @@ class RegionEngine implements RegionMetrics {
     }));
     if (this.opts.cache && (this.opts.cacheHours ?? 0) > 0) {
       const complete = chunk.flatMap((p, i) => (results[i]!.status === 'Complete' ? [[p.key, results[i]!.points] as const] : []));
-      await this.opts.cache.put(this.region, complete, this.window, fetchedAt);
+      this.store(complete, fetchedAt);
     }
     chunk.forEach((p, i) => p.resolve(results[i]!));
   }

@@ -359,6 +359,8 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   } finally {
     // What was seen is stored, whatever ended the scan (a failed write already failed its tasks), and the writer's
     // thread ends with it.
+    // The metrics cache's writes (not awaited by the tasks) are done before the writer, which carries them, closes.
+    await metrics.settled();
     await writer.close().catch(() => {});
     writerReport = store.describe?.() ?? null;
     store = null;
