@@ -71,7 +71,7 @@ type ChildMessage =
 async function runMode(fixtureFile: string, expectedFile: string, throttleRate: number): Promise<ModeOutcome> {
   const sim = await startSimChild(fixtureFile, throttleRate);
   try {
-    const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), '--import', 'tsx', path.join(__dirname, 'scan-run.ts')], {
+    const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(/\s+/).filter(Boolean) : []), '--import', 'tsx', path.join(__dirname, 'scan-run.ts')], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: {

@@ -272,7 +272,8 @@ describe('scans:start', () => {
 
 it('logs why a scan wrote its findings on the main thread, not the writer thread (here: an in-memory database)', async () => {
   const warnings: string[] = [];
-  const logger = { debug() {}, info() {}, warn: (m: unknown) => void warnings.push(String(m)), error() {} };
+  // An in-memory database: expected, so logged at info (a file database's fallback is a warning).
+  const logger = { debug() {}, info: (m: unknown) => void warnings.push(String(m)), warn() {}, error() {} };
   const app = services({ logger });
   await app.profilesSelect({ profile: 'sim' });
   const { scanId } = await app.scansStart({ regions: ['us-east-1'] });

@@ -113,4 +113,24 @@ describe('BatchedWriter on an asynchronous store', () => {
     await expect(b.afterWrites(fn)).rejects.toThrow('disk full');
     expect(fn).not.toHaveBeenCalled();
   });
+
+  it('afterQueued runs at once when no write is running; on a synchronous store a failed write fails only its caller', async () => {
+    let fail = true;
+    const write = vi.fn(() => {
+      if (fail) throw new Error('disk full');
+    });
+    const b = new BatchedWriter({ write }, 1, () => new Date(0), 10, 60_000);
+    let ran = false;
+    const p = b.afterQueued(() => (ran = true));
+    expect(ran).toBe(true); // nothing queued: run in the same turn
+    await p;
+    b.add([f(1)]);
+    await expect(b.afterWrites(() => 'not run')).rejects.toThrow('disk full');
+    // The failure is not kept: the next write and task end go on.
+    fail = false;
+    b.add([f(2)]);
+    await expect(b.afterWrites(() => 'ran')).resolves.toBe('ran');
+    expect(write).toHaveBeenCalledTimes(2);
+  });
 });
+

@@ -62,10 +62,9 @@ export class BatchedWriter {
   }
 
   /**
-   * Writes what is buffered, then runs `fn` once every write so far is done, before any later write starts: a task's
-   * end (markGone) on SQLite then finds the writer thread idle, and takes the write lock without waiting in SQLite's
-   * busy handler (on the scanning thread, which stops everything while it waits). Rejects if a write so far failed
-   * (`fn` not run) or if `fn` fails; a failed `fn` fails no write.
+   * Writes what is buffered, then runs `fn` after every write so far (afterQueued). A task's end (markGone) on SQLite
+   * then finds the writer thread idle — the metrics cache's writes go through this queue too — and takes the write
+   * lock without waiting in SQLite's busy handler on the scanning thread, which stops everything while it waits.
    */
   afterWrites<T>(fn: () => T | Promise<T>): Promise<T> {
     try {
@@ -73,7 +72,23 @@ export class BatchedWriter {
     } catch (e) {
       return Promise.reject(e); // a synchronous store's write failed
     }
-    const result = (this.tail ?? Promise.resolve()).then(() => {
+    return this.afterQueued(fn);
+  }
+
+  /**
+   * Runs `fn` once every write queued so far is done, before any later write starts (at once when none is running).
+   * Rejects if a write so far failed (`fn` not run) or if `fn` fails; a failed `fn` fails no write.
+   */
+  afterQueued<T>(fn: () => T | Promise<T>): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure.error);
+    if (this.tail === null) {
+      try {
+        return Promise.resolve(fn());
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    const result = this.tail.then(() => {
       if (this.failure) throw this.failure.error;
       return fn();
     });

@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeleteVolumeCommand } from '@aws-sdk/client-ec2';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { generateAccount } from '../../../e2e/aws-sim/index';
 import type { DbHandle } from '../db/connection';
 import { openAndMigrate } from '../db/database';
 import { upsertAccount } from '../db/repos/accounts';
+import { ThreadedResourceWriter } from '../db/repos/resource-writer-thread';
 import { openSimSession, type SimSession } from '../test-support/sim-session';
 import { runScan } from './scanner';
 
@@ -26,6 +27,7 @@ afterEach(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   s = h = null;
   dir = '';
+  vi.restoreAllMocks();
 });
 
 /** What a scan leaves, without the columns that differ between two runs (ids, clocks). */
@@ -55,7 +57,14 @@ it('a scan into a file (findings and metrics cache on the writer thread) leaves 
     return { onFile, inMemory };
   };
 
+  const exec = vi.spyOn(ThreadedResourceWriter.prototype, 'exec');
   const first = await scanBoth();
+  // The metrics cache's writes of the file's scan went through its writer thread (the in-memory scan has none).
+  const puts = exec.mock.calls
+    .filter((_, i) => (exec.mock.contexts[i] as ThreadedResourceWriter).describe().thread)
+    .flatMap(([statements]) => statements)
+    .filter((st) => st.sql.includes('INSERT INTO metric_series'));
+  expect(puts.length).toBe(stateOf(h).metricSeries);
   expect(first.onFile.status).toBe('succeeded');
   expect(first.inMemory.status).toBe('succeeded');
   expect(first.onFile.writer).toEqual({ thread: true, fallbackReason: null });

@@ -170,15 +170,20 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   let writerReport: WriterReport | null = null;
   // The findings writer (created below, just before the try that closes it): on SQLite its thread also writes the
   // metrics cache, so this thread does not wait for that thread's write lock there. A task's end (markGone) stays on
-  // this connection, run between two batches (afterWrites): on the thread it made the thread's page cache grow to its
-  // cap (bench:scan peak RSS 412–430 MB against 342–356 MB, measured).
+  // this connection, run between two of the thread's jobs (afterWrites): on the thread it made the thread's page cache
+  // grow to its cap (bench:scan peak RSS 412–430 MB against 342–356 MB, measured).
   let store: FindingsWriter | null = null;
   const emit = (ev: Omit<ScanProgressEvent, 'scanId' | 'totals'>) => deps.emit?.({ scanId, totals: { ...totals }, ...ev });
   // One metrics engine per scan: batched GetMetricData per region, the series cache, and the cost meter.
   const metrics = new MetricsEngine({
     client: (region) => deps.clients.client(CloudWatchClient, region),
     window: metricsWindow(now(), deps.settings.metricsLookbackDays),
-    cache: metricCacheFor(db, accountId, (statements) => store?.exec?.(statements) ?? null),
+    // On SQLite's writer thread, queued with the findings' batches (BatchedWriter.afterQueued): a task's end then finds
+    // the thread idle. Elsewhere (no thread, PostgreSQL) the cache writes on its own connection.
+    cache: metricCacheFor(db, accountId, (statements) => {
+      const exec = store?.exec?.bind(store);
+      return exec ? writer.afterQueued(() => exec(statements)) : null;
+    }),
     cacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
     now,
     // The region's metric-judged kinds share calls (they start together: see the tasks' order below).
@@ -325,9 +330,14 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
         totals.monthlySavings += savings;
         emit({ task: { ...progress } });
       }
-      // The task saw everything there is: what it did not see is gone, once its rows are committed (between two batches,
-      // when the writer thread holds no lock).
-      await writer.afterWrites(() => markTaskGone(db, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString()));
+      // The task saw everything there is: what it did not see is gone, once its rows are committed. With SQLite's writer
+      // thread (a store with exec), between two of its jobs, when it holds no lock.
+      const gone = () => markTaskGone(db, { accountId, resourceType: handler.type, region, scanId, seen }, now().toISOString());
+      if (store?.exec) await writer.afterWrites(gone);
+      else {
+        await writer.flush();
+        await gone();
+      }
       totals.tasksDone++;
       emit({ task: { ...progress, status: 'done' } });
     } catch (e) {

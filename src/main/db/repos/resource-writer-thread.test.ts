@@ -298,7 +298,7 @@ it('checks foreign keys on the statements it runs for others, rejects one that f
     params: [account, 'ec2:volume', 'us-east-1', s, T1],
   });
   await expect(w.exec([taskRow(ACCOUNT), taskRow('999999999999')]) as Promise<number[]>).rejects.toThrow('FOREIGN KEY constraint failed');
-  // Nothing of the failed transaction was written, and the thread goes on (its batches still skip per-row checks).
+  // Nothing of the failed transaction was written, and the thread goes on.
   expect(h.sqlite.prepare('SELECT COUNT(*) FROM resource_tasks').pluck().get()).toBe(0);
   await w.write([finding(1)], s, T1);
   expect(await w.exec([taskRow(ACCOUNT)])).toEqual([1]);

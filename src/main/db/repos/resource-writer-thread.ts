@@ -41,7 +41,8 @@ const batch = db.transaction((rows, scanId, now) => {
   if (scanId !== null && scanExists.get(scanId) === undefined) throw new Error('FOREIGN KEY constraint failed: no scan ' + scanId);
   for (const v of rows) upsert.run(...v, now, now, scanId);
 });
-// Other statements of the scan (the metrics cache): one transaction, with foreign-key checks.
+// Other statements of the scan (the metrics cache): one transaction, with foreign-key checks. Switching the setting
+// expires the connection's prepared statements (re-prepared at their next run, ~0.25 ms each): a few dozen times a scan.
 const prepared = new Map();
 const statements = db.transaction((list) => list.map((s) => {
   let st = prepared.get(s.sql);

@@ -136,7 +136,7 @@ export interface SqlStatement {
 /**
  * Runs statements in one IMMEDIATE transaction on `sqlite`, with its foreign-key setting; returns each one's changes.
  * The writer thread runs the same statements the same way (resource-writer-thread.ts), and may run them a second time
- * after it died unconfirmed: only idempotent statements are sent (an upsert, a status change guarded by the status).
+ * after it died unconfirmed: only idempotent statements are sent to it (the metrics cache's upsert).
  */
 export function runStatements(sqlite: BetterSqlite3.Database, statements: readonly SqlStatement[]): number[] {
   return inTransaction(sqlite, () => statements.map((s) => sqlite.prepare(s.sql).run(...s.params).changes));
@@ -147,7 +147,7 @@ export function runStatements(sqlite: BetterSqlite3.Database, statements: readon
  * `gone` (kept, never deleted); resources the app deleted stay `deleted`. Then the task is recorded as seen by this
  * scan, now: the last seen of every resource it still has active. One transaction (markGone). Idempotent.
  */
-export function markGoneStatements(
+function markGoneStatements(
   q: { accountId: string; resourceType: string; region: string; scanId: number; seen: ReadonlySet<string> },
   now: string,
 ): [SqlStatement, SqlStatement] {
