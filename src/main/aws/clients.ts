@@ -75,8 +75,21 @@ export interface ClientFactory extends RegionClients {
   sts(region?: string): STSClient;
   iam(): IAMClient;
   pricing(): PricingClient;
+  /**
+   * What a scan's region workers need to build the same clients in their own threads (region-pool.ts): the
+   * credentials stay here (SSO, MFA, role chains), the workers ask for them.
+   */
+  readonly replica: ClientReplica;
   /** Closes every client's sockets; the factory must not be used afterwards. */
   destroy(): void;
+}
+
+/** What rebuilds a factory's clients in another thread (its credentials stay with the original: see `replica`). */
+export interface ClientReplica {
+  profile: string;
+  defaultRegion: string;
+  credentials: AwsCredentialIdentityProvider;
+  maxAttemptsEc2?: number;
 }
 
 export const DEFAULT_EC2_MAX_ATTEMPTS = 8;
@@ -235,6 +248,7 @@ export async function createClientFactory(opts: ClientFactoryOptions): Promise<C
     partition,
     defaultRegion,
     client,
+    replica: { profile: opts.profile, defaultRegion, credentials, ...(opts.maxAttemptsEc2 !== undefined ? { maxAttemptsEc2: opts.maxAttemptsEc2 } : {}) },
     ec2: (region) => client(EC2Client, region),
     autoScaling: (region) => client(AutoScalingClient, region),
     costExplorer() {

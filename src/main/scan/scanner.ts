@@ -18,12 +18,13 @@ import type { PriceBook } from '../pricing/types';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { metricCacheFor } from '../db/repos/metric-series';
 import { MetricsEngine } from '../metrics/engine';
-import { DEFAULT_METRICS_CACHE_HOURS } from '../metrics/types';
+import { DEFAULT_METRICS_CACHE_HOURS, type MetricsMeter } from '../metrics/types';
 import { metricsWindow } from '../metrics/window';
 import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
 import { listRegions } from './regions';
-import { holdHeapGovernor } from './heap-governor';
+import { DEFAULT_HEAP_GOVERNOR, holdHeapGovernor } from './heap-governor';
+import { RegionPool, WorkerTaskError, type RegionWorkerConfig } from './region-pool';
 
 export type TaskStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -61,6 +62,18 @@ export interface ScanSettings extends HandlerSettings {
   writerThread?: boolean;
 }
 
+/** Whether a scan's regions ran on worker threads (ScanDeps.workers), and if not, why. */
+export interface RegionWorkersReport {
+  /** Worker threads the regions ran on; 0 = on the scanning thread. */
+  workers: number;
+  /** The largest heap one of them used (MB, sampled at each page it sent). */
+  peakHeapMb?: number;
+  fallbackReason?: string;
+}
+
+/** The scanning thread's heap floor for forced collections when the regions run on workers. */
+const POOLED_HEAP_FLOOR_BYTES = 48 * 2 ** 20;
+
 export const DEFAULT_SCAN_SETTINGS = {
   concurrency: 32,
   // All five EC2 handlers of a region at once stay well inside the Describe bucket (100 burst, 20/s refill);
@@ -84,6 +97,11 @@ export interface ScanDeps {
   settings: ScanSettings;
   emit?: (ev: ScanProgressEvent) => void;
   now?: () => Date;
+  /**
+   * Run the regions' tasks on worker threads (region-pool.ts), with the app's own kinds (the registry must be the
+   * built-in one: a worker builds its own). Absent: every task runs on this thread.
+   */
+  workers?: RegionWorkerConfig;
 }
 
 export interface ScanRequest {
@@ -111,6 +129,8 @@ export interface ScanOutcome {
   failures: { region: string; handler: string; errorCode: string; message: string }[];
   /** SQLite: whether the findings were written on the writer thread, and if not, why (resource-writer-thread.ts). */
   writer?: WriterReport;
+  /** Asked for region workers (ScanDeps.workers): how many ran, or why none did. */
+  regionWorkers?: RegionWorkersReport;
   error?: AppErrorDto;
 }
 
@@ -140,7 +160,8 @@ function isAbortError(e: unknown, signal?: AbortSignal): boolean {
  */
 export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
   // The parsed pages' garbage is collected as the scan goes, not left to pile up (heap-governor.ts).
-  const releaseHeap = holdHeapGovernor();
+  // With region workers this thread holds little more than pages in transit: collected from a lower floor.
+  const releaseHeap = holdHeapGovernor(deps.workers ? { ...DEFAULT_HEAP_GOVERNOR, floorBytes: POOLED_HEAP_FLOOR_BYTES } : DEFAULT_HEAP_GOVERNOR);
   try {
     // At most one scan per account at a time, across processes and machines, and within this one (run-leases.ts): a
     // second is refused with the holder's host, user and start. A scan that loses its lease is cancelled.
@@ -173,17 +194,23 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   // this connection, run between two of the thread's jobs (afterWrites): on the thread it made the thread's page cache
   // grow to its cap (bench:scan peak RSS 412–430 MB against 342–356 MB, measured).
   let store: FindingsWriter | null = null;
+  // Region workers, when asked for and they start (step 3).
+  let pool: RegionPool | null = null;
+  let workersReport: RegionWorkersReport | null = null;
   const emit = (ev: Omit<ScanProgressEvent, 'scanId' | 'totals'>) => deps.emit?.({ scanId, totals: { ...totals }, ...ev });
+  // The metrics cache. On SQLite's writer thread its writes are queued with the findings' batches
+  // (BatchedWriter.afterQueued): a task's end then finds the thread idle. Elsewhere (no thread, PostgreSQL) the cache
+  // writes on its own connection. Region workers use it through the pool.
+  const metricCache = metricCacheFor(db, accountId, (statements) => {
+    const exec = store?.exec?.bind(store);
+    return exec ? writer.afterQueued(() => exec(statements)) : null;
+  });
+  const window = metricsWindow(now(), deps.settings.metricsLookbackDays);
   // One metrics engine per scan: batched GetMetricData per region, the series cache, and the cost meter.
   const metrics = new MetricsEngine({
     client: (region) => deps.clients.client(CloudWatchClient, region),
-    window: metricsWindow(now(), deps.settings.metricsLookbackDays),
-    // On SQLite's writer thread, queued with the findings' batches (BatchedWriter.afterQueued): a task's end then finds
-    // the thread idle. Elsewhere (no thread, PostgreSQL) the cache writes on its own connection.
-    cache: metricCacheFor(db, accountId, (statements) => {
-      const exec = store?.exec?.bind(store);
-      return exec ? writer.afterQueued(() => exec(statements)) : null;
-    }),
+    window,
+    cache: metricCache,
     cacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
     now,
     // The region's metric-judged kinds share calls (they start together: see the tasks' order below).
@@ -208,7 +235,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       monthlySavings: totals.monthlySavings,
       servicesFound: extra.discovery?.services.filter((s) => s.active).length ?? 0,
       requests: extra.discovery?.requests ?? 0,
-      metrics: metrics.meter,
+      metrics: pool ? sumMeters(metrics.meter, pool.meter()) : metrics.meter,
       errorCode: extra.error?.code ?? null,
       error: extra.error?.message ?? null,
     });
@@ -226,6 +253,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       monthlySavings: totals.monthlySavings,
       failures,
       ...(writerReport ? { writer: writerReport } : {}),
+      ...(workersReport ? { regionWorkers: workersReport } : {}),
       ...(extra.error ? { error: extra.error.toDto() } : {}),
     };
   };
@@ -295,7 +323,9 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       return;
     }
     emit({ task: { ...progress } });
-    try {
+    // The task's pages, dependency model applied (protected parts protect the finding; savings count only what its
+    // delete removes): from its region's worker, or run here.
+    async function* here(): AsyncGenerator<Finding[]> {
       const ctx = createHandlerContext({
         region,
         accountId,
@@ -314,10 +344,11 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
         ...(inventories.has(region) ? { inventory: inventories.get(region)!.inventory } : {}),
       });
       const billingServiceOf = (type: string): string | undefined => deps.registry.get(type as ResourceType)?.billingServiceCode;
-      for await (const scanned of handler.scan(ctx)) {
+      for await (const scanned of handler.scan(ctx)) yield scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
+    }
+    try {
+      for await (const page of pool ? pool.pages(region, handler.type, now()) : here()) {
         if (signal?.aborted) throw Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
-        // The dependency model: protected parts protect the finding; savings count only what its delete removes.
-        const page = scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
         const full = writer.add(page);
         if (full) await full;
         for (const f of page) seen.add(f.resourceId);
@@ -346,9 +377,10 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
         emit({ task: { ...progress, status: 'cancelled' } });
         return;
       }
-      // The kind's service (its id's prefix: `ec2:volume` → ec2) names the failure, not a fixed service.
-      const app = toAppError(e, { service: handler.type.split(':')[0] ?? handler.type, region });
-      const awsCode = awsErrorCode(e) || app.code;
+      // The kind's service (its id's prefix: `ec2:volume` → ec2) names the failure, not a fixed service. A worker's
+      // task was classified there, where the SDK's error was whole.
+      const app = e instanceof WorkerTaskError ? e.app : toAppError(e, { service: handler.type.split(':')[0] ?? handler.type, region });
+      const awsCode = e instanceof WorkerTaskError ? e.awsCode : awsErrorCode(e) || app.code;
       const failure = { region, handler: handler.type, errorCode: awsCode, message: app.message };
       failures.push(failure);
       await recordScanFailure(db.db, scanId, failure);
@@ -357,6 +389,33 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       emit({ task: { ...progress, status: 'failed', error: { ...app.toDto(), awsCode } } });
     }
   };
+  // Region workers, when asked for: where they cannot start, the tasks run here and the outcome says why.
+  if (deps.workers && tasks.length > 0) {
+    try {
+      pool = await RegionPool.start(deps.workers, {
+        accountId,
+        regions,
+        kinds: handlers.map((h) => h.type),
+        settings: {
+          stoppedInstanceDays: deps.settings.stoppedInstanceDays,
+          protectionTagKey: deps.settings.protectionTagKey,
+          ...(deps.settings.kinds ? { kinds: deps.settings.kinds } : {}),
+          ...(deps.settings.metricsLookbackDays !== undefined ? { metricsLookbackDays: deps.settings.metricsLookbackDays } : {}),
+        },
+        ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),
+        metricsCacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
+        window,
+        now,
+        prices: (r) => deps.prices.forRegion(r),
+        cache: metricCache,
+      });
+      workersReport = { workers: pool.size };
+    } catch (e) {
+      workersReport = { workers: 0, fallbackReason: e instanceof Error ? e.message : String(e) };
+    }
+  }
+  const cancelWorkers = () => pool?.cancel();
+  signal?.addEventListener('abort', cancelWorkers, { once: true });
   // Created last, just before the try that closes it (on SQLite it owns a worker thread).
   store = findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown', { thread: deps.settings.writerThread ?? true });
   const writer = new BatchedWriter(store, scanId, now);
@@ -369,7 +428,11 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   } finally {
     // What was seen is stored, whatever ended the scan (a failed write already failed its tasks), and the writer's
     // thread ends with it.
-    // The metrics cache's writes (not awaited by the tasks) are done before the writer, which carries them, closes.
+    // The metrics cache's writes (not awaited by the tasks; the workers' come through the pool) are done before the
+    // writer, which carries them, closes.
+    signal?.removeEventListener('abort', cancelWorkers);
+    await pool?.close().catch(() => undefined);
+    if (pool && workersReport) workersReport.peakHeapMb = pool.peakHeapMb();
     await metrics.settled();
     await writer.close().catch(() => {});
     writerReport = store.describe?.() ?? null;
@@ -403,4 +466,13 @@ function countFindings(page: readonly Finding[]): { findings: number; savings: n
     if (!f.protected && f.monthlySavings !== null && f.monthlySavings !== undefined) savings += f.monthlySavings;
   }
   return { findings, savings };
+}
+
+function sumMeters(a: MetricsMeter, b: MetricsMeter): MetricsMeter {
+  return {
+    metricsRequested: a.metricsRequested + b.metricsRequested,
+    getMetricDataCalls: a.getMetricDataCalls + b.getMetricDataCalls,
+    metricsFromCache: a.metricsFromCache + b.metricsFromCache,
+    listMetricsCalls: a.listMetricsCalls + b.listMetricsCalls,
+  };
 }

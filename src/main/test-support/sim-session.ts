@@ -2,6 +2,7 @@
  * Test support: a simulator + a migrated in-memory database + a client factory pointed at the simulator through the
  * standard endpoint setting (AWS_ENDPOINT_URL), exactly as a user would point the app at an emulator.
  */
+import path from 'node:path';
 import { startSimulator, type Simulator, type StartOptions } from '../../../e2e/aws-sim/index';
 import { createClientFactory, type ClientFactory } from '../aws/clients';
 import { ENVIRONMENT_PROFILE } from '../aws/types';
@@ -12,6 +13,10 @@ import { registerBuiltinHandlers } from '../handlers/builtin';
 import { createHandlerRegistry, priceKeysOf, type HandlerRegistry } from '../handlers/registry';
 import { createBundledPriceBook } from '../pricing/price-book';
 import { DEFAULT_SCAN_SETTINGS, type ScanDeps } from '../scan/scanner';
+import type { RegionWorkerConfig } from '../scan/region-pool';
+
+/** The region worker's source: tests run it through tsx (region-pool.ts). */
+export const REGION_WORKER_SOURCE = path.resolve(__dirname, '../scan/region-worker.ts');
 
 export interface SimSession {
   sim: Simulator;
@@ -20,6 +25,8 @@ export interface SimSession {
   registry: HandlerRegistry;
   accountId: string;
   scanDeps(over?: Partial<ScanDeps>): ScanDeps;
+  /** Region workers for this session (the worker's TypeScript source, run through tsx). */
+  workers(over?: Partial<RegionWorkerConfig>): RegionWorkerConfig;
   close(): Promise<void>;
 }
 
@@ -54,6 +61,11 @@ export async function openSimSession(opts: StartOptions = {}): Promise<SimSessio
       registry,
       prices,
       settings: { ...DEFAULT_SCAN_SETTINGS, stoppedInstanceDays: 30, protectionTagKey: 'cloud-cleaner:keep' },
+      ...over,
+    }),
+    workers: (over = {}) => ({
+      script: REGION_WORKER_SOURCE,
+      clients: clients.replica,
       ...over,
     }),
     async close() {

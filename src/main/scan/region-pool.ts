@@ -1,0 +1,334 @@
+/**
+ * A scan's region workers (issue #19), seen from the scanning thread: regions are dealt to a pool of worker threads
+ * (region-worker.ts), each with its own SDK clients and a capped heap; a task's pages come back as an async iterable,
+ * so scanner.ts stores, counts and ends a worker's task exactly as one it runs itself.
+ *
+ * The pool answers the workers' questions (credentials from the session's provider, the metrics cache from the
+ * database) and meters their paid calls. A worker that dies — out of memory, a crash — fails the tasks of its regions,
+ * running or still to come, with the reason; the other workers go on, and the scan ends `partial`. A pool whose
+ * workers cannot start is not used: the scan runs its regions on the scanning thread and says why (`fallbackReason`).
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { AppError, type AppErrorDto } from '../../shared/errors';
+import type { ClientReplica } from '../aws/clients';
+import { toAppError } from '../aws/errors';
+import type { Finding, HandlerSettings, ResourceType } from '../handlers/handler';
+import type { MetricCache } from '../metrics/engine';
+import type { MetricsMeter, MetricsWindow } from '../metrics/types';
+import type { RegionPrices } from '../pricing/types';
+import { serializeError, type FromWorker, type RegionWorkerData, type ToWorker } from './region-protocol';
+
+/** How a scan may use region workers (ScanDeps.workers). */
+export interface RegionWorkerConfig {
+  /**
+   * The worker's module: the built file beside the app's or the CLI's bundle (scan-worker.js / .mjs), or the
+   * TypeScript source (region-worker.ts), run through tsx (tests, benchmarks, `npm run cli` from source).
+   */
+  script: string;
+  /** The session's client factory (`ClientFactory.replica`): its credentials stay on this thread, the workers ask. */
+  clients: ClientReplica;
+  /** Workers; default workerCount(). */
+  size?: number;
+  /** Each worker's old-generation heap cap (MB); default DEFAULT_WORKER_HEAP_MB. */
+  heapMb?: number;
+}
+
+/**
+ * A worker's heap cap. A capped heap collects early instead of letting a scan's garbage pile up (the scanning process
+ * capped at 200–320 MB peaked at 354–361 MB resident in bench:scan, session 33); a region of tens of thousands of
+ * resources holds well under it.
+ */
+export const DEFAULT_WORKER_HEAP_MB = 256;
+/** At most this many workers, however many cores: AWS's per-region request limits, not CPU, bound a larger pool. */
+export const MAX_WORKERS = 4;
+
+/** One worker per core but one (the scanning thread stores what they find), at least one, at most MAX_WORKERS. */
+export function workerCount(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(MAX_WORKERS, cores - 1));
+}
+
+export interface RegionPoolInput {
+  accountId: string;
+  regions: string[];
+  kinds: ResourceType[];
+  settings: HandlerSettings;
+  pageSize?: number;
+  metricsCacheHours: number;
+  window: MetricsWindow;
+  now: () => Date;
+  prices: (region: string) => RegionPrices | null;
+  cache: MetricCache | null;
+}
+
+interface Stream {
+  worker: PoolWorker;
+  pages: Finding[][];
+  end: { error?: unknown } | null;
+  wake: (() => void) | null;
+}
+
+interface PoolWorker {
+  worker: Worker;
+  regions: string[];
+  meter: MetricsMeter;
+  peakHeapBytes: number;
+  /** Why it died (its regions' tasks fail with this); null while alive. */
+  dead: AppError | null;
+  closed: Promise<void>;
+}
+
+const zeroMeter = (): MetricsMeter => ({ metricsRequested: 0, getMetricDataCalls: 0, metricsFromCache: 0, listMetricsCalls: 0 });
+
+/** A task's failure as classified in the worker, thrown on this thread to be recorded like any task failure. */
+export class WorkerTaskError extends Error {
+  constructor(
+    readonly app: AppError,
+    readonly awsCode: string,
+  ) {
+    super(app.message);
+    this.name = 'WorkerTaskError';
+  }
+}
+
+function workerOptions(script: string) {
+  // The TypeScript source runs through tsx's CommonJS hook (a devDependency: tests, benchmarks, the CLI from source).
+  if (script.endsWith('.ts')) return { src: `require('tsx/cjs/api').register(); require(${JSON.stringify(script)});`, eval: true };
+  return { src: script, eval: false };
+}
+
+export class RegionPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly byRegion = new Map<string, PoolWorker>();
+  private readonly streams = new Map<number, Stream>();
+  private readonly cacheWrites = new Set<Promise<void>>();
+  private nextId = 0;
+  private closing = false;
+
+  private constructor(
+    private readonly config: RegionWorkerConfig,
+    private readonly input: RegionPoolInput,
+  ) {}
+
+  /** Starts the workers; resolves when every one is ready, rejects (all stopped) when one cannot start. */
+  static async start(config: RegionWorkerConfig, input: RegionPoolInput): Promise<RegionPool> {
+    const pool = new RegionPool(config, input);
+    try {
+      await pool.spawn();
+    } catch (e) {
+      await Promise.all(pool.workers.map((w) => w.worker.terminate()));
+      throw e;
+    }
+    return pool;
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  private async spawn(): Promise<void> {
+    const { regions } = this.input;
+    const size = Math.max(1, Math.min(this.config.size ?? workerCount(), regions.length));
+    const heapMb = this.config.heapMb ?? DEFAULT_WORKER_HEAP_MB;
+    const dealt: string[][] = Array.from({ length: size }, () => []);
+    regions.forEach((r, i) => dealt[i % size]!.push(r));
+    const { src, eval: isEval } = workerOptions(this.config.script);
+    const ready: Promise<void>[] = [];
+    for (const own of dealt) {
+      const data: RegionWorkerData = {
+        kind: 'cloud-cleaner-region-worker',
+        accountId: this.input.accountId,
+        clients: {
+          profile: this.config.clients.profile,
+          defaultRegion: this.config.clients.defaultRegion,
+          ...(this.config.clients.maxAttemptsEc2 !== undefined ? { maxAttemptsEc2: this.config.clients.maxAttemptsEc2 } : {}),
+        },
+        settings: this.input.settings,
+        ...(this.input.pageSize ? { pageSize: this.input.pageSize } : {}),
+        metricsCacheHours: this.input.metricsCacheHours,
+        window: this.input.window,
+        clockOffsetMs: this.input.now().getTime() - Date.now(),
+        prices: Object.fromEntries(own.map((r) => [r, this.input.prices(r)])),
+        kinds: this.input.kinds,
+      };
+      const worker = new Worker(src, { eval: isEval, workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+      let started = false;
+      let closed!: () => void;
+      const w: PoolWorker = { worker, regions: own, meter: zeroMeter(), peakHeapBytes: 0, dead: null, closed: new Promise<void>((r) => (closed = r)) };
+      this.workers.push(w);
+      for (const r of own) this.byRegion.set(r, w);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.on('message', (m: FromWorker) => {
+            if (m.t === 'ready') {
+              started = true;
+              resolve();
+            } else this.onMessage(w, m);
+          });
+          worker.on('error', (e) => {
+            if (!started) reject(new Error(`a region worker could not start: ${e.message}`));
+            else this.kill(w, e, heapMb);
+          });
+          worker.on('exit', (code) => {
+            if (!started) reject(new Error(`a region worker exited (code ${code}) before it started`));
+            // Closing, a worker exits when it is done: nothing fails then.
+            else this.kill(w, new Error(`it exited with code ${code}`), heapMb, this.closing);
+            closed();
+          });
+        }),
+      );
+    }
+    await Promise.all(ready);
+  }
+
+  /** A worker ended: its tasks fail (unless the pool was closing and it had nothing left). */
+  private kill(w: PoolWorker, e: Error, heapMb: number, quiet = false): void {
+    if (w.dead !== null) return;
+    const oom = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const why = oom ? `ran out of memory (its heap is capped at ${heapMb} MB)` : `stopped: ${e.message}`;
+    w.dead = new AppError('internal', `The scanning thread for ${w.regions.join(', ')} ${why}; the remaining tasks of ${w.regions.length === 1 ? 'that region' : 'those regions'} failed.`, {
+      awsCode: oom ? 'WorkerOutOfMemory' : 'WorkerStopped',
+    });
+    if (quiet) return;
+    for (const s of this.streams.values()) {
+      if (s.worker !== w || s.end) continue;
+      s.end = { error: new WorkerTaskError(w.dead, oom ? 'WorkerOutOfMemory' : 'WorkerStopped') };
+      this.wake(s);
+    }
+  }
+
+  private wake(s: Stream): void {
+    const w = s.wake;
+    s.wake = null;
+    w?.();
+  }
+
+  private post(w: PoolWorker, m: ToWorker): void {
+    if (w.dead === null) w.worker.postMessage(m);
+  }
+
+  private onMessage(w: PoolWorker, m: FromWorker): void {
+    if ('meter' in m) w.meter = m.meter;
+    switch (m.t) {
+      case 'page':
+      case 'done':
+      case 'failed':
+      case 'cancelled': {
+        const s = this.streams.get(m.id);
+        if (!s || s.end) return;
+        if (m.t === 'page') s.pages.push(m.page);
+        else if (m.t === 'done') s.end = {};
+        else if (m.t === 'failed') s.end = { error: new WorkerTaskError(appErrorOf(m.error), m.awsCode) };
+        else s.end = { error: Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' }) };
+        this.wake(s);
+        return;
+      }
+      case 'credentials?':
+        void this.config.clients.credentials().then(
+          (c) =>
+            this.post(w, {
+              t: 'credentials',
+              seq: m.seq,
+              value: {
+                accessKeyId: c.accessKeyId,
+                secretAccessKey: c.secretAccessKey,
+                ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+                ...(c.expiration ? { expiration: c.expiration } : {}),
+              },
+            }),
+          (e: unknown) => this.post(w, { t: 'credentials', seq: m.seq, error: toAppError(e, { profile: this.config.clients.profile }).toDto() }),
+        );
+        return;
+      case 'cache-get': {
+        const cache = this.input.cache;
+        void Promise.resolve()
+          .then(() => (cache ? cache.get(m.region, m.keys, m.window, m.freshAfter) : new Map()))
+          .then(
+            (found) => this.post(w, { t: 'cache-got', seq: m.seq, entries: [...found] }),
+            (e: unknown) => this.post(w, { t: 'cache-got', seq: m.seq, error: serializeError(e) }),
+          );
+        return;
+      }
+      case 'cache-put': {
+        const cache = this.input.cache;
+        if (!cache) return;
+        // As the engine does on this thread: a failed cache write costs the next scan a fetch, never a task.
+        const done: Promise<void> = Promise.resolve()
+          .then(() => cache.put(m.region, m.entries, m.window, m.fetchedAt))
+          .catch(() => undefined)
+          .finally(() => this.cacheWrites.delete(done));
+        this.cacheWrites.add(done);
+        return;
+      }
+      case 'closed':
+        w.peakHeapBytes = m.peakHeapBytes;
+        return;
+    }
+  }
+
+  /** The pages of one task run in its region's worker; throws what ended it (WorkerTaskError, an AbortError). */
+  async *pages(region: string, type: ResourceType, now: Date): AsyncGenerator<Finding[]> {
+    const w = this.byRegion.get(region);
+    if (w === undefined) throw new AppError('internal', `No region worker scans ${region}.`);
+    if (w.dead) throw new WorkerTaskError(w.dead, String(w.dead.details?.awsCode ?? 'WorkerStopped'));
+    const id = ++this.nextId;
+    const s: Stream = { worker: w, pages: [], end: null, wake: null };
+    this.streams.set(id, s);
+    let finished = false;
+    try {
+      this.post(w, { t: 'run', id, region, type, now });
+      for (;;) {
+        const page = s.pages.shift();
+        if (page !== undefined) {
+          yield page;
+          // The page is stored (the caller came back for the next): one more may come.
+          this.post(w, { t: 'ack', id });
+          continue;
+        }
+        if (s.end) {
+          finished = true;
+          if (s.end.error !== undefined) throw s.end.error;
+          return;
+        }
+        await new Promise<void>((r) => (s.wake = r));
+      }
+    } finally {
+      this.streams.delete(id);
+      // The caller stopped reading (its write failed): the worker ends the task.
+      if (!finished) this.post(w, { t: 'stop', id });
+    }
+  }
+
+  /** Every worker stops its tasks (the scan was cancelled). */
+  cancel(): void {
+    for (const w of this.workers) this.post(w, { t: 'cancel' });
+  }
+
+  /** Every paid call the workers made so far (each worker's last report). */
+  meter(): MetricsMeter {
+    const sum = zeroMeter();
+    for (const w of this.workers) for (const k of Object.keys(sum) as (keyof MetricsMeter)[]) sum[k] += w.meter[k];
+    return sum;
+  }
+
+  /** The largest heap a worker reported at its close (MB). */
+  peakHeapMb(): number {
+    return Math.round(Math.max(0, ...this.workers.map((w) => w.peakHeapBytes)) / 2 ** 20);
+  }
+
+  /** Ends the workers (after their metrics cache writes) and waits for those writes here. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const w of this.workers) this.post(w, { t: 'close' });
+    await Promise.all(
+      this.workers.map((w) =>
+        w.dead ? w.worker.terminate().then(() => undefined) : Promise.race([w.closed, new Promise<void>((r) => setTimeout(r, 10_000).unref())]).then(() => w.worker.terminate()),
+      ),
+    );
+    while (this.cacheWrites.size > 0) await Promise.all([...this.cacheWrites]);
+  }
+}
+
+function appErrorOf(dto: AppErrorDto): AppError {
+  return new AppError(dto.code, dto.message, dto.details);
+}

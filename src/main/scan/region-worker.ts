@@ -1,0 +1,231 @@
+/**
+ * A region worker (issue #19): runs the scan tasks of some regions in its own thread — SDK clients, the parsing of
+ * AWS's answers, the handlers, the dependency model (applyParts), the region's shared listings and its batched
+ * metrics — and sends each page of findings to the scanning thread, which stores them, counts them and marks what a
+ * task did not see gone, exactly as for a task it runs itself (scanner.ts). Its heap is capped (`resourceLimits`):
+ * one that runs out of memory ends this worker, which fails its regions' tasks, not the app.
+ *
+ * What stays on the scanning thread, asked for by message: the credentials (SSO, MFA and role chains are resolved
+ * there, once), the metrics cache (it is in the database), and the order and number of tasks (its limiters).
+ */
+import { setMaxListeners } from 'node:events';
+import v8 from 'node:v8';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError } from '../../shared/errors';
+import { createClientFactory, type ClientFactory } from '../aws/clients';
+import { awsErrorCode, toAppError } from '../aws/errors';
+import { registerBuiltinHandlers } from '../handlers/builtin';
+import { createHandlerContext } from '../handlers/context';
+import type { ResourceHandler, ResourceType } from '../handlers/handler';
+import { applyParts } from '../handlers/parts';
+import { RegionInventory } from '../handlers/region-inventory';
+import { createHandlerRegistry } from '../handlers/registry';
+import { MetricsEngine, type MetricCache } from '../metrics/engine';
+import type { DayPoint } from '../metrics/types';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DEFAULT_HEAP_GOVERNOR, holdHeapGovernor } from './heap-governor';
+import { deserializeError, serializeError, type FromWorker, type RegionWorkerData, type ToWorker, type WorkerCredentials } from './region-protocol';
+
+/** Pages of one task sent ahead of the scanning thread's acknowledgements (memory stays bounded, the network busy). */
+const PAGES_AHEAD = 1;
+/** No forced collection while a worker's heap is under this. */
+const WORKER_HEAP_FLOOR_BYTES = 64 * 2 ** 20;
+/** Credentials are asked for again this long before they expire. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+
+function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): void {
+  const send = (m: FromWorker) => port.postMessage(m);
+  const controller = new AbortController();
+  const signal = controller.signal;
+  // Every in-flight SDK call listens on the one signal (as on the scanning thread): dozens at once is expected.
+  setMaxListeners(0, signal);
+  const registry = createHandlerRegistry();
+  registerBuiltinHandlers(registry);
+  const billingServiceOf = (type: string): string | undefined => registry.get(type as ResourceType)?.billingServiceCode;
+  const now = () => new Date(Date.now() + data.clockOffsetMs);
+
+  let seq = 0;
+  const replies = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  const ask = <T>(m: (seq: number) => FromWorker): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const n = ++seq;
+      replies.set(n, { resolve: resolve as (v: unknown) => void, reject });
+      send(m(n));
+    });
+
+  // The scanning thread's credentials, kept until shortly before they expire.
+  let creds: Promise<WorkerCredentials> | null = null;
+  const credentials = async (): Promise<WorkerCredentials> => {
+    const held = creds && (await creds.catch(() => null));
+    if (held && (held.expiration === undefined || held.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS)) return held;
+    creds = ask<WorkerCredentials>((n) => ({ t: 'credentials?', seq: n }));
+    return creds;
+  };
+
+  const cache: MetricCache = {
+    get: async (region, keys, window, freshAfter) =>
+      new Map(await ask<Array<[string, DayPoint[]]>>((n) => ({ t: 'cache-get', seq: n, region, keys: [...keys], window, freshAfter }))),
+    put: (region, entries, window, fetchedAt) => send({ t: 'cache-put', region, entries: entries.map(([k, p]) => [k, p]), window, fetchedAt }),
+  };
+  let factory: ClientFactory | null = null;
+  const factoryReady = createClientFactory({
+    profile: data.clients.profile,
+    defaultRegion: data.clients.defaultRegion,
+    credentials,
+    ...(data.clients.maxAttemptsEc2 !== undefined ? { maxAttemptsEc2: data.clients.maxAttemptsEc2 } : {}),
+  }).then((f) => (factory = f));
+  const metrics = new MetricsEngine({
+    client: (region) => factory!.client(CloudWatchClient, region),
+    window: data.window,
+    cache,
+    cacheHours: data.metricsCacheHours,
+    now,
+    coalesce: true,
+    signal,
+  });
+
+  // One inventory per region (its listings shared by its kinds), freed as in scanner.ts: a listing when the last task
+  // that declared it ends, the inventory with the region's last task.
+  const handlers = data.kinds.map((k) => registry.get(k)).filter((h): h is ResourceHandler => h !== undefined);
+  const holders = new Map<string, number>();
+  for (const h of handlers) for (const l of h.listings ?? []) holders.set(l, (holders.get(l) ?? 0) + 1);
+  const tagTypes = new Map(handlers.map((h) => [h.type as string, h.tagTypes ?? []]));
+  const inventories = new Map<string, { inventory: RegionInventory; pending: number }>();
+  const inventoryOf = (region: string): RegionInventory => {
+    let entry = inventories.get(region);
+    if (entry === undefined) {
+      entry = { inventory: new RegionInventory(holders, tagTypes), pending: handlers.length };
+      inventories.set(region, entry);
+    }
+    return entry.inventory;
+  };
+  const release = (region: string, handler: ResourceHandler): void => {
+    const entry = inventories.get(region);
+    if (entry === undefined) return;
+    for (const l of handler.listings ?? []) entry.inventory.release(l);
+    entry.inventory.finish(handler.type);
+    if (--entry.pending === 0) inventories.delete(region);
+  };
+
+  let peakHeap = 0;
+  // Per task: pages it may still send before an acknowledgement, and whether the scanning thread stopped reading it.
+  const tasks = new Map<number, { credit: number; stopped: boolean; wake: (() => void) | null }>();
+  const abortError = () => Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
+  const waitCredit = async (id: number): Promise<void> => {
+    const t = tasks.get(id)!;
+    while (t.credit === 0 && !t.stopped && !signal.aborted) await new Promise<void>((r) => (t.wake = r));
+    if (t.stopped || signal.aborted) throw abortError();
+    t.credit--;
+  };
+  const wake = (id: number) => {
+    const t = tasks.get(id);
+    const w = t?.wake;
+    if (t && w) {
+      t.wake = null;
+      w();
+    }
+  };
+
+  const run = async (m: Extract<ToWorker, { t: 'run' }>): Promise<void> => {
+    tasks.set(m.id, { credit: PAGES_AHEAD, stopped: false, wake: null });
+    const handler = registry.get(m.type);
+    try {
+      if (handler === undefined) throw new AppError('internal', `The scanning thread has no kind ${m.type}.`);
+      await factoryReady;
+      if (signal.aborted) throw abortError();
+      const ctx = createHandlerContext({
+        region: m.region,
+        accountId: data.accountId,
+        clients: factory!,
+        prices: data.prices[m.region] ?? null,
+        settings: data.settings,
+        metrics: metrics.forRegion(m.region),
+        now: m.now,
+        signal,
+        ...(data.pageSize ? { pageSize: data.pageSize } : {}),
+        inventory: inventoryOf(m.region),
+      });
+      for await (const scanned of handler.scan(ctx)) {
+        if (signal.aborted) throw abortError();
+        const page = scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
+        await waitCredit(m.id);
+        peakHeap = Math.max(peakHeap, v8.getHeapStatistics().used_heap_size);
+        send({ t: 'page', id: m.id, page, meter: { ...metrics.meter } });
+      }
+      send({ t: 'done', id: m.id, meter: { ...metrics.meter } });
+    } catch (e) {
+      const t = tasks.get(m.id);
+      if (signal.aborted || t?.stopped || (e as { name?: string }).name === 'AbortError') send({ t: 'cancelled', id: m.id, meter: { ...metrics.meter } });
+      else {
+        // Classified here, where the SDK's error is whole; the scanning thread records it as its own tasks' failures.
+        const app = toAppError(e, { service: m.type.split(':')[0] ?? m.type, region: m.region });
+        send({ t: 'failed', id: m.id, error: app.toDto(), awsCode: awsErrorCode(e) || app.code, meter: { ...metrics.meter } });
+      }
+    } finally {
+      tasks.delete(m.id);
+      if (handler) release(m.region, handler);
+    }
+  };
+
+  port.on('message', (m: ToWorker) => {
+    switch (m.t) {
+      case 'run':
+        void run(m);
+        break;
+      case 'ack': {
+        const t = tasks.get(m.id);
+        if (t) t.credit++;
+        wake(m.id);
+        break;
+      }
+      case 'stop': {
+        const t = tasks.get(m.id);
+        if (t) t.stopped = true;
+        wake(m.id);
+        break;
+      }
+      case 'cancel':
+        controller.abort();
+        for (const id of tasks.keys()) wake(id);
+        break;
+      case 'credentials':
+      case 'cache-got': {
+        const r = replies.get(m.seq);
+        replies.delete(m.seq);
+        if (!r) break;
+        if (m.t === 'credentials') {
+          if (m.error) r.reject(new AppError(m.error.code, m.error.message, m.error.details));
+          else r.resolve(m.value);
+        } else if (m.error) r.reject(deserializeError(m.error));
+        else r.resolve(m.entries);
+        break;
+      }
+      case 'close':
+        // The metrics engine's cache writes were sent as they came (cache-put); the meter is the last word.
+        void metrics
+          .settled()
+          .catch(() => undefined)
+          .then(() => {
+            factory?.destroy();
+            send({ t: 'closed', meter: { ...metrics.meter }, peakHeapBytes: peakHeap });
+            port.close();
+          });
+        break;
+    }
+  });
+  // This thread's own garbage is collected as the scan goes, as on the scanning thread (heap-governor.ts): the cap
+  // bounds a worker, the governor keeps it near what it holds.
+  const releaseHeap = holdHeapGovernor({ ...DEFAULT_HEAP_GOVERNOR, floorBytes: WORKER_HEAP_FLOOR_BYTES });
+  port.once('close', releaseHeap);
+  send({ t: 'ready' });
+}
+
+const data = workerData as RegionWorkerData | undefined;
+if (parentPort && data?.kind === 'cloud-cleaner-region-worker') {
+  try {
+    start(parentPort, data);
+  } catch (e) {
+    // The pool fails this worker's regions with this message.
+    throw Object.assign(new Error(`The region worker could not start: ${serializeError(e).message}`), { cause: e });
+  }
+}

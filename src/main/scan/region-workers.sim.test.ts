@@ -1,0 +1,160 @@
+/**
+ * Regions on worker threads (issue #19): the same account scanned with its regions in workers and on the scanning
+ * thread leaves the same rows, makes the same requests, meters the same metrics calls; a worker that runs out of
+ * memory fails its own regions' tasks only (the scan ends partial); a cancel reaches the workers.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { generateAccount } from '../../../e2e/aws-sim/index';
+import type { DbHandle } from '../db/connection';
+import { openMemoryDatabase } from '../db/database';
+import { upsertAccount } from '../db/repos/accounts';
+import { getScan } from '../db/repos/scans';
+import { openSimSession, type SimSession } from '../test-support/sim-session';
+import { AppError } from '../../shared/errors';
+import { workerCount } from './region-pool';
+import { runScan } from './scanner';
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-northeast-1'];
+
+let s: SimSession | null = null;
+let other: DbHandle | null = null;
+afterEach(async () => {
+  await other?.close();
+  await s?.close();
+  s = other = null;
+});
+
+function stateOf(db: DbHandle): { resources: unknown[]; tasks: unknown[]; metricSeries: number } {
+  return {
+    resources: db.sqlite
+      .prepare(
+        `SELECT resource_type, region, resource_id, status, unused, unused_reason, monthly_cost, monthly_savings, protected, details
+         FROM resources ORDER BY resource_type, region, resource_id`,
+      )
+      .all(),
+    tasks: db.sqlite.prepare('SELECT resource_type, region FROM resource_tasks ORDER BY resource_type, region').all(),
+    metricSeries: db.sqlite.prepare('SELECT COUNT(*) FROM metric_series').pluck().get() as number,
+  };
+}
+
+it('regions on two workers leave the same rows, make the same requests and meter the same metrics calls as on the scanning thread', async () => {
+  const g = generateAccount({ regions: REGIONS, instances: 20, volumes: 40, snapshots: 30, addresses: 10, images: 10 });
+  s = await openSimSession({ fixture: g.fixture });
+  other = await openMemoryDatabase();
+  await upsertAccount(other.db, { id: s.accountId, alias: null, partition: 'aws', arn: null, profile: 'sim' });
+
+  s.sim.resetCounts();
+  const here = await runScan(s.scanDeps(), { regions: REGIONS, skipDiscovery: true });
+  const hereCounts = s.sim.counts();
+  s.sim.resetCounts();
+  const inWorkers = await runScan(s.scanDeps({ db: other, workers: s.workers({ size: 2 }) }), { regions: REGIONS, skipDiscovery: true });
+  const workerCounts = s.sim.counts();
+
+  expect(here.status).toBe('succeeded');
+  expect(inWorkers.status).toBe('succeeded');
+  expect(here.regionWorkers).toBeUndefined();
+  expect(inWorkers.regionWorkers).toMatchObject({ workers: 2 });
+  expect(inWorkers.regionWorkers?.peakHeapMb).toBeGreaterThan(0);
+  expect(inWorkers.findings).toBe(g.unused.length);
+  expect(inWorkers.monthlySavings).toBeCloseTo(here.monthlySavings, 6);
+  expect(stateOf(other)).toEqual(stateOf(s.db));
+  expect(workerCounts.byOperation).toEqual(hereCounts.byOperation);
+  const metricsOf = async (db: DbHandle, id: number) => {
+    const { requested, calls, fromCache, listMetricsCalls } = (await getScan(db.db, id))!.metrics;
+    return { requested, calls, fromCache, listMetricsCalls };
+  };
+  const hereMetrics = await metricsOf(s.db, here.scanId);
+  expect(hereMetrics.calls).toBeGreaterThan(0);
+  expect(await metricsOf(other, inWorkers.scanId)).toEqual(hereMetrics);
+}, 120_000);
+
+it('a worker that runs out of memory fails its own regions only: the scan ends partial, the other worker\'s region is stored', async () => {
+  // A large region and a small one, each in its own worker; the heap cap is more than the small one needs and far
+  // less than the large one's shared listings.
+  const big = generateAccount({ regions: ['eu-west-1'], instances: 2000, volumes: 60_000, snapshots: 40_000, addresses: 10, images: 10 });
+  const small = generateAccount({ regions: ['us-east-1'], instances: 20, volumes: 40, snapshots: 30, addresses: 10, images: 10 });
+  const fixture = { ...big.fixture, regions: [...small.fixture.regions, ...big.fixture.regions], resources: { ...small.fixture.resources, ...big.fixture.resources } };
+  s = await openSimSession({ fixture });
+  const heapMb = 48;
+  const out = await runScan(s.scanDeps({ workers: s.workers({ size: 2, heapMb }) }), { regions: ['us-east-1', 'eu-west-1'], skipDiscovery: true });
+  expect(out.status).toBe('partial');
+  expect(out.regionWorkers).toMatchObject({ workers: 2 });
+  expect(out.failures.length).toBeGreaterThan(0);
+  for (const f of out.failures) {
+    expect(f.region).toBe('eu-west-1');
+    expect(f.errorCode).toBe('WorkerOutOfMemory');
+    expect(f.message).toContain(`ran out of memory (its heap is capped at ${heapMb} MB)`);
+  }
+  // The small region's tasks all succeeded and stored what they found.
+  const smallRows = s.db.sqlite.prepare(`SELECT COUNT(*) FROM resources WHERE region = 'us-east-1'`).pluck().get() as number;
+  expect(smallRows).toBeGreaterThan(0);
+  const smallFindings = s.db.sqlite.prepare(`SELECT COUNT(*) FROM resources WHERE region = 'us-east-1' AND unused = 1`).pluck().get() as number;
+  expect(smallFindings).toBe(small.unused.length);
+}, 180_000);
+
+it('a cancel reaches the workers: their requests in flight are abandoned, the scan ends cancelled at once, no request follows', async () => {
+  // Every request takes 1.5 s: a worker that did not hear of the cancel would finish the ones it has in flight first.
+  const g = generateAccount({ regions: REGIONS, instances: 1000, volumes: 6000, snapshots: 4000, addresses: 10, images: 10 });
+  s = await openSimSession({ fixture: g.fixture, faults: { latencyMs: 1500 } });
+  const controller = new AbortController();
+  let abortedAt = 0;
+  const out = await runScan(
+    s.scanDeps({
+      workers: s.workers({ size: 2 }),
+      settings: { ...s.scanDeps().settings, pageSize: 200 },
+      emit: (ev) => {
+        if (abortedAt === 0 && ev.totals.found > 0) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      },
+    }),
+    { regions: REGIONS, skipDiscovery: true, signal: controller.signal },
+  );
+  const tookMs = performance.now() - abortedAt;
+  expect(out.status).toBe('cancelled');
+  expect(out.regionWorkers).toMatchObject({ workers: 2 });
+  expect(out.resourcesSeen).toBeLessThan(g.fixture.regions.length * 6000);
+  expect(tookMs).toBeLessThan(1000);
+  const after = s.sim.counts().total;
+  await new Promise((r) => setTimeout(r, 500));
+  expect(s.sim.counts().total).toBe(after);
+}, 120_000);
+
+it('a worker module that cannot start: the regions run on the scanning thread, and the outcome says why', async () => {
+  const g = generateAccount({ regions: ['us-east-1'], instances: 5, volumes: 10, snapshots: 5, addresses: 2, images: 2 });
+  s = await openSimSession({ fixture: g.fixture });
+  const out = await runScan(s.scanDeps({ workers: s.workers({ script: '/nonexistent/scan-worker.mjs' }) }), { regions: ['us-east-1'], skipDiscovery: true });
+  expect(out.status).toBe('succeeded');
+  expect(out.regionWorkers?.workers).toBe(0);
+  expect(out.regionWorkers?.fallbackReason).toMatch(/a region worker could not start: .*nonexistent/);
+  expect(out.findings).toBe(g.unused.length);
+}, 60_000);
+
+it('the credentials stay on the scanning thread: a worker asks for them, and their failure fails its tasks with the classified error', async () => {
+  const g = generateAccount({ regions: ['us-east-1'], instances: 5, volumes: 10, snapshots: 5, addresses: 2, images: 2 });
+  s = await openSimSession({ fixture: g.fixture });
+  let asked = 0;
+  const good = s.workers();
+  const ok = await runScan(
+    s.scanDeps({ workers: { ...good, clients: { ...good.clients, credentials: async () => (asked++, { accessKeyId: 'AKIDSIMTEST', secretAccessKey: 'sim-secret-for-tests' }) } } }),
+    { regions: ['us-east-1'], skipDiscovery: true },
+  );
+  expect(ok.status).toBe('succeeded');
+  // Kept by the worker (no expiry): asked once or a few times while the first answer was on its way, not per request.
+  expect(asked).toBeGreaterThan(0);
+  expect(asked).toBeLessThan(5);
+
+  const expired = new AppError('aws.sso_expired', 'The AWS SSO session for sim has expired; run `aws sso login --profile sim` and try again.');
+  const out = await runScan(
+    s.scanDeps({ workers: { ...good, clients: { ...good.clients, credentials: async () => Promise.reject(expired) } } }),
+    { regions: ['us-east-1'], skipDiscovery: true },
+  );
+  expect(out.status).toBe('failed');
+  expect(out.failures.length).toBe(out.tasksTotal);
+  for (const f of out.failures) expect(f.message).toBe(expired.message);
+}, 60_000);
+
+it('workers: one per core but one, at least one, at most four', () => {
+  expect([1, 2, 3, 5, 8, 64].map((cores) => workerCount(cores))).toEqual([1, 1, 2, 4, 4, 4]);
+});
