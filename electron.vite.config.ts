@@ -8,7 +8,8 @@ export default defineConfig({
       // Runtime dependencies (AWS SDK, kysely, better-sqlite3, electron-log, zod) stay in node_modules and are
       // packaged as is (electron-builder `files`); only src/ is bundled.
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
+      // scan-worker: a scan's region workers (src/main/scan/region-pool.ts), started from out/main/scan-worker.js.
+      rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts'), 'scan-worker': resolve(__dirname, 'src/main/scan/region-worker.ts') } },
     },
   },
   preload: {

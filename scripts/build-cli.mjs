@@ -32,7 +32,8 @@ await build({
     target: 'node',
   },
   build: {
-    ssr: path.join(root, 'src/main/cli/main.ts'),
+    // The CLI, and its scans' region workers (src/main/scan/region-pool.ts starts scan-worker.mjs beside main.mjs).
+    ssr: true,
     outDir,
     emptyOutDir: true,
     target: `node${nodeMajor}`,
@@ -40,14 +41,15 @@ await build({
     sourcemap: false,
     reportCompressedSize: false,
     rollupOptions: {
+      input: { main: path.join(root, 'src/main/cli/main.ts'), 'scan-worker': path.join(root, 'src/main/scan/region-worker.ts') },
       output: {
         format: 'es',
         // main.mjs: the name the CLI's own "run when executed directly" check (cli/main.ts) recognizes.
-        entryFileNames: 'main.mjs',
+        entryFileNames: '[name].mjs',
         chunkFileNames: 'chunks/[name]-[hash].mjs',
       },
     },
   },
 });
 // stderr: `npm run cli -- … --json` builds first, and its stdout must stay the CLI's own.
-console.error(`build-cli: wrote ${path.join(path.relative(root, outDir) || outDir, 'main.mjs')}`);
+console.error(`build-cli: wrote ${path.join(path.relative(root, outDir) || outDir, 'main.mjs')} and scan-worker.mjs`);

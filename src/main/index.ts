@@ -154,6 +154,7 @@ async function start(): Promise<void> {
     keychain: safeStorage,
     configDir: app.getPath('userData'),
     localDbFile: path.join(app.getPath('userData'), DB_FILE_NAME),
+    scanWorkerScript: path.join(__dirname, 'scan-worker.js'),
     ...(opened ? { currentStoreUrl: opened.url } : {}),
     ...(team && 'error' in team ? { teamStoreStartError: team.error } : {}),
   });

@@ -38,6 +38,11 @@ export interface AppServicesDeps {
   currentStoreUrl?: string;
   /** The saved team store could not be opened at this start (the app fell back to the local file): why, for Settings. */
   teamStoreStartError?: string;
+  /**
+   * The region workers' module (the app's out/main/scan-worker.js): with the app's own kinds, a scan's regions run on
+   * worker threads (scan/region-pool.ts) and the main process stays free for the window. Absent: on the main thread.
+   */
+  scanWorkerScript?: string;
 }
 
 export interface RunningScan {

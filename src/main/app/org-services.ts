@@ -158,6 +158,8 @@ export function orgServices(st: AppState): OrgServices {
           home,
           settings,
           prices: st.priceService(home).book(),
+          // A worker builds the app's own kinds: a registry given by a test keeps its tasks on this thread.
+          ...(st.deps.scanWorkerScript && !st.deps.registry ? { workerScript: st.deps.scanWorkerScript } : {}),
           openMember: async (t, signal) => ({ session: await memberSession(t.accountId, signal), release: () => undefined }),
           onAccount: (p) => emit(p, false),
           onScan: (accountId, ev) => {

@@ -37,6 +37,10 @@ export function scanServices(st: AppState): ScanServices {
             registry: s.registry,
             prices: st.priceService(s).book(),
             settings,
+            // A worker builds the app's own kinds: a registry given by a test keeps its tasks on this thread.
+            ...(st.deps.scanWorkerScript && !st.deps.registry
+              ? { workers: { script: st.deps.scanWorkerScript, clients: s.clients.replica } }
+              : {}),
             emit: (ev) =>
               events.emit('scans:progress', {
                 scanId: ev.scanId,
@@ -66,6 +70,8 @@ export function scanServices(st: AppState): ScanServices {
         // could not, the scan still ran: the log says why (an in-memory database, a thread that died, …).
         void done.then(
           (o) => {
+            const workers = o.regionWorkers?.fallbackReason;
+            if (workers) st.deps.logger?.warn(`Scan ${o.scanId}: its regions ran on the main thread, not on worker threads: ${workers}`);
             const reason = o.writer?.fallbackReason;
             if (!reason) return;
             const message = `Scan ${o.scanId}: its findings were written on the main thread, not the writer thread: ${reason}`;

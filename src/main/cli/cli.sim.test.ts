@@ -61,8 +61,13 @@ describe('cloud-cleaner CLI against the simulator', () => {
       scan: { status: string; findingsCount: number };
       discovery: { ceRequests: number; services: { name: string; cost: number }[] };
       findings: { id: number; resourceId: string; type: string; region: string; reason: string; since: string | null; monthlyCost: number | null; costBasis: string; protected: boolean }[];
+      threads: { regionWorkers: { workers: number; fallbackReason?: string }; writer: { thread: boolean } };
     };
     expect(j.scan.status).toBe('succeeded');
+    // From source, the regions ran on the region worker's TypeScript (through tsx), the findings on the writer thread.
+    expect(j.threads.regionWorkers.fallbackReason).toBeUndefined();
+    expect(j.threads.regionWorkers.workers).toBeGreaterThanOrEqual(1);
+    expect(j.threads.writer.thread).toBe(true);
     expect(j.discovery.ceRequests).toBe(1);
     expect(j.discovery.services.length).toBeGreaterThanOrEqual(5);
     // Coverage from the kinds: EC2 - Other is covered, DynamoDB is not (no kind declares it).

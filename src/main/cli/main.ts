@@ -12,6 +12,7 @@
  * Exit codes: 0 success, 1 failure, 2 bad usage (or a wrong confirmation), 3 partial (some tasks or items failed).
  * Errors are one clear line on stderr.
  */
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppError, isAppError } from '../../shared/errors';
 import { toAppError } from '../aws/errors';
@@ -23,6 +24,12 @@ import { findingsCommand } from './findings-command';
 import { scanAllCommand } from './scan-all-command';
 import { scanCommand } from './scan-command';
 import { IGNORED_MODES, type IgnoredMode } from '../../shared/dto/snooze';
+
+/**
+ * The region workers' module (scan/region-pool.ts): beside this file in the build (out/cli/scan-worker.mjs, made by
+ * scripts/build-cli.mjs), the TypeScript source when this runs from source (tests, through tsx).
+ */
+const REGION_WORKER_SCRIPT = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? '../scan/region-worker.ts' : './scan-worker.mjs', import.meta.url));
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, partial: 3 } as const;
 
@@ -120,7 +127,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const regions = parseRegions(v.regions);
         if (!v['all-accounts']) {
           if (v.role !== undefined || v.accounts !== undefined) throw new UsageError('--role and --accounts go with --all-accounts');
-          return await scanCommand({ profile: v.profile, regions, store: cliStore(v), json: v.json === true }, io);
+          return await scanCommand({ profile: v.profile, regions, store: cliStore(v), json: v.json === true, workerScript: REGION_WORKER_SCRIPT }, io);
         }
         let accounts: string[] | undefined;
         if (v.accounts !== undefined) {
@@ -129,7 +136,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           if (accounts.length === 0 || bad.length > 0) throw new UsageError(`--accounts: not a 12-digit account id: ${bad.join(', ') || '(empty)'}`);
         }
         return await scanAllCommand(
-          { profile: v.profile, regions, store: cliStore(v), json: v.json === true, ...(v.role !== undefined ? { role: v.role } : {}), ...(accounts ? { accounts } : {}) },
+          { profile: v.profile, regions, store: cliStore(v), json: v.json === true, workerScript: REGION_WORKER_SCRIPT, ...(v.role !== undefined ? { role: v.role } : {}), ...(accounts ? { accounts } : {}) },
           io,
         );
       }

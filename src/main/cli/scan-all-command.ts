@@ -32,6 +32,8 @@ export interface ScanAllInput {
   /** Only these accounts (listed, or added by hand to the list when the organization cannot be read). */
   accounts?: string[];
   registry?: HandlerRegistry;
+  /** The region workers' module; with the app's own kinds (no `registry`), each account's regions run on workers. */
+  workerScript?: string;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -78,6 +80,7 @@ export async function scanAllCommand(input: ScanAllInput, io: CliIo): Promise<nu
         home: h,
         settings,
         prices: prices.book(),
+        ...(input.workerScript && !input.registry ? { workerScript: input.workerScript } : {}),
         openMember: async (t, signal) => {
           const s = await openMemberSession({ db: handle, home: h, accountId: t.accountId, roleName: t.roleName!, signal });
           return { session: s, release: () => s.close() };

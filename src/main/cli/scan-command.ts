@@ -18,6 +18,8 @@ export interface ScanCommandInput {
   json: boolean;
   /** The resource kinds (default: the ones that ship with the app). */
   registry?: HandlerRegistry;
+  /** The region workers' module; with the app's own kinds (no `registry`), the regions run on worker threads. */
+  workerScript?: string;
 }
 
 /** A full scan (discovery from cache unless stale + every region × handler), then a summary or one JSON object. */
@@ -43,6 +45,9 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
         registry: s.registry,
         prices: prices.book(),
         settings,
+        ...(input.workerScript && !input.registry
+          ? { workers: { script: input.workerScript, clients: s.clients.replica } }
+          : {}),
         ...(input.json
           ? {}
           : {
@@ -55,6 +60,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
     );
     // The findings of a database file are written on a worker thread; where they could not be, say why (stderr).
     if (out.writer?.fallbackReason) io.err(`note: the findings were written on the scanning thread: ${out.writer.fallbackReason}`);
+    if (out.regionWorkers?.fallbackReason) io.err(`note: the regions were scanned on the main thread, not on worker threads: ${out.regionWorkers.fallbackReason}`);
     const scan = await getScan(handle.db, out.scanId);
     const findings: ResourceDto[] = [];
     let savings: SavingsTotalsDto | null = null;
@@ -90,6 +96,11 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
                 }
               : null,
             savings,
+            // How the scan ran: its regions on worker threads (how many, or why not), its findings' writer thread.
+            threads: {
+              regionWorkers: out.regionWorkers ?? { workers: 0 },
+              writer: out.writer ?? null,
+            },
             findings: findings.map(findingJson),
           },
           null,

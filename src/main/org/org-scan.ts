@@ -18,6 +18,7 @@ import { recordCeRequests } from '../db/repos/ce-requests';
 import { saveAccessOutcome } from '../db/repos/org-accounts';
 import { fetchLinkedAccountCosts, fetchServiceCosts, type CostExplorerResult, type CostPeriod, type LinkedAccountCosts } from '../discovery/cost-explorer';
 import type { PriceBook } from '../pricing/types';
+import { workerCount } from '../scan/region-pool';
 import { runScan, type ScanOutcome, type ScanProgressEvent, type ScanSettings } from '../scan/scanner';
 
 /** Accounts scanned at once by default. */
@@ -63,6 +64,11 @@ export interface OrgScanDeps {
   /** The organization's management account, when known: its Cost Explorer sees every member's costs. */
   managementAccountId?: string | null;
   accountConcurrency?: number;
+  /**
+   * The region workers' module: with the app's own kinds, each account's regions run on worker threads
+   * (scan/region-pool.ts), the machine's workers shared among the accounts scanned at once.
+   */
+  workerScript?: string;
   onAccount?: (p: OrgAccountProgress) => void;
   onScan?: (accountId: string, ev: ScanProgressEvent) => void;
 }
@@ -151,6 +157,7 @@ export async function runOrgScan(
           registry: s.registry,
           prices: deps.prices,
           settings,
+          ...(deps.workerScript ? { workers: { script: deps.workerScript, clients: s.clients.replica, size: Math.max(1, Math.floor(workerCount() / atOnce)) } } : {}),
           emit: (ev) => {
             deps.onScan?.(t.accountId, ev);
             update(t.accountId, { scanId: ev.scanId, findings: ev.totals.findings, monthlySavings: ev.totals.monthlySavings, tasksDone: ev.totals.tasksDone, tasksTotal: ev.totals.tasksTotal });

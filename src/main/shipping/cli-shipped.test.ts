@@ -91,8 +91,15 @@ describe('the shipped command line (<resources>/cli, plain node)', () => {
     const scan = await cli(['scan', '--profile', 'sim', '--db', db, '--json']);
     expect(scan.err).toBe('');
     expect(scan.code).toBe(0);
-    const j = JSON.parse(scan.out) as { scan: { status: string }; findings: { type: string; region: string; resourceId: string }[] };
+    const j = JSON.parse(scan.out) as {
+      scan: { status: string };
+      threads: { regionWorkers: { workers: number; fallbackReason?: string } };
+      findings: { type: string; region: string; resourceId: string }[];
+    };
     expect(j.scan.status).toBe('succeeded');
+    // The regions ran on the shipped region worker (cli/out/cli/scan-worker.mjs, beside main.mjs).
+    expect(j.threads.regionWorkers.fallbackReason).toBeUndefined();
+    expect(j.threads.regionWorkers.workers).toBeGreaterThanOrEqual(1);
     const expected = unusedByDefinition(sim.state).map((u) => `${u.type}|${u.region}|${u.id}`).sort();
     expect(j.findings.map((f) => `${f.type}|${f.region}|${f.resourceId}`).sort()).toEqual(expected);
 
