@@ -71,7 +71,7 @@ function longestChain(iv: Interval[]): number {
 
 export type RunResult = Awaited<ReturnType<typeof runOnce>>;
 
-async function runOnce(endpoint: string, fixtureFile: string, expected: Set<string>, throttleRate: number) {
+async function runOnce(endpoint: string, fixtureFile: string, expected: Set<string>, throttleRate: number, workers: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-bench-scan-'));
   process.env.AWS_ENDPOINT_URL = endpoint;
   process.env.AWS_REGION = 'us-east-1';
@@ -93,7 +93,8 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
   const taskIntervals: Interval[][] = [];
   // Every EC2 request of the scan (region, operation, input), replayed afterwards through the SDK alone.
   const recorded: { region: string; op: string; input: object }[] = [];
-  let recording = throttleRate === 0;
+  // The SDK-only replay needs this thread's instrumentation: not with BENCH_WORKERS (the requests are in the workers).
+  let recording = throttleRate === 0 && workers === 0;
   let replaying = false;
   // Requests are attributed to their (region × handler) task through AsyncLocalStorage: the app's shared
   // per-region clients stay exactly as in the app.
@@ -167,6 +168,11 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
       costExplorer: () => clients.costExplorer(),
       homeRegion: 'us-east-1',
       registry,
+      // BENCH_WORKERS=n: the regions on n worker threads (the app's region pool). Their requests are not seen by the
+      // instrumentation above (it lives on this thread): the parent counts them at the simulator.
+      ...(workers > 0
+        ? { workers: { script: process.env.BENCH_WORKER_SCRIPT ?? path.join(__dirname, '../src/main/scan/region-worker.ts'), clients: clients.replica, size: workers } }
+        : {}),
       prices: createBundledPriceBook(priceKeysOf(registry)),
       settings: {
         ...DEFAULT_SCAN_SETTINGS,
@@ -250,7 +256,9 @@ async function runOnce(endpoint: string, fixtureFile: string, expected: Set<stri
     byOperation,
     attempts,
     throttled,
-    chain: Math.max(...taskIntervals.map(longestChain)),
+    // Measured only where the tasks run on this thread (not with BENCH_WORKERS).
+    chain: taskIntervals.length > 0 ? Math.max(...taskIntervals.map(longestChain)) : null,
+    regionWorkers: out.regionWorkers ?? null,
     ingestMs,
     floorMs,
     maxRssBytes,
@@ -280,7 +288,7 @@ async function main(): Promise<void> {
     return v;
   };
   const expected = new Set(JSON.parse(fs.readFileSync(env('BENCH_EXPECTED'), 'utf8')) as string[]);
-  const result = await runOnce(env('BENCH_ENDPOINT'), env('BENCH_FIXTURE'), expected, Number(env('BENCH_THROTTLE_RATE')));
+  const result = await runOnce(env('BENCH_ENDPOINT'), env('BENCH_FIXTURE'), expected, Number(env('BENCH_THROTTLE_RATE')), Number(process.env.BENCH_WORKERS ?? 0));
   send({ type: 'result', result });
   process.disconnect?.();
 }

@@ -2,7 +2,8 @@
  * bench:scan — a full scan of a generated large account (17 regions × 1,000 instances, 3,000 volumes, 3,000
  * snapshots, 300 Elastic IPs, 200 AMIs) served by the simulator in a child process with 20 ms of latency per
  * request, through the same code the app uses (client factory → runScan → SQLite file). Two runs: no throttling,
- * then 10% of requests throttled. One JSON object per run on its own line.
+ * then 10% of requests throttled; then the same two with the regions on worker threads (the app's region pool, as
+ * many workers as the app would start here, or BENCH_WORKERS; 0 skips them). One JSON object per run on its own line.
  *
  * Each mode runs in its OWN FRESH PROCESS (bench/scan-run.ts), so the throttled run no longer inherits the first
  * run's heap (until this change both ran in one process and the second run's peak RSS was an upper bound only).
@@ -23,11 +24,13 @@
  * BENCH_SCALE (default 1) scales the per-region counts down for a quick look. BENCH_NODE_ARGS: extra Node flags for
  * the scanning child, space-separated (`--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the scan).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { RequestCounts } from '../e2e/aws-sim/counters';
 import { generateAccount } from '../e2e/aws-sim/generator';
+import { workerCount } from '../src/main/scan/region-pool';
 import { sampleTreeRss, treeCpuMs } from './proc-tree';
 import type { RunResult } from './scan-run';
 
@@ -39,7 +42,8 @@ const root = path.resolve(__dirname, '..');
 async function startSimChild(fixtureFile: string, throttleRate: number): Promise<{ endpoint: string; child: ChildProcess }> {
   const args = [require.resolve('tsx/cli'), path.join(root, 'e2e/aws-sim/cli.ts'), '--fixture', fixtureFile, '--latency', String(LATENCY_MS)];
   if (throttleRate > 0) args.push('--throttle-rate', String(throttleRate), '--seed', '11');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The IPC channel: the requests it counted (simCounts), which is how the worker modes' requests are counted.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -52,8 +56,23 @@ async function startSimChild(fixtureFile: string, throttleRate: number): Promise
   return { endpoint, child };
 }
 
+/** The requests the simulator counted so far (every attempt, throttled ones included). */
+function simCounts(child: ChildProcess): Promise<RequestCounts> {
+  return new Promise((resolve) => {
+    const on = (m: { type?: string; counts?: RequestCounts }): void => {
+      if (m.type !== 'counts') return;
+      child.off('message', on);
+      resolve(m.counts!);
+    };
+    child.on('message', on);
+    child.send({ type: 'counts' });
+  });
+}
+
 interface ModeOutcome {
   result: RunResult;
+  /** The simulator's count of the scan's requests. */
+  simRequests: RequestCounts;
   simCpuMs: number;
   peakRssBytes: number;
   sampledPeakBytes: number;
@@ -68,7 +87,7 @@ type ChildMessage =
   | { type: 'result'; result: RunResult };
 
 /** One mode in a fresh process: `node --import tsx bench/scan-run.ts` (one process, no tsx wrapper process). */
-async function runMode(fixtureFile: string, expectedFile: string, throttleRate: number): Promise<ModeOutcome> {
+async function runMode(fixtureFile: string, expectedFile: string, throttleRate: number, workers: number, workerScript: string): Promise<ModeOutcome> {
   const sim = await startSimChild(fixtureFile, throttleRate);
   try {
     const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(/\s+/).filter(Boolean) : []), '--import', 'tsx', path.join(__dirname, 'scan-run.ts')], {
@@ -80,6 +99,8 @@ async function runMode(fixtureFile: string, expectedFile: string, throttleRate: 
         BENCH_FIXTURE: fixtureFile,
         BENCH_EXPECTED: expectedFile,
         BENCH_THROTTLE_RATE: String(throttleRate),
+        BENCH_WORKERS: String(workers),
+        BENCH_WORKER_SCRIPT: workerScript,
       },
     });
     return await new Promise<ModeOutcome>((resolve, reject) => {
@@ -89,6 +110,7 @@ async function runMode(fixtureFile: string, expectedFile: string, throttleRate: 
       let sampled: ReturnType<ReturnType<typeof sampleTreeRss>['stop']> | null = null;
       let maxRssBytes = Number.NaN;
       let result: RunResult | null = null;
+      let simRequests: RequestCounts | null = null;
       child.on('message', (m: ChildMessage) => {
         if (m.type === 'ready') {
           simCpu0 = treeCpuMs(sim.child.pid!);
@@ -98,20 +120,24 @@ async function runMode(fixtureFile: string, expectedFile: string, throttleRate: 
           sampled = sampler?.stop() ?? null;
           simCpuMs = treeCpuMs(sim.child.pid!) - simCpu0;
           maxRssBytes = m.maxRssBytes;
-          child.send({ type: 'ack' });
+          void simCounts(sim.child).then((c) => {
+            simRequests = c;
+            child.send({ type: 'ack' });
+          });
         } else if (m.type === 'result') {
           result = m.result;
         }
       });
       child.once('error', reject);
       child.once('exit', (code) => {
-        if (result === null || sampled === null) {
+        if (result === null || sampled === null || simRequests === null) {
           reject(new Error(`scan child (throttle ${throttleRate}) exited with ${code} before reporting`));
           return;
         }
         const s = sampled as { peakBytes: number; maxProcesses: number; samples: number };
         resolve({
           result,
+          simRequests,
           simCpuMs,
           peakRssBytes: Math.max(s.peakBytes, Number.isNaN(maxRssBytes) ? 0 : maxRssBytes),
           sampledPeakBytes: s.peakBytes,
@@ -136,38 +162,61 @@ async function main(): Promise<void> {
   const expectedFile = path.join(dir, 'expected.json');
   fs.writeFileSync(expectedFile, JSON.stringify([...expected]));
   let lowerChain: number | null = null;
-  let unthrottledWallMs: number | null = null;
-  for (const throttleRate of [0, 0.1]) {
-    const mode = await runMode(fixtureFile, expectedFile, throttleRate);
+  // The regions on the scanning thread, then on the region pool's workers (BENCH_WORKERS, default the app's own count
+  // for this machine; 0 skips the worker modes).
+  const poolSize = process.env.BENCH_WORKERS !== undefined ? Number(process.env.BENCH_WORKERS) : workerCount();
+  // BENCH_ONLY_WORKERS=1 (a quick look at the worker modes): no lower bound then (it needs the first mode's chain).
+  const onlyWorkers = process.env.BENCH_ONLY_WORKERS === '1' && poolSize > 0;
+  // The workers run the shipped worker (the CLI build's out/cli/scan-worker.mjs, built now), not the TypeScript source
+  // through tsx, which keeps every module's source text in each worker's heap.
+  if (poolSize > 0) {
+    const built = spawnSync(process.execPath, [path.join(root, 'scripts/build-cli.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) throw new Error('scripts/build-cli.mjs failed');
+  }
+  const workerScript = path.join(root, 'out/cli/scan-worker.mjs');
+  const modes = [...(onlyWorkers ? [] : [0]), ...(poolSize > 0 ? [poolSize] : [])].flatMap((workers) => [0, 0.1].map((throttleRate) => ({ workers, throttleRate })));
+  const unthrottledWallMs = new Map<number, number>();
+  for (const { workers, throttleRate } of modes) {
+    const mode = await runMode(fixtureFile, expectedFile, throttleRate, workers, workerScript);
     const r = mode.result;
-    lowerChain ??= r.chain; // the request chain is a property of the account and the code, not of the faults
-    const lowerBound = lowerChain * LATENCY_MS + r.ingestMs;
-    unthrottledWallMs ??= r.wallMs;
-    const requests = Object.values(r.byOperation).reduce((a, b) => a + b, 0);
+    // The request chain is a property of the account and the code, not of the faults or the threads: measured where
+    // the tasks run on the scanning thread (the first mode).
+    lowerChain ??= r.chain;
+    if (lowerChain === null && !onlyWorkers) throw new Error('the first mode measured no request chain');
+    const lowerBound = lowerChain === null ? Number.NaN : lowerChain * LATENCY_MS + r.ingestMs;
+    if (throttleRate === 0) unthrottledWallMs.set(workers, r.wallMs);
+    const unthrottled = unthrottledWallMs.get(workers) ?? r.wallMs;
+    // On the scanning thread, the SDK's own attempts (instrumented); with workers, the simulator's count of them.
+    const byOperation = workers > 0 ? mode.simRequests.byOperation : r.byOperation;
+    const requests = Object.values(byOperation).reduce((a, b) => a + b, 0);
     console.log(
       JSON.stringify({
-        run: throttleRate === 0 ? 'no-throttling' : 'throttled-10pct',
+        run: `${throttleRate === 0 ? 'no-throttling' : 'throttled-10pct'}${workers > 0 ? `-workers-${workers}` : ''}`,
         status: r.status,
         ...(r.error ? { error: r.error } : {}),
         wall_ms: Math.round(r.wallMs),
-        requests: r.byOperation,
-        attempts: r.attempts,
+        requests: byOperation,
+        attempts: workers > 0 ? requests : r.attempts,
+        simulator_requests: mode.simRequests.total,
         lower_bound_ms: Math.round(lowerBound),
         longest_chain: lowerChain,
         ingest_ms: Math.round(r.ingestMs),
         ratio: Number((r.wallMs / lowerBound).toFixed(2)),
         // Wall ÷ (chain × latency + the plain-INSERT floor of the same rows): the scan against this machine's floor.
-        floor_ratio: Number((r.wallMs / (lowerChain * LATENCY_MS + r.floorMs)).toFixed(2)),
+        floor_ratio: lowerChain === null ? null : Number((r.wallMs / (lowerChain * LATENCY_MS + r.floorMs)).toFixed(2)),
         plain_insert_floor_ms: Math.round(r.floorMs),
         cpu_count: os.cpus().length,
-        // Regions run on the scanning process's main thread (no worker pool yet): 0 workers.
-        workers: 0,
+        // Worker threads the regions ran on (src/main/scan/region-pool.ts); 0 = the scanning thread.
+        workers: r.regionWorkers?.workers ?? 0,
+        ...(r.regionWorkers?.fallbackReason ? { workers_fallback: r.regionWorkers.fallbackReason } : {}),
+        // The largest heap of one worker (peak_heap_used_mb is the scanning thread's own).
+        ...(r.regionWorkers?.peakHeapMb !== undefined ? { worker_peak_heap_mb: r.regionWorkers.peakHeapMb } : {}),
         // SQLite's findings writer: on its own worker thread (the default) or on the scanning thread (BENCH_WRITER=inline),
         // as the scan reported it (a fallback says why).
         writer_thread: r.writer?.thread ?? false,
         ...(r.writer?.fallbackReason ? { writer_fallback: r.writer.fallbackReason } : {}),
         requests_per_resource: Number((requests / Math.max(1, r.resources)).toFixed(4)),
-        throttled_over_unthrottled: Number((r.wallMs / unthrottledWallMs).toFixed(2)),
+        throttled_over_unthrottled: Number((r.wallMs / unthrottled).toFixed(2)),
         scanner_cpu_ms: Math.round(r.cpuMs),
         simulator_cpu_ms: Math.round(mode.simCpuMs),
         // Whole process tree of this mode's own fresh process (see the top of this file).
@@ -196,7 +245,8 @@ async function main(): Promise<void> {
         findings_unexpected: r.unexpected,
         findings_by_kind: r.byKind,
         cloudwatch: r.meter,
-        throttle_rate: r.attempts ? Number((r.throttled / r.attempts).toFixed(3)) : 0,
+        // Counted by the instrumentation on the scanning thread only.
+        throttle_rate: workers > 0 ? null : r.attempts ? Number((r.throttled / r.attempts).toFixed(3)) : 0,
         ...(r.replay
           ? {
               sdk_only_wall_ms: Math.round(r.replay.wallMs),

@@ -50,6 +50,13 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // Started by a parent with an IPC channel (bench:scan): it may ask for the requests counted so far.
+  if (process.send) {
+    process.on('message', (m: { type?: string }) => {
+      if (m?.type === 'counts') process.send!({ type: 'counts', counts: sim.counts() });
+    });
+    process.channel?.unref();
+  }
   const stop = (): void => {
     void sim.close().then(() => process.exit(0));
   };
