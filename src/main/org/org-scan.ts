@@ -66,7 +66,7 @@ export interface OrgScanDeps {
   accountConcurrency?: number;
   /**
    * The region workers' module: with the app's own kinds, each account's regions run on worker threads
-   * (scan/region-pool.ts), the machine's workers shared among the accounts scanned at once.
+   * (scan/region-pool.ts): the machine's worker count divided among the accounts scanned at once, at least one each.
    */
   workerScript?: string;
   onAccount?: (p: OrgAccountProgress) => void;

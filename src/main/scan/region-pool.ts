@@ -43,6 +43,9 @@ export const DEFAULT_WORKER_HEAP_MB = 256;
 /** At most this many workers, however many cores: AWS's per-region request limits, not CPU, bound a larger pool. */
 export const MAX_WORKERS = 4;
 
+/** Workers started in place of dead ones, per scan (a region that kills every worker it gets fails after these). */
+export const MAX_REPLACEMENTS = 2;
+
 /** One worker per core but one (the scanning thread stores what they find), at least one, at most MAX_WORKERS. */
 export function workerCount(cores = availableParallelism()): number {
   return Math.max(1, Math.min(MAX_WORKERS, cores - 1));
@@ -73,9 +76,11 @@ interface PoolWorker {
   regions: string[];
   meter: MetricsMeter;
   peakHeapBytes: number;
-  /** Why it died (its regions' tasks fail with this); null while alive. */
+  /** Why it died (the tasks it was running fail with this); null while alive. */
   dead: AppError | null;
   closed: Promise<void>;
+  /** Settles when it can take tasks (rejects when it could not start). */
+  ready: Promise<void>;
 }
 
 const zeroMeter = (): MetricsMeter => ({ metricsRequested: 0, getMetricDataCalls: 0, metricsFromCache: 0, listMetricsCalls: 0 });
@@ -104,6 +109,7 @@ export class RegionPool {
   private readonly cacheWrites = new Set<Promise<void>>();
   private nextId = 0;
   private closing = false;
+  private replacements = 0;
 
   private constructor(
     private readonly config: RegionWorkerConfig,
@@ -113,87 +119,112 @@ export class RegionPool {
   /** Starts the workers; resolves when every one is ready, rejects (all stopped) when one cannot start. */
   static async start(config: RegionWorkerConfig, input: RegionPoolInput): Promise<RegionPool> {
     const pool = new RegionPool(config, input);
+    const { regions } = input;
+    const size = Math.max(1, Math.min(config.size ?? workerCount(), regions.length));
+    const dealt: string[][] = Array.from({ length: size }, () => []);
+    regions.forEach((r, i) => dealt[i % size]!.push(r));
+    const started: PoolWorker[] = [];
     try {
-      await pool.spawn();
+      for (const own of dealt) started.push(pool.spawn(own));
     } catch (e) {
-      await Promise.all(pool.workers.map((w) => w.worker.terminate()));
-      throw e;
+      await Promise.all(started.map((w) => w.worker.terminate()));
+      throw new Error(`a region worker could not start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    const ready = await Promise.allSettled(started.map((w) => w.ready));
+    const failed = ready.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(started.map((w) => w.worker.terminate()));
+      throw failed.reason;
     }
     return pool;
   }
 
+  /** Workers started, replacements included. */
   get size(): number {
     return this.workers.length;
   }
 
-  private async spawn(): Promise<void> {
-    const { regions } = this.input;
-    const size = Math.max(1, Math.min(this.config.size ?? workerCount(), regions.length));
-    const heapMb = this.config.heapMb ?? DEFAULT_WORKER_HEAP_MB;
-    const dealt: string[][] = Array.from({ length: size }, () => []);
-    regions.forEach((r, i) => dealt[i % size]!.push(r));
-    const { src, eval: isEval } = workerOptions(this.config.script);
-    const ready: Promise<void>[] = [];
-    for (const own of dealt) {
-      const data: RegionWorkerData = {
-        kind: 'cloud-cleaner-region-worker',
-        accountId: this.input.accountId,
-        clients: {
-          profile: this.config.clients.profile,
-          defaultRegion: this.config.clients.defaultRegion,
-          ...(this.config.clients.maxAttemptsEc2 !== undefined ? { maxAttemptsEc2: this.config.clients.maxAttemptsEc2 } : {}),
-        },
-        settings: this.input.settings,
-        ...(this.input.pageSize ? { pageSize: this.input.pageSize } : {}),
-        metricsCacheHours: this.input.metricsCacheHours,
-        window: this.input.window,
-        clockOffsetMs: this.input.now().getTime() - Date.now(),
-        prices: Object.fromEntries(own.map((r) => [r, this.input.prices(r)])),
-        kinds: this.input.kinds,
-      };
-      const worker = new Worker(src, { eval: isEval, workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
-      let started = false;
-      let closed!: () => void;
-      const w: PoolWorker = { worker, regions: own, meter: zeroMeter(), peakHeapBytes: 0, dead: null, closed: new Promise<void>((r) => (closed = r)) };
-      this.workers.push(w);
-      for (const r of own) this.byRegion.set(r, w);
-      ready.push(
-        new Promise<void>((resolve, reject) => {
-          worker.on('message', (m: FromWorker) => {
-            if (m.t === 'ready') {
-              started = true;
-              resolve();
-            } else this.onMessage(w, m);
-          });
-          worker.on('error', (e) => {
-            if (!started) reject(new Error(`a region worker could not start: ${e.message}`));
-            else this.kill(w, e, heapMb);
-          });
-          worker.on('exit', (code) => {
-            if (!started) reject(new Error(`a region worker exited (code ${code}) before it started`));
-            // Closing, a worker exits when it is done: nothing fails then.
-            else this.kill(w, new Error(`it exited with code ${code}`), heapMb, this.closing);
-            closed();
-          });
-        }),
-      );
-    }
-    await Promise.all(ready);
+  private get heapMb(): number {
+    return this.config.heapMb ?? DEFAULT_WORKER_HEAP_MB;
   }
 
-  /** A worker ended: its tasks fail (unless the pool was closing and it had nothing left). */
-  private kill(w: PoolWorker, e: Error, heapMb: number, quiet = false): void {
+  /** A worker for `own` regions (it takes them over from a dead one); `ready` settles when it can take tasks. */
+  private spawn(own: string[]): PoolWorker {
+    const { src, eval: isEval } = workerOptions(this.config.script);
+    const data: RegionWorkerData = {
+      kind: 'cloud-cleaner-region-worker',
+      accountId: this.input.accountId,
+      clients: {
+        profile: this.config.clients.profile,
+        defaultRegion: this.config.clients.defaultRegion,
+        ...(this.config.clients.maxAttemptsEc2 !== undefined ? { maxAttemptsEc2: this.config.clients.maxAttemptsEc2 } : {}),
+      },
+      settings: this.input.settings,
+      ...(this.input.pageSize ? { pageSize: this.input.pageSize } : {}),
+      metricsCacheHours: this.input.metricsCacheHours,
+      window: this.input.window,
+      clockOffsetMs: this.input.now().getTime() - Date.now(),
+      prices: Object.fromEntries(own.map((r) => [r, this.input.prices(r)])),
+      kinds: this.input.kinds,
+    };
+    const worker = new Worker(src, { eval: isEval, workerData: data, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
+    let started = false;
+    let closed!: () => void;
+    let ready!: { resolve(): void; reject(e: Error): void };
+    const w: PoolWorker = {
+      worker,
+      regions: own,
+      meter: zeroMeter(),
+      peakHeapBytes: 0,
+      dead: null,
+      closed: new Promise<void>((r) => (closed = r)),
+      ready: new Promise<void>((resolve, reject) => (ready = { resolve, reject })),
+    };
+    // Awaited by start() or by the tasks that come to a replacement; never left unhandled.
+    w.ready.catch(() => undefined);
+    this.workers.push(w);
+    for (const r of own) this.byRegion.set(r, w);
+    worker.on('message', (m: FromWorker) => {
+      if (m.t === 'ready') {
+        started = true;
+        ready.resolve();
+      } else this.onMessage(w, m);
+    });
+    // Only a worker that had started is replaced: one that cannot start would not start again.
+    worker.on('error', (e) => {
+      if (!started) ready.reject(new Error(`a region worker could not start: ${e.message}`));
+      this.kill(w, e, started);
+    });
+    worker.on('exit', (code) => {
+      if (!started) ready.reject(new Error(`a region worker exited (code ${code}) before it started`));
+      this.kill(w, new Error(`it exited with code ${code}`), started);
+      closed();
+    });
+    return w;
+  }
+
+  /**
+   * A worker ended. Its open streams fail (when the pool closes normally it has none left); its regions' tasks still
+   * to come go to a replacement (at most MAX_REPLACEMENTS per scan), so one worker's death fails the tasks it was
+   * running, not the rest of its regions. Without a replacement they fail with the same reason.
+   */
+  private kill(w: PoolWorker, e: Error, replace: boolean): void {
     if (w.dead !== null) return;
     const oom = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-    const why = oom ? `ran out of memory (its heap is capped at ${heapMb} MB)` : `stopped: ${e.message}`;
-    w.dead = new AppError('internal', `The scanning thread for ${w.regions.join(', ')} ${why}; the remaining tasks of ${w.regions.length === 1 ? 'that region' : 'those regions'} failed.`, {
-      awsCode: oom ? 'WorkerOutOfMemory' : 'WorkerStopped',
-    });
-    if (quiet) return;
+    const awsCode = oom ? 'WorkerOutOfMemory' : 'WorkerStopped';
+    const why = oom ? `ran out of memory (its heap is capped at ${this.heapMb} MB)` : `stopped: ${e.message}`;
+    w.dead = new AppError('internal', `The scanning thread for ${w.regions.join(', ')} ${why}; the tasks it was running failed.`, { awsCode });
     for (const s of this.streams.values()) {
       if (s.worker !== w || s.end) continue;
-      s.end = { error: new WorkerTaskError(w.dead, oom ? 'WorkerOutOfMemory' : 'WorkerStopped') };
+      s.end = { error: new WorkerTaskError(w.dead, awsCode) };
       this.wake(s);
+    }
+    if (!replace || this.closing || this.replacements >= MAX_REPLACEMENTS) return;
+    this.replacements++;
+    try {
+      this.spawn(w.regions);
+    } catch {
+      // Its regions stay with the dead worker: their tasks fail with its reason.
     }
   }
 
@@ -224,20 +255,22 @@ export class RegionPool {
         return;
       }
       case 'credentials?':
-        void this.config.clients.credentials().then(
-          (c) =>
-            this.post(w, {
-              t: 'credentials',
-              seq: m.seq,
-              value: {
-                accessKeyId: c.accessKeyId,
-                secretAccessKey: c.secretAccessKey,
-                ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
-                ...(c.expiration ? { expiration: c.expiration } : {}),
-              },
-            }),
-          (e: unknown) => this.post(w, { t: 'credentials', seq: m.seq, error: toAppError(e, { profile: this.config.clients.profile }).toDto() }),
-        );
+        void Promise.resolve()
+          .then(() => this.config.clients.credentials())
+          .then(
+            (c) =>
+              this.post(w, {
+                t: 'credentials',
+                seq: m.seq,
+                value: {
+                  accessKeyId: c.accessKeyId,
+                  secretAccessKey: c.secretAccessKey,
+                  ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+                  ...(c.expiration ? { expiration: c.expiration } : {}),
+                },
+              }),
+            (e: unknown) => this.post(w, { t: 'credentials', seq: m.seq, error: toAppError(e, { profile: this.config.clients.profile }).toDto() }),
+          );
         return;
       case 'cache-get': {
         const cache = this.input.cache;
@@ -263,18 +296,32 @@ export class RegionPool {
       case 'closed':
         w.peakHeapBytes = m.peakHeapBytes;
         return;
+      case 'meter':
+        return;
     }
   }
 
   /** The pages of one task run in its region's worker; throws what ended it (WorkerTaskError, an AbortError). */
-  async *pages(region: string, type: ResourceType, now: Date): AsyncGenerator<Finding[]> {
+  async *pages(region: string, type: ResourceType, now: Date, signal?: AbortSignal): AsyncGenerator<Finding[]> {
     const w = this.byRegion.get(region);
     if (w === undefined) throw new AppError('internal', `No region worker scans ${region}.`);
+    // A replacement may still be starting; one that cannot start fails the task with why.
+    await w.ready.catch((e: unknown) => {
+      throw new WorkerTaskError(new AppError('internal', `The scanning thread for ${region} could not be started again: ${e instanceof Error ? e.message : String(e)}`), 'WorkerStopped');
+    });
     if (w.dead) throw new WorkerTaskError(w.dead, String(w.dead.details?.awsCode ?? 'WorkerStopped'));
     const id = ++this.nextId;
     const s: Stream = { worker: w, pages: [], end: null, wake: null };
     this.streams.set(id, s);
     let finished = false;
+    // A cancelled scan stops reading at once, whatever the worker is doing (it is told by cancel()).
+    const onAbort = () => {
+      if (s.end) return;
+      s.end = { error: Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' }) };
+      this.wake(s);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
     try {
       this.post(w, { t: 'run', id, region, type, now });
       for (;;) {
@@ -293,6 +340,7 @@ export class RegionPool {
         await new Promise<void>((r) => (s.wake = r));
       }
     } finally {
+      signal?.removeEventListener('abort', onAbort);
       this.streams.delete(id);
       // The caller stopped reading (its write failed): the worker ends the task.
       if (!finished) this.post(w, { t: 'stop', id });
@@ -311,7 +359,7 @@ export class RegionPool {
     return sum;
   }
 
-  /** The largest heap a worker reported at its close (MB). */
+  /** The largest heap a worker reported at its close (MB; a worker that died reported none). */
   peakHeapMb(): number {
     return Math.round(Math.max(0, ...this.workers.map((w) => w.peakHeapBytes)) / 2 ** 20);
   }

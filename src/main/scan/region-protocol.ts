@@ -22,7 +22,7 @@ export interface RegionWorkerData {
   clockOffsetMs: number;
   /** The prices of this worker's regions, read on the scanning thread (the price cache is in the database). */
   prices: Record<string, RegionPrices | null>;
-  /** Kinds this scan runs (the worker builds the app's registry and checks them). */
+  /** Kinds this scan runs (the worker builds the app's own registry; a kind it lacks fails its tasks). */
   kinds: ResourceType[];
 }
 
@@ -43,6 +43,8 @@ export type FromWorker =
   | { t: 'done'; id: number; meter: MetricsMeter }
   | { t: 'failed'; id: number; error: AppErrorDto; awsCode: string; meter: MetricsMeter }
   | { t: 'cancelled'; id: number; meter: MetricsMeter }
+  /** After each CloudWatch call: every paid call is counted even if the worker dies next. */
+  | { t: 'meter'; meter: MetricsMeter }
   | { t: 'credentials?'; seq: number }
   | { t: 'cache-get'; seq: number; region: string; keys: string[]; window: MetricsWindow; freshAfter: Date }
   | { t: 'cache-put'; region: string; entries: Array<[string, DayPoint[]]>; window: MetricsWindow; fetchedAt: Date }

@@ -23,13 +23,10 @@ import { createHandlerRegistry } from '../handlers/registry';
 import { MetricsEngine, type MetricCache } from '../metrics/engine';
 import type { DayPoint } from '../metrics/types';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DEFAULT_HEAP_GOVERNOR, holdHeapGovernor } from './heap-governor';
 import { deserializeError, serializeError, type FromWorker, type RegionWorkerData, type ToWorker, type WorkerCredentials } from './region-protocol';
 
 /** Pages of one task sent ahead of the scanning thread's acknowledgements (memory stays bounded, the network busy). */
 const PAGES_AHEAD = 1;
-/** No forced collection while a worker's heap is under this. */
-const WORKER_HEAP_FLOOR_BYTES = 64 * 2 ** 20;
 /** Credentials are asked for again this long before they expire. */
 const REFRESH_BEFORE_MS = 5 * 60_000;
 
@@ -74,8 +71,30 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
     credentials,
     ...(data.clients.maxAttemptsEc2 !== undefined ? { maxAttemptsEc2: data.clients.maxAttemptsEc2 } : {}),
   }).then((f) => (factory = f));
+  // Awaited by every task (which fails with the cause); never left unhandled before the first one comes.
+  factoryReady.catch(() => undefined);
+  // After each CloudWatch call (its meter is counted when the answer is in): sent at once, so a worker that dies next
+  // has still reported every paid call it made.
+  const metered = new WeakSet<object>();
+  const cloudWatch = (region: string): CloudWatchClient => {
+    const c = factory!.client(CloudWatchClient, region);
+    if (!metered.has(c)) {
+      metered.add(c);
+      c.middlewareStack.add(
+        (next) => async (args) => {
+          try {
+            return await next(args);
+          } finally {
+            setImmediate(() => send({ t: 'meter', meter: { ...metrics.meter } }));
+          }
+        },
+        { step: 'initialize', name: 'cloudCleanerWorkerMeter' },
+      );
+    }
+    return c;
+  };
   const metrics = new MetricsEngine({
-    client: (region) => factory!.client(CloudWatchClient, region),
+    client: cloudWatch,
     window: data.window,
     cache,
     cacheHours: data.metricsCacheHours,
@@ -130,7 +149,7 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
     tasks.set(m.id, { credit: PAGES_AHEAD, stopped: false, wake: null });
     const handler = registry.get(m.type);
     try {
-      if (handler === undefined) throw new AppError('internal', `The scanning thread has no kind ${m.type}.`);
+      if (handler === undefined) throw new AppError('internal', `The region worker has no kind ${m.type} (it builds the app's own kinds only).`);
       await factoryReady;
       if (signal.aborted) throw abortError();
       const ctx = createHandlerContext({
@@ -213,10 +232,8 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
         break;
     }
   });
-  // This thread's own garbage is collected as the scan goes, as on the scanning thread (heap-governor.ts): the cap
-  // bounds a worker, the governor keeps it near what it holds.
-  const releaseHeap = holdHeapGovernor({ ...DEFAULT_HEAP_GOVERNOR, floorBytes: WORKER_HEAP_FLOOR_BYTES });
-  port.once('close', releaseHeap);
+  // No heap governor here: its collector is had by switching a process-wide V8 flag, which workers starting together
+  // would race on; the heap cap (resourceLimits) makes V8 collect early in a worker by itself.
   send({ t: 'ready' });
 }
 

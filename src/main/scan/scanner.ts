@@ -1,20 +1,16 @@
 import { setMaxListeners } from 'node:events';
 import { holdLease } from '../db/repos/run-leases';
-import type { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import type { RegionClients } from '../aws/clients';
-import { AppError, type AppErrorDto } from '../../shared/errors';
+import { AppError } from '../../shared/errors';
 import { awsErrorCode, toAppError } from '../aws/errors';
-import type { AppDb } from '../db/store';
 import { findingsWriter, markTaskGone, refreshStatistics, type FindingsWriter, type WriterReport } from '../db/repos/findings-store';
 import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
-import { discover, type DiscoveryDeps, type DiscoveryOptions, type DiscoveryResult } from '../discovery/discovery';
+import { discover, type DiscoveryResult } from '../discovery/discovery';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
 import { coverageOf, type HandlerRegistry } from '../handlers/registry';
 import { RegionInventory } from '../handlers/region-inventory';
 import { applyParts } from '../handlers/parts';
 import { createHandlerContext } from '../handlers/context';
-import type { PriceBook } from '../pricing/types';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { metricCacheFor } from '../db/repos/metric-series';
 import { MetricsEngine } from '../metrics/engine';
@@ -24,115 +20,13 @@ import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
 import { listRegions } from './regions';
 import { DEFAULT_HEAP_GOVERNOR, holdHeapGovernor } from './heap-governor';
-import { RegionPool, WorkerTaskError, type RegionWorkerConfig } from './region-pool';
+import { RegionPool, WorkerTaskError } from './region-pool';
+import type { RegionWorkersReport, ScanDeps, ScanOutcome, ScanProgressEvent, ScanRequest, ScanTaskProgress } from './scan-types';
 
-export type TaskStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-
-export interface ScanTaskProgress {
-  region: string;
-  resourceType: ResourceType;
-  status: TaskStatus;
-  /** Resources listed so far. */
-  found: number;
-  /** Unused resources among them. */
-  findings: number;
-  monthlySavings: number;
-  error?: AppErrorDto & { awsCode?: string };
-}
-
-export interface ScanProgressEvent {
-  scanId: number;
-  task?: ScanTaskProgress;
-  totals: { tasksDone: number; tasksFailed: number; tasksTotal: number; found: number; findings: number; monthlySavings: number };
-  /** Set on the last event of a scan. */
-  status?: ScanOutcome['status'];
-}
-
-export interface ScanSettings extends HandlerSettings {
-  /** Tasks (region × handler) running at once, all regions together. */
-  concurrency: number;
-  /** Tasks running at once in one region (EC2's request buckets are per account per region). */
-  perRegionConcurrency: number;
-  /** Describe page size (clamped per API by the handlers). */
-  pageSize?: number;
-  discovery?: DiscoveryOptions;
-  /** Fetched CloudWatch series younger than this are reused (0: never). Default DEFAULT_METRICS_CACHE_HOURS. */
-  metricsCacheHours?: number;
-  /** SQLite: the findings are written on a worker thread (resource-writer-thread.ts). Default true. */
-  writerThread?: boolean;
-}
-
-/** Whether a scan's regions ran on worker threads (ScanDeps.workers), and if not, why. */
-export interface RegionWorkersReport {
-  /** Worker threads the regions ran on; 0 = on the scanning thread. */
-  workers: number;
-  /** The largest heap one of them used (MB, sampled at each page it sent). */
-  peakHeapMb?: number;
-  fallbackReason?: string;
-}
+export * from './scan-types';
 
 /** The scanning thread's heap floor for forced collections when the regions run on workers. */
 const POOLED_HEAP_FLOOR_BYTES = 48 * 2 ** 20;
-
-export const DEFAULT_SCAN_SETTINGS = {
-  concurrency: 32,
-  // All five EC2 handlers of a region at once stay well inside the Describe bucket (100 burst, 20/s refill);
-  // adaptive retries absorb the rest.
-  perRegionConcurrency: 5,
-} as const;
-
-export interface ScanDeps {
-  /** The local SQLite file or a PostgreSQL team store. */
-  db: AppDb;
-  accountId: string;
-  /** Regional SDK clients by service (the client factory): handlers get them through their context. */
-  clients: RegionClients;
-  costExplorer: () => CostExplorerClient;
-  /** Costs from the organization-level request instead of this account's own (see DiscoveryDeps.costs). */
-  costs?: DiscoveryDeps['costs'];
-  /** Region used for DescribeRegions. */
-  homeRegion: string;
-  registry: HandlerRegistry;
-  prices: PriceBook;
-  settings: ScanSettings;
-  emit?: (ev: ScanProgressEvent) => void;
-  now?: () => Date;
-  /**
-   * Run the regions' tasks on worker threads (region-pool.ts), with the app's own kinds (the registry must be the
-   * built-in one: a worker builds its own). Absent: every task runs on this thread.
-   */
-  workers?: RegionWorkerConfig;
-}
-
-export interface ScanRequest {
-  /** 'all' = every region enabled for the account. */
-  regions: 'all' | string[];
-  forceDiscovery?: boolean;
-  /** Skip Cost Explorer entirely (every handler runs). */
-  skipDiscovery?: boolean;
-  signal?: AbortSignal;
-  /** Called as soon as the scan record exists (the UI gets the id before the scan ends). */
-  onStarted?: (scanId: number) => void;
-}
-
-export interface ScanOutcome {
-  scanId: number;
-  status: 'succeeded' | 'partial' | 'failed' | 'cancelled';
-  regions: string[];
-  handlers: ResourceType[];
-  discovery: DiscoveryResult | null;
-  tasksTotal: number;
-  tasksFailed: number;
-  resourcesSeen: number;
-  findings: number;
-  monthlySavings: number;
-  failures: { region: string; handler: string; errorCode: string; message: string }[];
-  /** SQLite: whether the findings were written on the writer thread, and if not, why (resource-writer-thread.ts). */
-  writer?: WriterReport;
-  /** Asked for region workers (ScanDeps.workers): how many ran, or why none did. */
-  regionWorkers?: RegionWorkersReport;
-  error?: AppErrorDto;
-}
 
 /** Handlers covering a service discovery found active; every handler when discovery failed or was skipped. */
 export function selectHandlers(registry: HandlerRegistry, discovery: DiscoveryResult | null): ResourceHandler[] {
@@ -159,18 +53,11 @@ function isAbortError(e: unknown, signal?: AbortSignal): boolean {
  * task that fails leaves its previous data untouched and is recorded in `scan_failures`.
  */
 export async function runScan(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
-  // The parsed pages' garbage is collected as the scan goes, not left to pile up (heap-governor.ts).
-  // With region workers this thread holds little more than pages in transit: collected from a lower floor.
-  const releaseHeap = holdHeapGovernor(deps.workers ? { ...DEFAULT_HEAP_GOVERNOR, floorBytes: POOLED_HEAP_FLOOR_BYTES } : DEFAULT_HEAP_GOVERNOR);
-  try {
-    // At most one scan per account at a time, across processes and machines, and within this one (run-leases.ts): a
-    // second is refused with the holder's host, user and start. A scan that loses its lease is cancelled.
-    return await holdLease(deps.db.db, { accountId: deps.accountId, kind: 'scan' }, (lost) =>
-      runScanHeld(deps, { ...req, signal: req.signal ? AbortSignal.any([req.signal, lost]) : lost }),
-    );
-  } finally {
-    releaseHeap();
-  }
+  // At most one scan per account at a time, across processes and machines, and within this one (run-leases.ts): a
+  // second is refused with the holder's host, user and start. A scan that loses its lease is cancelled.
+  return holdLease(deps.db.db, { accountId: deps.accountId, kind: 'scan' }, (lost) =>
+    runScanHeld(deps, { ...req, signal: req.signal ? AbortSignal.any([req.signal, lost]) : lost }),
+  );
 }
 
 async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcome> {
@@ -312,6 +199,13 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   totals.tasksTotal = tasks.length;
   for (const t of tasks) emit({ task: { region: t.region, resourceType: t.handler.type, status: 'queued', found: 0, findings: 0, monthlySavings: 0 } });
 
+  // What the kinds see of the scan's settings (here and in the region workers).
+  const handlerSettings: HandlerSettings = {
+    stoppedInstanceDays: deps.settings.stoppedInstanceDays,
+    protectionTagKey: deps.settings.protectionTagKey,
+    ...(deps.settings.kinds ? { kinds: deps.settings.kinds } : {}),
+    ...(deps.settings.metricsLookbackDays !== undefined ? { metricsLookbackDays: deps.settings.metricsLookbackDays } : {}),
+  };
   let cancelled = false;
   const runTask = async ({ region, handler }: { region: string; handler: ResourceHandler }): Promise<void> => {
     const progress: ScanTaskProgress = { region, resourceType: handler.type, status: 'running', found: 0, findings: 0, monthlySavings: 0 };
@@ -331,12 +225,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
         accountId,
         clients: deps.clients,
         prices: deps.prices.forRegion(region),
-        settings: {
-          stoppedInstanceDays: deps.settings.stoppedInstanceDays,
-          protectionTagKey: deps.settings.protectionTagKey,
-          ...(deps.settings.kinds ? { kinds: deps.settings.kinds } : {}),
-          ...(deps.settings.metricsLookbackDays !== undefined ? { metricsLookbackDays: deps.settings.metricsLookbackDays } : {}),
-        },
+        settings: handlerSettings,
         metrics: metrics.forRegion(region),
         now: now(),
         ...(signal ? { signal } : {}),
@@ -347,7 +236,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       for await (const scanned of handler.scan(ctx)) yield scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
     }
     try {
-      for await (const page of pool ? pool.pages(region, handler.type, now()) : here()) {
+      for await (const page of pool ? pool.pages(region, handler.type, now(), signal) : here()) {
         if (signal?.aborted) throw Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
         const full = writer.add(page);
         if (full) await full;
@@ -389,43 +278,44 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       emit({ task: { ...progress, status: 'failed', error: { ...app.toDto(), awsCode } } });
     }
   };
-  // Region workers, when asked for: where they cannot start, the tasks run here and the outcome says why.
-  if (deps.workers && tasks.length > 0) {
-    try {
-      pool = await RegionPool.start(deps.workers, {
-        accountId,
-        regions,
-        kinds: handlers.map((h) => h.type),
-        settings: {
-          stoppedInstanceDays: deps.settings.stoppedInstanceDays,
-          protectionTagKey: deps.settings.protectionTagKey,
-          ...(deps.settings.kinds ? { kinds: deps.settings.kinds } : {}),
-          ...(deps.settings.metricsLookbackDays !== undefined ? { metricsLookbackDays: deps.settings.metricsLookbackDays } : {}),
-        },
-        ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),
-        metricsCacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
-        window,
-        now,
-        prices: (r) => deps.prices.forRegion(r),
-        cache: metricCache,
-      });
-      workersReport = { workers: pool.size };
-    } catch (e) {
-      workersReport = { workers: 0, fallbackReason: e instanceof Error ? e.message : String(e) };
-    }
-  }
-  const cancelWorkers = () => pool?.cancel();
-  signal?.addEventListener('abort', cancelWorkers, { once: true });
-  // Created last, just before the try that closes it (on SQLite it owns a worker thread).
+  // Created last, just before the try that closes it (on SQLite it owns a worker thread; so may the region pool).
   store = findingsWriter(db, accountId, (f) => deps.registry.get(f.resourceType)?.serviceCodes[0] ?? 'unknown', { thread: deps.settings.writerThread ?? true });
   const writer = new BatchedWriter(store, scanId, now);
+  const cancelWorkers = () => pool?.cancel();
+  let releaseHeap = (): void => undefined;
   try {
+    // Region workers, when asked for: where they cannot start, the tasks run here and the outcome says why.
+    if (deps.workers && tasks.length > 0) {
+      try {
+        pool = await RegionPool.start(deps.workers, {
+          accountId,
+          regions,
+          kinds: handlers.map((h) => h.type),
+          settings: handlerSettings,
+          ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),
+          metricsCacheHours: deps.settings.metricsCacheHours ?? DEFAULT_METRICS_CACHE_HOURS,
+          window,
+          now,
+          prices: (r) => deps.prices.forRegion(r),
+          cache: metricCache,
+        });
+        workersReport = { workers: pool.size };
+      } catch (e) {
+        workersReport = { workers: 0, fallbackReason: e instanceof Error ? e.message : String(e) };
+      }
+    }
+    signal?.addEventListener('abort', cancelWorkers, { once: true });
+    // The parsed pages' garbage is collected as the scan goes, not left to pile up (heap-governor.ts). With region
+    // workers this thread holds little more than pages in transit: collected from a lower floor. (The scans of one
+    // process share the governor: the first one's settings hold while any runs.)
+    releaseHeap = holdHeapGovernor(pool ? { ...DEFAULT_HEAP_GOVERNOR, floorBytes: POOLED_HEAP_FLOOR_BYTES } : DEFAULT_HEAP_GOVERNOR);
     await Promise.all(
       tasks.map((t) =>
         global(() => (usesMetrics(t.handler) ? perRegionMetrics : perRegion).get(t.region)!(() => runTask(t).finally(() => releaseInventory(t.region, t.handler)))),
       ),
     );
   } finally {
+    releaseHeap();
     // What was seen is stored, whatever ended the scan (a failed write already failed its tasks), and the writer's
     // thread ends with it.
     // The metrics cache's writes (not awaited by the tasks; the workers' come through the pool) are done before the
