@@ -173,8 +173,18 @@ describe('cloud-cleaner CLI against the simulator', () => {
     expect(j.run.monthlySavings).toBeCloseTo(1.2, 6);
   });
 
+  it('scan --workers 0 keeps the regions on the main thread; --workers 2 starts two', async () => {
+    const db = path.join(dir, 'workers.db');
+    type Threads = { threads: { regionWorkers: { workers: number; fallbackReason?: string } } };
+    const none = JSON.parse((await cli(['scan', '--profile', 'sim', '--db', db, '--workers', '0', '--json'])).out) as Threads;
+    expect(none.threads.regionWorkers).toEqual({ workers: 0 });
+    const two = JSON.parse((await cli(['scan', '--profile', 'sim', '--db', db, '--workers', '2', '--json'])).out) as Threads;
+    expect(two.threads.regionWorkers).toMatchObject({ workers: 2 });
+    expect(two.threads.regionWorkers.fallbackReason).toBeUndefined();
+  });
+
   it('bad usage exits 2 with one clear line and the usage', async () => {
-    for (const args of [['scan'], ['scan', '--profile', 'sim', '--bogus'], ['scan', '--profile', 'sim', '--regions', 'mars-1'], ['nope'], ['clean', '--profile', 'sim', '--finding', 'x'], ['findings', '--json', '--csv'], ['findings', '--ignored', 'sometimes']]) {
+    for (const args of [['scan'], ['scan', '--profile', 'sim', '--bogus'], ['scan', '--profile', 'sim', '--regions', 'mars-1'], ['scan', '--profile', 'sim', '--workers', '9'], ['scan', '--profile', 'sim', '--workers', 'two'], ['nope'], ['clean', '--profile', 'sim', '--finding', 'x'], ['findings', '--json', '--csv'], ['findings', '--ignored', 'sometimes']]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.split('\n')[0]).toMatch(/^cloud-cleaner: /);

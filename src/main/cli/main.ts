@@ -2,7 +2,7 @@
  * cloud-cleaner — the headless command line over the same services as the app (for scripts and cron).
  *
  *   cloud-cleaner profiles [--json]
- *   cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
+ *   cloud-cleaner scan --profile P [--regions all|r1,r2] [--workers N] [--db FILE] [--json]
  *   cloud-cleaner scan --profile P --all-accounts [--role NAME] [--accounts ID,ID] [--regions …] [--db FILE] [--json]
  *   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--ignored exclude|include|only] [--json|--csv]
     --ignored: findings you ignored (snoozed) are left out by default; include them, or list only them
@@ -23,6 +23,7 @@ import { uploadCommand } from './upload-command';
 import { findingsCommand } from './findings-command';
 import { scanAllCommand } from './scan-all-command';
 import { scanCommand } from './scan-command';
+import { MAX_WORKERS } from '../scan/region-pool';
 import { IGNORED_MODES, type IgnoredMode } from '../../shared/dto/snooze';
 
 /**
@@ -42,7 +43,8 @@ export interface CliIo {
 
 const USAGE = `usage:
   cloud-cleaner profiles [--json]
-  cloud-cleaner scan --profile P [--regions all|r1,r2] [--db FILE] [--json]
+  cloud-cleaner scan --profile P [--regions all|r1,r2] [--workers N] [--db FILE] [--json]
+    --workers N: worker threads for the regions (default: one per core but one, at most 4; 0: the main thread only)
   cloud-cleaner scan --profile P --all-accounts [--role NAME] [--accounts ID,ID] [--regions all|r1,r2] [--db FILE] [--json]
     --all-accounts: the profile's account and its organization's accounts, each through a role (default OrganizationAccountAccessRole)
   cloud-cleaner findings [--db FILE] [--profile P | --account ID] [--json|--csv]
@@ -53,6 +55,14 @@ const USAGE = `usage:
   store (every command but profiles): the app's database by default; --db FILE for another SQLite file;
     --database-url postgres://USER:PASSWORD@HOST:PORT/DB[?sslmode=require|verify-ca|verify-full&sslrootcert=CA.pem]
     (or CLOUD_CLEANER_DATABASE_URL) for a team store; --migrate-database to update an older team store's schema`;
+
+/** --workers N: 0 (the main thread only) to MAX_WORKERS; absent: the pool's own count for this machine. */
+function parseWorkers(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > MAX_WORKERS) throw new UsageError(`--workers: a whole number from 0 to ${MAX_WORKERS} (not "${v}")`);
+  return n;
+}
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -65,6 +75,7 @@ const OPTIONS = {
   account: { type: 'string' },
   ignored: { type: 'string' },
   'all-accounts': { type: 'boolean' },
+  workers: { type: 'string' },
   role: { type: 'string' },
   accounts: { type: 'string' },
   finding: { type: 'string', multiple: true },
@@ -77,7 +88,7 @@ const OPTIONS = {
 
 const ALLOWED: Record<string, readonly string[]> = {
   profiles: ['json'],
-  scan: ['profile', 'regions', 'db', 'database-url', 'migrate-database', 'json', 'all-accounts', 'role', 'accounts'],
+  scan: ['profile', 'regions', 'workers', 'db', 'database-url', 'migrate-database', 'json', 'all-accounts', 'role', 'accounts'],
   findings: ['db', 'database-url', 'migrate-database', 'profile', 'account', 'ignored', 'json', 'csv'],
   'upload-history': ['db', 'database-url', 'migrate-database', 'json'],
   clean: ['profile', 'db', 'database-url', 'migrate-database', 'finding', 'action', 'confirm-account', 'dry-run', 'snapshot-volumes', 'json'],
@@ -127,7 +138,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const regions = parseRegions(v.regions);
         if (!v['all-accounts']) {
           if (v.role !== undefined || v.accounts !== undefined) throw new UsageError('--role and --accounts go with --all-accounts');
-          return await scanCommand({ profile: v.profile, regions, store: cliStore(v), json: v.json === true, workerScript: REGION_WORKER_SCRIPT }, io);
+          const workers = parseWorkers(v.workers);
+          return await scanCommand(
+            { profile: v.profile, regions, store: cliStore(v), json: v.json === true, ...(workers === 0 ? {} : { workerScript: REGION_WORKER_SCRIPT }), ...(workers ? { workers } : {}) },
+            io,
+          );
         }
         let accounts: string[] | undefined;
         if (v.accounts !== undefined) {

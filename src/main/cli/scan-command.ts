@@ -20,6 +20,8 @@ export interface ScanCommandInput {
   registry?: HandlerRegistry;
   /** The region workers' module; with the app's own kinds (no `registry`), the regions run on worker threads. */
   workerScript?: string;
+  /** How many (--workers); default the pool's own count for this machine. */
+  workers?: number;
 }
 
 /** A full scan (discovery from cache unless stale + every region × handler), then a summary or one JSON object. */
@@ -46,7 +48,7 @@ export async function scanCommand(input: ScanCommandInput, io: CliIo): Promise<n
         prices: prices.book(),
         settings,
         ...(input.workerScript && !input.registry
-          ? { workers: { script: input.workerScript, clients: s.clients.replica } }
+          ? { workers: { script: input.workerScript, clients: s.clients.replica, ...(input.workers ? { size: input.workers } : {}) } }
           : {}),
         ...(input.json
           ? {}

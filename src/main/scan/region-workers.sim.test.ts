@@ -60,6 +60,11 @@ it('regions on two workers leave the same rows, make the same requests and meter
   expect(inWorkers.monthlySavings).toBeCloseTo(here.monthlySavings, 6);
   expect(stateOf(other)).toEqual(stateOf(s.db));
   expect(workerCounts.byOperation).toEqual(hereCounts.byOperation);
+  // No call per resource in the workers either: the one-resource reads are left to plan time and the re-check.
+  for (const op of ['ec2:DescribeInstanceAttribute', 'ec2:DescribeImageAttribute', 'rds:DescribeDBSnapshotAttributes', 'rds:ListTagsForResource', 'elasticache:ListTagsForResource', 'es:ListTags', 'es:DescribeDomain']) {
+    expect(workerCounts.byOperation[op], op).toBeUndefined();
+  }
+  expect(workerCounts.total).toBeLessThan(0.05 * inWorkers.resourcesSeen);
   const metricsOf = async (db: DbHandle, id: number) => {
     const { requested, calls, fromCache, listMetricsCalls } = (await getScan(db.db, id))!.metrics;
     return { requested, calls, fromCache, listMetricsCalls };
