@@ -18,7 +18,7 @@
 import { DescribeAddressesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Address, Image, Instance, Snapshot, Volume } from '@aws-sdk/client-ec2';
 import { clampPageSize } from './ec2-common';
-import type { HandlerContext } from './handler';
+import type { HandlerContext, ResourceHandler } from './handler';
 
 /** A page stream that any number of consumers can read from the start, fetched once. */
 export class ReplayablePages<T> {
@@ -81,6 +81,39 @@ export type RegionListing = (typeof REGION_LISTINGS)[number];
 
 /** The inventory key of the shared tag listings (tagging.ts); held by every kind that declares `tagTypes`. */
 export const TAG_LISTINGS = 'tags';
+
+/**
+ * A scan's inventories, one per region (made at its first task), for the given kinds: a listing is freed when the last
+ * task that declared it ends, a region's inventory when its last task ends (`release`).
+ */
+export class RegionInventories {
+  private readonly holders = new Map<string, number>();
+  private readonly tagTypes: Map<string, readonly string[]>;
+  private readonly regions = new Map<string, { inventory: RegionInventory; pending: number }>();
+
+  constructor(private readonly kinds: ReadonlyArray<Pick<ResourceHandler, 'type' | 'listings' | 'tagTypes'>>) {
+    for (const h of kinds) for (const l of h.listings ?? []) this.holders.set(l, (this.holders.get(l) ?? 0) + 1);
+    this.tagTypes = new Map(kinds.map((h) => [h.type as string, h.tagTypes ?? []]));
+  }
+
+  of(region: string): RegionInventory {
+    let entry = this.regions.get(region);
+    if (entry === undefined) {
+      entry = { inventory: new RegionInventory(this.holders, this.tagTypes), pending: this.kinds.length };
+      this.regions.set(region, entry);
+    }
+    return entry.inventory;
+  }
+
+  /** A task of `handler` in `region` ended (done, failed or cancelled). */
+  release(region: string, handler: Pick<ResourceHandler, 'type' | 'listings'>): void {
+    const entry = this.regions.get(region);
+    if (entry === undefined) return;
+    for (const l of handler.listings ?? []) entry.inventory.release(l);
+    entry.inventory.finish(handler.type);
+    if (--entry.pending === 0) this.regions.delete(region);
+  }
+}
 
 /** Per (scan, region): memoized listings and lookups, keyed by name. */
 export class RegionInventory {

@@ -18,7 +18,7 @@ import { registerBuiltinHandlers } from '../handlers/builtin';
 import { createHandlerContext } from '../handlers/context';
 import type { ResourceHandler, ResourceType } from '../handlers/handler';
 import { applyParts } from '../handlers/parts';
-import { RegionInventory } from '../handlers/region-inventory';
+import { RegionInventories } from '../handlers/region-inventory';
 import { createHandlerRegistry } from '../handlers/registry';
 import { MetricsEngine, type MetricCache } from '../metrics/engine';
 import type { DayPoint } from '../metrics/types';
@@ -103,28 +103,8 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
     signal,
   });
 
-  // One inventory per region (its listings shared by its kinds), freed as in scanner.ts: a listing when the last task
-  // that declared it ends, the inventory with the region's last task.
-  const handlers = data.kinds.map((k) => registry.get(k)).filter((h): h is ResourceHandler => h !== undefined);
-  const holders = new Map<string, number>();
-  for (const h of handlers) for (const l of h.listings ?? []) holders.set(l, (holders.get(l) ?? 0) + 1);
-  const tagTypes = new Map(handlers.map((h) => [h.type as string, h.tagTypes ?? []]));
-  const inventories = new Map<string, { inventory: RegionInventory; pending: number }>();
-  const inventoryOf = (region: string): RegionInventory => {
-    let entry = inventories.get(region);
-    if (entry === undefined) {
-      entry = { inventory: new RegionInventory(holders, tagTypes), pending: handlers.length };
-      inventories.set(region, entry);
-    }
-    return entry.inventory;
-  };
-  const release = (region: string, handler: ResourceHandler): void => {
-    const entry = inventories.get(region);
-    if (entry === undefined) return;
-    for (const l of handler.listings ?? []) entry.inventory.release(l);
-    entry.inventory.finish(handler.type);
-    if (--entry.pending === 0) inventories.delete(region);
-  };
+  // One inventory per region (its listings shared by its kinds), freed as on the scanning thread.
+  const inventories = new RegionInventories(data.kinds.map((k) => registry.get(k)).filter((h): h is ResourceHandler => h !== undefined));
 
   let peakHeap = 0;
   // Per task: pages it may still send before an acknowledgement, and whether the scanning thread stopped reading it.
@@ -162,7 +142,7 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
         now: m.now,
         signal,
         ...(data.pageSize ? { pageSize: data.pageSize } : {}),
-        inventory: inventoryOf(m.region),
+        inventory: inventories.of(m.region),
       });
       for await (const scanned of handler.scan(ctx)) {
         if (signal.aborted) throw abortError();
@@ -182,7 +162,7 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
       }
     } finally {
       tasks.delete(m.id);
-      if (handler) release(m.region, handler);
+      if (handler) inventories.release(m.region, handler);
     }
   };
 

@@ -8,7 +8,7 @@ import { completeScan, createScan, recordScanFailure } from '../db/repos/scans';
 import { discover, type DiscoveryResult } from '../discovery/discovery';
 import type { Finding, HandlerSettings, ResourceHandler, ResourceType } from '../handlers/handler';
 import { coverageOf, type HandlerRegistry } from '../handlers/registry';
-import { RegionInventory } from '../handlers/region-inventory';
+import { RegionInventories } from '../handlers/region-inventory';
 import { applyParts } from '../handlers/parts';
 import { createHandlerContext } from '../handlers/context';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
@@ -183,19 +183,8 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
   const metricPool = Math.max(1, deps.settings.perRegionConcurrency, Math.min(metricKinds, 3 * deps.settings.perRegionConcurrency));
   const perRegionMetrics = new Map(regions.map((r) => [r, createLimiter(metricPool)]));
   const tasks = regions.flatMap((region) => byMetrics.map((handler) => ({ region, handler })));
-  // One inventory per region (listings shared by its handlers). A listing is freed when the last task that declared
-  // it ends; the inventory when the region's last task ends.
-  const holders = new Map<string, number>();
-  for (const h of handlers) for (const l of h.listings ?? []) holders.set(l, (holders.get(l) ?? 0) + 1);
-  const tagTypes = new Map(handlers.map((h) => [h.type as string, h.tagTypes ?? []]));
-  const inventories = new Map(regions.map((r) => [r, { inventory: new RegionInventory(holders, tagTypes), pending: handlers.length }]));
-  const releaseInventory = (region: string, handler: ResourceHandler): void => {
-    const entry = inventories.get(region);
-    if (entry === undefined) return;
-    for (const l of handler.listings ?? []) entry.inventory.release(l);
-    entry.inventory.finish(handler.type);
-    if (--entry.pending === 0) inventories.delete(region);
-  };
+  // One inventory per region (listings shared by its handlers), for the tasks run on this thread.
+  const inventories = new RegionInventories(handlers);
   totals.tasksTotal = tasks.length;
   for (const t of tasks) emit({ task: { region: t.region, resourceType: t.handler.type, status: 'queued', found: 0, findings: 0, monthlySavings: 0 } });
 
@@ -230,7 +219,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
         now: now(),
         ...(signal ? { signal } : {}),
         ...(deps.settings.pageSize ? { pageSize: deps.settings.pageSize } : {}),
-        ...(inventories.has(region) ? { inventory: inventories.get(region)!.inventory } : {}),
+        inventory: inventories.of(region),
       });
       const billingServiceOf = (type: string): string | undefined => deps.registry.get(type as ResourceType)?.billingServiceCode;
       for await (const scanned of handler.scan(ctx)) yield scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
@@ -311,7 +300,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
     releaseHeap = holdHeapGovernor(pool ? { ...DEFAULT_HEAP_GOVERNOR, floorBytes: POOLED_HEAP_FLOOR_BYTES } : DEFAULT_HEAP_GOVERNOR);
     await Promise.all(
       tasks.map((t) =>
-        global(() => (usesMetrics(t.handler) ? perRegionMetrics : perRegion).get(t.region)!(() => runTask(t).finally(() => releaseInventory(t.region, t.handler)))),
+        global(() => (usesMetrics(t.handler) ? perRegionMetrics : perRegion).get(t.region)!(() => runTask(t).finally(() => inventories.release(t.region, t.handler)))),
       ),
     );
   } finally {
