@@ -136,11 +136,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case 'scan': {
         if (!v.profile) throw new UsageError('scan needs --profile P');
         const regions = parseRegions(v.regions);
+        const workers = parseWorkers(v.workers);
+        // --workers 0: no region workers; N: that many (with --all-accounts, divided among the accounts scanned at once).
+        const threads = { ...(workers === 0 ? {} : { workerScript: REGION_WORKER_SCRIPT }), ...(workers ? { workers } : {}) };
         if (!v['all-accounts']) {
           if (v.role !== undefined || v.accounts !== undefined) throw new UsageError('--role and --accounts go with --all-accounts');
-          const workers = parseWorkers(v.workers);
           return await scanCommand(
-            { profile: v.profile, regions, store: cliStore(v), json: v.json === true, ...(workers === 0 ? {} : { workerScript: REGION_WORKER_SCRIPT }), ...(workers ? { workers } : {}) },
+            { profile: v.profile, regions, store: cliStore(v), json: v.json === true, ...threads },
             io,
           );
         }
@@ -151,7 +153,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           if (accounts.length === 0 || bad.length > 0) throw new UsageError(`--accounts: not a 12-digit account id: ${bad.join(', ') || '(empty)'}`);
         }
         return await scanAllCommand(
-          { profile: v.profile, regions, store: cliStore(v), json: v.json === true, workerScript: REGION_WORKER_SCRIPT, ...(v.role !== undefined ? { role: v.role } : {}), ...(accounts ? { accounts } : {}) },
+          { profile: v.profile, regions, store: cliStore(v), json: v.json === true, ...threads, ...(v.role !== undefined ? { role: v.role } : {}), ...(accounts ? { accounts } : {}) },
           io,
         );
       }

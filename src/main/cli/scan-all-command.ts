@@ -34,6 +34,8 @@ export interface ScanAllInput {
   registry?: HandlerRegistry;
   /** The region workers' module; with the app's own kinds (no `registry`), each account's regions run on workers. */
   workerScript?: string;
+  /** Region workers in all (--workers), divided among the accounts scanned at once; default the machine's count. */
+  workers?: number;
 }
 
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
@@ -80,7 +82,7 @@ export async function scanAllCommand(input: ScanAllInput, io: CliIo): Promise<nu
         home: h,
         settings,
         prices: prices.book(),
-        ...(input.workerScript && !input.registry ? { workerScript: input.workerScript } : {}),
+        ...(input.workerScript && !input.registry ? { workerScript: input.workerScript, ...(input.workers ? { workers: input.workers } : {}) } : {}),
         openMember: async (t, signal) => {
           const s = await openMemberSession({ db: handle, home: h, accountId: t.accountId, roleName: t.roleName!, signal });
           return { session: s, release: () => s.close() };

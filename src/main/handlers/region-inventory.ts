@@ -97,21 +97,24 @@ export class RegionInventories {
   }
 
   of(region: string): RegionInventory {
+    return this.entry(region).inventory;
+  }
+
+  /** A task of `handler` in `region` ended (done, failed or cancelled), or will not run here. */
+  release(region: string, handler: Pick<ResourceHandler, 'type' | 'listings'>): void {
+    const entry = this.entry(region);
+    for (const l of handler.listings ?? []) entry.inventory.release(l);
+    entry.inventory.finish(handler.type);
+    if (--entry.pending === 0) this.regions.delete(region);
+  }
+
+  private entry(region: string): { inventory: RegionInventory; pending: number } {
     let entry = this.regions.get(region);
     if (entry === undefined) {
       entry = { inventory: new RegionInventory(this.holders, this.tagTypes), pending: this.kinds.length };
       this.regions.set(region, entry);
     }
-    return entry.inventory;
-  }
-
-  /** A task of `handler` in `region` ended (done, failed or cancelled). */
-  release(region: string, handler: Pick<ResourceHandler, 'type' | 'listings'>): void {
-    const entry = this.regions.get(region);
-    if (entry === undefined) return;
-    for (const l of handler.listings ?? []) entry.inventory.release(l);
-    entry.inventory.finish(handler.type);
-    if (--entry.pending === 0) this.regions.delete(region);
+    return entry;
   }
 }
 

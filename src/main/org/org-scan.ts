@@ -69,6 +69,8 @@ export interface OrgScanDeps {
    * (scan/region-pool.ts): the machine's worker count divided among the accounts scanned at once, at least one each.
    */
   workerScript?: string;
+  /** Region workers in all (default workerCount()), divided among the accounts scanned at once. */
+  workers?: number;
   onAccount?: (p: OrgAccountProgress) => void;
   onScan?: (accountId: string, ev: ScanProgressEvent) => void;
 }
@@ -157,7 +159,7 @@ export async function runOrgScan(
           registry: s.registry,
           prices: deps.prices,
           settings,
-          ...(deps.workerScript ? { workers: { script: deps.workerScript, clients: s.clients.replica, size: Math.max(1, Math.floor(workerCount() / atOnce)) } } : {}),
+          ...(deps.workerScript ? { workers: { script: deps.workerScript, clients: s.clients.replica, size: Math.max(1, Math.floor((deps.workers ?? workerCount()) / atOnce)) } } : {}),
           emit: (ev) => {
             deps.onScan?.(t.accountId, ev);
             update(t.accountId, { scanId: ev.scanId, findings: ev.totals.findings, monthlySavings: ev.totals.monthlySavings, tasksDone: ev.totals.tasksDone, tasksTotal: ev.totals.tasksTotal });

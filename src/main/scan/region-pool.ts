@@ -43,6 +43,9 @@ export const DEFAULT_WORKER_HEAP_MB = 256;
 /** At most this many workers, however many cores: AWS's per-region request limits, not CPU, bound a larger pool. */
 export const MAX_WORKERS = 4;
 
+/** A worker not ready this long after it was started is ended (a replacement's tasks then fail). */
+export const START_TIMEOUT_MS = 60_000;
+
 /** Workers started in place of dead ones, per scan (a region that kills every worker it gets fails after these). */
 export const MAX_REPLACEMENTS = 2;
 
@@ -67,7 +70,7 @@ export interface RegionPoolInput {
 interface Stream {
   worker: PoolWorker;
   pages: Finding[][];
-  end: { error?: unknown } | null;
+  end: { error?: unknown; byWorker?: boolean } | null;
   wake: (() => void) | null;
 }
 
@@ -110,6 +113,8 @@ export class RegionPool {
   private nextId = 0;
   private closing = false;
   private replacements = 0;
+  /** Kinds whose task went to a worker, by region: a replacement frees their share of its regions' listings. */
+  private readonly dispatched = new Map<string, Set<ResourceType>>();
 
   private constructor(
     private readonly config: RegionWorkerConfig,
@@ -127,12 +132,15 @@ export class RegionPool {
     try {
       for (const own of dealt) started.push(pool.spawn(own));
     } catch (e) {
+      // Closing: the ones that did start are not replaced as they end.
+      pool.closing = true;
       await Promise.all(started.map((w) => w.worker.terminate()));
       throw new Error(`a region worker could not start: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     const ready = await Promise.allSettled(started.map((w) => w.ready));
     const failed = ready.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
+      pool.closing = true;
       await Promise.all(started.map((w) => w.worker.terminate()));
       throw failed.reason;
     }
@@ -166,9 +174,13 @@ export class RegionPool {
       clockOffsetMs: this.input.now().getTime() - Date.now(),
       prices: Object.fromEntries(own.map((r) => [r, this.input.prices(r)])),
       kinds: this.input.kinds,
+      ranElsewhere: Object.fromEntries(own.map((r) => [r, [...(this.dispatched.get(r) ?? [])]])),
     };
     const worker = new Worker(src, { eval: isEval, workerData: data, resourceLimits: { maxOldGenerationSizeMb: this.heapMb } });
     let started = false;
+    // A worker that neither starts nor fails is ended (its 'exit' then rejects `ready`).
+    const startTimer = setTimeout(() => void worker.terminate(), START_TIMEOUT_MS);
+    startTimer.unref();
     let closed!: () => void;
     let ready!: { resolve(): void; reject(e: Error): void };
     const w: PoolWorker = {
@@ -187,6 +199,7 @@ export class RegionPool {
     worker.on('message', (m: FromWorker) => {
       if (m.t === 'ready') {
         started = true;
+        clearTimeout(startTimer);
         ready.resolve();
       } else this.onMessage(w, m);
     });
@@ -213,10 +226,10 @@ export class RegionPool {
     const oom = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
     const awsCode = oom ? 'WorkerOutOfMemory' : 'WorkerStopped';
     const why = oom ? `ran out of memory (its heap is capped at ${this.heapMb} MB)` : `stopped: ${e.message}`;
-    w.dead = new AppError('internal', `The scanning thread for ${w.regions.join(', ')} ${why}; the tasks it was running failed.`, { awsCode });
+    w.dead = new AppError('internal', `The region worker for ${w.regions.join(', ')} ${why}; the tasks it was running failed.`, { awsCode });
     for (const s of this.streams.values()) {
       if (s.worker !== w || s.end) continue;
-      s.end = { error: new WorkerTaskError(w.dead, awsCode) };
+      s.end = { error: new WorkerTaskError(w.dead, awsCode), byWorker: true };
       this.wake(s);
     }
     if (!replace || this.closing || this.replacements >= MAX_REPLACEMENTS) return;
@@ -248,9 +261,9 @@ export class RegionPool {
         const s = this.streams.get(m.id);
         if (!s || s.end) return;
         if (m.t === 'page') s.pages.push(m.page);
-        else if (m.t === 'done') s.end = {};
-        else if (m.t === 'failed') s.end = { error: new WorkerTaskError(appErrorOf(m.error), m.awsCode) };
-        else s.end = { error: Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' }) };
+        else if (m.t === 'done') s.end = { byWorker: true };
+        else if (m.t === 'failed') s.end = { error: new WorkerTaskError(appErrorOf(m.error), m.awsCode), byWorker: true };
+        else s.end = { error: Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' }), byWorker: true };
         this.wake(s);
         return;
       }
@@ -305,15 +318,26 @@ export class RegionPool {
   async *pages(region: string, type: ResourceType, now: Date, signal?: AbortSignal): AsyncGenerator<Finding[]> {
     const w = this.byRegion.get(region);
     if (w === undefined) throw new AppError('internal', `No region worker scans ${region}.`);
-    // A replacement may still be starting; one that cannot start fails the task with why.
-    await w.ready.catch((e: unknown) => {
-      throw new WorkerTaskError(new AppError('internal', `The scanning thread for ${region} could not be started again: ${e instanceof Error ? e.message : String(e)}`), 'WorkerStopped');
+    // A replacement may still be starting (START_TIMEOUT_MS at most); one that cannot start fails the task with why.
+    const aborted = new Promise<never>((_, reject) => {
+      if (!signal) return;
+      const fail = () => reject(Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' }));
+      if (signal.aborted) fail();
+      else signal.addEventListener('abort', fail, { once: true });
     });
+    aborted.catch(() => undefined);
+    await Promise.race([
+      w.ready.catch((e: unknown) => {
+        throw new WorkerTaskError(new AppError('internal', `The region worker for ${region} could not be started again: ${e instanceof Error ? e.message : String(e)}`), 'WorkerStopped');
+      }),
+      aborted,
+    ]);
     if (w.dead) throw new WorkerTaskError(w.dead, String(w.dead.details?.awsCode ?? 'WorkerStopped'));
     const id = ++this.nextId;
     const s: Stream = { worker: w, pages: [], end: null, wake: null };
     this.streams.set(id, s);
-    let finished = false;
+    // Whether the worker ended the task itself (done, failed, cancelled, or it died); otherwise it is told to stop.
+    let endedByWorker = false;
     // A cancelled scan stops reading at once, whatever the worker is doing (it is told by cancel()).
     const onAbort = () => {
       if (s.end) return;
@@ -324,6 +348,9 @@ export class RegionPool {
     if (signal?.aborted) onAbort();
     try {
       this.post(w, { t: 'run', id, region, type, now });
+      const kinds = this.dispatched.get(region) ?? new Set<ResourceType>();
+      kinds.add(type);
+      this.dispatched.set(region, kinds);
       for (;;) {
         const page = s.pages.shift();
         if (page !== undefined) {
@@ -333,7 +360,7 @@ export class RegionPool {
           continue;
         }
         if (s.end) {
-          finished = true;
+          endedByWorker = s.end.byWorker === true;
           if (s.end.error !== undefined) throw s.end.error;
           return;
         }
@@ -342,8 +369,8 @@ export class RegionPool {
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.streams.delete(id);
-      // The caller stopped reading (its write failed): the worker ends the task.
-      if (!finished) this.post(w, { t: 'stop', id });
+      // The caller stopped reading (its write failed, the scan was cancelled): the worker ends the task.
+      if (!endedByWorker) this.post(w, { t: 'stop', id });
     }
   }
 

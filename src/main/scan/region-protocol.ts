@@ -24,6 +24,8 @@ export interface RegionWorkerData {
   prices: Record<string, RegionPrices | null>;
   /** Kinds this scan runs (the worker builds the app's own registry; a kind it lacks fails its tasks). */
   kinds: ResourceType[];
+  /** A replacement: by region, the kinds whose tasks went to the worker it replaces (they will not come here). */
+  ranElsewhere: Record<string, ResourceType[]>;
 }
 
 export type ToWorker =

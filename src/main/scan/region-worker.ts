@@ -105,6 +105,13 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
 
   // One inventory per region (its listings shared by its kinds), freed as on the scanning thread.
   const inventories = new RegionInventories(data.kinds.map((k) => registry.get(k)).filter((h): h is ResourceHandler => h !== undefined));
+  // A replacement: the tasks that went to the worker it replaces will not come here; their listings are freed.
+  for (const [region, kinds] of Object.entries(data.ranElsewhere)) {
+    for (const k of kinds) {
+      const h = registry.get(k);
+      if (h) inventories.release(region, h);
+    }
+  }
 
   let peakHeap = 0;
   // Per task: pages it may still send before an acknowledgement, and whether the scanning thread stopped reading it.

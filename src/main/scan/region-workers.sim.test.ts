@@ -59,7 +59,10 @@ it('regions on two workers leave the same rows, make the same requests and meter
   expect(inWorkers.findings).toBe(g.unused.length);
   expect(inWorkers.monthlySavings).toBeCloseTo(here.monthlySavings, 6);
   expect(stateOf(other)).toEqual(stateOf(s.db));
-  expect(workerCounts.byOperation).toEqual(hereCounts.byOperation);
+  // The same listings; CloudWatch's calls depend on how requests meet in the engine's coalescing window (timing), so
+  // they are compared by the metrics requested, below.
+  const listings = (c: Record<string, number>) => Object.fromEntries(Object.entries(c).filter(([op]) => !op.startsWith('monitoring:')));
+  expect(listings(workerCounts.byOperation)).toEqual(listings(hereCounts.byOperation));
   // No call per resource in the workers either: the one-resource reads are left to plan time and the re-check.
   for (const op of ['ec2:DescribeInstanceAttribute', 'ec2:DescribeImageAttribute', 'rds:DescribeDBSnapshotAttributes', 'rds:ListTagsForResource', 'elasticache:ListTagsForResource', 'es:ListTags', 'es:DescribeDomain']) {
     expect(workerCounts.byOperation[op], op).toBeUndefined();
@@ -69,8 +72,12 @@ it('regions on two workers leave the same rows, make the same requests and meter
     return { requested, calls, fromCache, listMetricsCalls };
   };
   const hereMetrics = await metricsOf(s.db, here.scanId);
+  const workerMetrics = await metricsOf(other, inWorkers.scanId);
   expect(hereMetrics.calls).toBeGreaterThan(0);
-  expect(await metricsOf(other, inWorkers.scanId)).toEqual(hereMetrics);
+  expect(workerMetrics.calls).toBeGreaterThan(0);
+  // Every call the workers made is metered: as many as the simulator answered.
+  expect(workerMetrics.calls).toBe(workerCounts.byOperation['monitoring:GetMetricData']);
+  expect({ ...workerMetrics, calls: 0 }).toEqual({ ...hereMetrics, calls: 0 });
 
   // Again in workers: the series come from the metrics cache the first worker scan filled (read through the pool).
   const again = await runScan(s.scanDeps({ db: other, workers: s.workers({ size: 2 }) }), { regions: REGIONS, skipDiscovery: true });
@@ -84,11 +91,11 @@ it('regions on two workers leave the same rows, make the same requests and meter
 it('a worker that runs out of memory fails its own regions only: the scan ends partial, the other worker\'s region is stored', async () => {
   // A large region and a small one, each in its own worker; the heap cap is more than the small one needs and far
   // less than the large one's shared listings.
-  const big = generateAccount({ regions: ['eu-west-1'], instances: 2000, volumes: 60_000, snapshots: 40_000, addresses: 10, images: 10 });
+  const big = generateAccount({ regions: ['eu-west-1'], instances: 3000, volumes: 90_000, snapshots: 60_000, addresses: 10, images: 10 });
   const small = generateAccount({ regions: ['us-east-1'], instances: 20, volumes: 40, snapshots: 30, addresses: 10, images: 10 });
   const fixture = { ...big.fixture, regions: [...small.fixture.regions, ...big.fixture.regions], resources: { ...small.fixture.resources, ...big.fixture.resources } };
   s = await openSimSession({ fixture });
-  const heapMb = 64;
+  const heapMb = 96;
   const out = await runScan(s.scanDeps({ workers: s.workers({ size: 2, heapMb }) }), { regions: ['us-east-1', 'eu-west-1'], skipDiscovery: true });
   expect(out.status).toBe('partial');
   expect(out.regionWorkers).toMatchObject({ workers: 2 });
@@ -129,8 +136,42 @@ it('a cancel reaches the workers: their requests in flight are abandoned and the
   expect(out.status).toBe('cancelled');
   expect(out.regionWorkers).toMatchObject({ workers: 2 });
   expect(out.resourcesSeen).toBeLessThan(g.fixture.regions.length * 6000);
-  expect(tookMs).toBeLessThan(2500);
+  expect(tookMs).toBeLessThan(5000);
 }, 120_000);
+
+it('cancel() reaches a worker: a task it is running ends at once, not after its remaining pages', async () => {
+  // 3,000 volumes in pages of 100, each request 1 s: a worker that did not hear of the cancel would go on for ~29 s.
+  const g = generateAccount({ regions: ['us-east-1'], instances: 5, volumes: 3000, snapshots: 5, addresses: 2, images: 2 });
+  s = await openSimSession({ fixture: g.fixture, faults: { latencyMs: 1000 } });
+  const now = () => new Date();
+  const pool = await RegionPool.start(s.workers({ size: 1 }), {
+    accountId: s.accountId,
+    regions: ['us-east-1'],
+    kinds: s.registry.list().map((h) => h.type),
+    settings: { stoppedInstanceDays: 30, protectionTagKey: 'cloud-cleaner:keep' },
+    pageSize: 100,
+    metricsCacheHours: 0,
+    window: metricsWindow(now()),
+    now,
+    prices: () => null,
+    cache: null,
+  });
+  try {
+    const pages = pool.pages('us-east-1', 'ec2:volume', now());
+    expect((await pages.next()).done).toBe(false);
+    const t0 = performance.now();
+    pool.cancel();
+    let more = 0;
+    const err = await (async () => {
+      for await (const _ of pages) more++;
+    })().catch((e: unknown) => e as Error);
+    expect((err as Error).name).toBe('AbortError');
+    expect(more).toBeLessThan(3);
+    expect(performance.now() - t0).toBeLessThan(2500);
+  } finally {
+    await pool.close();
+  }
+}, 60_000);
 
 it('a worker module that cannot start: the regions run on the scanning thread, and the outcome says why', async () => {
   const g = generateAccount({ regions: ['us-east-1'], instances: 5, volumes: 10, snapshots: 5, addresses: 2, images: 2 });
@@ -198,7 +239,7 @@ it('a worker that dies mid-task fails that task; the next task of its regions go
       for await (const _ of pages) void _;
     })().catch((e: unknown) => e as { name: string; awsCode: string; message: string });
     expect(err).toMatchObject({ name: 'WorkerTaskError', awsCode: 'WorkerStopped' });
-    expect((err as Error).message).toMatch(/The scanning thread for us-east-1, eu-west-1 stopped: .*the tasks it was running failed/);
+    expect((err as Error).message).toMatch(/The region worker for us-east-1, eu-west-1 stopped: .*the tasks it was running failed/);
     // A replacement took both regions: the next task of either region runs to its end.
     let found = 0;
     for await (const page of pool.pages('eu-west-1', 'ec2:volume', now())) found += page.length;
