@@ -25,6 +25,23 @@ afterEach(async () => {
   s = other = null;
 });
 
+/** A pool of one worker for `regions`, on its own (no scan): every kind, no prices, no metrics cache. */
+function onePool(session: SimSession, regions: string[], pageSize: number): Promise<RegionPool> {
+  const now = () => new Date();
+  return RegionPool.start(session.workers({ size: 1 }), {
+    accountId: session.accountId,
+    regions,
+    kinds: session.registry.list().map((h) => h.type),
+    settings: { stoppedInstanceDays: 30, protectionTagKey: 'cloud-cleaner:keep' },
+    pageSize,
+    metricsCacheHours: 0,
+    window: metricsWindow(now()),
+    now,
+    prices: () => null,
+    cache: null,
+  });
+}
+
 function stateOf(db: DbHandle): { resources: unknown[]; tasks: unknown[]; metricSeries: number } {
   return {
     resources: db.sqlite
@@ -144,18 +161,7 @@ it('cancel() reaches a worker: a task it is running ends at once, not after its 
   const g = generateAccount({ regions: ['us-east-1'], instances: 5, volumes: 3000, snapshots: 5, addresses: 2, images: 2 });
   s = await openSimSession({ fixture: g.fixture, faults: { latencyMs: 1000 } });
   const now = () => new Date();
-  const pool = await RegionPool.start(s.workers({ size: 1 }), {
-    accountId: s.accountId,
-    regions: ['us-east-1'],
-    kinds: s.registry.list().map((h) => h.type),
-    settings: { stoppedInstanceDays: 30, protectionTagKey: 'cloud-cleaner:keep' },
-    pageSize: 100,
-    metricsCacheHours: 0,
-    window: metricsWindow(now()),
-    now,
-    prices: () => null,
-    cache: null,
-  });
+  const pool = await onePool(s, ['us-east-1'], 100);
   try {
     const pages = pool.pages('us-east-1', 'ec2:volume', now());
     expect((await pages.next()).done).toBe(false);
@@ -215,18 +221,7 @@ it('a worker that dies mid-task fails that task; the next task of its regions go
   const g = generateAccount({ regions: ['us-east-1', 'eu-west-1'], instances: 5, volumes: 3000, snapshots: 5, addresses: 2, images: 2 });
   s = await openSimSession({ fixture: g.fixture });
   const now = () => new Date();
-  const pool = await RegionPool.start(s.workers({ size: 1 }), {
-    accountId: s.accountId,
-    regions: ['us-east-1', 'eu-west-1'],
-    kinds: s.registry.list().map((h) => h.type),
-    settings: { stoppedInstanceDays: 30, protectionTagKey: 'cloud-cleaner:keep' },
-    pageSize: 500,
-    metricsCacheHours: 0,
-    window: metricsWindow(now()),
-    now,
-    prices: () => null,
-    cache: null,
-  });
+  const pool = await onePool(s, ['us-east-1', 'eu-west-1'], 500);
   try {
     expect(pool.size).toBe(1);
     const first = (pool as unknown as { workers: { worker: { terminate(): Promise<number> } }[] }).workers[0]!;
