@@ -17,7 +17,7 @@ import type { Finding, HandlerSettings, ResourceType } from '../handlers/handler
 import type { MetricCache } from '../metrics/engine';
 import type { MetricsMeter, MetricsWindow } from '../metrics/types';
 import type { RegionPrices } from '../pricing/types';
-import { serializeError, type FromWorker, type RegionWorkerData, type ToWorker } from './region-protocol';
+import { scanCancelled, serializeError, type FromWorker, type RegionWorkerData, type ToWorker } from './region-protocol';
 
 /** How a scan may use region workers (ScanDeps.workers). */
 export interface RegionWorkerConfig {
@@ -263,7 +263,7 @@ export class RegionPool {
         if (m.t === 'page') s.pages.push(m.page);
         else if (m.t === 'done') s.end = { byWorker: true };
         else if (m.t === 'failed') s.end = { error: new WorkerTaskError(appErrorOf(m.error), m.awsCode), byWorker: true };
-        else s.end = { error: Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' }), byWorker: true };
+        else s.end = { error: scanCancelled(), byWorker: true };
         this.wake(s);
         return;
       }
@@ -319,19 +319,20 @@ export class RegionPool {
     const w = this.byRegion.get(region);
     if (w === undefined) throw new AppError('internal', `No region worker scans ${region}.`);
     // A replacement may still be starting (START_TIMEOUT_MS at most); one that cannot start fails the task with why.
-    const aborted = new Promise<never>((_, reject) => {
-      if (!signal) return;
-      const fail = () => reject(Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' }));
-      if (signal.aborted) fail();
-      else signal.addEventListener('abort', fail, { once: true });
-    });
-    aborted.catch(() => undefined);
-    await Promise.race([
-      w.ready.catch((e: unknown) => {
-        throw new WorkerTaskError(new AppError('internal', `The region worker for ${region} could not be started again: ${e instanceof Error ? e.message : String(e)}`), 'WorkerStopped');
-      }),
-      aborted,
-    ]);
+    let onAbortWait = (): void => undefined;
+    const aborted = new Promise<never>((_, reject) => (onAbortWait = () => reject(scanCancelled())));
+    if (signal?.aborted) onAbortWait();
+    else signal?.addEventListener('abort', onAbortWait, { once: true });
+    try {
+      await Promise.race([
+        w.ready.catch((e: unknown) => {
+          throw new WorkerTaskError(new AppError('internal', `The region worker for ${region} could not be started again: ${e instanceof Error ? e.message : String(e)}`), 'WorkerStopped');
+        }),
+        aborted,
+      ]);
+    } finally {
+      signal?.removeEventListener('abort', onAbortWait);
+    }
     if (w.dead) throw new WorkerTaskError(w.dead, String(w.dead.details?.awsCode ?? 'WorkerStopped'));
     const id = ++this.nextId;
     const s: Stream = { worker: w, pages: [], end: null, wake: null };
@@ -341,7 +342,7 @@ export class RegionPool {
     // A cancelled scan stops reading at once, whatever the worker is doing (it is told by cancel()).
     const onAbort = () => {
       if (s.end) return;
-      s.end = { error: Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' }) };
+      s.end = { error: scanCancelled() };
       this.wake(s);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -379,9 +380,9 @@ export class RegionPool {
     for (const w of this.workers) this.post(w, { t: 'cancel' });
   }
 
-  /** Every paid call the workers made so far (each worker's last report). */
-  meter(): MetricsMeter {
-    const sum = zeroMeter();
+  /** Every paid call the workers made so far (each worker's last report), added to `base` (this thread's own). */
+  meter(base: MetricsMeter = zeroMeter()): MetricsMeter {
+    const sum = { ...base };
     for (const w of this.workers) for (const k of Object.keys(sum) as (keyof MetricsMeter)[]) sum[k] += w.meter[k];
     return sum;
   }

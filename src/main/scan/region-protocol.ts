@@ -60,6 +60,11 @@ export interface WorkerCredentials {
   expiration?: Date;
 }
 
+/** What ends a task of a cancelled scan, on either side (an AbortError, as the SDK's own: toAppError → `cancelled`). */
+export function scanCancelled(): Error {
+  return Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
+}
+
 /** An error that crossed a thread: enough for toAppError to classify it again on the other side. */
 export interface SerializedError {
   name: string;

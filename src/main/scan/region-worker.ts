@@ -9,6 +9,7 @@
  * there, once), the metrics cache (it is in the database), and the order and number of tasks (its limiters).
  */
 import { setMaxListeners } from 'node:events';
+import { memoize } from '@smithy/core/config';
 import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../shared/errors';
@@ -23,7 +24,7 @@ import { createHandlerRegistry } from '../handlers/registry';
 import { MetricsEngine, type MetricCache } from '../metrics/engine';
 import type { DayPoint } from '../metrics/types';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { deserializeError, serializeError, type FromWorker, type RegionWorkerData, type ToWorker, type WorkerCredentials } from './region-protocol';
+import { deserializeError, scanCancelled, serializeError, type FromWorker, type RegionWorkerData, type ToWorker, type WorkerCredentials } from './region-protocol';
 
 /** Pages of one task sent ahead of the scanning thread's acknowledgements (memory stays bounded, the network busy). */
 const PAGES_AHEAD = 1;
@@ -50,14 +51,13 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
       send(m(n));
     });
 
-  // The scanning thread's credentials, kept until shortly before they expire.
-  let creds: Promise<WorkerCredentials> | null = null;
-  const credentials = async (): Promise<WorkerCredentials> => {
-    const held = creds && (await creds.catch(() => null));
-    if (held && (held.expiration === undefined || held.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS)) return held;
-    creds = ask<WorkerCredentials>((n) => ({ t: 'credentials?', seq: n }));
-    return creds;
-  };
+  // The scanning thread's credentials, kept until shortly before they expire (memoized as credentials.ts does; a
+  // failed answer is asked for again).
+  const credentials = memoize<WorkerCredentials>(
+    () => ask<WorkerCredentials>((n) => ({ t: 'credentials?', seq: n })),
+    (c) => c.expiration !== undefined && c.expiration.getTime() - Date.now() < REFRESH_BEFORE_MS,
+    (c) => c.expiration !== undefined,
+  );
 
   const cache: MetricCache = {
     get: async (region, keys, window, freshAfter) =>
@@ -116,11 +116,10 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
   let peakHeap = 0;
   // Per task: pages it may still send before an acknowledgement, and whether the scanning thread stopped reading it.
   const tasks = new Map<number, { credit: number; stopped: boolean; wake: (() => void) | null }>();
-  const abortError = () => Object.assign(new Error('The scan was cancelled.'), { name: 'AbortError' });
   const waitCredit = async (id: number): Promise<void> => {
     const t = tasks.get(id)!;
     while (t.credit === 0 && !t.stopped && !signal.aborted) await new Promise<void>((r) => (t.wake = r));
-    if (t.stopped || signal.aborted) throw abortError();
+    if (t.stopped || signal.aborted) throw scanCancelled();
     t.credit--;
   };
   const wake = (id: number) => {
@@ -138,7 +137,7 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
     try {
       if (handler === undefined) throw new AppError('internal', `The region worker has no kind ${m.type} (it builds the app's own kinds only).`);
       await factoryReady;
-      if (signal.aborted) throw abortError();
+      if (signal.aborted) throw scanCancelled();
       const ctx = createHandlerContext({
         region: m.region,
         accountId: data.accountId,
@@ -152,7 +151,7 @@ function start(port: NonNullable<typeof parentPort>, data: RegionWorkerData): vo
         inventory: inventories.of(m.region),
       });
       for await (const scanned of handler.scan(ctx)) {
-        if (signal.aborted) throw abortError();
+        if (signal.aborted) throw scanCancelled();
         const page = scanned.map((f) => applyParts(handler, f, ctx.settings, billingServiceOf));
         await waitCredit(m.id);
         peakHeap = Math.max(peakHeap, v8.getHeapStatistics().used_heap_size);

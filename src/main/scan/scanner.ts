@@ -14,7 +14,7 @@ import { createHandlerContext } from '../handlers/context';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { metricCacheFor } from '../db/repos/metric-series';
 import { MetricsEngine } from '../metrics/engine';
-import { DEFAULT_METRICS_CACHE_HOURS, type MetricsMeter } from '../metrics/types';
+import { DEFAULT_METRICS_CACHE_HOURS } from '../metrics/types';
 import { metricsWindow } from '../metrics/window';
 import { BatchedWriter } from './batched-writer';
 import { createLimiter } from './limiter';
@@ -122,7 +122,7 @@ async function runScanHeld(deps: ScanDeps, req: ScanRequest): Promise<ScanOutcom
       monthlySavings: totals.monthlySavings,
       servicesFound: extra.discovery?.services.filter((s) => s.active).length ?? 0,
       requests: extra.discovery?.requests ?? 0,
-      metrics: pool ? sumMeters(metrics.meter, pool.meter()) : metrics.meter,
+      metrics: pool ? pool.meter(metrics.meter) : metrics.meter,
       errorCode: extra.error?.code ?? null,
       error: extra.error?.message ?? null,
     });
@@ -345,13 +345,4 @@ function countFindings(page: readonly Finding[]): { findings: number; savings: n
     if (!f.protected && f.monthlySavings !== null && f.monthlySavings !== undefined) savings += f.monthlySavings;
   }
   return { findings, savings };
-}
-
-function sumMeters(a: MetricsMeter, b: MetricsMeter): MetricsMeter {
-  return {
-    metricsRequested: a.metricsRequested + b.metricsRequested,
-    getMetricDataCalls: a.getMetricDataCalls + b.getMetricDataCalls,
-    metricsFromCache: a.metricsFromCache + b.metricsFromCache,
-    listMetricsCalls: a.listMetricsCalls + b.listMetricsCalls,
-  };
 }
